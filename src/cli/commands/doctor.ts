@@ -1,0 +1,38 @@
+// `doctor`: integrity, schema version, row counts and the audit chain, read without changing anything.
+import { verifyAuditChain } from '../../store/audit';
+import { readIdentity } from '../../store/meta';
+import { openStore } from '../../store/open';
+import { dbPathFrom, type Flags } from '../args';
+
+const COUNTED = ['members', 'point_lots', 'benefits', 'catalog_items', 'staff', 'operations', 'ledger', 'outbox', 'audit', 'print_jobs'] as const;
+
+export function doctorCommand(flags: Flags) {
+  const path = dbPathFrom(flags);
+  const { db, schemaVersion } = openStore(path, { create: false, quickCheck: false });
+  try {
+    const integrity = (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
+    const foreignKeys = db.pragma('foreign_key_check') as unknown[];
+    const counts = Object.fromEntries(
+      COUNTED.map((table) => [table, (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n]),
+    );
+    const pending = {
+      outbox: (db.prepare('SELECT count(*) AS n FROM outbox WHERE acked_at IS NULL').get() as { n: number }).n,
+      printJobs: (db.prepare("SELECT count(*) AS n FROM print_jobs WHERE status <> 'printed'").get() as { n: number }).n,
+    };
+    const audit = verifyAuditChain(db);
+    const healthy = integrity.length === 1 && integrity[0] === 'ok' && foreignKeys.length === 0 && audit.ok;
+    return {
+      healthy,
+      path,
+      schemaVersion,
+      identity: readIdentity(db),
+      integrity,
+      foreignKeyProblems: foreignKeys.length,
+      counts,
+      pending,
+      audit,
+    };
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,13 @@
+// `seed`: deterministic demo data into a new database file.
+import { z } from 'zod';
+import { seedNewDatabase } from '../../terminal/dataFolder';
+import { check, dbPathFrom, intArg, type Flags } from '../args';
+
+export function seedCommand(flags: Flags, now: number) {
+  return seedNewDatabase({
+    dbPath: dbPathFrom(flags),
+    members: check(intArg('members', 5_000_000).pipe(z.number().min(1, '--members is at least 1')), flags.members ?? '2000'),
+    seed: check(z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, '--seed is 1–32 letters, digits, - or _'), flags.seed ?? 'demo'),
+    now,
+  });
+}

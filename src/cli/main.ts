@@ -1,0 +1,92 @@
+// `loyalty-desk`: JSON on stdout; exit 0 on success, 2 on a refused operation, 1 on failure.
+import { DeskError } from '../contract/errors';
+import { createTranslator, DEFAULT_LANG, isLang, type Translator } from '../i18n';
+import { parseFlags, type Flags } from './args';
+import { doctorCommand } from './commands/doctor';
+import {
+  cashCommand,
+  donateCommand,
+  earnCommand,
+  exchangeCommand,
+  memberCommand,
+  outboxCommand,
+  redeemCommand,
+  reprintCommand,
+  voidCommand,
+} from './commands/ops';
+import { seedCommand } from './commands/seed';
+import { startCommand } from './commands/start';
+
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  now: () => number;
+}
+
+const defaultIo: CliIo = {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+  now: () => Date.now(),
+};
+
+type Command = (flags: Flags, ctx: { tr: Translator; io: CliIo; positionals: string[] }) => unknown | Promise<unknown>;
+
+const COMMANDS: Record<string, Command> = {
+  seed: (f, { io }) => seedCommand(f, io.now()),
+  member: (f) => memberCommand(f),
+  redeem: (f) => redeemCommand(f),
+  earn: (f) => earnCommand(f),
+  exchange: (f) => exchangeCommand(f),
+  cash: (f) => cashCommand(f),
+  donate: (f) => donateCommand(f),
+  void: (f) => voidCommand(f),
+  reprint: (f) => reprintCommand(f),
+  outbox: (f) => outboxCommand(f),
+  doctor: (f) => {
+    const report = doctorCommand(f);
+    if (!report.audit.ok) {
+      throw Object.assign(new DeskError('AUDIT_CHAIN_BROKEN', { seq: report.audit.firstBrokenSeq, problem: report.audit.problem }), { report });
+    }
+    if (!report.healthy) throw Object.assign(new DeskError('DB_CORRUPT', { path: report.path, detail: report.integrity.slice(0, 3).join('; ') }), { report });
+    return report;
+  },
+  start: (f, { tr, io }) => startCommand(f, tr, io.now(), io.err),
+  bench: async (f, { io }) => (await import('./bench/run')).runBench(f, io.err),
+};
+
+const BOOLEAN_FLAGS = ['web', 'no-browser', 'kiosk', 'rotating', 'close', 'pty', 'quick'];
+
+function usage(): string {
+  return `usage: loyalty-desk <${Object.keys(COMMANDS).join('|')}> [--db FILE | --data DIR] [--lang zh-CN|zh-TW|en] …`;
+}
+
+export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  const [name, ...rest] = argv;
+  let tr = createTranslator(DEFAULT_LANG);
+  const command = name === undefined ? undefined : COMMANDS[name];
+  if (!command) {
+    io.err(usage());
+    io.out(JSON.stringify({ ok: false, error: { code: 'INVALID_INPUT', message: tr.error('INVALID_INPUT', { detail: usage() }) } }));
+    return 2;
+  }
+  try {
+    const { flags, positionals } = parseFlags(rest, BOOLEAN_FLAGS);
+    if (flags.lang !== undefined) {
+      if (typeof flags.lang !== 'string' || !isLang(flags.lang)) throw new DeskError('INVALID_INPUT', { detail: '--lang is zh-CN, zh-TW or en' });
+      tr = createTranslator(flags.lang);
+    }
+    const value = await command(flags, { tr, io, positionals });
+    io.out(JSON.stringify({ ok: true, ...(value as object) }));
+    return 0;
+  } catch (err) {
+    if (err instanceof DeskError) {
+      const report = (err as DeskError & { report?: unknown }).report;
+      io.out(JSON.stringify({ ok: false, error: { code: err.code, message: tr.error(err.code, err.params), params: err.params }, ...(report ? { report } : {}) }));
+      return 2;
+    }
+    const detail = err instanceof Error ? err.message : String(err);
+    io.out(JSON.stringify({ ok: false, error: { code: 'INTERNAL', message: tr.error('INTERNAL', { detail }) } }));
+    io.err(err instanceof Error && err.stack ? err.stack : detail);
+    return 1;
+  }
+}

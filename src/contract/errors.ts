@@ -1,0 +1,53 @@
+// The error codes that cross the TerminalApi boundary, and the typed envelope they travel in.
+import { LOYALTY_REASONS, type LoyaltyReason, type RefusalParams } from '../loyalty/refusal';
+
+export const DESK_ERRORS = [
+  'INVALID_INPUT',
+  'UNKNOWN_MEMBER',
+  'UNKNOWN_BENEFIT',
+  'UNKNOWN_ITEM',
+  'UNKNOWN_STAFF',
+  'UNKNOWN_OPERATION',
+  'UNKNOWN_PRINT_JOB',
+  'STAFF_INACTIVE',
+  'WRONG_PIN',
+  'LOCKED_OUT',
+  'NOT_MANAGER',
+  'NOT_SIGNED_IN',
+  'VOID_NOT_SAME_DAY',
+  'ALREADY_VOIDED',
+  'NOT_VOIDABLE',
+  'DB_NOT_FOUND',
+  'NOT_LOYALTY_DB',
+  'DB_FROM_FUTURE',
+  'DB_CORRUPT',
+  'DB_BUSY',
+  'CONFIG_INVALID',
+  'NOT_ENROLLED',
+  'DB_EXISTS',
+  'AUDIT_CHAIN_BROKEN',
+  'INTERNAL',
+] as const;
+export type DeskErrorCode = (typeof DESK_ERRORS)[number];
+export type ErrorCode = DeskErrorCode | LoyaltyReason;
+export const ERROR_CODES: readonly ErrorCode[] = [...DESK_ERRORS, ...LOYALTY_REASONS];
+
+/** A failure the core knows by name. Its message is made at the edge, in the user's language. */
+export class DeskError extends Error {
+  readonly code: ErrorCode;
+  readonly params: RefusalParams;
+  constructor(code: ErrorCode, params: RefusalParams = {}, cause?: unknown) {
+    super(code, cause === undefined ? undefined : { cause });
+    this.name = 'DeskError';
+    this.code = code;
+    this.params = params;
+  }
+}
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  params: RefusalParams;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorBody };

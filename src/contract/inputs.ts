@@ -1,0 +1,37 @@
+// zod schemas for everything that enters the core: TerminalApi calls, CLI arguments, config.
+import { z } from 'zod';
+
+/** A member id as HQ issues them. */
+export const memberIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'a member id is 1–40 letters, digits, - or _');
+export const entityIdSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'an id is 1–64 letters, digits, ., :, - or _');
+/** A plain card number: 10–19 digits. */
+export const cardNoSchema = z.string().regex(/^\d{10,19}$/, 'a card number is 10–19 digits');
+export const opIdSchema = z.string().uuid('an operation id is a UUID');
+export const pinSchema = z.string().regex(/^\d{4,8}$/, 'a PIN is 4–8 digits');
+/** Up to ¥10,000,000: beyond that an amount at a service desk is a typo. */
+export const MAX_AMOUNT_FEN = 1_000_000_000;
+export const amountFenSchema = z.number().int('fen are whole numbers').nonnegative().max(MAX_AMOUNT_FEN);
+export const pointsSchema = z.number().int('points are whole numbers').positive().max(100_000_000);
+export const categorySchema = z.string().regex(/^[a-z0-9_]{1,32}$/, 'a category is 1–32 lowercase letters, digits or _');
+
+export const memberRefSchema = z.union([
+  z.object({ memberId: memberIdSchema }).strict(),
+  z.object({ cardNo: cardNoSchema }).strict(),
+]);
+
+export const purchaseLinesSchema = z
+  .array(z.object({ category: categorySchema, amountFen: amountFenSchema.positive() }).strict())
+  .min(1)
+  .max(100);
+
+export const redeemInputSchema = z
+  .object({ memberId: memberIdSchema, benefitId: entityIdSchema, amountFen: amountFenSchema.nullable().optional() })
+  .strict();
+export const earnInputSchema = z.object({ memberId: memberIdSchema, lines: purchaseLinesSchema }).strict();
+export const exchangeInputSchema = z.object({ memberId: memberIdSchema, itemId: entityIdSchema }).strict();
+export const cashInputSchema = z.object({ memberId: memberIdSchema, points: pointsSchema, amountFen: amountFenSchema.positive() }).strict();
+export const donateInputSchema = z.object({ memberId: memberIdSchema, points: pointsSchema }).strict();
+export const voidInputSchema = z.object({ opId: opIdSchema, managerPin: pinSchema.optional() }).strict();
+export const reprintInputSchema = z.object({ opId: opIdSchema }).strict();
+export const signInInputSchema = z.object({ pin: pinSchema }).strict();
+export const emptyInputSchema = z.object({}).strict();

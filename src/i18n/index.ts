@@ -1,0 +1,68 @@
+// One message catalog (i18next resources, zh-CN default, zh-TW, en) for the CLI and the UI.
+import i18next, { type TFunction } from 'i18next';
+import type { RefusalParams } from '../loyalty/refusal';
+import type { Lang, TierCode } from '../loyalty/types';
+import { en } from './en';
+import { formatInstant, formatYuan } from './format';
+import { zhCN } from './zh-CN';
+import { zhTW } from './zh-TW';
+
+export { formatInstant, formatYuan, isLang } from './format';
+export type { Messages } from './en';
+
+export const DEFAULT_LANG: Lang = 'zh-CN';
+export const resources = {
+  'zh-CN': { translation: zhCN },
+  'zh-TW': { translation: zhTW },
+  en: { translation: en },
+} as const;
+
+export interface Translator {
+  lang: Lang;
+  t: TFunction;
+  /** The sentence for an error or refusal code, its parameters made readable. */
+  error(code: string, params?: RefusalParams): string;
+  tier(code: TierCode): string;
+}
+
+const INSTANT_PARAMS = new Set(['validFrom', 'validTo', 'until', 'at']);
+
+export function createTranslator(lang: Lang = DEFAULT_LANG, tz = 'Asia/Shanghai'): Translator {
+  const instance = i18next.createInstance();
+  void instance.init({
+    lng: lang,
+    fallbackLng: 'en',
+    resources,
+    initAsync: false,
+    interpolation: { escapeValue: false },
+    returnNull: false,
+    showSupportNotice: false,
+  });
+  const t = instance.t.bind(instance) as TFunction;
+  const tier = (code: TierCode): string => t(`tier.${code}`);
+
+  function readable(params: RefusalParams): Record<string, string | number> {
+    const out: Record<string, string | number> = { ...params };
+    for (const [key, value] of Object.entries(params)) {
+      if (key.endsWith('Fen') && typeof value === 'number') out[`${key.slice(0, -3)}Yuan`] = formatYuan(value);
+      if (INSTANT_PARAMS.has(key) && typeof value === 'number') out[key] = formatInstant(value, tz);
+      if (key === 'tiers' && typeof value === 'string') {
+        const sep = lang === 'en' ? ', ' : '、';
+        out.tiersText = value.split(',').filter(Boolean).map((c) => tier(c as TierCode)).join(sep);
+      }
+      if (key === 'kind' && typeof value === 'string') out.kind = t(`opKind.${value}`, { defaultValue: value });
+    }
+    return out;
+  }
+
+  return {
+    lang,
+    t,
+    tier,
+    error(code, params = {}) {
+      const key = `error.${code}`;
+      if (!instance.exists(key)) return t('error.INTERNAL', { detail: code });
+      return t(key, readable(params));
+    },
+  };
+}

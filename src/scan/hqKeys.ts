@@ -1,0 +1,40 @@
+// HQ's Ed25519 signing keys as JWK (DESIGN.md "Member codes"): demo keys come from a seed so
+// demo data is the same every time; real keys come from HQ.
+import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { z } from 'zod';
+
+export const privateJwkSchema = z.object({
+  kty: z.literal('OKP'),
+  crv: z.literal('Ed25519'),
+  kid: z.string().min(1),
+  x: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  d: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+});
+export type PrivateJwk = z.infer<typeof privateJwkSchema>;
+
+export const publicKeySchema = z.object({
+  kid: z.string().min(1),
+  x: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  validFrom: z.number().int(),
+  validTo: z.number().int().nullable(),
+});
+export type TrustedKey = z.infer<typeof publicKeySchema>;
+
+// PKCS#8 DER prefix for an Ed25519 private key; the 32-byte seed follows it.
+const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
+export function ed25519FromSeed(seed: Buffer): KeyObject {
+  if (seed.length !== 32) throw new Error('an Ed25519 seed is 32 bytes');
+  return createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+}
+
+/** A demo key derived from a label, the same for the same label. */
+export function demoHqKey(label: string, kid: string): PrivateJwk {
+  const seed = createHash('sha256').update(`loyalty-desk demo hq key\u0000${label}`).digest();
+  const jwk = ed25519FromSeed(seed).export({ format: 'jwk' });
+  return privateJwkSchema.parse({ kty: 'OKP', crv: 'Ed25519', kid, x: jwk.x, d: jwk.d });
+}
+
+export function publicKeyOf(jwk: PrivateJwk): KeyObject {
+  return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, format: 'jwk' });
+}

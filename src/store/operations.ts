@@ -1,0 +1,162 @@
+// operations and their ledger entries.
+import type { Db } from './open';
+import { stmt } from './statements';
+
+export const OP_KINDS = ['redeem', 'exchange', 'cash', 'donate', 'earn', 'void'] as const;
+export type OpKind = (typeof OP_KINDS)[number];
+
+export interface Operation {
+  id: string;
+  kind: OpKind;
+  memberId: string;
+  benefitId: string | null;
+  itemId: string | null;
+  targetOpId: string | null;
+  staffId: string;
+  approvedBy: string | null;
+  storeId: string;
+  terminalId: string;
+  at: number;
+  businessDate: string;
+  valueFen: number;
+  /** Signed: + earned, − burned. */
+  points: number;
+  amountFen: number | null;
+  detail: Record<string, unknown>;
+  offline: boolean;
+}
+
+export interface StoredOperation extends Operation {
+  synced: boolean;
+  voidedByOp: string | null;
+}
+
+interface OperationRow {
+  id: string;
+  kind: OpKind;
+  member_id: string;
+  benefit_id: string | null;
+  item_id: string | null;
+  target_op_id: string | null;
+  staff_id: string;
+  approved_by: string | null;
+  store_id: string;
+  terminal_id: string;
+  at: number;
+  business_date: string;
+  value_fen: number;
+  points: number;
+  amount_fen: number | null;
+  detail_json: string;
+  offline: number;
+  synced: number;
+  voided_by_op: string | null;
+}
+
+export function insertOperation(db: Db, op: Operation): void {
+  stmt(
+    db,
+    `INSERT INTO operations(id, kind, member_id, benefit_id, item_id, target_op_id, staff_id, approved_by, store_id,
+       terminal_id, at, business_date, value_fen, points, amount_fen, detail_json, offline)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    op.id,
+    op.kind,
+    op.memberId,
+    op.benefitId,
+    op.itemId,
+    op.targetOpId,
+    op.staffId,
+    op.approvedBy,
+    op.storeId,
+    op.terminalId,
+    op.at,
+    op.businessDate,
+    op.valueFen,
+    op.points,
+    op.amountFen,
+    JSON.stringify(op.detail),
+    op.offline ? 1 : 0,
+  );
+}
+
+function toOperation(r: OperationRow): StoredOperation {
+  return {
+    id: r.id,
+    kind: r.kind,
+    memberId: r.member_id,
+    benefitId: r.benefit_id,
+    itemId: r.item_id,
+    targetOpId: r.target_op_id,
+    staffId: r.staff_id,
+    approvedBy: r.approved_by,
+    storeId: r.store_id,
+    terminalId: r.terminal_id,
+    at: r.at,
+    businessDate: r.business_date,
+    valueFen: r.value_fen,
+    points: r.points,
+    amountFen: r.amount_fen,
+    detail: JSON.parse(r.detail_json) as Record<string, unknown>,
+    offline: r.offline === 1,
+    synced: r.synced === 1,
+    voidedByOp: r.voided_by_op,
+  };
+}
+
+export function getOperation(db: Db, id: string): StoredOperation | undefined {
+  const row = stmt<[string], OperationRow>(db, 'SELECT * FROM operations WHERE id = ?').get(id);
+  return row && toOperation(row);
+}
+
+export function markVoided(db: Db, opId: string, voidOpId: string): boolean {
+  return stmt(db, 'UPDATE operations SET voided_by_op = ? WHERE id = ? AND voided_by_op IS NULL').run(voidOpId, opId).changes === 1;
+}
+
+export type LedgerAccount = 'points' | 'benefit' | 'stock' | 'charity' | 'cash';
+
+export interface LedgerEntry {
+  account: LedgerAccount;
+  delta: number;
+  valueFen: number;
+  lotId: number | null;
+  ref: string | null;
+}
+
+export function insertLedger(db: Db, opId: string, memberId: string, at: number, e: LedgerEntry): void {
+  stmt(
+    db,
+    'INSERT INTO ledger(op_id, member_id, at, account, delta, value_fen, lot_id, ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  ).run(opId, memberId, at, e.account, e.delta, e.valueFen, e.lotId, e.ref);
+}
+
+export function ledgerForOp(db: Db, opId: string): (LedgerEntry & { id: number })[] {
+  return stmt<[string], { id: number; account: LedgerAccount; delta: number; value_fen: number; lot_id: number | null; ref: string | null }>(
+    db,
+    'SELECT id, account, delta, value_fen, lot_id, ref FROM ledger WHERE op_id = ? ORDER BY id',
+  )
+    .all(opId)
+    .map((r) => ({ id: r.id, account: r.account, delta: r.delta, valueFen: r.value_fen, lotId: r.lot_id, ref: r.ref }));
+}
+
+/** What offline risk limits look at: value not yet synced at this terminal, and one member's unsynced burns. */
+export function unsyncedExposure(db: Db, memberId: string): { valueFen: number; memberPointsBurned: number } {
+  const member = stmt<[string], { p: number | null }>(
+    db,
+    'SELECT -sum(points) AS p FROM operations WHERE member_id = ? AND synced = 0 AND offline = 1 AND points < 0 AND voided_by_op IS NULL',
+  ).get(memberId);
+  return { valueFen: getCounter(db, UNSYNCED_VALUE), memberPointsBurned: member?.p ?? 0 };
+}
+
+export const UNSYNCED_VALUE = 'unsynced_offline_value_fen';
+
+export function getCounter(db: Db, name: string): number {
+  return stmt<[string], { value: number }>(db, 'SELECT value FROM counters WHERE name = ?').get(name)?.value ?? 0;
+}
+
+export function addToCounter(db: Db, name: string, delta: number): void {
+  stmt(
+    db,
+    'INSERT INTO counters(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + excluded.value',
+  ).run(name, delta);
+}

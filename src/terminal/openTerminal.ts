@@ -1,0 +1,56 @@
+// Opens a terminal database and builds the service over it.
+import { dirname } from 'node:path';
+import { DeskError } from '../contract/errors';
+import { DEFAULT_RULES, loyaltyRulesSchema } from '../loyalty/rules';
+import type { LoyaltyRules } from '../loyalty/types';
+import { getMeta, readIdentity } from '../store/meta';
+import { openStore, type Db, type OpenOptions } from '../store/open';
+import { readConfig, type DeskConfig } from './config';
+import { alwaysOffline, newUuidV7, systemClock, type ServiceDeps } from './deps';
+import { createTerminalService, type TerminalService } from './service';
+
+export interface OpenTerminalOptions extends OpenOptions {
+  clock?: () => number;
+  newId?: () => string;
+  connectivity?: ServiceDeps['connectivity'];
+}
+
+export interface OpenedTerminal {
+  db: Db;
+  service: TerminalService;
+  config: DeskConfig | null;
+  schemaVersion: number;
+  close(): void;
+}
+
+export function readRules(db: Db): LoyaltyRules {
+  const json = getMeta(db, 'rules_json');
+  return json === null ? DEFAULT_RULES : loyaltyRulesSchema.parse(JSON.parse(json));
+}
+
+export function openTerminal(dbPath: string, options: OpenTerminalOptions = {}): OpenedTerminal {
+  const store = openStore(dbPath, { create: false, ...options });
+  try {
+    const identity = readIdentity(store.db);
+    if (!identity) throw new DeskError('NOT_ENROLLED', { path: dbPath });
+    const config = readConfig(dirname(dbPath));
+    if (config && (config.storeId !== identity.storeId || config.terminalId !== identity.terminalId)) {
+      throw new DeskError('CONFIG_INVALID', {
+        path: dirname(dbPath),
+        detail: `config.json names store ${config.storeId} / terminal ${config.terminalId}, the database belongs to ${identity.storeId} / ${identity.terminalId}`,
+      });
+    }
+    const service = createTerminalService({
+      db: store.db,
+      identity,
+      rules: readRules(store.db),
+      clock: options.clock ?? systemClock,
+      newId: options.newId ?? newUuidV7,
+      connectivity: options.connectivity ?? alwaysOffline,
+    });
+    return { db: store.db, service, config, schemaVersion: store.schemaVersion, close: () => store.db.close() };
+  } catch (err) {
+    store.db.close();
+    throw err;
+  }
+}
