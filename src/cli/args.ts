@@ -9,12 +9,11 @@ import { DB_FILE } from '../terminal/config';
 
 export type Flags = Record<string, string | boolean | undefined>;
 
-export function parseFlags(argv: string[], booleans: string[] = []): { flags: Flags; positionals: string[] } {
+/** Parses argv against the command's known flags; an unknown or malformed flag is INVALID_INPUT. */
+export function parseFlags(argv: string[], strings: readonly string[], booleans: readonly string[] = []): { flags: Flags; positionals: string[] } {
   const options: Record<string, { type: 'string' | 'boolean' }> = {};
-  for (const arg of argv) {
-    const m = /^--([a-z][a-z0-9-]*)/.exec(arg);
-    if (m?.[1]) options[m[1]] = { type: booleans.includes(m[1]) || m[1].startsWith('no-') ? 'boolean' : 'string' };
-  }
+  for (const name of strings) options[name] = { type: 'string' };
+  for (const name of booleans) options[name] = { type: 'boolean' };
   try {
     const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
     return { flags: values as Flags, positionals };

@@ -1,7 +1,7 @@
 // `loyalty-desk`: JSON on stdout; exit 0 on success, 2 on a refused operation, 1 on failure.
 import { DeskError } from '../contract/errors';
 import { createTranslator, DEFAULT_LANG, isLang, type Translator } from '../i18n';
-import { parseFlags, type Flags } from './args';
+import { clockFrom, parseFlags, type Flags } from './args';
 import { doctorCommand } from './commands/doctor';
 import {
   cashCommand,
@@ -29,32 +29,41 @@ const defaultIo: CliIo = {
   now: () => Date.now(),
 };
 
-type Command = (flags: Flags, ctx: { tr: Translator; io: CliIo; positionals: string[] }) => unknown | Promise<unknown>;
+type Run = (flags: Flags, ctx: { tr: Translator; io: CliIo; positionals: string[] }) => unknown | Promise<unknown>;
+interface Command {
+  run: Run;
+  /** Flags the command takes besides the common ones; anything else is refused. */
+  flags: readonly string[];
+  booleans?: readonly string[];
+}
+
+const COMMON_FLAGS = ['db', 'data', 'lang', 'now'] as const;
 
 const COMMANDS: Record<string, Command> = {
-  seed: (f, { io }) => seedCommand(f, io.now()),
-  member: (f) => memberCommand(f),
-  redeem: (f) => redeemCommand(f),
-  earn: (f) => earnCommand(f),
-  exchange: (f) => exchangeCommand(f),
-  cash: (f) => cashCommand(f),
-  donate: (f) => donateCommand(f),
-  void: (f) => voidCommand(f),
-  reprint: (f) => reprintCommand(f),
-  outbox: (f) => outboxCommand(f),
-  doctor: (f) => {
-    const report = doctorCommand(f);
-    if (!report.audit.ok) {
-      throw Object.assign(new DeskError('AUDIT_CHAIN_BROKEN', { seq: report.audit.firstBrokenSeq, problem: report.audit.problem }), { report });
-    }
-    if (!report.healthy) throw Object.assign(new DeskError('DB_CORRUPT', { path: report.path, detail: report.integrity.slice(0, 3).join('; ') }), { report });
-    return report;
+  seed: { run: (f, { io }) => seedCommand(f, clockFrom(f)?.() ?? io.now()), flags: ['members', 'seed'] },
+  member: { run: (f) => memberCommand(f), flags: ['id', 'card'] },
+  redeem: { run: (f) => redeemCommand(f), flags: ['member', 'benefit', 'staff', 'amount'] },
+  earn: { run: (f) => earnCommand(f), flags: ['member', 'staff', 'amount', 'category', 'lines'] },
+  exchange: { run: (f) => exchangeCommand(f), flags: ['member', 'staff', 'item'] },
+  cash: { run: (f) => cashCommand(f), flags: ['member', 'staff', 'points', 'amount'] },
+  donate: { run: (f) => donateCommand(f), flags: ['member', 'staff', 'points'] },
+  void: { run: (f) => voidCommand(f), flags: ['op', 'staff', 'manager'] },
+  reprint: { run: (f) => reprintCommand(f), flags: ['op', 'staff'] },
+  outbox: { run: (f) => outboxCommand(f), flags: ['limit'] },
+  doctor: {
+    run: (f) => {
+      const report = doctorCommand(f);
+      if (!report.audit.ok) {
+        throw Object.assign(new DeskError('AUDIT_CHAIN_BROKEN', { seq: report.audit.firstBrokenSeq, problem: report.audit.problem }), { report });
+      }
+      if (!report.healthy) throw Object.assign(new DeskError('DB_CORRUPT', { path: report.path, detail: report.integrity.slice(0, 3).join('; ') }), { report });
+      return report;
+    },
+    flags: [],
   },
-  start: (f, { tr, io }) => startCommand(f, tr, io.now(), io.err),
-  bench: async (f, { io }) => (await import('./bench/run')).runBench(f, io.err),
+  start: { run: (f, { tr, io }) => startCommand(f, tr, io.now(), io.err), flags: ['port'], booleans: ['web', 'no-browser', 'kiosk'] },
+  bench: { run: async (f, { io }) => (await import('./bench/run')).runBench(f, io.err), flags: ['members'], booleans: ['quick', 'keep'] },
 };
-
-const BOOLEAN_FLAGS = ['web', 'no-browser', 'kiosk', 'rotating', 'close', 'pty', 'quick'];
 
 function usage(): string {
   return `usage: loyalty-desk <${Object.keys(COMMANDS).join('|')}> [--db FILE | --data DIR] [--lang zh-CN|zh-TW|en] …`;
@@ -70,12 +79,12 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     return 2;
   }
   try {
-    const { flags, positionals } = parseFlags(rest, BOOLEAN_FLAGS);
+    const { flags, positionals } = parseFlags(rest, [...COMMON_FLAGS, ...command.flags], command.booleans);
     if (flags.lang !== undefined) {
       if (typeof flags.lang !== 'string' || !isLang(flags.lang)) throw new DeskError('INVALID_INPUT', { detail: '--lang is zh-CN, zh-TW or en' });
       tr = createTranslator(flags.lang);
     }
-    const value = await command(flags, { tr, io, positionals });
+    const value = await command.run(flags, { tr, io, positionals });
     io.out(JSON.stringify({ ok: true, ...(value as object) }));
     return 0;
   } catch (err) {

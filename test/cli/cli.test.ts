@@ -1,0 +1,141 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main';
+import { privateJwkSchema } from '../../src/scan/hqKeys';
+import { tempDir } from '../helpers/demoDb';
+
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, '../../src/cli/bin.mjs');
+const NOW_S = String(Date.UTC(2026, 10, 23, 2, 0, 0) / 1000);
+
+/** Runs the real command in a child process: exit code and parsed JSON. */
+async function cli(...args: string[]): Promise<{ code: number; json: Record<string, any>; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { timeout: 30_000 });
+    return { code: 0, json: JSON.parse(stdout), stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, json: JSON.parse(e.stdout), stderr: e.stderr };
+  }
+}
+
+/** The same command in-process, for the many cases that need no child. */
+async function inProcess(...args: string[]): Promise<{ code: number; json: Record<string, any> }> {
+  const out: string[] = [];
+  const code = await main(args, { out: (s) => out.push(s), err: () => {}, now: () => Number(NOW_S) * 1000 });
+  return { code, json: JSON.parse(out.join('')) };
+}
+
+let dir: string;
+let cleanup: () => void;
+let db: string;
+beforeAll(async () => {
+  ({ dir, cleanup } = tempDir());
+  db = join(dir, 'desk.db');
+  const seeded = await cli('seed', '--db', db, '--members', '500', '--now', NOW_S);
+  expect(seeded.code).toBe(0);
+});
+afterAll(() => cleanup());
+
+describe('loyalty-desk', () => {
+  it('seed prints a summary with the HQ key file, samples (one with cs ≥ 2) and the demo staff', async () => {
+    const { json } = await inProcess('seed', '--db', join(dir, 'again.db'), '--members', '500', '--now', NOW_S);
+    expect(json.ok).toBe(true);
+    expect(existsSync(json.hqKeyFile)).toBe(true);
+    const jwk = privateJwkSchema.parse(JSON.parse(readFileSync(json.hqKeyFile, 'utf8')));
+    expect(jwk.kid).toBe(json.hqKeyId);
+    expect(json.sample.some((s: { cs: number }) => s.cs >= 2)).toBe(true);
+    expect(json.staff).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: 'mgr-01', role: 'manager', pin: '9999' }), expect.objectContaining({ role: 'clerk' })]),
+    );
+  });
+
+  it('seeds the same data from the same seed on the same day', async () => {
+    const a = await inProcess('member', '--db', db, '--id', 'M00000042', '--now', NOW_S);
+    const b = await inProcess('member', '--db', join(dir, 'again.db'), '--id', 'M00000042', '--now', NOW_S);
+    expect(a.json).toEqual(b.json);
+  });
+
+  it('refuses to seed over an existing database', async () => {
+    const r = await inProcess('seed', '--db', db, '--members', '10');
+    expect(r).toMatchObject({ code: 2, json: { ok: false, error: { code: 'DB_EXISTS' } } });
+  });
+
+  it('redeems with exit 0, refuses with exit 2 and a sentence in the chosen language', async () => {
+    const ok = await cli('redeem', '--db', db, '--member', 'M00000001', '--benefit', 'B-VOUCHER-20', '--staff', 'clerk-01');
+    expect(ok.code).toBe(0);
+    expect(ok.json).toMatchObject({ ok: true, valueFen: 2000 });
+    const refused = await cli('redeem', '--db', db, '--member', 'M00000001', '--benefit', 'B-SPRING', '--staff', 'clerk-01', '--lang', 'en');
+    expect(refused.code).toBe(2);
+    expect(refused.json.error.code).toBe('NOT_YET_VALID');
+    expect(refused.json.error.message).toMatch(/^This benefit can be used from \d{4}-\d{2}-\d{2} \d{2}:\d{2}\.$/);
+    const tw = await inProcess('redeem', '--db', db, '--member', 'M99999999', '--benefit', 'B-VOUCHER-20', '--staff', 'clerk-01', '--lang', 'zh-TW');
+    expect(tw.json.error).toMatchObject({ code: 'UNKNOWN_MEMBER', message: '找不到會員 M99999999。請核對號碼或重新掃碼。' });
+  });
+
+  const badArgs: [string, string[]][] = [
+    ['a negative amount', ['earn', '--member', 'M00000001', '--staff', 'clerk-01', '--amount', '-5']],
+    ['a non-number amount', ['earn', '--member', 'M00000001', '--staff', 'clerk-01', '--amount', '12.5']],
+    ['a huge amount', ['earn', '--member', 'M00000001', '--staff', 'clerk-01', '--amount', '99999999999999']],
+    ['a missing member', ['redeem', '--benefit', 'B-VOUCHER-20', '--staff', 'clerk-01']],
+    ['a malformed operation id', ['void', '--op', 'not-a-uuid', '--staff', 'mgr-01']],
+    ['an unknown flag', ['outbox', '--bogus', 'x']],
+  ];
+  it.each(badArgs)('answers %s with INVALID_INPUT (exit 2) and writes nothing', async (_what, args) => {
+    const before = readFileSync(db);
+    const r = await inProcess(...args, '--db', db);
+    expect(r.code).toBe(2);
+    expect(r.json.error.code).toBe('INVALID_INPUT');
+    expect(readFileSync(db).equals(before)).toBe(true);
+  });
+
+  it('refuses a file that is not a Loyalty Desk database without touching it', async () => {
+    const other = join(dir, 'shop.db');
+    const o = new Database(other);
+    o.exec('CREATE TABLE sales (id INTEGER PRIMARY KEY)');
+    o.close();
+    const before = readFileSync(other);
+    const r = await cli('member', '--db', other, '--id', 'M00000001');
+    expect(r).toMatchObject({ code: 2, json: { ok: false, error: { code: 'NOT_LOYALTY_DB' } } });
+    expect(readFileSync(other).equals(before)).toBe(true);
+    expect(existsSync(`${other}-wal`)).toBe(false);
+  });
+
+  it('lists pending outbox events and takes --data DIR for --db', async () => {
+    const r = await inProcess('outbox', '--data', dir);
+    expect(r.code).toBe(0);
+    expect(r.json.pending).toBeGreaterThanOrEqual(1);
+    expect(r.json.events[0]).toMatchObject({ type: 'operation.recorded', payload: { kind: 'redeem' } });
+  });
+
+  it('doctor reports a healthy file, then names the first broken audit entry', async () => {
+    const fine = await cli('doctor', '--db', db);
+    expect(fine.code).toBe(0);
+    expect(fine.json).toMatchObject({ healthy: true, schemaVersion: 10, integrity: ['ok'], audit: { ok: true } });
+    expect(fine.json.counts.members).toBe(500);
+
+    for (const m of ['M00000002', 'M00000003']) await inProcess('redeem', '--db', db, '--member', m, '--benefit', 'B-SVC-WRAP', '--staff', 'clerk-01');
+    const raw = new Database(db);
+    raw.prepare("UPDATE audit SET content_json = replace(content_json, 'M00000002', 'M00000009') WHERE seq = 2").run();
+    raw.close();
+    const broken = await cli('doctor', '--db', db, '--lang', 'en');
+    expect(broken.code).toBe(2);
+    expect(broken.json.error.code).toBe('AUDIT_CHAIN_BROKEN');
+    expect(broken.json.error.message).toContain('entry 2');
+    expect(broken.json.report.audit).toMatchObject({ ok: false, firstBrokenSeq: 2 });
+  });
+
+  it('start prepares a data folder with demo data once and reuses it after', async () => {
+    const folder = join(dir, 'data');
+    const first = await inProcess('start', '--data', folder);
+    expect(first.json).toMatchObject({ ok: true, seeded: true, db: join(folder, 'desk.db') });
+    expect(JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8'))).toMatchObject({ storeId: 'SH001', tz: 'Asia/Shanghai', lang: 'zh-CN' });
+    writeFileSync(join(folder, 'marker'), 'x');
+    const second = await inProcess('start', '--data', folder);
+    expect(second.json).toMatchObject({ ok: true, seeded: false });
+  });
+});

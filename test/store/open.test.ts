@@ -1,0 +1,125 @@
+import { readFileSync, writeFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DeskError } from '../../src/contract/errors';
+import { loadMigrations } from '../../src/store/migrations';
+import { openStore, TERMINAL_APPLICATION_ID } from '../../src/store/open';
+import { tempDir } from '../helpers/demoDb';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => cleanups.splice(0).forEach((c) => c()));
+function dir(): string {
+  const t = tempDir();
+  cleanups.push(t.cleanup);
+  return t.dir;
+}
+
+function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof DeskError) return err.code;
+    throw err;
+  }
+  return 'no error';
+}
+
+describe('openStore', () => {
+  it('creates a new database with every migration, WAL, synchronous=FULL, foreign keys and a busy timeout', () => {
+    const path = join(dir(), 'desk.db');
+    const { db, schemaVersion, created, migrated } = openStore(path);
+    expect(created).toBe(true);
+    expect(migrated).toEqual(loadMigrations().map((m) => m.version));
+    expect(schemaVersion).toBe(10);
+    expect(db.pragma('user_version', { simple: true })).toBe(10);
+    expect(db.pragma('application_id', { simple: true })).toBe(TERMINAL_APPLICATION_ID);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    db.close();
+  });
+
+  it('reopens without migrating again', () => {
+    const path = join(dir(), 'desk.db');
+    openStore(path).db.close();
+    const again = openStore(path);
+    expect(again.created).toBe(false);
+    expect(again.migrated).toEqual([]);
+    again.db.close();
+  });
+
+  it('applies only the newer migrations, all in one transaction', () => {
+    const d = dir();
+    const path = join(d, 'desk.db');
+    const base = loadMigrations();
+    openStore(path, { migrations: base }).db.close();
+    const extra = [...base, { version: 20, name: 'add', sql: 'CREATE TABLE added (x INTEGER);' }];
+    const { db, migrated } = openStore(path, { migrations: extra });
+    expect(migrated).toEqual([20]);
+    expect(db.pragma('user_version', { simple: true })).toBe(20);
+    db.close();
+
+    // A failing migration leaves the file at its old version with nothing of the new ones.
+    const broken = [...extra, { version: 30, name: 'ok', sql: 'CREATE TABLE t30 (x INTEGER);' }, { version: 40, name: 'bad', sql: 'CREATE TABLE oops (' }];
+    expect(() => openStore(path, { migrations: broken })).toThrow();
+    const check = new Database(path, { readonly: true });
+    expect(check.pragma('user_version', { simple: true })).toBe(20);
+    expect(check.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name = 't30'").get()).toEqual({ n: 0 });
+    check.close();
+  });
+
+  it('refuses a database from a newer version and leaves the file untouched', () => {
+    const path = join(dir(), 'desk.db');
+    openStore(path).db.close();
+    const raw = new Database(path);
+    raw.pragma('user_version = 999');
+    raw.pragma('wal_checkpoint(TRUNCATE)');
+    raw.close();
+    const before = readFileSync(path);
+    expect(codeOf(() => openStore(path))).toBe('DB_FROM_FUTURE');
+    expect(readFileSync(path).equals(before)).toBe(true);
+  });
+
+  it('refuses a file that is not SQLite and one that is someone else\'s SQLite, changing neither', () => {
+    const d = dir();
+    const text = join(d, 'notes.db');
+    writeFileSync(text, 'this is not a database at all, just some text that is long enough to look like a file');
+    const textBefore = readFileSync(text);
+    expect(codeOf(() => openStore(text))).toBe('NOT_LOYALTY_DB');
+    expect(readFileSync(text).equals(textBefore)).toBe(true);
+
+    const other = join(d, 'other.db');
+    const o = new Database(other);
+    o.exec('CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)');
+    o.close();
+    const otherBefore = readFileSync(other);
+    expect(codeOf(() => openStore(other))).toBe('NOT_LOYALTY_DB');
+    expect(readFileSync(other).equals(otherBefore)).toBe(true);
+    expect(statSync(other).size).toBe(otherBefore.length);
+  });
+
+  it('names a missing file when asked not to create one', () => {
+    expect(codeOf(() => openStore(join(dir(), 'missing.db'), { create: false }))).toBe('DB_NOT_FOUND');
+  });
+
+  it('reports a damaged file as DB_CORRUPT at open', () => {
+    const path = join(dir(), 'desk.db');
+    const { db } = openStore(path);
+    db.exec('CREATE TABLE filler (x TEXT); CREATE INDEX filler_x ON filler(x);');
+    const ins = db.prepare('INSERT INTO filler VALUES (?)');
+    db.transaction(() => {
+      for (let i = 0; i < 3000; i++) ins.run(`row-${i}-${'x'.repeat(50)}`);
+    })();
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    const rootPage = (db.prepare("SELECT rootpage FROM sqlite_schema WHERE name = 'filler_x'").get() as { rootpage: number }).rootpage;
+    db.close();
+    const bytes = readFileSync(path);
+    // Scribble over the index's root page: the header stays valid, the b-tree does not.
+    bytes.fill(0x5a, (rootPage - 1) * pageSize + 8, rootPage * pageSize - 8);
+    writeFileSync(path, bytes);
+    expect(codeOf(() => openStore(path))).toBe('DB_CORRUPT');
+  });
+});

@@ -1,0 +1,92 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTranslator } from '../../src/i18n';
+import { verifyAuditChain } from '../../src/store/audit';
+import { createTerminalApi } from '../../src/terminal/api';
+import type { TerminalApi } from '../../src/contract/terminalApi';
+import type { Lang } from '../../src/loyalty/types';
+import { NOW, openDemoTerminal, type DemoTerminal } from '../helpers/demoDb';
+import { snapshot } from '../helpers/snapshot';
+
+let t: DemoTerminal;
+let api: TerminalApi;
+let lang: Lang;
+beforeEach(() => {
+  t = openDemoTerminal();
+  lang = 'zh-CN';
+  api = createTerminalApi(t.service, () => createTranslator(lang));
+});
+afterEach(() => t.cleanup());
+
+describe('TerminalApi', () => {
+  it('refuses everything but sign-in until a PIN is given, then knows who is signed in', async () => {
+    const card = await api['member.card']({ memberId: 'M00000001' });
+    expect(card).toMatchObject({ ok: false, error: { code: 'NOT_SIGNED_IN', message: '请先输入 PIN 登录。' } });
+    const me = await api['staff.signIn']({ pin: '1234' });
+    expect(me).toEqual({ ok: true, value: { id: 'clerk-01', name: '王芳', role: 'clerk' } });
+    expect((await api['session.current']({})).ok && (await api['session.current']({}))).toMatchObject({ value: { staff: { id: 'clerk-01' } } });
+    expect((await api['member.card']({ memberId: 'M00000001' })).ok).toBe(true);
+  });
+
+  it('locks the PIN pad for 5 minutes after 5 wrong PINs, with messages in the UI language', async () => {
+    const answers = [];
+    for (let i = 0; i < 5; i++) answers.push(await api['staff.signIn']({ pin: '0000' }));
+    expect(answers.map((a) => !a.ok && a.error.code)).toEqual(['WRONG_PIN', 'WRONG_PIN', 'WRONG_PIN', 'WRONG_PIN', 'LOCKED_OUT']);
+    expect(!answers[0]!.ok && answers[0]!.error.message).toBe('PIN 不正确。再错 4 次将锁定。');
+    lang = 'en';
+    const locked = await api['staff.signIn']({ pin: '1234' });
+    expect(!locked.ok && locked.error).toMatchObject({ code: 'LOCKED_OUT', message: 'Too many wrong PINs. Try again after 2026-11-23 10:05.' });
+    t.clock.now = NOW + 5 * 60 * 1000 + 1;
+    expect((await api['staff.signIn']({ pin: '1234' })).ok).toBe(true);
+  });
+
+  const badInputs: [string, unknown][] = [
+    ['a negative amount', { memberId: 'M00000001', benefitId: 'B-THRESHOLD-100-10', amountFen: -100 }],
+    ['a huge amount', { memberId: 'M00000001', benefitId: 'B-THRESHOLD-100-10', amountFen: 1e15 }],
+    ['a fractional amount', { memberId: 'M00000001', benefitId: 'B-THRESHOLD-100-10', amountFen: 10.5 }],
+    ['a malformed member id', { memberId: "M1'; DROP TABLE members;--", benefitId: 'B-VOUCHER-20' }],
+    ['an unknown field', { memberId: 'M00000001', benefitId: 'B-VOUCHER-20', staffId: 'mgr-01' }],
+    ['no input at all', undefined],
+  ];
+  it.each(badInputs)('answers %s with INVALID_INPUT and changes nothing', async (_what, input) => {
+    await api['staff.signIn']({ pin: '1234' });
+    const before = snapshot(t.db);
+    const r = await (api['benefit.redeem'] as (i: unknown) => ReturnType<TerminalApi['benefit.redeem']>)(input);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.error.code).toBe('INVALID_INPUT');
+    expect(!r.ok && r.error.message).toMatch(/^输入无效：.+。$/);
+    expect(snapshot(t.db)).toEqual(before);
+  });
+
+  it('voids with a manager PIN given at the desk, and refuses a clerk\'s PIN', async () => {
+    await api['staff.signIn']({ pin: '1234' });
+    const r = await api['benefit.redeem']({ memberId: 'M00000001', benefitId: 'B-VOUCHER-20' });
+    if (!r.ok) throw new Error(r.error.message);
+    const byClerk = await api['operation.void']({ opId: r.value.opId, managerPin: '2345' });
+    expect(!byClerk.ok && byClerk.error.code).toBe('NOT_MANAGER');
+    const ok = await api['operation.void']({ opId: r.value.opId, managerPin: '9999' });
+    expect(ok.ok && ok.value.targetOpId).toBe(r.value.opId);
+  });
+
+  it('reprints a receipt as a marked copy and audits who asked', async () => {
+    await api['staff.signIn']({ pin: '1234' });
+    const r = await api['benefit.redeem']({ memberId: 'M00000001', benefitId: 'B-VOUCHER-20' });
+    if (!r.ok) throw new Error(r.error.message);
+    const again = await api['receipt.reprint']({ opId: r.value.opId });
+    expect(again.ok).toBe(true);
+    const jobs = (await api['print.unprinted']({})) as { ok: true; value: { opId: string | null; payload: { copy?: boolean } }[] };
+    const forOp = jobs.value.filter((j) => j.opId === r.value.opId);
+    expect(forOp.map((j) => j.payload.copy ?? false)).toEqual([false, true]);
+  });
+});
+
+describe('audit chain', () => {
+  it('verifies a chain of operations and names the first entry that was changed', async () => {
+    await api['staff.signIn']({ pin: '9999' });
+    for (const m of ['M00000001', 'M00000002', 'M00000005']) await api['benefit.redeem']({ memberId: m, benefitId: 'B-SVC-WRAP' });
+    const ok = verifyAuditChain(t.db);
+    expect(ok).toMatchObject({ ok: true, entries: 3 });
+    t.db.prepare("UPDATE audit SET content_json = replace(content_json, 'mgr-01', 'mgr-02') WHERE seq = 2").run();
+    t.db.prepare("UPDATE audit SET actor = 'someone-else' WHERE seq = 3").run();
+    expect(verifyAuditChain(t.db)).toEqual({ ok: false, entries: 2, firstBrokenSeq: 2, problem: 'hash' });
+  });
+});
