@@ -1,7 +1,12 @@
 // `loyalty-desk`: JSON on stdout; exit 0 on success, 2 on a refused operation, 1 on failure.
 import { DeskError } from '../contract/errors';
-import { createTranslator, DEFAULT_LANG, isLang, type Translator } from '../i18n';
-import { clockFrom, parseFlags, type Flags } from './args';
+import { createTranslator, DEFAULT_LANG, isLang } from '../i18n';
+export type { CliIo } from './command';
+import { clockFrom, parseFlags } from './args';
+import type { CliIo, Command } from './command';
+import { printCommands } from './commands/print';
+import { scanCommands } from './commands/scan';
+import { syncCommands } from './commands/sync';
 import { doctorCommand } from './commands/doctor';
 import {
   cashCommand,
@@ -17,38 +22,25 @@ import {
 import { seedCommand } from './commands/seed';
 import { startCommand } from './commands/start';
 
-export interface CliIo {
-  out: (text: string) => void;
-  err: (text: string) => void;
-  now: () => number;
-}
-
 const defaultIo: CliIo = {
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),
   now: () => Date.now(),
 };
 
-type Run = (flags: Flags, ctx: { tr: Translator; io: CliIo; positionals: string[] }) => unknown | Promise<unknown>;
-interface Command {
-  run: Run;
-  /** Flags the command takes besides the common ones; anything else is refused. */
-  flags: readonly string[];
-  booleans?: readonly string[];
-}
-
 const COMMON_FLAGS = ['db', 'data', 'lang', 'now'] as const;
+const PRINTED = ['printer'];
 
-const COMMANDS: Record<string, Command> = {
+const CORE_COMMANDS: Record<string, Command> = {
   seed: { run: (f, { io }) => seedCommand(f, clockFrom(f)?.() ?? io.now()), flags: ['members', 'seed'] },
   member: { run: (f) => memberCommand(f), flags: ['id', 'card'] },
-  redeem: { run: (f) => redeemCommand(f), flags: ['member', 'benefit', 'staff', 'amount'] },
-  earn: { run: (f) => earnCommand(f), flags: ['member', 'staff', 'amount', 'category', 'lines'] },
-  exchange: { run: (f) => exchangeCommand(f), flags: ['member', 'staff', 'item'] },
-  cash: { run: (f) => cashCommand(f), flags: ['member', 'staff', 'points', 'amount'] },
-  donate: { run: (f) => donateCommand(f), flags: ['member', 'staff', 'points'] },
-  void: { run: (f) => voidCommand(f), flags: ['op', 'staff', 'manager'] },
-  reprint: { run: (f) => reprintCommand(f), flags: ['op', 'staff'] },
+  redeem: { run: (f) => redeemCommand(f), flags: ['member', 'benefit', 'staff', 'amount', ...PRINTED] },
+  earn: { run: (f) => earnCommand(f), flags: ['member', 'staff', 'amount', 'category', 'lines', ...PRINTED] },
+  exchange: { run: (f) => exchangeCommand(f), flags: ['member', 'staff', 'item', ...PRINTED] },
+  cash: { run: (f) => cashCommand(f), flags: ['member', 'staff', 'points', 'amount', ...PRINTED] },
+  donate: { run: (f) => donateCommand(f), flags: ['member', 'staff', 'points', ...PRINTED] },
+  void: { run: (f) => voidCommand(f), flags: ['op', 'staff', 'manager', ...PRINTED] },
+  reprint: { run: (f) => reprintCommand(f), flags: ['op', 'staff', ...PRINTED] },
   outbox: { run: (f) => outboxCommand(f), flags: ['limit'] },
   doctor: {
     run: (f) => {
@@ -64,6 +56,15 @@ const COMMANDS: Record<string, Command> = {
   start: { run: (f, { tr, io }) => startCommand(f, tr, io.now(), io.err), flags: ['port'], booleans: ['web', 'no-browser', 'kiosk'] },
   bench: { run: async (f, { io }) => (await import('./bench/run')).runBench(f, io.err), flags: ['members'], booleans: ['quick', 'keep'] },
 };
+
+// Each domain registers its commands in its own file; a name registered twice is a bug.
+const COMMANDS: Record<string, Command> = {};
+for (const group of [CORE_COMMANDS, scanCommands, printCommands, syncCommands]) {
+  for (const [name, command] of Object.entries(group)) {
+    if (name in COMMANDS) throw new Error(`loyalty-desk command "${name}" registered twice`);
+    COMMANDS[name] = command;
+  }
+}
 
 function usage(): string {
   return `usage: loyalty-desk <${Object.keys(COMMANDS).join('|')}> [--db FILE | --data DIR] [--lang zh-CN|zh-TW|en] …`;
@@ -85,7 +86,8 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       tr = createTranslator(flags.lang);
     }
     const value = await command.run(flags, { tr, io, positionals });
-    io.out(JSON.stringify({ ok: true, ...(value as object) }));
+    // Servers (long-running commands) print their own lines and return nothing.
+    if (value !== undefined) io.out(JSON.stringify({ ok: true, ...(value as object) }));
     return 0;
   } catch (err) {
     if (err instanceof DeskError) {
