@@ -9,7 +9,6 @@ export type MetaKey =
   | 'pin_salt'
   | 'rules_json'
   | 'last_sync_at'
-  | 'hq_public_keys_json'
   | 'demo';
 
 export function getMeta(db: Db, key: MetaKey): string | null {

@@ -111,7 +111,7 @@ export function seedDemo(db: Db, options: SeedOptions): SeedSummary {
     setMeta(db, 'rules_json', JSON.stringify(DEFAULT_RULES));
     setMeta(db, 'last_sync_at', String(now));
     setMeta(db, 'demo', '1');
-    setMeta(db, 'hq_public_keys_json', JSON.stringify([{ kid: hqKey.kid, x: hqKey.x, validFrom: now - 365 * DAY_MS, validTo: null }]));
+    db.prepare('INSERT INTO trusted_keys(kid, x, valid_from, valid_to, updated_at) VALUES (?, ?, ?, NULL, ?)').run(hqKey.kid, hqKey.x, now - 365 * DAY_MS, now);
     for (const s of [DEMO_STORE, DEMO_OTHER_STORE]) upsertStore(db, { ...s, at: now });
     const salt = storePinSalt(db);
     for (const s of DEMO_STAFF) insertStaff(db, { id: s.id, storeId: DEMO_STORE.id, name: s.name, role: s.role, pinHash: hashPin(s.pin, salt), at: now });

@@ -31,8 +31,9 @@ describe('openStore', () => {
     const { db, schemaVersion, created, migrated } = openStore(path);
     expect(created).toBe(true);
     expect(migrated).toEqual(loadMigrations().map((m) => m.version));
-    expect(schemaVersion).toBe(10);
-    expect(db.pragma('user_version', { simple: true })).toBe(10);
+    const latest = loadMigrations().at(-1)!.version;
+    expect(schemaVersion).toBe(latest);
+    expect(db.pragma('user_version', { simple: true })).toBe(latest);
     expect(db.pragma('application_id', { simple: true })).toBe(TERMINAL_APPLICATION_ID);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(2);
@@ -55,18 +56,19 @@ describe('openStore', () => {
     const path = join(d, 'desk.db');
     const base = loadMigrations();
     openStore(path, { migrations: base }).db.close();
-    const extra = [...base, { version: 20, name: 'add', sql: 'CREATE TABLE added (x INTEGER);' }];
+    const top = base.at(-1)!.version;
+    const extra = [...base, { version: top + 5, name: 'add', sql: 'CREATE TABLE added (x INTEGER);' }];
     const { db, migrated } = openStore(path, { migrations: extra });
-    expect(migrated).toEqual([20]);
-    expect(db.pragma('user_version', { simple: true })).toBe(20);
+    expect(migrated).toEqual([top + 5]);
+    expect(db.pragma('user_version', { simple: true })).toBe(top + 5);
     db.close();
 
     // A failing migration leaves the file at its old version with nothing of the new ones.
-    const broken = [...extra, { version: 30, name: 'ok', sql: 'CREATE TABLE t30 (x INTEGER);' }, { version: 40, name: 'bad', sql: 'CREATE TABLE oops (' }];
+    const broken = [...extra, { version: top + 10, name: 'ok', sql: 'CREATE TABLE t_ok (x INTEGER);' }, { version: top + 20, name: 'bad', sql: 'CREATE TABLE oops (' }];
     expect(() => openStore(path, { migrations: broken })).toThrow();
     const check = new Database(path, { readonly: true });
-    expect(check.pragma('user_version', { simple: true })).toBe(20);
-    expect(check.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name = 't30'").get()).toEqual({ n: 0 });
+    expect(check.pragma('user_version', { simple: true })).toBe(top + 5);
+    expect(check.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name = 't_ok'").get()).toEqual({ n: 0 });
     check.close();
   });
 
