@@ -53,8 +53,8 @@ const CORE_COMMANDS: Record<string, Command> = {
     },
     flags: [],
   },
-  start: { run: (f, { tr, io }) => startCommand(f, tr, io.now(), io.err), flags: ['port'], booleans: ['web', 'no-browser', 'kiosk'] },
-  bench: { run: async (f, { io }) => (await import('./bench/run')).runBench(f, io.err), flags: ['members'], booleans: ['quick', 'keep'] },
+  start: { run: (f, { tr, io }) => startCommand(f, tr, io), flags: ['port'], booleans: ['web', 'no-browser', 'kiosk', 'prepare'] },
+  bench: { run: async (f, { io }) => (await import('./bench/run')).runBench(f, io.err), flags: ['members', 'only'], booleans: ['quick', 'keep'] },
 };
 
 // Each domain registers its commands in its own file; a name registered twice is a bug.

@@ -26,11 +26,56 @@ export const DESK_ERRORS = [
   'NOT_ENROLLED',
   'DB_EXISTS',
   'AUDIT_CHAIN_BROKEN',
+  // Sync with HQ (docs/sync.md).
+  'HQ_UNREACHABLE',
+  'HQ_TIMEOUT',
+  'HQ_ERROR',
+  'HQ_BAD_RESPONSE',
+  'HQ_REFUSED',
+  'ENROLLMENT_CODE_REJECTED',
+  'ALREADY_ENROLLED',
+  'NO_HQ_CREDENTIAL',
+  // Member code rejections (DESIGN.md "Member codes"); UNKNOWN_MEMBER and NOT_YET_VALID are shared.
+  'MALFORMED',
+  'UNKNOWN_KEY',
+  'BAD_SIGNATURE',
+  'EXPIRED',
+  'REPLAYED',
+  'REVOKED',
+  'CARD_SUPERSEDED',
+  'SESSION_REQUIRED',
+  'PHONE_MISMATCH',
+  'PHONE_CHECK_LOCKED',
+  'PHONE_NOT_CONFIRMED',
+  'MEMBER_NOT_SCANNED',
+  'PRINTER_URI_INVALID',
+  'PRINTER_NOT_CONFIGURED',
+  'PRINTER_UNREACHABLE',
+  'PRINTER_PORT_MISSING',
+  'PRINTER_NOT_ANSWERING',
+  'PRINTER_OFFLINE',
+  'PRINTER_PAPER_OUT',
+  'PRINTER_COVER_OPEN',
+  'PRINTER_ERROR',
+  'PRINTER_WRITE_FAILED',
   'INTERNAL',
 ] as const;
 export type DeskErrorCode = (typeof DESK_ERRORS)[number];
 export type ErrorCode = DeskErrorCode | LoyaltyReason;
 export const ERROR_CODES: readonly ErrorCode[] = [...DESK_ERRORS, ...LOYALTY_REASONS];
+/** The nine ways a scanned code is refused, in the order the checks run. */
+export const SCAN_REJECTIONS = [
+  'MALFORMED',
+  'UNKNOWN_KEY',
+  'BAD_SIGNATURE',
+  'EXPIRED',
+  'NOT_YET_VALID',
+  'UNKNOWN_MEMBER',
+  'REVOKED',
+  'CARD_SUPERSEDED',
+  'REPLAYED',
+] as const satisfies readonly ErrorCode[];
+export type ScanRejection = (typeof SCAN_REJECTIONS)[number];
 
 /** A failure the core knows by name. Its message is made at the edge, in the user's language. */
 export class DeskError extends Error {

@@ -1,9 +1,12 @@
 // TerminalApi: the one typed interface the UI uses. The Electron preload, the web host's client
 // and tests are adapters over this handler map; every call returns a Result, never throws.
-import type { z } from 'zod';
-import type { CatalogItem } from '../loyalty/types';
+import { z } from 'zod';
+import { LANGS, type CatalogItem, type Lang, type LocalizedText } from '../loyalty/types';
+import type { ReceiptModel } from '../print/receiptModel';
+import type { PrinterState as DevicePrinterState } from '../print/status';
 import type { PrintJob } from '../store/printJobs';
 import type { MemberCard, MemberSummary } from '../terminal/memberCard';
+import type { RecentOperation } from '../terminal/recentOps';
 import type { EarnResult, PointsOpResult } from '../terminal/pointsOps';
 import type { RedeemResult } from '../terminal/redeem';
 import type { SignedInStaff } from '../terminal/staffAuth';
@@ -15,15 +18,37 @@ import {
   earnInputSchema,
   emptyInputSchema,
   exchangeInputSchema,
+  memberIdSchema,
   memberRefSchema,
+  opIdSchema,
   redeemInputSchema,
   reprintInputSchema,
   signInInputSchema,
   voidInputSchema,
 } from './inputs';
 
+/** Whatever a scanner, the camera or the keyboard produced; the core decides what it is. */
+export const scanInputSchema = z.object({ code: z.string().trim().min(1, 'the code is empty').max(512, 'a code is at most 512 characters') }).strict();
+export const confirmPhoneInputSchema = z.object({ memberId: memberIdSchema, last4: z.string().regex(/^\d{4}$/, 'the last 4 digits of the phone number') }).strict();
+export const setLangInputSchema = z.object({ lang: z.enum(LANGS) }).strict();
+export const receiptPreviewInputSchema = z.object({ opId: opIdSchema }).strict();
+export const recentInputSchema = z.object({ limit: z.number().int().min(1).max(200).default(30) }).strict();
+
+export type { CatalogItem, Lang, LocalizedText, TierCode } from '../loyalty/types';
+export type { RecentOperation } from '../terminal/recentOps';
+export type { SignedInStaff } from '../terminal/staffAuth';
+export type { BenefitView } from '../terminal/memberCard';
+export type { ReceiptModel } from '../print/receiptModel';
+export type { RedeemResult } from '../terminal/redeem';
+export type { EarnResult, PointsOpResult } from '../terminal/pointsOps';
+export type { VoidResult } from '../terminal/void';
+
 export const terminalApiInputs = {
   'session.current': emptyInputSchema,
+  'session.setLang': setLangInputSchema,
+  'status.get': emptyInputSchema,
+  'scan.submit': scanInputSchema,
+  'member.confirmPhone': confirmPhoneInputSchema,
   'staff.signIn': signInInputSchema,
   'staff.signOut': emptyInputSchema,
   'member.lookup': memberRefSchema,
@@ -37,17 +62,72 @@ export const terminalApiInputs = {
   'receipt.reprint': reprintInputSchema,
   'catalog.list': emptyInputSchema,
   'print.unprinted': emptyInputSchema,
+  'receipt.preview': receiptPreviewInputSchema,
+  'operation.recent': recentInputSchema,
 } as const;
 
 export type TerminalMethod = keyof typeof terminalApiInputs;
-export type TerminalInput<M extends TerminalMethod> = z.infer<(typeof terminalApiInputs)[M]>;
+/** What a caller passes (defaults may be left out). */
+export type TerminalInput<M extends TerminalMethod> = z.input<(typeof terminalApiInputs)[M]>;
+/** What a handler gets after parsing. */
+export type ParsedInput<M extends TerminalMethod> = z.output<(typeof terminalApiInputs)[M]>;
+
+/** A member as the UI sees them: the phone's last digits are never sent, and are masked whole until confirmed. */
+export type PublicMember = Omit<MemberSummary, 'phoneLast4'>;
+export type PublicMemberCard = Omit<MemberCard, 'member'> & { member: Omit<MemberCard['member'], 'phoneLast4'> };
+
+/** How the UI tells a keyboard-wedge scanner's burst from typing (config.json scanner.wedge). */
+export interface WedgeSettings {
+  enabled: boolean;
+  maxInterKeyMs: number;
+  minLength: number;
+}
+
+export interface ScanOutcome {
+  member: PublicMember;
+  /** 'card': a plain card number, unverified until member.confirmPhone; 'code': a signed member code. */
+  via: 'card' | 'code';
+  verified: boolean;
+}
+
+/** The printer's real-time state (src/print/status.ts), or no printer set at all. */
+export type PrinterState = DevicePrinterState | 'not-configured';
+
+export interface DeskStatus {
+  storeId: string;
+  storeName: LocalizedText | null;
+  terminalId: string;
+  /** The store's time zone: dates on screen are the store's dates. */
+  tz: string;
+  printer: { state: PrinterState; name: string | null; unprinted: number };
+  hq: { online: boolean; lastSyncAt: number | null };
+  pendingSync: number;
+}
+
+/** Pushed to the UI (web host: server-sent events; Electron: IPC). */
+export type DeskEvent =
+  | { type: 'status'; status: DeskStatus }
+  | { type: 'scan'; code: string; source: 'serial' | 'camera' | 'wedge' }
+  | { type: 'print'; printJobId: number; opId: string | null; state: 'printed' | 'failed'; message: string | null };
+
+export interface ReceiptPreview {
+  opId: string;
+  printJobId: number;
+  status: string;
+  copy: boolean;
+  receipt: ReceiptModel;
+}
 
 export interface TerminalOutputs {
-  'session.current': { staff: SignedInStaff | null; pendingSync: number };
+  'session.current': { staff: SignedInStaff | null; pendingSync: number; lang: Lang; wedge: WedgeSettings };
+  'session.setLang': { lang: Lang };
+  'status.get': DeskStatus;
+  'scan.submit': ScanOutcome;
+  'member.confirmPhone': { memberId: string; verified: true };
   'staff.signIn': SignedInStaff;
   'staff.signOut': { ok: true };
-  'member.lookup': MemberSummary;
-  'member.card': MemberCard;
+  'member.lookup': PublicMember;
+  'member.card': PublicMemberCard;
   'benefit.redeem': RedeemResult;
   'points.earn': EarnResult;
   'points.exchange': PointsOpResult;
@@ -57,6 +137,8 @@ export interface TerminalOutputs {
   'receipt.reprint': { printJobId: number };
   'catalog.list': CatalogItem[];
   'print.unprinted': PrintJob[];
+  'receipt.preview': ReceiptPreview;
+  'operation.recent': RecentOperation[];
 }
 
 export type TerminalApi = {
@@ -64,3 +146,12 @@ export type TerminalApi = {
 };
 
 export const TERMINAL_METHODS = Object.keys(terminalApiInputs) as TerminalMethod[];
+
+/**
+ * What the Electron preload exposes as `window.loyaltyDesk` (checked there with `satisfies`): the same
+ * handler map, plus the event stream the web host sends as server-sent events.
+ */
+export interface DeskBridge {
+  api: TerminalApi;
+  onEvent(listener: (event: DeskEvent) => void): () => void;
+}

@@ -23,6 +23,8 @@ export interface ReceiptModel {
   /** For a void: the operation it undid. */
   targetOpId: string | null;
   offline: boolean;
+  /** Set on a reprint's job: the receipt says COPY / 重印. Absent on rows written before it existed. */
+  copy?: boolean;
 }
 
 /** 张三 → 张*, 欧阳娜娜 → 欧***: the first character only, so the receipt names no one. */

@@ -38,3 +38,41 @@ export function demoHqKey(label: string, kid: string): PrivateJwk {
 export function publicKeyOf(jwk: PrivateJwk): KeyObject {
   return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, format: 'jwk' });
 }
+
+export function privateKeyOf(jwk: PrivateJwk): KeyObject {
+  return createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', x: jwk.x, d: jwk.d }, format: 'jwk' });
+}
+
+/** An Ed25519 public key from the base64url of its 32 raw bytes (a JWK `x`, a code's `dpk`). */
+export function publicKeyFromX(x: string): KeyObject {
+  return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' });
+}
+
+export interface DeviceKey {
+  privateKey: KeyObject;
+  /** base64url of the 32 raw public-key bytes, as a rotating code's `dpk`. */
+  dpk: string;
+}
+
+/**
+ * The demo member app's device key: derived from the member id and the demo HQ key's secret, so
+ * `member-qr --rotating` gives the same device for the same member on every run. A real app makes
+ * its own key on the phone and HQ certifies the public half.
+ */
+export function demoDeviceKey(hq: PrivateJwk, memberId: string): DeviceKey {
+  const seed = createHash('sha256').update(`loyalty-desk demo device key\u0000${hq.d}\u0000${memberId}`).digest();
+  const privateKey = ed25519FromSeed(seed);
+  const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
+  if (typeof jwk.x !== 'string') throw new Error('Ed25519 public key without x');
+  return { privateKey, dpk: jwk.x };
+}
+
+/** Reads an HQ private key file (JWK); a file that is not one is INVALID_INPUT, never a crash. */
+export function parsePrivateJwk(text: string): PrivateJwk | null {
+  try {
+    const parsed = privateJwkSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}

@@ -41,15 +41,39 @@ function toBenefit(row: BenefitRow): BenefitDef {
 const BENEFIT_COLUMNS =
   'id, type, name_json, params_json, valid_from, valid_to, tiers_json, stores_json, per_member_limit, per_day_limit, offline_ok, requires_grant';
 
-export function getBenefit(db: Db, id: string): BenefitDef | undefined {
-  const row = stmt<[string], BenefitRow>(db, `SELECT ${BENEFIT_COLUMNS} FROM benefits WHERE id = ? AND tombstone = 0`).get(id);
-  return row && toBenefit(row);
+interface BenefitCache {
+  stamp: string;
+  list: BenefitDef[];
+  byId: Map<string, BenefitDef>;
 }
 
-export function listBenefits(db: Db): BenefitDef[] {
-  return stmt<[], BenefitRow>(db, `SELECT ${BENEFIT_COLUMNS} FROM benefits WHERE tombstone = 0 ORDER BY id`)
+const benefitCaches = new WeakMap<Db, BenefitCache>();
+
+/**
+ * Benefits change rarely (a sync) but are read on every card and redemption: parsed rows are kept per
+ * connection and re-read when the table's stamp (row count, sum of update stamps, tombstones) moves.
+ */
+function benefitCache(db: Db): BenefitCache {
+  const stamp = stmt<[], { s: string }>(
+    db,
+    "SELECT count(*) || ':' || total(updated_at) || ':' || total(tombstone) AS s FROM benefits",
+  ).get()!.s;
+  const cached = benefitCaches.get(db);
+  if (cached && cached.stamp === stamp) return cached;
+  const list = stmt<[], BenefitRow>(db, `SELECT ${BENEFIT_COLUMNS} FROM benefits WHERE tombstone = 0 ORDER BY id`)
     .all()
     .map(toBenefit);
+  const fresh = { stamp, list, byId: new Map(list.map((b) => [b.id, b])) };
+  benefitCaches.set(db, fresh);
+  return fresh;
+}
+
+export function getBenefit(db: Db, id: string): BenefitDef | undefined {
+  return benefitCache(db).byId.get(id);
+}
+
+export function listBenefits(db: Db): readonly BenefitDef[] {
+  return benefitCache(db).list;
 }
 
 export function upsertBenefit(db: Db, b: BenefitDef, updatedAt: number): void {

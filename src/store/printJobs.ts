@@ -63,3 +63,84 @@ export function printJobsForOp(db: Db, opId: string): PrintJob[] {
 export function unprintedJobs(db: Db): PrintJob[] {
   return stmt<[], PrintJobRow>(db, "SELECT * FROM print_jobs WHERE status <> 'printed' ORDER BY created_at, id").all().map(toJob);
 }
+
+// ---- The print queue worker's side (schema 40: next_attempt_at, lease_until, printer_status, printer_uri).
+
+export interface QueuedJob extends PrintJob {
+  nextAttemptAt: number | null;
+  printerStatus: string | null;
+  printerUri: string | null;
+  /** operations.synced of the job's operation, read now: an unsynced receipt says so. */
+  opSynced: boolean;
+}
+
+interface QueuedRow extends PrintJobRow {
+  next_attempt_at: number | null;
+  printer_status: string | null;
+  printer_uri: string | null;
+  op_synced: number | null;
+}
+
+const QUEUED_SELECT = `SELECT j.*, o.synced AS op_synced FROM print_jobs j LEFT JOIN operations o ON o.id = j.op_id`;
+
+function toQueued(r: QueuedRow): QueuedJob {
+  return { ...toJob(r), nextAttemptAt: r.next_attempt_at, printerStatus: r.printer_status, printerUri: r.printer_uri, opSynced: r.op_synced === 1 };
+}
+
+export interface ClaimOptions {
+  now: number;
+  leaseMs: number;
+  /** Only this job (printing right after its operation committed). */
+  jobId?: number;
+  /** A person asked: try jobs still backing off, and ones that gave up. */
+  ignoreBackoff?: boolean;
+}
+
+/** Takes the oldest due unprinted job and leases it to the caller, in one transaction. */
+export function claimPrintJob(db: Db, opts: ClaimOptions): QueuedJob | undefined {
+  return db
+    .transaction(() => {
+      const due = opts.ignoreBackoff ? '' : "AND j.status = 'pending' AND (j.next_attempt_at IS NULL OR j.next_attempt_at <= @now)";
+      const only = opts.jobId === undefined ? '' : 'AND j.id = @jobId';
+      const row = stmt<[Record<string, number>], QueuedRow>(
+        db,
+        `${QUEUED_SELECT} WHERE j.status <> 'printed' AND (j.lease_until IS NULL OR j.lease_until <= @now) ${due} ${only}
+         ORDER BY j.created_at, j.id LIMIT 1`,
+      ).get({ now: opts.now, ...(opts.jobId === undefined ? {} : { jobId: opts.jobId }) });
+      if (!row) return undefined;
+      stmt(db, 'UPDATE print_jobs SET lease_until = ? WHERE id = ?').run(opts.now + opts.leaseMs, row.id);
+      return toQueued(row);
+    })
+    .immediate();
+}
+
+export function getQueuedJob(db: Db, id: number): QueuedJob | undefined {
+  const row = stmt<[number], QueuedRow>(db, `${QUEUED_SELECT} WHERE j.id = ?`).get(id);
+  return row && toQueued(row);
+}
+
+export function markPrintJobPrinted(db: Db, id: number, r: { now: number; printerStatus: string; printerUri: string }): void {
+  stmt(
+    db,
+    `UPDATE print_jobs SET status = 'printed', printed_at = ?, attempts = attempts + 1, last_error = NULL,
+       next_attempt_at = NULL, lease_until = NULL, printer_status = ?, printer_uri = ? WHERE id = ?`,
+  ).run(r.now, r.printerStatus, r.printerUri, id);
+}
+
+/** A failed attempt: the job stays unprinted with the reason; `giveUp` stops automatic retries. */
+export function markPrintJobFailed(
+  db: Db,
+  id: number,
+  r: { error: string; printerStatus: string | null; printerUri: string | null; nextAttemptAt: number | null; giveUp: boolean },
+): void {
+  stmt(
+    db,
+    `UPDATE print_jobs SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ?, lease_until = NULL,
+       printer_status = ?, printer_uri = ? WHERE id = ?`,
+  ).run(r.giveUp ? 'failed' : 'pending', r.error, r.nextAttemptAt, r.printerStatus, r.printerUri, id);
+}
+
+/** Unprinted jobs with the reason each is waiting, oldest first: what the UI and `print-queue` show. */
+export function unprintedQueue(db: Db, limit = 1000): QueuedJob[] {
+  return stmt<[number], QueuedRow>(db, `${QUEUED_SELECT} WHERE j.status <> 'printed' ORDER BY j.created_at, j.id LIMIT ?`).all(limit).map(toQueued);
+}

@@ -1,15 +1,29 @@
 // TerminalApi over the service for one client session (a window, a web-host client): it keeps
-// who is signed in, parses every input with its schema and turns failures into typed errors.
+// who is signed in, which members were presented (and how), parses every input with its schema
+// and turns failures into typed errors.
+import { timingSafeEqual } from 'node:crypto';
 import type { ZodError } from 'zod';
 import { DeskError, type Result } from '../contract/errors';
 import {
   terminalApiInputs,
+  type ParsedInput,
+  type PrinterState,
+  type PublicMember,
+  type PublicMemberCard,
   type TerminalApi,
-  type TerminalInput,
   type TerminalMethod,
   type TerminalOutputs,
+  type WedgeSettings,
 } from '../contract/terminalApi';
-import type { Translator } from '../i18n';
+import { DEFAULT_LANG, type Translator } from '../i18n';
+import type { Lang } from '../loyalty/types';
+import type { ReceiptModel } from '../print/receiptModel';
+import { getMeta } from '../store/meta';
+import { printJobsForOp } from '../store/printJobs';
+import { getStoreName } from '../store/stores';
+import type { MemberSummary } from './memberCard';
+import { recentOperations } from './recentOps';
+import { scanMember } from './scan';
 import type { TerminalService } from './service';
 import type { SignedInStaff } from './staffAuth';
 
@@ -32,33 +46,187 @@ export function toResult<T>(tr: Translator, fn: () => T, onInternal?: (err: unkn
   }
 }
 
-export function createTerminalApi(service: TerminalService, tr: () => Translator, onInternal?: (err: unknown) => void): TerminalApi {
+export interface TerminalApiOptions {
+  /**
+   * Desk sessions (web host, Electron): a write about a member needs that member presented in this
+   * session first (scan.submit or a card-number lookup), so no client can act on a bare member id.
+   */
+  requireScan?: boolean;
+  /** The printer's state, from the print subsystem when it is wired in. */
+  printer?: () => { state: PrinterState; name: string | null };
+  lang?: Lang;
+  /** config.json scanner.wedge, for the UI's burst detector. */
+  wedge?: WedgeSettings;
+}
+
+export const DEFAULT_WEDGE: WedgeSettings = { enabled: true, maxInterKeyMs: 35, minLength: 8 };
+
+/** Wrong phone digits allowed per card before the desk must ask for the member's code instead. */
+export const MAX_PHONE_FAILURES = 3;
+const PHONE_FAILURE_WINDOW_MS = 15 * 60 * 1000;
+/** A desk serves one member at a time; remembering a few covers going back and forth. */
+const MAX_PRESENTED = 20;
+
+interface Presence {
+  via: 'card' | 'code';
+  verified: boolean;
+}
+
+function sameDigits(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function createTerminalApi(
+  service: TerminalService,
+  tr: (lang: Lang) => Translator,
+  onInternal?: (err: unknown) => void,
+  options: TerminalApiOptions = {},
+): TerminalApi {
+  const { deps } = service;
   let staff: SignedInStaff | null = null;
+  let lang: Lang = options.lang ?? DEFAULT_LANG;
+  const presented = new Map<string, Presence>();
+  const phoneFailures = new Map<string, { count: number; since: number }>();
+
   const signedIn = (): SignedInStaff => {
     if (!staff) throw new DeskError('NOT_SIGNED_IN');
     return staff;
   };
+  const present = (memberId: string, how: Presence): void => {
+    const before = presented.get(memberId);
+    presented.delete(memberId);
+    presented.set(memberId, { via: how.via, verified: how.verified || (before?.verified ?? false) });
+    while (presented.size > MAX_PRESENTED) presented.delete(presented.keys().next().value as string);
+  };
+  const forgetMembers = (): void => presented.clear();
+  /** Points or benefits leave the member only when we know the person at the desk holds the card. */
+  const mayBurn = (memberId: string): void => {
+    const p = presented.get(memberId);
+    if (p && !p.verified) throw new DeskError('PHONE_NOT_CONFIRMED', { ref: memberId });
+    if (!p && options.requireScan) throw new DeskError('MEMBER_NOT_SCANNED', { ref: memberId });
+  };
+  const mayEarn = (memberId: string): void => {
+    if (!presented.has(memberId) && options.requireScan) throw new DeskError('MEMBER_NOT_SCANNED', { ref: memberId });
+  };
+  /** The phone's last digits are the check itself: never sent, and the masked number hidden until confirmed. */
+  const publicMember = <T extends MemberSummary>(m: T): Omit<T, 'phoneLast4'> => {
+    const { phoneLast4: _hidden, ...rest } = m;
+    const verified = presented.get(m.id)?.verified ?? false;
+    return verified ? rest : { ...rest, maskedPhone: '*'.repeat(m.maskedPhone.length || 11) };
+  };
+  const lookedUp = (ref: { memberId: string } | { cardNo: string }, id: string): void => {
+    if ('cardNo' in ref) present(id, { via: 'card', verified: false });
+  };
 
-  const impl: { [M in TerminalMethod]: (input: TerminalInput<M>) => TerminalOutputs[M] } = {
-    'session.current': () => ({ staff, pendingSync: service.pendingCount() }),
-    'staff.signIn': ({ pin }) => (staff = service.signIn(pin)),
+  const impl: { [M in TerminalMethod]: (input: ParsedInput<M>) => TerminalOutputs[M] } = {
+    'session.current': () => ({ staff, pendingSync: service.pendingCount(), lang, wedge: options.wedge ?? DEFAULT_WEDGE }),
+    'session.setLang': (i) => {
+      lang = i.lang;
+      return { lang };
+    },
+    'status.get': () => {
+      const lastSync = getMeta(deps.db, 'last_sync_at');
+      return {
+        storeId: deps.identity.storeId,
+        storeName: getStoreName(deps.db, deps.identity.storeId),
+        terminalId: deps.identity.terminalId,
+        tz: deps.identity.tz,
+        printer: { ...(options.printer?.() ?? { state: 'unknown', name: null }), unprinted: service.unprintedJobs().length },
+        hq: { online: deps.connectivity().online, lastSyncAt: lastSync === null ? null : Number(lastSync) },
+        pendingSync: service.pendingCount(),
+      };
+    },
+    'staff.signIn': ({ pin }) => {
+      const who = service.signIn(pin);
+      if (staff?.id !== who.id) forgetMembers();
+      return (staff = who);
+    },
     'staff.signOut': () => {
       staff = null;
+      forgetMembers();
       return { ok: true };
     },
-    'member.lookup': (ref) => (signedIn(), service.lookupMember(ref)),
-    'member.card': (ref) => (signedIn(), service.memberCard(ref)),
-    'benefit.redeem': (i) => service.redeem({ ...i, staffId: signedIn().id }),
-    'points.earn': (i) => service.earn({ ...i, staffId: signedIn().id }),
-    'points.exchange': (i) => service.exchange({ ...i, staffId: signedIn().id }),
-    'points.cash': (i) => service.cashDeduct({ ...i, staffId: signedIn().id }),
-    'points.donate': (i) => service.donate({ ...i, staffId: signedIn().id }),
+    'scan.submit': ({ code }) => {
+      signedIn();
+      // Camera, wedge, serial and typed card numbers all go through the one scan path (src/terminal/scan.ts).
+      const scanned = scanMember(deps, code);
+      const signed = scanned.verified !== 'unverified';
+      present(scanned.member.id, { via: signed ? 'code' : 'card', verified: signed });
+      return { member: publicMember(scanned.member), via: signed ? 'code' : 'card', verified: presented.get(scanned.member.id)?.verified ?? false };
+    },
+    'member.confirmPhone': ({ memberId, last4 }) => {
+      signedIn();
+      // Only a card in front of the desk is checked: guessing digits for arbitrary ids proves nothing.
+      if (!presented.has(memberId)) throw new DeskError('MEMBER_NOT_SCANNED', { ref: memberId });
+      const member = service.lookupMember({ memberId });
+      const now = deps.clock();
+      const prior = phoneFailures.get(memberId);
+      const failures = prior && now - prior.since < PHONE_FAILURE_WINDOW_MS ? prior : { count: 0, since: now };
+      if (failures.count >= MAX_PHONE_FAILURES) throw new DeskError('PHONE_CHECK_LOCKED', { ref: memberId });
+      if (!sameDigits(member.phoneLast4, last4)) {
+        failures.count += 1;
+        phoneFailures.set(memberId, failures);
+        if (failures.count >= MAX_PHONE_FAILURES) throw new DeskError('PHONE_CHECK_LOCKED', { ref: memberId });
+        throw new DeskError('PHONE_MISMATCH', { left: MAX_PHONE_FAILURES - failures.count });
+      }
+      phoneFailures.delete(memberId);
+      present(memberId, { via: 'card', verified: true });
+      return { memberId, verified: true };
+    },
+    'member.lookup': (ref): PublicMember => {
+      signedIn();
+      const member = service.lookupMember(ref);
+      lookedUp(ref, member.id);
+      return publicMember(member);
+    },
+    'member.card': (ref): PublicMemberCard => {
+      signedIn();
+      const card = service.memberCard(ref);
+      lookedUp(ref, card.member.id);
+      return { ...card, member: publicMember(card.member) };
+    },
+    'benefit.redeem': (i) => {
+      const me = signedIn();
+      mayBurn(i.memberId);
+      return service.redeem({ ...i, staffId: me.id });
+    },
+    'points.earn': (i) => {
+      const me = signedIn();
+      mayEarn(i.memberId);
+      return service.earn({ ...i, staffId: me.id });
+    },
+    'points.exchange': (i) => {
+      const me = signedIn();
+      mayBurn(i.memberId);
+      return service.exchange({ ...i, staffId: me.id });
+    },
+    'points.cash': (i) => {
+      const me = signedIn();
+      mayBurn(i.memberId);
+      return service.cashDeduct({ ...i, staffId: me.id });
+    },
+    'points.donate': (i) => {
+      const me = signedIn();
+      mayBurn(i.memberId);
+      return service.donate({ ...i, staffId: me.id });
+    },
     'operation.void': ({ opId, managerPin }) => {
       const me = signedIn();
       const approver = managerPin === undefined ? me : service.signIn(managerPin);
       return service.voidOperation({ opId, staffId: me.id, approverId: approver.id });
     },
     'receipt.reprint': ({ opId }) => service.reprint({ opId, staffId: signedIn().id }),
+    'receipt.preview': ({ opId }) => {
+      signedIn();
+      const jobs = printJobsForOp(deps.db, opId);
+      const job = jobs[jobs.length - 1];
+      if (!job) throw new DeskError('UNKNOWN_OPERATION', { ref: opId });
+      const payload = job.payload as ReceiptModel & { copy?: boolean };
+      return { opId, printJobId: job.id, status: job.status, copy: payload.copy === true, receipt: payload };
+    },
+    'operation.recent': ({ limit }) => (signedIn(), recentOperations(deps, limit)),
     'catalog.list': () => (signedIn(), service.catalog()),
     'print.unprinted': () => (signedIn(), service.unprintedJobs()),
   };
@@ -69,10 +237,10 @@ export function createTerminalApi(service: TerminalService, tr: () => Translator
       const parsed = terminalApiInputs[method].safeParse(input ?? {});
       if (!parsed.success) {
         const detail = describeZodError(parsed.error);
-        return { ok: false, error: { code: 'INVALID_INPUT', message: tr().error('INVALID_INPUT', { detail }), params: { detail } } };
+        return { ok: false, error: { code: 'INVALID_INPUT', message: tr(lang).error('INVALID_INPUT', { detail }), params: { detail } } };
       }
       const handler = impl[method] as (i: unknown) => unknown;
-      return toResult(tr(), () => handler(parsed.data), onInternal);
+      return toResult(tr(lang), () => handler(parsed.data), onInternal);
     };
   }
   return api as unknown as TerminalApi;

@@ -7,12 +7,15 @@ import { findMember, memberCard, summarize, type MemberRef } from './memberCard'
 import { cashDeduct, donate, earn, exchange } from './pointsOps';
 import { redeemBenefit } from './redeem';
 import { reprint } from './reprint';
+import { scanMember } from './scan';
 import { checkPin } from './staffAuth';
 import { voidOperation } from './void';
 
 export function createTerminalService(deps: ServiceDeps) {
   return {
     deps,
+    /** The one path every scanner (camera, wedge, serial, CLI) takes into the core. */
+    scan: (code: string) => scanMember(deps, code),
     lookupMember: (ref: MemberRef) => summarize(findMember(deps, ref)),
     memberCard: (ref: MemberRef) => memberCard(deps, ref),
     redeem: (input: Parameters<typeof redeemBenefit>[1]) => redeemBenefit(deps, input),

@@ -131,11 +131,11 @@ describe('loyalty-desk', () => {
 
   it('start prepares a data folder with demo data once and reuses it after', async () => {
     const folder = join(dir, 'data');
-    const first = await inProcess('start', '--data', folder);
+    const first = await inProcess('start', '--data', folder, '--prepare');
     expect(first.json).toMatchObject({ ok: true, seeded: true, db: join(folder, 'desk.db') });
     expect(JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8'))).toMatchObject({ storeId: 'SH001', tz: 'Asia/Shanghai', lang: 'zh-CN' });
     writeFileSync(join(folder, 'marker'), 'x');
-    const second = await inProcess('start', '--data', folder);
+    const second = await inProcess('start', '--data', folder, '--prepare');
     expect(second.json).toMatchObject({ ok: true, seeded: false });
   });
 });

@@ -15,6 +15,23 @@ function dir(): string {
   return t.dir;
 }
 
+/** A database whose index b-tree is scribbled over while its header stays valid. */
+function damageAnIndex(path: string): void {
+  const { db } = openStore(path);
+  db.exec('CREATE TABLE filler (x TEXT); CREATE INDEX filler_x ON filler(x);');
+  const ins = db.prepare('INSERT INTO filler VALUES (?)');
+  db.transaction(() => {
+    for (let i = 0; i < 3000; i++) ins.run(`row-${i}-${'x'.repeat(50)}`);
+  })();
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  const pageSize = db.pragma('page_size', { simple: true }) as number;
+  const rootPage = (db.prepare("SELECT rootpage FROM sqlite_schema WHERE name = 'filler_x'").get() as { rootpage: number }).rootpage;
+  db.close();
+  const bytes = readFileSync(path);
+  bytes.fill(0x5a, (rootPage - 1) * pageSize + 8, rootPage * pageSize - 8);
+  writeFileSync(path, bytes);
+}
+
 function codeOf(fn: () => unknown): string {
   try {
     fn();
@@ -108,20 +125,27 @@ describe('openStore', () => {
 
   it('reports a damaged file as DB_CORRUPT at open', () => {
     const path = join(dir(), 'desk.db');
-    const { db } = openStore(path);
-    db.exec('CREATE TABLE filler (x TEXT); CREATE INDEX filler_x ON filler(x);');
-    const ins = db.prepare('INSERT INTO filler VALUES (?)');
-    db.transaction(() => {
-      for (let i = 0; i < 3000; i++) ins.run(`row-${i}-${'x'.repeat(50)}`);
-    })();
-    db.pragma('wal_checkpoint(TRUNCATE)');
-    const pageSize = db.pragma('page_size', { simple: true }) as number;
-    const rootPage = (db.prepare("SELECT rootpage FROM sqlite_schema WHERE name = 'filler_x'").get() as { rootpage: number }).rootpage;
-    db.close();
-    const bytes = readFileSync(path);
-    // Scribble over the index's root page: the header stays valid, the b-tree does not.
-    bytes.fill(0x5a, (rootPage - 1) * pageSize + 8, rootPage * pageSize - 8);
-    writeFileSync(path, bytes);
+    damageAnIndex(path);
     expect(codeOf(() => openStore(path))).toBe('DB_CORRUPT');
+  });
+});
+
+describe('quick_check policy', () => {
+  it("runs after a crash (a write-ahead log left behind) when asked for 'after-crash'", () => {
+    const path = join(dir(), 'desk.db');
+    damageAnIndex(path);
+    // Closed cleanly: no log left, so a short CLI call skips the full read …
+    const clean = openStore(path, { quickCheck: 'after-crash' });
+    clean.db.close();
+    // … but a log left behind by a writer that died means the check runs and finds the damage.
+    writeFileSync(`${path}-wal`, Buffer.alloc(0));
+    const raw = new Database(path);
+    raw.pragma('journal_mode = WAL');
+    const hold = new Database(path);
+    hold.prepare('SELECT 1').get();
+    raw.exec('CREATE TABLE t (x INTEGER)');
+    expect(codeOf(() => openStore(path, { quickCheck: 'after-crash' }))).toBe('DB_CORRUPT');
+    hold.close();
+    raw.close();
   });
 });

@@ -4,10 +4,11 @@ import { categorySchema, cardNoSchema, entityIdSchema, memberIdSchema, opIdSchem
 import { DeskError } from '../../contract/errors';
 import { openTerminal, type OpenedTerminal } from '../../terminal/openTerminal';
 import { check, clockFrom, dbPathFrom, fenArg, intArg, type Flags } from '../args';
+import { printAfterCommit } from './print';
 
 function withTerminal<T>(flags: Flags, fn: (t: OpenedTerminal) => T): T {
   const clock = clockFrom(flags);
-  const terminal = openTerminal(dbPathFrom(flags), clock ? { clock } : {});
+  const terminal = openTerminal(dbPathFrom(flags), { quickCheck: 'after-crash', ...(clock ? { clock } : {}) });
   try {
     return fn(terminal);
   } finally {
@@ -32,7 +33,7 @@ export function redeemCommand(flags: Flags) {
     staffId: check(str('staff', entityIdSchema), flags.staff),
     amountFen: flags.amount === undefined ? null : check(fenArg('amount'), flags.amount),
   };
-  return withTerminal(flags, (t) => t.service.redeem(input));
+  return printAfterCommit(flags, withTerminal(flags, (t) => t.service.redeem(input)));
 }
 
 export function earnCommand(flags: Flags) {
@@ -50,7 +51,7 @@ export function earnCommand(flags: Flags) {
     staffId: check(str('staff', entityIdSchema), flags.staff),
     lines,
   };
-  return withTerminal(flags, (t) => t.service.earn(input));
+  return printAfterCommit(flags, withTerminal(flags, (t) => t.service.earn(input)));
 }
 
 export function exchangeCommand(flags: Flags) {
@@ -59,7 +60,7 @@ export function exchangeCommand(flags: Flags) {
     staffId: check(str('staff', entityIdSchema), flags.staff),
     itemId: check(str('item', entityIdSchema), flags.item),
   };
-  return withTerminal(flags, (t) => t.service.exchange(input));
+  return printAfterCommit(flags, withTerminal(flags, (t) => t.service.exchange(input)));
 }
 
 export function cashCommand(flags: Flags) {
@@ -69,7 +70,7 @@ export function cashCommand(flags: Flags) {
     points: check(intArg('points', 100_000_000), flags.points),
     amountFen: check(fenArg('amount'), flags.amount),
   };
-  return withTerminal(flags, (t) => t.service.cashDeduct(input));
+  return printAfterCommit(flags, withTerminal(flags, (t) => t.service.cashDeduct(input)));
 }
 
 export function donateCommand(flags: Flags) {
@@ -78,7 +79,7 @@ export function donateCommand(flags: Flags) {
     staffId: check(str('staff', entityIdSchema), flags.staff),
     points: check(intArg('points', 100_000_000), flags.points),
   };
-  return withTerminal(flags, (t) => t.service.donate(input));
+  return printAfterCommit(flags, withTerminal(flags, (t) => t.service.donate(input)));
 }
 
 export function voidCommand(flags: Flags) {
@@ -88,12 +89,12 @@ export function voidCommand(flags: Flags) {
     staffId,
     approverId: flags.manager === undefined ? staffId : check(str('manager', entityIdSchema), flags.manager),
   };
-  return withTerminal(flags, (t) => t.service.voidOperation(input));
+  return printAfterCommit(flags, withTerminal(flags, (t) => t.service.voidOperation(input)));
 }
 
 export function reprintCommand(flags: Flags) {
   const input = { opId: check(str('op', opIdSchema), flags.op), staffId: check(str('staff', entityIdSchema), flags.staff) };
-  return withTerminal(flags, (t) => t.service.reprint(input));
+  return printAfterCommit(flags, withTerminal(flags, (t) => t.service.reprint(input)));
 }
 
 export function outboxCommand(flags: Flags) {

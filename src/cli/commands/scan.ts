@@ -1,4 +1,68 @@
-// `loyalty-desk` commands of the scan domain.
+// `loyalty-desk` commands of the scan domain: `scan` a code as the desk would, `member-qr` to make one.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import QRCode from 'qrcode';
+import { z } from 'zod';
+import { DeskError } from '../../contract/errors';
+import { memberIdSchema } from '../../contract/inputs';
+import { parsePrivateJwk, demoDeviceKey, type PrivateJwk } from '../../scan/hqKeys';
+import { mintAppCredential, mintCardCode, mintRotatingCode, stepAt } from '../../scan/mintCode';
+import { getMember } from '../../store/members';
+import { HQ_KEY_FILE } from '../../terminal/dataFolder';
+import { openTerminal, type OpenedTerminal } from '../../terminal/openTerminal';
+import { scanMember } from '../../terminal/scan';
+import { check, clockFrom, dbPathFrom, type Flags } from '../args';
 import type { Command } from '../command';
 
-export const scanCommands: Record<string, Command> = {};
+/** How long the demo app's device key is certified for. */
+const DEMO_CREDENTIAL_S = 7 * 24 * 3600;
+
+function withTerminal<T>(flags: Flags, now: number, fn: (t: OpenedTerminal, dbPath: string) => T): T {
+  const dbPath = dbPathFrom(flags);
+  const t = openTerminal(dbPath, { clock: () => now, quickCheck: 'after-crash' });
+  try {
+    return fn(t, dbPath);
+  } finally {
+    t.close();
+  }
+}
+
+function readHqKey(flags: Flags, dbPath: string): PrivateJwk {
+  const path = typeof flags.key === 'string' ? flags.key : join(dirname(dbPath), HQ_KEY_FILE);
+  if (!existsSync(path)) throw new DeskError('INVALID_INPUT', { detail: `no HQ key at ${path}; give --key FILE (a JWK)` });
+  const key = parsePrivateJwk(readFileSync(path, 'utf8'));
+  if (!key) throw new DeskError('INVALID_INPUT', { detail: `${path} is not an Ed25519 private JWK` });
+  return key;
+}
+
+export function scanCommand(flags: Flags, positionals: string[], now: number) {
+  if (positionals.length !== 1) throw new DeskError('INVALID_INPUT', { detail: 'give exactly one CODE to scan' });
+  const code = positionals[0]!;
+  return withTerminal(flags, now, (t) => scanMember(t.service.deps, code));
+}
+
+export async function memberQrCommand(flags: Flags, now: number) {
+  const memberId = check(z.string({ error: '--member is required' }).pipe(memberIdSchema), flags.member);
+  const png = flags.png === undefined ? null : check(z.string().min(1, '--png needs a file name'), flags.png);
+  const code = withTerminal(flags, now, (t, dbPath) => {
+    const member = getMember(t.db, memberId);
+    if (!member) throw new DeskError('UNKNOWN_MEMBER', { ref: memberId });
+    const hq = readHqKey(flags, dbPath);
+    const nowS = Math.floor(now / 1000);
+    if (flags.rotating !== true) return mintCardCode(hq, { mid: member.id, cs: member.card_serial, iat: nowS });
+    const device = demoDeviceKey(hq, member.id);
+    const credential = mintAppCredential(hq, { mid: member.id, cs: member.card_serial, dpk: device.dpk, exp: nowS + DEMO_CREDENTIAL_S });
+    return mintRotatingCode(credential, device.privateKey, stepAt(now));
+  });
+  if (png !== null) await QRCode.toFile(png, code, { type: 'png', errorCorrectionLevel: 'M', margin: 4, scale: 8 });
+  return png === null ? { code } : { code, png };
+}
+
+export const scanCommands: Record<string, Command> = {
+  scan: { run: (f, { io, positionals }) => scanCommand(f, positionals, clockFrom(f)?.() ?? io.now()), flags: [] },
+  'member-qr': {
+    run: (f, { io }) => memberQrCommand(f, clockFrom(f)?.() ?? io.now()),
+    flags: ['member', 'png', 'key'],
+    booleans: ['rotating'],
+  },
+};

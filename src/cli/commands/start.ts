@@ -1,17 +1,94 @@
-// `start` (npm start): prepares the data folder (demo data on first run) and says where it is and
-// how to sign in. The desk UI (web host / Electron) is started from here once it lands.
+// `start` (npm start): the desk on this PC, on demo data the first time. Electron when its binary is
+// here; otherwise the web host on 127.0.0.1 and Chromium in an app window. Says where the data
+// folder is and the demo PINs (stderr); the launch link is the one line on stdout.
+//   --web          the web host even when Electron is present
+//   --no-browser   print the link only (open it in a browser yourself)
+//   --kiosk        Chromium full screen (a locked-down desk or kiosk PC)
+//   --data DIR     the data folder (its desk.db is used as it is; a folder without one gets demo data)
+//   --port N       a fixed port (a free one otherwise)
+//   --prepare      prepare the data folder, print the JSON summary and exit (IT, scripts, tests)
+import { spawn } from 'node:child_process';
 import { z } from 'zod';
 import type { Translator } from '../../i18n';
+import { openAppWindow, findChromium } from '../../host/browser';
+import { buildElectron, electronBinary } from '../../host/electronBinary';
+import { launchDesk, RENDERER_DIR, REPO_ROOT } from '../../host/launch';
+import { ensureRenderer } from '../../host/rendererBuild';
 import { defaultDataDir } from '../../terminal/config';
 import { DEMO_STAFF } from '../../terminal/demoCatalog';
 import { prepareDataFolder } from '../../terminal/dataFolder';
-import { check, type Flags } from '../args';
+import { check, intArg, type Flags } from '../args';
+import type { CliIo } from '../command';
 
-export function startCommand(flags: Flags, tr: Translator, now: number, log: (line: string) => void) {
-  const dir = check(z.string().min(1).default(defaultDataDir()), flags.data);
-  const prepared = prepareDataFolder(dir, now);
+function sayWhere(tr: Translator, log: (line: string) => void, prepared: ReturnType<typeof prepareDataFolder>): void {
   log(tr.t('start.dataFolder', { dir: prepared.dir }));
   log(prepared.seeded ? tr.t('start.seeded', { members: prepared.seeded.members }) : tr.t('start.existing', { db: prepared.dbPath }));
   log(tr.t('start.pins', { pins: DEMO_STAFF.map((s) => `${s.name} (${s.role}) ${s.pin}`).join(', ') }));
-  return { dataDir: prepared.dir, db: prepared.dbPath, seeded: prepared.seeded !== null, sample: prepared.seeded?.sample ?? null };
+}
+
+/** Resolves on Ctrl-C / SIGTERM (or when `also` settles), whichever comes first. */
+function untilStopped(also?: Promise<unknown>): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+    void also?.then(done, done);
+  });
+}
+
+/** A browser that exits sooner than this never showed a desk window. */
+const EARLY_EXIT_MS = 3_000;
+
+export async function startCommand(flags: Flags, tr: Translator, io: CliIo): Promise<object | undefined> {
+  const dir = check(z.string().min(1).default(defaultDataDir()), flags.data);
+  const port = flags.port === undefined ? 0 : check(intArg('port', 65_535), flags.port);
+  const log = io.err;
+
+  if (flags.prepare === true) {
+    const prepared = prepareDataFolder(dir, io.now());
+    sayWhere(tr, log, prepared);
+    return { dataDir: prepared.dir, db: prepared.dbPath, seeded: prepared.seeded !== null, sample: prepared.seeded?.sample ?? null };
+  }
+
+  const electron = flags.web === true ? null : electronBinary(REPO_ROOT);
+  if (electron) {
+    const prepared = prepareDataFolder(dir, io.now());
+    sayWhere(tr, log, prepared);
+    await ensureRenderer(REPO_ROOT, RENDERER_DIR, log);
+    const main = await buildElectron(REPO_ROOT);
+    const child = spawn(electron, [main], { stdio: 'inherit', env: { ...process.env, LOYALTY_DESK_DATA: prepared.dir } });
+    await new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    return undefined;
+  }
+
+  await ensureRenderer(REPO_ROOT, RENDERER_DIR, log);
+  const desk = await launchDesk({ dataDir: dir, port, now: io.now(), onInternal: (err) => log(err instanceof Error && err.stack ? err.stack : String(err)) });
+  sayWhere(tr, log, desk.prepared);
+  const url = desk.host.launchUrl();
+  io.out(url);
+
+  let stopped: Promise<void>;
+  const browser = flags['no-browser'] === true ? null : findChromium();
+  if (browser) {
+    const win = openAppWindow(browser, url, { kiosk: flags.kiosk === true });
+    const early = await Promise.race([win.exited.then((code) => ({ code })), new Promise<null>((r) => setTimeout(() => r(null), EARLY_EXIT_MS))]);
+    if (early) {
+      // No window came up (no display, a broken browser): the desk keeps serving the link instead of vanishing.
+      log(tr.t('start.browserClosed', { browser, code: String(early.code) }));
+      stopped = untilStopped();
+    } else {
+      // Closing the desk window ends the desk; Ctrl-C closes the window too.
+      stopped = untilStopped(win.exited).then(() => win.close());
+    }
+  } else {
+    if (flags['no-browser'] !== true) log(tr.t('start.noBrowser'));
+    stopped = untilStopped();
+  }
+  await stopped;
+  await desk.close();
+  return undefined;
 }

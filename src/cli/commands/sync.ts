@@ -1,4 +1,68 @@
-// `loyalty-desk` commands of the sync domain.
+// `loyalty-desk` commands of the sync domain: hq (the reference server), hq-admin, enroll, sync.
+import { z } from 'zod';
+import { listConflicts } from '../../store/syncState';
+import { openStore } from '../../store/open';
+import { syncOnce } from '../../sync/syncRun';
+import { enrollTerminal } from '../../terminal/enroll';
+import { check, dbPathFrom, intArg, type Flags } from '../args';
 import type { Command } from '../command';
+import { hqAdminCommand } from './hqAdmin';
 
-export const syncCommands: Record<string, Command> = {};
+async function hqCommand(flags: Flags, err: (line: string) => void, out: (line: string) => void): Promise<undefined> {
+  const port = check(intArg('port', 65_535), flags.port ?? '8787');
+  const adminToken = typeof flags['admin-token'] === 'string' ? flags['admin-token'] : process.env.HQ_ADMIN_TOKEN;
+  const url = process.env.DATABASE_URL;
+  // HQ pulls in fastify, PGlite and pg: load them only for this command, not for every CLI call.
+  const { startHq } = await import('../../hq/server');
+  const hq = await startHq({
+    port,
+    ...(url ? { url } : { ...(typeof flags.data === 'string' ? { dataDir: flags.data } : {}) }),
+    ...(adminToken ? { adminToken } : {}),
+  });
+  out(JSON.stringify({ ok: true, url: hq.url, database: url ? 'postgresql' : typeof flags.data === 'string' ? `pglite:${flags.data}` : 'pglite:memory', admin: adminToken ? 'enabled' : 'disabled' }));
+  if (!url && typeof flags.data !== 'string') err('HQ keeps its data in memory: pass --data DIR to keep it, or set DATABASE_URL.');
+  await new Promise<void>((resolve) => {
+    const stop = () => void hq.close().finally(resolve);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return undefined;
+}
+
+async function enrollCommand(flags: Flags) {
+  return enrollTerminal({
+    dbPath: dbPathFrom(flags),
+    hqUrl: check(z.url({ error: '--hq URL is required' }), flags.hq),
+    code: check(z.string({ error: '--code CODE is required' }).trim().toUpperCase().pipe(z.string().regex(/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/, 'an enrollment code looks like ABCD-EFGH-JKLM')), flags.code),
+    ...(typeof flags.label === 'string' ? { label: flags.label } : {}),
+  });
+}
+
+async function syncCommand(flags: Flags, err: (line: string) => void) {
+  const { db } = openStore(dbPathFrom(flags), { create: false });
+  try {
+    const summary = await syncOnce(db, {
+      ...(flags.timeout !== undefined ? { timeoutMs: check(intArg('timeout', 3_600), flags.timeout) * 1000 } : {}),
+      onProgress: (p) => {
+        if (p.phase === 'push') err(`push ${p.pushed}/${p.toPush}`);
+        else if (p.phase === 'pull') err(`pull page ${p.pages}: ${p.pulled} changes`);
+        else err(`done: pushed ${p.pushed}, pulled ${p.pulled}`);
+      },
+    });
+    if (summary.skewWarning) err(`warning: this PC's clock differs from HQ's by ${Math.round((summary.skewMs ?? 0) / 1000)} s; fix the clock`);
+    return { ...summary, openConflicts: listConflicts(db, true).length };
+  } finally {
+    db.close();
+  }
+}
+
+export const syncCommands: Record<string, Command> = {
+  hq: { run: (f, { io }) => hqCommand(f, io.err, io.out), flags: ['port', 'admin-token'], longRunning: true },
+  'hq-admin': {
+    run: (f, { io, positionals }) => hqAdminCommand(f, positionals, f.now !== undefined ? check(intArg('now', 10_000_000_000), f.now) * 1000 : io.now(), io.err),
+    flags: ['hq', 'token', 'members', 'seed', 'store', 'file', 'id', 'terminal', 'retire', 'out', 'member', 'serial', 'reason', 'key-file'],
+  },
+  enroll: { run: (f) => enrollCommand(f), flags: ['hq', 'code', 'label'] },
+  sync: { run: (f, { io }) => syncCommand(f, io.err), flags: ['timeout'] },
+};
+

@@ -1,0 +1,108 @@
+// Electron main: one hardened desk window over the same core the web host serves. contextIsolation
+// and sandbox on, nodeIntegration off, a strict CSP (the page's meta tag plus response headers),
+// no navigation, no new windows, the camera as the only permission, one instance per PC user.
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, session } from 'electron';
+import { readConfig, defaultDataDir } from '../src/terminal/config';
+import { prepareDataFolder } from '../src/terminal/dataFolder';
+import { openTerminal, type OpenedTerminal } from '../src/terminal/openTerminal';
+import { startSyncIfEnrolled } from '../src/host/syncWiring';
+import { startPrintLoop, type PrintLoop } from '../src/host/printLoop';
+import type { SyncLoop } from '../src/sync/syncLoop';
+import { CONTENT_SECURITY_POLICY } from '../src/host/security';
+import { wireTerminalIpc, type IpcWiring } from './ipc';
+
+/** dist/electron/main.mjs → dist/renderer and dist/electron/preload.cjs. */
+const HERE = import.meta.dirname;
+const RENDERER_INDEX = join(HERE, '..', 'renderer', 'index.html');
+const PRELOAD = join(HERE, 'preload.cjs');
+const PAGE_URL = pathToFileURL(RENDERER_INDEX).href;
+
+let win: BrowserWindow | null = null;
+let terminal: OpenedTerminal | null = null;
+let printing: PrintLoop | null = null;
+let ipc: IpcWiring | null = null;
+let sync: SyncLoop | null = null;
+
+function logError(err: unknown): void {
+  process.stderr.write(`${err instanceof Error && err.stack ? err.stack : String(err)}\n`);
+}
+
+function harden(): void {
+  const ses = session.defaultSession;
+  // The camera (for the QR viewfinder) and nothing else: no microphone, geolocation, notifications…
+  ses.setPermissionRequestHandler((_wc, permission, callback, details) => {
+    const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes ?? []) : [];
+    callback(permission === 'media' && mediaTypes.length > 0 && mediaTypes.every((t) => t === 'video'));
+  });
+  ses.setPermissionCheckHandler((_wc, permission) => permission === 'media');
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+  app.on('web-contents-created', (_e, contents) => {
+    contents.on('will-navigate', (event) => event.preventDefault());
+    contents.on('will-redirect', (event) => event.preventDefault());
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+}
+
+function openDesk(): void {
+  const dataDir = process.env.LOYALTY_DESK_DATA ?? defaultDataDir();
+  const prepared = prepareDataFolder(dataDir, Date.now());
+  const config = readConfig(prepared.dir);
+  terminal = openTerminal(prepared.dbPath, { connectivity: () => sync?.connectivity() ?? { online: false } });
+  sync = startSyncIfEnrolled(terminal);
+  const lang = config?.lang ?? 'zh-CN';
+  printing = startPrintLoop({ db: terminal.db, printerUri: config?.printer ?? null, lang, publish: (e) => ipc?.publish(e), onError: logError });
+  const loop = printing;
+  ipc = wireTerminalIpc(
+    terminal.service,
+    { requireScan: true, lang, printer: loop.state, ...(config ? { wedge: config.scanner.wedge } : {}) },
+    (url) => url === PAGE_URL,
+    logError,
+  );
+
+  win = new BrowserWindow({
+    width: 1280,
+    height: 800,
+    minWidth: 1024,
+    minHeight: 700,
+    title: 'Loyalty Desk',
+    autoHideMenuBar: true,
+    webPreferences: {
+      preload: PRELOAD,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+      devTools: !app.isPackaged,
+    },
+  });
+  ipc.attach(win);
+  win.on('closed', () => (win = null));
+  void win.loadFile(RENDERER_INDEX);
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!win) return;
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  });
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', () => {
+    ipc?.close();
+    void printing?.close();
+    void sync?.stop();
+    terminal?.close();
+  });
+  void app.whenReady().then(() => {
+    harden();
+    openDesk();
+  });
+}

@@ -1,0 +1,50 @@
+// The preload: TerminalApi for the page as one object (window.loyaltyDesk), checked against the
+// contract with `satisfies` — a method missing here is a compile error. The page never sees
+// ipcRenderer; each method forwards its one input object over one channel, and nothing else.
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import type { Result } from '../src/contract/errors';
+import type { DeskBridge, DeskEvent, TerminalApi, TerminalInput, TerminalMethod, TerminalOutputs } from './contractBits';
+
+// Literal names (a sandboxed preload bundles no zod): keep in step with the contract, which the
+// `satisfies` below enforces.
+const CALL_CHANNEL = 'desk:call';
+const EVENT_CHANNEL = 'desk:event';
+
+const call =
+  <M extends TerminalMethod>(method: M) =>
+  (input: TerminalInput<M>): Promise<Result<TerminalOutputs[M]>> =>
+    ipcRenderer.invoke(CALL_CHANNEL, method, input) as Promise<Result<TerminalOutputs[M]>>;
+
+const api = {
+  'session.current': call('session.current'),
+  'session.setLang': call('session.setLang'),
+  'status.get': call('status.get'),
+  'staff.signIn': call('staff.signIn'),
+  'staff.signOut': call('staff.signOut'),
+  'scan.submit': call('scan.submit'),
+  'member.confirmPhone': call('member.confirmPhone'),
+  'member.lookup': call('member.lookup'),
+  'member.card': call('member.card'),
+  'benefit.redeem': call('benefit.redeem'),
+  'points.earn': call('points.earn'),
+  'points.exchange': call('points.exchange'),
+  'points.cash': call('points.cash'),
+  'points.donate': call('points.donate'),
+  'operation.void': call('operation.void'),
+  'operation.recent': call('operation.recent'),
+  'receipt.reprint': call('receipt.reprint'),
+  'receipt.preview': call('receipt.preview'),
+  'catalog.list': call('catalog.list'),
+  'print.unprinted': call('print.unprinted'),
+} satisfies TerminalApi;
+
+const bridge = {
+  api,
+  onEvent(listener: (event: DeskEvent) => void) {
+    const handler = (_e: IpcRendererEvent, event: DeskEvent) => listener(event);
+    ipcRenderer.on(EVENT_CHANNEL, handler);
+    return () => void ipcRenderer.removeListener(EVENT_CHANNEL, handler);
+  },
+} satisfies DeskBridge;
+
+contextBridge.exposeInMainWorld('loyaltyDesk', bridge);

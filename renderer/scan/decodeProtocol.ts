@@ -1,0 +1,31 @@
+// Messages between the camera scanner (UI thread) and the decode worker.
+
+export interface FrameRequest {
+  type: 'frame';
+  id: number;
+  width: number;
+  height: number;
+  /** RGBA bytes, transferred (not copied) to the worker. */
+  data: Uint8ClampedArray;
+  inverted: boolean;
+}
+
+export interface FrameResult {
+  type: 'result';
+  id: number;
+  text: string | null;
+  /** Time spent decoding in the worker. */
+  ms: number;
+}
+
+export function isFrameRequest(m: unknown): m is FrameRequest {
+  if (typeof m !== 'object' || m === null) return false;
+  const r = m as Partial<FrameRequest>;
+  return r.type === 'frame' && Number.isInteger(r.id) && Number.isInteger(r.width) && Number.isInteger(r.height) && r.data instanceof Uint8ClampedArray && typeof r.inverted === 'boolean';
+}
+
+export function isFrameResult(m: unknown): m is FrameResult {
+  if (typeof m !== 'object' || m === null) return false;
+  const r = m as Partial<FrameResult>;
+  return r.type === 'result' && Number.isInteger(r.id) && (r.text === null || typeof r.text === 'string') && typeof r.ms === 'number';
+}

@@ -1,0 +1,165 @@
+// Keyboard-wedge scanners type a code as a burst of keystrokes a few ms apart, ending in Enter.
+// People type 80–300 ms apart. Every printable keystroke is held back for up to maxInterKeyMs: if
+// the next one comes sooner it may be a burst, otherwise the held text is given back to whatever
+// had focus (typing lags by at most maxInterKeyMs, which nobody notices). Pure and DOM-free:
+// attachWedge.ts puts it on a window.
+
+export interface WedgeOptions {
+  /** Keystrokes closer than this may belong to a scanner burst (config.scanner.wedge.maxInterKeyMs). */
+  maxInterKeyMs: number;
+  /** A burst shorter than this is typing (config.scanner.wedge.minLength). */
+  minLength: number;
+  /** A burst longer than this is not a code; it is given back as typing. */
+  maxLength?: number;
+}
+
+export interface WedgeKey {
+  key: string;
+  /** Event time in ms (KeyboardEvent.timeStamp). */
+  time: number;
+  ctrlKey?: boolean;
+  altKey?: boolean;
+  metaKey?: boolean;
+  /** An IME is composing: the key is not ours to take. */
+  isComposing?: boolean;
+}
+
+/** What to do with one keystroke. `release` is held text to give back to the page first ('' if none). */
+export type WedgeDecision =
+  /** Take the key away from the page for now (preventDefault + stop): it may be part of a burst. */
+  | { action: 'hold'; release: string }
+  /** Let the key through. */
+  | { action: 'pass'; release: string }
+  /** The burst and its Enter are a scan: take the Enter away too. */
+  | { action: 'scan'; release: ''; code: string };
+
+const MODIFIERS = new Set(['Shift', 'Control', 'Alt', 'Meta', 'CapsLock', 'AltGraph', 'NumLock', 'Fn']);
+
+export class WedgeDetector {
+  private held = '';
+  private lastAt = -Infinity;
+  private overlong = false;
+  private readonly maxLength: number;
+
+  constructor(private readonly options: WedgeOptions) {
+    this.maxLength = options.maxLength ?? 4096;
+  }
+
+  /** Held text to give back when nothing followed within maxInterKeyMs (call it from a timer). */
+  expire(now: number): string {
+    if (this.held === '' || now - this.lastAt <= this.options.maxInterKeyMs) return '';
+    return this.release();
+  }
+
+  /** How long until expire() has something to give back, or null when nothing is held. */
+  pendingFor(now: number): number | null {
+    return this.held === '' ? null : Math.max(0, this.options.maxInterKeyMs + 1 - (now - this.lastAt));
+  }
+
+  key(e: WedgeKey): WedgeDecision {
+    // Scanners press Shift for capitals: modifiers neither end nor extend a burst.
+    if (MODIFIERS.has(e.key)) return { action: this.held === '' ? 'pass' : 'hold', release: '' };
+    const fast = e.time - this.lastAt <= this.options.maxInterKeyMs;
+    const printable = e.key.length === 1 && !e.ctrlKey && !e.altKey && !e.metaKey && !e.isComposing;
+
+    if (e.key === 'Enter' && fast && !this.overlong && this.held.length >= this.options.minLength) {
+      const code = this.held;
+      this.reset();
+      return { action: 'scan', release: '', code };
+    }
+    if (!printable) return { action: 'pass', release: this.release() };
+    // A slow keystroke: what was held is typing, given back before this key, which starts anew.
+    const release = fast ? '' : this.release();
+    if (this.held.length >= this.maxLength) this.overlong = true;
+    else this.held += e.key;
+    this.lastAt = e.time;
+    return { action: 'hold', release };
+  }
+
+  private release(): string {
+    const text = this.held;
+    this.reset();
+    return text;
+  }
+
+  private reset(): void {
+    this.held = '';
+    this.overlong = false;
+    this.lastAt = -Infinity;
+  }
+}
+
+type TextField = HTMLInputElement | HTMLTextAreaElement;
+const TEXT_INPUTS = /^(text|search|tel|url|email|password|number)$/;
+
+function textField(el: Element | null): TextField | null {
+  if (el?.tagName === 'TEXTAREA') return el as HTMLTextAreaElement;
+  if (el?.tagName === 'INPUT' && TEXT_INPUTS.test((el as HTMLInputElement).type)) return el as HTMLInputElement;
+  return null;
+}
+
+function isEditable(el: Element | null): boolean {
+  const field = textField(el);
+  if (field) return !field.readOnly && !field.disabled;
+  return (el as HTMLElement | null)?.isContentEditable === true;
+}
+
+/** Puts typing that was held back where it would have gone, as if it had been typed. */
+function giveBack(win: Window, text: string): void {
+  if (text === '') return;
+  const el = win.document.activeElement;
+  if (isEditable(el)) {
+    // execCommand keeps undo and fires the input events React listens to.
+    if (win.document.execCommand('insertText', false, text)) return;
+    const field = textField(el);
+    if (field) {
+      try {
+        field.setRangeText(text, field.selectionStart ?? field.value.length, field.selectionEnd ?? field.value.length, 'end');
+      } catch {
+        field.value += text; // <input type=number> has no selection API
+      }
+      field.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: text }));
+    }
+    return;
+  }
+  // Nothing editable has focus: page shortcuts (a PIN pad, say) still get the keys, as synthetic ones.
+  const target = el ?? win.document.body;
+  for (const key of text) target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+}
+
+/**
+ * Watches every keystroke of the window, before any field sees it: a burst is handed to onScan and
+ * never lands in a focused input; anything else reaches the page as typed. Returns a detach function.
+ */
+export function attachWedge(win: Window, detector: WedgeDetector, onScan: (code: string) => void): () => void {
+  let timer: number | undefined;
+  const schedule = () => {
+    if (timer !== undefined) win.clearTimeout(timer);
+    timer = undefined;
+    const wait = detector.pendingFor(win.performance.now());
+    if (wait !== null) timer = win.setTimeout(() => {
+      timer = undefined;
+      giveBack(win, detector.expire(win.performance.now()));
+      schedule();
+    }, wait);
+  };
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (!e.isTrusted) return; // our own give-back keys
+    const d = detector.key({ key: e.key, time: e.timeStamp, ctrlKey: e.ctrlKey, altKey: e.altKey, metaKey: e.metaKey, isComposing: e.isComposing });
+    giveBack(win, d.release);
+    if (d.action !== 'pass') {
+      e.preventDefault();
+      e.stopImmediatePropagation();
+    }
+    if (d.action === 'scan') onScan(d.code);
+    schedule();
+  };
+  const onBlur = () => giveBack(win, detector.expire(Infinity));
+  win.addEventListener('keydown', onKeyDown, { capture: true });
+  win.addEventListener('blur', onBlur);
+  return () => {
+    win.removeEventListener('keydown', onKeyDown, { capture: true });
+    win.removeEventListener('blur', onBlur);
+    if (timer !== undefined) win.clearTimeout(timer);
+  };
+}

@@ -1,0 +1,171 @@
+// The member card: tier badge and progress, points (and what expires soon), and every benefit with
+// "redeem" or the reason why not. Redeeming is one tap here and one in the confirmation.
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { BenefitView, PublicMemberCard, RedeemResult, ScanOutcome } from '../../src/contract/terminalApi';
+import { ErrorNote, Loading, Empty } from '../components/Notice';
+import { useDesk, useLoad } from '../desk';
+import { formatDate, formatPay, formatPoints, formatYuan } from '../format';
+import { pick } from '../i18n';
+import { RedeemDialog } from './RedeemDialog';
+
+export interface MemberActions {
+  onRedeemed(result: RedeemResult): void;
+  onExchange(): void;
+  onEarn(): void;
+  onDonate(): void;
+}
+
+export function MemberCardScreen(props: { scan: ScanOutcome } & MemberActions) {
+  const { t } = useTranslation();
+  const { call } = useDesk();
+  const memberId = props.scan.member.id;
+  const card = useLoad(() => call('member.card', { memberId }), [memberId]);
+  const [redeeming, setRedeeming] = useState<BenefitView | null>(null);
+  const shown = card.value !== null;
+  useEffect(() => {
+    if (shown) performance.mark('ld:member-card');
+  }, [shown]);
+
+  if (card.loading && !card.value) return <Loading />;
+  if (!card.value) return <ErrorNote message={card.error} onRetry={card.reload} />;
+  const c = card.value;
+  return (
+    <main className="screen member" data-screen="member">
+      <MemberHeader card={c} scan={props.scan} />
+      <section className="benefits" aria-label={t('ui.member.benefits')}>
+        <h2>{t('ui.member.benefits')}</h2>
+        {c.benefits.length === 0 ? (
+          <Empty>{t('ui.member.noBenefits')}</Empty>
+        ) : (
+          <ul className="benefit-list">
+            {usableFirst(c.benefits).map((b) => (
+              <BenefitRow key={b.id} benefit={b} onRedeem={() => setRedeeming(b)} />
+            ))}
+          </ul>
+        )}
+      </section>
+      <nav className="member-actions">
+        <button type="button" className="secondary big" onClick={props.onExchange} data-testid="go-exchange">
+          {t('ui.member.exchange')}
+        </button>
+        <button type="button" className="secondary big" onClick={props.onEarn} data-testid="go-earn">
+          {t('ui.member.earn')}
+        </button>
+        <button type="button" className="secondary big" onClick={props.onDonate} data-testid="go-donate">
+          {t('ui.member.donate')}
+        </button>
+      </nav>
+      {redeeming && (
+        <RedeemDialog
+          memberId={memberId}
+          benefit={redeeming}
+          onCancel={() => setRedeeming(null)}
+          onDone={(r) => {
+            setRedeeming(null);
+            props.onRedeemed(r);
+          }}
+        />
+      )}
+    </main>
+  );
+}
+
+/** What can be redeemed now comes first; the rest keep HQ's order, each saying why not. */
+function usableFirst(benefits: BenefitView[]): BenefitView[] {
+  return [...benefits.filter((b) => b.eligible), ...benefits.filter((b) => !b.eligible)];
+}
+
+function MemberHeader(props: { card: PublicMemberCard; scan: ScanOutcome }) {
+  const { t } = useTranslation();
+  const { lang, status } = useDesk();
+  const tz = status?.tz ?? 'Asia/Shanghai';
+  const { member, tier, points, notices } = props.card;
+  const verified = props.scan.verified;
+  const nextTier = tier.next;
+  const visitsDone = tier.visits;
+  const ratio =
+    nextTier === null
+      ? 1
+      : Math.max(
+          tier.visitsNeeded > 0 ? visitsDone / (visitsDone + tier.visitsNeeded) : 1,
+          tier.spendNeededFen > 0 ? tier.spendFen / (tier.spendFen + tier.spendNeededFen) : 1,
+        );
+  const firstExpiry = points.expiring.lots[0];
+  return (
+    <section className="member-head" data-testid="member-card">
+      <div className="member-who">
+        <h1 data-testid="member-name">{verified ? member.name : member.maskedName}</h1>
+        <div className="sub">
+          {member.cardNo} · {member.maskedPhone}
+        </div>
+        <div className={verified ? 'verify ok' : 'verify warn'} data-testid="verified">
+          {verified ? (props.scan.via === 'code' ? t('ui.member.verifiedCode') : t('ui.member.verifiedPhone')) : t('ui.member.unverified')}
+        </div>
+        {member.status === 'revoked' && <div className="note error">{t('ui.member.revoked')}</div>}
+      </div>
+      <div className="tier">
+        <span className={`tier-badge tier-${tier.code}`} data-testid="tier-badge">
+          {t(`tier.${tier.code}`)}
+        </span>
+        <span className="sub">{t('ui.member.discount', { rate: formatPay(tier.payPermille, lang) })}</span>
+        <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(ratio * 100)}>
+          <div className="progress-fill" style={{ width: `${Math.round(ratio * 100)}%` }} />
+        </div>
+        <div className="sub" data-testid="tier-progress">
+          {nextTier === null
+            ? t('ui.member.topTier')
+            : t('ui.member.progress', { tier: t(`tier.${nextTier}`), visits: tier.visitsNeeded, spend: formatYuan(tier.spendNeededFen) })}
+        </div>
+        <div className="sub">{t('ui.member.window', { visits: tier.visits, spend: formatYuan(tier.spendFen) })}</div>
+      </div>
+      <div className="points">
+        <div className="label">{t('ui.member.points')}</div>
+        <div className="points-balance" data-testid="points-balance" data-points={points.balance}>
+          {formatPoints(points.balance)}
+        </div>
+        <div className={points.expiring.total > 0 ? 'sub warn-text' : 'sub'} data-testid="points-expiring">
+          {firstExpiry
+            ? t('ui.member.expiring', { points: formatPoints(points.expiring.total), date: formatDate(firstExpiry.expiresAt, tz) })
+            : t('ui.member.noExpiring')}
+        </div>
+        {notices.birthdayMonth && <div className="chip">{t('ui.member.birthdayMonth')}</div>}
+        {notices.memberDay && <div className="chip">{t('ui.member.memberDay')}</div>}
+        {props.card.offline && <div className="chip warn">{t('ui.member.offline')}</div>}
+      </div>
+    </section>
+  );
+}
+
+function BenefitRow(props: { benefit: BenefitView; onRedeem(): void }) {
+  const { t } = useTranslation();
+  const { lang, tr, status } = useDesk();
+  const b = props.benefit;
+  const tz = status?.tz ?? 'Asia/Shanghai';
+  return (
+    <li className={b.eligible ? 'benefit eligible' : 'benefit refused'} data-testid={`benefit-${b.id}`} data-eligible={b.eligible}>
+      <div className="benefit-main">
+        <div className="benefit-name">{pick(b.name, lang)}</div>
+        <div className="sub">
+          {t(`benefitType.${b.type}`)}
+          {b.valueFen !== null && b.valueFen > 0 && ` · ${t('ui.member.value', { value: formatYuan(b.valueFen) })}`}
+          {` · ${t('ui.member.validTo', { date: formatDate(b.validTo, tz) })}`}
+          {b.limit !== null && ` · ${t('ui.member.used', { used: b.used, limit: b.limit })}`}
+        </div>
+        {b.needsAmount && <div className="sub">{t('ui.member.needsAmount')}</div>}
+        {b.reason && (
+          <div className="why-not" data-testid="why-not">
+            {tr.error(b.reason.code, b.reason.params)}
+          </div>
+        )}
+      </div>
+      {b.eligible ? (
+        <button type="button" className="primary big" onClick={props.onRedeem} data-testid="redeem">
+          {t('ui.member.redeem')}
+        </button>
+      ) : (
+        <span className="muted">{t('ui.member.unavailable')}</span>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,97 @@
+// Today's operations at this terminal: reprint any receipt; void one with a manager's PIN.
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { RecentOperation, VoidResult } from '../../src/contract/terminalApi';
+import { Dialog, Empty, ErrorNote, Loading } from '../components/Notice';
+import { PinPad } from '../components/PinPad';
+import { useDesk, useLoad } from '../desk';
+import { formatPoints, formatTime, formatYuan } from '../format';
+import { pick } from '../i18n';
+
+export function OperationsScreen(props: { onVoided(r: VoidResult): void; onPreview(opId: string): void; onBack(): void }) {
+  const { t } = useTranslation();
+  const { call, lang, status, staff } = useDesk();
+  const ops = useLoad(() => call('operation.recent', { limit: 50 }), []);
+  const [voiding, setVoiding] = useState<RecentOperation | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+  const tz = status?.tz ?? 'Asia/Shanghai';
+
+  const doVoid = async (op: RecentOperation, managerPin: string | undefined) => {
+    setBusy(true);
+    const r = await call('operation.void', { opId: op.opId, ...(managerPin ? { managerPin } : {}) });
+    setBusy(false);
+    if (r.ok) {
+      setVoiding(null);
+      props.onVoided(r.value);
+    } else setNote({ ok: false, text: r.error.message });
+  };
+  const reprint = async (op: RecentOperation) => {
+    const r = await call('receipt.reprint', { opId: op.opId });
+    setNote(r.ok ? { ok: true, text: t('ui.receipt.reprinted') } : { ok: false, text: r.error.message });
+    ops.reload();
+  };
+
+  const list = ops.value ?? [];
+  return (
+    <main className="screen ops" data-screen="operations">
+      <h1>{t('ui.ops.title')}</h1>
+      {note && (note.ok ? <div className="note ok">{note.text}</div> : <ErrorNote message={note.text} />)}
+      {ops.loading && !ops.value && <Loading />}
+      <ErrorNote message={ops.error} onRetry={ops.reload} />
+      {ops.value && list.length === 0 && <Empty>{t('ui.ops.empty')}</Empty>}
+      <ul className="op-list">
+        {list.map((op) => (
+          <li key={op.opId} className={op.voided ? 'op voided' : 'op'} data-testid={`op-${op.opId}`}>
+            <span className="op-time">{formatTime(op.at, tz)}</span>
+            <span className="op-kind">{t(`opKind.${op.kind}`)}</span>
+            <span className="op-what">
+              {op.maskedName}
+              {op.subject && ` · ${pick(op.subject, lang)}`}
+              {op.valueFen > 0 && ` · ${formatYuan(op.valueFen)}`}
+              {op.points !== 0 && ` · ${op.points > 0 ? '+' : ''}${formatPoints(op.points)}`}
+            </span>
+            <span className="op-print">{op.voided ? t('ui.ops.voided') : op.printStatus ? t(`ui.ops.print.${op.printStatus}`, { defaultValue: op.printStatus }) : ''}</span>
+            <button type="button" onClick={() => props.onPreview(op.opId)}>
+              {t('ui.ops.preview')}
+            </button>
+            <button type="button" onClick={() => void reprint(op)} data-testid="op-reprint">
+              {t('ui.ops.reprint')}
+            </button>
+            {!op.voided && op.kind !== 'void' && (
+              <button type="button" className="danger" onClick={() => (setNote(null), setVoiding(op))} data-testid="op-void">
+                {t('ui.ops.void')}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      <button type="button" className="secondary big" onClick={props.onBack}>
+        {t('ui.common.back')}
+      </button>
+      {voiding && (
+        <Dialog title={t('ui.ops.voidTitle')} testId="void-dialog">
+          <p>
+            {t(`opKind.${voiding.kind}`)} · {voiding.maskedName}
+            {voiding.subject && ` · ${pick(voiding.subject, lang)}`}
+          </p>
+          <p className="hint">{t('ui.ops.voidHelp')}</p>
+          {note && !note.ok && <ErrorNote message={note.text} />}
+          {staff?.role === 'manager' ? (
+            <button type="button" className="danger big" disabled={busy} onClick={() => void doVoid(voiding, undefined)} data-testid="confirm-void">
+              {t('ui.ops.confirmVoid')}
+            </button>
+          ) : (
+            <>
+              <label>{t('ui.ops.managerPin')}</label>
+              <PinPad length={{ min: 4, max: 8 }} busy={busy} submitLabel={t('ui.ops.confirmVoid')} onSubmit={(pin) => void doVoid(voiding, pin)} active testId="manager-pin" />
+            </>
+          )}
+          <button type="button" className="secondary" onClick={() => (setVoiding(null), setNote(null))} disabled={busy}>
+            {t('ui.common.cancel')}
+          </button>
+        </Dialog>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,37 @@
+// A typed card number proves nothing: the member says the last 4 digits of their phone, and the core
+// checks them (member.confirmPhone) before anything can be redeemed against the card.
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ScanOutcome } from '../../src/contract/terminalApi';
+import { Dialog, ErrorNote } from '../components/Notice';
+import { PinPad } from '../components/PinPad';
+import { useDesk } from '../desk';
+
+export function PhoneCheck(props: { scan: ScanOutcome; onConfirmed(): void; onCancel(): void }) {
+  const { t } = useTranslation();
+  const { call } = useDesk();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const { member } = props.scan;
+
+  const submit = async (last4: string) => {
+    setBusy(true);
+    setError(null);
+    const r = await call('member.confirmPhone', { memberId: member.id, last4 });
+    setBusy(false);
+    if (r.ok) props.onConfirmed();
+    else setError(r.error.message);
+  };
+
+  return (
+    <Dialog title={t('ui.phone.title')} testId="phone-check">
+      <p>{t('ui.phone.prompt')}</p>
+      <p className="member-line">{t('ui.phone.member', { cardNo: member.cardNo, name: member.maskedName })}</p>
+      <ErrorNote message={error} />
+      <PinPad length={{ min: 4, max: 4 }} busy={busy} submitLabel={t('ui.phone.confirm')} onSubmit={(d) => void submit(d)} active masked={false} testId="phone" />
+      <button type="button" className="secondary" onClick={props.onCancel} data-testid="phone-cancel">
+        {t('ui.phone.useCode')}
+      </button>
+    </Dialog>
+  );
+}

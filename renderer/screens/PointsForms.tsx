@@ -1,0 +1,120 @@
+// Earn points for a purchase, and donate points: typed amounts are checked here for form and by the
+// core for everything else (its refusal is shown as it words it).
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { EarnResult, PointsOpResult } from '../../src/contract/terminalApi';
+import { Dialog, ErrorNote } from '../components/Notice';
+import { useDesk } from '../desk';
+import { parseWhole, parseYuan, formatPoints } from '../format';
+
+const CATEGORIES = ['general', 'cosmetics', 'apparel', 'food'] as const;
+
+export function EarnScreen(props: { memberId: string; onDone(r: EarnResult): void; onBack(): void }) {
+  const { t } = useTranslation();
+  const { call } = useDesk();
+  const [amount, setAmount] = useState('');
+  const [category, setCategory] = useState<(typeof CATEGORIES)[number]>('general');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const amountFen = parseYuan(amount);
+    if (amountFen === null || amountFen === 0) {
+      setError(t('ui.redeem.amountInvalid'));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    const r = await call('points.earn', { memberId: props.memberId, lines: [{ category, amountFen }] });
+    setBusy(false);
+    if (r.ok) props.onDone(r.value);
+    else setError(r.error.message);
+  };
+
+  return (
+    <main className="screen earn" data-screen="earn">
+      <h1>{t('ui.earn.title')}</h1>
+      <form onSubmit={(e) => void submit(e)} className="form">
+        <label htmlFor="earn-amount">{t('ui.earn.amount')}</label>
+        <input id="earn-amount" data-testid="earn-amount" inputMode="decimal" autoFocus placeholder={t('ui.redeem.amountHint')} value={amount} onChange={(e) => setAmount(e.target.value)} />
+        <fieldset className="choices">
+          <legend>{t('ui.earn.category')}</legend>
+          {CATEGORIES.map((c) => (
+            <button type="button" key={c} className={c === category ? 'choice chosen' : 'choice'} aria-pressed={c === category} onClick={() => setCategory(c)}>
+              {t(`ui.earn.categories.${c}`)}
+            </button>
+          ))}
+        </fieldset>
+        <ErrorNote message={error} />
+        <div className="dialog-buttons">
+          <button type="button" className="secondary big" onClick={props.onBack}>
+            {t('ui.common.back')}
+          </button>
+          <button type="submit" className="primary big" disabled={busy} data-testid="earn-submit">
+            {busy ? t('ui.common.working') : t('ui.earn.submit')}
+          </button>
+        </div>
+      </form>
+    </main>
+  );
+}
+
+export function DonateScreen(props: { memberId: string; onDone(r: PointsOpResult): void; onBack(): void }) {
+  const { t } = useTranslation();
+  const { call } = useDesk();
+  const [text, setText] = useState('');
+  const [confirming, setConfirming] = useState<number | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const ask = (e: FormEvent) => {
+    e.preventDefault();
+    const points = parseWhole(text);
+    if (points === null) {
+      setError(t('ui.donate.pointsInvalid'));
+      return;
+    }
+    setError(null);
+    setConfirming(points);
+  };
+  const donate = async (points: number) => {
+    setBusy(true);
+    const r = await call('points.donate', { memberId: props.memberId, points });
+    setBusy(false);
+    setConfirming(null);
+    if (r.ok) props.onDone(r.value);
+    else setError(r.error.message);
+  };
+
+  return (
+    <main className="screen donate" data-screen="donate">
+      <h1>{t('ui.donate.title')}</h1>
+      <form onSubmit={ask} className="form">
+        <label htmlFor="donate-points">{t('ui.donate.points')}</label>
+        <input id="donate-points" data-testid="donate-points" inputMode="numeric" autoFocus value={text} onChange={(e) => setText(e.target.value)} />
+        <ErrorNote message={error} />
+        <div className="dialog-buttons">
+          <button type="button" className="secondary big" onClick={props.onBack}>
+            {t('ui.common.back')}
+          </button>
+          <button type="submit" className="primary big" data-testid="donate-submit">
+            {t('ui.donate.submit')}
+          </button>
+        </div>
+      </form>
+      {confirming !== null && (
+        <Dialog title={t('ui.donate.confirm', { points: formatPoints(confirming) })} testId="donate-dialog">
+          <div className="dialog-buttons">
+            <button type="button" className="secondary big" onClick={() => setConfirming(null)} disabled={busy}>
+              {t('ui.common.cancel')}
+            </button>
+            <button type="button" className="primary big" onClick={() => void donate(confirming)} disabled={busy} data-testid="confirm-donate">
+              {busy ? t('ui.common.working') : t('ui.common.confirm')}
+            </button>
+          </div>
+        </Dialog>
+      )}
+    </main>
+  );
+}

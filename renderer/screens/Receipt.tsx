@@ -1,0 +1,108 @@
+// After an operation: the receipt as it will print (from the stored receipt model), whether it has
+// printed yet, reprint, and the way to the next member.
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { LocalizedText, ReceiptPreview } from '../../src/contract/terminalApi';
+import { ErrorNote, Loading } from '../components/Notice';
+import { useDesk, useLoad } from '../desk';
+import { formatDateTime, formatPoints, formatYuan } from '../format';
+import { pick } from '../i18n';
+
+const POLLS = 10;
+
+export function ReceiptScreen(props: { opId: string; drawn: LocalizedText | null; justDone: boolean; onBack?: () => void; onNext(): void }) {
+  const { t } = useTranslation();
+  const { call, lang } = useDesk();
+  const [poll, setPoll] = useState(0);
+  const preview = useLoad(() => call('receipt.preview', { opId: props.opId }), [props.opId, poll]);
+  const [reprint, setReprint] = useState<{ busy: boolean; done: boolean; error: string | null }>({ busy: false, done: false, error: null });
+
+  // Until printing reports back through events, look again a few times while the job waits.
+  const status = preview.value?.status;
+  useEffect(() => {
+    if (status !== 'pending' || poll >= POLLS) return;
+    const timer = setTimeout(() => setPoll((p) => p + 1), 1000);
+    return () => clearTimeout(timer);
+  }, [status, poll]);
+
+  const doReprint = async () => {
+    setReprint({ busy: true, done: false, error: null });
+    const r = await call('receipt.reprint', { opId: props.opId });
+    setReprint({ busy: false, done: r.ok, error: r.ok ? null : r.error.message });
+  };
+
+  return (
+    <main className="screen receipt" data-screen="receipt">
+      <h1>
+        {!props.justDone
+          ? t('ui.receipt.previewTitle')
+          : status === 'printed'
+            ? t('ui.receipt.titlePrinted')
+            : status === 'failed'
+              ? t('ui.receipt.titleFailed')
+              : t('ui.receipt.title')}
+      </h1>
+      {props.drawn && <p className="big-text">{t('ui.receipt.drawn', { name: pick(props.drawn, lang) })}</p>}
+      {preview.value ? <PrintState preview={preview.value} /> : preview.loading ? <Loading /> : <ErrorNote message={preview.error} onRetry={preview.reload} />}
+      {preview.value && <ReceiptPaper preview={preview.value} />}
+      <ErrorNote message={reprint.error} />
+      {reprint.done && <div className="note ok">{t('ui.receipt.reprinted')}</div>}
+      <div className="dialog-buttons">
+        <button type="button" className="secondary big" onClick={() => void doReprint()} disabled={reprint.busy} data-testid="reprint">
+          {t('ui.receipt.reprint')}
+        </button>
+        {props.onBack && (
+          <button type="button" className="secondary big" onClick={props.onBack} data-testid="back-to-member">
+            {t('ui.receipt.backToMember')}
+          </button>
+        )}
+        <button type="button" className="primary big" onClick={props.onNext} data-testid="next-member">
+          {t('ui.receipt.next')}
+        </button>
+      </div>
+    </main>
+  );
+}
+
+function PrintState(props: { preview: ReceiptPreview }) {
+  const { t } = useTranslation();
+  const { status } = props.preview;
+  const text = status === 'printed' ? t('ui.receipt.printed') : status === 'failed' ? t('ui.receipt.failed', { message: t('ui.ops.print.failed') }) : t('ui.receipt.pending');
+  return (
+    <div className={status === 'printed' ? 'note ok' : 'note'} data-testid="print-state" data-status={status}>
+      {text}
+    </div>
+  );
+}
+
+export function ReceiptPaper(props: { preview: ReceiptPreview }) {
+  const { t } = useTranslation();
+  const { lang } = useDesk();
+  const r = props.preview.receipt;
+  const rows: [string, string][] = [
+    [t('ui.receipt.kind'), t(`opKind.${r.kind}`)],
+    [t('ui.receipt.opId'), r.opId],
+    [t('ui.receipt.time'), formatDateTime(r.at, r.tz)],
+    [t('ui.receipt.member'), `${r.member.maskedName} ${r.member.maskedPhone} · ${t(`tier.${r.member.tier}`)}`],
+    [t('ui.receipt.staff'), r.staff.name],
+  ];
+  if (r.subject) rows.push([t('ui.receipt.subject'), pick(r.subject.name, lang)]);
+  if (r.valueFen > 0) rows.push([t('ui.receipt.valueLine'), formatYuan(r.valueFen)]);
+  if (r.amountFen !== null) rows.push([t('ui.receipt.amountLine'), formatYuan(r.amountFen)]);
+  if (r.pointsBefore !== r.pointsAfter) rows.push([t('ui.receipt.pointsLine'), `${formatPoints(r.pointsBefore)} → ${formatPoints(r.pointsAfter)}`]);
+  return (
+    <figure className="paper" data-testid="receipt-preview" aria-label={t('ui.receipt.previewTitle')}>
+      <div className="paper-head">{pick(r.store.name, lang)}</div>
+      {props.preview.copy && <div className="paper-copy">*** {t('ui.receipt.copy')} ***</div>}
+      <dl>
+        {rows.map(([k, v]) => (
+          <div key={k} className="paper-row">
+            <dt>{k}</dt>
+            <dd>{v}</dd>
+          </div>
+        ))}
+      </dl>
+      {r.offline && <div className="paper-foot">{t('ui.receipt.offline')}</div>}
+    </figure>
+  );
+}

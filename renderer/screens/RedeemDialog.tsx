@@ -1,0 +1,75 @@
+// The confirmation before a benefit is redeemed: its value, the purchase amount when the coupon
+// needs one, and one "redeem and print" — Enter confirms, Escape cancels.
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { BenefitView, RedeemResult } from '../../src/contract/terminalApi';
+import { Dialog, ErrorNote } from '../components/Notice';
+import { useDesk } from '../desk';
+import { formatYuan, parseYuan } from '../format';
+import { pick } from '../i18n';
+
+export function RedeemDialog(props: { memberId: string; benefit: BenefitView; onCancel(): void; onDone(r: RedeemResult): void }) {
+  const { t } = useTranslation();
+  const { call, lang } = useDesk();
+  const b = props.benefit;
+  const [amount, setAmount] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const confirm = async () => {
+    if (busy) return;
+    let amountFen: number | null = null;
+    if (b.needsAmount) {
+      amountFen = parseYuan(amount);
+      if (amountFen === null) {
+        setError(t('ui.redeem.amountInvalid'));
+        return;
+      }
+    }
+    setBusy(true);
+    setError(null);
+    const r = await call('benefit.redeem', { memberId: props.memberId, benefitId: b.id, ...(amountFen === null ? {} : { amountFen }) });
+    setBusy(false);
+    if (r.ok) props.onDone(r.value);
+    else setError(r.error.message);
+  };
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented) return;
+      if (e.key === 'Escape') props.onCancel();
+      if (e.key === 'Enter' && !b.needsAmount) {
+        e.preventDefault();
+        void confirm();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  return (
+    <Dialog title={t('ui.redeem.title', { name: pick(b.name, lang) })} testId="redeem-dialog">
+      {b.valueFen !== null && b.valueFen > 0 && <p className="big-text">{t('ui.redeem.value', { value: formatYuan(b.valueFen) })}</p>}
+      {b.needsAmount && (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void confirm();
+          }}
+        >
+          <label htmlFor="amount">{t('ui.redeem.amount')}</label>
+          <input id="amount" data-testid="amount" inputMode="decimal" autoFocus placeholder={t('ui.redeem.amountHint')} value={amount} onChange={(e) => setAmount(e.target.value)} />
+        </form>
+      )}
+      <ErrorNote message={error} />
+      <div className="dialog-buttons">
+        <button type="button" className="secondary big" onClick={props.onCancel} disabled={busy}>
+          {t('ui.common.cancel')}
+        </button>
+        <button type="button" className="primary big" onClick={() => void confirm()} disabled={busy} data-testid="confirm-redeem">
+          {busy ? t('ui.common.working') : t('ui.redeem.confirm')}
+        </button>
+      </div>
+    </Dialog>
+  );
+}

@@ -1,0 +1,58 @@
+// Scan: a scanner burst anywhere on the page does it (App listens); or type the card number here.
+// Or the camera: the viewfinder below (renderer/scan/ from the scanning work).
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { CameraView } from '../components/CameraView';
+import { ErrorNote } from '../components/Notice';
+
+export function Scan(props: { busy: boolean; error: string | null; scanSeq: number; onCode(code: string): void }) {
+  const { t } = useTranslation();
+  const [card, setCard] = useState('');
+  const [invalid, setInvalid] = useState(false);
+  // A scan arrived while something was half typed here: the scan wins, the field starts empty.
+  useEffect(() => setCard(''), [props.scanSeq]);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const digits = card.replace(/\s+/g, '');
+    if (!/^\d{10,19}$/.test(digits)) {
+      setInvalid(true);
+      return;
+    }
+    setInvalid(false);
+    setCard('');
+    props.onCode(digits);
+  };
+
+  return (
+    <main className="screen scan" data-screen="scan">
+      <h1>{t('ui.scan.title')}</h1>
+      <p className="hint big-hint">
+        <span className="scan-icon" aria-hidden="true">
+          ⌁
+        </span>
+        {t('ui.scan.wedgeReady')}
+      </p>
+      <p className="hint">{t('ui.scan.hint')}</p>
+      <ErrorNote message={props.error} />
+      <form className="card-entry" onSubmit={submit}>
+        <label htmlFor="card-no">{t('ui.scan.cardLabel')}</label>
+        <input
+          id="card-no"
+          data-testid="card-input"
+          inputMode="numeric"
+          autoComplete="off"
+          placeholder={t('ui.scan.cardPlaceholder')}
+          value={card}
+          maxLength={23}
+          onChange={(e) => setCard(e.target.value)}
+        />
+        <button type="submit" className="primary big" disabled={props.busy || card.trim() === ''} data-testid="card-submit">
+          {props.busy ? t('ui.scan.looking') : t('ui.scan.lookUp')}
+        </button>
+      </form>
+      {invalid && <ErrorNote message={t('ui.scan.cardInvalid')} />}
+      <CameraView onCode={props.onCode} deviceId={null} />
+    </main>
+  );
+}

@@ -1,0 +1,25 @@
+// The other areas' figures (scanning, printing, sync, UI), each measured by its own module.
+// One area failing is reported beside the others rather than losing the whole run.
+const AREAS = {
+  scan: async () => (await import('../../scan/bench')).benchScan(),
+  print: async () => (await import('../../print/bench')).benchPrint(),
+  sync: async (quick: boolean) => (await import('../../sync/bench')).benchSync(quick ? { members: 20_000, deltaChanges: 2_000, pushEvents: 2_000 } : {}),
+  ui: async () => (await import('../../host/bench')).benchUi(),
+} as const;
+
+export type Area = keyof typeof AREAS | 'core';
+export const ALL_AREAS: readonly Area[] = ['core', 'scan', 'print', 'sync', 'ui'];
+
+export async function benchAreas(only: readonly Area[], quick: boolean, log: (l: string) => void): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const [name, run] of Object.entries(AREAS) as [keyof typeof AREAS, (q: boolean) => Promise<Record<string, unknown>>][]) {
+    if (!only.includes(name)) continue;
+    log(`${name}: measuring`);
+    try {
+      out[name] = await run(quick);
+    } catch (err) {
+      out[name] = { error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+  return out;
+}

@@ -1,0 +1,178 @@
+// `loyalty-desk hq-admin --hq URL --token T ACTION …`: HQ's admin endpoints from the command line.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { DeskError } from '../../contract/errors';
+import { DEFAULT_RULES } from '../../loyalty/rules';
+import { demoHqKey } from '../../scan/hqKeys';
+import { errorBodySchema } from '../../sync/protocol';
+import { DEMO_CATALOG, DEMO_OTHER_STORE, DEMO_STAFF, DEMO_STOCK, DEMO_STORE, demoBenefits } from '../../terminal/demoCatalog';
+import { demoNow, generateDemoMembers, type DemoMember } from '../../terminal/demoMembers';
+import type { SeedSummary } from '../../terminal/demoSeed';
+import { check, intArg, type Flags } from '../args';
+
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type AdminCall = (method: Method, path: string, body?: unknown) => Promise<Record<string, unknown>>;
+
+export function adminClient(url: string, token: string, timeoutMs = 120_000): AdminCall {
+  const base = url.replace(/\/+$/, '');
+  return async (method, path, body) => {
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(`${base}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      text = await res.text();
+    } catch (err) {
+      const e = err as { name?: string; message?: string; cause?: { code?: string } };
+      if (e.name === 'TimeoutError') throw new DeskError('HQ_TIMEOUT', { url: base, seconds: timeoutMs / 1000 }, err);
+      throw new DeskError('HQ_UNREACHABLE', { url: base, detail: e.cause?.code ?? e.message ?? 'network error' }, err);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new DeskError(res.status >= 500 ? 'HQ_ERROR' : 'HQ_BAD_RESPONSE', { status: res.status, detail: `not JSON (HTTP ${res.status})` });
+    }
+    if (!res.ok) {
+      const e = errorBodySchema.safeParse(json);
+      if (res.status >= 500) throw new DeskError('HQ_ERROR', { status: res.status, detail: e.success ? e.data.error.message : `HTTP ${res.status}` });
+      throw new DeskError('HQ_REFUSED', { hqCode: e.success ? e.data.error.code : 'UNKNOWN', detail: e.success ? e.data.error.message : `HTTP ${res.status}`, status: res.status });
+    }
+    const { ok: _ok, ...rest } = json as Record<string, unknown>;
+    return rest;
+  };
+}
+
+const SEED = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, '--seed is 1–32 letters, digits, - or _');
+const CHUNK = 5_000;
+
+function toHqMember(m: DemoMember, now: number) {
+  return {
+    id: m.id, cardNo: m.cardNo, name: m.name, phone: m.phone, birthday: m.birthday, tier: m.tier, tierSince: m.joinedAt,
+    cardSerial: m.cardSerial, status: m.revoked ? 'revoked' : 'active', joinedAt: m.joinedAt, lastPurchaseAt: m.lastPurchaseAt,
+    months: m.months,
+    lots: m.lots.map((l, n) => ({ key: `S-${m.id}-${n + 1}`, earnedAt: l.earnedAt, expiresAt: l.expiresAt, points: l.points, remaining: l.points })),
+    grants: m.grants.map((g) => ({ benefitId: g.benefitId, grantedAt: now, reason: g.reason, usedOpId: null })),
+  };
+}
+
+/** HQ-side demo data, the same people and catalog as the terminal's `seed`. */
+export async function seedDemoAtHq(call: AdminCall, options: { members: number; seed: string; now: number; hqKeyFile: string }, progress: (line: string) => void): Promise<Omit<SeedSummary, 'terminalId'>> {
+  const now = demoNow(options.now);
+  const key = demoHqKey(options.seed, `demo-${options.seed}`);
+  writeFileSync(options.hqKeyFile, `${JSON.stringify(key, null, 2)}\n`, { mode: 0o600 });
+  await call('PUT', '/v1/admin/stores', { stores: [DEMO_STORE, DEMO_OTHER_STORE] });
+  await call('PUT', '/v1/admin/rules', DEFAULT_RULES);
+  await call('POST', '/v1/admin/keys', { jwk: key, validFrom: now - 365 * 86_400_000 });
+  const benefits = demoBenefits(now);
+  await call('POST', '/v1/admin/benefits', { benefits });
+  await call('POST', '/v1/admin/catalog', { items: DEMO_CATALOG });
+  await call('PUT', '/v1/admin/stock', { storeId: DEMO_STORE.id, items: DEMO_STOCK });
+  await call('POST', '/v1/admin/staff', { staff: DEMO_STAFF.map((s) => ({ ...s, storeId: DEMO_STORE.id })) });
+
+  const sample: SeedSummary['sample'] = [];
+  let chunk: ReturnType<typeof toHqMember>[] = [];
+  const chunks: (typeof chunk)[] = [];
+  generateDemoMembers(options, (m) => {
+    chunk.push(toHqMember(m, now));
+    if (chunk.length === CHUNK) {
+      chunks.push(chunk);
+      chunk = [];
+    }
+    if (sample.length < 8 && !sample.some((s) => s.note === m.note)) sample.push({ mid: m.id, cs: m.cardSerial, tier: m.tier, cardNo: m.cardNo, note: m.note });
+  });
+  if (chunk.length > 0) chunks.push(chunk);
+  let sent = 0;
+  for (const c of chunks) {
+    await call('POST', '/v1/admin/members', { members: c });
+    sent += c.length;
+    progress(`members ${sent}/${options.members}`);
+  }
+  return {
+    members: options.members,
+    benefits: benefits.length,
+    catalog: DEMO_CATALOG.length,
+    hqKeyFile: options.hqKeyFile,
+    hqKeyId: key.kid,
+    storeId: DEMO_STORE.id,
+    sample,
+    staff: DEMO_STAFF.map((s) => ({ ...s })),
+  };
+}
+
+const ACTIONS = 'seed-demo | enrollment-code | stores | members | benefits | catalog | rules | staff | stock (each --file F.json) | delete-member --id | limits --terminal ID --file | rotate-key [--retire KID] [--out F] | revoke --member ID [--serial N] [--reason T] | conflicts | terminals';
+
+function fileBody(flags: Flags): unknown {
+  const file = check(z.string({ error: '--file F.json is required' }).min(1), flags.file);
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new DeskError('INVALID_INPUT', { detail: `${file}: ${err instanceof Error ? err.message : String(err)}` });
+  }
+}
+
+export async function hqAdminCommand(flags: Flags, positionals: string[], now: number, err: (line: string) => void): Promise<unknown> {
+  const url = check(z.url({ error: '--hq URL is required (http://host:port)' }), flags.hq);
+  const token = check(z.string({ error: '--token T (or HQ_ADMIN_TOKEN) is required' }).min(1), flags.token ?? process.env.HQ_ADMIN_TOKEN);
+  const call = adminClient(url, token);
+  const [action, ...extra] = positionals;
+  if (extra.length > 0) throw new DeskError('INVALID_INPUT', { detail: `unexpected ${extra.join(' ')}` });
+  const store = flags.store === undefined ? undefined : check(z.string().min(1), flags.store);
+  switch (action) {
+    case 'seed-demo':
+      return seedDemoAtHq(
+        call,
+        {
+          members: check(intArg('members', 5_000_000).pipe(z.number().min(1, '--members is at least 1')), flags.members ?? '2000'),
+          seed: check(SEED, flags.seed ?? 'demo'),
+          now,
+          hqKeyFile: resolve(typeof flags['key-file'] === 'string' ? flags['key-file'] : 'hq-demo-key.jwk.json'),
+        },
+        err,
+      );
+    case 'enrollment-code':
+      return call('POST', '/v1/admin/enrollment-codes', store ? { storeId: store } : {});
+    case 'stores':
+      return call('PUT', '/v1/admin/stores', fileBody(flags));
+    case 'members':
+      return call('POST', '/v1/admin/members', fileBody(flags));
+    case 'benefits':
+      return call('POST', '/v1/admin/benefits', fileBody(flags));
+    case 'catalog':
+      return call('POST', '/v1/admin/catalog', fileBody(flags));
+    case 'rules':
+      return call('PUT', '/v1/admin/rules', fileBody(flags));
+    case 'staff':
+      return call('POST', '/v1/admin/staff', fileBody(flags));
+    case 'stock':
+      return call('PUT', '/v1/admin/stock', fileBody(flags));
+    case 'delete-member':
+      return call('DELETE', `/v1/admin/members/${encodeURIComponent(check(z.string().min(1), flags.id))}`);
+    case 'limits':
+      return call('PUT', `/v1/admin/terminals/${encodeURIComponent(check(z.string({ error: '--terminal ID is required' }).min(1), flags.terminal))}/limits`, fileBody(flags));
+    case 'rotate-key': {
+      const out = await call('POST', '/v1/admin/keys/rotate', typeof flags.retire === 'string' ? { retire: flags.retire } : {});
+      const jwk = out.jwk as { kid: string; x: string };
+      if (typeof flags.out !== 'string') return { kid: jwk.kid, x: jwk.x, note: 'the private key was not kept: pass --out FILE to keep it' };
+      writeFileSync(flags.out, `${JSON.stringify(jwk, null, 2)}\n`, { mode: 0o600 });
+      return { kid: jwk.kid, x: jwk.x, keyFile: resolve(flags.out) };
+    }
+    case 'revoke':
+      return call('POST', '/v1/admin/revocations', {
+        memberId: check(z.string({ error: '--member ID is required' }).min(1), flags.member),
+        cardSerial: check(intArg('serial', 1_000_000), flags.serial ?? '0'),
+        ...(typeof flags.reason === 'string' ? { reason: flags.reason } : {}),
+      });
+    case 'conflicts':
+      return call('GET', `/v1/admin/conflicts${store ? `?storeId=${encodeURIComponent(store)}` : ''}`);
+    case 'terminals':
+      return call('GET', `/v1/admin/terminals${store ? `?storeId=${encodeURIComponent(store)}` : ''}`);
+    default:
+      throw new DeskError('INVALID_INPUT', { detail: `hq-admin ACTION is one of: ${ACTIONS}` });
+  }
+}

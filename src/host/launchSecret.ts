@@ -1,0 +1,81 @@
+// The per-launch secret: the launch URL carries a one-time token, exchanged for an HttpOnly,
+// SameSite=Strict session cookie. Nothing else on this PC (another page, another user's browser)
+// can call the desk without that cookie, and the token is worthless once used.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+
+const TOKEN_BYTES = 32;
+/** An unused launch link stops working after this long. */
+export const TOKEN_TTL_MS = 10 * 60 * 1000;
+/** The host serves one desk; a few windows at most (a reopened app window, a test). */
+export const MAX_SESSIONS = 16;
+
+export const newSecret = (): string => randomBytes(TOKEN_BYTES).toString('base64url');
+
+function equal(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Cookies are per host, not per port: two desks on one PC must not overwrite each other's. */
+export const cookieName = (port: number): string => `ld_session_${port}`;
+
+export function readCookie(header: string | undefined, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return null;
+}
+
+export function sessionCookie(name: string, id: string): string {
+  return `${name}=${id}; Path=/; HttpOnly; SameSite=Strict`;
+}
+
+export class LaunchTokens {
+  private readonly tokens = new Map<string, number>();
+  constructor(private readonly clock: () => number = Date.now) {}
+
+  issue(): string {
+    const now = this.clock();
+    for (const [t, at] of this.tokens) if (now - at > TOKEN_TTL_MS) this.tokens.delete(t);
+    const token = newSecret();
+    this.tokens.set(token, now);
+    return token;
+  }
+
+  /** True once per issued token, within its time. */
+  redeem(candidate: string): boolean {
+    const now = this.clock();
+    for (const [t, at] of this.tokens) {
+      if (equal(t, candidate)) {
+        this.tokens.delete(t);
+        return now - at <= TOKEN_TTL_MS;
+      }
+    }
+    return false;
+  }
+}
+
+/** Sessions by their cookie id; the oldest goes when too many were opened. */
+export class Sessions<S> {
+  private readonly byId = new Map<string, S>();
+
+  open(make: () => S): { id: string; session: S } {
+    const id = newSecret();
+    const session = make();
+    this.byId.set(id, session);
+    while (this.byId.size > MAX_SESSIONS) this.byId.delete(this.byId.keys().next().value as string);
+    return { id, session };
+  }
+
+  get(id: string | null): S | null {
+    if (id === null || !/^[A-Za-z0-9_-]{43}$/.test(id)) return null;
+    return this.byId.get(id) ?? null;
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+}

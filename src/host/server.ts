@@ -1,0 +1,182 @@
+// The web host: the built renderer and TerminalApi over loopback HTTP, for one desk. Bound to
+// 127.0.0.1 only; every request needs this launch's session cookie (see launchSecret.ts) and
+// passes the Host/Origin checks (security.ts); each window gets its own TerminalApi session.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Result } from '../contract/errors';
+import { terminalApiInputs, type DeskEvent, type PrinterState, type TerminalApi, type TerminalMethod, type WedgeSettings } from '../contract/terminalApi';
+import { createTranslator, DEFAULT_LANG, type Translator } from '../i18n';
+import type { Lang } from '../loyalty/types';
+import { createTerminalApi } from '../terminal/api';
+import type { TerminalService } from '../terminal/service';
+import { EventHub } from './eventHub';
+import { cookieName, LaunchTokens, readCookie, sessionCookie, Sessions } from './launchSecret';
+import { refuseRequest, SECURITY_HEADERS } from './security';
+
+export const LOOPBACK = '127.0.0.1';
+const BODY_LIMIT = 64 * 1024;
+
+export interface HostOptions {
+  service: TerminalService;
+  /** The vite build output (index.html + assets/). */
+  rendererDir: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  lang?: Lang;
+  wedge?: WedgeSettings;
+  /** The printer's state, from the print subsystem once it is wired in. */
+  printer?: () => { state: PrinterState; name: string | null };
+  /** Told about every new print job (so a print queue can print it at once). */
+  onPrintJob?: (printJobId: number) => void;
+  onInternal?: (err: unknown) => void;
+  statusPollMs?: number;
+}
+
+export interface RunningHost {
+  /** The address the socket is bound to: always 127.0.0.1. */
+  boundAddress: string;
+  port: number;
+  origin: string;
+  /** A fresh one-time launch link (the first one is printed by `loyalty-desk start`). */
+  launchUrl(): string;
+  publish(event: DeskEvent): void;
+  readonly sessionCount: number;
+  close(): Promise<void>;
+}
+
+interface DeskSession {
+  api: TerminalApi;
+}
+
+function unauthorizedPage(): string {
+  // Without a session we do not know the language: say it in all three.
+  return `<!doctype html><meta charset="utf-8"><title>Loyalty Desk</title>
+<body style="font:18px system-ui;margin:3em"><h1>会员服务台 · 會員服務台 · Loyalty Desk</h1>
+<p>请打开 <code>loyalty-desk start</code> 打印的链接，或重新启动程序。</p>
+<p>請開啟 <code>loyalty-desk start</code> 印出的連結，或重新啟動程式。</p>
+<p>Open the link that <code>loyalty-desk start</code> printed, or start the app again.</p></body>`;
+}
+
+export async function startHost(options: HostOptions): Promise<RunningHost> {
+  const { service } = options;
+  const indexHtml = join(options.rendererDir, 'index.html');
+  if (!existsSync(indexHtml)) throw new Error(`the renderer is not built: ${indexHtml} is missing (run npm run build:renderer)`);
+
+  const translators = new Map<Lang, Translator>();
+  const tr = (lang: Lang): Translator => {
+    let t = translators.get(lang);
+    if (!t) translators.set(lang, (t = createTranslator(lang, service.deps.identity.tz)));
+    return t;
+  };
+  const apiOptions = {
+    requireScan: true,
+    lang: options.lang ?? DEFAULT_LANG,
+    ...(options.printer ? { printer: options.printer } : {}),
+    ...(options.wedge ? { wedge: options.wedge } : {}),
+  };
+  const newApi = () => createTerminalApi(service, tr, options.onInternal, apiOptions);
+  const statusApi = newApi();
+  const sessions = new Sessions<DeskSession>();
+  const tokens = new LaunchTokens();
+  const hub = new EventHub(async () => {
+    const r = await statusApi['status.get']({});
+    return r.ok ? { type: 'status', status: r.value } : null;
+  }, options.statusPollMs ?? 1000);
+
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, forceCloseConnections: true, trustProxy: false });
+  let origin = '';
+  let cookie = '';
+
+  const refuse = (reply: FastifyReply, status: number, lang: Lang = apiOptions.lang) => {
+    const message = tr(lang).error('SESSION_REQUIRED');
+    return reply.code(status).type('application/json').send({ ok: false, error: { code: 'SESSION_REQUIRED', message, params: {} } });
+  };
+  const sessionOf = (req: FastifyRequest): DeskSession | null => sessions.get(readCookie(req.headers.cookie, cookie));
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.headers(SECURITY_HEADERS);
+    const why = refuseRequest(
+      {
+        method: req.method,
+        host: req.headers.host,
+        origin: req.headers.origin,
+        secFetchSite: typeof req.headers['sec-fetch-site'] === 'string' ? req.headers['sec-fetch-site'] : undefined,
+      },
+      origin,
+    );
+    if (why !== null) return refuse(reply, 403);
+    if (req.url.startsWith('/launch')) return;
+    if (!sessionOf(req)) {
+      if (req.method === 'GET' && !req.url.startsWith('/api/')) return reply.code(401).type('text/html; charset=utf-8').send(unauthorizedPage());
+      return refuse(reply, 401);
+    }
+  });
+
+  app.setErrorHandler((err: { statusCode?: number; message: string }, _req, reply) => {
+    const status = err.statusCode ?? 500;
+    if (status >= 500) options.onInternal?.(err);
+    const code = status >= 500 ? 'INTERNAL' : 'INVALID_INPUT';
+    const detail = err.message;
+    return reply.code(status).send({ ok: false, error: { code, message: tr(apiOptions.lang).error(code, { detail }), params: { detail } } });
+  });
+
+  app.get<{ Querystring: { token?: string } }>('/launch', async (req, reply) => {
+    const token = typeof req.query.token === 'string' ? req.query.token : '';
+    if (!sessionOf(req)) {
+      if (!tokens.redeem(token)) return reply.code(401).type('text/html; charset=utf-8').send(unauthorizedPage());
+      const { id } = sessions.open(() => ({ api: newApi() }));
+      reply.header('set-cookie', sessionCookie(cookie, id));
+    }
+    return reply.redirect('/', 303);
+  });
+
+  app.post<{ Params: { method: string } }>('/api/:method', async (req, reply) => {
+    const session = sessionOf(req)!;
+    const name = req.params.method;
+    if (!Object.hasOwn(terminalApiInputs, name)) {
+      const detail = `no method ${name.slice(0, 64)}`;
+      return reply.code(404).send({ ok: false, error: { code: 'INVALID_INPUT', message: tr(apiOptions.lang).error('INVALID_INPUT', { detail }), params: { detail } } });
+    }
+    const call = session.api[name as TerminalMethod] as (input: unknown) => Promise<Result<unknown>>;
+    const result = await call(req.body ?? {});
+    if (result.ok) {
+      const jobId = (result.value as { printJobId?: unknown } | null)?.printJobId;
+      if (typeof jobId === 'number') options.onPrintJob?.(jobId);
+      void hub.refresh();
+    }
+    return reply.send(result);
+  });
+
+  app.get('/api/events', (req, reply) => {
+    reply.hijack();
+    reply.raw.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive' });
+    void hub.add(reply.raw);
+    req.raw.on('close', () => reply.raw.end());
+  });
+
+  await app.register(fastifyStatic, { root: options.rendererDir, prefix: '/', index: 'index.html', wildcard: true, cacheControl: false });
+
+  await app.listen({ host: LOOPBACK, port: options.port ?? 0 });
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('the web host has no TCP address');
+  const port = address.port;
+  origin = `http://${LOOPBACK}:${port}`;
+  cookie = cookieName(port);
+
+  return {
+    boundAddress: address.address,
+    port,
+    origin,
+    launchUrl: () => `${origin}/launch?token=${tokens.issue()}`,
+    publish: (event) => hub.publish(event),
+    get sessionCount() {
+      return sessions.size;
+    },
+    close: async () => {
+      hub.close();
+      await app.close();
+    },
+  };
+}

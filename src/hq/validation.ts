@@ -1,0 +1,68 @@
+// What HQ's admin endpoints accept: zod schemas, and one parse helper that turns a failure into a
+// BAD_REQUEST naming the first problem.
+import { z } from 'zod';
+import { loyaltyRulesSchema } from '../loyalty/rules';
+import { benefitDefSchema, localizedTextSchema } from '../loyalty/schemas';
+import { catalogDataSchema, memberDataSchema, revocationDataSchema } from '../sync/protocolEntities';
+import { HqError } from './errors';
+
+export const idSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'ids are 1–64 letters, digits, . _ or -');
+const tz = z.string().refine((v) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: v });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not an IANA time zone');
+
+export const storesBody = z.object({
+  stores: z.array(z.object({ id: idSchema, name: localizedTextSchema, tz })).min(1).max(1000),
+});
+export const adminMemberSchema = memberDataSchema.extend({
+  id: idSchema,
+  months: memberDataSchema.shape.months.default([]),
+  lots: memberDataSchema.shape.lots.default([]),
+  grants: memberDataSchema.shape.grants.default([]),
+});
+export type AdminMember = z.infer<typeof adminMemberSchema>;
+export const membersBody = z.object({ members: z.array(adminMemberSchema).min(1).max(5_000) });
+export const benefitsBody = z.object({ benefits: z.array(benefitDefSchema).min(1).max(1000) });
+export const catalogBody = z.object({ items: z.array(catalogDataSchema.extend({ id: idSchema })).min(1).max(1000) });
+export const rulesBody = loyaltyRulesSchema;
+export const limitsBody = z.object({ offline: loyaltyRulesSchema.shape.offline.nullable() });
+export const staffBody = z.object({
+  staff: z
+    .array(
+      z.object({
+        id: idSchema,
+        storeId: idSchema,
+        name: z.string().min(1).max(80),
+        role: z.enum(['clerk', 'manager']),
+        pin: z.string().regex(/^\d{4,8}$/, 'a PIN is 4–8 digits'),
+        active: z.boolean().default(true),
+      }),
+    )
+    .min(1)
+    .max(1000),
+});
+export const stockBody = z.object({
+  storeId: idSchema,
+  items: z.array(z.object({ sku: z.string().min(1).max(64), name: localizedTextSchema, qty: z.int().min(0) })).min(1).max(5000),
+});
+export const keyImportBody = z.object({
+  jwk: z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), kid: idSchema, x: z.string().regex(/^[A-Za-z0-9_-]{43}$/), d: z.string().regex(/^[A-Za-z0-9_-]{43}$/) }),
+  validFrom: z.int().optional(),
+});
+export const rotateKeyBody = z.object({ retire: idSchema.optional() });
+export const revokeBody = revocationDataSchema.pick({ memberId: true, cardSerial: true }).extend({ reason: z.string().max(200).optional() });
+export const enrollmentCodeBody = z.object({ storeId: idSchema.optional() });
+export const storeQuery = z.object({ storeId: idSchema.optional() });
+
+export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  throw new HqError('BAD_REQUEST', `the request is not valid: ${where}${issue?.message ?? 'unknown problem'}`);
+}

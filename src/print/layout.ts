@@ -1,0 +1,87 @@
+// Receipt layout per operation kind, in the printer's language and paper width.
+import { formatInstant, formatYuan } from '../i18n';
+import type { Lang } from '../loyalty/types';
+import type { Block, PaperCols, PrintDoc } from './doc';
+import { barcodeDigitsForOpId } from './opIdCode';
+import type { ReceiptModel } from './receiptModel';
+import { breakId, center, labelValue, printable, wrap } from './text';
+import { translatorFor } from './translators';
+
+export interface LayoutOptions {
+  cols: PaperCols;
+  lang: Lang;
+  /** operations.synced read at print time: an unsynced operation says OFFLINE — pending sync. */
+  synced: boolean;
+}
+
+const points = (n: number): string => n.toLocaleString('en-US');
+const signed = (n: number): string => (n > 0 ? `+${points(n)}` : points(n));
+
+export function layoutReceipt(model: ReceiptModel, opts: LayoutOptions): PrintDoc {
+  const { cols, lang } = opts;
+  const tr = translatorFor(lang, model.tz);
+  const t = (key: string): string => printable(tr.t(key));
+  const row = (label: string, value: string): string[] => labelValue(printable(label), printable(value), cols);
+  const centered = (text: string): string[] => wrap(printable(text), cols).map((l) => center(l, cols));
+  const blocks: Block[] = [];
+  const text = (lines: string[], extra: { bold?: boolean; tall?: boolean } = {}) => blocks.push({ t: 'text', lines, ...extra });
+
+  text(centered(model.store.name[lang]), { bold: true, tall: true });
+  text(centered(tr.t(`opKind.${model.kind}`)), { bold: true });
+  if (model.copy) text(centered(tr.t('receipt.copy')), { bold: true });
+  if (!opts.synced) text(centered(tr.t('receipt.offline')), { bold: true });
+  blocks.push({ t: 'rule' });
+
+  text([
+    ...row(t('receipt.terminal'), model.terminalId),
+    ...row(t('receipt.staff'), model.staff.name),
+    ...row(t('receipt.time'), formatInstant(model.at, model.tz)),
+    ...row(t('receipt.member'), `${model.member.maskedName} ${model.member.maskedPhone}`),
+    ...row(t('receipt.tier'), tr.tier(model.member.tier)),
+  ]);
+  blocks.push({ t: 'rule' });
+
+  const body: string[] = [];
+  const subject = model.subject?.name[lang];
+  switch (model.kind) {
+    case 'redeem':
+      if (subject) body.push(...row(t('receipt.benefit'), subject));
+      body.push(...row(t('receipt.value'), formatYuan(model.valueFen)));
+      if (model.amountFen !== null) body.push(...row(t('receipt.purchase'), formatYuan(model.amountFen)));
+      break;
+    case 'exchange':
+      if (subject) body.push(...row(t('receipt.gift'), subject));
+      body.push(...row(t('receipt.value'), formatYuan(model.valueFen)));
+      break;
+    case 'cash':
+      body.push(...row(t('receipt.cashOff'), formatYuan(model.valueFen)));
+      if (model.amountFen !== null) body.push(...row(t('receipt.purchase'), formatYuan(model.amountFen)));
+      break;
+    case 'donate':
+      if (subject) body.push(...row(t('receipt.benefit'), subject));
+      break;
+    case 'earn':
+      if (model.amountFen !== null) body.push(...row(t('receipt.purchase'), formatYuan(model.amountFen)));
+      break;
+    case 'void':
+      if (model.targetOpId) body.push(...row(t('receipt.voided'), model.targetOpId));
+      if (model.approvedBy) body.push(...row(t('receipt.approvedBy'), model.approvedBy.name));
+      if (model.valueFen > 0) body.push(...row(t('receipt.value'), formatYuan(model.valueFen)));
+      break;
+  }
+  body.push(...row(t('receipt.pointsBefore'), points(model.pointsBefore)));
+  if (model.pointsAfter !== model.pointsBefore) body.push(...row(t('receipt.pointsChange'), signed(model.pointsAfter - model.pointsBefore)));
+  body.push(...row(t('receipt.pointsAfter'), points(model.pointsAfter)));
+  text(body);
+  blocks.push({ t: 'rule' });
+
+  const idLine = labelValue(t('receipt.opId'), model.opId, cols);
+  text(idLine.length === 1 ? idLine : [t('receipt.opId'), ...breakId(model.opId, cols)]);
+  blocks.push({ t: 'qr', data: model.opId });
+  // Code128 only where it fits at a scannable module width (see opIdCode.ts).
+  const digits = cols === 48 ? barcodeDigitsForOpId(model.opId) : null;
+  if (digits) blocks.push({ t: 'barcode', digits });
+  text(centered(tr.t(model.kind === 'void' ? 'receipt.footerVoid' : 'receipt.footer')));
+  if (model.copy) text(centered(tr.t('receipt.copy')));
+  return { cols, blocks };
+}

@@ -1,0 +1,34 @@
+// A stored receipt model is JSON in print_jobs.payload_json: parsed here before anything prints it.
+import { z } from 'zod';
+import { OP_KINDS } from '../store/operations';
+import { TIER_CODES } from '../loyalty/types';
+import type { ReceiptModel } from './receiptModel';
+
+const localized = z.object({ 'zh-CN': z.string(), 'zh-TW': z.string(), en: z.string() });
+const person = z.object({ id: z.string(), name: z.string() });
+const fen = z.number().int();
+
+export const receiptModelSchema = z.object({
+  v: z.literal(1),
+  kind: z.enum(OP_KINDS),
+  opId: z.string().min(1).max(64),
+  at: z.number().int(),
+  tz: z.string().min(1),
+  store: z.object({ id: z.string(), name: localized }),
+  terminalId: z.string(),
+  staff: person,
+  approvedBy: person.nullable(),
+  member: z.object({ id: z.string(), maskedName: z.string(), maskedPhone: z.string(), tier: z.enum(TIER_CODES) }),
+  subject: z.object({ id: z.string(), name: localized }).nullable(),
+  valueFen: fen,
+  amountFen: fen.nullable(),
+  pointsBefore: z.number().int(),
+  pointsAfter: z.number().int(),
+  targetOpId: z.string().nullable(),
+  offline: z.boolean(),
+  copy: z.boolean().optional(),
+}) satisfies z.ZodType<ReceiptModel>;
+
+export function parseReceiptModel(payload: unknown): ReceiptModel {
+  return receiptModelSchema.parse(payload);
+}

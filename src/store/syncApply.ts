@@ -1,0 +1,183 @@
+// Applies pulled changes to the terminal's tables, idempotently (the same page twice changes
+// nothing more). Local operations HQ has not acknowledged yet are kept on top of what HQ says:
+// a member with unsynced operations keeps its local points, months and grants until HQ's state
+// includes them (pushing them makes HQ send that member again); stock is HQ's count plus the
+// local unsynced movements.
+import type { ChangeOf } from '../sync/protocolEntities';
+import { setMeta } from './meta';
+import type { Db } from './open';
+import { stmt } from './statements';
+import { recordConflict } from './syncState';
+
+function hasUnsyncedOps(db: Db, memberId: string): boolean {
+  return stmt<[string], { x: number }>(db, 'SELECT 1 AS x FROM operations WHERE member_id = ? AND synced = 0 LIMIT 1').get(memberId) !== undefined;
+}
+
+function applyMember(db: Db, c: ChangeOf<'member'>): void {
+  if (c.deleted) {
+    stmt(db, 'UPDATE members SET tombstone = 1, updated_at = ? WHERE id = ?').run(c.seq, c.id);
+    return;
+  }
+  const d = c.data;
+  const exists = stmt<[string], { x: number }>(db, 'SELECT 1 AS x FROM members WHERE id = ?').get(c.id) !== undefined;
+  const local = exists && hasUnsyncedOps(db, c.id);
+  // A card number moved to another member (re-issued) must not collide with the stale holder.
+  stmt(db, "UPDATE members SET card_no = card_no || '#' || id WHERE card_no = ? AND id <> ?").run(d.cardNo, c.id);
+  stmt(
+    db,
+    `INSERT INTO members(id, card_no, name, phone, birthday, tier, tier_since, card_serial, status, joined_at, last_purchase_at, updated_at, tombstone)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
+     ON CONFLICT(id) DO UPDATE SET card_no = excluded.card_no, name = excluded.name, phone = excluded.phone, birthday = excluded.birthday,
+       card_serial = excluded.card_serial, status = excluded.status, joined_at = excluded.joined_at, updated_at = excluded.updated_at, tombstone = 0`,
+  ).run(c.id, d.cardNo, d.name, d.phone, d.birthday, d.tier, d.tierSince, d.cardSerial, d.status, d.joinedAt, d.lastPurchaseAt, c.seq);
+  if (local) return;
+
+  stmt(db, 'UPDATE members SET tier = ?, tier_since = ?, last_purchase_at = ? WHERE id = ?').run(d.tier, d.tierSince, d.lastPurchaseAt, c.id);
+  stmt(db, 'DELETE FROM member_months WHERE member_id = ?').run(c.id);
+  for (const m of d.months) stmt(db, 'INSERT INTO member_months(member_id, month, visits, spend_fen) VALUES (?, ?, ?, ?)').run(c.id, m.month, m.visits, m.spendFen);
+
+  const seen = new Set<number>();
+  for (const lot of d.lots) {
+    const remaining = Math.min(lot.remaining, lot.points);
+    const found = stmt<[string, string, string], { id: number }>(
+      db,
+      'SELECT id FROM point_lots WHERE member_id = ? AND (hq_key = ? OR (hq_key IS NULL AND op_id = ?))',
+    ).get(c.id, lot.key, lot.key);
+    if (found) {
+      stmt(db, 'UPDATE point_lots SET earned_at = ?, expires_at = ?, points = ?, remaining = ?, hq_key = ? WHERE id = ?').run(
+        lot.earnedAt, lot.expiresAt, lot.points, remaining, lot.key, found.id,
+      );
+      seen.add(found.id);
+    } else {
+      const info = stmt(db, 'INSERT INTO point_lots(member_id, earned_at, expires_at, points, remaining, op_id, hq_key) VALUES (?, ?, ?, ?, ?, NULL, ?)').run(
+        c.id, lot.earnedAt, lot.expiresAt, lot.points, remaining, lot.key,
+      );
+      seen.add(Number(info.lastInsertRowid));
+    }
+  }
+  // Lots HQ no longer lists hold nothing (kept, because the ledger names them).
+  for (const l of stmt<[string], { id: number }>(db, 'SELECT id FROM point_lots WHERE member_id = ? AND remaining > 0').all(c.id)) {
+    if (!seen.has(l.id)) stmt(db, 'UPDATE point_lots SET remaining = 0 WHERE id = ?').run(l.id);
+  }
+
+  stmt(db, 'DELETE FROM benefit_grants WHERE member_id = ?').run(c.id);
+  // A grant of a benefit this terminal does not hold is skipped rather than failing the page
+  // (pages apply benefits before members, so this is a benefit HQ has withdrawn).
+  for (const g of d.grants) {
+    stmt(
+      db,
+      'INSERT INTO benefit_grants(member_id, benefit_id, granted_at, reason, used_op_id) SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM benefits WHERE id = ?)',
+    ).run(c.id, g.benefitId, g.grantedAt, g.reason, g.usedOpId, g.benefitId);
+  }
+}
+
+function applyStock(db: Db, storeId: string, c: ChangeOf<'stock'>): void {
+  if (c.deleted) return;
+  const local = stmt<[string], { d: number | null }>(
+    db,
+    `SELECT sum(l.delta) AS d FROM ledger l JOIN operations o ON o.id = l.op_id WHERE o.synced = 0 AND l.account = 'stock' AND l.ref = ?`,
+  ).get(c.id);
+  const qty = Math.max(0, c.data.qty + (local?.d ?? 0));
+  stmt(
+    db,
+    `INSERT INTO stock(store_id, sku, name_json, qty) VALUES (?, ?, ?, ?)
+     ON CONFLICT(store_id, sku) DO UPDATE SET name_json = excluded.name_json, qty = excluded.qty`,
+  ).run(storeId, c.id, JSON.stringify(c.data.name), qty);
+}
+
+export type AnyChange = ChangeOf<'member'> | ChangeOf<'benefit'> | ChangeOf<'catalog'> | ChangeOf<'rules'> | ChangeOf<'key'> | ChangeOf<'revocation'> | ChangeOf<'staff'> | ChangeOf<'stock'> | ChangeOf<'store'> | ChangeOf<'conflict'>;
+
+/** One change; call inside the page's transaction. */
+export function applyChange(db: Db, storeId: string, c: AnyChange, now: number): void {
+  switch (c.entity) {
+    case 'member':
+      return applyMember(db, c);
+    case 'benefit':
+      if (c.deleted) {
+        stmt(db, 'UPDATE benefits SET tombstone = 1, updated_at = ? WHERE id = ?').run(c.seq, c.id);
+        return;
+      }
+      stmt(
+        db,
+        `INSERT INTO benefits(id, type, name_json, params_json, valid_from, valid_to, tiers_json, stores_json, per_member_limit, per_day_limit, offline_ok, requires_grant, updated_at, tombstone)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
+         ON CONFLICT(id) DO UPDATE SET type = excluded.type, name_json = excluded.name_json, params_json = excluded.params_json, valid_from = excluded.valid_from,
+           valid_to = excluded.valid_to, tiers_json = excluded.tiers_json, stores_json = excluded.stores_json, per_member_limit = excluded.per_member_limit,
+           per_day_limit = excluded.per_day_limit, offline_ok = excluded.offline_ok, requires_grant = excluded.requires_grant, updated_at = excluded.updated_at, tombstone = 0`,
+      ).run(
+        c.id, c.data.params.type, JSON.stringify(c.data.name), JSON.stringify(c.data.params), c.data.validFrom, c.data.validTo, JSON.stringify(c.data.tiers),
+        JSON.stringify(c.data.stores), c.data.perMemberLimit, c.data.perDayLimit, c.data.offlineRedeemable ? 1 : 0, c.data.requiresGrant ? 1 : 0, c.seq,
+      );
+      return;
+    case 'catalog':
+      if (c.deleted) {
+        stmt(db, 'UPDATE catalog_items SET tombstone = 1, updated_at = ? WHERE id = ?').run(c.seq, c.id);
+        return;
+      }
+      stmt(
+        db,
+        `INSERT INTO catalog_items(id, name_json, sku, points_cost, value_fen, tiers_json, active, updated_at, tombstone) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)
+         ON CONFLICT(id) DO UPDATE SET name_json = excluded.name_json, sku = excluded.sku, points_cost = excluded.points_cost, value_fen = excluded.value_fen,
+           tiers_json = excluded.tiers_json, active = excluded.active, updated_at = excluded.updated_at, tombstone = 0`,
+      ).run(c.id, JSON.stringify(c.data.name), c.data.sku, c.data.pointsCost, c.data.valueFen, JSON.stringify(c.data.tiers), c.data.active ? 1 : 0, c.seq);
+      return;
+    case 'rules':
+      if (!c.deleted) setMeta(db, 'rules_json', JSON.stringify(c.data));
+      return;
+    case 'key':
+      if (c.deleted) {
+        stmt(db, 'UPDATE trusted_keys SET tombstone = 1, updated_at = ? WHERE kid = ?').run(c.seq, c.id);
+        return;
+      }
+      stmt(
+        db,
+        `INSERT INTO trusted_keys(kid, x, valid_from, valid_to, updated_at, tombstone) VALUES (?, ?, ?, ?, ?, 0)
+         ON CONFLICT(kid) DO UPDATE SET x = excluded.x, valid_from = excluded.valid_from, valid_to = excluded.valid_to, updated_at = excluded.updated_at, tombstone = 0`,
+      ).run(c.id, c.data.x, c.data.validFrom, c.data.validTo, c.seq);
+      return;
+    case 'revocation': {
+      if (c.deleted) {
+        const [memberId, serial] = [c.id.slice(0, c.id.lastIndexOf(':')), Number(c.id.slice(c.id.lastIndexOf(':') + 1))];
+        stmt(db, 'UPDATE revocations SET tombstone = 1, updated_at = ? WHERE member_id = ? AND card_serial = ?').run(c.seq, memberId, serial);
+        return;
+      }
+      stmt(
+        db,
+        `INSERT INTO revocations(member_id, card_serial, revoked_at, reason, updated_at, tombstone) VALUES (?, ?, ?, ?, ?, 0)
+         ON CONFLICT(member_id, card_serial) DO UPDATE SET revoked_at = excluded.revoked_at, reason = excluded.reason, updated_at = excluded.updated_at, tombstone = 0`,
+      ).run(c.data.memberId, c.data.cardSerial, c.data.revokedAt, c.data.reason, c.seq);
+      return;
+    }
+    case 'staff':
+      if (c.deleted) {
+        stmt(db, 'UPDATE staff SET tombstone = 1, active = 0, updated_at = ? WHERE id = ?').run(c.seq, c.id);
+        return;
+      }
+      // A PIN hash another (stale) row still holds would break the unique index: that row's PIN moved.
+      stmt(db, 'UPDATE staff SET tombstone = 1, active = 0 WHERE store_id = ? AND pin_hash = ? AND id <> ?').run(storeId, c.data.pinHash, c.id);
+      stmt(
+        db,
+        `INSERT INTO staff(id, store_id, name, role, pin_hash, active, updated_at, tombstone) VALUES (?, ?, ?, ?, ?, ?, ?, 0)
+         ON CONFLICT(id) DO UPDATE SET store_id = excluded.store_id, name = excluded.name, role = excluded.role, pin_hash = excluded.pin_hash,
+           active = excluded.active, updated_at = excluded.updated_at, tombstone = 0`,
+      ).run(c.id, storeId, c.data.name, c.data.role, c.data.pinHash, c.data.active ? 1 : 0, c.seq);
+      return;
+    case 'stock':
+      return applyStock(db, storeId, c);
+    case 'store':
+      if (c.deleted) return;
+      stmt(
+        db,
+        `INSERT INTO stores(id, name_json, tz, updated_at, tombstone) VALUES (?, ?, ?, ?, 0)
+         ON CONFLICT(id) DO UPDATE SET name_json = excluded.name_json, tz = excluded.tz, updated_at = excluded.updated_at, tombstone = 0`,
+      ).run(c.id, JSON.stringify(c.data.name), c.data.tz, c.seq);
+      if (c.id === storeId) {
+        setMeta(db, 'pin_salt', c.data.pinSalt);
+        setMeta(db, 'tz', c.data.tz);
+      }
+      return;
+    case 'conflict':
+      if (!c.deleted) recordConflict(db, { id: Number(c.id), ...c.data }, now);
+      return;
+  }
+}

@@ -1,0 +1,96 @@
+// Change records HQ sends in a pull page: one per entity row, a tombstone when it was deleted.
+// Every record names its entity, its id, its change sequence and either data or `deleted: true`.
+import { z } from 'zod';
+import { benefitDefSchema, localizedTextSchema, tierCodeSchema, tierListSchema } from '../loyalty/schemas';
+import { loyaltyRulesSchema } from '../loyalty/rules';
+
+const fen = z.int().nonnegative();
+const instant = z.int();
+
+export const monthActivitySchema = z.object({ month: z.string().regex(/^\d{4}-\d{2}$/), visits: z.int().nonnegative(), spendFen: fen });
+export const lotSchema = z.object({
+  /** HQ's key for the lot: the earning operation's id, or a key HQ made (seeded, migrated). */
+  key: z.string().min(1).max(64),
+  earnedAt: instant,
+  expiresAt: instant,
+  points: z.int().positive(),
+  remaining: z.int().nonnegative(),
+});
+export const grantSchema = z.object({ benefitId: z.string().min(1), grantedAt: instant, reason: z.string().max(80), usedOpId: z.string().nullable() });
+
+export const memberDataSchema = z.object({
+  cardNo: z.string().regex(/^\d{10,19}$/),
+  name: z.string().min(1).max(80),
+  phone: z.string().max(20),
+  birthday: z.string().regex(/^\d{2}-\d{2}$/).nullable(),
+  tier: tierCodeSchema,
+  tierSince: instant,
+  cardSerial: z.int().min(1),
+  status: z.enum(['active', 'revoked']),
+  joinedAt: instant,
+  lastPurchaseAt: instant.nullable(),
+  months: z.array(monthActivitySchema),
+  lots: z.array(lotSchema),
+  grants: z.array(grantSchema),
+});
+export type MemberData = z.infer<typeof memberDataSchema>;
+
+export const catalogDataSchema = z.object({
+  name: localizedTextSchema,
+  sku: z.string().min(1).max(64),
+  pointsCost: z.int().positive(),
+  valueFen: fen,
+  tiers: tierListSchema,
+  active: z.boolean(),
+});
+export const keyDataSchema = z.object({ x: z.string().regex(/^[A-Za-z0-9_-]{43}$/), validFrom: instant, validTo: instant.nullable() });
+export const revocationDataSchema = z.object({ memberId: z.string().min(1), cardSerial: z.int().nonnegative(), revokedAt: instant, reason: z.string().max(200).nullable() });
+export const staffDataSchema = z.object({
+  name: z.string().min(1).max(80),
+  role: z.enum(['clerk', 'manager']),
+  /** scrypt under the store's salt (store record pinSalt), the terminal's own scheme (docs/store.md). */
+  pinHash: z.string().regex(/^[A-Za-z0-9+/]{43}=$/),
+  active: z.boolean(),
+});
+export const stockDataSchema = z.object({ name: localizedTextSchema, qty: z.int() });
+export const storeDataSchema = z.object({ name: localizedTextSchema, tz: z.string().min(1), pinSalt: z.string().regex(/^[A-Za-z0-9+/]{22}==$/) });
+
+export const CONFLICT_KINDS = ['benefit_limit', 'points_overdraw', 'revoked_card', 'unknown_member'] as const;
+export const CONFLICT_DECISIONS = ['honored', 'points_floored', 'recorded'] as const;
+export const conflictSchema = z.object({
+  id: z.int().positive(),
+  opId: z.string(),
+  terminalId: z.string(),
+  memberId: z.string(),
+  kind: z.enum(CONFLICT_KINDS),
+  /** What HQ decided: honored (the redemption stands, flagged for the manager), points_floored (burned what was there). */
+  decision: z.enum(CONFLICT_DECISIONS),
+  detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  at: instant,
+  decidedAt: instant,
+});
+export type ConflictWire = z.infer<typeof conflictSchema>;
+
+const base = { id: z.string().min(1).max(80), seq: z.int().positive() };
+function entity<N extends string, D extends z.ZodType>(name: N, data: D) {
+  return z.union([
+    z.object({ entity: z.literal(name), ...base, deleted: z.literal(false), data }),
+    z.object({ entity: z.literal(name), ...base, deleted: z.literal(true) }),
+  ]);
+}
+
+export const changeSchema = z.union([
+  entity('member', memberDataSchema),
+  entity('benefit', benefitDefSchema.omit({ id: true })),
+  entity('catalog', catalogDataSchema),
+  entity('rules', loyaltyRulesSchema),
+  entity('key', keyDataSchema),
+  entity('revocation', revocationDataSchema),
+  entity('staff', staffDataSchema),
+  entity('stock', stockDataSchema),
+  entity('store', storeDataSchema),
+  entity('conflict', conflictSchema.omit({ id: true })),
+]);
+export type Change = z.infer<typeof changeSchema>;
+export type ChangeOf<E extends Change['entity']> = Extract<Change, { entity: E }>;
+export const ENTITY_NAMES = ['member', 'benefit', 'catalog', 'rules', 'key', 'revocation', 'staff', 'stock', 'store', 'conflict'] as const;

@@ -1,0 +1,45 @@
+// Receipt models for the print tests: one per operation kind, Chinese store and staff names.
+import type { ReceiptModel } from '../../src/print/receiptModel';
+import type { ZReport } from '../../src/print/zReport';
+
+export const OP_ID = '019ab1c2-3d4e-7f00-8a1b-2c3d4e5f6a7b';
+
+export function model(over: Partial<ReceiptModel> = {}): ReceiptModel {
+  return {
+    v: 1,
+    kind: 'redeem',
+    opId: OP_ID,
+    at: Date.UTC(2026, 10, 23, 2, 0),
+    tz: 'Asia/Shanghai',
+    store: { id: 'SH001', name: { 'zh-CN': '上海南京西路店', 'zh-TW': '上海南京西路店', en: 'Shanghai West Nanjing Rd' } },
+    terminalId: 'SH001-T1',
+    staff: { id: 'clerk-01', name: '王芳' },
+    approvedBy: null,
+    member: { id: 'M00000001', maskedName: '张*', maskedPhone: '138****1234', tier: 'advanced' },
+    subject: { id: 'B-1', name: { 'zh-CN': '满100减20代金券', 'zh-TW': '滿100減20代金券', en: '¥20 off a ¥100 purchase' } },
+    valueFen: 2000,
+    amountFen: 12000,
+    pointsBefore: 1200,
+    pointsAfter: 1200,
+    targetOpId: null,
+    offline: true,
+    ...over,
+  };
+}
+
+export const Z_REPORT: ZReport = {
+  v: 1,
+  businessDate: '2026-11-23',
+  number: 17,
+  store: { id: 'SH001', name: { 'zh-CN': '上海南京西路店', 'zh-TW': '上海南京西路店', en: 'Shanghai West Nanjing Rd' } },
+  terminalId: 'SH001-T1',
+  tz: 'Asia/Shanghai',
+  closedAt: Date.UTC(2026, 10, 23, 14, 0),
+  synced: false,
+  redemptions: { count: 42, valueFen: 123450, byType: [{ type: 'voucher', count: 30, valueFen: 60000 }, { type: 'gift', count: 12, valueFen: 63450 }] },
+  points: { earned: 9876, burned: 4321, donated: 500, expired: 120 },
+  voids: [{ opId: OP_ID, kind: 'redeem', valueFen: 2000, approvedBy: { id: 'mgr-01', name: '李店长' } }],
+  byStaff: [{ staffId: 'clerk-01', name: '王芳', count: 40, valueFen: 120000 }],
+  pending: 3,
+  conflicts: 1,
+};

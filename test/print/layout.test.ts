@@ -1,0 +1,199 @@
+import { BinaryBitmap, HybridBinarizer, QRCodeReader, RGBLuminanceSource } from '@zxing/library';
+import QRCode from 'qrcode';
+import { describe, expect, it } from 'vitest';
+import { DeskError } from '../../src/contract/errors';
+import { docLines } from '../../src/print/doc';
+import { renderEscPos, type CommandSet, type PrinterEncoding } from '../../src/print/escpos';
+import { EscPosParser, type ParsedJob } from '../../src/print/fakePrinter/parser';
+import { layoutReceipt } from '../../src/print/layout';
+import { barcodeDigitsForOpId, opIdFromBarcodeDigits } from '../../src/print/opIdCode';
+import { renderReceiptPreview } from '../../src/print/preview';
+import { parsePrinterUri } from '../../src/print/printerUri';
+import { parseReceiptModel } from '../../src/print/receiptSchema';
+import { decodeStatus } from '../../src/print/status';
+import { textWidth, wrap } from '../../src/print/text';
+import { layoutZReport } from '../../src/print/zReport';
+import { OP_ID, model, Z_REPORT } from './fixtures';
+
+function parse(bytes: Buffer, commandSet: CommandSet, encoding: PrinterEncoding): { jobs: ParsedJob[]; queries: number[] } {
+  const jobs: ParsedJob[] = [];
+  const queries: number[] = [];
+  const p = new EscPosParser({ commandSet, encoding, onJob: (j) => jobs.push(j), onStatusQuery: (n) => queries.push(n) });
+  // Fed in small pieces, as a socket may deliver it, so commands split across chunks are exercised.
+  for (let i = 0; i < bytes.length; i += 7) p.feed(bytes.subarray(i, i + 7));
+  return { jobs, queries };
+}
+
+describe('receipt layout', () => {
+  it.each([32, 48] as const)('fits every line into %i columns, counting a Chinese character as two', (cols) => {
+    for (const kind of ['redeem', 'exchange', 'cash', 'donate', 'earn', 'void'] as const) {
+      for (const lang of ['zh-CN', 'zh-TW', 'en'] as const) {
+        const lines = docLines(layoutReceipt(model({ kind, targetOpId: kind === 'void' ? OP_ID : null }), { cols, lang, synced: false }));
+        for (const line of lines) expect(textWidth(line), `${kind}/${lang}: ${line}`).toBeLessThanOrEqual(cols);
+      }
+    }
+  });
+
+  it('shows store, staff, time, masked member, tier, benefit, value and points before and after', () => {
+    const text = docLines(layoutReceipt(model({ pointsBefore: 1500, pointsAfter: 1000 }), { cols: 48, lang: 'zh-CN', synced: false })).join('\n');
+    for (const part of ['上海南京西路店', '权益核销', 'SH001-T1', '王芳', '2026-11-23 10:00', '张* 138****1234', '进阶', '满100减20代金券', '￥20.00', '￥120.00', '1,500', '-500', '1,000', OP_ID]) {
+      expect(text).toContain(part);
+    }
+    expect(text).toContain('离线 — 待同步');
+    expect(text).not.toContain('13812341234');
+  });
+
+  it('drops the offline line once the operation is synced and says COPY on a reprint', () => {
+    const synced = docLines(layoutReceipt(model(), { cols: 32, lang: 'en', synced: true })).join('\n');
+    expect(synced).not.toContain('OFFLINE');
+    const copy = docLines(layoutReceipt(model({ copy: true }), { cols: 32, lang: 'zh-CN', synced: false })).join('\n');
+    expect(copy).toContain('重印');
+    expect(docLines(layoutReceipt(model({ copy: true }), { cols: 32, lang: 'en', synced: false })).join('\n')).toContain('COPY');
+  });
+
+  it('gives a void its target and approver, and an earning its points', () => {
+    const v = docLines(layoutReceipt(model({ kind: 'void', targetOpId: OP_ID, approvedBy: { id: 'mgr-01', name: '李店长' } }), { cols: 32, lang: 'zh-CN', synced: false })).join('\n');
+    expect(v).toContain('撤销单号');
+    expect(v).toContain('李店长');
+    expect(v).toContain('019ab1c2-3d4e-7f00-8a1b-');
+    const e = docLines(layoutReceipt(model({ kind: 'earn', subject: null, pointsBefore: 100, pointsAfter: 220 }), { cols: 32, lang: 'en', synced: true })).join('\n');
+    expect(e).toContain('+120');
+    expect(e).toContain('Points earned');
+  });
+
+  it('wraps long Latin text at spaces and never splits a line wider than the paper', () => {
+    expect(wrap('Thank you for shopping with us today', 12)).toEqual(['Thank you', 'for shopping', 'with us', 'today']);
+    expect(wrap('会员服务台会员服务台', 8)).toEqual(['会员服务', '台会员服', '务台']);
+  });
+
+  it('reads stored receipts written before `copy` existed, and refuses a malformed one', () => {
+    const { copy: _copy, ...old } = model();
+    expect(parseReceiptModel(JSON.parse(JSON.stringify(old))).opId).toBe(OP_ID);
+    expect(() => parseReceiptModel({ ...old, valueFen: 'lots' })).toThrow();
+  });
+});
+
+describe('ESC/POS bytes', () => {
+  it.each([
+    ['epson', 'gb18030', 'zh-CN', 48],
+    ['epson', 'gbk', 'zh-CN', 32],
+    ['star', 'gb18030', 'en', 48],
+    ['epson', 'big5', 'zh-TW', 32],
+  ] as const)('%s / %s / %s / %i: decode back to the laid-out lines, QR = operation id', (set, encoding, lang, cols) => {
+    const m = model(lang === 'zh-TW' ? { member: { ...model().member, maskedName: '陳*' }, staff: { id: 'clerk-01', name: '黃美玲' } } : {});
+    const doc = layoutReceipt(m, { cols, lang, synced: false });
+    const bytes = renderEscPos(doc, { commandSet: set, encoding });
+    const { jobs } = parse(bytes, set, encoding);
+    expect(jobs).toHaveLength(1);
+    const job = jobs[0]!;
+    expect(job.warnings).toEqual([]);
+    expect(job.lines).toEqual(docLines(doc));
+    expect(job.qr).toEqual([OP_ID]);
+    if (cols === 48) expect(job.barcodes.map(opIdFromBarcodeDigits)).toEqual([OP_ID]);
+    expect(bytes.includes(Buffer.from([0x1c, 0x26]))).toBe(true); // FS & — Chinese mode
+    expect(bytes.length).toBeLessThan(2048);
+  });
+
+  it('encodes characters outside GB2312 (GB18030 only) instead of printing "?"', () => {
+    const doc = layoutReceipt(model({ staff: { id: 's', name: '䶮喆' } }), { cols: 32, lang: 'zh-CN', synced: true });
+    const { jobs } = parse(renderEscPos(doc, { commandSet: 'epson', encoding: 'gb18030' }), 'epson', 'gb18030');
+    expect(jobs[0]!.lines.join('\n')).toContain('䶮喆');
+  });
+
+  it('prints no raster images on the normal path', () => {
+    const bytes = renderEscPos(layoutReceipt(model(), { cols: 48, lang: 'zh-CN', synced: false }), { commandSet: 'epson', encoding: 'gb18030' });
+    expect(bytes.includes(Buffer.from([0x1d, 0x76, 0x30]))).toBe(false);
+  });
+
+  it('turns an operation id into Code128 digits and back', () => {
+    const digits = barcodeDigitsForOpId(OP_ID)!;
+    expect(digits).toMatch(/^\d{40}$/);
+    expect(opIdFromBarcodeDigits(digits)).toBe(OP_ID);
+    expect(barcodeDigitsForOpId('not-a-uuid')).toBeNull();
+  });
+});
+
+describe('printer status bytes (DLE EOT 1..4)', () => {
+  it.each([
+    [[0x12, 0x12, 0x12, 0x12], 'ready'],
+    [[0x12, 0x12, 0x12, 0x1e], 'paper-low'],
+    [[0x1a, 0x32, 0x12, 0x72], 'paper-out'],
+    [[0x1a, 0x16, 0x12, 0x12], 'cover-open'],
+    [[0x1a, 0x12, 0x12, 0x12], 'offline'],
+    [[0x1a, 0x52, 0x32, 0x12], 'error'],
+    [[0x12, 0x12], 'not-answering'],
+    [[0xff, 0x12, 0x12, 0x12], 'error'],
+  ])('%j is %s', (bytes, state) => {
+    expect(decodeStatus(bytes)).toBe(state);
+  });
+});
+
+describe('printer addresses', () => {
+  it.each([
+    ['tcp://192.168.1.50:9100', { kind: 'tcp', host: '192.168.1.50', port: 9100 }],
+    ['tcp://printer.local', { kind: 'tcp', host: 'printer.local', port: 9100 }],
+    ['serial:/dev/ttyUSB0?baud=115200', { kind: 'serial', path: '/dev/ttyUSB0', baud: 115200 }],
+    ['serial:/dev/ttyS0', { kind: 'serial', path: '/dev/ttyS0', baud: 9600 }],
+    ['/dev/usb/lp0', { kind: 'file', path: '/dev/usb/lp0' }],
+    ['file:/dev/usb/lp0', { kind: 'file', path: '/dev/usb/lp0' }],
+  ])('%s', (uri, target) => {
+    expect(parsePrinterUri(uri).target).toEqual(target);
+  });
+
+  it('reads paper width, code page, command set and language from the address', () => {
+    expect(parsePrinterUri('tcp://10.0.0.9:9100?cols=32&encoding=big5&set=star&lang=zh-TW')).toMatchObject({ cols: 32, encoding: 'big5', commandSet: 'star', lang: 'zh-TW' });
+    expect(parsePrinterUri('tcp://10.0.0.9')).toMatchObject({ cols: 48, encoding: 'gb18030', commandSet: 'epson', lang: null });
+  });
+
+  it.each(['usb://printer', 'lpt1', 'http://10.0.0.1:9100', 'tcp://', 'tcp://host:99999', 'tcp://host:9100?cols=40', 'serial:/dev/ttyUSB0?baud=123', 'tcp://h?baud=9600', 'serial:ttyUSB0', '', 'tcp://h?color=red'])(
+    'refuses %j with PRINTER_URI_INVALID',
+    (uri) => {
+      let err: unknown;
+      try {
+        parsePrinterUri(uri);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(DeskError);
+      expect((err as DeskError).code).toBe('PRINTER_URI_INVALID');
+    },
+  );
+});
+
+describe('receipt preview', () => {
+  it('shows the same lines as the paper, escaped, with a QR that decodes to the operation id', () => {
+    const m = model({ store: { id: 'X', name: { 'zh-CN': '<b>店</b> & "名"', 'zh-TW': 'x', en: 'x' } } });
+    const html = renderReceiptPreview(m, { cols: 48, lang: 'zh-CN', synced: false });
+    expect(html).not.toContain('<b>店</b>');
+    expect(html).toContain('&#60;b&#62;店&#60;/b&#62; &#38; &#34;名&#34;');
+    for (const line of docLines(layoutReceipt(m, { cols: 48, lang: 'zh-CN', synced: false })).filter((l) => l.trim() && !/[<&"]/.test(l))) {
+      expect(html).toContain(line.replace(/ /g, ' '));
+    }
+    expect(html).toContain(`data-qr="${OP_ID}"`);
+
+    // The QR the preview draws, as an image, read back by a real decoder.
+    const { size, data } = QRCode.create(OP_ID, { errorCorrectionLevel: 'M' }).modules;
+    const scale = 4;
+    const side = (size + 8) * scale;
+    const pixels = new Uint8ClampedArray(side * side).fill(255);
+    for (let y = 0; y < size; y++)
+      for (let x = 0; x < size; x++)
+        if (data[y * size + x]) for (let dy = 0; dy < scale; dy++) for (let dx = 0; dx < scale; dx++) pixels[((y + 4) * scale + dy) * side + (x + 4) * scale + dx] = 0;
+    const result = new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(new RGBLuminanceSource(pixels, side, side))));
+    expect(result.getText()).toBe(OP_ID);
+  });
+});
+
+describe('Z report', () => {
+  it('lays out the day-end figures in both widths and survives the printer round trip', () => {
+    for (const cols of [32, 48] as const) {
+      const doc = layoutZReport(Z_REPORT, { cols, lang: 'zh-CN' });
+      const lines = docLines(doc);
+      for (const line of lines) expect(textWidth(line)).toBeLessThanOrEqual(cols);
+      const text = lines.join('\n');
+      for (const part of ['日结报表', '2026-11-23', '17', '42', '￥1,234.50', '代金券 ×30', '9,876', '4,321', '李店长', '王芳 ×40', '待同步', '冲突']) expect(text).toContain(part);
+      const { jobs } = parse(renderEscPos(doc, { commandSet: 'epson', encoding: 'gb18030' }), 'epson', 'gb18030');
+      expect(jobs[0]!.lines).toEqual(lines);
+    }
+  });
+});

@@ -1,0 +1,98 @@
+// The keyboard-wedge detector against recorded keystroke timings: scanner bursts become scans and
+// never reach the field; people's typing reaches it exactly as typed.
+import { describe, expect, it } from 'vitest';
+import { WedgeDetector } from '../../renderer/scan/wedgeDetector';
+import { burstIntoField, CLERK_TYPES_CARD_NO, FAST_TYPIST, QUICK_PIN, scannerBurst, type Keystroke } from './wedgeFixtures';
+
+const CONFIG = { maxInterKeyMs: 35, minLength: 8 };
+const ROTATING =
+  'LD1D.eyJ2IjoxLCJraWQiOiJkZW1vLWRlbW8iLCJtaWQiOiJNMDAwMDAwMDEiLCJjcyI6MSwiZHBrIjoiT3I0ZGM5dEdpYk5JN2IzemdOV050X1NNZWRSY2VJNWhsVHRIZ1FDMmloQSIsImV4cCI6MTc5NTYwNDgwMH0.GORJ2CiOiK_MGBYpm-ipMaFU-h0MqDiUc6T5noezYtpX89wacwXN3twlwJ_R6_STz7SqOqKHMJ98DLPcBax9Bw.59833333.UUynMt-0fNzjVSk4eR2bKN5jjJJ874jbeQPrInAPSRUHaN9uPectoPPCH4bPNn2g8tftd2-_whXRRmhu3g-vCA';
+
+/**
+ * Plays keystrokes through the detector as attachWedge does, timers included: what lands in the
+ * focused field (Enter as "⏎", Backspace as "⌫") and what was scanned.
+ */
+function play(keys: Keystroke[], config = CONFIG): { field: string; scans: string[]; maxDelayMs: number } {
+  const d = new WedgeDetector(config);
+  let now = 0;
+  let field = '';
+  let maxDelayMs = 0;
+  const scans: string[] = [];
+  const typedAt: number[] = [];
+  const land = (text: string, at: number) => {
+    for (const ch of text) {
+      field += ch;
+      maxDelayMs = Math.max(maxDelayMs, at - typedAt.shift()!);
+    }
+  };
+  for (const [key, gap] of keys) {
+    const next = now + gap;
+    // The give-back timer fires between keystrokes when it is due.
+    const wait = d.pendingFor(now);
+    if (wait !== null && now + wait < next) land(d.expire(now + wait), now + wait);
+    now = next;
+    const decision = d.key({ key, time: now });
+    land(decision.release, now);
+    if (key.length === 1) typedAt.push(now);
+    if (decision.action === 'scan') {
+      scans.push(decision.code);
+      typedAt.length = 0;
+    }
+    if (decision.action === 'pass') {
+      if (key.length === 1) land(key, now);
+      else if (key === 'Enter') field += '⏎';
+      else if (key === 'Backspace') field += '⌫';
+    }
+  }
+  land(d.expire(now + 1000), now + 1000);
+  return { field, scans, maxDelayMs };
+}
+
+describe('keyboard-wedge detector', () => {
+  it('takes a scanner burst of a card number as a scan, nothing typed', () => {
+    expect(play(scannerBurst('8860000000000010'))).toMatchObject({ field: '', scans: ['8860000000000010'] });
+  });
+
+  it('takes a 347-character rotating code with Shift for capitals as one scan', () => {
+    expect(play(scannerBurst(ROTATING))).toMatchObject({ field: '', scans: [ROTATING] });
+  });
+
+  it('leaves a clerk typing a card number alone, Enter included, with no visible lag', () => {
+    const r = play(CLERK_TYPES_CARD_NO);
+    expect(r).toMatchObject({ field: '8860000000000010⏎', scans: [] });
+    expect(r.maxDelayMs).toBeLessThanOrEqual(CONFIG.maxInterKeyMs + 1);
+  });
+
+  it('leaves a fast typist with key rollover alone: every character in order', () => {
+    expect(play(FAST_TYPIST)).toMatchObject({ field: 'She wants gift wrap⌫ping⏎', scans: [] });
+  });
+
+  it('lets a quick PIN through: short bursts are typing', () => {
+    expect(play(QUICK_PIN)).toMatchObject({ field: '1234⏎', scans: [] });
+  });
+
+  it('keeps a burst out of the field a clerk is typing in, and the clerk\'s text intact', () => {
+    expect(play(burstIntoField('8860000000000028'))).toMatchObject({ field: 'note: ok', scans: ['8860000000000028'] });
+  });
+
+  it('gives a burst without Enter back as typing (a scanner set up without a suffix is not a scan)', () => {
+    const keys = scannerBurst('8860000000000010').slice(0, -1);
+    expect(play(keys)).toMatchObject({ field: '8860000000000010', scans: [] });
+  });
+
+  it('follows the configured thresholds', () => {
+    const slowScanner = scannerBurst('8860000000000010').map(([k, g], i): Keystroke => [k, i === 0 ? g : g + 30]);
+    expect(play(slowScanner).scans).toEqual([]);
+    expect(play(slowScanner, { maxInterKeyMs: 60, minLength: 8 }).scans).toEqual(['8860000000000010']);
+    expect(play(scannerBurst('12345'), { maxInterKeyMs: 35, minLength: 4 }).scans).toEqual(['12345']);
+    expect(play(scannerBurst('12345'))).toMatchObject({ field: '12345⏎', scans: [] });
+  });
+
+  it('lets shortcuts and IME composition through untouched', () => {
+    const d = new WedgeDetector(CONFIG);
+    expect(d.key({ key: 'v', time: 0, ctrlKey: true })).toEqual({ action: 'pass', release: '' });
+    expect(d.key({ key: 'a', time: 5, isComposing: true })).toEqual({ action: 'pass', release: '' });
+    expect(d.key({ key: 'x', time: 10 })).toEqual({ action: 'hold', release: '' });
+    expect(d.key({ key: 'ArrowLeft', time: 12 })).toEqual({ action: 'pass', release: 'x' });
+  });
+});

@@ -1,0 +1,182 @@
+// Cuts, retries and bad input: a loopback proxy that drops connections mid-request and
+// mid-answer, an HQ that answers 500 or too slowly, and garbage sent to HQ. Every failure is a
+// typed error, and neither side is ever left half-applied.
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeskError } from '../../src/contract/errors';
+import { createHqClient } from '../../src/sync/hqClient';
+import { syncOnce } from '../../src/sync/syncRun';
+import { getSyncState, setSyncState } from '../../src/store/syncState';
+import { pendingOutboxCount } from '../../src/store/outbox';
+import { getCounter, UNSYNCED_VALUE } from '../../src/store/operations';
+import { openTerminal } from '../../src/terminal/openTerminal';
+import { NOW, seedDemoDb, tempDir } from '../helpers/demoDb';
+import { BACKENDS, enrollNew, openAt, seedHq, startTestHq, type TestHq } from '../hq/harness';
+import { startCutProxy, type CutProxy } from './cutProxy';
+
+const count = (db: { prepare: (s: string) => { get: () => unknown } }, sql: string) => (db.prepare(sql).get() as { n: number }).n;
+
+describe.each(BACKENDS)('resilience on %s', (backend) => {
+  let hq: TestHq;
+  let proxy: CutProxy;
+  const tmp = tempDir('ld-cut-');
+  const clock = { now: NOW };
+
+  beforeAll(async () => {
+    hq = await startTestHq(backend);
+    await seedHq(hq, tmp.dir, 300);
+    proxy = await startCutProxy(Number(new URL(hq.url).port));
+  }, 60_000);
+  afterAll(async () => {
+    await proxy?.close();
+    await hq?.stop();
+    tmp.cleanup();
+  });
+
+  async function terminalThroughProxy(name: string) {
+    const dbPath = await enrollNew(hq.url, hq.admin, tmp.dir, name);
+    const t = openAt(dbPath, clock);
+    setSyncState(t.db, 'hq_url', proxy.url);
+    return Object.assign(t, { dbPath });
+  }
+
+  it('resumes a pull from its cursor after the connection is cut mid-page', async () => {
+    const t = await terminalThroughProxy('resume');
+    try {
+      const opts = { now: () => clock.now, pullLimit: 100 };
+      // Page 1 arrives, then page 2's answer is cut: page 1 stays applied with its cursor.
+      let pages = 0;
+      await expect(
+        syncOnce(t.db, {
+          ...opts,
+          onProgress: (p) => {
+            if (p.phase === 'pull' && ++pages === 1) proxy.cutResponseAfter(2_000);
+          },
+        }),
+      ).rejects.toBeInstanceOf(DeskError);
+      const cursor = getSyncState(t.db, 'cursor');
+      expect(cursor).not.toBeNull();
+      const held = count(t.db, 'SELECT count(*) AS n FROM members');
+      expect(held).toBeGreaterThan(0);
+      expect(held).toBeLessThan(300);
+      expect(t.db.prepare("SELECT value FROM meta WHERE key = 'last_sync_at'").get()).toBeUndefined();
+      const done = await syncOnce(t.db, opts);
+      expect(count(t.db, 'SELECT count(*) AS n FROM members')).toBe(300);
+      expect(done.pulled).toBeLessThan(400); // resumed, not restarted
+    } finally {
+      t.close();
+    }
+  });
+
+  it('applies each event exactly once when answers and requests are cut', async () => {
+    const t = await terminalThroughProxy('once');
+    try {
+      await syncOnce(t.db, { now: () => clock.now });
+      const desk = openAt(t.dbPath, clock); // reopened: the snapshot brought the rules and PIN salt
+      const ops: string[] = [];
+      for (let i = 0; i < 6; i++) ops.push(desk.service.redeem({ memberId: `M0000001${i}`, benefitId: 'B-SVC-WRAP', staffId: 'clerk-01' }).opId);
+      desk.close();
+      // HQ applies the batch, the answer never arrives.
+      proxy.cutResponseAfter(30);
+      await expect(syncOnce(t.db, { now: () => clock.now, pushBatch: 3 })).rejects.toMatchObject({ code: 'HQ_UNREACHABLE' });
+      expect(pendingOutboxCount(t.db)).toBe(6);
+      // The request is cut half-way: HQ sees a truncated body and applies nothing.
+      proxy.cutRequestAfter(400);
+      await expect(syncOnce(t.db, { now: () => clock.now, pushBatch: 3 })).rejects.toBeInstanceOf(DeskError);
+      const s = await syncOnce(t.db, { now: () => clock.now, pushBatch: 3 });
+      expect(s.pushed + s.duplicates).toBe(6);
+      expect(s.duplicates).toBeGreaterThanOrEqual(3);
+      expect(pendingOutboxCount(t.db)).toBe(0);
+      const [n] = await hq.db.query<{ n: number }>('SELECT count(*)::int AS n FROM operations WHERE id = ANY($1)', [ops]);
+      expect(n?.n).toBe(6);
+      const [e] = await hq.db.query<{ n: number }>('SELECT count(*)::int AS n FROM events WHERE op_id = ANY($1)', [ops]);
+      expect(e?.n).toBe(6);
+      expect(proxy.cuts).toBeGreaterThanOrEqual(2);
+    } finally {
+      t.close();
+    }
+  });
+
+  it('answers garbage, truncated, oversized, mistyped and unknown-version bodies with typed errors and applies nothing', async () => {
+    const dbPath = await enrollNew(hq.url, hq.admin, tmp.dir, 'bad');
+    const t = openAt(dbPath, clock);
+    const credential = getSyncState(t.db, 'credential')!;
+    t.close();
+    const before = await hq.db.query<{ n: number }>('SELECT count(*)::int AS n FROM events');
+    const post = async (body: string, path = '/v1/sync/push') => {
+      const res = await fetch(`${hq.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${credential}` }, body });
+      return { status: res.status, code: ((await res.json()) as { error: { code: string } }).error.code };
+    };
+    const event = {
+      seq: 1, id: '01900000-0000-7000-8000-0000000000b1', type: 'operation.recorded', createdAt: NOW,
+      payload: { v: 1, opId: '01900000-0000-7000-8000-0000000000b2', kind: 'redeem', memberId: 'M00000001', benefitId: 'B-SVC-WRAP', itemId: null, targetOpId: null,
+        staffId: 'clerk-01', approvedBy: null, storeId: 'SH001', terminalId: 'x', at: NOW, businessDate: '2026-11-23', valueFen: 0, points: 0, amountFen: null, detail: {}, offline: true, lots: [] },
+    };
+    const good = JSON.stringify({ events: [event] });
+    expect(await post('{{{ not json')).toEqual({ status: 400, code: 'BAD_REQUEST' });
+    expect(await post(good.slice(0, good.length - 20))).toEqual({ status: 400, code: 'BAD_REQUEST' });
+    expect(await post(JSON.stringify({ events: [{ ...event, seq: 'one' }] }))).toEqual({ status: 400, code: 'BAD_REQUEST' });
+    expect(await post(JSON.stringify({ events: [{ ...event, payload: { ...event.payload, v: 2 } }] }))).toEqual({ status: 400, code: 'UNSUPPORTED_VERSION' });
+    expect(await post(JSON.stringify({ events: [event], pad: 'x'.repeat(5 * 1024 * 1024) }))).toEqual({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
+    expect(await post(good, '/v2/sync/push')).toEqual({ status: 400, code: 'UNSUPPORTED_VERSION' });
+    const cursor = await fetch(`${hq.url}/v1/sync/pull?cursor=bm90LWEtY3Vyc29y`, { headers: { authorization: `Bearer ${credential}` } });
+    expect(cursor.status).toBe(400);
+    expect(((await cursor.json()) as { error: { code: string } }).error.code).toBe('CURSOR_INVALID');
+    const after = await hq.db.query<{ n: number }>('SELECT count(*)::int AS n FROM events');
+    expect(after).toEqual(before);
+  });
+});
+
+describe('an HQ that fails or stalls', () => {
+  let server: Server;
+  let url = '';
+  let mode: '500' | 'slow' | 'garbage' | 'wrong-shape' = '500';
+  const tmp = tempDir('ld-badhq-');
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      req.resume();
+      if (mode === '500') return void res.writeHead(500, { 'content-type': 'application/json' }).end('{"ok":false,"error":{"code":"INTERNAL","message":"boom"}}');
+      if (mode === 'garbage') return void res.writeHead(200, { 'content-type': 'application/json' }).end('<html>proxy login</html>');
+      if (mode === 'wrong-shape') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true,"changes":[{"entity":"member","id":"M1"}],"cursor":"x","more":false,"serverTime":1}');
+      setTimeout(() => res.writeHead(200).end('{}'), 3_000).unref();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const a = server.address();
+    url = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    tmp.cleanup();
+  });
+
+  it.each([
+    ['500', 'HQ_ERROR'],
+    ['slow', 'HQ_TIMEOUT'],
+    ['garbage', 'HQ_BAD_RESPONSE'],
+    ['wrong-shape', 'HQ_BAD_RESPONSE'],
+  ] as const)('HQ answering %s gives %s and changes nothing at the terminal', async (m, code) => {
+    mode = m;
+    const client = createHqClient({ url, credential: `ldt_${'B'.repeat(43)}`, timeoutMs: 500 });
+    await expect(client.pull(null, 10)).rejects.toMatchObject({ code });
+    await expect(client.push([])).rejects.toMatchObject({ code });
+
+    const seeded = seedDemoDb(50);
+    const t = openTerminal(seeded.dbPath, { clock: () => NOW, connectivity: () => ({ online: false }) });
+    try {
+      t.service.redeem({ memberId: 'M00000001', benefitId: 'B-VOUCHER-20', staffId: 'clerk-01' });
+      setSyncState(t.db, 'hq_url', url);
+      setSyncState(t.db, 'credential', `ldt_${'B'.repeat(43)}`);
+      const lastSync = t.db.prepare("SELECT value FROM meta WHERE key = 'last_sync_at'").get();
+      await expect(syncOnce(t.db, { timeoutMs: 500 })).rejects.toMatchObject({ code });
+      expect(pendingOutboxCount(t.db)).toBe(1);
+      expect(getCounter(t.db, UNSYNCED_VALUE)).toBe(2_000);
+      expect(getSyncState(t.db, 'cursor')).toBeNull();
+      expect(t.db.prepare("SELECT value FROM meta WHERE key = 'last_sync_at'").get()).toEqual(lastSync);
+    } finally {
+      t.close();
+      seeded.cleanup();
+    }
+  });
+});
