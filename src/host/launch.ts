@@ -34,7 +34,10 @@ export async function launchDesk(o: LaunchOptions): Promise<DeskLaunch> {
   const config = readConfig(prepared.dir);
   let sync: SyncLoop | null = null;
   // HQ online/offline and the offline risk limits follow the sync loop once the terminal is enrolled.
-  const terminal = openTerminal(prepared.dbPath, { connectivity: () => sync?.connectivity() ?? { online: false } });
+  const terminal = openTerminal(prepared.dbPath, {
+    connectivity: () => sync?.connectivity() ?? { online: false },
+    backgroundCheckpoints: true,
+  });
   sync = startSyncIfEnrolled(terminal);
   const lang = config?.lang ?? 'zh-CN';
   let host: RunningHost | null = null;
@@ -71,7 +74,7 @@ export async function launchDesk(o: LaunchOptions): Promise<DeskLaunch> {
       await running.close();
       await printing.close();
       await sync?.stop();
-      terminal.close();
+      await terminal.closeAsync();
     },
   };
 }

@@ -39,11 +39,22 @@ function formatterFor(tz: string): Intl.DateTimeFormat {
   return f;
 }
 
+// One operation asks for the same instant's local parts several times (business date, month key,
+// birthday month, member day); formatToParts is the costly step, so the last few answers are kept.
+// Keyed to the second: zone offsets are whole seconds, so the answer cannot differ within one.
+const recentParts = new Map<string, Readonly<LocalParts & { second: number }>>();
+const RECENT_PARTS_MAX = 256;
+
 function partsWithSeconds(at: EpochMs, tz: string): LocalParts & { second: number } {
+  const key = `${tz}|${Math.floor(at / 1000)}`;
+  const hit = recentParts.get(key);
+  if (hit !== undefined) return { ...hit };
   const out = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
   for (const p of formatterFor(tz).formatToParts(at)) {
     if (p.type in out) out[p.type as keyof typeof out] = Number(p.value);
   }
+  if (recentParts.size >= RECENT_PARTS_MAX) recentParts.clear();
+  recentParts.set(key, { ...out });
   return out;
 }
 

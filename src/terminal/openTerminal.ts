@@ -4,12 +4,15 @@ import { DeskError } from '../contract/errors';
 import { DEFAULT_RULES, loyaltyRulesSchema } from '../loyalty/rules';
 import type { LoyaltyRules } from '../loyalty/types';
 import { getMeta, readIdentity } from '../store/meta';
+import { startBackgroundCheckpoints } from '../store/checkpointer';
 import { openStore, type Db, type OpenOptions } from '../store/open';
 import { readConfig, type DeskConfig } from './config';
 import { alwaysOffline, newUuidV7, systemClock, type ServiceDeps } from './deps';
 import { createTerminalService, type TerminalService } from './service';
 
 export interface OpenTerminalOptions extends OpenOptions {
+  /** Long-running processes (the desk, the bench): checkpoint the WAL from a worker thread, never inside a commit. */
+  backgroundCheckpoints?: boolean;
   clock?: () => number;
   newId?: () => string;
   connectivity?: ServiceDeps['connectivity'];
@@ -21,6 +24,8 @@ export interface OpenedTerminal {
   config: DeskConfig | null;
   schemaVersion: number;
   close(): void;
+  /** Like close, but waits for the background checkpointer's last checkpoint. */
+  closeAsync(): Promise<void>;
 }
 
 export function readRules(db: Db): LoyaltyRules {
@@ -48,7 +53,20 @@ export function openTerminal(dbPath: string, options: OpenTerminalOptions = {}):
       newId: options.newId ?? newUuidV7,
       connectivity: options.connectivity ?? alwaysOffline,
     });
-    return { db: store.db, service, config, schemaVersion: store.schemaVersion, close: () => store.db.close() };
+    const checkpointer = options.backgroundCheckpoints ? startBackgroundCheckpoints(store.db, dbPath) : null;
+    const close = (): Promise<void> => {
+      const stopped = checkpointer?.stop() ?? Promise.resolve();
+      if (store.db.open) store.db.close();
+      return stopped;
+    };
+    return {
+      db: store.db,
+      service,
+      config,
+      schemaVersion: store.schemaVersion,
+      close: () => void close(),
+      closeAsync: close,
+    };
   } catch (err) {
     store.db.close();
     throw err;
