@@ -18,5 +18,7 @@ export default defineConfig({
     sourcemap: false,
     modulePreload: { polyfill: false },
     reportCompressedSize: false,
+    // Two pages: the desk (index.html) and the member kiosk (kiosk.html, docs/kiosk.md).
+    rolldownOptions: { input: { index: `${RENDERER_ROOT}/index.html`, kiosk: `${RENDERER_ROOT}/kiosk.html` } },
   },
 });

@@ -3,7 +3,8 @@
 // no navigation, no new windows, the camera as the only permission, one instance per PC user.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, session } from 'electron';
+import { app, BrowserWindow, Menu, session } from 'electron';
+import { launchKiosk, type KioskLaunch } from '../src/host/kioskLaunch';
 import { readConfig, defaultDataDir } from '../src/terminal/config';
 import { prepareDataFolder } from '../src/terminal/dataFolder';
 import { openTerminal, type OpenedTerminal } from '../src/terminal/openTerminal';
@@ -24,12 +25,17 @@ let terminal: OpenedTerminal | null = null;
 let printing: PrintLoop | null = null;
 let ipc: IpcWiring | null = null;
 let sync: SyncLoop | null = null;
+/** `--kiosk`: the member self-service kiosk (docs/kiosk.md) instead of the desk. */
+const KIOSK = process.argv.includes('--kiosk');
+let kiosk: KioskLaunch | null = null;
+let quitting = false;
 
 function logError(err: unknown): void {
   process.stderr.write(`${err instanceof Error && err.stack ? err.stack : String(err)}\n`);
 }
 
-function harden(): void {
+/** `allow`: the only pages a window may navigate to (the kiosk's own loopback origin; none for the desk). */
+function harden(allow: (url: string) => boolean = () => false): void {
   const ses = session.defaultSession;
   // The camera (for the QR viewfinder) and nothing else: no microphone, geolocation, notifications…
   ses.setPermissionRequestHandler((_wc, permission, callback, details) => {
@@ -41,8 +47,12 @@ function harden(): void {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
   app.on('web-contents-created', (_e, contents) => {
-    contents.on('will-navigate', (event) => event.preventDefault());
-    contents.on('will-redirect', (event) => event.preventDefault());
+    contents.on('will-navigate', (event) => {
+      if (!allow(event.url)) event.preventDefault();
+    });
+    contents.on('will-redirect', (event) => {
+      if (!allow(event.url)) event.preventDefault();
+    });
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
@@ -86,6 +96,36 @@ function openDesk(): void {
   void win.loadFile(RENDERER_INDEX);
 }
 
+/**
+ * The kiosk: the kiosk web host (KioskApi only, loopback) in this process, shown in a fullscreen
+ * kiosk window with no menu, no frame, no shortcuts and no close: nothing leads to the desk or the OS.
+ */
+async function openKiosk(): Promise<void> {
+  kiosk = await launchKiosk({ dataDir: process.env.LOYALTY_DESK_DATA ?? defaultDataDir(), rendererDir: join(HERE, '..', 'renderer'), onInternal: logError });
+  const origin = kiosk.host.origin;
+  harden((url) => url === origin || url.startsWith(`${origin}/`));
+  Menu.setApplicationMenu(null);
+  win = new BrowserWindow({
+    kiosk: true,
+    fullscreen: true,
+    frame: false,
+    autoHideMenuBar: true,
+    title: 'Loyalty Desk kiosk',
+    webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, spellcheck: false, devTools: false },
+  });
+  win.removeMenu();
+  // Ctrl/Alt/Meta combos and function keys (reload, close, devtools, fullscreen) do nothing; a wedge
+  // scanner's Shift and plain keys still pass.
+  win.webContents.on('before-input-event', (event, input) => {
+    if (input.control || input.alt || input.meta || /^F\d+$/.test(input.key)) event.preventDefault();
+  });
+  win.on('close', (event) => {
+    if (!quitting) event.preventDefault();
+  });
+  win.on('closed', () => (win = null));
+  void win.loadURL(kiosk.host.launchUrl());
+}
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
@@ -95,14 +135,19 @@ if (!app.requestSingleInstanceLock()) {
     win.focus();
   });
   app.on('window-all-closed', () => app.quit());
+  app.on('before-quit', () => (quitting = true));
   app.on('will-quit', () => {
+    void kiosk?.close();
     ipc?.close();
     void printing?.close();
     void sync?.stop();
     terminal?.close();
   });
   void app.whenReady().then(() => {
-    harden();
-    openDesk();
+    if (KIOSK) void openKiosk().catch((err) => (logError(err), app.quit()));
+    else {
+      harden();
+      openDesk();
+    }
   });
 }

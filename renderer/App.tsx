@@ -1,6 +1,6 @@
 // The desk: sign in, then scan → member → redeem → receipt, with the side trips (exchange, earn,
 // donate, today's operations). A scanner burst anywhere starts with the next member.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import type { LocalizedText, ScanOutcome } from '../src/contract/terminalApi';
 import { StatusBar } from './components/StatusBar';
 import { TopBar } from './components/TopBar';
@@ -15,6 +15,9 @@ import { ReceiptScreen } from './screens/Receipt';
 import { Scan } from './screens/Scan';
 import { SignIn } from './screens/SignIn';
 
+// The manager area (and ECharts with it) loads only when a manager opens it.
+const ManagerArea = lazy(() => import('./manager/ManagerArea').then((m) => ({ default: m.ManagerArea })));
+
 type View =
   | { name: 'scan' }
   | { name: 'member' }
@@ -22,10 +25,11 @@ type View =
   | { name: 'catalog' }
   | { name: 'earn' }
   | { name: 'donate' }
-  | { name: 'ops' };
+  | { name: 'ops' }
+  | { name: 'manager' };
 
 export function App() {
-  const { staff, setStaff, call, noteScan, wedge } = useDesk();
+  const { client, staff, setStaff, call, noteScan, wedge } = useDesk();
   const [scanSeq, setScanSeq] = useState(0);
   const [view, setView] = useState<View>({ name: 'scan' });
   const [member, setMember] = useState<ScanOutcome | null>(null);
@@ -70,6 +74,8 @@ export function App() {
     const detector = new WedgeDetector({ maxInterKeyMs: wedge.maxInterKeyMs, minLength: wedge.minLength });
     return attachWedge(window, detector, (code) => void submitRef.current(code));
   }, [wedge]);
+  // A serial scanner is read by the host; its codes arrive as events and take the same path.
+  useEffect(() => client.subscribe((e) => e.type === 'scan' && void submitRef.current(e.code)), [client]);
 
   const nextMember = () => {
     setMember(null);
@@ -135,13 +141,19 @@ export function App() {
         onBack={() => setView(member ? { name: 'member' } : { name: 'scan' })}
       />
     );
+  } else if (view.name === 'manager') {
+    screen = (
+      <Suspense fallback={null}>
+        <ManagerArea onBack={nextMember} />
+      </Suspense>
+    );
   } else {
     screen = <Scan busy={scanBusy} error={scanError} scanSeq={scanSeq} onCode={(code) => void submitCode(code)} />;
   }
 
   return (
     <div className="app">
-      <TopBar onNext={nextMember} onOps={() => setView({ name: 'ops' })} onSignOut={() => void signOut()} />
+      <TopBar onNext={nextMember} onOps={() => setView({ name: 'ops' })} onManager={() => setView({ name: 'manager' })} onSignOut={() => void signOut()} />
       {screen}
       {phoneCheck && (
         <PhoneCheck

@@ -4,7 +4,7 @@ import type { Lang } from '../../src/contract/terminalApi';
 import { useDesk } from '../desk';
 import { LANGS } from '../i18n';
 
-export function TopBar(props: { onOps?: () => void; onNext?: () => void; onSignOut?: () => void }) {
+export function TopBar(props: { onOps?: () => void; onNext?: () => void; onManager?: () => void; onSignOut?: () => void }) {
   const { t } = useTranslation();
   const { staff, lang, setLang } = useDesk();
   return (
@@ -24,6 +24,11 @@ export function TopBar(props: { onOps?: () => void; onNext?: () => void; onSignO
       {props.onOps && (
         <button type="button" onClick={props.onOps} data-testid="nav-ops">
           {t('ui.top.operations')}
+        </button>
+      )}
+      {props.onManager && (
+        <button type="button" onClick={props.onManager} data-testid="nav-manager">
+          {t('manager.entry')}
         </button>
       )}
       <label className="lang">

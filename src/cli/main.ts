@@ -7,6 +7,7 @@ import type { CliIo, Command } from './command';
 import { printCommands } from './commands/print';
 import { scanCommands } from './commands/scan';
 import { syncCommands } from './commands/sync';
+import { dayEndCommands } from './commands/dayEnd';
 import { doctorCommand } from './commands/doctor';
 import {
   cashCommand,
@@ -59,7 +60,7 @@ const CORE_COMMANDS: Record<string, Command> = {
 
 // Each domain registers its commands in its own file; a name registered twice is a bug.
 const COMMANDS: Record<string, Command> = {};
-for (const group of [CORE_COMMANDS, scanCommands, printCommands, syncCommands]) {
+for (const group of [CORE_COMMANDS, scanCommands, printCommands, syncCommands, dayEndCommands]) {
   for (const [name, command] of Object.entries(group)) {
     if (name in COMMANDS) throw new Error(`loyalty-desk command "${name}" registered twice`);
     COMMANDS[name] = command;

@@ -58,6 +58,20 @@ export const DESK_ERRORS = [
   'PRINTER_COVER_OPEN',
   'PRINTER_ERROR',
   'PRINTER_WRITE_FAILED',
+  // The member kiosk (docs/kiosk.md).
+  'KIOSK_CODE_REQUIRED',
+  'KIOSK_STAFF_ONLY',
+  'KIOSK_NO_PAGE',
+  'KIOSK_SLIP_LIMIT',
+  'KIOSK_PRINTER_UNAVAILABLE',
+  // Manager's day-end (docs/dayend.md).
+  'DATE_INVALID',
+  'DAY_IN_FUTURE',
+  'FILE_WRITE_FAILED',
+  'UNKNOWN_CONFLICT',
+  'STAFF_MANAGED_BY_HQ',
+  'PIN_IN_USE',
+  'CANNOT_DISABLE_SELF',
   'INTERNAL',
 ] as const;
 export type DeskErrorCode = (typeof DESK_ERRORS)[number];

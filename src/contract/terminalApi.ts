@@ -12,6 +12,7 @@ import type { RedeemResult } from '../terminal/redeem';
 import type { SignedInStaff } from '../terminal/staffAuth';
 import type { VoidResult } from '../terminal/void';
 import type { Result } from './errors';
+import { managerApiInputs, type ManagerOutputs } from './managerContract';
 import {
   cashInputSchema,
   donateInputSchema,
@@ -42,6 +43,7 @@ export type { ReceiptModel } from '../print/receiptModel';
 export type { RedeemResult } from '../terminal/redeem';
 export type { EarnResult, PointsOpResult } from '../terminal/pointsOps';
 export type { VoidResult } from '../terminal/void';
+export * from './managerContract';
 
 export const terminalApiInputs = {
   'session.current': emptyInputSchema,
@@ -64,6 +66,7 @@ export const terminalApiInputs = {
   'print.unprinted': emptyInputSchema,
   'receipt.preview': receiptPreviewInputSchema,
   'operation.recent': recentInputSchema,
+  ...managerApiInputs,
 } as const;
 
 export type TerminalMethod = keyof typeof terminalApiInputs;
@@ -118,7 +121,7 @@ export interface ReceiptPreview {
   receipt: ReceiptModel;
 }
 
-export interface TerminalOutputs {
+export interface TerminalOutputs extends ManagerOutputs {
   'session.current': { staff: SignedInStaff | null; pendingSync: number; lang: Lang; wedge: WedgeSettings };
   'session.setLang': { lang: Lang };
   'status.get': DeskStatus;

@@ -3,8 +3,10 @@
 import { join } from 'node:path';
 import { readConfig } from '../terminal/config';
 import { prepareDataFolder, type PreparedFolder } from '../terminal/dataFolder';
+import { startSerialScanner } from './serialWiring';
 import { openTerminal, type OpenedTerminal } from '../terminal/openTerminal';
 import type { SyncLoop } from '../sync/syncLoop';
+import { managerPorts } from './managerWiring';
 import { startPrintLoop } from './printLoop';
 import { startSyncIfEnrolled } from './syncWiring';
 import { startHost, type RunningHost } from './server';
@@ -57,6 +59,7 @@ export async function launchDesk(o: LaunchOptions): Promise<DeskLaunch> {
       ...(config ? { wedge: config.scanner.wedge } : {}),
       printer: printing.state,
       onPrintJob: () => printing.kick(),
+      manager: managerPorts(sync, o.printerUri === undefined ? (config?.printer ?? null) : o.printerUri),
       ...(o.onInternal ? { onInternal: o.onInternal } : {}),
     });
   } catch (err) {
@@ -66,11 +69,13 @@ export async function launchDesk(o: LaunchOptions): Promise<DeskLaunch> {
     throw err;
   }
   const running = host;
+  const serial = startSerialScanner(config?.scanner.serial, (e) => running.publish(e));
   return {
     prepared,
     terminal,
     host: running,
     close: async () => {
+      await serial.stop();
       await running.close();
       await printing.close();
       await sync?.stop();

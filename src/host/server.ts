@@ -10,6 +10,7 @@ import { terminalApiInputs, type DeskEvent, type PrinterState, type TerminalApi,
 import { createTranslator, DEFAULT_LANG, type Translator } from '../i18n';
 import type { Lang } from '../loyalty/types';
 import { createTerminalApi } from '../terminal/api';
+import type { ManagerPorts } from '../terminal/managerApi';
 import type { TerminalService } from '../terminal/service';
 import { EventHub } from './eventHub';
 import { cookieName, LaunchTokens, readCookie, sessionCookie, Sessions } from './launchSecret';
@@ -30,6 +31,8 @@ export interface HostOptions {
   printer?: () => { state: PrinterState; name: string | null };
   /** Told about every new print job (so a print queue can print it at once). */
   onPrintJob?: (printJobId: number) => void;
+  /** HQ sync and the printer for the manager's day-end (src/host/managerWiring.ts). */
+  manager?: ManagerPorts;
   onInternal?: (err: unknown) => void;
   statusPollMs?: number;
 }
@@ -75,6 +78,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     lang: options.lang ?? DEFAULT_LANG,
     ...(options.printer ? { printer: options.printer } : {}),
     ...(options.wedge ? { wedge: options.wedge } : {}),
+    ...(options.manager ? { manager: options.manager } : {}),
   };
   const newApi = () => createTerminalApi(service, tr, options.onInternal, apiOptions);
   const statusApi = newApi();

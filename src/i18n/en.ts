@@ -1,5 +1,7 @@
 // English messages. zh-CN and zh-TW must have exactly these keys (checked by the type and a test).
 import { uiEn } from './ui-en';
+import { kioskEn } from './kiosk-en';
+import { managerEn } from './manager-en';
 
 export const en = {
   error: {
@@ -58,6 +60,18 @@ export const en = {
     PHONE_CHECK_LOCKED: 'Too many wrong phone digits for this card. Ask the member to show their member code instead.',
     PHONE_NOT_CONFIRMED: 'The card number was typed in: confirm the last 4 digits of the member\'s phone number first.',
     MEMBER_NOT_SCANNED: 'Scan the member\'s code (or type the card number) before doing this.',
+    KIOSK_CODE_REQUIRED: 'A card number alone does not open a member page at the kiosk. Scan the QR code on the member card or the live code in the app.',
+    KIOSK_STAFF_ONLY: 'This is the member self-service kiosk: {{method}} is a staff function and is not available here.',
+    KIOSK_NO_PAGE: 'No member page is open at the kiosk (it closed after a while or a new code was scanned). Scan the member code again.',
+    KIOSK_SLIP_LIMIT: 'Slips for this visit were already printed ({{limit}} at most). Scan the code again for another.',
+    KIOSK_PRINTER_UNAVAILABLE: 'The kiosk cannot print a slip right now ({{state}}). Staff at the service desk can help.',
+    DATE_INVALID: '“{{date}}” is not a business date: write it as YYYY-MM-DD, a real day from 2000-01-01 on.',
+    DAY_IN_FUTURE: '{{date}} has not happened yet (today is {{today}}): pick today or an earlier day.',
+    FILE_WRITE_FAILED: 'Could not write {{path}}: {{detail}}. Pick another folder; nothing else was changed.',
+    UNKNOWN_CONFLICT: 'There is no conflict {{ref}} from HQ on this terminal.',
+    STAFF_MANAGED_BY_HQ: '{{name}} is managed by HQ: change them in HQ’s admin, not at the desk.',
+    PIN_IN_USE: 'Someone at this store already uses that PIN. Choose another.',
+    CANNOT_DISABLE_SELF: 'You cannot disable your own account while signed in with it.',
     INTERNAL: 'Something went wrong inside Loyalty Desk: {{detail}}. Nothing was lost; try again or call IT.',
     BENEFIT_EXPIRED: 'This benefit expired on {{validTo}}.',
     NOT_YET_VALID: 'This benefit can be used from {{validFrom}}.',
@@ -166,6 +180,8 @@ export const en = {
     unknown: 'Status unknown',
   },
   ui: uiEn,
+  manager: managerEn,
+  kiosk: kioskEn,
   start: {
     dataFolder: 'Data folder: {{dir}}',
     seeded: 'Demo data created ({{members}} members).',

@@ -1,5 +1,7 @@
 import type { Messages } from './en';
 import { uiZhCN } from './ui-zh-CN';
+import { kioskZhCN } from './kiosk-zh-CN';
+import { managerZhCN } from './manager-zh-CN';
 
 export const zhCN: Messages = {
   error: {
@@ -58,6 +60,18 @@ export const zhCN: Messages = {
     PHONE_CHECK_LOCKED: '此卡手机尾号错误次数过多。请会员出示会员码。',
     PHONE_NOT_CONFIRMED: '卡号为手动输入：请先核对会员手机号后 4 位。',
     MEMBER_NOT_SCANNED: '请先扫描会员码（或输入卡号）。',
+    KIOSK_CODE_REQUIRED: '自助查询机不能只凭卡号打开会员页面。请扫描会员卡上的二维码或 App 中的动态码。',
+    KIOSK_STAFF_ONLY: '这是会员自助查询机：{{method}} 是店员功能，此处不可使用。',
+    KIOSK_NO_PAGE: '查询机上没有打开的会员页面（已超时关闭或已扫描新的码）。请重新扫描会员码。',
+    KIOSK_SLIP_LIMIT: '本次查询已打印过权益小票（最多 {{limit}} 张）。如需再打印，请重新扫码。',
+    KIOSK_PRINTER_UNAVAILABLE: '查询机现在无法打印小票（{{state}}）。请到会员服务台咨询店员。',
+    DATE_INVALID: '“{{date}}”不是有效的营业日：请按 YYYY-MM-DD 填写，且不早于 2000-01-01。',
+    DAY_IN_FUTURE: '{{date}} 还没到（今天是 {{today}}）：请选择今天或更早的日期。',
+    FILE_WRITE_FAILED: '无法写入 {{path}}：{{detail}}。请换一个文件夹；其他数据未改动。',
+    UNKNOWN_CONFLICT: '本终端没有总部发来的冲突 {{ref}}。',
+    STAFF_MANAGED_BY_HQ: '{{name}} 由总部管理：请在总部后台修改，不能在服务台修改。',
+    PIN_IN_USE: '本店已有人使用这个 PIN，请换一个。',
+    CANNOT_DISABLE_SELF: '不能停用当前登录的自己的账号。',
     INTERNAL: '会员服务台内部出错：{{detail}}。数据未丢失，请重试或联系 IT。',
     BENEFIT_EXPIRED: '该权益已于 {{validTo}} 过期。',
     NOT_YET_VALID: '该权益自 {{validFrom}} 起可用。',
@@ -166,6 +180,8 @@ export const zhCN: Messages = {
     unknown: '状态未知',
   },
   ui: uiZhCN,
+  manager: managerZhCN,
+  kiosk: kioskZhCN,
   start: {
     dataFolder: '数据文件夹：{{dir}}',
     seeded: '已创建演示数据（{{members}} 位会员）。',

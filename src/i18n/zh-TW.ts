@@ -1,5 +1,7 @@
 import type { Messages } from './en';
 import { uiZhTW } from './ui-zh-TW';
+import { kioskZhTW } from './kiosk-zh-TW';
+import { managerZhTW } from './manager-zh-TW';
 
 export const zhTW: Messages = {
   error: {
@@ -58,6 +60,18 @@ export const zhTW: Messages = {
     PHONE_CHECK_LOCKED: '此卡手機末四碼錯誤次數過多。請會員出示會員條碼。',
     PHONE_NOT_CONFIRMED: '卡號為手動輸入：請先核對會員手機末四碼。',
     MEMBER_NOT_SCANNED: '請先掃描會員條碼（或輸入卡號）。',
+    KIOSK_CODE_REQUIRED: '自助查詢機不能只憑卡號開啟會員頁面。請掃描會員卡上的 QR 碼或 App 中的動態碼。',
+    KIOSK_STAFF_ONLY: '這是會員自助查詢機：{{method}} 是店員功能，此處不可使用。',
+    KIOSK_NO_PAGE: '查詢機上沒有開啟的會員頁面（已逾時關閉或已掃描新的條碼）。請重新掃描會員條碼。',
+    KIOSK_SLIP_LIMIT: '本次查詢已列印過權益小票（最多 {{limit}} 張）。如需再列印，請重新掃碼。',
+    KIOSK_PRINTER_UNAVAILABLE: '查詢機現在無法列印小票（{{state}}）。請到會員服務台洽詢店員。',
+    DATE_INVALID: '「{{date}}」不是有效的營業日：請以 YYYY-MM-DD 填寫，且不早於 2000-01-01。',
+    DAY_IN_FUTURE: '{{date}} 還沒到（今天是 {{today}}）：請選擇今天或更早的日期。',
+    FILE_WRITE_FAILED: '無法寫入 {{path}}：{{detail}}。請換一個資料夾；其他資料未變動。',
+    UNKNOWN_CONFLICT: '本終端沒有總部送來的衝突 {{ref}}。',
+    STAFF_MANAGED_BY_HQ: '{{name}} 由總部管理：請在總部後台修改，不能在服務台修改。',
+    PIN_IN_USE: '本店已有人使用這個 PIN，請換一個。',
+    CANNOT_DISABLE_SELF: '不能停用目前登入的自己的帳號。',
     INTERNAL: '會員服務台內部出錯：{{detail}}。資料未遺失，請重試或聯絡 IT。',
     BENEFIT_EXPIRED: '此權益已於 {{validTo}} 到期。',
     NOT_YET_VALID: '此權益自 {{validFrom}} 起可用。',
@@ -166,6 +180,8 @@ export const zhTW: Messages = {
     unknown: '狀態未知',
   },
   ui: uiZhTW,
+  manager: managerZhTW,
+  kiosk: kioskZhTW,
   start: {
     dataFolder: '資料夾：{{dir}}',
     seeded: '已建立示範資料（{{members}} 位會員）。',

@@ -10,6 +10,7 @@ import { renderEscPos } from './escpos';
 import { layoutReceipt } from './layout';
 import type { PrinterSpec } from './printerUri';
 import { parseReceiptModel } from './receiptSchema';
+import { layoutSlipJob } from './slip';
 import type { PrinterState } from './status';
 
 export interface Backoff {
@@ -68,8 +69,11 @@ export interface JobOutcome {
 }
 
 export function renderJob(job: QueuedJob, spec: PrinterSpec, lang: Lang): Buffer {
-  const model = parseReceiptModel(job.payload);
-  const doc = layoutReceipt(model, { cols: spec.cols, lang: spec.lang ?? lang, synced: job.opSynced });
+  // A kiosk benefit slip (kind 'slip', no operation) has its own model and layout (slip.ts).
+  const doc =
+    job.kind === 'slip'
+      ? layoutSlipJob(job.payload, spec.cols)
+      : layoutReceipt(parseReceiptModel(job.payload), { cols: spec.cols, lang: spec.lang ?? lang, synced: job.opSynced });
   return renderEscPos(doc, { commandSet: spec.commandSet, encoding: spec.encoding });
 }
 

@@ -22,6 +22,7 @@ import { getMeta } from '../store/meta';
 import { printJobsForOp } from '../store/printJobs';
 import { getStoreName } from '../store/stores';
 import type { MemberSummary } from './memberCard';
+import { managerHandlers, type ManagerPorts } from './managerApi';
 import { recentOperations } from './recentOps';
 import { scanMember } from './scan';
 import type { TerminalService } from './service';
@@ -57,6 +58,8 @@ export interface TerminalApiOptions {
   lang?: Lang;
   /** config.json scanner.wedge, for the UI's burst detector. */
   wedge?: WedgeSettings;
+  /** HQ sync and the printer for the manager's day-end (src/terminal/managerApi.ts). */
+  manager?: ManagerPorts;
 }
 
 export const DEFAULT_WEDGE: WedgeSettings = { enabled: true, maxInterKeyMs: 35, minLength: 8 };
@@ -120,7 +123,8 @@ export function createTerminalApi(
     if ('cardNo' in ref) present(id, { via: 'card', verified: false });
   };
 
-  const impl: { [M in TerminalMethod]: (input: ParsedInput<M>) => TerminalOutputs[M] } = {
+  // Most handlers answer at once; the manager's day-end, printing and printer checks wait on devices.
+  const impl: { [M in TerminalMethod]: (input: ParsedInput<M>) => TerminalOutputs[M] | Promise<TerminalOutputs[M]> } = {
     'session.current': () => ({ staff, pendingSync: service.pendingCount(), lang, wedge: options.wedge ?? DEFAULT_WEDGE }),
     'session.setLang': (i) => {
       lang = i.lang;
@@ -229,6 +233,7 @@ export function createTerminalApi(
     'operation.recent': ({ limit }) => (signedIn(), recentOperations(deps, limit)),
     'catalog.list': () => (signedIn(), service.catalog()),
     'print.unprinted': () => (signedIn(), service.unprintedJobs()),
+    ...managerHandlers(service, { signedIn, lang: () => lang, tr: () => tr(lang), ports: options.manager ?? {} }),
   };
 
   const api = {} as Record<TerminalMethod, (input: unknown) => Promise<Result<unknown>>>;
@@ -240,7 +245,12 @@ export function createTerminalApi(
         return { ok: false, error: { code: 'INVALID_INPUT', message: tr(lang).error('INVALID_INPUT', { detail }), params: { detail } } };
       }
       const handler = impl[method] as (i: unknown) => unknown;
-      return toResult(tr(lang), () => handler(parsed.data), onInternal);
+      const result = toResult(tr(lang), () => handler(parsed.data), onInternal);
+      if (!result.ok || !(result.value instanceof Promise)) return result;
+      return (result.value as Promise<unknown>).then(
+        (value): Result<unknown> => ({ ok: true, value }),
+        (err: unknown) => toResult(tr(lang), () => { throw err; }, onInternal),
+      );
     };
   }
   return api as unknown as TerminalApi;

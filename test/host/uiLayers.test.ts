@@ -29,7 +29,7 @@ function imports(file: string): Import[] {
 }
 
 // @zxing/library: the camera's decode worker (renderer/scan/, DESIGN.md).
-const RENDERER_PACKAGES = new Set(['react', 'react-dom', 'react-dom/client', 'react/jsx-runtime', 'react-i18next', 'i18next', '@zxing/library']);
+const RENDERER_PACKAGES = new Set(['react', 'react-dom', 'react-dom/client', 'react/jsx-runtime', 'react-i18next', 'i18next', '@zxing/library', 'echarts/core', 'echarts/charts', 'echarts/components', 'echarts/renderers']);
 
 describe('UI layers', () => {
   it('renderer/ imports contract types only, the catalog, and its UI libraries', () => {

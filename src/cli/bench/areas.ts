@@ -5,10 +5,12 @@ const AREAS = {
   print: async () => (await import('../../print/bench')).benchPrint(),
   sync: async (quick: boolean) => (await import('../../sync/bench')).benchSync(quick ? { members: 20_000, deltaChanges: 2_000, pushEvents: 2_000 } : {}),
   ui: async () => (await import('../../host/bench')).benchUi(),
+  kiosk: async () => (await import('../../host/kioskBench')).benchKiosk(),
+  dayend: async (quick: boolean) => (await import('../../terminal/dayEndBench')).benchDayEnd(quick ? { members: 100_000 } : {}),
 } as const;
 
 export type Area = keyof typeof AREAS | 'core';
-export const ALL_AREAS: readonly Area[] = ['core', 'scan', 'print', 'sync', 'ui'];
+export const ALL_AREAS: readonly Area[] = ['core', 'scan', 'print', 'sync', 'ui', 'kiosk', 'dayend'];
 
 export async function benchAreas(only: readonly Area[], quick: boolean, log: (l: string) => void): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};

@@ -3,7 +3,8 @@
 // folder is and the demo PINs (stderr); the launch link is the one line on stdout.
 //   --web          the web host even when Electron is present
 //   --no-browser   print the link only (open it in a browser yourself)
-//   --kiosk        Chromium full screen (a locked-down desk or kiosk PC)
+//   --kiosk        the member self-service kiosk (docs/kiosk.md): kiosk page and KioskApi only;
+//                  Chromium --kiosk, or Electron's fullscreen kiosk window
 //   --data DIR     the data folder (its desk.db is used as it is; a folder without one gets demo data)
 //   --port N       a fixed port (a free one otherwise)
 //   --prepare      prepare the data folder, print the JSON summary and exit (IT, scripts, tests)
@@ -12,6 +13,7 @@ import { z } from 'zod';
 import type { Translator } from '../../i18n';
 import { openAppWindow, findChromium } from '../../host/browser';
 import { buildElectron, electronBinary } from '../../host/electronBinary';
+import { launchKiosk } from '../../host/kioskLaunch';
 import { launchDesk, RENDERER_DIR, REPO_ROOT } from '../../host/launch';
 import { ensureRenderer } from '../../host/rendererBuild';
 import { defaultDataDir } from '../../terminal/config';
@@ -60,13 +62,14 @@ export async function startCommand(flags: Flags, tr: Translator, io: CliIo): Pro
     sayWhere(tr, log, prepared);
     await ensureRenderer(REPO_ROOT, RENDERER_DIR, log);
     const main = await buildElectron(REPO_ROOT);
-    const child = spawn(electron, [main], { stdio: 'inherit', env: { ...process.env, LOYALTY_DESK_DATA: prepared.dir } });
+    const child = spawn(electron, [main, ...(flags.kiosk === true ? ['--kiosk'] : [])], { stdio: 'inherit', env: { ...process.env, LOYALTY_DESK_DATA: prepared.dir } });
     await new Promise<void>((resolve) => child.on('exit', () => resolve()));
     return undefined;
   }
 
   await ensureRenderer(REPO_ROOT, RENDERER_DIR, log);
-  const desk = await launchDesk({ dataDir: dir, port, now: io.now(), onInternal: (err) => log(err instanceof Error && err.stack ? err.stack : String(err)) });
+  const launchOptions = { dataDir: dir, port, now: io.now(), onInternal: (err: unknown) => log(err instanceof Error && err.stack ? err.stack : String(err)) };
+  const desk = flags.kiosk === true ? await launchKiosk(launchOptions) : await launchDesk(launchOptions);
   sayWhere(tr, log, desk.prepared);
   const url = desk.host.launchUrl();
   io.out(url);

@@ -1,0 +1,59 @@
+// The member's own page: who (masked), tier and progress, points and what expires soon, notices,
+// benefits, badges, the year in review; "print my slip" and "done" always in reach at the bottom.
+import type { KioskPage } from '../../src/contract/kioskApi';
+import type { Lang } from '../../src/contract/terminalApi';
+import type { Translator } from '../../src/i18n';
+import type { KioskClient } from './client';
+import { LangTaps } from './LangTaps';
+import { BadgesPanel, BenefitsPanel, Notices, PointsPanel, TierPanel, YearPanel } from './PageSections';
+import { SlipButton } from './SlipButton';
+
+export function MemberPage(props: {
+  client: KioskClient;
+  page: KioskPage;
+  lang: Lang;
+  tr: Translator;
+  closesIn: number | null;
+  onLang(lang: Lang): void;
+  onDone(): void;
+}) {
+  const { page, tr, lang } = props;
+  const t = tr.t;
+  const sections = { page, lang, tr };
+  return (
+    <main className="k-screen k-page" data-screen="member">
+      <header className="k-page-head">
+        <div>
+          <h1 data-testid="kiosk-hello">{t('kiosk.page.hello', { name: page.member.maskedName })}</h1>
+          <p className="k-sub">
+            {t('kiosk.page.card', { tail: page.member.cardTail })} · {t(`kiosk.page.via.${page.member.via}`)}
+          </p>
+        </div>
+        <LangTaps lang={lang} onLang={props.onLang} />
+      </header>
+      <div className="k-columns">
+        <div className="k-col">
+          <TierPanel {...sections} />
+          <PointsPanel {...sections} />
+          <Notices {...sections} />
+          <YearPanel {...sections} />
+          <BadgesPanel {...sections} />
+        </div>
+        <div className="k-col">
+          <BenefitsPanel {...sections} />
+        </div>
+      </div>
+      <footer className="k-actions">
+        {props.closesIn !== null && (
+          <p className="k-closing" role="status" data-testid="kiosk-closing">
+            {t('kiosk.page.closesIn', { seconds: props.closesIn })}
+          </p>
+        )}
+        {page.slip.available && <SlipButton client={props.client} page={page} tr={tr} />}
+        <button type="button" className="k-button primary" onClick={props.onDone} data-testid="kiosk-done">
+          {t('kiosk.page.done')}
+        </button>
+      </footer>
+    </main>
+  );
+}

@@ -1,0 +1,67 @@
+// What HQ decided about this store's offline operations: the member, the benefit, the two
+// redemptions, HQ's decision; the manager acknowledges each (audited by the core).
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ConflictOp } from '../../src/contract/terminalApi';
+import { Empty, ErrorNote, Loading } from '../components/Notice';
+import { useDesk, useLoad } from '../desk';
+import { formatDateTime, formatYuan } from '../format';
+import { pick } from '../i18n';
+
+export function ConflictsTab() {
+  const { t } = useTranslation();
+  const { call, lang, status } = useDesk();
+  const tz = status?.tz ?? 'Asia/Shanghai';
+  const list = useLoad(() => call('manager.conflicts', {}), []);
+  const [error, setError] = useState<string | null>(null);
+  const ack = async (id: number) => {
+    const r = await call('manager.ackConflict', { id });
+    if (!r.ok) setError(r.error.message);
+    list.reload();
+  };
+  const op = (o: ConflictOp) => t('manager.conflicts.opLine', { at: formatDateTime(o.at, tz), terminal: o.terminalId, value: formatYuan(o.valueFen) });
+  if (!list.value) return list.error ? <ErrorNote message={list.error} onRetry={list.reload} /> : <Loading />;
+  return (
+    <section className="manager-panel" data-testid="conflicts">
+      <ErrorNote message={error} />
+      {list.value.length === 0 && <Empty>{t('manager.conflicts.none')}</Empty>}
+      <ul className="op-list">
+        {list.value.map((c) => (
+          <li key={c.id} className="op conflict" data-testid={`conflict-${c.id}`}>
+            <strong>{t(`manager.conflictKind.${c.kind}`, { defaultValue: c.kind })}</strong>
+            <span>
+              {t('manager.conflicts.member')}: {c.member.name ?? c.member.id} {c.member.cardNo ? `(${c.member.cardNo})` : ''}
+            </span>
+            {c.benefit && (
+              <span>
+                {t('manager.conflicts.benefit')}: {pick(c.benefit.name, lang)}
+              </span>
+            )}
+            {c.op && (
+              <span>
+                {t('manager.conflicts.ours')}: {op(c.op)}
+              </span>
+            )}
+            {c.others.map((o) => (
+              <span key={o.opId}>
+                {t('manager.conflicts.others')}: {op(o)}
+              </span>
+            ))}
+            <span>
+              {t('manager.conflicts.decision')}: {t(`manager.decision.${c.decision}`, { defaultValue: c.decision })}
+            </span>
+            {c.acknowledged ? (
+              <span className="muted" data-testid="conflict-acked">
+                {t('manager.conflicts.acked', { at: formatDateTime(c.acknowledged.at, tz), by: c.acknowledged.by })}
+              </span>
+            ) : (
+              <button type="button" onClick={() => void ack(c.id)} data-testid="conflict-ack">
+                {t('manager.conflicts.ack')}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,115 @@
+// Day-end (日结): one button. A progress bar follows the core's steps — events sent to HQ, pages
+// taken from HQ, what is being done now — then a clear "all synced" or "closed locally, not synced,
+// N waiting", and the day's Z-report with print and CSV.
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { DayEndProgress, DayEndResult } from '../../src/contract/terminalApi';
+import { ErrorNote } from '../components/Notice';
+import { useDesk } from '../desk';
+import { ZReportActions } from './ZReport';
+import { ZReportView } from './ZReportView';
+
+const POLL_MS = 100;
+
+/** Sync is most of the work: sending 5–60 %, taking changes 60–90 %, closing 90–99 %. */
+export function progressPercent(p: DayEndProgress | null, finished: boolean): number {
+  if (finished) return 100;
+  if (!p) return 0;
+  switch (p.step) {
+    case 'sync':
+      return 5;
+    case 'push':
+      return 5 + Math.round(55 * (p.toPush > 0 ? Math.min(1, p.pushed / p.toPush) : 1));
+    case 'pull':
+      return Math.min(89, 60 + p.pages * 5);
+    case 'close':
+      return 90;
+    case 'done':
+      return 99;
+  }
+}
+
+export function DayEndTab() {
+  const { t } = useTranslation();
+  const { call, tr } = useDesk();
+  const [running, setRunning] = useState(false);
+  const [progress, setProgress] = useState<DayEndProgress | null>(null);
+  const [result, setResult] = useState<DayEndResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const live = useRef(true);
+  useEffect(() => {
+    // Set on every mount: React's StrictMode mounts, unmounts and mounts again.
+    live.current = true;
+    return () => {
+      live.current = false;
+    };
+  }, []);
+
+  const start = async () => {
+    setRunning(true);
+    setResult(null);
+    setError(null);
+    setProgress({ step: 'sync', pushed: 0, toPush: 0, pulled: 0, pages: 0, startedAt: Date.now() });
+    let polling = true;
+    const poll = async () => {
+      while (polling && live.current) {
+        const p = await call('manager.dayEndProgress', {});
+        if (polling && p.ok && p.value) setProgress(p.value);
+        await new Promise((r) => setTimeout(r, POLL_MS));
+      }
+    };
+    void poll();
+    const r = await call('manager.dayEnd', {});
+    polling = false;
+    if (!live.current) return;
+    setRunning(false);
+    if (r.ok) {
+      setProgress(r.value.progress);
+      setResult(r.value);
+    }
+    else setError(r.error.message);
+  };
+
+  const pct = progressPercent(progress, result !== null);
+  const step = result ? 'done' : (progress?.step ?? null);
+  return (
+    <section className="manager-panel dayend" data-testid="dayend">
+      <p className="hint">{t('manager.dayEnd.explain')}</p>
+      <button type="button" className="primary big" onClick={() => void start()} disabled={running} data-testid="dayend-start">
+        {running ? t('manager.dayEnd.running') : t('manager.dayEnd.start')}
+      </button>
+      {(running || result) && (
+        <div className="dayend-progress">
+          <progress max={100} value={pct} data-pct={pct} data-testid="dayend-progress" aria-label={t('manager.dayEnd.running')} />
+          <div data-testid="dayend-step">{step ? t(`manager.dayEnd.steps.${step}`) : ''}</div>
+          {progress && (
+            <div className="muted">
+              <span data-testid="dayend-pushed">{t('manager.dayEnd.pushed', { pushed: progress.pushed, toPush: Math.max(progress.toPush, progress.pushed) })}</span>
+              {' · '}
+              <span data-testid="dayend-pulled">{t('manager.dayEnd.pulled', { pages: progress.pages, pulled: progress.pulled })}</span>
+            </div>
+          )}
+        </div>
+      )}
+      <ErrorNote message={error} />
+      {result && (
+        <>
+          {result.sync.ok && result.waiting === 0 ? (
+            <div className="note ok big-text" data-testid="dayend-result" data-state="synced">
+              {t('manager.dayEnd.allSynced', { date: result.report.date, number: result.report.number })}
+            </div>
+          ) : (
+            <div className="note warn big-text" data-testid="dayend-result" data-state="local" data-waiting={result.waiting}>
+              <span>{t('manager.dayEnd.notSynced', { waiting: result.waiting })}</span>
+              {!result.sync.ok && <span className="sub">{t('manager.dayEnd.reason', { reason: tr.error(result.sync.error.code, result.sync.error.params) })}</span>}
+            </div>
+          )}
+          {result.alreadyClosed && <div className="note">{t('manager.dayEnd.alreadyClosed')}</div>}
+          {result.expiry.lots > 0 && <div className="note">{t('manager.dayEnd.expired', { points: result.expiry.points, lots: result.expiry.lots })}</div>}
+          <ZReportActions report={result.report} />
+          <ZReportView report={result.report} />
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,95 @@
+// The manager's part of TerminalApi (joined into terminalApiInputs / TerminalOutputs): day-end,
+// Z-report, KPIs, conflicts, staff and device settings. Every method refuses a clerk (NOT_MANAGER)
+// in the core; dates are checked by the core so a bad one gets its own sentence (DATE_INVALID).
+import { z } from 'zod';
+import type { ConflictView } from '../terminal/conflicts';
+import type { DayEndProgress, DayEndResult } from '../terminal/dayEnd';
+import type { Kpis } from '../terminal/kpis';
+import type { DeskSettings } from '../terminal/managerSettings';
+import type { Printed } from '../terminal/managerPrint';
+import type { StaffListEntry } from '../terminal/managerStaff';
+import type { DayReport } from '../terminal/zReport';
+import type { PrinterState as DevicePrinterState } from '../print/status';
+import { emptyInputSchema, pinSchema } from './inputs';
+import { LANGS } from '../loyalty/types';
+
+export type { ConflictView, ConflictOp } from '../terminal/conflicts';
+export type { DayEndProgress, DayEndResult } from '../terminal/dayEnd';
+export type { Kpis } from '../terminal/kpis';
+export type { DeskSettings } from '../terminal/managerSettings';
+export type { StaffListEntry } from '../terminal/managerStaff';
+export type { DayReport } from '../terminal/zReport';
+
+export const KPI_CHART_NAMES = ['redemptionsPerDay', 'byTier', 'usageRate', 'pointsPerWeek', 'winBack'] as const;
+export type KpiChartName = (typeof KPI_CHART_NAMES)[number];
+
+/** What the manager may change in config.json; the rest is HQ's. */
+export const settingsPatchSchema = z
+  .object({
+    printer: z.string().trim().max(300).nullable().optional(),
+    scanner: z
+      .object({
+        wedge: z.object({ enabled: z.boolean(), maxInterKeyMs: z.number().int().min(5).max(200), minLength: z.number().int().min(4).max(64) }).strict().optional(),
+        serial: z.object({ port: z.string().trim().min(1).max(200).nullable(), baud: z.number().int().min(1200).max(921_600) }).strict().optional(),
+        camera: z.object({ deviceId: z.string().max(300).nullable() }).strict().optional(),
+      })
+      .strict()
+      .optional(),
+    lang: z.enum(LANGS).optional(),
+  })
+  .strict();
+const dateInput = z.string().max(32).optional();
+const staffIdSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,80}$/, 'a staff id');
+
+export const managerApiInputs = {
+  'manager.dayEnd': emptyInputSchema,
+  'manager.dayEndProgress': emptyInputSchema,
+  'manager.zReport': z.object({ date: dateInput }).strict(),
+  'manager.closedDays': z.object({ limit: z.number().int().min(1).max(366).default(30) }).strict(),
+  'manager.zReportCsv': z.object({ date: dateInput }).strict(),
+  'manager.printZReport': z.object({ date: dateInput }).strict(),
+  'manager.kpis': z.object({ date: dateInput }).strict(),
+  'manager.kpiCsv': z.object({ chart: z.enum(KPI_CHART_NAMES), date: dateInput }).strict(),
+  'manager.conflicts': z.object({ onlyOpen: z.boolean().default(false) }).strict(),
+  'manager.ackConflict': z.object({ id: z.number().int().positive(), note: z.string().trim().max(200).optional() }).strict(),
+  'manager.staff.list': emptyInputSchema,
+  'manager.staff.add': z.object({ name: z.string().trim().min(1, 'a name').max(40), pin: pinSchema }).strict(),
+  'manager.staff.disable': z.object({ staffId: staffIdSchema }).strict(),
+  'manager.staff.resetPin': z.object({ staffId: staffIdSchema, pin: pinSchema }).strict(),
+  'manager.settings.get': emptyInputSchema,
+  'manager.settings.set': settingsPatchSchema,
+  'manager.settings.testPrint': z.object({ printer: z.string().trim().min(1).max(300).optional() }).strict(),
+  'manager.settings.printerStatus': z.object({ printer: z.string().trim().min(1).max(300).optional() }).strict(),
+} as const;
+
+export interface KpiTable {
+  header: string[];
+  rows: (string | number | boolean | null)[][];
+}
+
+export interface CsvFile {
+  filename: string;
+  /** UTF-8 text starting with a byte-order mark. */
+  csv: string;
+}
+
+export interface ManagerOutputs {
+  'manager.dayEnd': DayEndResult;
+  'manager.dayEndProgress': DayEndProgress | null;
+  'manager.zReport': DayReport;
+  'manager.closedDays': { date: string; number: number; closedAt: number; synced: boolean }[];
+  'manager.zReportCsv': CsvFile;
+  'manager.printZReport': Printed;
+  'manager.kpis': { kpis: Kpis; tables: Record<KpiChartName, KpiTable> };
+  'manager.kpiCsv': CsvFile;
+  'manager.conflicts': ConflictView[];
+  'manager.ackConflict': { id: number; at: number; by: string };
+  'manager.staff.list': StaffListEntry[];
+  'manager.staff.add': StaffListEntry;
+  'manager.staff.disable': StaffListEntry;
+  'manager.staff.resetPin': { id: string; ok: true };
+  'manager.settings.get': DeskSettings;
+  'manager.settings.set': DeskSettings & { changed: string[] };
+  'manager.settings.testPrint': Printed;
+  'manager.settings.printerStatus': { uri: string | null; state: DevicePrinterState | 'not-configured'; error: { code: string; params: Record<string, string | number> } | null };
+}

@@ -1,0 +1,135 @@
+// The web host in kiosk mode: the kiosk page (dist/renderer/kiosk.html) and KioskApi over loopback.
+// The same guards as the desk host (127.0.0.1 only, one-time launch token → HttpOnly cookie, Host /
+// Origin / Sec-Fetch-Site checks, strict CSP), but each session holds a KioskApi and nothing else:
+// `/api/<staff method>` is refused by the core (KIOSK_STAFF_ONLY), the desk page is not served, and
+// there is no event stream (the kiosk has nothing to be told about).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import { createTranslator, DEFAULT_LANG, type Translator } from '../i18n';
+import type { Lang } from '../loyalty/types';
+import { createKioskApi, type KioskApiOptions, type KioskSession } from '../terminal/kioskApi';
+import type { TerminalService } from '../terminal/service';
+import { cookieName, LaunchTokens, readCookie, sessionCookie, Sessions } from './launchSecret';
+import { refuseRequest, SECURITY_HEADERS } from './security';
+import { LOOPBACK, type RunningHost } from './server';
+
+export const KIOSK_PAGE = 'kiosk.html';
+const BODY_LIMIT = 64 * 1024;
+
+export interface KioskHostOptions extends Omit<KioskApiOptions, 'onInternal'> {
+  service: TerminalService;
+  rendererDir: string;
+  port?: number;
+  onInternal?: (err: unknown) => void;
+}
+
+export type RunningKioskHost = Omit<RunningHost, 'publish'>;
+
+/** Shown on the kiosk screen when it has no session (the host restarted): a sign, not an error page. */
+function restingPage(): string {
+  return `<!doctype html><meta charset="utf-8"><title>会员自助查询</title>
+<body style="font:32px system-ui;margin:3em;text-align:center"><h1>会员自助查询 · 會員自助查詢 · Member self-check</h1>
+<p>查询机暂停服务，请到会员服务台咨询。</p><p>查詢機暫停服務，請到會員服務台洽詢。</p>
+<p>The kiosk is resting. Please ask at the service desk.</p></body>`;
+}
+
+export async function startKioskHost(options: KioskHostOptions): Promise<RunningKioskHost> {
+  const { service } = options;
+  if (!existsSync(join(options.rendererDir, KIOSK_PAGE))) {
+    throw new Error(`the kiosk page is not built: ${join(options.rendererDir, KIOSK_PAGE)} is missing (run npm run build:renderer)`);
+  }
+  const translators = new Map<Lang, Translator>();
+  const tr = (lang: Lang): Translator => {
+    let t = translators.get(lang);
+    if (!t) translators.set(lang, (t = createTranslator(lang, service.deps.identity.tz)));
+    return t;
+  };
+  const lang = options.lang ?? DEFAULT_LANG;
+  const { service: _s, rendererDir: _r, port: _p, ...apiOptions } = options;
+  const sessions = new Sessions<KioskSession>();
+  const tokens = new LaunchTokens();
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, forceCloseConnections: true, trustProxy: false });
+  let origin = '';
+  let cookie = '';
+
+  const refuse = (reply: FastifyReply, status: number) =>
+    reply.code(status).type('application/json').send({ ok: false, error: { code: 'SESSION_REQUIRED', message: tr(lang).error('SESSION_REQUIRED'), params: {} } });
+  const sessionOf = (req: FastifyRequest): KioskSession | null => sessions.get(readCookie(req.headers.cookie, cookie));
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.headers(SECURITY_HEADERS);
+    const why = refuseRequest(
+      {
+        method: req.method,
+        host: req.headers.host,
+        origin: req.headers.origin,
+        secFetchSite: typeof req.headers['sec-fetch-site'] === 'string' ? req.headers['sec-fetch-site'] : undefined,
+      },
+      origin,
+    );
+    if (why !== null) return refuse(reply, 403);
+    if (req.url.startsWith('/launch')) return;
+    if (!sessionOf(req)) {
+      if (req.method === 'GET' && !req.url.startsWith('/api/')) return reply.code(401).type('text/html; charset=utf-8').send(restingPage());
+      return refuse(reply, 401);
+    }
+  });
+
+  app.setErrorHandler((err: { statusCode?: number; message: string }, _req, reply) => {
+    const status = err.statusCode ?? 500;
+    if (status >= 500) options.onInternal?.(err);
+    // A member's screen never shows internals: the kiosk words it as "could not read that".
+    const code = status >= 500 ? 'INTERNAL' : 'INVALID_INPUT';
+    return reply.code(status).send({ ok: false, error: { code, message: tr(lang).t(`kiosk.refusal.${code}`), params: {} } });
+  });
+
+  app.get<{ Querystring: { token?: string } }>('/launch', async (req, reply) => {
+    const token = typeof req.query.token === 'string' ? req.query.token : '';
+    if (!sessionOf(req)) {
+      if (!tokens.redeem(token)) return reply.code(401).type('text/html; charset=utf-8').send(restingPage());
+      const { id } = sessions.open(() => createKioskApi(service, tr, { ...apiOptions, lang }));
+      reply.header('set-cookie', sessionCookie(cookie, id));
+    }
+    return reply.redirect('/', 303);
+  });
+
+  app.post<{ Params: { method: string } }>('/api/:method', async (req, reply) => {
+    const session = sessionOf(req)!;
+    const result = await session.call(req.params.method, req.body ?? {});
+    if (!result.ok && result.error.code === 'KIOSK_STAFF_ONLY') return reply.code(403).send(result);
+    if (!result.ok && result.error.code === 'INVALID_INPUT' && 'detail' in result.error.params) return reply.code(404).send(result);
+    return reply.send(result);
+  });
+
+  await app.register(fastifyStatic, {
+    root: options.rendererDir,
+    prefix: '/',
+    index: KIOSK_PAGE,
+    wildcard: true,
+    cacheControl: false,
+    // The desk's page is not the kiosk's: a kiosk never shows a staff screen, not even a broken one.
+    allowedPath: (pathName) => pathName !== '/index.html',
+  });
+
+  await app.listen({ host: LOOPBACK, port: options.port ?? 0 });
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('the kiosk host has no TCP address');
+  const port = address.port;
+  origin = `http://${LOOPBACK}:${port}`;
+  cookie = cookieName(port);
+
+  return {
+    boundAddress: address.address,
+    port,
+    origin,
+    launchUrl: () => `${origin}/launch?token=${tokens.issue()}`,
+    get sessionCount() {
+      return sessions.size;
+    },
+    close: async () => {
+      await app.close();
+    },
+  };
+}

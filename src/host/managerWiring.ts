@@ -1,0 +1,9 @@
+// The manager's day-end for the desk hosts: "sync now" goes through the host's sync loop (so the
+// loop and the day-end never sync at once, and HQ online/offline follows the outcome), and the
+// Z-report prints on the printer the desk prints receipts on.
+import type { SyncLoop } from '../sync/syncLoop';
+import type { ManagerPorts } from '../terminal/managerApi';
+
+export function managerPorts(sync: SyncLoop | null, printerUri: string | null): ManagerPorts {
+  return { sync: sync ? (onProgress) => sync.syncNow(onProgress) : null, printerUri: () => printerUri };
+}

@@ -1,0 +1,87 @@
+// Staff management at the desk: the manager adds clerks, disables them and resets their PINs, each
+// audited. Staff that HQ manages (synced from HQ) are shown but changed only at HQ.
+import { DeskError } from '../contract/errors';
+import { appendAudit } from '../store/audit';
+import type { Db } from '../store/open';
+import { staffByPinHash, type StaffRole } from '../store/staff';
+import { stmt } from '../store/statements';
+import type { ServiceDeps } from './deps';
+import { requireManager } from './lookups';
+import { hashPin, storePinSalt } from './staffAuth';
+
+export interface StaffListEntry {
+  id: string;
+  name: string;
+  role: StaffRole;
+  active: boolean;
+  /** 'hq': managed by HQ, read-only here; 'local': added at this desk. */
+  origin: 'hq' | 'local';
+}
+
+export function listStaff(db: Db, storeId: string): StaffListEntry[] {
+  return stmt<[string], { id: string; name: string; role: StaffRole; active: number; origin: 'hq' | 'local' }>(
+    db,
+    'SELECT id, name, role, active, origin FROM staff WHERE store_id = ? AND tombstone = 0 ORDER BY origin, role DESC, name, id',
+  )
+    .all(storeId)
+    .map((s) => ({ id: s.id, name: s.name, role: s.role, active: s.active === 1, origin: s.origin }));
+}
+
+function localStaff(deps: ServiceDeps, id: string): { id: string; name: string; active: number } {
+  const row = stmt<[string, string], { id: string; name: string; active: number; origin: string }>(
+    deps.db,
+    'SELECT id, name, active, origin FROM staff WHERE id = ? AND store_id = ? AND tombstone = 0',
+  ).get(id, deps.identity.storeId);
+  if (!row) throw new DeskError('UNKNOWN_STAFF', { ref: id });
+  if (row.origin !== 'local') throw new DeskError('STAFF_MANAGED_BY_HQ', { ref: id, name: row.name });
+  return row;
+}
+
+function pinFree(deps: ServiceDeps, pinHash: string): void {
+  if (staffByPinHash(deps.db, deps.identity.storeId, pinHash)) throw new DeskError('PIN_IN_USE', {});
+}
+
+export function addClerk(deps: ServiceDeps, input: { managerId: string; name: string; pin: string }): StaffListEntry {
+  return deps.db.transaction((): StaffListEntry => {
+    requireManager(deps, input.managerId);
+    const now = deps.clock();
+    const pinHash = hashPin(input.pin, storePinSalt(deps.db));
+    pinFree(deps, pinHash);
+    const id = `local-${deps.newId()}`;
+    stmt(deps.db, "INSERT INTO staff(id, store_id, name, role, pin_hash, active, updated_at, origin) VALUES (?, ?, ?, 'clerk', ?, 1, ?, 'local')").run(
+      id,
+      deps.identity.storeId,
+      input.name,
+      pinHash,
+      now,
+    );
+    appendAudit(deps.db, { at: now, actor: input.managerId, action: 'staff.add', ref: id, data: { name: input.name, role: 'clerk' } });
+    return { id, name: input.name, role: 'clerk', active: true, origin: 'local' };
+  }).immediate();
+}
+
+export function setStaffActive(deps: ServiceDeps, input: { managerId: string; staffId: string; active: boolean }): StaffListEntry {
+  return deps.db.transaction((): StaffListEntry => {
+    requireManager(deps, input.managerId);
+    if (input.staffId === input.managerId) throw new DeskError('CANNOT_DISABLE_SELF', {});
+    const row = localStaff(deps, input.staffId);
+    const now = deps.clock();
+    stmt(deps.db, 'UPDATE staff SET active = ?, updated_at = ? WHERE id = ?').run(input.active ? 1 : 0, now, row.id);
+    appendAudit(deps.db, { at: now, actor: input.managerId, action: input.active ? 'staff.enable' : 'staff.disable', ref: row.id, data: { name: row.name } });
+    return { id: row.id, name: row.name, role: 'clerk', active: input.active, origin: 'local' };
+  }).immediate();
+}
+
+export function resetStaffPin(deps: ServiceDeps, input: { managerId: string; staffId: string; pin: string }): { id: string; ok: true } {
+  return deps.db.transaction((): { id: string; ok: true } => {
+    requireManager(deps, input.managerId);
+    const row = localStaff(deps, input.staffId);
+    const now = deps.clock();
+    const pinHash = hashPin(input.pin, storePinSalt(deps.db));
+    pinFree(deps, pinHash);
+    stmt(deps.db, 'UPDATE staff SET pin_hash = ?, updated_at = ? WHERE id = ?').run(pinHash, now, row.id);
+    // The PIN itself is never written anywhere but as its hash.
+    appendAudit(deps.db, { at: now, actor: input.managerId, action: 'staff.resetPin', ref: row.id, data: { name: row.name } });
+    return { id: row.id, ok: true };
+  }).immediate();
+}

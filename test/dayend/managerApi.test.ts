@@ -1,0 +1,239 @@
+// The manager's TerminalApi: refused to clerks by the core, bad dates refused with their sentence,
+// CSV with a BOM that says what the report says, printing to the fake printer (a real TCP server)
+// and to a printer that is off, conflicts acknowledged, staff changes — each audited.
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { managerApiInputs } from '../../src/contract/managerContract';
+import type { TerminalApi, TerminalInput, TerminalMethod } from '../../src/contract/terminalApi';
+import { createTranslator } from '../../src/i18n';
+import { startFakePrinter, type FakePrinter } from '../../src/print/fakePrinter/server';
+import { verifyAuditChain } from '../../src/store/audit';
+import { recordConflict } from '../../src/store/syncState';
+import { createTerminalApi } from '../../src/terminal/api';
+import { readConfig } from '../../src/terminal/config';
+import { NOW, openDemoTerminal, type DemoTerminal } from '../helpers/demoDb';
+import { snapshot } from '../helpers/snapshot';
+
+let t: DemoTerminal;
+let printer: FakePrinter | null = null;
+let printerUri: string | null = null;
+let api: TerminalApi;
+
+const en = createTranslator('en');
+
+beforeEach(() => {
+  t = openDemoTerminal(120);
+  t.online.value = true;
+  printerUri = null;
+  api = createTerminalApi(t.service, (l) => createTranslator(l), undefined, { manager: { sync: null, printerUri: () => printerUri } });
+});
+afterEach(async () => {
+  await printer?.close();
+  printer = null;
+  t.cleanup();
+});
+
+async function ok<M extends TerminalMethod>(method: M, input: TerminalInput<M>) {
+  const r = await api[method](input);
+  if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
+  return r.value;
+}
+
+/** A TCP port on loopback that nothing listens on (a printer that is off). */
+async function deadPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+const VALID_INPUTS: { [M in keyof typeof managerApiInputs]: TerminalInput<M> } = {
+  'manager.dayEnd': {},
+  'manager.dayEndProgress': {},
+  'manager.zReport': {},
+  'manager.closedDays': {},
+  'manager.zReportCsv': {},
+  'manager.printZReport': {},
+  'manager.kpis': {},
+  'manager.kpiCsv': { chart: 'byTier' },
+  'manager.conflicts': {},
+  'manager.ackConflict': { id: 1 },
+  'manager.staff.list': {},
+  'manager.staff.add': { name: '张三', pin: '5555' },
+  'manager.staff.disable': { staffId: 'clerk-02' },
+  'manager.staff.resetPin': { staffId: 'clerk-02', pin: '5556' },
+  'manager.settings.get': {},
+  'manager.settings.set': { lang: 'en' },
+  'manager.settings.testPrint': {},
+  'manager.settings.printerStatus': {},
+};
+
+describe('manager API', () => {
+  it('refuses every manager method to a clerk and to nobody signed in, changing nothing', async () => {
+    let before = snapshot(t.db);
+    for (const method of Object.keys(VALID_INPUTS) as (keyof typeof VALID_INPUTS)[]) {
+      const anon = await (api[method] as (i: unknown) => Promise<{ ok: boolean; error?: { code: string } }>)(VALID_INPUTS[method]);
+      expect(anon.error?.code, method).toBe('NOT_SIGNED_IN');
+    }
+    expect(snapshot(t.db)).toEqual(before);
+    await ok('staff.signIn', { pin: '1234' });
+    before = snapshot(t.db);
+    for (const method of Object.keys(VALID_INPUTS) as (keyof typeof VALID_INPUTS)[]) {
+      const r = await (api[method] as (i: unknown) => Promise<{ ok: boolean; error?: { code: string; message: string } }>)(VALID_INPUTS[method]);
+      expect(r.error?.code, method).toBe('NOT_MANAGER');
+      expect(r.error?.message).toBe(createTranslator('zh-CN').error('NOT_MANAGER', {}));
+    }
+    expect(snapshot(t.db)).toEqual(before);
+  });
+
+  it('refuses malformed, impossible, too early and future dates with their sentence, the day untouched', async () => {
+    await ok('staff.signIn', { pin: '9999' });
+    await ok('session.setLang', { lang: 'en' });
+    const before = snapshot(t.db);
+    const cases: [string, string][] = [
+      ['2026-1-5', 'DATE_INVALID'],
+      ['2026-02-30', 'DATE_INVALID'],
+      ['1999-12-31', 'DATE_INVALID'],
+      ['yesterday', 'DATE_INVALID'],
+      ['2026-11-24', 'DAY_IN_FUTURE'],
+    ];
+    for (const [date, code] of cases) {
+      for (const method of ['manager.zReport', 'manager.zReportCsv', 'manager.printZReport', 'manager.kpis'] as const) {
+        const r = await api[method]({ date });
+        expect(!r.ok && r.error.code, `${method} ${date}`).toBe(code);
+      }
+    }
+    const future = await api['manager.zReport']({ date: '2026-11-24' });
+    expect(!future.ok && future.error.message).toBe(en.error('DAY_IN_FUTURE', { date: '2026-11-24', today: '2026-11-23' }));
+    expect(snapshot(t.db)).toEqual(before);
+  });
+
+  it('day-end without HQ closes locally, says how many events wait, and closing again gives the same report', async () => {
+    await ok('staff.signIn', { pin: '9999' });
+    const member = t.db.prepare("SELECT id FROM members WHERE status = 'active' ORDER BY id LIMIT 1").get() as { id: string };
+    t.service.redeem({ memberId: member.id, benefitId: 'B-VOUCHER-20', staffId: 'clerk-01' });
+    const first = await ok('manager.dayEnd', {});
+    expect(first.sync).toEqual({ ok: false, error: { code: 'NO_HQ_CREDENTIAL', params: {} } });
+    expect(first.waiting).toBe(1);
+    expect(first.report).toMatchObject({ closed: true, synced: false, pending: 1, number: 1, redemptions: { count: 1, valueFen: 2_000 } });
+    const again = await ok('manager.dayEnd', {});
+    expect(again.alreadyClosed).toBe(true);
+    expect(again.report).toEqual(first.report);
+    expect(await ok('manager.zReport', {})).toEqual(first.report);
+    expect(await ok('manager.closedDays', {})).toEqual([{ date: '2026-11-23', number: 1, closedAt: NOW, synced: false }]);
+  });
+
+  it('exports the Z-report as UTF-8 CSV with a BOM whose numbers are the report’s', async () => {
+    await ok('staff.signIn', { pin: '9999' });
+    const member = t.db.prepare("SELECT id FROM members WHERE status = 'active' ORDER BY id LIMIT 1").get() as { id: string };
+    t.service.redeem({ memberId: member.id, benefitId: 'B-VOUCHER-20', staffId: 'clerk-01' });
+    t.service.redeem({ memberId: member.id, benefitId: 'B-SVC-WRAP', staffId: 'clerk-02' });
+    const report = await ok('manager.zReport', {});
+    const { csv, filename } = await ok('manager.zReportCsv', {});
+    expect(filename).toBe('z-report-SH001-T1-2026-11-23.csv');
+    expect(csv.charCodeAt(0)).toBe(0xfeff);
+    expect(Buffer.from(csv, 'utf8').subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    const rows = csv.slice(1).trimEnd().split('\r\n').map((l) => l.split(','));
+    expect(rows[0]).toEqual(['类别', '项目', '名称', '数量', '金额（分）', '金额（元）']);
+    const row = (section: string, item: string) => rows.find((r) => r[0] === section && r[1] === item);
+    expect(row('redemptions', 'total')?.slice(3)).toEqual([String(report.redemptions.count), String(report.redemptions.valueFen), '20.00']);
+    expect(row('redemptions', 'voucher')?.slice(2)).toEqual(['代金券', '1', '2000', '20.00']);
+    expect(row('staff', 'clerk-02')?.slice(2, 4)).toEqual(['陈磊', '1']);
+    expect(row('pending', 'operations')?.[3]).toBe('2');
+  });
+
+  it('prints the Z-report on the fake printer, and a printer that is off gets a clear message with nothing changed', async () => {
+    await ok('staff.signIn', { pin: '9999' });
+    await ok('manager.dayEnd', {});
+    printerUri = `tcp://127.0.0.1:${await deadPort()}`;
+    const before = snapshot(t.db);
+    const off = await api['manager.printZReport']({});
+    expect(!off.ok && off.error.code).toBe('PRINTER_UNREACHABLE');
+    expect(!off.ok && off.error.message).toContain('127.0.0.1');
+    expect(snapshot(t.db)).toEqual(before);
+
+    printer = await startFakePrinter({ port: 0, out: join(t.dir, 'printer') });
+    printerUri = printer.uri;
+    const printed = await ok('manager.printZReport', {});
+    expect(printed).toMatchObject({ printed: true, printerState: 'ready' });
+    await expect.poll(() => printer!.receipts.length).toBe(1);
+    const text = printer.receipts[0]!.lines.join('\n');
+    expect(text).toContain('2026-11-23');
+    expect(text).toContain('日结报表');
+    expect(text).toMatch(/日结号 +1\n/);
+    const test = await ok('manager.settings.testPrint', {});
+    expect(test.printed).toBe(true);
+    expect(await ok('manager.settings.printerStatus', {})).toMatchObject({ state: 'ready', error: null });
+    expect(t.db.prepare("SELECT count(*) AS n FROM audit WHERE action = 'zreport.printed'").get()).toEqual({ n: 1 });
+  });
+
+  it('lists conflicts with both redemptions and audits the acknowledgement once', async () => {
+    await ok('staff.signIn', { pin: '9999' });
+    const member = t.db.prepare("SELECT id FROM members WHERE status = 'active' ORDER BY id LIMIT 1").get() as { id: string };
+    const a = t.service.redeem({ memberId: member.id, benefitId: 'B-SVC-WRAP', staffId: 'clerk-01' });
+    const b = t.service.redeem({ memberId: member.id, benefitId: 'B-SVC-WRAP', staffId: 'clerk-01' });
+    recordConflict(t.db, { id: 41, opId: b.opId, terminalId: 'SH001-T1', memberId: member.id, kind: 'benefit_limit', decision: 'honored', detail: { benefitId: 'B-SVC-WRAP', limit: 1, usedBefore: 1 }, at: NOW, decidedAt: NOW + 1 }, NOW + 2);
+    const list = await ok('manager.conflicts', {});
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ id: 41, kind: 'benefit_limit', decision: 'honored', benefit: { id: 'B-SVC-WRAP' }, op: { opId: b.opId }, acknowledged: null });
+    expect(list[0]!.others.map((o) => o.opId)).toEqual([a.opId]);
+    expect((await ok('manager.zReport', {})).conflicts).toMatchObject([{ id: 41, acknowledged: false }]);
+    const ack = await ok('manager.ackConflict', { id: 41 });
+    expect(ack).toEqual({ id: 41, at: NOW, by: 'mgr-01' });
+    expect(await ok('manager.ackConflict', { id: 41 })).toEqual(ack);
+    expect(t.db.prepare("SELECT count(*) AS n FROM audit WHERE action = 'conflict.acknowledged' AND ref = '41'").get()).toEqual({ n: 1 });
+    const unknown = await api['manager.ackConflict']({ id: 999 });
+    expect(!unknown.ok && unknown.error.code).toBe('UNKNOWN_CONFLICT');
+  });
+
+  it('adds a clerk who can sign in, disables them and resets PINs, all audited; HQ staff are read-only', async () => {
+    await ok('staff.signIn', { pin: '9999' });
+    const added = await ok('manager.staff.add', { name: '赵敏', pin: '4321' });
+    expect(added).toMatchObject({ name: '赵敏', role: 'clerk', active: true, origin: 'local' });
+    expect((await api['manager.staff.add']({ name: '重复', pin: '4321' })).ok).toBe(false);
+    expect((await api['manager.staff.add']({ name: '重复', pin: '1234' })) as unknown).toMatchObject({ error: { code: 'PIN_IN_USE' } });
+    expect(t.service.signIn('4321').id).toBe(added.id);
+    expect(await api['manager.staff.resetPin']({ staffId: added.id, pin: '8765' })).toMatchObject({ ok: true });
+    expect(t.service.signIn('8765').id).toBe(added.id);
+    expect(await api['manager.staff.disable']({ staffId: 'clerk-01' })).toMatchObject({ ok: false, error: { code: 'STAFF_MANAGED_BY_HQ' } });
+    expect(await api['manager.staff.disable']({ staffId: 'mgr-01' })).toMatchObject({ ok: false, error: { code: 'CANNOT_DISABLE_SELF' } });
+    expect(await api['manager.staff.disable']({ staffId: added.id })).toMatchObject({ ok: true, value: { active: false } });
+    expect(() => t.service.signIn('8765')).toThrow(expect.objectContaining({ code: 'WRONG_PIN' }));
+    const list = await ok('manager.staff.list', {});
+    expect(list.find((s) => s.id === 'clerk-01')).toMatchObject({ origin: 'hq', active: true });
+    const actions = (t.db.prepare("SELECT action FROM audit WHERE action LIKE 'staff.%' ORDER BY seq").all() as { action: string }[]).map((r) => r.action);
+    expect(actions).toEqual(['staff.add', 'staff.resetPin', 'staff.disable']);
+    expect(JSON.stringify(t.db.prepare("SELECT content_json FROM audit WHERE action LIKE 'staff.%'").all())).not.toContain('8765');
+    expect(verifyAuditChain(t.db).ok).toBe(true);
+  });
+
+  it('saves device settings to config.json, refuses a bad printer address, shows HQ’s limits', async () => {
+    await ok('staff.signIn', { pin: '9999' });
+    const before = await ok('manager.settings.get', {});
+    expect(before.tz).toBe('Asia/Shanghai');
+    expect(before.offlineLimits.maxUnsyncedValueFen).toBeGreaterThan(0);
+    const bad = await api['manager.settings.set']({ printer: 'ftp://printer' });
+    expect(!bad.ok && bad.error.code).toBe('PRINTER_URI_INVALID');
+    expect(readConfig(t.dir)).toBeNull();
+    const saved = await ok('manager.settings.set', { printer: 'tcp://127.0.0.1:9100', lang: 'zh-TW', scanner: { wedge: { enabled: true, maxInterKeyMs: 50, minLength: 10 } } });
+    expect(saved.changed.sort()).toEqual(['lang', 'printer', 'scanner']);
+    expect(readConfig(t.dir)).toMatchObject({ printer: 'tcp://127.0.0.1:9100', lang: 'zh-TW', scanner: { wedge: { maxInterKeyMs: 50, minLength: 10 } } });
+    expect(t.db.prepare("SELECT count(*) AS n FROM audit WHERE action = 'settings.update'").get()).toEqual({ n: 1 });
+  });
+
+  it('gives the KPI tables and CSV for each chart', async () => {
+    await ok('staff.signIn', { pin: '9999' });
+    const member = t.db.prepare("SELECT id, tier FROM members WHERE status = 'active' ORDER BY id LIMIT 1").get() as { id: string; tier: string };
+    t.service.redeem({ memberId: member.id, benefitId: 'B-VOUCHER-20', staffId: 'clerk-01' });
+    const { kpis, tables } = await ok('manager.kpis', {});
+    expect(kpis.redemptionsPerDay).toHaveLength(30);
+    expect(kpis.redemptionsPerDay.at(-1)).toEqual({ date: '2026-11-23', count: 1, valueFen: 2_000 });
+    expect(kpis.byTier.find((r) => r.tier === member.tier)).toMatchObject({ count: 1, valueFen: 2_000 });
+    expect(tables.redemptionsPerDay.rows.at(-1)).toEqual(['2026-11-23', 1, '20.00']);
+    const csv = await ok('manager.kpiCsv', { chart: 'redemptionsPerDay' });
+    expect(csv.csv.startsWith('\uFEFF日期,核销笔数,金额（元）\r\n')).toBe(true);
+    expect(csv.csv.trimEnd().split('\r\n').at(-1)).toBe('2026-11-23,1,20.00');
+  });
+});
