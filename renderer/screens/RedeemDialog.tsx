@@ -1,6 +1,6 @@
 // The confirmation before a benefit is redeemed: its value, the purchase amount when the coupon
 // needs one, and one "redeem and print" — Enter confirms, Escape cancels.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BenefitView, RedeemResult } from '../../src/contract/terminalApi';
 import { Dialog, ErrorNote } from '../components/Notice';
@@ -15,9 +15,12 @@ export function RedeemDialog(props: { memberId: string; benefit: BenefitView; on
   const [amount, setAmount] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // State updates land after a render; two Enters (or a tap and an Enter) inside one frame would both
+  // see busy=false and redeem twice. The ref flips at once.
+  const inFlight = useRef(false);
 
   const confirm = async () => {
-    if (busy) return;
+    if (inFlight.current) return;
     let amountFen: number | null = null;
     if (b.needsAmount) {
       amountFen = parseYuan(amount);
@@ -26,9 +29,11 @@ export function RedeemDialog(props: { memberId: string; benefit: BenefitView; on
         return;
       }
     }
+    inFlight.current = true;
     setBusy(true);
     setError(null);
     const r = await call('benefit.redeem', { memberId: props.memberId, benefitId: b.id, ...(amountFen === null ? {} : { amountFen }) });
+    inFlight.current = false;
     setBusy(false);
     if (r.ok) props.onDone(r.value);
     else setError(r.error.message);

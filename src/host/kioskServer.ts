@@ -70,7 +70,8 @@ export async function startKioskHost(options: KioskHostOptions): Promise<Running
       origin,
     );
     if (why !== null) return refuse(reply, 403);
-    if (req.url.startsWith('/launch')) return;
+    // Only the launch route itself goes without a session (not /launch/../anything).
+    if (req.url.split('?', 1)[0] === '/launch') return;
     if (!sessionOf(req)) {
       if (req.method === 'GET' && !req.url.startsWith('/api/')) return reply.code(401).type('text/html; charset=utf-8').send(restingPage());
       return refuse(reply, 401);

@@ -48,6 +48,12 @@ const hostSchema = z
   .regex(/^[A-Za-z0-9.-]+$|^\[[0-9A-Fa-f:.]+\]$/, 'the host is not a name or an address');
 const portSchema = z.coerce.number().int().min(1).max(65535);
 const devicePathSchema = z.string().regex(/^\/[^\0?]*$/, 'a device path starts with /').max(4096);
+// A printer address is a setting a manager can change from the desk: a "device file" must really be
+// a device, or receipts could be appended to any file the desk may write.
+const deviceFileSchema = devicePathSchema.refine(
+  (p) => p.startsWith('/dev/') && !p.split('/').includes('..'),
+  'a printer device file is under /dev/',
+);
 
 function invalid(uri: string, detail: string): DeskError {
   return new DeskError('PRINTER_URI_INVALID', { uri, detail });
@@ -74,9 +80,9 @@ export function parsePrinterUri(raw: string): PrinterSpec {
   } else if (scheme === 'serial') {
     target = { kind: 'serial', path: checked(uri, devicePathSchema, head.slice('serial:'.length)), baud: options.baud ?? 9600 };
   } else if (scheme === 'file') {
-    target = { kind: 'file', path: checked(uri, devicePathSchema, head.slice('file:'.length).replace(/^\/\/(?=\/)/, '')) };
+    target = { kind: 'file', path: checked(uri, deviceFileSchema, head.slice('file:'.length).replace(/^\/\/(?=\/)/, '')) };
   } else if (scheme === undefined && head.startsWith('/')) {
-    target = { kind: 'file', path: checked(uri, devicePathSchema, head) };
+    target = { kind: 'file', path: checked(uri, deviceFileSchema, head) };
   } else {
     throw invalid(uri, `unknown scheme "${scheme ?? head}"`);
   }

@@ -88,10 +88,10 @@ export function startSyncLoop(db: Db, options: SyncLoopOptions = {}): SyncLoop {
     } catch (err) {
       const code: ErrorCode = err instanceof DeskError ? err.code : 'INTERNAL';
       const params = err instanceof DeskError ? err.params : { detail: err instanceof Error ? err.message : String(err) };
-      // A refusal or a bad answer means HQ did answer; only transport failures mean offline.
-      const offline = code === 'HQ_UNREACHABLE' || code === 'HQ_TIMEOUT';
+      // "Online" is what lifts the offline risk limits, so it means "syncing succeeds", not "HQ
+      // answers": an HQ that refuses or answers 500 takes none of our operations either.
       const failures = state.failures + 1;
-      publish({ online: !offline && state.online, syncing: false, pending: pendingOutboxCount(db), lastError: { code, params }, failures });
+      publish({ online: false, syncing: false, pending: pendingOutboxCount(db), lastError: { code, params }, failures });
       schedule(backoffDelay(failures, base, max, random));
       throw err;
     }

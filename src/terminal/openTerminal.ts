@@ -33,6 +33,23 @@ export function readRules(db: Db): LoyaltyRules {
   return json === null ? DEFAULT_RULES : loyaltyRulesSchema.parse(JSON.parse(json));
 }
 
+/**
+ * HQ changes the rules (offline limits, multipliers, tiers) through a pull while the desk runs:
+ * the service reads them through this, which re-parses only when the stored text changed.
+ */
+function liveRules(db: Db): () => LoyaltyRules {
+  let seen: string | null | undefined;
+  let rules = DEFAULT_RULES;
+  return () => {
+    const json = getMeta(db, 'rules_json');
+    if (json !== seen) {
+      rules = json === null ? DEFAULT_RULES : loyaltyRulesSchema.parse(JSON.parse(json));
+      seen = json;
+    }
+    return rules;
+  };
+}
+
 export function openTerminal(dbPath: string, options: OpenTerminalOptions = {}): OpenedTerminal {
   const store = openStore(dbPath, { create: false, ...options });
   try {
@@ -45,10 +62,13 @@ export function openTerminal(dbPath: string, options: OpenTerminalOptions = {}):
         detail: `config.json names store ${config.storeId} / terminal ${config.terminalId}, the database belongs to ${identity.storeId} / ${identity.terminalId}`,
       });
     }
+    const rules = liveRules(store.db);
     const service = createTerminalService({
       db: store.db,
       identity,
-      rules: readRules(store.db),
+      get rules() {
+        return rules();
+      },
       clock: options.clock ?? systemClock,
       newId: options.newId ?? newUuidV7,
       connectivity: options.connectivity ?? alwaysOffline,

@@ -18,7 +18,11 @@ export function toCsv(header: string[], rows: Cell[][]): string {
   return BOM + [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
 }
 
-const yuan = (fen: number): string => (fen / 100).toFixed(2);
+/** 1234 → "12.34" by integer arithmetic (fen never pass through a float), no symbol or grouping for Excel. */
+const yuan = (fen: number): string => {
+  const abs = Math.abs(Math.trunc(fen));
+  return `${fen < 0 ? '-' : ''}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+};
 
 /** The Z-report as one table: section, item, name, count, value (fen), value (yuan). */
 export function zReportCsv(r: DayReport, tr: Translator): string {

@@ -145,7 +145,7 @@ describe('printer addresses', () => {
     expect(parsePrinterUri('tcp://10.0.0.9')).toMatchObject({ cols: 48, encoding: 'gb18030', commandSet: 'epson', lang: null });
   });
 
-  it.each(['usb://printer', 'lpt1', 'http://10.0.0.1:9100', 'tcp://', 'tcp://host:99999', 'tcp://host:9100?cols=40', 'serial:/dev/ttyUSB0?baud=123', 'tcp://h?baud=9600', 'serial:ttyUSB0', '', 'tcp://h?color=red'])(
+  it.each(['usb://printer', 'lpt1', 'http://10.0.0.1:9100', '/etc/passwd', 'file:/home/clerk/receipts.txt', '/dev/../etc/shadow', 'tcp://', 'tcp://host:99999', 'tcp://host:9100?cols=40', 'serial:/dev/ttyUSB0?baud=123', 'tcp://h?baud=9600', 'serial:ttyUSB0', '', 'tcp://h?color=red'])(
     'refuses %j with PRINTER_URI_INVALID',
     (uri) => {
       let err: unknown;

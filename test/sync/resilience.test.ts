@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeskError } from '../../src/contract/errors';
 import { createHqClient } from '../../src/sync/hqClient';
+import { startSyncLoop } from '../../src/sync/syncLoop';
 import { syncOnce } from '../../src/sync/syncRun';
 import { getSyncState, setSyncState } from '../../src/store/syncState';
 import { pendingOutboxCount } from '../../src/store/outbox';
@@ -175,6 +176,23 @@ describe('an HQ that fails or stalls', () => {
       expect(getSyncState(t.db, 'cursor')).toBeNull();
       expect(t.db.prepare("SELECT value FROM meta WHERE key = 'last_sync_at'").get()).toEqual(lastSync);
     } finally {
+      t.close();
+      seeded.cleanup();
+    }
+  });
+  it('keeps the terminal offline (risk limits on) while HQ answers but refuses or fails', async () => {
+    mode = '500';
+    const seeded = seedDemoDb(50);
+    const t = openTerminal(seeded.dbPath, { clock: () => NOW });
+    setSyncState(t.db, 'hq_url', url);
+    setSyncState(t.db, 'credential', `ldt_${'B'.repeat(43)}`);
+    const loop = startSyncLoop(t.db, { timeoutMs: 500, intervalMs: 60_000, baseBackoffMs: 60_000 });
+    try {
+      await expect(loop.syncNow()).rejects.toMatchObject({ code: 'HQ_ERROR' });
+      expect(loop.connectivity()).toEqual({ online: false });
+      expect(loop.state().lastError?.code).toBe('HQ_ERROR');
+    } finally {
+      await loop.stop();
       t.close();
       seeded.cleanup();
     }

@@ -145,3 +145,25 @@ describe('redeem', () => {
     expect(refusal(() => t.service.redeem({ memberId: b!.id, benefitId: 'B-SVC-WRAP', staffId: 'clerk-01' })).code).toBe('OFFLINE_SYNC_TOO_OLD');
   });
 });
+
+describe('rules from HQ', () => {
+  it('take effect in a running terminal as soon as they are stored', () => {
+    const t2 = openDemoTerminal(50);
+    try {
+      const [a, b] = t2.db.prepare("SELECT id FROM members WHERE status='active' ORDER BY id LIMIT 2").all() as { id: string }[];
+      t2.service.redeem({ memberId: a!.id, benefitId: 'B-VOUCHER-20', staffId: 'clerk-01' });
+      const rules = JSON.parse((t2.db.prepare("SELECT value FROM meta WHERE key='rules_json'").get() as { value: string }).value);
+      rules.offline.maxValuePerRedemptionFen = 1000;
+      setMeta(t2.db, 'rules_json', JSON.stringify(rules));
+      let code = '';
+      try {
+        t2.service.redeem({ memberId: b!.id, benefitId: 'B-VOUCHER-20', staffId: 'clerk-01' });
+      } catch (err) {
+        code = (err as DeskError).code;
+      }
+      expect(code).toBe('OFFLINE_VALUE_CAP');
+    } finally {
+      t2.cleanup();
+    }
+  });
+});

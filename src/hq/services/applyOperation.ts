@@ -1,6 +1,7 @@
 // Applies one terminal operation to HQ's state and decides its conflicts (docs/sync.md
 // "Conflicts"). Runs inside the push transaction; the member row is locked while it runs.
 import { lotExpiry } from '../../loyalty/points';
+import { tierCodeSchema } from '../../loyalty/schemas';
 import { monthKey } from '../../loyalty/time';
 import type { LoyaltyRules } from '../../loyalty/types';
 import type { OperationRecorded } from '../../sync/events';
@@ -111,9 +112,11 @@ export async function applyOperation(ctx: Ctx, op: OperationRecorded): Promise<N
       }
       months = addMonth(months, monthKey(op.at, ctx.tz), 1, op.amountFen ?? 0);
       lastPurchase = Math.max(lastPurchase ?? 0, op.at);
-      const change = op.detail.tierChange as { to?: unknown } | undefined;
-      if (change && typeof change.to === 'string' && change.to !== tier) {
-        tier = change.to;
+      // detail is free-form in the event: only a real tier code may reach members.tier, or one
+      // terminal's bad event would make every terminal's pull of this member fail its schema.
+      const change = tierCodeSchema.safeParse((op.detail.tierChange as { to?: unknown } | undefined)?.to);
+      if (change.success && change.data !== tier) {
+        tier = change.data;
         tierSince = op.at;
         // Mirror the terminal: reaching a tier issues its welcome gift.
         const welcome = await q.query<{ id: string }>(
@@ -125,8 +128,9 @@ export async function applyOperation(ctx: Ctx, op: OperationRecorded): Promise<N
     }
     if (op.kind === 'void' && op.targetOpId) {
       const [target] = await q.query<{ kind: string; burned: { key: string; points: number }[]; points: number; at: number; payload: OperationRecorded; voided_by: string | null }>(
-        'SELECT kind, burned, points, at, payload, voided_by FROM operations WHERE id = $1 FOR UPDATE',
-        [op.targetOpId],
+        // A void may only undo an operation of the same store and member.
+        'SELECT kind, burned, points, at, payload, voided_by FROM operations WHERE id = $1 AND store_id = $2 AND member_id = $3 FOR UPDATE',
+        [op.targetOpId, op.storeId, op.memberId],
       );
       if (target && target.voided_by === null) {
         lots = restore(lots, target.burned);

@@ -9,7 +9,8 @@ export function deviceTransport(uri: string, path: string): Transport {
   return {
     answers: false,
     open(timeoutMs) {
-      const opened = open(path, 'a').then(
+      // 'r+' never creates a file: a device that is not there is PRINTER_PORT_MISSING, not a new file.
+      const opened = open(path, 'r+').then(
         (h) => {
           handle = h;
         },
