@@ -1,6 +1,6 @@
 // Printing for the desk host: after each operation the print queue (src/print/queue.ts) prints its
 // receipt at once; due retries run on a timer; the printer's real-time state feeds the status bar.
-// One run at a time: the queue leases jobs, but overlapping runs here would only fight for the port.
+// One use of the printer at a time (runs, status polls): overlapping ones would fight for the port.
 import type { DeskEvent, PrinterState } from '../contract/terminalApi';
 import type { Lang } from '../loyalty/types';
 import { printStatus } from '../print/deliver';
@@ -38,49 +38,51 @@ export function startPrintLoop(o: PrintLoopOptions): PrintLoop {
     return { state: () => ({ state: 'error', name: o.printerUri }), kick: () => undefined, close: async () => undefined };
   }
   let current: PrinterState = 'unknown';
-  let running: Promise<void> | null = null;
-  let again = false;
   let closed = false;
+  // Every use of the printer goes through this one chain, so at most one transport is open at a
+  // time: a serial port refuses a second open (EBUSY) and the job would back off for nothing.
+  let tail: Promise<void> = Promise.resolve();
+  const exclusive = (task: () => Promise<void>): void => {
+    tail = tail.then(() => (closed ? undefined : task())).catch((err: unknown) => o.onError?.(err));
+  };
+  // At most one queue run and one status poll wait in the chain; a kick during a run or a poll
+  // queues one run right after it (the queue itself picks up everything due by then).
+  let runWaiting = false;
+  let pollWaiting = false;
 
   const run = (): void => {
-    if (closed) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = (async () => {
-      try {
-        do {
-          again = false;
-          const outcomes = await runPrintQueue(o.db, { spec, lang: o.lang });
-          for (const r of outcomes) {
-            if (r.printerState) current = r.printerState;
-            if (r.status === 'printed' || r.status === 'failed') {
-              o.publish({ type: 'print', printJobId: r.jobId, opId: r.opId, state: r.status, message: r.error?.code ?? null });
-            }
-          }
-        } while (again && !closed);
-      } catch (err) {
-        o.onError?.(err);
-      } finally {
-        running = null;
+    if (closed || runWaiting) return;
+    runWaiting = true;
+    exclusive(async () => {
+      runWaiting = false;
+      const outcomes = await runPrintQueue(o.db, { spec, lang: o.lang });
+      for (const r of outcomes) {
+        if (r.printerState) current = r.printerState;
+        if (r.status === 'printed' || r.status === 'failed') {
+          o.publish({ type: 'print', printJobId: r.jobId, opId: r.opId, state: r.status, message: r.error?.code ?? null });
+        }
       }
-    })();
+    });
   };
-  const refreshStatus = async (): Promise<void> => {
-    if (running || closed) return;
-    try {
-      current = (await printStatus(spec)).state;
-    } catch {
-      current = 'not-answering';
-    }
+  const refreshStatus = (): void => {
+    if (closed || pollWaiting) return;
+    pollWaiting = true;
+    exclusive(async () => {
+      pollWaiting = false;
+      try {
+        current = (await printStatus(spec)).state;
+      } catch {
+        current = 'not-answering';
+      }
+    });
   };
 
   const retry = setInterval(run, o.retryMs ?? 5_000);
-  const status = setInterval(() => void refreshStatus(), o.statusMs ?? 10_000);
+  const status = setInterval(refreshStatus, o.statusMs ?? 10_000);
   retry.unref();
   status.unref();
-  void refreshStatus().then(run);
+  refreshStatus();
+  run();
 
   return {
     state: () => ({ state: current, name: spec.uri }),
@@ -89,7 +91,7 @@ export function startPrintLoop(o: PrintLoopOptions): PrintLoop {
       closed = true;
       clearInterval(retry);
       clearInterval(status);
-      await running;
+      await tail;
     },
   };
 }

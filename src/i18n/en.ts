@@ -20,6 +20,7 @@ export const en = {
     VOID_NOT_SAME_DAY: 'Only operations of today ({{today}}) can be voided; this one is from {{date}}.',
     ALREADY_VOIDED: 'This operation was already voided.',
     NOT_VOIDABLE: 'A {{kind}} cannot be voided.',
+    VOID_GRANT_USED: 'This purchase raised the tier and its welcome gift was already redeemed (operation {{ref}}). Void that redemption first, then this purchase.',
     DB_NOT_FOUND: 'There is no database at {{path}}. Run "loyalty-desk seed" or start the app once.',
     NOT_LOYALTY_DB: 'The file {{path}} is not a Loyalty Desk database. Nothing was changed; pick the right file.',
     DB_FROM_FUTURE: 'The database {{path}} is from a newer Loyalty Desk (schema {{found}}, this one knows {{supported}}). Update the app; nothing was changed.',

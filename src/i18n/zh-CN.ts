@@ -20,6 +20,7 @@ export const zhCN: Messages = {
     VOID_NOT_SAME_DAY: '只能撤销当天（{{today}}）的业务；这笔业务发生在 {{date}}。',
     ALREADY_VOIDED: '这笔业务已撤销。',
     NOT_VOIDABLE: '「{{kind}}」不能撤销。',
+    VOID_GRANT_USED: '这笔消费带来的升级礼已被领取（业务 {{ref}}）。请先撤销那笔领取，再撤销这笔消费。',
     DB_NOT_FOUND: '{{path}} 没有数据库。请运行 "loyalty-desk seed" 或先启动一次应用。',
     NOT_LOYALTY_DB: '文件 {{path}} 不是会员服务台数据库。未做任何修改，请选择正确的文件。',
     DB_FROM_FUTURE: '数据库 {{path}} 来自更新版本的会员服务台（版本 {{found}}，本程序支持 {{supported}}）。请升级程序；未做任何修改。',

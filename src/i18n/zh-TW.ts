@@ -20,6 +20,7 @@ export const zhTW: Messages = {
     VOID_NOT_SAME_DAY: '只能作廢當天（{{today}}）的交易；這筆交易發生於 {{date}}。',
     ALREADY_VOIDED: '這筆交易已作廢。',
     NOT_VOIDABLE: '「{{kind}}」不能作廢。',
+    VOID_GRANT_USED: '這筆消費帶來的升等禮已被領取（交易 {{ref}}）。請先作廢那筆領取，再作廢這筆消費。',
     DB_NOT_FOUND: '{{path}} 沒有資料庫。請執行 "loyalty-desk seed" 或先啟動一次應用程式。',
     NOT_LOYALTY_DB: '檔案 {{path}} 不是會員服務台資料庫。未做任何變更，請選擇正確的檔案。',
     DB_FROM_FUTURE: '資料庫 {{path}} 來自較新版本的會員服務台（版本 {{found}}，本程式支援 {{supported}}）。請更新程式；未做任何變更。',

@@ -158,6 +158,25 @@ export function useGrant(db: Db, memberId: string, benefitId: string, opId: stri
   return info.changes === 1;
 }
 
+export interface GrantRow {
+  id: number;
+  benefit_id: string;
+  used_op_id: string | null;
+}
+
+/** The grants one event issued to a member: same reason, same instant (a tier step's welcome gifts). */
+export function grantsIssued(db: Db, memberId: string, reason: string, at: number): GrantRow[] {
+  return stmt<[string, string, number], GrantRow>(
+    db,
+    'SELECT id, benefit_id, used_op_id FROM benefit_grants WHERE member_id = ? AND reason = ? AND granted_at = ? ORDER BY id',
+  ).all(memberId, reason, at);
+}
+
+/** Withdraws an unused grant; returns false when it is gone or was used meanwhile. */
+export function withdrawGrant(db: Db, grantId: number): boolean {
+  return stmt(db, 'DELETE FROM benefit_grants WHERE id = ? AND used_op_id IS NULL').run(grantId).changes === 1;
+}
+
 export function releaseGrant(db: Db, opId: string): void {
   stmt(db, 'UPDATE benefit_grants SET used_op_id = NULL WHERE used_op_id = ?').run(opId);
 }

@@ -116,13 +116,61 @@ export function recordPurchase(db: Db, memberId: string, at: number): void {
   );
 }
 
+/** Sets the member's last purchase outright (a void takes one back); null when none is left. */
+export function setLastPurchase(db: Db, memberId: string, at: number | null, updatedAt: number): void {
+  stmt(db, 'UPDATE members SET last_purchase_at = ?, updated_at = ? WHERE id = ?').run(at, updatedAt, memberId);
+}
+
+/** The latest purchase (earn) of the member on this terminal that has not been voided, other than `exceptOpId`. */
+export function latestEarnAt(db: Db, memberId: string, exceptOpId: string): number | null {
+  const row = stmt<[string, string], { at: number | null }>(
+    db,
+    "SELECT max(at) AS at FROM operations WHERE member_id = ? AND kind = 'earn' AND voided_by_op IS NULL AND id <> ?",
+  ).get(memberId, exceptOpId);
+  return row?.at ?? null;
+}
+
+/** Whether a purchase of the member at that instant was voided here (so it is no longer a last purchase). */
+export function isVoidedEarnAt(db: Db, memberId: string, at: number): boolean {
+  return (
+    stmt<[string, number], { n: number }>(
+      db,
+      "SELECT count(*) AS n FROM operations WHERE member_id = ? AND kind = 'earn' AND at = ? AND voided_by_op IS NOT NULL",
+    ).get(memberId, at)!.n > 0
+  );
+}
+
+export interface TierChangeRow {
+  id: number;
+  at: number;
+  from_tier: TierCode;
+  to_tier: TierCode;
+}
+
+export function tierChangeOfOp(db: Db, memberId: string, opId: string): TierChangeRow | undefined {
+  return stmt<[string, string], TierChangeRow>(
+    db,
+    'SELECT id, at, from_tier, to_tier FROM tier_changes WHERE member_id = ? AND op_id = ? ORDER BY id DESC LIMIT 1',
+  ).get(memberId, opId);
+}
+
+/** When the member entered `tier` before the given change, if the history shows it. */
+export function tierSinceBefore(db: Db, memberId: string, changeId: number, tier: TierCode): number | null {
+  const row = stmt<[string, number], { at: number; to_tier: string }>(
+    db,
+    'SELECT at, to_tier FROM tier_changes WHERE member_id = ? AND id < ? ORDER BY id DESC LIMIT 1',
+  ).get(memberId, changeId);
+  return row && row.to_tier === tier ? row.at : null;
+}
+
+/** `since` is the member's tier_since after the change: `at` unless a reversal restores an older one. */
 export function changeTier(
   db: Db,
-  change: { memberId: string; at: number; from: TierCode; to: TierCode; reason: string; opId: string | null },
+  change: { memberId: string; at: number; from: TierCode; to: TierCode; reason: string; opId: string | null; since?: number },
 ): void {
   stmt(db, 'UPDATE members SET tier = ?, tier_since = ?, updated_at = ? WHERE id = ?').run(
     change.to,
-    change.at,
+    change.since ?? change.at,
     change.at,
     change.memberId,
   );

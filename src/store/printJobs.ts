@@ -1,4 +1,5 @@
 // The durable print queue: a receipt is written with its operation and printed after commit.
+import { REDACTED_SLIP } from './kioskQueries';
 import type { Db } from './open';
 import { stmt } from './statements';
 
@@ -59,9 +60,21 @@ export function printJobsForOp(db: Db, opId: string): PrintJob[] {
   return stmt<[string], PrintJobRow>(db, 'SELECT * FROM print_jobs WHERE op_id = ? ORDER BY id').all(opId).map(toJob);
 }
 
+/**
+ * A benefit slip withdrawn while a printer held it (payload redacted, see kioskQueries.withdrawSlip):
+ * if that attempt failed, it has nothing left to print and no one waits for it. Such jobs are never
+ * listed or counted as unprinted, and the next claim deletes them.
+ */
+const withdrawnSlip = (t: string): string => `(${t}.kind = 'slip' AND ${t}.payload_json = '${REDACTED_SLIP}')`;
+const unprinted = (t: string): string => `${t}.status <> 'printed' AND NOT ${withdrawnSlip(t)}`;
+
 /** Receipts not yet printed, oldest first: offered again at start. */
 export function unprintedJobs(db: Db): PrintJob[] {
-  return stmt<[], PrintJobRow>(db, "SELECT * FROM print_jobs WHERE status <> 'printed' ORDER BY created_at, id").all().map(toJob);
+  return stmt<[], PrintJobRow>(db, `SELECT * FROM print_jobs p WHERE ${unprinted('p')} ORDER BY created_at, id`).all().map(toJob);
+}
+
+export function countUnprinted(db: Db): number {
+  return stmt<[], { n: number }>(db, `SELECT count(*) AS n FROM print_jobs p WHERE ${unprinted('p')}`).get()!.n;
 }
 
 // ---- The print queue worker's side (schema 40: next_attempt_at, lease_until, printer_status, printer_uri).
@@ -100,6 +113,7 @@ export interface ClaimOptions {
 export function claimPrintJob(db: Db, opts: ClaimOptions): QueuedJob | undefined {
   return db
     .transaction(() => {
+      stmt(db, `DELETE FROM print_jobs AS p WHERE p.status <> 'printed' AND ${withdrawnSlip('p')} AND (p.lease_until IS NULL OR p.lease_until <= ?)`).run(opts.now);
       const due = opts.ignoreBackoff ? '' : "AND j.status = 'pending' AND (j.next_attempt_at IS NULL OR j.next_attempt_at <= @now)";
       const only = opts.jobId === undefined ? '' : 'AND j.id = @jobId';
       const row = stmt<[Record<string, number>], QueuedRow>(
@@ -142,5 +156,7 @@ export function markPrintJobFailed(
 
 /** Unprinted jobs with the reason each is waiting, oldest first: what the UI and `print-queue` show. */
 export function unprintedQueue(db: Db, limit = 1000): QueuedJob[] {
-  return stmt<[number], QueuedRow>(db, `${QUEUED_SELECT} WHERE j.status <> 'printed' ORDER BY j.created_at, j.id LIMIT ?`).all(limit).map(toQueued);
+  return stmt<[number], QueuedRow>(db, `${QUEUED_SELECT} WHERE ${unprinted('j')} ORDER BY j.created_at, j.id LIMIT ?`)
+    .all(limit)
+    .map(toQueued);
 }

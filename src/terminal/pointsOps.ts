@@ -161,6 +161,8 @@ export function earn(deps: ServiceDeps, input: EarnInput): EarnResult {
           birthday: earned.birthday,
           memberDay: earned.memberDay,
           ...(change ? { tierChange: change } : {}),
+          // What a void of this earn puts back (src/loyalty/earnDetail.ts).
+          before: { lastPurchaseAt: s.member.last_purchase_at, tierSince: s.member.tier_since },
         },
         offline: s.offline,
       },

@@ -17,6 +17,7 @@ import type { ServiceDeps } from './deps';
 import { refused } from './guards';
 import { buildReceipt, requireManager, requireMember, requireStaff } from './lookups';
 import { recordOperation, type Recorded } from './record';
+import { undoEarnPurchase, undoEarnTier } from './voidEarn';
 
 export interface VoidInput {
   opId: string;
@@ -66,9 +67,11 @@ export function voidOperation(deps: ServiceDeps, input: VoidInput): VoidResult {
     const today = businessDate(now, tz);
     if (target.businessDate !== today) throw new DeskError('VOID_NOT_SAME_DAY', { today, date: target.businessDate });
 
-    const member = requireMember(deps, target.memberId);
-    const pointsBefore = availablePoints(memberLots(deps.db, member.id), now);
+    const found = requireMember(deps, target.memberId);
+    const pointsBefore = availablePoints(memberLots(deps.db, found.id), now);
     const opId = deps.newId();
+    // First, so that a refusal (VOID_GRANT_USED) comes before anything else is touched.
+    const member = target.kind === 'earn' ? undoEarnTier(deps, found, target, opId, now) : found;
     const ledger: LedgerEntry[] = [];
     for (const e of ledgerForOp(deps.db, target.id)) {
       if (e.account === 'points' && e.lotId !== null && e.delta > 0) {
@@ -80,7 +83,10 @@ export function voidOperation(deps: ServiceDeps, input: VoidInput): VoidResult {
       ledger.push({ ...e, delta: -e.delta });
     }
     releaseGrant(deps.db, target.id);
-    if (target.kind === 'earn') removeMonthActivity(deps.db, member.id, monthKey(target.at, tz), 1, target.amountFen ?? 0);
+    if (target.kind === 'earn') {
+      removeMonthActivity(deps.db, member.id, monthKey(target.at, tz), 1, target.amountFen ?? 0);
+      undoEarnPurchase(deps, found, target, now);
+    }
     if (target.offline && !target.synced && ['redeem', 'exchange', 'cash'].includes(target.kind)) {
       addToCounter(deps.db, UNSYNCED_VALUE, -target.valueFen);
     }

@@ -157,3 +157,62 @@ describe('member card', () => {
     expect(t.service.memberCard({ cardNo: card.member.cardNo }).member.id).toBe(m);
   });
 });
+
+describe('void of a purchase that raised the tier', () => {
+  type Row = { tier: string; tier_since: number; last_purchase_at: number | null };
+  const row = (id: string) => t.db.prepare('SELECT tier, tier_since, last_purchase_at FROM members WHERE id = ?').get(id) as Row;
+  const welcomeGrants = (id: string) => count(t, `SELECT count(*) AS n FROM benefit_grants WHERE member_id = '${id}' AND reason = 'tier:premium'`);
+  const big = [{ category: 'general' as const, amountFen: 2_000_000 }];
+
+  it('puts the tier, its since, the welcome gift and the last purchase back, and records the reversal', () => {
+    // The basic member with the least activity, so that the small purchase does not raise the tier itself.
+    const m = (t.db.prepare(
+      "SELECT id FROM members m WHERE status = 'active' AND tier = 'basic' ORDER BY (SELECT coalesce(sum(visits), 0) FROM member_months WHERE member_id = m.id), id LIMIT 1",
+    ).get() as { id: string }).id;
+    const start = row(m);
+    t.clock.now = NOW - 60_000;
+    const small = t.service.earn({ memberId: m, staffId: 'clerk-01', lines: [{ category: 'general', amountFen: 1_000 }] });
+    expect(small.tierChange).toBeNull();
+    t.clock.now = NOW;
+    const e = t.service.earn({ memberId: m, staffId: 'clerk-01', lines: big });
+    expect(e.tierChange?.to).toBe('premium');
+    expect(row(m)).toEqual({ tier: 'premium', tier_since: NOW, last_purchase_at: NOW });
+    expect(welcomeGrants(m)).toBe(1);
+
+    t.clock.now = NOW + 60_000;
+    const v = t.service.voidOperation({ opId: e.opId, staffId: 'mgr-01', approverId: 'mgr-01' });
+    expect(row(m)).toEqual({ tier: 'basic', tier_since: start.tier_since, last_purchase_at: NOW - 60_000 });
+    expect(welcomeGrants(m)).toBe(0);
+    expect(t.db.prepare('SELECT from_tier, to_tier, reason, op_id FROM tier_changes WHERE member_id = ? ORDER BY id').all(m)).toEqual([
+      { from_tier: 'basic', to_tier: 'premium', reason: 'UPGRADE_SPEND', op_id: e.opId },
+      { from_tier: 'premium', to_tier: 'basic', reason: 'VOID_REVERSAL', op_id: v.opId },
+    ]);
+    expect(t.service.memberCard({ memberId: m }).member.tier).toBe('basic');
+
+    // Voiding the remaining purchase too leaves the last purchase from before both.
+    t.service.voidOperation({ opId: small.opId, staffId: 'mgr-01', approverId: 'mgr-01' });
+    expect(row(m).last_purchase_at).toBe(start.last_purchase_at);
+  });
+
+  it('refuses with VOID_GRANT_USED while the welcome gift stays redeemed, writing nothing', () => {
+    const m = member("tier = 'basic'");
+    const e = t.service.earn({ memberId: m, staffId: 'clerk-01', lines: big });
+    const gift = t.service.redeem({ memberId: m, benefitId: 'B-WELCOME-PREMIUM', staffId: 'clerk-01' });
+    const before = snapshot(t.db);
+    try {
+      t.service.voidOperation({ opId: e.opId, staffId: 'mgr-01', approverId: 'mgr-01' });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(DeskError);
+      expect((err as DeskError).code).toBe('VOID_GRANT_USED');
+      expect((err as DeskError).params).toMatchObject({ ref: gift.opId, benefit: 'B-WELCOME-PREMIUM' });
+    }
+    expect(snapshot(t.db)).toEqual(before);
+
+    // Once the gift's redemption is voided, the purchase can be voided and the gift is withdrawn.
+    t.service.voidOperation({ opId: gift.opId, staffId: 'mgr-01', approverId: 'mgr-01' });
+    t.service.voidOperation({ opId: e.opId, staffId: 'mgr-01', approverId: 'mgr-01' });
+    expect(row(m).tier).toBe('basic');
+    expect(welcomeGrants(m)).toBe(0);
+  });
+});

@@ -2,6 +2,7 @@
 import { verifyAuditChain } from '../../store/audit';
 import { readIdentity } from '../../store/meta';
 import { openStore } from '../../store/open';
+import { countUnprinted } from '../../store/printJobs';
 import { dbPathFrom, type Flags } from '../args';
 
 const COUNTED = ['members', 'point_lots', 'benefits', 'catalog_items', 'staff', 'operations', 'ledger', 'outbox', 'audit', 'print_jobs'] as const;
@@ -17,7 +18,7 @@ export function doctorCommand(flags: Flags) {
     );
     const pending = {
       outbox: (db.prepare('SELECT count(*) AS n FROM outbox WHERE acked_at IS NULL').get() as { n: number }).n,
-      printJobs: (db.prepare("SELECT count(*) AS n FROM print_jobs WHERE status <> 'printed'").get() as { n: number }).n,
+      printJobs: countUnprinted(db),
     };
     const audit = verifyAuditChain(db);
     const healthy = integrity.length === 1 && integrity[0] === 'ok' && foreignKeys.length === 0 && audit.ok;

@@ -1,6 +1,7 @@
 // Applies one terminal operation to HQ's state and decides its conflicts (docs/sync.md
 // "Conflicts"). Runs inside the push transaction; the member row is locked while it runs.
 import { lotExpiry } from '../../loyalty/points';
+import { earnUndoFacts } from '../../loyalty/earnDetail';
 import { tierCodeSchema } from '../../loyalty/schemas';
 import { monthKey } from '../../loyalty/time';
 import type { LoyaltyRules } from '../../loyalty/types';
@@ -144,6 +145,28 @@ export async function applyOperation(ctx: Ctx, op: OperationRecorded): Promise<N
           });
           if (back > 0) lots = burnOldest(lots, back, op.at).lots;
           months = addMonth(months, monthKey(target.at, ctx.tz), -1, -(target.payload.amountFen ?? 0));
+          // Mirror the terminal (src/terminal/voidEarn.ts): undo the tier step and its unused welcome
+          // gifts while the member is still on that tier. A gift already used stays used: the terminal
+          // refuses such a void, and HQ honours what a terminal recorded.
+          const undo = earnUndoFacts(target.payload.detail);
+          if (undo.tierChange && tier === undo.tierChange.to) {
+            const reason = `tier:${undo.tierChange.to}`;
+            tier = undo.tierChange.from;
+            tierSince = undo.before?.tierSince ?? op.at;
+            grants = grants.filter((g) => !(g.reason === reason && g.grantedAt === target.at && g.usedOpId === null));
+          }
+          if (lastPurchase === target.at) {
+            // The latest purchase left, or the one before this earn unless that one was voided too.
+            const before = undo.before?.lastPurchaseAt ?? null;
+            const [left] = await q.query<{ at: number | null; before_voided: boolean | null }>(
+              `SELECT max(at) FILTER (WHERE voided_by IS NULL AND id <> $2) AS at,
+                      bool_or(at = $3 AND voided_by IS NOT NULL) AS before_voided
+                 FROM operations WHERE member_id = $1 AND kind = 'earn'`,
+              [op.memberId, op.targetOpId, before ?? -1],
+            );
+            const candidates = [left?.at ?? null, left?.before_voided ? null : before].filter((n): n is number => n !== null);
+            lastPurchase = candidates.length > 0 ? Math.max(...candidates) : null;
+          }
         }
         grants = grants.map((g) => (g.usedOpId === op.targetOpId ? { ...g, usedOpId: null } : g));
         if (target.kind === 'redeem' || target.kind === 'exchange') await moveStock(q, op.storeId, skuOf(target.payload), +1);
