@@ -150,6 +150,18 @@ export function unsyncedExposure(db: Db, memberId: string): { valueFen: number; 
 
 export const UNSYNCED_VALUE = 'unsynced_offline_value_fen';
 
+/** Operations whose value counts against the offline total cap until HQ has them. */
+const EXPOSED_KINDS: ReadonlySet<string> = new Set<OpKind>(['redeem', 'exchange', 'cash']);
+
+export function countsTowardOfflineTotal(op: { kind: string; offline: boolean }): boolean {
+  return op.offline && EXPOSED_KINDS.has(op.kind);
+}
+
+/** Gives an operation's value back (HQ acknowledged it, or it was voided); never below zero. */
+export function releaseOfflineValue(db: Db, valueFen: number): void {
+  stmt(db, 'UPDATE counters SET value = max(0, value - ?) WHERE name = ?').run(valueFen, UNSYNCED_VALUE);
+}
+
 export function getCounter(db: Db, name: string): number {
   return stmt<[string], { value: number }>(db, 'SELECT value FROM counters WHERE name = ?').get(name)?.value ?? 0;
 }

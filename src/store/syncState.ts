@@ -1,6 +1,7 @@
 // sync_state and sync_conflicts: what the terminal keeps about its link with HQ.
 import type { ConflictWire } from '../sync/protocolEntities';
 import type { Db } from './open';
+import { countsTowardOfflineTotal, releaseOfflineValue } from './operations';
 import { stmt } from './statements';
 
 export type SyncKey = 'hq_url' | 'credential' | 'cursor' | 'clock_skew_ms' | 'last_push_at' | 'last_pull_at' | 'last_error';
@@ -71,8 +72,8 @@ export function applyAcks(db: Db, seqs: number[]): number {
         'SELECT kind, offline, synced, voided_by_op, value_fen FROM operations WHERE id = ?',
       ).get(row.op_id);
       // A voided op already gave its value back to the counter (src/terminal/void.ts).
-      if (op && op.synced === 0 && op.offline === 1 && op.voided_by_op === null && ['redeem', 'exchange', 'cash'].includes(op.kind)) {
-        stmt(db, "UPDATE counters SET value = max(0, value - ?) WHERE name = 'unsynced_offline_value_fen'").run(op.value_fen);
+      if (op && op.synced === 0 && op.voided_by_op === null && countsTowardOfflineTotal({ kind: op.kind, offline: op.offline === 1 })) {
+        releaseOfflineValue(db, op.value_fen);
       }
       stmt(db, 'UPDATE operations SET synced = 1 WHERE id = ?').run(row.op_id);
     }

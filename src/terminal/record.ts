@@ -2,7 +2,7 @@
 // its ledger entries, the outbox event, the audit entry and the print job — all or nothing.
 import type { ReceiptModel } from '../print/receiptModel';
 import { appendAudit } from '../store/audit';
-import { insertLedger, insertOperation, addToCounter, UNSYNCED_VALUE, type LedgerEntry, type Operation } from '../store/operations';
+import { addToCounter, countsTowardOfflineTotal, insertLedger, insertOperation, UNSYNCED_VALUE, type LedgerEntry, type Operation } from '../store/operations';
 import { appendOutbox } from '../store/outbox';
 import { enqueuePrint } from '../store/printJobs';
 import { OUTBOX_EVENT_TYPES, type OperationRecorded } from '../sync/events';
@@ -15,8 +15,6 @@ export interface Recorded {
   printJobId: number;
 }
 
-/** Operations whose value counts against the offline total cap. */
-const EXPOSED_KINDS = new Set(['redeem', 'exchange', 'cash']);
 
 export function recordOperation(
   deps: ServiceDeps,
@@ -27,7 +25,7 @@ export function recordOperation(
   const { db } = deps;
   insertOperation(db, op);
   for (const entry of ledger) insertLedger(db, op.id, op.memberId, op.at, entry);
-  if (op.offline && EXPOSED_KINDS.has(op.kind)) addToCounter(db, UNSYNCED_VALUE, op.valueFen);
+  if (countsTowardOfflineTotal(op)) addToCounter(db, UNSYNCED_VALUE, op.valueFen);
 
   const event: OperationRecorded = {
     v: 1,

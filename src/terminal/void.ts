@@ -6,11 +6,11 @@ import { businessDate, monthKey } from '../loyalty/time';
 import { adjustStock, releaseGrant } from '../store/benefits';
 import { adjustLot, memberLots, removeMonthActivity } from '../store/members';
 import {
-  addToCounter,
   getOperation,
   ledgerForOp,
   markVoided,
-  UNSYNCED_VALUE,
+  countsTowardOfflineTotal,
+  releaseOfflineValue,
   type LedgerEntry,
 } from '../store/operations';
 import type { ServiceDeps } from './deps';
@@ -87,9 +87,7 @@ export function voidOperation(deps: ServiceDeps, input: VoidInput): VoidResult {
       removeMonthActivity(deps.db, member.id, monthKey(target.at, tz), 1, target.amountFen ?? 0);
       undoEarnPurchase(deps, found, target, now);
     }
-    if (target.offline && !target.synced && ['redeem', 'exchange', 'cash'].includes(target.kind)) {
-      addToCounter(deps.db, UNSYNCED_VALUE, -target.valueFen);
-    }
+    if (!target.synced && countsTowardOfflineTotal(target)) releaseOfflineValue(deps.db, target.valueFen);
     if (!markVoided(deps.db, target.id, opId)) throw new DeskError('ALREADY_VOIDED', { ref: target.id });
 
     const pointsAfter = availablePoints(memberLots(deps.db, member.id), now);

@@ -167,3 +167,24 @@ describe('rules from HQ', () => {
     }
   });
 });
+
+describe('the unsynced offline value', () => {
+  it('grows with offline redemptions and a void gives the value back, never below zero', () => {
+    const t3 = openDemoTerminal(50);
+    try {
+      const counter = () => (t3.db.prepare("SELECT value FROM counters WHERE name = 'unsynced_offline_value_fen'").get() as { value: number } | undefined)?.value ?? 0;
+      const [a, b] = t3.db.prepare("SELECT id FROM members WHERE status='active' ORDER BY id LIMIT 2").all() as { id: string }[];
+      const r1 = t3.service.redeem({ memberId: a!.id, benefitId: 'B-VOUCHER-20', staffId: 'clerk-01' });
+      const r2 = t3.service.redeem({ memberId: b!.id, benefitId: 'B-VOUCHER-20', staffId: 'clerk-01' });
+      expect(counter()).toBe(4000);
+      t3.service.voidOperation({ opId: r1.opId, staffId: 'mgr-01', approverId: 'mgr-01' });
+      expect(counter()).toBe(2000);
+      // Say HQ already took part of it: the void gives back what is left, not a negative total.
+      t3.db.prepare("UPDATE counters SET value = 500 WHERE name = 'unsynced_offline_value_fen'").run();
+      t3.service.voidOperation({ opId: r2.opId, staffId: 'mgr-01', approverId: 'mgr-01' });
+      expect(counter()).toBe(0);
+    } finally {
+      t3.cleanup();
+    }
+  });
+});
