@@ -26,6 +26,7 @@ import { managerHandlers, type ManagerPorts } from './managerApi';
 import { recentOperations } from './recentOps';
 import { scanMember } from './scan';
 import type { TerminalService } from './service';
+import { getLockout, setLockout } from '../store/staff';
 import type { SignedInStaff } from './staffAuth';
 
 export function describeZodError(err: ZodError): string {
@@ -91,7 +92,6 @@ export function createTerminalApi(
   let staff: SignedInStaff | null = null;
   let lang: Lang = options.lang ?? DEFAULT_LANG;
   const presented = new Map<string, Presence>();
-  const phoneFailures = new Map<string, { count: number; since: number }>();
 
   const signedIn = (): SignedInStaff => {
     if (!staff) throw new DeskError('NOT_SIGNED_IN');
@@ -166,16 +166,22 @@ export function createTerminalApi(
       if (!presented.has(memberId)) throw new DeskError('MEMBER_NOT_SCANNED', { ref: memberId });
       const member = service.lookupMember({ memberId });
       const now = deps.clock();
-      const prior = phoneFailures.get(memberId);
-      const failures = prior && now - prior.since < PHONE_FAILURE_WINDOW_MS ? prior : { count: 0, since: now };
-      if (failures.count >= MAX_PHONE_FAILURES) throw new DeskError('PHONE_CHECK_LOCKED', { ref: memberId });
+      // Kept in the database, not the session: reloading the page or starting again must not
+      // give a guesser fresh tries at the same card.
+      const scope = `phone:${memberId}`;
+      const lock = getLockout(deps.db, scope);
+      if (lock.lockedUntil !== null && lock.lockedUntil > now) throw new DeskError('PHONE_CHECK_LOCKED', { ref: memberId });
+      const prior = lock.lockedUntil === null ? lock.failures : 0;
       if (!sameDigits(member.phoneLast4, last4)) {
-        failures.count += 1;
-        phoneFailures.set(memberId, failures);
-        if (failures.count >= MAX_PHONE_FAILURES) throw new DeskError('PHONE_CHECK_LOCKED', { ref: memberId });
-        throw new DeskError('PHONE_MISMATCH', { left: MAX_PHONE_FAILURES - failures.count });
+        const failures = prior + 1;
+        if (failures >= MAX_PHONE_FAILURES) {
+          setLockout(deps.db, scope, { failures: 0, lockedUntil: now + PHONE_FAILURE_WINDOW_MS });
+          throw new DeskError('PHONE_CHECK_LOCKED', { ref: memberId });
+        }
+        setLockout(deps.db, scope, { failures, lockedUntil: null });
+        throw new DeskError('PHONE_MISMATCH', { left: MAX_PHONE_FAILURES - failures });
       }
-      phoneFailures.delete(memberId);
+      if (prior > 0 || lock.lockedUntil !== null) setLockout(deps.db, scope, { failures: 0, lockedUntil: null });
       present(memberId, { via: 'card', verified: true });
       return { memberId, verified: true };
     },

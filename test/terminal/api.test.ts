@@ -90,3 +90,31 @@ describe('audit chain', () => {
     expect(verifyAuditChain(t.db)).toEqual({ ok: false, entries: 2, firstBrokenSeq: 2, problem: 'hash' });
   });
 });
+
+describe('phone-last-4 check', () => {
+  it('counts wrong answers per card across sessions, so a fresh session gets no fresh tries', async () => {
+    const member = t.db.prepare("SELECT id, card_no, phone FROM members WHERE status = 'active' ORDER BY id LIMIT 1").get() as { id: string; card_no: string; phone: string };
+    const wrong = member.phone.slice(-4) === '0000' ? '1111' : '0000';
+    const session = async () => {
+      const s = createTerminalApi(t.service, () => createTranslator(lang));
+      await s['staff.signIn']({ pin: '1234' });
+      expect((await s['scan.submit']({ code: member.card_no })).ok).toBe(true);
+      return s;
+    };
+    const first = await session();
+    const codes = [];
+    for (let i = 0; i < 2; i++) {
+      const r = await first['member.confirmPhone']({ memberId: member.id, last4: wrong });
+      codes.push(!r.ok && r.error.code);
+    }
+    const second = await session();
+    const third = await second['member.confirmPhone']({ memberId: member.id, last4: wrong });
+    codes.push(!third.ok && third.error.code);
+    const right = await second['member.confirmPhone']({ memberId: member.id, last4: member.phone.slice(-4) });
+    codes.push(!right.ok && right.error.code);
+    expect(codes).toEqual(['PHONE_MISMATCH', 'PHONE_MISMATCH', 'PHONE_CHECK_LOCKED', 'PHONE_CHECK_LOCKED']);
+    t.clock.now = NOW + 15 * 60 * 1000 + 1;
+    const later = await (await session())['member.confirmPhone']({ memberId: member.id, last4: member.phone.slice(-4) });
+    expect(later.ok).toBe(true);
+  });
+});
