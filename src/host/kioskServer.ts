@@ -12,7 +12,7 @@ import type { Lang } from '../loyalty/types';
 import { createKioskApi, type KioskApiOptions, type KioskSession } from '../terminal/kioskApi';
 import type { TerminalService } from '../terminal/service';
 import { cookieName, LaunchTokens, readCookie, sessionCookie, Sessions } from './launchSecret';
-import { refuseRequest, SECURITY_HEADERS } from './security';
+import { installSessionGuard } from './sessionGuard';
 import { LOOPBACK, type RunningHost } from './server';
 
 export const KIOSK_PAGE = 'kiosk.html';
@@ -58,24 +58,11 @@ export async function startKioskHost(options: KioskHostOptions): Promise<Running
     reply.code(status).type('application/json').send({ ok: false, error: { code: 'SESSION_REQUIRED', message: tr(lang).error('SESSION_REQUIRED'), params: {} } });
   const sessionOf = (req: FastifyRequest): KioskSession | null => sessions.get(readCookie(req.headers.cookie, cookie));
 
-  app.addHook('onRequest', async (req, reply) => {
-    reply.headers(SECURITY_HEADERS);
-    const why = refuseRequest(
-      {
-        method: req.method,
-        host: req.headers.host,
-        origin: req.headers.origin,
-        secFetchSite: typeof req.headers['sec-fetch-site'] === 'string' ? req.headers['sec-fetch-site'] : undefined,
-      },
-      origin,
-    );
-    if (why !== null) return refuse(reply, 403);
-    // Only the launch route itself goes without a session (not /launch/../anything).
-    if (req.url.split('?', 1)[0] === '/launch') return;
-    if (!sessionOf(req)) {
-      if (req.method === 'GET' && !req.url.startsWith('/api/')) return reply.code(401).type('text/html; charset=utf-8').send(restingPage());
-      return refuse(reply, 401);
-    }
+  installSessionGuard(app, {
+    origin: () => origin,
+    hasSession: (req) => sessionOf(req) !== null,
+    refuse: (reply, status) => refuse(reply, status),
+    noSessionPage: restingPage,
   });
 
   app.setErrorHandler((err: { statusCode?: number; message: string }, _req, reply) => {

@@ -14,7 +14,8 @@ import type { ManagerPorts } from '../terminal/managerApi';
 import type { TerminalService } from '../terminal/service';
 import { EventHub } from './eventHub';
 import { cookieName, LaunchTokens, readCookie, sessionCookie, Sessions } from './launchSecret';
-import { refuseRequest, SECURITY_HEADERS } from './security';
+import { SECURITY_HEADERS } from './security';
+import { installSessionGuard } from './sessionGuard';
 
 export const LOOPBACK = '127.0.0.1';
 const BODY_LIMIT = 64 * 1024;
@@ -99,24 +100,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   };
   const sessionOf = (req: FastifyRequest): DeskSession | null => sessions.get(readCookie(req.headers.cookie, cookie));
 
-  app.addHook('onRequest', async (req, reply) => {
-    reply.headers(SECURITY_HEADERS);
-    const why = refuseRequest(
-      {
-        method: req.method,
-        host: req.headers.host,
-        origin: req.headers.origin,
-        secFetchSite: typeof req.headers['sec-fetch-site'] === 'string' ? req.headers['sec-fetch-site'] : undefined,
-      },
-      origin,
-    );
-    if (why !== null) return refuse(reply, 403);
-    // Only the launch route itself goes without a session (not /launch/../anything).
-    if (req.url.split('?', 1)[0] === '/launch') return;
-    if (!sessionOf(req)) {
-      if (req.method === 'GET' && !req.url.startsWith('/api/')) return reply.code(401).type('text/html; charset=utf-8').send(unauthorizedPage());
-      return refuse(reply, 401);
-    }
+  installSessionGuard(app, {
+    origin: () => origin,
+    hasSession: (req) => sessionOf(req) !== null,
+    refuse: (reply, status) => refuse(reply, status),
+    noSessionPage: unauthorizedPage,
   });
 
   app.setErrorHandler((err: { statusCode?: number; message: string }, _req, reply) => {

@@ -1,0 +1,36 @@
+// The one gate in front of every route of the desk and kiosk hosts: security headers, the
+// Host/Origin/fetch-site checks, and a session for everything but the launch route itself.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { refuseRequest, SECURITY_HEADERS } from './security';
+
+export interface SessionGuard {
+  /** The origin this host serves (http://127.0.0.1:PORT). */
+  origin: () => string;
+  hasSession: (req: FastifyRequest) => boolean;
+  /** A JSON refusal (SESSION_REQUIRED) in the host's language. */
+  refuse: (reply: FastifyReply, status: number) => unknown;
+  /** The page a browser gets without a session (never an error page). */
+  noSessionPage: () => string;
+}
+
+export function installSessionGuard(app: FastifyInstance, guard: SessionGuard): void {
+  app.addHook('onRequest', async (req, reply) => {
+    reply.headers(SECURITY_HEADERS);
+    const why = refuseRequest(
+      {
+        method: req.method,
+        host: req.headers.host,
+        origin: req.headers.origin,
+        secFetchSite: typeof req.headers['sec-fetch-site'] === 'string' ? req.headers['sec-fetch-site'] : undefined,
+      },
+      guard.origin(),
+    );
+    if (why !== null) return guard.refuse(reply, 403);
+    // Only the launch route itself goes without a session (not /launch/../anything).
+    if (req.url.split('?', 1)[0] === '/launch') return;
+    if (!guard.hasSession(req)) {
+      if (req.method === 'GET' && !req.url.startsWith('/api/')) return reply.code(401).type('text/html; charset=utf-8').send(guard.noSessionPage());
+      return guard.refuse(reply, 401);
+    }
+  });
+}
