@@ -10,27 +10,9 @@ import { renderEscPos } from './escpos';
 import { startFakePrinter } from './fakePrinter/server';
 import { layoutReceipt } from './layout';
 import { parsePrinterUri } from './printerUri';
-import type { ReceiptModel } from './receiptModel';
+import { sampleReceipt } from './sampleReceipt';
 
-const STANDARD: ReceiptModel = {
-  v: 1,
-  kind: 'redeem',
-  opId: '019ab1c2-3d4e-7f00-8a1b-2c3d4e5f6a7b',
-  at: Date.UTC(2026, 10, 23, 2, 0),
-  tz: 'Asia/Shanghai',
-  store: { id: 'SH001', name: { 'zh-CN': '上海南京西路店', 'zh-TW': '上海南京西路店', en: 'Shanghai West Nanjing Rd' } },
-  terminalId: 'SH001-T1',
-  staff: { id: 'clerk-01', name: '王芳' },
-  approvedBy: null,
-  member: { id: 'M00000001', maskedName: '张*', maskedPhone: '138****1234', tier: 'advanced' },
-  subject: { id: 'B-THRESHOLD', name: { 'zh-CN': '满100减20代金券', 'zh-TW': '滿100減20代金券', en: '¥20 off ¥100' } },
-  valueFen: 2000,
-  amountFen: 12000,
-  pointsBefore: 1200,
-  pointsAfter: 1200,
-  targetOpId: null,
-  offline: true,
-};
+const STANDARD = sampleReceipt();
 
 function stats(samples: number[]): { median: number; p99: number } {
   const s = [...samples].sort((a, b) => a - b);

@@ -2,9 +2,9 @@ import { readFileSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DeskError } from '../../src/contract/errors';
 import { loadMigrations } from '../../src/store/migrations';
 import { openStore, TERMINAL_APPLICATION_ID } from '../../src/store/open';
+import { codeOf } from '../helpers/codeOf';
 import { tempDir } from '../helpers/demoDb';
 
 const cleanups: (() => void)[] = [];
@@ -32,15 +32,6 @@ function damageAnIndex(path: string): void {
   writeFileSync(path, bytes);
 }
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DeskError) return err.code;
-    throw err;
-  }
-  return 'no error';
-}
 
 describe('openStore', () => {
   it('creates a new database with every migration, WAL, synchronous=FULL, foreign keys and a busy timeout', () => {

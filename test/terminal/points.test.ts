@@ -3,6 +3,7 @@ import { DeskError } from '../../src/contract/errors';
 import { addMonthsUtc, DAY_MS } from '../../src/loyalty/time';
 import { memberLots } from '../../src/store/members';
 import { stockOf } from '../../src/store/benefits';
+import { codeOf } from '../helpers/codeOf';
 import { count, NOW, openDemoTerminal, type DemoTerminal } from '../helpers/demoDb';
 import { snapshot } from '../helpers/snapshot';
 
@@ -18,15 +19,7 @@ function member(sql: string): string {
 function balance(memberId: string): number {
   return t.service.memberCard({ memberId }).points.balance;
 }
-function code(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DeskError) return err.code;
-    throw err;
-  }
-  return 'no error';
-}
+const code = codeOf;
 
 describe('earn', () => {
   it('earns 1 point per ¥1 into a new lot that expires 12 months later, ×2 in the birthday month', () => {
