@@ -17,7 +17,9 @@ export interface IpcWiring {
   close(): void;
 }
 
-export function wireTerminalIpc(service: TerminalService, options: TerminalApiOptionsLike, isOurPage: (url: string) => boolean, onInternal: (err: unknown) => void): IpcWiring {
+export function wireTerminalIpc(service: TerminalService, options: TerminalApiOptionsLike, isOurPage: (url: string) => boolean, onInternal: (err: unknown, ref?: string) => void,
+  afterCall: (result: Result<unknown>) => void = () => undefined,
+): IpcWiring {
   const translators = new Map<Lang, Translator>();
   const tr = (lang: Lang): Translator => {
     let t = translators.get(lang);
@@ -55,6 +57,7 @@ export function wireTerminalIpc(service: TerminalService, options: TerminalApiOp
       sessions.set(event.sender.id, api);
     }
     const result = await (api[method as TerminalMethod] as (i: unknown) => Promise<Result<unknown>>)(input);
+    afterCall(result);
     void pushStatus();
     return result;
   });

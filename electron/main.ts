@@ -5,12 +5,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, Menu, session } from 'electron';
 import { launchKiosk, type KioskLaunch } from '../src/host/kioskLaunch';
-import { readConfig, defaultDataDir } from '../src/terminal/config';
-import { prepareDataFolder } from '../src/terminal/dataFolder';
-import { openTerminal, type OpenedTerminal } from '../src/terminal/openTerminal';
-import { startSyncIfEnrolled } from '../src/host/syncWiring';
-import { startPrintLoop, type PrintLoop } from '../src/host/printLoop';
-import type { SyncLoop } from '../src/sync/syncLoop';
+import { defaultDataDir } from '../src/terminal/config';
+import { openDeskRuntime, type DeskRuntime } from '../src/host/deskRuntime';
 import { CONTENT_SECURITY_POLICY } from '../src/host/security';
 import { wireTerminalIpc, type IpcWiring } from './ipc';
 
@@ -21,17 +17,15 @@ const PRELOAD = join(HERE, 'preload.cjs');
 const PAGE_URL = pathToFileURL(RENDERER_INDEX).href;
 
 let win: BrowserWindow | null = null;
-let terminal: OpenedTerminal | null = null;
-let printing: PrintLoop | null = null;
+let desk: DeskRuntime | null = null;
 let ipc: IpcWiring | null = null;
-let sync: SyncLoop | null = null;
 /** `--kiosk`: the member self-service kiosk (docs/kiosk.md) instead of the desk. */
 const KIOSK = process.argv.includes('--kiosk');
 let kiosk: KioskLaunch | null = null;
 let quitting = false;
 
-function logError(err: unknown): void {
-  process.stderr.write(`${err instanceof Error && err.stack ? err.stack : String(err)}\n`);
+function logError(err: unknown, ref?: string): void {
+  process.stderr.write(`${ref ? `[${ref}] ` : ''}${err instanceof Error && err.stack ? err.stack : String(err)}\n`);
 }
 
 /** `allow`: the only pages a window may navigate to (the kiosk's own loopback origin; none for the desk). */
@@ -59,20 +53,15 @@ function harden(allow: (url: string) => boolean = () => false): void {
 }
 
 function openDesk(): void {
-  const dataDir = process.env.LOYALTY_DESK_DATA ?? defaultDataDir();
-  const prepared = prepareDataFolder(dataDir, Date.now());
-  const config = readConfig(prepared.dir);
-  terminal = openTerminal(prepared.dbPath, { connectivity: () => sync?.connectivity() ?? { online: false } });
-  sync = startSyncIfEnrolled(terminal);
-  const lang = config?.lang ?? 'zh-CN';
-  printing = startPrintLoop({ db: terminal.db, printerUri: config?.printer ?? null, lang, publish: (e) => ipc?.publish(e), onError: logError });
-  const loop = printing;
-  ipc = wireTerminalIpc(
-    terminal.service,
-    { requireScan: true, lang, printer: loop.state, ...(config ? { wedge: config.scanner.wedge } : {}) },
-    (url) => url === PAGE_URL,
-    logError,
-  );
+  // The same runtime the web host runs (src/host/deskRuntime.ts): sync loop, print queue, serial
+  // scanner, background checkpoints, the manager's sync and printer.
+  const runtime = openDeskRuntime({
+    dataDir: process.env.LOYALTY_DESK_DATA ?? defaultDataDir(),
+    publish: (e) => ipc?.publish(e),
+    onInternal: logError,
+  });
+  desk = runtime;
+  ipc = wireTerminalIpc(runtime.terminal.service, runtime.apiOptions, (url) => url === PAGE_URL, logError, (result) => runtime.afterCall(result));
 
   win = new BrowserWindow({
     width: 1280,
@@ -139,9 +128,7 @@ if (!app.requestSingleInstanceLock()) {
   app.on('will-quit', () => {
     void kiosk?.close();
     ipc?.close();
-    void printing?.close();
-    void sync?.stop();
-    terminal?.close();
+    void desk?.close();
   });
   void app.whenReady().then(() => {
     if (KIOSK) void openKiosk().catch((err) => (logError(err), app.quit()));

@@ -1,28 +1,35 @@
 // The camera viewfinder: the scanning work's CameraScanner (renderer/scan/) on a <video>, started
-// by staff when they want it, with its state said in words (no camera, not allowed, busy, …).
+// by staff when they want it, with its state said in words (no camera, not allowed, busy, …). It
+// opens the camera chosen in the settings (config.json scanner.camera.deviceId, carried by the
+// desk status); when that camera is missing it says so and uses the default one.
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useDesk } from '../desk';
 import { CameraScanner, type CameraStatus } from '../scan/cameraScanner';
 
-export function CameraView(props: { onCode(code: string): void; deviceId: string | null }) {
+export function CameraView(props: { onCode(code: string): void; /** Overrides the settings' camera. */ deviceId?: string | null }) {
   const { t } = useTranslation();
+  const { status: desk } = useDesk();
   const video = useRef<HTMLVideoElement>(null);
   const scanner = useRef<CameraScanner | null>(null);
   const onCode = useRef(props.onCode);
   onCode.current = props.onCode;
   const [on, setOn] = useState(false);
   const [status, setStatus] = useState<CameraStatus>({ state: 'idle' });
+  // The settings arrive with the first status; the camera waits for them rather than open the wrong one.
+  const known = desk !== null;
+  const deviceId = props.deviceId ?? desk?.scanner?.camera.deviceId ?? null;
 
   useEffect(() => {
-    if (!on || !video.current) return;
-    const s = new CameraScanner({ video: video.current, deviceId: props.deviceId, onCode: (c) => onCode.current(c), onStatus: setStatus });
+    if (!on || !known || !video.current) return;
+    const s = new CameraScanner({ video: video.current, deviceId, onCode: (c) => onCode.current(c), onStatus: setStatus });
     scanner.current = s;
     void s.start();
     return () => {
       s.stop();
       scanner.current = null;
     };
-  }, [on, props.deviceId]);
+  }, [on, known, deviceId]);
 
   const bad = !['idle', 'starting', 'scanning'].includes(status.state);
   return (
@@ -36,6 +43,11 @@ export function CameraView(props: { onCode(code: string): void; deviceId: string
           <div className={bad ? 'note error' : 'note'} data-testid="camera-state" data-state={status.state} role="status">
             {t(`ui.camera.state.${status.state}`, { detail: status.detail ?? '' })}
           </div>
+          {status.fallback && status.state === 'scanning' && (
+            <div className="note" data-testid="camera-fallback" role="status">
+              {t('ui.camera.fallback', { camera: status.camera ?? '' })}
+            </div>
+          )}
         </>
       )}
     </section>

@@ -11,6 +11,7 @@ import { attachWedge, WedgeDetector } from '../scan/wedgeDetector';
 import { Attract } from './Attract';
 import type { KioskClient } from './client';
 import { MemberPage } from './MemberPage';
+import { subscribeSerialScans } from './serialScans';
 import { useIdle } from './useIdle';
 
 type View =
@@ -79,6 +80,8 @@ export function KioskApp(props: { client: KioskClient; status: KioskStatus }) {
     const detector = new WedgeDetector({ maxInterKeyMs: status.wedge.maxInterKeyMs, minLength: status.wedge.minLength });
     return attachWedge(window, detector, (code) => void submitRef.current(code));
   }, [status.wedge]);
+  // A serial scanner is read by the host; its codes take the same path, whatever screen is showing.
+  useEffect(() => subscribeSerialScans((code) => void submitRef.current(code)), []);
 
   const pageKey = view.name === 'page' ? view.page.pageId : view.name;
   const left = useIdle(view.name === 'page', status.idleMs, toAttract, pageKey);

@@ -72,6 +72,7 @@ export const DESK_ERRORS = [
   'UNKNOWN_CONFLICT',
   'STAFF_MANAGED_BY_HQ',
   'PIN_IN_USE',
+  'PIN_CHANGES_LOCKED',
   'CANNOT_DISABLE_SELF',
   'INTERNAL',
 ] as const;

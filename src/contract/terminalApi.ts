@@ -96,6 +96,34 @@ export interface ScanOutcome {
 /** The printer's real-time state (src/print/status.ts), or no printer set at all. */
 export type PrinterState = DevicePrinterState | 'not-configured';
 
+/** The serial scanner as the status bar says it (src/host/serialWiring.ts maps the reader's states). */
+export const SERIAL_SCANNER_STATES = ['not-configured', 'connecting', 'connected', 'reconnecting', 'error'] as const;
+export type SerialScannerState = (typeof SERIAL_SCANNER_STATES)[number];
+
+/**
+ * The scanners the host runs and the camera the desk opens, from config.json scanner (re-read when
+ * the manager changes the settings). Checked by the core before it reaches the UI.
+ */
+export const scannerStatusSchema = z
+  .object({
+    /** config.json scanner.camera.deviceId; null = the default camera. */
+    camera: z.object({ deviceId: z.string().min(1).max(300).nullable() }).strict(),
+    serial: z
+      .object({
+        state: z.enum(SERIAL_SCANNER_STATES),
+        /** The configured port (COM3, /dev/ttyACM0); null when none is configured. */
+        port: z.string().max(300).nullable(),
+        /** Failed opens since the port was last open. */
+        attempts: z.number().int().min(0),
+        /** Why the port is not open, in the OS's words. */
+        error: z.string().max(300).nullable(),
+      })
+      .strict(),
+  })
+  .strict();
+export type ScannerStatus = z.infer<typeof scannerStatusSchema>;
+export const NO_SCANNER: ScannerStatus = { camera: { deviceId: null }, serial: { state: 'not-configured', port: null, attempts: 0, error: null } };
+
 export interface DeskStatus {
   storeId: string;
   storeName: LocalizedText | null;
@@ -103,8 +131,10 @@ export interface DeskStatus {
   /** The store's time zone: dates on screen are the store's dates. */
   tz: string;
   printer: { state: PrinterState; name: string | null; unprinted: number };
-  hq: { online: boolean; lastSyncAt: number | null };
+  /** clockSkewMs: HQ's clock minus this PC's at the last sync; clockSkewWarning past 2 minutes (codes and receipts carry times). */
+  hq: { online: boolean; lastSyncAt: number | null; clockSkewMs: number | null; clockSkewWarning: boolean };
   pendingSync: number;
+  scanner: ScannerStatus;
 }
 
 /** Pushed to the UI (web host: server-sent events; Electron: IPC). */

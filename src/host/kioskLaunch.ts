@@ -2,6 +2,7 @@
 // kiosk page and KioskApi only. Slips print through the same print loop and queue as receipts.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ScannerStatus } from '../contract/terminalApi';
 import { parsePrivateJwk, type PrivateJwk } from '../scan/hqKeys';
 import { sweepSlips } from '../store/kioskQueries';
 import type { SyncLoop } from '../sync/syncLoop';
@@ -12,6 +13,7 @@ import { readKioskConfig, type KioskConfig } from './kioskConfig';
 import { startKioskHost, type RunningKioskHost } from './kioskServer';
 import { RENDERER_DIR, type LaunchOptions } from './launch';
 import { startPrintLoop } from './printLoop';
+import { startScannerWiring } from './serialWiring';
 import { startSyncIfEnrolled } from './syncWiring';
 
 export interface KioskLaunch {
@@ -19,6 +21,8 @@ export interface KioskLaunch {
   terminal: OpenedTerminal;
   host: RunningKioskHost;
   config: KioskConfig;
+  /** The serial scanner's state (config.json scanner.serial), as the desk's status bar shows it. */
+  scanner(): ScannerStatus;
   close(): Promise<void>;
 }
 
@@ -54,7 +58,9 @@ export async function launchKiosk(o: KioskLaunchOptions): Promise<KioskLaunch> {
     publish: () => undefined,
     ...(o.onInternal ? { onError: o.onInternal } : {}),
   });
-  let host: RunningKioskHost;
+  let host: RunningKioskHost | null = null;
+  // The desk's serial wiring: a code from the configured serial scanner goes to the kiosk page.
+  const scanners = startScannerWiring({ dataDir: prepared.dir, onCode: (code) => host?.scan(code) });
   try {
     host = await startKioskHost({
       service: terminal.service,
@@ -73,6 +79,7 @@ export async function launchKiosk(o: KioskLaunchOptions): Promise<KioskLaunch> {
       ...(o.onInternal ? { onInternal: o.onInternal } : {}),
     });
   } catch (err) {
+    await scanners.stop();
     await printing.close();
     await sync?.stop();
     terminal.close();
@@ -84,7 +91,9 @@ export async function launchKiosk(o: KioskLaunchOptions): Promise<KioskLaunch> {
     terminal,
     host: running,
     config: kiosk,
+    scanner: () => scanners.status(),
     close: async () => {
+      await scanners.stop();
       await running.close();
       await printing.close();
       await sync?.stop();

@@ -2,8 +2,10 @@
 // The same guards as the desk host (127.0.0.1 only, one-time launch token → HttpOnly cookie, Host /
 // Origin / Sec-Fetch-Site checks, strict CSP), but each session holds a KioskApi and nothing else:
 // `/api/<staff method>` is refused by the core (KIOSK_STAFF_ONLY), the desk page is not served, and
-// there is no event stream (the kiosk has nothing to be told about).
+// there is no desk event stream. The one thing pushed is a serial scanner's code (`/api/scans`), which
+// the page submits through kiosk.scan like a wedge burst.
 import { existsSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
@@ -12,6 +14,7 @@ import type { Lang } from '../loyalty/types';
 import { createKioskApi, type KioskApiOptions, type KioskSession } from '../terminal/kioskApi';
 import type { TerminalService } from '../terminal/service';
 import { cookieName, LaunchTokens, readCookie, sessionCookie, Sessions } from './launchSecret';
+import { SECURITY_HEADERS } from './security';
 import { installSessionGuard } from './sessionGuard';
 import { LOOPBACK, type RunningHost } from './server';
 
@@ -25,7 +28,12 @@ export interface KioskHostOptions extends Omit<KioskApiOptions, 'onInternal'> {
   onInternal?: (err: unknown) => void;
 }
 
-export type RunningKioskHost = Omit<RunningHost, 'publish'>;
+export type RunningKioskHost = Omit<RunningHost, 'publish'> & {
+  /** A serial scanner's code, for the kiosk page that opened `/api/scans` last. */
+  scan(code: string): void;
+};
+
+const SCAN_HEARTBEAT_MS = 15_000;
 
 /** Shown on the kiosk screen when it has no session (the host restarted): a sign, not an error page. */
 function restingPage(): string {
@@ -91,6 +99,24 @@ export async function startKioskHost(options: KioskHostOptions): Promise<Running
     return reply.send(result);
   });
 
+  // Only the newest stream gets a scan: two windows would otherwise submit the same code twice.
+  const scanStreams: ServerResponse[] = [];
+  app.get('/api/scans', (req, reply) => {
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive' });
+    res.write('retry: 2000\n\n');
+    scanStreams.push(res);
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), SCAN_HEARTBEAT_MS);
+    heartbeat.unref();
+    req.raw.on('close', () => {
+      clearInterval(heartbeat);
+      const i = scanStreams.indexOf(res);
+      if (i >= 0) scanStreams.splice(i, 1);
+      res.end();
+    });
+  });
+
   await app.register(fastifyStatic, {
     root: options.rendererDir,
     prefix: '/',
@@ -116,7 +142,9 @@ export async function startKioskHost(options: KioskHostOptions): Promise<Running
     get sessionCount() {
       return sessions.size;
     },
+    scan: (code) => scanStreams.at(-1)?.write(`event: scan\ndata: ${JSON.stringify({ code })}\n\n`),
     close: async () => {
+      for (const res of scanStreams.splice(0)) res.end();
       await app.close();
     },
   };

@@ -1,14 +1,9 @@
-// One call from a data folder to a running desk: the folder prepared (demo data on first run), the
-// terminal opened, printing wired to the print queue, and the web host listening on 127.0.0.1.
+// One call from a data folder to a running desk in the browser: the desk runtime (deskRuntime.ts,
+// the same one Electron runs) and the web host listening on 127.0.0.1.
 import { join } from 'node:path';
-import { readConfig } from '../terminal/config';
-import { prepareDataFolder, type PreparedFolder } from '../terminal/dataFolder';
-import { startSerialScanner } from './serialWiring';
-import { openTerminal, type OpenedTerminal } from '../terminal/openTerminal';
-import type { SyncLoop } from '../sync/syncLoop';
-import { managerPorts } from './managerWiring';
-import { startPrintLoop } from './printLoop';
-import { startSyncIfEnrolled } from './syncWiring';
+import type { PreparedFolder } from '../terminal/dataFolder';
+import type { OpenedTerminal } from '../terminal/openTerminal';
+import { openDeskRuntime } from './deskRuntime';
 import { startHost, type RunningHost } from './server';
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');
@@ -28,58 +23,44 @@ export interface LaunchOptions {
   now?: number;
   /** Overrides config.json "printer" (tests point it at the fake printer). */
   printerUri?: string | null;
-  onInternal?: (err: unknown) => void;
+  onInternal?: (err: unknown, ref?: string) => void;
 }
 
 export async function launchDesk(o: LaunchOptions): Promise<DeskLaunch> {
-  const prepared = prepareDataFolder(o.dataDir, o.now ?? Date.now());
-  const config = readConfig(prepared.dir);
-  let sync: SyncLoop | null = null;
-  // HQ online/offline and the offline risk limits follow the sync loop once the terminal is enrolled.
-  const terminal = openTerminal(prepared.dbPath, {
-    connectivity: () => sync?.connectivity() ?? { online: false },
-    backgroundCheckpoints: true,
-  });
-  sync = startSyncIfEnrolled(terminal);
-  const lang = config?.lang ?? 'zh-CN';
   let host: RunningHost | null = null;
-  const printing = startPrintLoop({
-    db: terminal.db,
-    printerUri: o.printerUri === undefined ? (config?.printer ?? null) : o.printerUri,
-    lang,
+  const runtime = openDeskRuntime({
+    dataDir: o.dataDir,
+    ...(o.now === undefined ? {} : { now: o.now }),
+    ...(o.printerUri === undefined ? {} : { printerUri: o.printerUri }),
     publish: (e) => host?.publish(e),
-    ...(o.onInternal ? { onError: o.onInternal } : {}),
+    ...(o.onInternal ? { onInternal: o.onInternal } : {}),
   });
+  const { apiOptions } = runtime;
   try {
     host = await startHost({
-      service: terminal.service,
+      service: runtime.terminal.service,
       rendererDir: o.rendererDir ?? RENDERER_DIR,
       ...(o.port === undefined ? {} : { port: o.port }),
-      lang,
-      ...(config ? { wedge: config.scanner.wedge } : {}),
-      printer: printing.state,
-      onPrintJob: () => printing.kick(),
-      manager: managerPorts(sync, o.printerUri === undefined ? (config?.printer ?? null) : o.printerUri),
+      ...(apiOptions.lang ? { lang: apiOptions.lang } : {}),
+      ...(apiOptions.wedge ? { wedge: apiOptions.wedge } : {}),
+      ...(apiOptions.printer ? { printer: apiOptions.printer } : {}),
+      ...(apiOptions.scanner ? { scanner: apiOptions.scanner } : {}),
+      ...(apiOptions.manager ? { manager: apiOptions.manager } : {}),
+      onPrintJob: () => runtime.printing.kick(),
       ...(o.onInternal ? { onInternal: o.onInternal } : {}),
     });
   } catch (err) {
-    await printing.close();
-    await sync?.stop();
-    terminal.close();
+    await runtime.close();
     throw err;
   }
   const running = host;
-  const serial = startSerialScanner(config?.scanner.serial, (e) => running.publish(e));
   return {
-    prepared,
-    terminal,
+    prepared: runtime.prepared,
+    terminal: runtime.terminal,
     host: running,
     close: async () => {
-      await serial.stop();
       await running.close();
-      await printing.close();
-      await sync?.stop();
-      await terminal.closeAsync();
+      await runtime.close();
     },
   };
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Result } from '../contract/errors';
-import { terminalApiInputs, type DeskEvent, type PrinterState, type TerminalApi, type TerminalMethod, type WedgeSettings } from '../contract/terminalApi';
+import { terminalApiInputs, type DeskEvent, type PrinterState, type ScannerStatus, type TerminalApi, type TerminalMethod, type WedgeSettings } from '../contract/terminalApi';
 import { createTranslator, DEFAULT_LANG, type Translator } from '../i18n';
 import type { Lang } from '../loyalty/types';
 import { createTerminalApi } from '../terminal/api';
@@ -34,7 +34,9 @@ export interface HostOptions {
   onPrintJob?: (printJobId: number) => void;
   /** HQ sync and the printer for the manager's day-end (src/host/managerWiring.ts). */
   manager?: ManagerPorts;
-  onInternal?: (err: unknown) => void;
+  /** The scanners' state and the chosen camera, for status.get (src/host/serialWiring.ts). */
+  scanner?: () => ScannerStatus;
+  onInternal?: (err: unknown, ref?: string) => void;
   statusPollMs?: number;
 }
 
@@ -80,6 +82,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     ...(options.printer ? { printer: options.printer } : {}),
     ...(options.wedge ? { wedge: options.wedge } : {}),
     ...(options.manager ? { manager: options.manager } : {}),
+    ...(options.scanner ? { scanner: options.scanner } : {}),
   };
   const newApi = () => createTerminalApi(service, tr, options.onInternal, apiOptions);
   const statusApi = newApi();

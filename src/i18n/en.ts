@@ -72,6 +72,7 @@ export const en = {
     UNKNOWN_CONFLICT: 'There is no conflict {{ref}} from HQ on this terminal.',
     STAFF_MANAGED_BY_HQ: '{{name}} is managed by HQ: change them in HQ’s admin, not at the desk.',
     PIN_IN_USE: 'Someone at this store already uses that PIN. Choose another.',
+    PIN_CHANGES_LOCKED: 'Too many PINs chosen that were already in use. Staff PINs can be set again after {{until}}.',
     CANNOT_DISABLE_SELF: 'You cannot disable your own account while signed in with it.',
     INTERNAL: 'Something went wrong inside Loyalty Desk: {{detail}}. Nothing was lost; try again or call IT.',
     BENEFIT_EXPIRED: 'This benefit expired on {{validTo}}.',

@@ -54,6 +54,7 @@ export const uiEn = {
       unsupported: 'This window cannot use a camera. Use the scanner or the card number.',
       error: 'The camera failed ({{detail}}). Try again, or use the scanner or the card number.',
     },
+    fallback: 'The camera chosen in the settings was not found; using the default camera ({{camera}}). A manager can choose the camera again in Settings.',
   },
   phone: {
     title: 'Confirm the cardholder',
@@ -169,11 +170,21 @@ export const uiEn = {
     scannerReady: 'Ready',
     scannerLast: 'Last scan {{time}}',
     hq: 'HQ',
+    clockSkew: "This PC's clock is about {{minutes}} min off HQ's",
+    clockSkewHint: "Set this PC's clock: member codes and receipt times depend on it.",
     online: 'Online',
     offline: 'Offline',
     pending: '{{n}} to sync',
     store: '{{store}} · {{terminal}}',
     disconnected: 'Desk service not reachable',
+    serial: 'Serial scanner',
+    serialState: {
+      'not-configured': 'Not set up',
+      connecting: 'Connecting to {{port}}…',
+      connected: 'Connected ({{port}})',
+      reconnecting: '{{port}} unplugged — reconnecting…',
+      error: '{{port}} cannot be opened: {{error}}',
+    },
   },
 } as const;
 

@@ -56,6 +56,7 @@ export const uiZhCN: UiMessages = {
       unsupported: '此窗口无法使用摄像头。请使用扫码枪或手动输入卡号。',
       error: '摄像头出错（{{detail}}）。请重试，或使用扫码枪、手动输入卡号。',
     },
+    fallback: '设置中选择的摄像头未找到，已改用默认摄像头（{{camera}}）。请经理在“设置”中重新选择摄像头。',
   },
   phone: {
     title: '核对持卡人',
@@ -171,10 +172,20 @@ export const uiZhCN: UiMessages = {
     scannerReady: '就绪',
     scannerLast: '最近扫码 {{time}}',
     hq: '总部',
+    clockSkew: '本机时钟与总部相差约 {{minutes}} 分钟',
+    clockSkewHint: '请校准本机时间：会员码有效期和小票时间以时钟为准。',
     online: '在线',
     offline: '离线',
     pending: '{{n}} 条待同步',
     store: '{{store}} · {{terminal}}',
     disconnected: '无法连接服务台程序',
+    serial: '串口扫码枪',
+    serialState: {
+      'not-configured': '未设置',
+      connecting: '正在连接 {{port}}…',
+      connected: '已连接（{{port}}）',
+      reconnecting: '{{port}} 已断开，正在重新连接…',
+      error: '{{port}} 无法打开：{{error}}',
+    },
   },
 };

@@ -56,6 +56,7 @@ export const uiZhTW: UiMessages = {
       unsupported: '此視窗無法使用相機。請使用掃描器或手動輸入卡號。',
       error: '相機出錯（{{detail}}）。請重試，或使用掃描器、手動輸入卡號。',
     },
+    fallback: '設定中選擇的相機未找到，已改用預設相機（{{camera}}）。請經理在「設定」中重新選擇相機。',
   },
   phone: {
     title: '核對持卡人',
@@ -171,10 +172,20 @@ export const uiZhTW: UiMessages = {
     scannerReady: '就緒',
     scannerLast: '最近掃描 {{time}}',
     hq: '總部',
+    clockSkew: '本機時鐘與總部相差約 {{minutes}} 分鐘',
+    clockSkewHint: '請校正本機時間：會員碼有效期和收據時間以時鐘為準。',
     online: '連線',
     offline: '離線',
     pending: '{{n}} 筆待同步',
     store: '{{store}} · {{terminal}}',
     disconnected: '無法連線服務台程式',
+    serial: '序列埠掃描器',
+    serialState: {
+      'not-configured': '未設定',
+      connecting: '正在連線 {{port}}…',
+      connected: '已連線（{{port}}）',
+      reconnecting: '{{port}} 已中斷，正在重新連線…',
+      error: '{{port}} 無法開啟：{{error}}',
+    },
   },
 };

@@ -72,6 +72,7 @@ export const zhCN: Messages = {
     UNKNOWN_CONFLICT: '本终端没有总部发来的冲突 {{ref}}。',
     STAFF_MANAGED_BY_HQ: '{{name}} 由总部管理：请在总部后台修改，不能在服务台修改。',
     PIN_IN_USE: '本店已有人使用这个 PIN，请换一个。',
+    PIN_CHANGES_LOCKED: '多次选用已被占用的 PIN，请在 {{until}} 后再设置员工 PIN。',
     CANNOT_DISABLE_SELF: '不能停用当前登录的自己的账号。',
     INTERNAL: '会员服务台内部出错：{{detail}}。数据未丢失，请重试或联系 IT。',
     BENEFIT_EXPIRED: '该权益已于 {{validTo}} 过期。',

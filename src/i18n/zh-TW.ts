@@ -72,6 +72,7 @@ export const zhTW: Messages = {
     UNKNOWN_CONFLICT: '本終端沒有總部送來的衝突 {{ref}}。',
     STAFF_MANAGED_BY_HQ: '{{name}} 由總部管理：請在總部後台修改，不能在服務台修改。',
     PIN_IN_USE: '本店已有人使用這個 PIN，請換一個。',
+    PIN_CHANGES_LOCKED: '多次選用已被使用的 PIN，請於 {{until}} 後再設定員工 PIN。',
     CANNOT_DISABLE_SELF: '不能停用目前登入的自己的帳號。',
     INTERNAL: '會員服務台內部出錯：{{detail}}。資料未遺失，請重試或聯絡 IT。',
     BENEFIT_EXPIRED: '此權益已於 {{validTo}} 到期。',

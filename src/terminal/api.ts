@@ -1,25 +1,31 @@
 // TerminalApi over the service for one client session (a window, a web-host client): it keeps
 // who is signed in, which members were presented (and how), parses every input with its schema
 // and turns failures into typed errors.
-import { timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ZodError } from 'zod';
 import { DeskError, type Result } from '../contract/errors';
 import {
+  NO_SCANNER,
+  scannerStatusSchema,
   terminalApiInputs,
   type ParsedInput,
   type PrinterState,
   type PublicMember,
   type PublicMemberCard,
+  type ScannerStatus,
   type TerminalApi,
   type TerminalMethod,
   type TerminalOutputs,
   type WedgeSettings,
 } from '../contract/terminalApi';
 import { DEFAULT_LANG, type Translator } from '../i18n';
+import { zodErrorMap } from '../i18n/zodLocale';
 import type { Lang } from '../loyalty/types';
 import type { ReceiptModel } from '../print/receiptModel';
 import { getMeta } from '../store/meta';
 import { printJobsForOp } from '../store/printJobs';
+import { getSyncState } from '../store/syncState';
+import { SKEW_WARN_MS } from '../sync/protocol';
 import { getStoreName } from '../store/stores';
 import type { MemberSummary } from './memberCard';
 import { managerHandlers, type ManagerPorts } from './managerApi';
@@ -36,16 +42,36 @@ export function describeZodError(err: ZodError): string {
     .join('; ');
 }
 
-/** Runs fn and wraps its outcome; unknown exceptions become INTERNAL and are reported, never swallowed. */
-export function toResult<T>(tr: Translator, fn: () => T, onInternal?: (err: unknown) => void): Result<T> {
+/** Where unexpected errors go (the host's log); `ref` is the reference the user was shown. */
+export type InternalErrorSink = (err: unknown, ref?: string) => void;
+
+/**
+ * Runs fn and wraps its outcome; unknown exceptions become INTERNAL and are reported, never swallowed.
+ * With a sink, the user sees a short reference instead of the raw text (paths, SQL): IT finds the
+ * whole error under that reference in the log.
+ */
+export function toResult<T>(tr: Translator, fn: () => T, onInternal?: InternalErrorSink): Result<T> {
   try {
     return { ok: true, value: fn() };
   } catch (err) {
     if (err instanceof DeskError) return { ok: false, error: { code: err.code, message: tr.error(err.code, err.params), params: err.params } };
-    onInternal?.(err);
-    const detail = err instanceof Error ? err.message : String(err);
+    let detail: string;
+    if (onInternal) {
+      detail = `ref ${randomBytes(3).toString('hex').toUpperCase()}`;
+      onInternal(err, detail);
+    } else {
+      detail = err instanceof Error ? err.message : String(err);
+    }
     return { ok: false, error: { code: 'INTERNAL', message: tr.error('INTERNAL', { detail }), params: { detail } } };
   }
+}
+
+/** The clock skew the last sync measured (src/sync/syncRun.ts keeps it in sync_state). */
+function clockSkew(db: TerminalService['deps']['db']): { clockSkewMs: number | null; clockSkewWarning: boolean } {
+  const text = getSyncState(db, 'clock_skew_ms');
+  const ms = text === null ? null : Number(text);
+  const clockSkewMs = ms !== null && Number.isFinite(ms) ? ms : null;
+  return { clockSkewMs, clockSkewWarning: clockSkewMs !== null && Math.abs(clockSkewMs) > SKEW_WARN_MS };
 }
 
 export interface TerminalApiOptions {
@@ -61,6 +87,8 @@ export interface TerminalApiOptions {
   wedge?: WedgeSettings;
   /** HQ sync and the printer for the manager's day-end (src/terminal/managerApi.ts). */
   manager?: ManagerPorts;
+  /** The serial scanner's state and the chosen camera (src/host/serialWiring.ts). */
+  scanner?: () => ScannerStatus;
 }
 
 export const DEFAULT_WEDGE: WedgeSettings = { enabled: true, maxInterKeyMs: 35, minLength: 8 };
@@ -85,7 +113,7 @@ function sameDigits(a: string, b: string): boolean {
 export function createTerminalApi(
   service: TerminalService,
   tr: (lang: Lang) => Translator,
-  onInternal?: (err: unknown) => void,
+  onInternal?: InternalErrorSink,
   options: TerminalApiOptions = {},
 ): TerminalApi {
   const { deps } = service;
@@ -138,8 +166,9 @@ export function createTerminalApi(
         terminalId: deps.identity.terminalId,
         tz: deps.identity.tz,
         printer: { ...(options.printer?.() ?? { state: 'unknown', name: null }), unprinted: service.unprintedJobs().length },
-        hq: { online: deps.connectivity().online, lastSyncAt: lastSync === null ? null : Number(lastSync) },
+        hq: { online: deps.connectivity().online, lastSyncAt: lastSync === null ? null : Number(lastSync), ...clockSkew(deps.db) },
         pendingSync: service.pendingCount(),
+        scanner: scannerStatusSchema.parse(options.scanner?.() ?? NO_SCANNER),
       };
     },
     'staff.signIn': ({ pin }) => {
@@ -200,32 +229,32 @@ export function createTerminalApi(
     'benefit.redeem': (i) => {
       const me = signedIn();
       mayBurn(i.memberId);
-      return service.redeem({ ...i, staffId: me.id });
+      return service.commits.run(() => service.redeem({ ...i, staffId: me.id }));
     },
     'points.earn': (i) => {
       const me = signedIn();
       mayEarn(i.memberId);
-      return service.earn({ ...i, staffId: me.id });
+      return service.commits.run(() => service.earn({ ...i, staffId: me.id }));
     },
     'points.exchange': (i) => {
       const me = signedIn();
       mayBurn(i.memberId);
-      return service.exchange({ ...i, staffId: me.id });
+      return service.commits.run(() => service.exchange({ ...i, staffId: me.id }));
     },
     'points.cash': (i) => {
       const me = signedIn();
       mayBurn(i.memberId);
-      return service.cashDeduct({ ...i, staffId: me.id });
+      return service.commits.run(() => service.cashDeduct({ ...i, staffId: me.id }));
     },
     'points.donate': (i) => {
       const me = signedIn();
       mayBurn(i.memberId);
-      return service.donate({ ...i, staffId: me.id });
+      return service.commits.run(() => service.donate({ ...i, staffId: me.id }));
     },
     'operation.void': ({ opId, managerPin }) => {
       const me = signedIn();
       const approver = managerPin === undefined ? me : service.signIn(managerPin);
-      return service.voidOperation({ opId, staffId: me.id, approverId: approver.id });
+      return service.commits.run(() => service.voidOperation({ opId, staffId: me.id, approverId: approver.id }));
     },
     'receipt.reprint': ({ opId }) => service.reprint({ opId, staffId: signedIn().id }),
     'receipt.preview': ({ opId }) => {
@@ -245,7 +274,7 @@ export function createTerminalApi(
   const api = {} as Record<TerminalMethod, (input: unknown) => Promise<Result<unknown>>>;
   for (const method of Object.keys(terminalApiInputs) as TerminalMethod[]) {
     api[method] = async (input: unknown) => {
-      const parsed = terminalApiInputs[method].safeParse(input ?? {});
+      const parsed = terminalApiInputs[method].safeParse(input ?? {}, { error: zodErrorMap(lang) });
       if (!parsed.success) {
         const detail = describeZodError(parsed.error);
         return { ok: false, error: { code: 'INVALID_INPUT', message: tr(lang).error('INVALID_INPUT', { detail }), params: { detail } } };

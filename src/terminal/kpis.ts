@@ -78,7 +78,7 @@ function fromOperations(db: Db, redeemDates: string[], pointDates: string[], acc
     const marks = redeemDates.map(() => '?').join(',');
     const groups = db
       .prepare(
-        `SELECT o.business_date AS d, json_extract(o.detail_json, '$.benefitType') AS t, m.tier AS tier, count(*) AS n, sum(o.value_fen) AS v
+        `SELECT o.business_date AS d, json_extract(o.detail_json, '$.benefitType') AS t, coalesce(json_extract(o.detail_json, '$.tier'), m.tier) AS tier, count(*) AS n, sum(o.value_fen) AS v
            FROM operations o LEFT JOIN members m ON m.id = o.member_id
           WHERE o.business_date IN (${marks}) AND o.kind = 'redeem' AND o.voided_by_op IS NULL GROUP BY 1, 2, 3`,
       )
@@ -118,11 +118,14 @@ export type MemberPopulation = z.infer<typeof memberPopulationSchema>;
 export function memberPopulation(db: Db, atMs: number): MemberPopulation {
   const days = listBenefits(db).flatMap((b) => (b.params.type === 'win_back' ? [b.params.dormantDays] : []));
   const dormantDays = days.length > 0 ? Math.min(...days) : 90;
-  const rows = stmt<[number], { tier: string; n: number; dormant: number }>(
+  // Two range seeks per tier on members_population (070): counting index entries, never member rows.
+  const active = stmt<[string], { n: number }>(db, "SELECT count(*) AS n FROM members WHERE tombstone = 0 AND status = 'active' AND tier = ?");
+  const dormant = stmt<[string, number], { n: number }>(
     db,
-    `SELECT tier, count(*) AS n, sum(coalesce(last_purchase_at, joined_at) < ?) AS dormant FROM members
-      WHERE tombstone = 0 AND status = 'active' GROUP BY tier`,
-  ).all(atMs - dormantDays * DAY_MS);
+    "SELECT count(*) AS n FROM members WHERE tombstone = 0 AND status = 'active' AND tier = ? AND coalesce(last_purchase_at, joined_at) < ?",
+  );
+  const since = atMs - dormantDays * DAY_MS;
+  const rows = TIER_CODES.map((tier) => ({ tier, n: active.get(tier)?.n ?? 0, dormant: dormant.get(tier, since)?.n ?? 0 })).filter((r) => r.n > 0);
   return { dormantDays, tiers: Object.fromEntries(rows.map((r) => [r.tier, { active: r.n, dormant: r.dormant }])) };
 }
 

@@ -85,7 +85,8 @@ export function openTerminal(dbPath: string, options: OpenTerminalOptions = {}):
       config,
       schemaVersion: store.schemaVersion,
       close: () => void close(),
-      closeAsync: close,
+      // Writes already queued for a group commit are committed (and answered) before the file closes.
+      closeAsync: () => service.commits.close().then(close),
     };
   } catch (err) {
     store.db.close();

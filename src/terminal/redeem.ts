@@ -106,7 +106,8 @@ export function redeemBenefit(deps: ServiceDeps, input: RedeemInput): RedeemResu
         valueFen,
         points: 0,
         amountFen: input.amountFen ?? null,
-        detail: { benefitType: benefit.params.type, ...(drawn ? { drawnSku: drawn.sku } : {}), ...(sku ? { sku } : {}) },
+        // The tier the member held when redeeming: the Z-report and KPIs count by it, not by today's tier.
+        detail: { benefitType: benefit.params.type, tier: member.tier, ...(drawn ? { drawnSku: drawn.sku } : {}), ...(sku ? { sku } : {}) },
         offline,
       },
       ledger,

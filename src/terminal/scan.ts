@@ -6,6 +6,7 @@ import { parseCode } from '../scan/codeFormat';
 import { STEP_TOLERANCE, verifyCode, type VerifiedCode } from '../scan/verifyCode';
 import { getMember, getMemberByCardNo, type MemberRow } from '../store/members';
 import { isRevoked, markSeen, pruneSeen, trustedKey } from '../store/scanCache';
+import { stmt } from '../store/statements';
 import type { ServiceDeps } from './deps';
 import { summarize, type MemberSummary } from './memberCard';
 
@@ -46,12 +47,13 @@ function acceptSigned(deps: ServiceDeps, code: VerifiedCode, now: number): Membe
 function inReplayTransaction<T>(deps: ServiceDeps, fn: () => T): T {
   const db = deps.db;
   if (db.inTransaction) return fn();
-  const previous = db.pragma('synchronous', { simple: true }) as number;
-  db.pragma('synchronous = NORMAL');
+  // Prepared once per connection: db.pragma() would compile the statement on every scan.
+  const previous = stmt<[], { synchronous: number }>(db, 'PRAGMA synchronous').get()?.synchronous ?? 2;
+  stmt(db, 'PRAGMA synchronous = NORMAL').run();
   try {
     return db.transaction(fn).immediate();
   } finally {
-    db.pragma(`synchronous = ${previous}`);
+    stmt(db, `PRAGMA synchronous = ${previous}`).run();
   }
 }
 

@@ -1,5 +1,6 @@
 // The application service behind TerminalApi: one object, each method one operation.
 import { listCatalog } from '../store/benefits';
+import { createGroupCommit } from '../store/groupCommit';
 import { pendingOutbox, pendingOutboxCount } from '../store/outbox';
 import { unprintedJobs } from '../store/printJobs';
 import type { ServiceDeps } from './deps';
@@ -14,6 +15,11 @@ import { voidOperation } from './void';
 export function createTerminalService(deps: ServiceDeps) {
   return {
     deps,
+    /**
+     * Hosts serving several callers (web host, Electron) send writes through this, so writes that
+     * arrive together share one fsync; a one-shot CLI call just calls the method.
+     */
+    commits: createGroupCommit(deps.db),
     /** The one path every scanner (camera, wedge, serial, CLI) takes into the core. */
     scan: (code: string) => scanMember(deps, code),
     lookupMember: (ref: MemberRef) => summarize(findMember(deps, ref)),

@@ -26,7 +26,7 @@ export const dayReportSchema = z.object({
   /** Every operation of the day acknowledged by HQ. */
   synced: z.boolean(),
   redemptions: z.object({ count, valueFen: fen, byType: z.record(z.string(), z.object({ count, valueFen: fen })) }),
-  /** Redemptions by the member's tier (now), kept so the KPIs read closed days without rescanning them. */
+  /** Redemptions by the tier the member held when redeeming (today's tier for operations recorded before schema 70), kept so the KPIs read closed days without rescanning them. */
   byTier: z.record(z.string(), z.object({ count, valueFen: fen })).default({}),
   points: z.object({ earned: count, burned: count, donated: count, expired: count }),
   voids: z.array(
@@ -116,8 +116,9 @@ export function computeDayReport(deps: ServiceDeps, date: string): DayReport {
   const byTier: DayReport['byTier'] = {};
   for (const r of stmt<[string], { tier: string | null; n: number; v: number }>(
     db,
-    `SELECT m.tier AS tier, count(*) AS n, sum(o.value_fen) AS v FROM operations o LEFT JOIN members m ON m.id = o.member_id
-      WHERE o.business_date = ? AND o.kind = 'redeem' AND o.voided_by_op IS NULL GROUP BY m.tier ORDER BY m.tier`,
+    `SELECT coalesce(json_extract(o.detail_json, '$.tier'), m.tier) AS tier, count(*) AS n, sum(o.value_fen) AS v
+       FROM operations o LEFT JOIN members m ON m.id = o.member_id
+      WHERE o.business_date = ? AND o.kind = 'redeem' AND o.voided_by_op IS NULL GROUP BY 1 ORDER BY 1`,
   ).all(date)) {
     byTier[r.tier ?? 'unknown'] = { count: r.n, valueFen: r.v };
   }

@@ -204,9 +204,29 @@ describe('manager API', () => {
     const list = await ok('manager.staff.list', {});
     expect(list.find((s) => s.id === 'clerk-01')).toMatchObject({ origin: 'hq', active: true });
     const actions = (t.db.prepare("SELECT action FROM audit WHERE action LIKE 'staff.%' ORDER BY seq").all() as { action: string }[]).map((r) => r.action);
-    expect(actions).toEqual(['staff.add', 'staff.resetPin', 'staff.disable']);
+    expect(actions).toEqual(['staff.add', 'staff.pinInUse', 'staff.pinInUse', 'staff.resetPin', 'staff.disable']);
     expect(JSON.stringify(t.db.prepare("SELECT content_json FROM audit WHERE action LIKE 'staff.%'").all())).not.toContain('8765');
     expect(verifyAuditChain(t.db).ok).toBe(true);
+  });
+
+  it('stops a manager from finding colleagues\' PINs by trying them: three PINs in use lock PIN changes for 15 minutes', async () => {
+    await ok('staff.signIn', { pin: '9999' });
+    const tries = [];
+    for (const pin of ['1234', '2345', '1234']) tries.push(await api['manager.staff.add']({ name: '试探', pin }));
+    expect(tries.map((r) => !r.ok && r.error.code)).toEqual(['PIN_IN_USE', 'PIN_IN_USE', 'PIN_CHANGES_LOCKED']);
+    // While locked, even a free PIN is refused, so the lock cannot be told apart from a collision.
+    const free = await api['manager.staff.add']({ name: '新人', pin: '5678' });
+    expect(!free.ok && free.error).toMatchObject({ code: 'PIN_CHANGES_LOCKED', message: '多次选用已被占用的 PIN，请在 2026-11-23 10:15 后再设置员工 PIN。' });
+    expect(t.db.prepare("SELECT count(*) AS n FROM staff WHERE origin = 'local'").get()).toEqual({ n: 0 });
+    const audited = t.db.prepare("SELECT content_json FROM audit WHERE action = 'staff.pinInUse' ORDER BY seq").all() as { content_json: string }[];
+    expect(audited.map((r) => JSON.parse(r.content_json).data)).toEqual([
+      { attempt: 1, locked: false },
+      { attempt: 2, locked: false },
+      { attempt: 3, locked: true },
+    ]);
+    expect(JSON.stringify(audited)).not.toMatch(/1234|2345/);
+    t.clock.now = NOW + 15 * 60_000 + 1;
+    expect(await api['manager.staff.add']({ name: '新人', pin: '5678' })).toMatchObject({ ok: true, value: { name: '新人' } });
   });
 
   it('saves device settings to config.json, refuses a bad printer address, shows HQ’s limits', async () => {

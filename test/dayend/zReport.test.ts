@@ -134,4 +134,13 @@ describe('Z-report', () => {
     const r = closeDay(t.service.deps, { staffId: 'mgr-01' }).report;
     expect(r).toMatchObject({ date: '2026-11-22', closed: true, redemptions: { count: 0, valueFen: 0, byType: {} }, voids: [], byStaff: [], pending: 0, synced: true });
   });
+
+  it('counts a redemption under the tier the member held then, not the tier the member holds now', () => {
+    const tier = (t.db.prepare('SELECT tier FROM members WHERE id = ?').get(memberId) as { tier: string }).tier;
+    at(sh(10), () => t.service.redeem({ memberId, benefitId: 'B-VOUCHER-20', staffId: 'clerk-01' }));
+    const other = tier === 'premium' ? 'basic' : 'premium';
+    t.db.prepare('UPDATE members SET tier = ? WHERE id = ?').run(other, memberId);
+    const r = at(sh(20), () => dayReport(t.service.deps, '2026-11-23'));
+    expect(r.byTier).toEqual({ [tier]: { count: 1, valueFen: r.redemptions.valueFen } });
+  });
 });

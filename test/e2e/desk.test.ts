@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchDesk, RENDERER_DIR, REPO_ROOT, type DeskLaunch } from '../../src/host/launch';
+import { setSyncState } from '../../src/store/syncState';
 import { ensureRenderer } from '../../src/host/rendererBuild';
 import { createTranslator } from '../../src/i18n';
 import { startFakePrinter, type FakePrinter } from '../../src/print/fakePrinter/server';
@@ -114,6 +115,14 @@ describe('the desk in Chromium', () => {
     await wedge('8869999999999999');
     await expect.poll(() => page.textContent('[data-testid="error"]')).toBe(tr.error('UNKNOWN_MEMBER', { ref: '8869999999999999' }));
     await shot('03-scan-refused');
+  });
+
+  it('warns in the status bar when the last sync found this PC\'s clock minutes off HQ\'s', async () => {
+    expect(await page.locator('[data-testid="status-clock"]').count()).toBe(0);
+    setSyncState(desk.terminal.db, 'clock_skew_ms', String(-5 * 60_000));
+    await expect.poll(() => page.textContent('[data-testid="status-clock"]'), { timeout: 10_000 }).toBe('本机时钟与总部相差约 5 分钟');
+    setSyncState(desk.terminal.db, 'clock_skew_ms', String(30_000)); // within 2 minutes: no warning
+    await expect.poll(() => page.locator('[data-testid="status-clock"]').count(), { timeout: 10_000 }).toBe(0);
   });
 
   it('starts the camera viewfinder and says what it is doing', async () => {

@@ -206,7 +206,11 @@ describe('the manager’s day-end in Chromium', () => {
     expect(perDay).toHaveLength(30);
     expect(perDay.at(-1)!.slice(1)).toEqual(['3', '50.00']);
     expect(perDay.at(-1)![0]).toBe(today);
-    const tiers = desk1.terminal.db.prepare(`SELECT tier, count(*) AS n FROM members WHERE id IN (${made.map(() => '?').join(',')}) GROUP BY tier`).all(...made.map((m) => m.memberId)) as { tier: 'core' | 'premium'; n: number }[];
+    // By the tier each member held when redeeming (the redemption records it), one count per redemption.
+    const tiers = desk1.terminal.db
+      .prepare(`SELECT json_extract(detail_json, '$.tier') AS tier, count(*) AS n FROM operations WHERE kind = 'redeem' AND business_date = ? GROUP BY 1`)
+      .all(today) as { tier: 'core' | 'premium'; n: number }[];
+    expect(tiers.every((t) => t.tier !== null)).toBe(true);
     const byTier = await table('byTier');
     for (const t of tiers) expect(byTier.find((r) => r[0] === zh.tier(t.tier))?.[1]).toBe(String(t.n));
     expect(byTier.reduce((s, r) => s + Number(r[1]), 0)).toBe(3);

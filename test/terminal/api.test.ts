@@ -57,6 +57,38 @@ describe('TerminalApi', () => {
     expect(snapshot(t.db)).toEqual(before);
   });
 
+  it('explains a refused input in the UI language, never in zod\'s English', async () => {
+    await api['staff.signIn']({ pin: '1234' });
+    const redeem = api['benefit.redeem'] as (i: unknown) => ReturnType<TerminalApi['benefit.redeem']>;
+    const huge = { memberId: 'M00000001', benefitId: 'B-THRESHOLD-100-10', amountFen: 1e15 };
+    const zh = await redeem(huge);
+    expect(!zh.ok && zh.error.message).toMatch(/^输入无效：amountFen: .*过大/);
+    expect(!zh.ok && zh.error.message).not.toMatch(/[Tt]oo big|expected/);
+    lang = 'zh-TW';
+    await api['session.setLang']({ lang: 'zh-TW' });
+    const tw = await redeem(huge);
+    expect(!tw.ok && tw.error.message).toMatch(/^輸入無效：amountFen: .*過大/);
+    await api['session.setLang']({ lang: 'en' });
+    lang = 'en';
+    const en = await redeem(huge);
+    expect(!en.ok && en.error.message).toMatch(/^The input is not valid: amountFen: Too big/);
+  });
+
+  it('shows an unexpected failure as a reference IT can find in the log, not the raw error', async () => {
+    const logged: { err: unknown; ref: string | undefined }[] = [];
+    const logging = createTerminalApi(t.service, () => createTranslator(lang), (err, ref) => logged.push({ err, ref }));
+    await logging['staff.signIn']({ pin: '1234' });
+    t.db.exec('DROP TABLE catalog_items'); // the next catalog read fails inside SQLite
+    const r = await logging['catalog.list']({});
+    expect(!r.ok && r.error.code).toBe('INTERNAL');
+    const message = !r.ok ? r.error.message : '';
+    expect(message).toMatch(/^会员服务台内部出错：ref [0-9A-F]{6}。/);
+    expect(message).not.toMatch(/catalog_items|SQLITE|no such table/i);
+    expect(logged).toHaveLength(1);
+    expect(String(logged[0]!.err)).toMatch(/no such table/);
+    expect(message).toContain(logged[0]!.ref!);
+  });
+
   it('voids with a manager PIN given at the desk, and refuses a clerk\'s PIN', async () => {
     await api['staff.signIn']({ pin: '1234' });
     const r = await api['benefit.redeem']({ memberId: 'M00000001', benefitId: 'B-VOUCHER-20' });

@@ -249,10 +249,10 @@ interface RoundResult {
 
 type KillPlan = { after: 'spawn-ms'; ms: number } | { after: 'commits'; commits: number } | { after: 'ready-ms'; ms: number };
 
-function runChild(dbPath: string, seed: string, plan: KillPlan): Promise<RoundResult> {
+function runChild(dbPath: string, seed: string, plan: KillPlan, mode: 'serial' | 'group'): Promise<RoundResult> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dbPath, seed], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dbPath, seed, mode], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let ready: number | null = null;
@@ -417,7 +417,8 @@ describe('crash safety of operations (SIGKILL at random points)', () => {
           : round % 3 === 2
             ? { after: 'commits', commits: between(3, 80) }
             : { after: 'ready-ms', ms: between(150, 600) };
-      const r = await runChild(dbPath, `crash-${seed}-${round}`, plan);
+      // Every other round commits in groups of up to eight operations (src/store/groupCommit.ts).
+      const r = await runChild(dbPath, `crash-${seed}-${round}`, plan, round % 2 === 0 ? 'group' : 'serial');
       if (r.startupMs !== null) startups.push(r.startupMs);
       for (const c of r.committed) {
         if (reported.has(c.opId)) throw new Error(`round ${round}: op id ${c.opId} reported committed twice`);

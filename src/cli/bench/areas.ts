@@ -4,13 +4,15 @@ const AREAS = {
   scan: async () => (await import('../../scan/bench')).benchScan(),
   print: async () => (await import('../../print/bench')).benchPrint(),
   sync: async (quick: boolean) => (await import('../../sync/bench')).benchSync(quick ? { members: 20_000, deltaChanges: 2_000, pushEvents: 2_000 } : {}),
+  // 500 terminals syncing at once against two HQ processes on one PostgreSQL (needs DATABASE_URL).
+  load: async (quick: boolean) => (await import('../../sync/loadRun')).benchLoadRun(quick),
   ui: async () => (await import('../../host/bench')).benchUi(),
   kiosk: async () => (await import('../../host/kioskBench')).benchKiosk(),
   dayend: async (quick: boolean) => (await import('../../terminal/dayEndBench')).benchDayEnd(quick ? { members: 100_000 } : {}),
 } as const;
 
 export type Area = keyof typeof AREAS | 'core';
-export const ALL_AREAS: readonly Area[] = ['core', 'scan', 'print', 'sync', 'ui', 'kiosk', 'dayend'];
+export const ALL_AREAS: readonly Area[] = ['core', 'scan', 'print', 'sync', 'load', 'ui', 'kiosk', 'dayend'];
 
 export async function benchAreas(only: readonly Area[], quick: boolean, log: (l: string) => void): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};

@@ -148,3 +148,27 @@ export function benchSustained(t: OpenedTerminal, total: number, bounds: { count
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   return { redemptions: n, seconds: round(seconds, 3), perSecond: Math.round(n / seconds) };
 }
+
+/**
+ * The same, with `clients` callers at once going through the group commit the hosts use: what the
+ * terminal sustains when redemptions arrive together (one fsync shared by each group).
+ */
+export async function benchSustainedGrouped(t: OpenedTerminal, total: number, bounds: { count: number; maxMs: number }, clients = 8) {
+  const ids = randomActiveIds(t.db, total, bounds.count, 43);
+  const before = t.service.commits.stats();
+  const t0 = process.hrtime.bigint();
+  const deadline = t0 + BigInt(bounds.maxMs) * 1_000_000n;
+  let next = 0;
+  const client = async (): Promise<void> => {
+    while (next < bounds.count && process.hrtime.bigint() < deadline) {
+      const memberId = ids[next++]!;
+      await t.service.commits.run(() => t.service.redeem({ memberId, benefitId: BENEFIT, staffId: STAFF }));
+    }
+  };
+  await Promise.all(Array.from({ length: clients }, client));
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const after = t.service.commits.stats();
+  const commits = after.commits - before.commits;
+  const n = after.works - before.works;
+  return { clients, redemptions: n, commits, meanGroup: round(n / Math.max(1, commits), 2), seconds: round(seconds, 3), perSecond: Math.round(n / seconds) };
+}

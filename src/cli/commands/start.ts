@@ -68,7 +68,12 @@ export async function startCommand(flags: Flags, tr: Translator, io: CliIo): Pro
   }
 
   await ensureRenderer(REPO_ROOT, RENDERER_DIR, log);
-  const launchOptions = { dataDir: dir, port, now: io.now(), onInternal: (err: unknown) => log(err instanceof Error && err.stack ? err.stack : String(err)) };
+  const launchOptions = {
+    dataDir: dir,
+    port,
+    now: io.now(),
+    onInternal: (err: unknown, ref?: string) => log(`${ref ? `[${ref}] ` : ''}${err instanceof Error && err.stack ? err.stack : String(err)}`),
+  };
   const desk = flags.kiosk === true ? await launchKiosk(launchOptions) : await launchDesk(launchOptions);
   sayWhere(tr, log, desk.prepared);
   const url = desk.host.launchUrl();

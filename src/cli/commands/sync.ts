@@ -1,5 +1,6 @@
 // `loyalty-desk` commands of the sync domain: hq (the reference server), hq-admin, enroll, sync.
 import { z } from 'zod';
+import { DeskError } from '../../contract/errors';
 import { listConflicts } from '../../store/syncState';
 import { openStore } from '../../store/open';
 import { syncOnce } from '../../sync/syncRun';
@@ -29,13 +30,24 @@ async function hqCommand(flags: Flags, err: (line: string) => void, out: (line: 
   return undefined;
 }
 
-async function enrollCommand(flags: Flags) {
-  return enrollTerminal({
-    dbPath: dbPathFrom(flags),
+async function enrollCommand(flags: Flags, err: (line: string) => void) {
+  const dbPath = dbPathFrom(flags);
+  const enrolled = await enrollTerminal({
+    dbPath,
     hqUrl: check(z.url({ error: '--hq URL is required' }), flags.hq),
     code: check(z.string({ error: '--code CODE is required' }).trim().toUpperCase().pipe(z.string().regex(/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/, 'an enrollment code looks like ABCD-EFGH-JKLM')), flags.code),
     ...(typeof flags.label === 'string' ? { label: flags.label } : {}),
   });
+  if (flags['no-sync'] === true) return enrolled;
+  // A new terminal is useless until it holds HQ's snapshot, so enrolling pulls it at once. The
+  // enrollment stands even when this first sync fails: `loyalty-desk sync` finishes it later.
+  try {
+    return { ...enrolled, firstSync: await syncCommand(flags, err) };
+  } catch (e) {
+    const error = e instanceof DeskError ? { code: e.code, params: e.params } : { code: 'INTERNAL', params: { detail: e instanceof Error ? e.message : String(e) } };
+    err(`enrolled, but the first sync failed (${error.code}); run: loyalty-desk sync --db ${dbPath}`);
+    return { ...enrolled, firstSync: { ok: false as const, error } };
+  }
 }
 
 async function syncCommand(flags: Flags, err: (line: string) => void) {
@@ -62,7 +74,7 @@ export const syncCommands: Record<string, Command> = {
     run: (f, { io, positionals }) => hqAdminCommand(f, positionals, f.now !== undefined ? check(intArg('now', 10_000_000_000), f.now) * 1000 : io.now(), io.err),
     flags: ['hq', 'token', 'members', 'seed', 'store', 'file', 'id', 'terminal', 'retire', 'out', 'member', 'serial', 'reason', 'key-file'],
   },
-  enroll: { run: (f) => enrollCommand(f), flags: ['hq', 'code', 'label'] },
+  enroll: { run: (f, { io }) => enrollCommand(f, io.err), flags: ['hq', 'code', 'label', 'timeout'], booleans: ['no-sync'] },
   sync: { run: (f, { io }) => syncCommand(f, io.err), flags: ['timeout'] },
 };
 

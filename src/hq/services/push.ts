@@ -1,17 +1,41 @@
 // Push: a terminal's outbox batch applied in one transaction, each event exactly once.
 // An event id seen before is a duplicate (acknowledged, not applied again); a new id under a seq
 // HQ already acknowledged means the terminal's outbox was rebuilt: refused, nothing applied.
+// Set-based: a fixed number of statements per batch, not per event (batchLoad → applyOperation
+// in memory, in event order → batchWrite); the result is the one applying events one by one gives.
+import type { OperationRecorded } from '../../sync/events';
 import type { PushEvent, PushResponse } from '../../sync/protocol';
-import type { ConflictWire } from '../../sync/protocolEntities';
-import type { HqDb } from '../db';
+import type { HqDb, Queryable } from '../db';
 import { HqError } from '../errors';
 import { applyOperation, type NewConflict } from './applyOperation';
+import { loadBatchState } from './batchLoad';
+import { writeBatch } from './batchWrite';
 import type { TerminalPrincipal } from './enroll';
 import { globalRules } from './rules';
 import { stampChanges } from './stamp';
 
 function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && 'code' in err && (err as { code: unknown }).code === '23505';
+}
+
+/** Records the batch's event ids; returns the ids (lower case) that were new. */
+async function recordEvents(q: Queryable, events: PushEvent[], terminalId: string, now: number): Promise<Set<string>> {
+  // The first of several events with one id is the one recorded; the others are its duplicates.
+  const firsts = new Map<string, PushEvent>();
+  for (const e of events) if (!firsts.has(e.id.toLowerCase())) firsts.set(e.id.toLowerCase(), e);
+  const rows = await q.query<{ id: string }>(
+    `INSERT INTO events(id, terminal_id, seq, op_id, received_at)
+     SELECT e.id, $2, e.seq, e.op_id, $3 FROM jsonb_to_recordset($1::jsonb) AS e(id uuid, seq bigint, op_id text)
+     ON CONFLICT (id) DO NOTHING RETURNING id`,
+    [JSON.stringify([...firsts.values()].map((e) => ({ id: e.id, seq: e.seq, op_id: e.payload.opId }))), terminalId, now],
+  );
+  return new Set(rows.map((r) => r.id.toLowerCase()));
+}
+
+async function knownOperations(q: Queryable, opIds: string[]): Promise<Set<string>> {
+  if (opIds.length === 0) return new Set();
+  const rows = await q.query<{ id: string }>('SELECT id FROM operations WHERE id = ANY(ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))', [JSON.stringify(opIds)]);
+  return new Set(rows.map((r) => r.id));
 }
 
 export async function pushEvents(db: HqDb, who: TerminalPrincipal, events: PushEvent[], now: number): Promise<PushResponse> {
@@ -22,35 +46,28 @@ export async function pushEvents(db: HqDb, who: TerminalPrincipal, events: PushE
   }
   try {
     return await db.tx(async (q) => {
-      const [store] = await q.query<{ tz: string }>('SELECT tz FROM stores WHERE id = $1', [who.storeId]);
-      const { rules } = await globalRules(q);
-      const ctx = { q, rules, tz: store?.tz ?? 'Asia/Shanghai', now };
+      const fresh = await recordEvents(q, events, who.terminalId, now);
+      const candidates = events.filter((e) => fresh.has(e.id.toLowerCase()));
+      const known = await knownOperations(q, [...new Set(candidates.map((e) => e.payload.opId))]);
       const acks: PushResponse['acks'] = [];
-      const decided: NewConflict[] = [];
+      const toApply: OperationRecorded[] = [];
       for (const e of events) {
-        const inserted = await q.query('INSERT INTO events(id, terminal_id, seq, op_id, received_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING RETURNING id', [
-          e.id,
-          who.terminalId,
-          e.seq,
-          e.payload.opId,
-          now,
-        ]);
-        if (inserted.length === 0) {
-          acks.push({ seq: e.seq, id: e.id, status: 'duplicate' });
-          continue;
+        // Once per id, and once per operation however many events carry it.
+        const apply = fresh.delete(e.id.toLowerCase()) && !known.has(e.payload.opId);
+        if (apply) {
+          known.add(e.payload.opId);
+          toApply.push(e.payload);
         }
-        const known = await q.query('SELECT 1 FROM operations WHERE id = $1', [e.payload.opId]);
-        if (known.length === 0) decided.push(...(await applyOperation(ctx, e.payload)));
-        acks.push({ seq: e.seq, id: e.id, status: known.length === 0 ? 'applied' : 'duplicate' });
+        acks.push({ seq: e.seq, id: e.id, status: apply ? 'applied' : 'duplicate' });
       }
-      const conflicts: ConflictWire[] = [];
-      for (const c of decided) {
-        const [row] = await q.query<{ id: number }>(
-          `INSERT INTO conflicts(store_id, terminal_id, op_id, member_id, kind, decision, detail, at, decided_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (op_id, kind) DO NOTHING RETURNING id`,
-          [who.storeId, who.terminalId, c.opId, c.memberId, c.kind, c.decision, JSON.stringify(c.detail), c.at, now],
-        );
-        if (row) conflicts.push({ id: row.id, terminalId: who.terminalId, ...c, decidedAt: now });
+      let conflicts: PushResponse['conflicts'] = [];
+      if (toApply.length > 0) {
+        const [store] = await q.query<{ tz: string }>('SELECT tz FROM stores WHERE id = $1', [who.storeId]);
+        const { rules } = await globalRules(q);
+        const state = await loadBatchState(q, toApply, rules, store?.tz ?? 'Asia/Shanghai');
+        const decided: NewConflict[] = [];
+        for (const op of toApply) decided.push(...applyOperation(state, op));
+        conflicts = await writeBatch(q, state, decided, who, now);
       }
       const last = events.at(-1)!.seq;
       await q.query('UPDATE terminals SET last_seq = greatest(last_seq, $1), last_seen_at = $2 WHERE id = $3', [last, now, who.terminalId]);

@@ -9,8 +9,17 @@ const FEED_TABLES = ['stores', 'terminals', 'members', 'benefits', 'catalog_item
 
 /** Call last in a writing transaction. */
 export async function stampChanges(q: Queryable, tables: readonly (typeof FEED_TABLES)[number][] = FEED_TABLES): Promise<void> {
-  await q.query('SELECT pg_advisory_xact_lock($1)', [FEED_LOCK]);
-  for (const t of tables) await q.query(`UPDATE ${t} SET seq = nextval('change_seq') WHERE seq IS NULL`);
+  // One statement, so the exclusive lock is held for it and the COMMIT only, not for a round trip
+  // per table. Each UPDATE is gated by a one-time filter on the lock: no row gets a stamp before the
+  // lock is held. Only this transaction's own rows have seq NULL (every writer stamps before commit),
+  // so the statement's snapshot being older than the lock does not matter.
+  if (tables.length === 0) return void (await q.query('SELECT pg_advisory_xact_lock($1)', [FEED_LOCK]));
+  const stamps = tables.map((t, i) => `s${i} AS (UPDATE ${t} SET seq = nextval('change_seq') WHERE seq IS NULL AND (SELECT locked FROM feed_lock) RETURNING 1)`);
+  await q.query(
+    `WITH feed_lock AS MATERIALIZED (SELECT true AS locked FROM (SELECT pg_advisory_xact_lock($1)) l), ${stamps.join(', ')}
+     SELECT ${tables.map((_, i) => `(SELECT count(*) FROM s${i})`).join(' + ')} AS stamped`,
+    [FEED_LOCK],
+  );
 }
 
 /** The highest stamp committed so far: waits for any transaction that is stamping right now. */

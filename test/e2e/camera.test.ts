@@ -1,0 +1,156 @@
+// The camera end to end with real frames: Chromium's fake capture device plays a Y4M file whose
+// picture is a real QR of a demo member's signed card code. At the desk: sign in, "scan with the
+// camera" → the viewfinder → the decode worker (@zxing/library) → scan.submit → the member card. At
+// the kiosk (camera on in kiosk.json): the always-on viewfinder → the member page. The camera chosen
+// in config.json (scanner.camera.deviceId) reaches the desk's viewfinder; a missing one is said in
+// words and the default camera is used.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchKiosk, type KioskLaunch } from '../../src/host/kioskLaunch';
+import { launchDesk, RENDERER_DIR, REPO_ROOT, type DeskLaunch } from '../../src/host/launch';
+import { ensureRenderer } from '../../src/host/rendererBuild';
+import { createTranslator } from '../../src/i18n';
+import type { Lang } from '../../src/loyalty/types';
+import { deskConfigSchema, readConfig, scannerConfigSchema, writeConfig } from '../../src/terminal/config';
+import { seedNewDatabase } from '../../src/terminal/dataFolder';
+import { DEMO_STORE, DEMO_TERMINAL } from '../../src/terminal/demoCatalog';
+import { tempDir } from '../helpers/demoDb';
+import { cardCode, hqKeyOf } from '../scan/fixtures';
+import { FAKE_CAMERA_FLAGS, writeQrY4m } from './fakeCamera';
+
+/** How long a frame may take to be read on a loaded 2-core box (a bound, not a speed check). */
+const DECODE_WAIT = { timeout: 45_000 };
+const BASE_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+interface Member {
+  id: string;
+  card_serial: number;
+}
+
+const SHOTS = join(REPO_ROOT, 'test-output', 'e2e');
+const open: { close(): Promise<unknown> }[] = [];
+/** The page under test, photographed (with its text) when a test fails. */
+let current: Page | null = null;
+const cleanups: (() => void)[] = [];
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === 'fail' && current) {
+    mkdirSync(SHOTS, { recursive: true });
+    await current.screenshot({ path: join(SHOTS, `camera-failed-${ctx.task.name.slice(0, 20).replace(/\W+/g, '-')}.png`) }).catch(() => undefined);
+    console.error('page text at failure:', await current.textContent('body').catch(() => null));
+  }
+  current = null;
+  for (const o of open.splice(0).reverse()) await o.close();
+});
+beforeAll(() => ensureRenderer(REPO_ROOT, RENDERER_DIR), 240_000);
+afterAll(() => cleanups.forEach((c) => c()));
+
+function folder(name: string, seed: string): string {
+  const t = tempDir(`ld-e2e-camera-${name}-`);
+  cleanups.push(t.cleanup);
+  const dataDir = join(t.dir, 'data');
+  seedNewDatabase({ dbPath: join(dataDir, 'desk.db'), members: 120, seed, now: Date.now() });
+  writeConfig(dataDir, deskConfigSchema.parse({ storeId: DEMO_STORE.id, terminalId: DEMO_TERMINAL }));
+  return dataDir;
+}
+
+function setCamera(dataDir: string, deviceId: string | null): void {
+  const config = readConfig(dataDir)!;
+  writeConfig(dataDir, { ...config, scanner: scannerConfigSchema.parse({ ...config.scanner, camera: { deviceId } }) });
+}
+
+/** Chromium whose only camera shows the given code. */
+async function browserShowing(dataDir: string, code: string): Promise<{ browser: BrowserContext; page: Page }> {
+  const y4m = join(dataDir, '..', 'qr.y4m');
+  await writeQrY4m(y4m, code);
+  const browser = await chromium.launchPersistentContext(join(dataDir, '..', `profile-${open.length}`), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [...BASE_FLAGS, ...FAKE_CAMERA_FLAGS(y4m)],
+    viewport: { width: 1280, height: 900 },
+  });
+  open.push(browser);
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  page.setDefaultTimeout(20_000);
+  return { browser, page };
+}
+
+function memberOf(db: DeskLaunch['terminal']['db'], where: string): Member {
+  return db.prepare(`SELECT id, card_serial FROM members WHERE ${where} ORDER BY id LIMIT 1`).get() as Member;
+}
+
+/** The desk, and Chromium whose camera shows `codeFor(desk)`, signed in as the demo clerk. */
+async function deskSignedIn(dataDir: string, codeFor: (desk: DeskLaunch) => string, lang: Lang = 'zh-CN'): Promise<{ desk: DeskLaunch; page: Page }> {
+  const desk = await launchDesk({ dataDir, printerUri: null });
+  open.push(desk);
+  const { page } = await browserShowing(dataDir, codeFor(desk));
+  current = page;
+  await page.goto(desk.host.launchUrl());
+  await page.waitForSelector('[data-screen="sign-in"]');
+  if (lang !== 'zh-CN') await page.selectOption('[data-testid="lang"]', lang);
+  await page.keyboard.type('1234');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-screen="scan"]');
+  return { desk, page };
+}
+
+describe('the camera with real frames', () => {
+  it('desk: the default camera reads a member card code and opens the member card', async () => {
+    const dataDir = folder('desk', 'camera-desk');
+    const picked: Member[] = [];
+    const { desk, page } = await deskSignedIn(dataDir, (d) => {
+      const one = memberOf(d.terminal.db, "status = 'active' AND tier = 'advanced'");
+      picked.push(one);
+      return cardCode(hqKeyOf(dataDir), one.id, one.card_serial, Date.now());
+    });
+    const m = picked[0]!;
+    const card = desk.terminal.service.memberCard({ memberId: m.id });
+
+    expect(await page.textContent('[data-testid="camera-toggle"]')).toBe('用摄像头扫码');
+    await page.click('[data-testid="camera-toggle"]');
+    await page.waitForSelector('[data-screen="member"] [data-testid="verified"]:text("已通过会员码验证")', DECODE_WAIT);
+    expect(await page.textContent('[data-testid="tier-badge"]')).toBe(createTranslator('zh-CN').tier(card.tier.code));
+    expect(await page.getAttribute('[data-testid="points-balance"]', 'data-points')).toBe(String(card.points.balance));
+  });
+
+  it('desk: a chosen camera that is missing is said in the UI language, the default camera scans; the settings change follows live', async () => {
+    const dataDir = folder('desk-missing', 'camera-missing');
+    setCamera(dataDir, 'no-such-camera');
+    // A code for nobody: the refusal stays on the scan screen next to the camera's note.
+    const unknown = '8869999999999999';
+    const { page } = await deskSignedIn(dataDir, () => unknown, 'en');
+    const en = createTranslator('en');
+    await page.click('[data-testid="camera-toggle"]');
+    await page.waitForSelector('[data-testid="camera-fallback"]');
+    const label = await page.evaluate(async () => (await navigator.mediaDevices.enumerateDevices()).find((d) => d.kind === 'videoinput')?.label ?? '');
+    expect(await page.textContent('[data-testid="camera-fallback"]')).toBe(en.t('ui.camera.fallback', { camera: label }));
+    // The default camera's frames were decoded and went through the one scan path.
+    await expect.poll(() => page.textContent('[data-testid="error"]'), DECODE_WAIT).toBe(en.error('UNKNOWN_MEMBER', { ref: unknown }));
+    expect(await page.getAttribute('[data-testid="camera-state"]', 'data-state')).toBe('scanning');
+
+    // The manager picks the camera that is there (settings write config.json): the viewfinder reopens
+    // on exactly that device, and the note goes.
+    const real = await page.evaluate(async () => (await navigator.mediaDevices.enumerateDevices()).find((d) => d.kind === 'videoinput')?.deviceId ?? '');
+    expect(real).not.toBe('');
+    setCamera(dataDir, real);
+    await page.waitForSelector('[data-testid="camera-fallback"]', { state: 'detached' });
+    await page.waitForSelector('[data-testid="camera-state"][data-state="scanning"]');
+  });
+
+  it('kiosk: the always-on viewfinder reads a member card code and opens the member page', async () => {
+    const dataDir = folder('kiosk', 'camera-kiosk');
+    const hq = hqKeyOf(dataDir);
+    const kiosk: KioskLaunch = await launchKiosk({ dataDir, printerUri: null, kiosk: { camera: true, idleSeconds: 120 } });
+    open.push(kiosk);
+    const m = memberOf(kiosk.terminal.db, "status = 'active' AND tier = 'advanced'");
+    const card = kiosk.terminal.service.memberCard({ memberId: m.id });
+    const { page } = await browserShowing(dataDir, cardCode(hq, m.id, m.card_serial, Date.now()));
+    current = page;
+    await page.goto(kiosk.host.launchUrl());
+    await page.waitForSelector('[data-screen="member"] [data-testid="kiosk-points"]', DECODE_WAIT);
+    const zh = createTranslator('zh-CN');
+    expect(await page.textContent('[data-testid="kiosk-tier"]')).toBe(zh.tier(card.tier.code));
+    expect(await page.textContent('[data-testid="kiosk-points"]')).toBe(`${card.points.balance.toLocaleString('en-US')}积分`);
+  });
+});
