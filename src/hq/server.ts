@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { MAX_BODY_BYTES, unknownEventVersion, type ErrorBodyWire } from '../sync/protocol';
 import { openHqDb, type HqDb, type HqDbOptions } from './db';
 import { HqError } from './errors';
+import { JsonText } from './jsonText';
 import { migrateHq } from './migrate';
 import { openApiDocument } from './openapi';
 import { adminRoutes } from './routes/admin';
@@ -77,6 +78,7 @@ export async function buildHqApp(db: HqDb, options: HqOptions = {}): Promise<Fas
           { body: req.body, query: req.query, params: (req.params ?? {}) as Record<string, string>, terminal },
           { db, clock },
         );
+        if (value instanceof JsonText) return reply.type('application/json; charset=utf-8').send(value.text);
         return reply.send(value);
       },
     });

@@ -5,6 +5,7 @@
 // local unsynced movements.
 import type { ChangeOf } from '../sync/protocolEntities';
 import { setMeta } from './meta';
+import { applyMemberPage } from './syncApplyMembers';
 import type { Db } from './open';
 import { stmt } from './statements';
 import { recordConflict } from './syncState';
@@ -61,13 +62,30 @@ function applyMember(db: Db, c: ChangeOf<'member'>): void {
   }
 
   stmt(db, 'DELETE FROM benefit_grants WHERE member_id = ?').run(c.id);
-  // A grant of a benefit this terminal does not hold is skipped rather than failing the page
-  // (pages apply benefits before members, so this is a benefit HQ has withdrawn).
+  stmt(db, 'DELETE FROM pending_grants WHERE member_id = ?').run(c.id);
+  // A grant of a benefit this terminal does not hold yet waits in pending_grants until the benefit
+  // arrives (a later page of the feed), rather than failing the page or being lost.
   for (const g of d.grants) {
-    stmt(
-      db,
-      'INSERT INTO benefit_grants(member_id, benefit_id, granted_at, reason, used_op_id) SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM benefits WHERE id = ?)',
-    ).run(c.id, g.benefitId, g.grantedAt, g.reason, g.usedOpId, g.benefitId);
+    const known = stmt<[string], { x: number }>(db, 'SELECT 1 AS x FROM benefits WHERE id = ?').get(g.benefitId) !== undefined;
+    stmt(db, `INSERT INTO ${known ? 'benefit_grants' : 'pending_grants'}(member_id, benefit_id, granted_at, reason, used_op_id) VALUES (?, ?, ?, ?, ?)`).run(
+      c.id,
+      g.benefitId,
+      g.grantedAt,
+      g.reason,
+      g.usedOpId,
+    );
+  }
+}
+
+/** Grants that arrived before their benefit become real grants once the benefit is here. */
+function releasePendingGrants(db: Db, benefitId: string): void {
+  const moved = stmt(
+    db,
+    `INSERT INTO benefit_grants(member_id, benefit_id, granted_at, reason, used_op_id)
+     SELECT member_id, benefit_id, granted_at, reason, used_op_id FROM pending_grants WHERE benefit_id = ? AND member_id IN (SELECT id FROM members)`,
+  ).run(benefitId);
+  if (moved.changes > 0 || stmt<[string], { x: number }>(db, 'SELECT 1 AS x FROM pending_grants WHERE benefit_id = ? LIMIT 1').get(benefitId)) {
+    stmt(db, 'DELETE FROM pending_grants WHERE benefit_id = ?').run(benefitId);
   }
 }
 
@@ -108,6 +126,7 @@ export function applyChange(db: Db, storeId: string, c: AnyChange, now: number):
         c.id, c.data.params.type, JSON.stringify(c.data.name), JSON.stringify(c.data.params), c.data.validFrom, c.data.validTo, JSON.stringify(c.data.tiers),
         JSON.stringify(c.data.stores), c.data.perMemberLimit, c.data.perDayLimit, c.data.offlineRedeemable ? 1 : 0, c.data.requiresGrant ? 1 : 0, c.seq,
       );
+      releasePendingGrants(db, c.id);
       return;
     case 'catalog':
       if (c.deleted) {
@@ -180,4 +199,18 @@ export function applyChange(db: Db, storeId: string, c: AnyChange, now: number):
       if (!c.deleted) recordConflict(db, { id: Number(c.id), ...c.data }, now);
       return;
   }
+}
+
+/**
+ * One pulled page; call inside the page's transaction (with foreign keys deferred: rows of a page
+ * may name each other in any order). Reference data first, members last, so a member's grants
+ * find their benefits; members go in bulk (syncApplyMembers.ts).
+ */
+export function applyPage(db: Db, storeId: string, changes: readonly AnyChange[], now: number): void {
+  const members: ChangeOf<'member'>[] = [];
+  for (const change of changes) {
+    if (change.entity === 'member') members.push(change);
+    else applyChange(db, storeId, change, now);
+  }
+  applyMemberPage(db, members, (c) => applyMember(db, c));
 }

@@ -5,10 +5,10 @@ import { DeskError } from '../contract/errors';
 import { getMeta, setMeta } from '../store/meta';
 import type { Db } from '../store/open';
 import { pendingOutbox, pendingOutboxCount } from '../store/outbox';
-import { applyChange, type AnyChange } from '../store/syncApply';
+import { applyPage, type AnyChange } from '../store/syncApply';
 import { applyAcks, getSyncState, recordConflict, setSyncState } from '../store/syncState';
-import { clockSkew, createHqClient, type HqClient } from './hqClient';
-import { DEFAULT_PULL_LIMIT, MAX_PUSH_EVENTS, pushEventSchema, SKEW_WARN_MS, type PushEvent } from './protocol';
+import { clockSkew, createHqClient, type HqClient, type Timed } from './hqClient';
+import { DEFAULT_PULL_LIMIT, MAX_PUSH_EVENTS, pushEventSchema, SKEW_WARN_MS, type PullResponse, type PushEvent } from './protocol';
 
 export interface SyncProgress {
   phase: 'push' | 'pull' | 'done';
@@ -94,26 +94,40 @@ export async function pullChanges(db: Db, client: HqClient, options: SyncOptions
   const storeId = getMeta(db, 'store_id');
   if (storeId === null) throw new DeskError('NO_HQ_CREDENTIAL', {});
   const limit = options.pullLimit ?? DEFAULT_PULL_LIMIT;
+  const maxPages = options.maxPages ?? 100_000;
   let pulled = 0;
   let pages = 0;
   let skewMs: number | null = null;
-  for (let i = 0; i < (options.maxPages ?? 100_000); i++) {
-    const { value, sentAt, receivedAt } = await client.pull(getSyncState(db, 'cursor'), limit);
-    db.transaction(() => {
-      // Rows of one page may name each other in any order (a grant before its benefit): checked at commit.
-      db.pragma('defer_foreign_keys = ON');
-      // Reference data first, members last, so a member's grants find their benefits.
-      const changes = value.changes as AnyChange[];
-      for (const change of changes) if (change.entity !== 'member') applyChange(db, storeId, change, now());
-      for (const change of changes) if (change.entity === 'member') applyChange(db, storeId, change, now());
-      setSyncState(db, 'cursor', value.cursor);
-      setSyncState(db, 'last_pull_at', String(now()));
-    }).immediate();
+  let next: Promise<Timed<PullResponse>> | null = client.pull(getSyncState(db, 'cursor'), limit);
+  for (let i = 0; i < maxPages && next; i++) {
+    const page: Timed<PullResponse> = await next;
+    const { value, sentAt, receivedAt } = page;
+    // Pipelined: HQ prepares page N+1 while page N is written. Safe because each page commits with
+    // its own cursor: if anything fails, the terminal holds whole pages up to N and resumes after.
+    next = value.more && i + 1 < maxPages ? client.pull(value.cursor, limit) : null;
+    // A page that fails to apply abandons the request in flight; its failure then means nothing.
+    next?.catch(() => undefined);
+    // A page and its cursor commit together, so a page lost to a power cut is only pulled again:
+    // it needs no fsync of its own (WAL + synchronous NORMAL stays consistent). The next commit
+    // under the connection's own setting (FULL) makes it durable with everything before it. Nothing
+    // else can commit on this connection in between: the page is written synchronously.
+    const synchronous = db.pragma('synchronous', { simple: true }) as number;
+    db.pragma('synchronous = NORMAL');
+    try {
+      db.transaction(() => {
+        // Rows of one page may name each other in any order (a grant before its benefit): checked at commit.
+        db.pragma('defer_foreign_keys = ON');
+        applyPage(db, storeId, value.changes as AnyChange[], now());
+        setSyncState(db, 'cursor', value.cursor);
+        setSyncState(db, 'last_pull_at', String(now()));
+      }).immediate();
+    } finally {
+      db.pragma(`synchronous = ${synchronous}`);
+    }
     pulled += value.changes.length;
     pages++;
     skewMs = clockSkew(value.serverTime, sentAt, receivedAt);
     options.onProgress?.({ phase: 'pull', pushed: 0, toPush: 0, pulled, pages });
-    if (!value.more) break;
   }
   return { pulled, pages, skewMs };
 }

@@ -1,55 +1,43 @@
 // Pull: one page of the change feed for one terminal, in stamp order across every entity, with
 // store-scoped entities (staff, stock, the store itself, conflicts) limited to the terminal's store.
+// Each change record is serialized to JSON by PostgreSQL (json_build_object): HQ never turns a
+// snapshot's million members into JS objects only to stringify them again. The page goes out as
+// that text (JsonText), in the shape of pullResponseSchema.
 import type { PullResponse } from '../../sync/protocol';
 import type { Change } from '../../sync/protocolEntities';
 import type { OfflineRiskLimits } from '../../loyalty/types';
 import type { HqDb, Queryable } from '../db';
+import { JsonText } from '../jsonText';
 import { decodeCursor, encodeCursor, type Cursor } from './cursor';
 import type { TerminalPrincipal } from './enroll';
 import { effectiveRules, globalRules } from './rules';
 import { feedHigh } from './stamp';
 
-type Row = Record<string, unknown> & { seq: number; tombstone?: boolean };
+/** One change record: its stamp (to merge the sources in order) and its JSON text. */
+interface Row {
+  seq: number;
+  j: string;
+}
 
 interface Source {
-  /** $1 cursor stamp, $2 snapshot height, $3 limit, $4 store. */
+  /** $1 cursor stamp, $2 snapshot height, $3 limit, $4 store; yields seq and j (the change record as JSON text). */
   sql: string;
   scoped: boolean;
-  toChange: (r: Row) => Change;
 }
 
 const LIVE = '(NOT tombstone OR seq > $2)';
 
+/** The change record for rows that have id, seq, tombstone and `dataExpr`. */
+function record(entity: Change['entity'], dataExpr: string): string {
+  const head = `'entity', '${entity}', 'id', id::text, 'seq', seq`;
+  return `CASE WHEN tombstone THEN json_build_object(${head}, 'deleted', true) ELSE json_build_object(${head}, 'deleted', false, 'data', ${dataExpr}) END::text AS j`;
+}
+
+const MEMBER_DATA = `json_build_object('cardNo', card_no, 'name', name, 'phone', phone, 'birthday', birthday, 'tier', tier, 'tierSince', tier_since,
+  'cardSerial', card_serial, 'status', status, 'joinedAt', joined_at, 'lastPurchaseAt', last_purchase_at, 'months', months, 'lots', lots, 'grants', grants)`;
+
 const SOURCES: Source[] = [
-  {
-    sql: `SELECT id, seq, tombstone, card_no, name, phone, birthday, tier, tier_since, card_serial, status, joined_at, last_purchase_at, months, lots, grants
-            FROM members WHERE seq > $1 AND ${LIVE} ORDER BY seq LIMIT $3`,
-    scoped: false,
-    toChange: (r) =>
-      r.tombstone
-        ? { entity: 'member', id: String(r.id), seq: r.seq, deleted: true }
-        : {
-            entity: 'member',
-            id: String(r.id),
-            seq: r.seq,
-            deleted: false,
-            data: {
-              cardNo: r.card_no as string,
-              name: r.name as string,
-              phone: r.phone as string,
-              birthday: r.birthday as string | null,
-              tier: r.tier as 'basic',
-              tierSince: r.tier_since as number,
-              cardSerial: r.card_serial as number,
-              status: r.status as 'active',
-              joinedAt: r.joined_at as number,
-              lastPurchaseAt: r.last_purchase_at as number | null,
-              months: r.months as never,
-              lots: r.lots as never,
-              grants: r.grants as never,
-            },
-          },
-  },
+  { sql: `SELECT seq, ${record('member', MEMBER_DATA)} FROM members WHERE seq > $1 AND ${LIVE} ORDER BY seq LIMIT $3`, scoped: false },
   simple('benefit', 'SELECT id, seq, tombstone, def AS data FROM benefits'),
   simple('catalog', 'SELECT id, seq, tombstone, data FROM catalog_items'),
   simple('key', "SELECT kid AS id, seq, tombstone, jsonb_build_object('x', x, 'validFrom', valid_from, 'validTo', valid_to) AS data FROM signing_keys"),
@@ -72,40 +60,36 @@ function simple(entity: Change['entity'], select: string, scope?: string): Sourc
   const hasTombstones = !select.includes('false AS tombstone');
   // $2 is always bound, so rows without tombstones still name it (Postgres wants every parameter typed).
   const where = `seq > $1 AND ${hasTombstones ? LIVE : '$2::bigint >= 0'}${scope ? ` AND ${scope}` : ''}`;
-  return {
-    sql: `${select} WHERE ${where} ORDER BY seq LIMIT $3`,
-    scoped: scope !== undefined,
-    toChange: (r) =>
-      (r.tombstone
-        ? { entity, id: String(r.id), seq: r.seq, deleted: true }
-        : { entity, id: String(r.id), seq: r.seq, deleted: false, data: r.data }) as Change,
-  };
+  return { sql: `SELECT seq, ${record(entity, 'data')} FROM (${select} WHERE ${where} ORDER BY seq LIMIT $3) AS s`, scoped: scope !== undefined };
 }
 
-async function rulesChange(q: Queryable, who: TerminalPrincipal, cursor: Cursor): Promise<Change | null> {
+async function rulesChange(q: Queryable, who: TerminalPrincipal, cursor: Cursor): Promise<Row | null> {
   const { rules, seq } = await globalRules(q);
   const [t] = await q.query<{ offline_limits: OfflineRiskLimits | null; seq: number | null }>('SELECT offline_limits, seq FROM terminals WHERE id = $1', [who.terminalId]);
   const at = Math.max(seq, t?.seq ?? 0);
   if (at <= cursor.s) return null;
-  return { entity: 'rules', id: 'rules', seq: at, deleted: false, data: effectiveRules(rules, t?.offline_limits ?? null) };
+  const change: Change = { entity: 'rules', id: 'rules', seq: at, deleted: false, data: effectiveRules(rules, t?.offline_limits ?? null) };
+  return { seq: at, j: JSON.stringify(change) };
 }
 
-export async function pullChanges(db: HqDb, who: TerminalPrincipal, cursorText: string | undefined, limit: number): Promise<PullResponse> {
+export async function pullChanges(db: HqDb, who: TerminalPrincipal, cursorText: string | undefined, limit: number): Promise<JsonText<PullResponse>> {
   const given = cursorText === undefined ? null : decodeCursor(cursorText);
   return db.tx(async (q) => {
     const cursor: Cursor = given ?? { v: 1, s: 0, h: await feedHigh(q) };
-    const pages: Change[][] = [];
+    const all: Row[] = [];
     for (const src of SOURCES) {
       const params: unknown[] = [cursor.s, cursor.h, limit + 1];
       if (src.scoped) params.push(who.storeId);
-      pages.push((await q.query<Row>(src.sql, params)).map(src.toChange));
+      for (const r of await q.query<Row>(src.sql, params)) all.push(r);
     }
     const rules = await rulesChange(q, who, cursor);
-    const all = pages.flat().concat(rules ? [rules] : []).sort((a, b) => a.seq - b.seq);
+    if (rules) all.push(rules);
+    all.sort((a, b) => a.seq - b.seq);
     const page = all.slice(0, limit);
     const more = all.length > limit;
     const last = page.at(-1)?.seq ?? cursor.s;
     await q.query('UPDATE terminals SET last_seen_at = $1 WHERE id = $2', [Date.now(), who.terminalId]);
-    return { ok: true as const, changes: page, cursor: encodeCursor({ v: 1, s: last, h: cursor.h }), more, serverTime: Date.now() };
+    const next = encodeCursor({ v: 1, s: last, h: cursor.h });
+    return new JsonText<PullResponse>(`{"ok":true,"changes":[${page.map((r) => r.j).join(',')}],"cursor":${JSON.stringify(next)},"more":${more},"serverTime":${Date.now()}}`);
   });
 }

@@ -1,0 +1,241 @@
+// The bulk, pipelined pull against a real HQ on loopback (PGlite, and PostgreSQL with
+// DATABASE_URL): a snapshot lands exactly as the row-by-row reference apply leaves it, whatever the
+// page size; held members, moved card numbers and tombstones still take effect; a cut between
+// pages leaves whole pages only, and the resumed pull ends in the same state.
+import { createServer } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/store/open';
+import { getMeta } from '../../src/store/meta';
+import { applyChange, type AnyChange } from '../../src/store/syncApply';
+import { getSyncState, setSyncState } from '../../src/store/syncState';
+import { createHqClient } from '../../src/sync/hqClient';
+import { syncOnce } from '../../src/sync/syncRun';
+import { NOW, openDemoTerminal, tempDir } from '../helpers/demoDb';
+import { BACKENDS, enrollNew, openAt, seedHq, startTestHq, type TestHq } from '../hq/harness';
+import { startCutProxy, type CutProxy } from './cutProxy';
+
+const MEMBERS = 240;
+
+/** Every table a pull writes, in a stable order and without local row ids. */
+function dump(db: Db) {
+  const q = (sql: string) => db.prepare(sql).all();
+  return {
+    members: q('SELECT * FROM members ORDER BY id'),
+    months: q('SELECT * FROM member_months ORDER BY member_id, month'),
+    lots: q('SELECT member_id, earned_at, expires_at, points, remaining, op_id, hq_key FROM point_lots ORDER BY member_id, hq_key'),
+    grants: q('SELECT member_id, benefit_id, granted_at, reason, used_op_id FROM benefit_grants ORDER BY member_id, benefit_id, granted_at, reason'),
+    benefits: q('SELECT * FROM benefits ORDER BY id'),
+    catalog: q('SELECT * FROM catalog_items ORDER BY id'),
+    keys: q('SELECT * FROM trusted_keys ORDER BY kid'),
+    revocations: q('SELECT * FROM revocations ORDER BY member_id, card_serial'),
+    staff: q('SELECT id, store_id, name, role, pin_hash, active, updated_at, tombstone FROM staff ORDER BY id'),
+    stock: q('SELECT * FROM stock ORDER BY store_id, sku'),
+    stores: q('SELECT * FROM stores ORDER BY id'),
+    meta: q("SELECT key, value FROM meta WHERE key IN ('rules_json', 'pin_salt', 'tz') ORDER BY key"),
+  };
+}
+
+const count = (db: Db, table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+
+describe.each(BACKENDS)('bulk pull on %s', (backend) => {
+  let hq: TestHq;
+  let proxy: CutProxy;
+  const tmp = tempDir('ld-bulk-');
+  const clock = { now: NOW };
+
+  beforeAll(async () => {
+    hq = await startTestHq(backend);
+    await seedHq(hq, tmp.dir, MEMBERS);
+    proxy = await startCutProxy(Number(new URL(hq.url).port));
+  }, 60_000);
+  afterAll(async () => {
+    await proxy?.close();
+    await hq?.stop();
+    tmp.cleanup();
+  });
+
+  /** The reference: every page applied change by change, as the pull did before the bulk path. */
+  async function pullRowByRow(t: { db: Db }) {
+    const client = createHqClient({ url: hq.url, credential: getSyncState(t.db, 'credential') });
+    const storeId = getMeta(t.db, 'store_id')!;
+    for (let page = 0; page < 100; page++) {
+      const { value } = await client.pull(getSyncState(t.db, 'cursor'), 50);
+      t.db.transaction(() => {
+        t.db.pragma('defer_foreign_keys = ON');
+        const changes = value.changes as AnyChange[];
+        for (const c of changes) if (c.entity !== 'member') applyChange(t.db, storeId, c, NOW);
+        for (const c of changes) if (c.entity === 'member') applyChange(t.db, storeId, c, NOW);
+        setSyncState(t.db, 'cursor', value.cursor);
+      }).immediate();
+      if (!value.more) break;
+    }
+  }
+
+  it('lands a snapshot and then a delta identically in one page, in many pages and row by row', async () => {
+    const reference = openAt(await enrollNew(hq.url, hq.admin, tmp.dir, 'ref'), clock);
+    const whole = openAt(await enrollNew(hq.url, hq.admin, tmp.dir, 'whole'), clock);
+    const paged = openAt(await enrollNew(hq.url, hq.admin, tmp.dir, 'paged'), clock);
+    try {
+      await pullRowByRow(reference);
+      const one = await syncOnce(whole.db, { now: () => clock.now, pullLimit: 5_000 });
+      const many = await syncOnce(paged.db, { now: () => clock.now, pullLimit: 37 });
+      expect(one.pages).toBe(1);
+      expect(many.pages).toBeGreaterThan(5);
+      const expected = dump(reference.db);
+      expect(expected.members).toHaveLength(MEMBERS);
+      expect(expected.lots.length).toBeGreaterThan(MEMBERS);
+      expect(expected.months.length).toBeGreaterThan(MEMBERS);
+      expect(expected.grants.length).toBeGreaterThan(0);
+      expect(dump(whole.db)).toEqual(expected);
+      expect(dump(paged.db)).toEqual(expected);
+
+      // HQ changes 60 held members: a lot dropped, the others half spent, a lot added, new
+      // months, a referral grant, a new name.
+      type HqRow = { id: string; card_no: string; name: string; phone: string; birthday: string | null; tier: string; tier_since: number; card_serial: number;
+        status: string; joined_at: number; last_purchase_at: number | null; months: unknown[]; lots: { key: string; points: number; remaining: number }[]; grants: unknown[] };
+      const rows = await hq.db.query<HqRow>("SELECT * FROM members WHERE id <= 'M00000060' ORDER BY id");
+      expect(rows).toHaveLength(60);
+      const changed = rows.map((r) => ({
+        id: r.id, cardNo: r.card_no, name: `${r.name}改`, phone: r.phone, birthday: r.birthday, tier: r.tier, tierSince: r.tier_since, cardSerial: r.card_serial,
+        status: r.status, joinedAt: r.joined_at, lastPurchaseAt: r.last_purchase_at,
+        months: [{ month: '2026-11', visits: 2, spendFen: 5_000 }],
+        lots: [...r.lots.slice(1).map((l) => ({ ...l, remaining: Math.floor(l.points / 2) })), { key: `D-${r.id}`, earnedAt: NOW, expiresAt: NOW + 1e10, points: 7, remaining: 7 }],
+        grants: [...r.grants, { benefitId: 'B-REFERRAL', grantedAt: NOW, reason: 'referral', usedOpId: null }],
+      }));
+      await hq.admin('POST', '/v1/admin/members', { members: changed });
+      await pullRowByRow(reference);
+      const d1 = await syncOnce(whole.db, { now: () => clock.now, pullLimit: 5_000 });
+      await syncOnce(paged.db, { now: () => clock.now, pullLimit: 37 });
+      expect(d1.pulled).toBe(60);
+      const after = dump(reference.db);
+      expect(after.lots.length).toBe(expected.lots.length + 60);
+      expect(after.months).not.toEqual(expected.months);
+      expect(dump(whole.db)).toEqual(after);
+      expect(dump(paged.db)).toEqual(after);
+    } finally {
+      for (const t of [reference, whole, paged]) t.close();
+    }
+  });
+
+  it('updates held members, moves a card number to a new member and deletes by tombstone', async () => {
+    const t = openAt(await enrollNew(hq.url, hq.admin, tmp.dir, 'delta'), clock);
+    try {
+      await syncOnce(t.db, { now: () => clock.now });
+      const held = t.db.prepare('SELECT * FROM members WHERE id = ?').get('M00000010') as { card_no: string; name: string };
+      const lotsBefore = count(t.db, 'point_lots');
+      // HQ: M00000010 gets a new card and a new name; a new member takes its old card number;
+      // M00000020 is deleted.
+      const newCard = '8860999999999995';
+      const base = { phone: '13800000000', birthday: null, tier: 'basic', tierSince: NOW, cardSerial: 1, status: 'active', joinedAt: NOW, lastPurchaseAt: null, months: [], grants: [] };
+      await hq.admin('POST', '/v1/admin/members', { members: [{ ...base, id: 'M00000010', cardNo: newCard, name: '改名', lots: [] }] });
+      await hq.admin('POST', '/v1/admin/members', {
+        members: [{ ...base, id: 'N00000001', cardNo: held.card_no, name: '新会员', months: [{ month: '2026-11', visits: 1, spendFen: 100 }], lots: [{ key: 'N-1', earnedAt: NOW, expiresAt: NOW + 1e10, points: 50, remaining: 50 }] }],
+      });
+      await hq.admin('DELETE', '/v1/admin/members/M00000020');
+      const s = await syncOnce(t.db, { now: () => clock.now, pullLimit: 5_000 });
+      expect(s.pulled).toBe(3);
+      expect(t.db.prepare('SELECT card_no, name FROM members WHERE id = ?').get('M00000010')).toEqual({ card_no: newCard, name: '改名' });
+      expect(t.db.prepare('SELECT card_no, name FROM members WHERE id = ?').get('N00000001')).toEqual({ card_no: held.card_no, name: '新会员' });
+      expect(t.db.prepare('SELECT points, remaining, hq_key FROM point_lots WHERE member_id = ?').all('N00000001')).toEqual([{ points: 50, remaining: 50, hq_key: 'N-1' }]);
+      // HQ's state for M00000010 lists no lots: its lots are kept (the ledger names them) but hold nothing.
+      expect(t.db.prepare('SELECT sum(remaining) AS r FROM point_lots WHERE member_id = ?').get('M00000010')).toEqual({ r: 0 });
+      expect(count(t.db, 'point_lots')).toBe(lotsBefore + 1);
+      expect(t.db.prepare('SELECT tombstone FROM members WHERE id = ?').get('M00000020')).toEqual({ tombstone: 1 });
+      // A new terminal never receives the deleted member at all.
+      const fresh = openAt(await enrollNew(hq.url, hq.admin, tmp.dir, 'after-delete'), clock);
+      try {
+        await syncOnce(fresh.db, { now: () => clock.now, pullLimit: 5_000 });
+        expect(fresh.db.prepare('SELECT id FROM members WHERE id = ?').get('M00000020')).toBeUndefined();
+        expect(dump(fresh.db).members).toEqual((dump(t.db).members as { id: string }[]).filter((m) => m.id !== 'M00000020'));
+      } finally {
+        fresh.close();
+      }
+    } finally {
+      t.close();
+    }
+  });
+
+  it('holds whole pages only when a pipelined pull is cut between pages, then resumes to the same state', async () => {
+    const reference = openAt(await enrollNew(hq.url, hq.admin, tmp.dir, 'cut-ref'), clock);
+    const t = openAt(await enrollNew(hq.url, hq.admin, tmp.dir, 'cut'), clock);
+    setSyncState(t.db, 'hq_url', proxy.url);
+    try {
+      await syncOnce(reference.db, { now: () => clock.now, pullLimit: 5_000 });
+      const expected = dump(reference.db);
+      // Page 2 is written while page 3 is already asked for; the next answer to come is cut.
+      let pages = 0;
+      await expect(
+        syncOnce(t.db, {
+          now: () => clock.now,
+          pullLimit: 40,
+          onProgress: (p) => {
+            if (p.phase === 'pull' && ++pages === 2) proxy.cutResponseAfter(1_500);
+          },
+        }),
+      ).rejects.toMatchObject({ code: 'HQ_UNREACHABLE' });
+      const held = dump(t.db);
+      const ids = new Set((held.members as { id: string }[]).map((m) => m.id));
+      expect(ids.size).toBeGreaterThan(0);
+      expect(ids.size).toBeLessThan(expected.members.length);
+      // Nothing half-applied: every member held has exactly HQ's months, lots and grants.
+      const mine = <T extends { member_id: string }>(rows: unknown[]) => (rows as T[]).filter((r) => ids.has(r.member_id));
+      expect(held.months).toEqual(mine(expected.months));
+      expect(held.lots).toEqual(mine(expected.lots));
+      expect(held.grants).toEqual(mine(expected.grants));
+      expect(held.members).toEqual((expected.members as { id: string }[]).filter((m) => ids.has(m.id)));
+      const before = count(t.db, 'members');
+      const done = await syncOnce(t.db, { now: () => clock.now, pullLimit: 40 });
+      // Resumed after the last whole page: the members still missing, plus at most the few records
+      // stamped after them (rules, this terminal's own), never the snapshot again.
+      expect(done.pulled).toBeGreaterThanOrEqual(expected.members.length - before);
+      expect(done.pulled).toBeLessThan(expected.members.length - before + 10);
+      expect(dump(t.db)).toEqual(expected);
+    } finally {
+      reference.close();
+      t.close();
+    }
+  });
+});
+
+describe('a page that fails to apply while the next one is already asked for', () => {
+  const member = (id: string, cardNo: string, lotKey: string) => ({
+    entity: 'member', id, seq: 1, deleted: false,
+    data: { cardNo, name: id, phone: '', birthday: null, tier: 'basic', tierSince: NOW, cardSerial: 1, status: 'active', joinedAt: NOW, lastPurchaseAt: null,
+      months: [{ month: '2026-11', visits: 1, spendFen: 100 }], lots: [{ key: lotKey, earnedAt: NOW, expiresAt: NOW + 1e10, points: 10, remaining: 10 }], grants: [] },
+  });
+  // Page 2 names a lot key page 1 gave another member: the terminal's unique index refuses it.
+  const PAGES: Record<string, { changes: unknown[]; cursor: string; more: boolean }> = {
+    '': { changes: [member('X1', '9000000001', 'K1'), member('X2', '9000000002', 'K2')], cursor: 'c1', more: true },
+    c1: { changes: [member('X3', '9000000003', 'K3'), member('X4', '9000000004', 'K1')], cursor: 'c2', more: true },
+    c2: { changes: [member('X5', '9000000005', 'K5')], cursor: 'c3', more: false },
+  };
+
+  it('keeps the pages before it and its cursor, and nothing of it or of the page after', async () => {
+    const asked: string[] = [];
+    const server = createServer((req, res) => {
+      const cursor = new URL(req.url ?? '/', 'http://x').searchParams.get('cursor') ?? '';
+      asked.push(cursor);
+      const page = PAGES[cursor];
+      res.writeHead(page ? 200 : 400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(page ? { ok: true, ...page, serverTime: NOW } : { ok: false, error: { code: 'CURSOR_INVALID', message: 'no' } }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const a = server.address();
+    const t = openDemoTerminal(5);
+    try {
+      setSyncState(t.db, 'hq_url', `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`);
+      setSyncState(t.db, 'credential', `ldt_${'C'.repeat(43)}`);
+      await expect(syncOnce(t.db, { now: () => NOW })).rejects.toThrow(/UNIQUE/);
+      expect(asked.slice(0, 2)).toEqual(['', 'c1']);
+      expect(getSyncState(t.db, 'cursor')).toBe('c1');
+      const ids = (t.db.prepare("SELECT id FROM members WHERE id LIKE 'X%' ORDER BY id").all() as { id: string }[]).map((r) => r.id);
+      expect(ids).toEqual(['X1', 'X2']);
+      expect(t.db.prepare("SELECT count(*) AS n FROM point_lots WHERE hq_key IN ('K3', 'K5')").get()).toEqual({ n: 0 });
+      expect(t.db.prepare("SELECT count(*) AS n FROM member_months WHERE member_id IN ('X3', 'X4', 'X5')").get()).toEqual({ n: 0 });
+    } finally {
+      t.cleanup();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
