@@ -10,7 +10,8 @@ import { readConfig } from '../terminal/config';
 import { prepareDataFolder, type PreparedFolder } from '../terminal/dataFolder';
 import { openTerminal, type OpenedTerminal } from '../terminal/openTerminal';
 import { managerPorts } from './managerWiring';
-import { startPrintLoop, type PrintLoop } from './printLoop';
+import { startLivePrinting } from './livePrinting';
+import type { PrintLoop } from './printLoop';
 import { startScannerWiring } from './serialWiring';
 import { startSyncIfEnrolled } from './syncWiring';
 
@@ -46,9 +47,16 @@ export function openDeskRuntime(o: DeskRuntimeOptions): DeskRuntime {
   });
   sync = startSyncIfEnrolled(terminal);
   const lang = config?.lang ?? 'zh-CN';
-  const printerUri = o.printerUri === undefined ? (config?.printer ?? null) : o.printerUri;
   const scanners = startScannerWiring({ dataDir: prepared.dir, onCode: (code) => o.publish({ type: 'scan', code, source: 'serial' }) });
-  const printing = startPrintLoop({ db: terminal.db, printerUri, lang, publish: o.publish, ...(o.onInternal ? { onError: o.onInternal } : {}) });
+  // Follows the printer and language chosen in the manager's settings without a restart.
+  const printing = startLivePrinting({
+    db: terminal.db,
+    dataDir: prepared.dir,
+    ...(o.printerUri === undefined ? {} : { printerUri: o.printerUri }),
+    lang,
+    publish: o.publish,
+    ...(o.onInternal ? { onError: o.onInternal } : {}),
+  });
   return {
     prepared,
     terminal,
@@ -60,7 +68,7 @@ export function openDeskRuntime(o: DeskRuntimeOptions): DeskRuntime {
       printer: printing.state,
       scanner: () => scanners.status(),
       ...(config ? { wedge: config.scanner.wedge } : {}),
-      manager: managerPorts(sync, printerUri),
+      manager: managerPorts(sync, () => printing.printerUri(), printing),
     },
     afterCall(result) {
       const value = (result as { ok?: unknown; value?: { printJobId?: unknown } | null } | null) ?? null;

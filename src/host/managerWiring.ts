@@ -3,7 +3,12 @@
 // Z-report prints on the printer the desk prints receipts on.
 import type { SyncLoop } from '../sync/syncLoop';
 import type { ManagerPorts } from '../terminal/managerApi';
+import type { PrintLoop } from './printLoop';
 
-export function managerPorts(sync: SyncLoop | null, printerUri: string | null): ManagerPorts {
-  return { sync: sync ? (onProgress) => sync.syncNow(onProgress) : null, printerUri: () => printerUri };
+export function managerPorts(sync: SyncLoop | null, printerUri: () => string | null, printing?: Pick<PrintLoop, 'withPrinter'>): ManagerPorts {
+  return {
+    sync: sync ? (onProgress) => sync.syncNow(onProgress) : null,
+    printerUri,
+    ...(printing ? { withPrinter: <T>(task: () => Promise<T>) => printing.withPrinter(task) } : {}),
+  };
 }

@@ -12,8 +12,12 @@ export interface PrintLoop {
   state(): { state: PrinterState; name: string | null };
   /** Print what is due now (called after each operation). */
   kick(): void;
+  /** Runs a task that talks to a printer (the manager's Z-report, test page, status) in the loop's turn, never beside a receipt. */
+  withPrinter<T>(task: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+const direct = <T>(task: () => Promise<T>): Promise<T> => task();
 
 export interface PrintLoopOptions {
   db: Db;
@@ -28,14 +32,14 @@ export interface PrintLoopOptions {
 
 export function startPrintLoop(o: PrintLoopOptions): PrintLoop {
   if (o.printerUri === null) {
-    return { state: () => ({ state: 'not-configured', name: null }), kick: () => undefined, close: async () => undefined };
+    return { state: () => ({ state: 'not-configured', name: null }), kick: () => undefined, withPrinter: direct, close: async () => undefined };
   }
   let spec: PrinterSpec;
   try {
     spec = parsePrinterUri(o.printerUri);
   } catch (err) {
     o.onError?.(err);
-    return { state: () => ({ state: 'error', name: o.printerUri }), kick: () => undefined, close: async () => undefined };
+    return { state: () => ({ state: 'error', name: o.printerUri }), kick: () => undefined, withPrinter: direct, close: async () => undefined };
   }
   let current: PrinterState = 'unknown';
   let closed = false;
@@ -87,6 +91,17 @@ export function startPrintLoop(o: PrintLoopOptions): PrintLoop {
   return {
     state: () => ({ state: current, name: spec.uri }),
     kick: run,
+    withPrinter<T>(task: () => Promise<T>): Promise<T> {
+      const result = tail.then(() => {
+        if (closed) throw new Error('the print queue has stopped');
+        return task();
+      });
+      tail = result.then(
+        () => undefined,
+        () => undefined,
+      );
+      return result;
+    },
     close: async () => {
       closed = true;
       clearInterval(retry);

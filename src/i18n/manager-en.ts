@@ -114,7 +114,7 @@ export const managerEn = {
     printer: 'Receipt printer address',
     printerHint: 'e.g. tcp://192.168.1.50:9100, serial:/dev/ttyUSB0?baud=115200',
     save: 'Save',
-    saved: 'Saved. Printer and scanner changes take effect when the desk restarts.',
+    saved: 'Saved. The desk uses the new printer and scanner within a few seconds.',
     test: 'Test print',
     testOk: 'Test page printed.',
     status: 'Printer status',

@@ -117,7 +117,7 @@ export const managerZhCN: Shape<typeof managerEn> = {
     printer: '小票打印机地址',
     printerHint: '例如 tcp://192.168.1.50:9100、serial:/dev/ttyUSB0?baud=115200',
     save: '保存',
-    saved: '已保存。打印机和扫码枪的更改在服务台重启后生效。',
+    saved: '已保存。几秒内即改用新的打印机和扫码枪设置。',
     test: '打印测试页',
     testOk: '测试页已打印。',
     status: '打印机状态',

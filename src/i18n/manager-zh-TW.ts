@@ -117,7 +117,7 @@ export const managerZhTW: Shape<typeof managerEn> = {
     printer: '收據印表機位址',
     printerHint: '例如 tcp://192.168.1.50:9100、serial:/dev/ttyUSB0?baud=115200',
     save: '儲存',
-    saved: '已儲存。印表機與掃碼槍的變更在服務台重新啟動後生效。',
+    saved: '已儲存。數秒內即改用新的印表機與掃碼槍設定。',
     test: '列印測試頁',
     testOk: '測試頁已列印。',
     status: '印表機狀態',

@@ -70,7 +70,7 @@ export async function benchSync(options: BenchSyncOptions = {}): Promise<Record<
         },
         delta: { changes: delta, seconds: deltaSeconds, pulled: deltaRun.pulled, targetSeconds: 3 },
         push: { events: pushN, seconds: pushSeconds, pushed: push.pushed, duplicates: push.duplicates, pendingAfter: push.pending, targetSeconds: 5 },
-        loadRun500Terminals: 'not implemented yet',
+        loadRun500Terminals: 'see the "load" area (src/sync/loadRun.ts)',
       };
     } finally {
       t.close();

@@ -76,13 +76,26 @@ function fromClosedDays(db: Db, from: string, to: string, window: Set<string>, a
 function fromOperations(db: Db, redeemDates: string[], pointDates: string[], acc: Acc): void {
   if (redeemDates.length > 0) {
     const marks = redeemDates.map(() => '?').join(',');
+    // The tier comes from the redemption itself; only redemptions recorded before it was kept
+    // (schema 70) look the member up, so a month of redemptions costs no member lookups.
     const groups = db
       .prepare(
-        `SELECT o.business_date AS d, json_extract(o.detail_json, '$.benefitType') AS t, coalesce(json_extract(o.detail_json, '$.tier'), m.tier) AS tier, count(*) AS n, sum(o.value_fen) AS v
-           FROM operations o LEFT JOIN members m ON m.id = o.member_id
+        `SELECT o.business_date AS d, json_extract(o.detail_json, '$.benefitType') AS t, json_extract(o.detail_json, '$.tier') AS tier, count(*) AS n, sum(o.value_fen) AS v
+           FROM operations o
           WHERE o.business_date IN (${marks}) AND o.kind = 'redeem' AND o.voided_by_op IS NULL GROUP BY 1, 2, 3`,
       )
       .all(...redeemDates) as { d: string; t: string | null; tier: string | null; n: number; v: number }[];
+    const legacy = groups.some((g) => g.tier === null);
+    if (legacy) {
+      const olderTiers = db
+        .prepare(
+          `SELECT o.business_date AS d, json_extract(o.detail_json, '$.benefitType') AS t, m.tier AS tier, count(*) AS n, sum(o.value_fen) AS v
+             FROM operations o LEFT JOIN members m ON m.id = o.member_id
+            WHERE o.business_date IN (${marks}) AND o.kind = 'redeem' AND o.voided_by_op IS NULL AND json_extract(o.detail_json, '$.tier') IS NULL GROUP BY 1, 2, 3`,
+        )
+        .all(...redeemDates) as typeof groups;
+      groups.splice(0, groups.length, ...groups.filter((g) => g.tier !== null), ...olderTiers);
+    }
     for (const g of groups) {
       add(acc.daily, g.d, g.n, g.v);
       add(acc.tiers, g.tier ?? 'unknown', g.n, g.v);
@@ -118,14 +131,15 @@ export type MemberPopulation = z.infer<typeof memberPopulationSchema>;
 export function memberPopulation(db: Db, atMs: number): MemberPopulation {
   const days = listBenefits(db).flatMap((b) => (b.params.type === 'win_back' ? [b.params.dormantDays] : []));
   const dormantDays = days.length > 0 ? Math.min(...days) : 90;
-  // Two range seeks per tier on members_population (070): counting index entries, never member rows.
+  // Covering scans of members_activity (schema 90), one tier at a time: index entries, never member rows.
   const active = stmt<[string], { n: number }>(db, "SELECT count(*) AS n FROM members WHERE tombstone = 0 AND status = 'active' AND tier = ?");
-  const dormant = stmt<[string, number], { n: number }>(
+  const dormant = stmt<[string, number, number], { n: number }>(
     db,
-    "SELECT count(*) AS n FROM members WHERE tombstone = 0 AND status = 'active' AND tier = ? AND coalesce(last_purchase_at, joined_at) < ?",
+    `SELECT count(*) AS n FROM members WHERE tombstone = 0 AND status = 'active' AND tier = ?
+        AND (last_purchase_at < ? OR (last_purchase_at IS NULL AND joined_at < ?))`,
   );
   const since = atMs - dormantDays * DAY_MS;
-  const rows = TIER_CODES.map((tier) => ({ tier, n: active.get(tier)?.n ?? 0, dormant: dormant.get(tier, since)?.n ?? 0 })).filter((r) => r.n > 0);
+  const rows = TIER_CODES.map((tier) => ({ tier, n: active.get(tier)?.n ?? 0, dormant: dormant.get(tier, since, since)?.n ?? 0 })).filter((r) => r.n > 0);
   return { dormantDays, tiers: Object.fromEntries(rows.map((r) => [r.tier, { active: r.n, dormant: r.dormant }])) };
 }
 

@@ -28,6 +28,8 @@ export interface ManagerPorts {
   sync?: SyncPort | null;
   /** The printer the desk prints on (config.json "printer", or the host's override). */
   printerUri?: () => string | null;
+  /** Runs a printer task in the print queue's turn (a TCP or serial printer takes one connection at a time). */
+  withPrinter?: <T>(task: () => Promise<T>) => Promise<T>;
 }
 
 type ManagerMethod = keyof typeof managerApiInputs;
@@ -46,6 +48,7 @@ export function managerHandlers(service: TerminalService, ctx: { signedIn: () =>
     const now = deps.clock();
     return date === undefined ? businessDate(now, deps.identity.tz) : checkBusinessDate(date, now, deps.identity.tz);
   };
+  const onPrinter = <T>(task: () => Promise<T>): Promise<T> => (ctx.ports.withPrinter ? ctx.ports.withPrinter(task) : task());
   const printerUri = (override?: string): string | null =>
     override ?? ctx.ports.printerUri?.() ?? readConfig(dirname(deps.db.name))?.printer ?? null;
   const tables = (k: ReturnType<typeof computeKpis>): Record<KpiChartName, KpiTable> =>
@@ -63,7 +66,8 @@ export function managerHandlers(service: TerminalService, ctx: { signedIn: () =>
     },
     'manager.printZReport': async ({ date }) => {
       const me = manager();
-      return printZReport(deps, { uri: printerUri(), report: dayReport(deps, day(date)), lang: ctx.lang(), actor: me.id });
+      const report = dayReport(deps, day(date));
+      return onPrinter(() => printZReport(deps, { uri: printerUri(), report, lang: ctx.lang(), actor: me.id }));
     },
     'manager.kpis': ({ date }) => {
       manager();
@@ -85,8 +89,8 @@ export function managerHandlers(service: TerminalService, ctx: { signedIn: () =>
     'manager.settings.set': (patch) => updateSettings(deps, manager().id, patch),
     'manager.settings.testPrint': async ({ printer }) => {
       manager();
-      return printTestPage({ uri: printerUri(printer), lang: ctx.lang(), tz: deps.identity.tz, now: deps.clock() });
+      return onPrinter(() => printTestPage({ uri: printerUri(printer), lang: ctx.lang(), tz: deps.identity.tz, now: deps.clock() }));
     },
-    'manager.settings.printerStatus': async ({ printer }) => (manager(), printerLiveState(printerUri(printer))),
+    'manager.settings.printerStatus': async ({ printer }) => (manager(), onPrinter(() => printerLiveState(printerUri(printer)))),
   };
 }

@@ -6,6 +6,7 @@ import type { DeskEvent } from '../../src/contract/terminalApi';
 import { startPrintLoop, type PrintLoop } from '../../src/host/printLoop';
 import { startFakePrinter, type FakePrinter } from '../../src/print/fakePrinter/server';
 import { enqueuePrint, unprintedJobs } from '../../src/store/printJobs';
+import { printerLiveState, printTestPage } from '../../src/terminal/managerPrint';
 import { openDemoTerminal, tempDir, type DemoTerminal } from '../helpers/demoDb';
 import { model } from '../print/fixtures';
 
@@ -123,5 +124,31 @@ describe('the print loop uses the printer one at a time', () => {
     expect(proxy.opened).toBeGreaterThan(jobs);
     expect(proxy.overlaps).toBe(0);
     expect(loop.state()).toEqual({ state: 'ready', name: proxy.uri });
+  });
+
+  it('the manager\'s test pages and printer checks wait their turn beside receipts; after close they are refused', async () => {
+    printer.setFault({ fault: 'none', slowMs: 60 });
+    const receiptsBefore = printer.receipts.length;
+    const errors: unknown[] = [];
+    loop = startPrintLoop({ db: t.db, printerUri: proxy.uri, lang: 'zh-CN', publish: () => undefined, statusMs: 35, retryMs: 60_000, onError: (err) => errors.push(err) });
+    const running = loop;
+    const manager = [];
+    for (let i = 0; i < 4; i++) {
+      enqueuePrint(t.db, { opId: null, kind: 'redeem', payload: model(), createdAt: t.clock.now + i });
+      running.kick();
+      manager.push(running.withPrinter(() => printTestPage({ uri: proxy.uri, lang: 'zh-CN', tz: 'Asia/Shanghai', now: t.clock.now })));
+      manager.push(running.withPrinter(() => printerLiveState(proxy.uri)));
+    }
+    const answers = await Promise.all(manager);
+    for (let i = 0; i < 200 && unprintedJobs(t.db).length > 0; i++) await sleep(50);
+    await running.close();
+    await sleep(30);
+
+    expect(errors).toEqual([]);
+    expect(answers.filter((a) => 'printed' in a && a.printed)).toHaveLength(4);
+    expect(answers.filter((a) => 'state' in a && a.state === 'ready')).toHaveLength(4);
+    expect(printer.receipts.length - receiptsBefore).toBe(8); // 4 receipts + 4 test pages
+    expect(proxy.overlaps).toBe(0);
+    await expect(running.withPrinter(() => printerLiveState(proxy.uri))).rejects.toThrow(/stopped/);
   });
 });
