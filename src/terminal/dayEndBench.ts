@@ -49,7 +49,7 @@ async function reportFigures(dir: string, members: number, perDay: number, days:
   const seedSeconds = Math.round((performance.now() - t0) / 100) / 10;
   const t = openTerminal(dbPath, { quickCheck: false, clock: () => now });
   try {
-    const members = t.db.prepare('SELECT id, tier FROM members WHERE tombstone = 0').all() as { id: string; tier: string }[];
+    const memberRows = t.db.prepare('SELECT id, tier FROM members WHERE tombstone = 0').all() as { id: string; tier: string }[];
     const staff = ['clerk-01', 'clerk-02', 'mgr-01'];
     const insert = t.db.prepare(
       `INSERT INTO operations(id, kind, member_id, benefit_id, staff_id, store_id, terminal_id, at, business_date, value_fen, points, detail_json, offline, synced)
@@ -61,7 +61,7 @@ async function reportFigures(dir: string, members: number, perDay: number, days:
         for (let i = 0; i < perDay; i++) {
           const at = now - d * DAY_MS - (i % 36_000) * 1000;
           const type = TYPES[i % TYPES.length]!;
-          const m = members[(d * perDay + i) % members.length]!;
+          const m = memberRows[(d * perDay + i) % memberRows.length]!;
           // As redeemBenefit writes it: the benefit type and the tier the member held.
           const detail = `{"benefitType":"${type}","tier":"${m.tier}"}`;
           insert.run(newUuidV7(), m.id, staff[i % 3]!, DEMO_STORE.id, DEMO_TERMINAL, at, businessDate(at, t.service.deps.identity.tz), 1_000 + (i % 50) * 100, detail);
