@@ -8,19 +8,19 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { v7 as uuidv7 } from 'uuid';
-import { adminClient, seedDemoAtHq, type AdminCall } from '../cli/commands/hqAdmin';
-import { DeskError } from '../contract/errors';
+import { adminClient, seedDemoAtHq } from '../cli/commands/hqAdmin';
 import { openHqDb, type HqDb } from '../hq/db';
 import { DEMO_OTHER_STORE, DEMO_STORE } from '../terminal/demoCatalog';
 import { generateDemoMembers } from '../terminal/demoMembers';
-import { enrollTerminal } from '../terminal/enroll';
 import { openTerminal } from '../terminal/openTerminal';
-import { createHqClient, type HqClient } from './hqClient';
+import { createHqClient } from './hqClient';
 import { startHqProcess, urlWithSchema, type HqProcess } from './hqProcesses';
 import { startLoadBalancer, type BackendStats, type LoadBalancer } from './loadBalancer';
-import type { PushEvent } from './protocol';
 import { syncOnce } from './syncRun';
+import { prepareRealTerminal, runSimTerminal, buildEvents, RunClock, withRetry, type Counters, type RealTerminal, type SimTerminal } from './loadTerminals';
+import { verify, type LoadRunVerification } from './loadVerify';
+
+export type { LoadRunVerification };
 
 export interface LoadRunOptions {
   /** postgres://… ; process.env.DATABASE_URL when absent. */
@@ -50,23 +50,6 @@ export interface LoadRunOptions {
   /** The whole run, seeding and verification included. */
   timeLimitMs?: number;
   onProgress?: (line: string) => void;
-}
-
-export interface LoadRunVerification {
-  sent: number;
-  stored: number;
-  storedDistinct: number;
-  lost: number;
-  /** Event ids stored that nobody sent, plus ids stored more than once, plus operations applied more than once. */
-  duplicated: number;
-  unexpected: number;
-  operations: number;
-  operationsDistinct: number;
-  /** Earned points lots at HQ keyed by our op ids: each earn must have made exactly one. */
-  earnLots: number;
-  earnLotsExpected: number;
-  /** Terminals whose HQ last_seq differs from the last seq they sent. */
-  lastSeqMismatches: number;
 }
 
 export interface LoadRunResult {
@@ -101,13 +84,8 @@ export interface LoadRunResult {
 export type LoadRunOutcome = LoadRunResult | { skipped: string };
 
 const ADMIN_TOKEN_BYTES = 24;
-const MAX_ATTEMPTS = 40;
-const MAX_PULL_PAGES = 10_000;
-const PULL_LIMIT = 1_000;
-const RETRYABLE = new Set(['HQ_ERROR', 'HQ_UNREACHABLE', 'HQ_TIMEOUT', 'HQ_BAD_RESPONSE']);
 
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
@@ -129,190 +107,6 @@ async function pool<T>(items: T[], limit: number, work: (item: T, index: number)
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
-}
-
-class RunClock {
-  constructor(private readonly deadline: number) {}
-  check(what: string): void {
-    if (Date.now() > this.deadline) throw new Error(`load run time limit reached during ${what}`);
-  }
-}
-
-interface Counters {
-  push: number[];
-  pull: number[];
-  realSync: number[];
-  requests: number;
-  retries: number;
-  replays: number;
-  replayAnomalies: number;
-  pulled: number;
-  acked: number;
-  failures: string[];
-}
-
-/** One request with the terminal's retry policy: transient failures back off (full jitter) and go again. */
-async function withRetry<T>(c: Counters, clock: RunClock, what: string, attempt: () => Promise<T>): Promise<T> {
-  for (let a = 1; ; a++) {
-    clock.check(what);
-    c.requests++;
-    try {
-      return await attempt();
-    } catch (err) {
-      if (!(err instanceof DeskError) || !RETRYABLE.has(err.code) || a >= MAX_ATTEMPTS) throw err;
-      c.retries++;
-      await sleep(Math.random() * Math.min(2_000, 25 * 2 ** a));
-    }
-  }
-}
-
-interface SimTerminal {
-  terminalId: string;
-  storeId: string;
-  client: HqClient;
-  events: PushEvent[];
-  earnIds: string[];
-}
-
-const businessDate = (at: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
-
-function buildEvents(terminalId: string, storeId: string, memberIds: string[], n: number, offset: number, batchSize: number, mix: 'visit' | 'scattered'): { events: PushEvent[]; earnIds: string[] } {
-  const events: PushEvent[] = [];
-  const earnIds: string[] = [];
-  const now = Date.now();
-  for (let seq = 1; seq <= n; seq++) {
-    const earn = seq % 4 === 0;
-    const opId = uuidv7();
-    if (earn) earnIds.push(opId);
-    const slot = mix === 'visit' ? offset * 7 + Math.floor((seq - 1) / batchSize) : offset + seq;
-    const memberId = memberIds[slot % memberIds.length]!;
-    events.push({
-      seq,
-      id: uuidv7(),
-      type: 'operation.recorded',
-      createdAt: now,
-      payload: {
-        v: 1, opId, kind: earn ? 'earn' : 'redeem', memberId, benefitId: earn ? null : 'B-VOUCHER-20', itemId: null, targetOpId: null,
-        staffId: 'clerk-01', approvedBy: null, storeId, terminalId, at: now, businessDate: businessDate(now),
-        valueFen: earn ? 0 : 2_000, points: earn ? 128 : 0, amountFen: earn ? 12_800 : null, detail: {}, offline: false, lots: [],
-      },
-    });
-  }
-  return { events, earnIds };
-}
-
-async function runSimTerminal(t: SimTerminal, index: number, o: Required<Pick<LoadRunOptions, 'batchSize' | 'replayEvery'>>, c: Counters, clock: RunClock, onAcked: () => void): Promise<void> {
-  const batches: PushEvent[][] = [];
-  for (let i = 0; i < t.events.length; i += o.batchSize) batches.push(t.events.slice(i, i + o.batchSize));
-  for (let b = 0; b < batches.length; b++) {
-    const batch = batches[b]!;
-    const res = await withRetry(c, clock, 'push', async () => {
-      const r = await t.client.push(batch);
-      c.push.push(r.receivedAt - r.sentAt);
-      return r.value;
-    });
-    if (res.ackedThrough < batch.at(-1)!.seq) throw new Error(`${t.terminalId}: HQ acked through ${res.ackedThrough}, sent ${batch.at(-1)!.seq}`);
-    c.acked += batch.length;
-    onAcked();
-    if (b === 1 && index % o.replayEvery === 0) {
-      // A batch the terminal believes unacknowledged (its answer lost): HQ must not apply it again.
-      c.replays++;
-      const again = await withRetry(c, clock, 'replay', async () => {
-        const r = await t.client.push(batches[0]!);
-        c.push.push(r.receivedAt - r.sentAt);
-        return r.value;
-      });
-      if (!again.acks.every((a) => a.status === 'duplicate') || again.acks.length !== batches[0]!.length) c.replayAnomalies++;
-    }
-  }
-  let cursor: string | null = null;
-  for (let page = 0; page < MAX_PULL_PAGES; page++) {
-    const res = await withRetry(c, clock, 'pull', async () => {
-      const r = await t.client.pull(cursor, PULL_LIMIT);
-      c.pull.push(r.receivedAt - r.sentAt);
-      return r.value;
-    });
-    c.pulled += res.changes.length;
-    cursor = res.cursor;
-    if (!res.more) return;
-  }
-  throw new Error(`${t.terminalId}: the change feed did not end within ${MAX_PULL_PAGES} pages`);
-}
-
-interface RealTerminal {
-  dbPath: string;
-  terminalId: string;
-  eventIds: string[];
-  lastSeq: number;
-  earnIds: string[];
-}
-
-/** A real terminal: enrolled, first sync, then K operations recorded through its service (outbox). */
-async function prepareRealTerminal(dir: string, index: number, lbUrl: string, admin: AdminCall, memberIds: string[], k: number, c: Counters, clock: RunClock): Promise<RealTerminal> {
-  const name = `real-${index}`;
-  const { code } = (await admin('POST', '/v1/admin/enrollment-codes', { storeId: DEMO_STORE.id })) as { code: string };
-  const dbPath = join(dir, name, 'desk.db');
-  const enrolled = await enrollTerminal({ dbPath, hqUrl: lbUrl, code });
-  {
-    const t = openTerminal(dbPath, { connectivity: () => ({ online: true }) });
-    try {
-      await withRetry(c, clock, 'first sync', () => syncOnce(t.db));
-    } finally {
-      t.close();
-    }
-  }
-  const t = openTerminal(dbPath, { connectivity: () => ({ online: true }) });
-  try {
-    const earnIds: string[] = [];
-    for (let i = 0; i < k; i++) {
-      // One batch carries all of a real terminal's events: its members are its own and in ascending
-      // order, so two real terminals' batches never wait on each other's member locks in a cycle.
-      const memberId = memberIds[(index * 8 + Math.floor((i * 8) / k)) % memberIds.length]!;
-      if (i % 4 === 3) earnIds.push(t.service.earn({ memberId, staffId: 'clerk-01', lines: [{ category: 'general', amountFen: 12_800 }] }).opId);
-      else t.service.redeem({ memberId, benefitId: 'B-VOUCHER-20', staffId: 'clerk-01' });
-    }
-    const rows = t.db.prepare('SELECT id, seq FROM outbox WHERE acked_at IS NULL ORDER BY seq').all() as { id: string; seq: number }[];
-    return { dbPath, terminalId: enrolled.terminalId, eventIds: rows.map((r) => r.id), lastSeq: rows.at(-1)?.seq ?? 0, earnIds };
-  } finally {
-    t.close();
-  }
-}
-
-async function verify(db: HqDb, sentIds: Set<string>, earnIds: string[], expectedLastSeq: Map<string, number>): Promise<LoadRunVerification> {
-  const rows = await db.query<{ id: string }>('SELECT id::text AS id FROM events');
-  const stored = new Set<string>();
-  let repeated = 0;
-  for (const r of rows) {
-    if (stored.has(r.id)) repeated++;
-    stored.add(r.id);
-  }
-  let lost = 0;
-  for (const id of sentIds) if (!stored.has(id)) lost++;
-  let unexpected = 0;
-  for (const id of stored) if (!sentIds.has(id)) unexpected++;
-  const [ops] = await db.query<{ n: number; d: number }>('SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM operations');
-  const [lots] = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM members m, jsonb_array_elements(m.lots) l WHERE l->>'key' = ANY($1::text[])`,
-    [earnIds],
-  );
-  const terms = await db.query<{ id: string; last_seq: number }>('SELECT id, last_seq FROM terminals');
-  const got = new Map(terms.map((t) => [t.id, t.last_seq]));
-  let lastSeqMismatches = 0;
-  for (const [id, want] of expectedLastSeq) if (got.get(id) !== want) lastSeqMismatches++;
-  const opsN = ops?.n ?? 0;
-  return {
-    sent: sentIds.size,
-    stored: rows.length,
-    storedDistinct: stored.size,
-    lost,
-    duplicated: repeated + unexpected + (opsN - (ops?.d ?? 0)) + Math.max(0, opsN - sentIds.size),
-    unexpected,
-    operations: opsN,
-    operationsDistinct: ops?.d ?? 0,
-    earnLots: lots?.n ?? 0,
-    earnLotsExpected: earnIds.length,
-    lastSeqMismatches,
-  };
 }
 
 function diffStats(after: BackendStats[], before: BackendStats[]) {
