@@ -3,12 +3,10 @@
 // printing and closes, then a loop on the new printer starts; receipts waiting in the queue print
 // there. Checked at most every recheckMs, whenever the printer's state is asked for (the status
 // bar asks every second), as the scanner wiring does for its settings.
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
 import type { DeskEvent } from '../contract/terminalApi';
 import type { Lang } from '../loyalty/types';
 import type { Db } from '../store/open';
-import { CONFIG_FILE, readConfig } from '../terminal/config';
+import { configStamp, readConfig } from '../terminal/config';
 import { startPrintLoop, type PrintLoop } from './printLoop';
 
 export interface LivePrintingOptions {
@@ -30,13 +28,12 @@ export interface LivePrinting extends PrintLoop {
 export function startLivePrinting(o: LivePrintingOptions): LivePrinting {
   const now = o.now ?? Date.now;
   const recheckMs = o.recheckMs ?? 1_000;
-  const file = join(o.dataDir, CONFIG_FILE);
   const fixed = o.printerUri !== undefined;
   let uri: string | null = fixed ? (o.printerUri ?? null) : (readConfig(o.dataDir)?.printer ?? null);
   let lang = o.lang;
   const start = () => startPrintLoop({ db: o.db, printerUri: uri, lang, publish: o.publish, ...(o.onError ? { onError: o.onError } : {}) });
   let loop = start();
-  let stamp = fixed ? '' : stampOf(file);
+  let stamp = fixed ? '' : configStamp(o.dataDir);
   let checkedAt = now();
   let switching: Promise<void> = Promise.resolve();
   let closed = false;
@@ -44,7 +41,7 @@ export function startLivePrinting(o: LivePrintingOptions): LivePrinting {
   const recheck = (): void => {
     if (fixed || closed || now() - checkedAt < recheckMs) return;
     checkedAt = now();
-    const next = stampOf(file);
+    const next = configStamp(o.dataDir);
     if (next === stamp) return;
     stamp = next;
     let config;
@@ -88,11 +85,3 @@ export function startLivePrinting(o: LivePrintingOptions): LivePrinting {
   };
 }
 
-function stampOf(file: string): string {
-  try {
-    const st = statSync(file);
-    return `${st.mtimeMs}:${st.size}`;
-  } catch {
-    return 'absent';
-  }
-}

@@ -1,11 +1,9 @@
 // The scanners a host runs from config.json scanner: the serial scanner the store configured (its
 // lines go to the UI as scan events, which submit them through the session's one scan path like a
 // wedge burst) and the camera the UI should open. Desk and kiosk hosts share this wiring.
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
 import type { DeskEvent, ScannerStatus, SerialScannerState } from '../contract/terminalApi';
 import { SerialScanner, type SerialStatus } from '../scan/serialScanner';
-import { CONFIG_FILE, readConfig, type DeskConfig } from '../terminal/config';
+import { configStamp, readConfig, type DeskConfig } from '../terminal/config';
 
 export interface SerialWiring {
   status(): SerialStatus | null;
@@ -63,7 +61,6 @@ export function serialState(s: SerialStatus | null, wasOpen: boolean): SerialSca
 export function startScannerWiring(o: ScannerWiringOptions): ScannerWiring {
   const now = o.now ?? Date.now;
   const recheckMs = o.recheckMs ?? 500;
-  const file = join(o.dataDir, CONFIG_FILE);
   let stamp = '';
   let checkedAt = -Infinity;
   let config: ScannerConfig = NONE;
@@ -84,13 +81,7 @@ export function startScannerWiring(o: ScannerWiringOptions): ScannerWiring {
 
   const reread = (): void => {
     checkedAt = now();
-    let next = stamp;
-    try {
-      const st = statSync(file);
-      next = `${st.mtimeMs}:${st.size}`;
-    } catch {
-      next = 'absent';
-    }
+    const next = configStamp(o.dataDir);
     if (next === stamp) return;
     stamp = next;
     let read: ScannerConfig;

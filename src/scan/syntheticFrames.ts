@@ -3,6 +3,7 @@
 // decoder end to end and for the bench; never used at the desk.
 import { PNG } from 'pngjs';
 import QRCode from 'qrcode';
+import { mulberry32 } from '../prng';
 
 export interface GrayImage {
   width: number;
@@ -58,17 +59,6 @@ export function qrGray(text: string, scale: number, margin = 4): GrayImage {
     }
   }
   return { width: side, height: side, gray };
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function boxBlur(src: Float32Array, w: number, h: number, r: number): Float32Array {

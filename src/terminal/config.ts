@@ -1,5 +1,5 @@
 // The data folder: everything for one terminal in one place — DIR/desk.db and DIR/config.json.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -10,6 +10,16 @@ import { describeZodError } from './api';
 
 export const DB_FILE = 'desk.db';
 export const CONFIG_FILE = 'config.json';
+
+/** Changes whenever config.json is rewritten (or appears, or goes): what the hosts' settings watchers compare. */
+export function configStamp(dataDir: string): string {
+  try {
+    const st = statSync(join(dataDir, CONFIG_FILE));
+    return `${st.mtimeMs}:${st.size}`;
+  } catch {
+    return 'absent';
+  }
+}
 
 function isTimeZone(tz: string): boolean {
   try {

@@ -8,7 +8,7 @@ import { latestDayStats } from '../store/dayEnd';
 import type { Db } from '../store/open';
 import { stmt } from '../store/statements';
 import type { ServiceDeps } from './deps';
-import { dayBounds, dayReportSchema } from './zReport';
+import { dayBounds, dayReportSchema, TIER_AT_REDEMPTION } from './zReport';
 
 export const KPI_DAYS = 30;
 
@@ -76,26 +76,13 @@ function fromClosedDays(db: Db, from: string, to: string, window: Set<string>, a
 function fromOperations(db: Db, redeemDates: string[], pointDates: string[], acc: Acc): void {
   if (redeemDates.length > 0) {
     const marks = redeemDates.map(() => '?').join(',');
-    // The tier comes from the redemption itself; only redemptions recorded before it was kept
-    // (schema 70) look the member up, so a month of redemptions costs no member lookups.
     const groups = db
       .prepare(
-        `SELECT o.business_date AS d, json_extract(o.detail_json, '$.benefitType') AS t, json_extract(o.detail_json, '$.tier') AS tier, count(*) AS n, sum(o.value_fen) AS v
+        `SELECT o.business_date AS d, json_extract(o.detail_json, '$.benefitType') AS t, ${TIER_AT_REDEMPTION} AS tier, count(*) AS n, sum(o.value_fen) AS v
            FROM operations o
           WHERE o.business_date IN (${marks}) AND o.kind = 'redeem' AND o.voided_by_op IS NULL GROUP BY 1, 2, 3`,
       )
       .all(...redeemDates) as { d: string; t: string | null; tier: string | null; n: number; v: number }[];
-    const legacy = groups.some((g) => g.tier === null);
-    if (legacy) {
-      const olderTiers = db
-        .prepare(
-          `SELECT o.business_date AS d, json_extract(o.detail_json, '$.benefitType') AS t, m.tier AS tier, count(*) AS n, sum(o.value_fen) AS v
-             FROM operations o LEFT JOIN members m ON m.id = o.member_id
-            WHERE o.business_date IN (${marks}) AND o.kind = 'redeem' AND o.voided_by_op IS NULL AND json_extract(o.detail_json, '$.tier') IS NULL GROUP BY 1, 2, 3`,
-        )
-        .all(...redeemDates) as typeof groups;
-      groups.splice(0, groups.length, ...groups.filter((g) => g.tier !== null), ...olderTiers);
-    }
     for (const g of groups) {
       add(acc.daily, g.d, g.n, g.v);
       add(acc.tiers, g.tier ?? 'unknown', g.n, g.v);

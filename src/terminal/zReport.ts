@@ -18,6 +18,13 @@ const count = z.number().int().min(0);
 const fen = z.number().int();
 const person = z.object({ id: z.string(), name: z.string() });
 
+/**
+ * The tier of a redemption (alias `o`): the one it recorded (detail.tier), else — for redemptions
+ * recorded before schema 70 — the member's tier now. coalesce stops at its first non-null argument,
+ * so the member lookup runs only for those older rows.
+ */
+export const TIER_AT_REDEMPTION = "coalesce(json_extract(o.detail_json, '$.tier'), (SELECT m.tier FROM members m WHERE m.id = o.member_id))";
+
 export const dayReportSchema = z.object({
   date: z.string(),
   /** The Z number (consecutive per terminal); null while the day is open. */
@@ -116,8 +123,8 @@ export function computeDayReport(deps: ServiceDeps, date: string): DayReport {
   const byTier: DayReport['byTier'] = {};
   for (const r of stmt<[string], { tier: string | null; n: number; v: number }>(
     db,
-    `SELECT coalesce(json_extract(o.detail_json, '$.tier'), m.tier) AS tier, count(*) AS n, sum(o.value_fen) AS v
-       FROM operations o LEFT JOIN members m ON m.id = o.member_id
+    `SELECT ${TIER_AT_REDEMPTION} AS tier, count(*) AS n, sum(o.value_fen) AS v
+       FROM operations o
       WHERE o.business_date = ? AND o.kind = 'redeem' AND o.voided_by_op IS NULL GROUP BY 1 ORDER BY 1`,
   ).all(date)) {
     byTier[r.tier ?? 'unknown'] = { count: r.n, valueFen: r.v };

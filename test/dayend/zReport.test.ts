@@ -142,5 +142,9 @@ describe('Z-report', () => {
     t.db.prepare('UPDATE members SET tier = ? WHERE id = ?').run(other, memberId);
     const r = at(sh(20), () => dayReport(t.service.deps, '2026-11-23'));
     expect(r.byTier).toEqual({ [tier]: { count: 1, valueFen: r.redemptions.valueFen } });
+    // A redemption recorded before the tier was kept counts under the member's tier now.
+    t.db.prepare("UPDATE operations SET detail_json = json_remove(detail_json, '$.tier') WHERE kind = 'redeem'").run();
+    const older = at(sh(20), () => dayReport(t.service.deps, '2026-11-23'));
+    expect(older.byTier).toEqual({ [other]: { count: 1, valueFen: r.redemptions.valueFen } });
   });
 });

@@ -12,6 +12,7 @@ import { createHqClient } from '../../src/sync/hqClient';
 import type { PushEvent, PushResponse } from '../../src/sync/protocol';
 import { NOW, tempDir } from '../helpers/demoDb';
 import { BACKENDS, seedHq, startTestHq, type TestHq } from './harness';
+import { mulberry32 } from '../../src/prng';
 
 interface Lot {
   key: string;
@@ -20,17 +21,6 @@ interface Lot {
 }
 
 // ---- a seeded random mix of operations (every kind, in-batch voids, re-sent events) ----
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function uuidFrom(rand: () => number): string {
   const h = Array.from({ length: 32 }, () => Math.floor(rand() * 16).toString(16));
@@ -45,7 +35,7 @@ const BENEFITS = ['B-GIFT-MUG', 'B-DISCOUNT-95', 'B-BLIND-BOX', 'B-WELCOME-CORE'
 const SKUS = ['GIFT-MUG', 'GIFT-CORE', 'BOX-A', 'NO-SUCH-SKU', undefined];
 
 function randomOps(n: number, seed: number, who: { storeId: string; terminalId: string }, memberIds: string[]): OperationRecorded[] {
-  const rand = prng(seed);
+  const rand = mulberry32(seed);
   const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const ids = Array.from({ length: n }, () => uuidFrom(rand));
   const ops: OperationRecorded[] = [];
@@ -90,7 +80,7 @@ function randomOps(n: number, seed: number, who: { storeId: string; terminalId: 
 
 /** Events for `ops`; a few re-send an earlier operation under a new id, or an earlier id again. */
 function randomEvents(ops: OperationRecorded[], seed: number): PushEvent[] {
-  const rand = prng(seed);
+  const rand = mulberry32(seed);
   const out: PushEvent[] = [];
   for (const [i, payload] of ops.entries()) {
     const r = rand();

@@ -9,16 +9,7 @@ import { scanMember } from '../../src/terminal/scan';
 import { NOW, openDemoTerminal, type DemoTerminal } from '../helpers/demoDb';
 import { snapshot } from '../helpers/snapshot';
 import { appCode, cardCode, hqKeyOf, strangerKey } from './fixtures';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../src/prng';
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const ASCII = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('');

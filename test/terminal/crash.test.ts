@@ -15,6 +15,7 @@ import { DeskError } from '../../src/contract/errors';
 import { verifyAuditChain } from '../../src/store/audit';
 import { seedNewDatabase } from '../../src/terminal/dataFolder';
 import { openTerminal } from '../../src/terminal/openTerminal';
+import { mulberry32 } from '../../src/prng';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CHILD = join(ROOT, 'test/fixtures/redeemLoop.ts');
@@ -229,17 +230,6 @@ function verifyReopen(dbPath: string): { unprinted: number; operations: number; 
 // ---------------------------------------------------------------------------------------------
 // The child
 
-/** mulberry32, so a failing run can be repeated with CRASH_SEED. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface RoundResult {
   committed: { kind: string; opId: string }[];
   refused: number;
@@ -398,7 +388,7 @@ describe('crash safety of operations (SIGKILL at random points)', () => {
   // timeout only keeps it from failing when other test files share the CPU.
   it(`${ROUNDS} SIGKILLs leave all or nothing of every operation, and every reported commit`, { timeout: 120_000 }, async () => {
     const seed = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
-    const rand = prng(seed);
+    const rand = mulberry32(seed);
     const between = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
     const reported = new Map<string, string>();
     const startups: number[] = [];

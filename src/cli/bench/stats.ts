@@ -2,6 +2,7 @@
 // percentiles read from the sorted samples (nearest-rank). On a shared machine the tail is mostly
 // other processes taking the CPU, so each sample also records whether the process was preempted
 // (an involuntary context switch, read outside the timed window), and p99 is given both ways.
+import { mulberry32 } from '../../prng';
 
 export interface Summary {
   n: number;
@@ -116,16 +117,8 @@ export function ratio(a: number, b: number): number {
   return b > 0 ? round(a / b, 2) : Number.NaN;
 }
 
-/** mulberry32: a small deterministic PRNG, so every run draws the same members. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (src/prng.ts): every bench run draws the same members. */
+export const rng = mulberry32;
 
 export function msSince(t0: bigint): number {
   return round(Number(process.hrtime.bigint() - t0) / 1e6, 3);
