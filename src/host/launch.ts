@@ -46,7 +46,7 @@ export async function launchDesk(o: LaunchOptions): Promise<DeskLaunch> {
       ...(apiOptions.printer ? { printer: apiOptions.printer } : {}),
       ...(apiOptions.scanner ? { scanner: apiOptions.scanner } : {}),
       ...(apiOptions.manager ? { manager: apiOptions.manager } : {}),
-      onPrintJob: () => runtime.printing.kick(),
+      afterCall: (result) => runtime.afterCall(result),
       ...(o.onInternal ? { onInternal: o.onInternal } : {}),
     });
   } catch (err) {

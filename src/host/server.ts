@@ -30,8 +30,8 @@ export interface HostOptions {
   wedge?: WedgeSettings;
   /** The printer's state, from the print subsystem once it is wired in. */
   printer?: () => { state: PrinterState; name: string | null };
-  /** Told about every new print job (so a print queue can print it at once). */
-  onPrintJob?: (printJobId: number) => void;
+  /** Told every answered API call, as Electron's IPC tells it (DeskRuntime.afterCall: a new print job prints at once). */
+  afterCall?: (result: Result<unknown>) => void;
   /** HQ sync and the printer for the manager's day-end (src/host/managerWiring.ts). */
   manager?: ManagerPorts;
   /** The scanners' state and the chosen camera, for status.get (src/host/serialWiring.ts). */
@@ -137,11 +137,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     }
     const call = session.api[name as TerminalMethod] as (input: unknown) => Promise<Result<unknown>>;
     const result = await call(req.body ?? {});
-    if (result.ok) {
-      const jobId = (result.value as { printJobId?: unknown } | null)?.printJobId;
-      if (typeof jobId === 'number') options.onPrintJob?.(jobId);
-      void hub.refresh();
-    }
+    options.afterCall?.(result);
+    if (result.ok) void hub.refresh();
     return reply.send(result);
   });
 

@@ -131,9 +131,13 @@ export function insertLedger(db: Db, opId: string, memberId: string, at: number,
 }
 
 export function ledgerForOp(db: Db, opId: string): (LedgerEntry & { id: number })[] {
+  // An entry carries its operation's member and instant (record.ts), so ledger_member finds it:
+  // no index on op_id to write with every entry (schema 100).
   return stmt<[string], { id: number; account: LedgerAccount; delta: number; value_fen: number; lot_id: number | null; ref: string | null }>(
     db,
-    'SELECT id, account, delta, value_fen, lot_id, ref FROM ledger WHERE op_id = ? ORDER BY id',
+    `SELECT l.id, l.account, l.delta, l.value_fen, l.lot_id, l.ref
+     FROM operations o CROSS JOIN ledger l ON l.member_id = o.member_id AND l.at = o.at AND l.op_id = o.id
+     WHERE o.id = ? ORDER BY l.id`,
   )
     .all(opId)
     .map((r) => ({ id: r.id, account: r.account, delta: r.delta, valueFen: r.value_fen, lotId: r.lot_id, ref: r.ref }));

@@ -11,11 +11,29 @@ export interface OutboxEvent {
   createdAt: number;
 }
 
+/**
+ * Counter holding the highest seq that has left the outbox (db/terminal/100_lean_outbox.sql: a
+ * trigger raises it on every delete). HQ refuses a new event under a seq it has acknowledged, so a
+ * seq is never reused, even once every event before it has been acknowledged and deleted.
+ */
+export const OUTBOX_SEQ_HIGH_WATER = 'outbox_seq_high_water';
+
+/**
+ * Appends an event inside the caller's transaction; returns its seq: one more than any seq the
+ * outbox holds or has held. Read, not kept per insert, so a redemption writes no page for it; a
+ * rolled-back savepoint takes its row and so its seq back with it, and nothing was sent under it.
+ */
 export function appendOutbox(
   db: Db,
   e: { id: string; opId: string | null; type: string; payload: unknown; createdAt: number },
 ): number {
-  const info = stmt(db, 'INSERT INTO outbox(id, op_id, type, payload_json, created_at) VALUES (?, ?, ?, ?, ?)').run(
+  const info = stmt(
+    db,
+    `INSERT INTO outbox(seq, id, op_id, type, payload_json, created_at)
+     VALUES (max(coalesce((SELECT max(seq) FROM outbox), 0), coalesce((SELECT value FROM counters WHERE name = ?), 0)) + 1,
+       ?, ?, ?, ?, ?)`,
+  ).run(
+    OUTBOX_SEQ_HIGH_WATER,
     e.id,
     e.opId,
     e.type,

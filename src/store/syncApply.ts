@@ -93,7 +93,13 @@ function applyStock(db: Db, storeId: string, c: ChangeOf<'stock'>): void {
   if (c.deleted) return;
   const local = stmt<[string], { d: number | null }>(
     db,
-    `SELECT sum(l.delta) AS d FROM ledger l JOIN operations o ON o.id = l.op_id WHERE o.synced = 0 AND l.account = 'stock' AND l.ref = ?`,
+    // Unsynced operations are the ones whose event is still in the outbox (acks delete the event
+    // and mark the operation synced together): a walk of the short outbox, not of the ledger.
+    `SELECT sum(l.delta) AS d
+     FROM (SELECT DISTINCT op_id FROM outbox WHERE op_id IS NOT NULL) ob
+       CROSS JOIN operations o ON o.id = ob.op_id
+       CROSS JOIN ledger l ON l.member_id = o.member_id AND l.at = o.at AND l.op_id = o.id
+     WHERE o.synced = 0 AND l.account = 'stock' AND l.ref = ?`,
   ).get(c.id);
   const qty = Math.max(0, c.data.qty + (local?.d ?? 0));
   stmt(
