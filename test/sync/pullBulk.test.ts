@@ -3,16 +3,16 @@
 // page size; held members, moved card numbers and tombstones still take effect; a cut between
 // pages leaves whole pages only, and the resumed pull ends in the same state.
 import { createServer } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Db } from '../../src/store/open';
 import { getMeta } from '../../src/store/meta';
 import { applyChange, type AnyChange } from '../../src/store/syncApply';
 import { getSyncState, setSyncState } from '../../src/store/syncState';
 import { createHqClient } from '../../src/sync/hqClient';
 import { syncOnce } from '../../src/sync/syncRun';
-import { NOW, openDemoTerminal, tempDir } from '../helpers/demoDb';
-import { BACKENDS, enrollNew, openAt, seedHq, startTestHq, type TestHq } from '../hq/harness';
-import { startCutProxy, type CutProxy } from './cutProxy';
+import { NOW, openDemoTerminal } from '../helpers/demoDb';
+import { BACKENDS, enrollNew, openAt } from '../hq/harness';
+import { useHqBehindCutProxy } from './hqBehindProxy';
 
 const MEMBERS = 240;
 
@@ -38,25 +38,12 @@ function dump(db: Db) {
 const count = (db: Db, table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
 describe.each(BACKENDS)('bulk pull on %s', (backend) => {
-  let hq: TestHq;
-  let proxy: CutProxy;
-  const tmp = tempDir('ld-bulk-');
+  const env = useHqBehindCutProxy(backend, 'ld-bulk-', MEMBERS);
   const clock = { now: NOW };
-
-  beforeAll(async () => {
-    hq = await startTestHq(backend);
-    await seedHq(hq, tmp.dir, MEMBERS);
-    proxy = await startCutProxy(Number(new URL(hq.url).port));
-  }, 60_000);
-  afterAll(async () => {
-    await proxy?.close();
-    await hq?.stop();
-    tmp.cleanup();
-  });
 
   /** The reference: every page applied change by change, as the pull did before the bulk path. */
   async function pullRowByRow(t: { db: Db }) {
-    const client = createHqClient({ url: hq.url, credential: getSyncState(t.db, 'credential') });
+    const client = createHqClient({ url: env.hq.url, credential: getSyncState(t.db, 'credential') });
     const storeId = getMeta(t.db, 'store_id')!;
     for (let page = 0; page < 100; page++) {
       const { value } = await client.pull(getSyncState(t.db, 'cursor'), 50);
@@ -72,9 +59,9 @@ describe.each(BACKENDS)('bulk pull on %s', (backend) => {
   }
 
   it('lands a snapshot and then a delta identically in one page, in many pages and row by row', async () => {
-    const reference = openAt(await enrollNew(hq.url, hq.admin, tmp.dir, 'ref'), clock);
-    const whole = openAt(await enrollNew(hq.url, hq.admin, tmp.dir, 'whole'), clock);
-    const paged = openAt(await enrollNew(hq.url, hq.admin, tmp.dir, 'paged'), clock);
+    const reference = openAt(await enrollNew(env.hq.url, env.hq.admin, env.dir, 'ref'), clock);
+    const whole = openAt(await enrollNew(env.hq.url, env.hq.admin, env.dir, 'whole'), clock);
+    const paged = openAt(await enrollNew(env.hq.url, env.hq.admin, env.dir, 'paged'), clock);
     try {
       await pullRowByRow(reference);
       const one = await syncOnce(whole.db, { now: () => clock.now, pullLimit: 5_000 });
@@ -93,7 +80,7 @@ describe.each(BACKENDS)('bulk pull on %s', (backend) => {
       // months, a referral grant, a new name.
       type HqRow = { id: string; card_no: string; name: string; phone: string; birthday: string | null; tier: string; tier_since: number; card_serial: number;
         status: string; joined_at: number; last_purchase_at: number | null; months: unknown[]; lots: { key: string; points: number; remaining: number }[]; grants: unknown[] };
-      const rows = await hq.db.query<HqRow>("SELECT * FROM members WHERE id <= 'M00000060' ORDER BY id");
+      const rows = await env.hq.db.query<HqRow>("SELECT * FROM members WHERE id <= 'M00000060' ORDER BY id");
       expect(rows).toHaveLength(60);
       const changed = rows.map((r) => ({
         id: r.id, cardNo: r.card_no, name: `${r.name}改`, phone: r.phone, birthday: r.birthday, tier: r.tier, tierSince: r.tier_since, cardSerial: r.card_serial,
@@ -102,7 +89,7 @@ describe.each(BACKENDS)('bulk pull on %s', (backend) => {
         lots: [...r.lots.slice(1).map((l) => ({ ...l, remaining: Math.floor(l.points / 2) })), { key: `D-${r.id}`, earnedAt: NOW, expiresAt: NOW + 1e10, points: 7, remaining: 7 }],
         grants: [...r.grants, { benefitId: 'B-REFERRAL', grantedAt: NOW, reason: 'referral', usedOpId: null }],
       }));
-      await hq.admin('POST', '/v1/admin/members', { members: changed });
+      await env.hq.admin('POST', '/v1/admin/members', { members: changed });
       await pullRowByRow(reference);
       const d1 = await syncOnce(whole.db, { now: () => clock.now, pullLimit: 5_000 });
       await syncOnce(paged.db, { now: () => clock.now, pullLimit: 37 });
@@ -118,7 +105,7 @@ describe.each(BACKENDS)('bulk pull on %s', (backend) => {
   });
 
   it('updates held members, moves a card number to a new member and deletes by tombstone', async () => {
-    const t = openAt(await enrollNew(hq.url, hq.admin, tmp.dir, 'delta'), clock);
+    const t = openAt(await enrollNew(env.hq.url, env.hq.admin, env.dir, 'delta'), clock);
     try {
       await syncOnce(t.db, { now: () => clock.now });
       const held = t.db.prepare('SELECT * FROM members WHERE id = ?').get('M00000010') as { card_no: string; name: string };
@@ -127,11 +114,11 @@ describe.each(BACKENDS)('bulk pull on %s', (backend) => {
       // M00000020 is deleted.
       const newCard = '8860999999999995';
       const base = { phone: '13800000000', birthday: null, tier: 'basic', tierSince: NOW, cardSerial: 1, status: 'active', joinedAt: NOW, lastPurchaseAt: null, months: [], grants: [] };
-      await hq.admin('POST', '/v1/admin/members', { members: [{ ...base, id: 'M00000010', cardNo: newCard, name: '改名', lots: [] }] });
-      await hq.admin('POST', '/v1/admin/members', {
+      await env.hq.admin('POST', '/v1/admin/members', { members: [{ ...base, id: 'M00000010', cardNo: newCard, name: '改名', lots: [] }] });
+      await env.hq.admin('POST', '/v1/admin/members', {
         members: [{ ...base, id: 'N00000001', cardNo: held.card_no, name: '新会员', months: [{ month: '2026-11', visits: 1, spendFen: 100 }], lots: [{ key: 'N-1', earnedAt: NOW, expiresAt: NOW + 1e10, points: 50, remaining: 50 }] }],
       });
-      await hq.admin('DELETE', '/v1/admin/members/M00000020');
+      await env.hq.admin('DELETE', '/v1/admin/members/M00000020');
       const s = await syncOnce(t.db, { now: () => clock.now, pullLimit: 5_000 });
       expect(s.pulled).toBe(3);
       expect(t.db.prepare('SELECT card_no, name FROM members WHERE id = ?').get('M00000010')).toEqual({ card_no: newCard, name: '改名' });
@@ -142,7 +129,7 @@ describe.each(BACKENDS)('bulk pull on %s', (backend) => {
       expect(count(t.db, 'point_lots')).toBe(lotsBefore + 1);
       expect(t.db.prepare('SELECT tombstone FROM members WHERE id = ?').get('M00000020')).toEqual({ tombstone: 1 });
       // A new terminal never receives the deleted member at all.
-      const fresh = openAt(await enrollNew(hq.url, hq.admin, tmp.dir, 'after-delete'), clock);
+      const fresh = openAt(await enrollNew(env.hq.url, env.hq.admin, env.dir, 'after-delete'), clock);
       try {
         await syncOnce(fresh.db, { now: () => clock.now, pullLimit: 5_000 });
         expect(fresh.db.prepare('SELECT id FROM members WHERE id = ?').get('M00000020')).toBeUndefined();
@@ -156,9 +143,9 @@ describe.each(BACKENDS)('bulk pull on %s', (backend) => {
   });
 
   it('holds whole pages only when a pipelined pull is cut between pages, then resumes to the same state', async () => {
-    const reference = openAt(await enrollNew(hq.url, hq.admin, tmp.dir, 'cut-ref'), clock);
-    const t = openAt(await enrollNew(hq.url, hq.admin, tmp.dir, 'cut'), clock);
-    setSyncState(t.db, 'hq_url', proxy.url);
+    const reference = openAt(await enrollNew(env.hq.url, env.hq.admin, env.dir, 'cut-ref'), clock);
+    const t = openAt(await enrollNew(env.hq.url, env.hq.admin, env.dir, 'cut'), clock);
+    setSyncState(t.db, 'hq_url', env.proxy.url);
     try {
       await syncOnce(reference.db, { now: () => clock.now, pullLimit: 5_000 });
       const expected = dump(reference.db);
@@ -169,7 +156,7 @@ describe.each(BACKENDS)('bulk pull on %s', (backend) => {
           now: () => clock.now,
           pullLimit: 40,
           onProgress: (p) => {
-            if (p.phase === 'pull' && ++pages === 2) proxy.cutResponseAfter(1_500);
+            if (p.phase === 'pull' && ++pages === 2) env.proxy.cutResponseAfter(1_500);
           },
         }),
       ).rejects.toMatchObject({ code: 'HQ_UNREACHABLE' });

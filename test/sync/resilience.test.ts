@@ -12,32 +12,19 @@ import { pendingOutboxCount } from '../../src/store/outbox';
 import { getCounter, UNSYNCED_VALUE } from '../../src/store/operations';
 import { openTerminal } from '../../src/terminal/openTerminal';
 import { NOW, seedDemoDb, tempDir } from '../helpers/demoDb';
-import { BACKENDS, enrollNew, openAt, seedHq, startTestHq, type TestHq } from '../hq/harness';
-import { startCutProxy, type CutProxy } from './cutProxy';
+import { BACKENDS, enrollNew, openAt } from '../hq/harness';
+import { useHqBehindCutProxy } from './hqBehindProxy';
 
 const count = (db: { prepare: (s: string) => { get: () => unknown } }, sql: string) => (db.prepare(sql).get() as { n: number }).n;
 
 describe.each(BACKENDS)('resilience on %s', (backend) => {
-  let hq: TestHq;
-  let proxy: CutProxy;
-  const tmp = tempDir('ld-cut-');
+  const env = useHqBehindCutProxy(backend, 'ld-cut-', 300);
   const clock = { now: NOW };
 
-  beforeAll(async () => {
-    hq = await startTestHq(backend);
-    await seedHq(hq, tmp.dir, 300);
-    proxy = await startCutProxy(Number(new URL(hq.url).port));
-  }, 60_000);
-  afterAll(async () => {
-    await proxy?.close();
-    await hq?.stop();
-    tmp.cleanup();
-  });
-
   async function terminalThroughProxy(name: string) {
-    const dbPath = await enrollNew(hq.url, hq.admin, tmp.dir, name);
+    const dbPath = await enrollNew(env.hq.url, env.hq.admin, env.dir, name);
     const t = openAt(dbPath, clock);
-    setSyncState(t.db, 'hq_url', proxy.url);
+    setSyncState(t.db, 'hq_url', env.proxy.url);
     return Object.assign(t, { dbPath });
   }
 
@@ -51,7 +38,7 @@ describe.each(BACKENDS)('resilience on %s', (backend) => {
         syncOnce(t.db, {
           ...opts,
           onProgress: (p) => {
-            if (p.phase === 'pull' && ++pages === 1) proxy.cutResponseAfter(2_000);
+            if (p.phase === 'pull' && ++pages === 1) env.proxy.cutResponseAfter(2_000);
           },
         }),
       ).rejects.toBeInstanceOf(DeskError);
@@ -78,34 +65,34 @@ describe.each(BACKENDS)('resilience on %s', (backend) => {
       for (let i = 0; i < 6; i++) ops.push(desk.service.redeem({ memberId: `M0000001${i}`, benefitId: 'B-SVC-WRAP', staffId: 'clerk-01' }).opId);
       desk.close();
       // HQ applies the batch, the answer never arrives.
-      proxy.cutResponseAfter(30);
+      env.proxy.cutResponseAfter(30);
       await expect(syncOnce(t.db, { now: () => clock.now, pushBatch: 3 })).rejects.toMatchObject({ code: 'HQ_UNREACHABLE' });
       expect(pendingOutboxCount(t.db)).toBe(6);
       // The request is cut half-way: HQ sees a truncated body and applies nothing.
-      proxy.cutRequestAfter(400);
+      env.proxy.cutRequestAfter(400);
       await expect(syncOnce(t.db, { now: () => clock.now, pushBatch: 3 })).rejects.toBeInstanceOf(DeskError);
       const s = await syncOnce(t.db, { now: () => clock.now, pushBatch: 3 });
       expect(s.pushed + s.duplicates).toBe(6);
       expect(s.duplicates).toBeGreaterThanOrEqual(3);
       expect(pendingOutboxCount(t.db)).toBe(0);
-      const [n] = await hq.db.query<{ n: number }>('SELECT count(*)::int AS n FROM operations WHERE id = ANY($1)', [ops]);
+      const [n] = await env.hq.db.query<{ n: number }>('SELECT count(*)::int AS n FROM operations WHERE id = ANY($1)', [ops]);
       expect(n?.n).toBe(6);
-      const [e] = await hq.db.query<{ n: number }>('SELECT count(*)::int AS n FROM events WHERE op_id = ANY($1)', [ops]);
+      const [e] = await env.hq.db.query<{ n: number }>('SELECT count(*)::int AS n FROM events WHERE op_id = ANY($1)', [ops]);
       expect(e?.n).toBe(6);
-      expect(proxy.cuts).toBeGreaterThanOrEqual(2);
+      expect(env.proxy.cuts).toBeGreaterThanOrEqual(2);
     } finally {
       t.close();
     }
   });
 
   it('answers garbage, truncated, oversized, mistyped and unknown-version bodies with typed errors and applies nothing', async () => {
-    const dbPath = await enrollNew(hq.url, hq.admin, tmp.dir, 'bad');
+    const dbPath = await enrollNew(env.hq.url, env.hq.admin, env.dir, 'bad');
     const t = openAt(dbPath, clock);
     const credential = getSyncState(t.db, 'credential')!;
     t.close();
-    const before = await hq.db.query<{ n: number }>('SELECT count(*)::int AS n FROM events');
+    const before = await env.hq.db.query<{ n: number }>('SELECT count(*)::int AS n FROM events');
     const post = async (body: string, path = '/v1/sync/push') => {
-      const res = await fetch(`${hq.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${credential}` }, body });
+      const res = await fetch(`${env.hq.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${credential}` }, body });
       return { status: res.status, code: ((await res.json()) as { error: { code: string } }).error.code };
     };
     const event = {
@@ -120,10 +107,10 @@ describe.each(BACKENDS)('resilience on %s', (backend) => {
     expect(await post(JSON.stringify({ events: [{ ...event, payload: { ...event.payload, v: 2 } }] }))).toEqual({ status: 400, code: 'UNSUPPORTED_VERSION' });
     expect(await post(JSON.stringify({ events: [event], pad: 'x'.repeat(5 * 1024 * 1024) }))).toEqual({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
     expect(await post(good, '/v2/sync/push')).toEqual({ status: 400, code: 'UNSUPPORTED_VERSION' });
-    const cursor = await fetch(`${hq.url}/v1/sync/pull?cursor=bm90LWEtY3Vyc29y`, { headers: { authorization: `Bearer ${credential}` } });
+    const cursor = await fetch(`${env.hq.url}/v1/sync/pull?cursor=bm90LWEtY3Vyc29y`, { headers: { authorization: `Bearer ${credential}` } });
     expect(cursor.status).toBe(400);
     expect(((await cursor.json()) as { error: { code: string } }).error.code).toBe('CURSOR_INVALID');
-    const after = await hq.db.query<{ n: number }>('SELECT count(*)::int AS n FROM events');
+    const after = await env.hq.db.query<{ n: number }>('SELECT count(*)::int AS n FROM events');
     expect(after).toEqual(before);
   });
 });
