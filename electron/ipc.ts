@@ -1,12 +1,11 @@
-// TerminalApi over IPC: one session per window (createTerminalApi, as the web host does per client),
-// calls accepted only from our own page, events pushed to every window.
+// TerminalApi over IPC: calls accepted only from our own page, one dispatcher session per window
+// (as the web host keeps one per client), events pushed to every window. It moves bytes only: the
+// dispatcher (src/terminal/session/dispatcher.ts) parses, checks roles and words the answer.
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import type { Result } from '../src/contract/errors';
-import { terminalApiInputs, type DeskEvent, type TerminalApi, type TerminalApiOptionsLike, type TerminalMethod } from './contractBits';
-import { createTranslator, type Translator } from '../src/i18n';
-import type { Lang } from '../src/loyalty/types';
-import { createTerminalApi } from '../src/terminal/api';
-import type { TerminalService } from '../src/terminal/service';
+import type { Lang } from '../src/contract/terminalApi';
+import type { Dispatcher, Session } from '../src/terminal/session/dispatcher';
+import type { DeskEvent } from './contractBits';
 
 export const CALL_CHANNEL = 'desk:call';
 export const EVENT_CHANNEL = 'desk:event';
@@ -17,46 +16,28 @@ export interface IpcWiring {
   close(): void;
 }
 
-export function wireTerminalIpc(service: TerminalService, options: TerminalApiOptionsLike, isOurPage: (url: string) => boolean, onInternal: (err: unknown, ref?: string) => void,
-  afterCall: (result: Result<unknown>) => void = () => undefined,
-): IpcWiring {
-  const translators = new Map<Lang, Translator>();
-  const tr = (lang: Lang): Translator => {
-    let t = translators.get(lang);
-    if (!t) translators.set(lang, (t = createTranslator(lang, service.deps.identity.tz)));
-    return t;
-  };
-  const sessions = new Map<number, TerminalApi>();
+export function wireTerminalIpc(dispatcher: Dispatcher, lang: Lang, isOurPage: (url: string) => boolean, afterCall: (result: Result<unknown>) => void = () => undefined): IpcWiring {
+  const sessions = new Map<number, Session>();
   const windows = new Set<WebContents>();
-  const statusApi = createTerminalApi(service, tr, onInternal, options);
   let lastStatus = '';
 
   const pushStatus = async () => {
-    const r = await statusApi['status.get']({});
-    if (!r.ok) return;
-    const text = JSON.stringify(r.value);
+    const status = await dispatcher.status();
+    if (!status) return;
+    const text = JSON.stringify(status);
     if (text === lastStatus) return;
     lastStatus = text;
-    for (const wc of windows) if (!wc.isDestroyed()) wc.send(EVENT_CHANNEL, { type: 'status', status: r.value } satisfies DeskEvent);
+    for (const wc of windows) if (!wc.isDestroyed()) wc.send(EVENT_CHANNEL, { type: 'status', status } satisfies DeskEvent);
   };
   const poller = setInterval(() => void pushStatus(), 1000);
 
   ipcMain.handle(CALL_CHANNEL, async (event: IpcMainInvokeEvent, method: unknown, input: unknown): Promise<Result<unknown>> => {
     // Only the desk page itself may call the core (not an iframe, not a page navigated elsewhere).
     const frame = event.senderFrame;
-    if (!frame || frame.parent !== null || !isOurPage(frame.url)) {
-      return { ok: false, error: { code: 'SESSION_REQUIRED', message: tr(options.lang ?? 'zh-CN').error('SESSION_REQUIRED'), params: {} } };
-    }
-    if (typeof method !== 'string' || !Object.hasOwn(terminalApiInputs, method)) {
-      const detail = `no method ${String(method).slice(0, 64)}`;
-      return { ok: false, error: { code: 'INVALID_INPUT', message: tr(options.lang ?? 'zh-CN').error('INVALID_INPUT', { detail }), params: { detail } } };
-    }
-    let api = sessions.get(event.sender.id);
-    if (!api) {
-      api = createTerminalApi(service, tr, onInternal, options);
-      sessions.set(event.sender.id, api);
-    }
-    const result = await (api[method as TerminalMethod] as (i: unknown) => Promise<Result<unknown>>)(input);
+    if (!frame || frame.parent !== null || !isOurPage(frame.url)) return dispatcher.refuse('SESSION_REQUIRED', lang);
+    let session = sessions.get(event.sender.id);
+    if (!session) sessions.set(event.sender.id, (session = dispatcher.openDesk()));
+    const result = await dispatcher.dispatch(session, typeof method === 'string' ? method : String(method), input);
     afterCall(result);
     void pushStatus();
     return result;
@@ -72,6 +53,8 @@ export function wireTerminalIpc(service: TerminalService, options: TerminalApiOp
       });
       wc.once('destroyed', () => {
         windows.delete(wc);
+        const session = sessions.get(wc.id);
+        if (session) dispatcher.end(session);
         sessions.delete(wc.id);
       });
     },

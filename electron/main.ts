@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, Menu, session } from 'electron';
 import { launchKiosk, type KioskLaunch } from '../src/host/kioskLaunch';
-import { defaultDataDir } from '../src/terminal/config';
-import { openDeskRuntime, type DeskRuntime } from '../src/host/deskRuntime';
+import { defaultDataDir } from '../src/runtime/dataFolder';
+import { openDeskRuntime, type DeskRuntime } from '../src/runtime/deskRuntime';
 import { CONTENT_SECURITY_POLICY } from '../src/host/security';
 import { wireTerminalIpc, type IpcWiring } from './ipc';
 
@@ -61,7 +61,7 @@ function openDesk(): void {
     onInternal: logError,
   });
   desk = runtime;
-  ipc = wireTerminalIpc(runtime.terminal.service, runtime.apiOptions, (url) => url === PAGE_URL, logError, (result) => runtime.afterCall(result));
+  ipc = wireTerminalIpc(runtime.dispatcher, runtime.lang, (url) => url === PAGE_URL, (result) => runtime.afterCall(result));
 
   win = new BrowserWindow({
     width: 1280,

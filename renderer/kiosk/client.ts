@@ -6,10 +6,6 @@ import type { KioskInput, KioskMethod, KioskOutputs } from '../../src/contract/k
 export interface KioskClient {
   call<M extends KioskMethod>(method: M, input: KioskInput<M>): Promise<Result<KioskOutputs[M]>>;
 }
-
-/** The link failed (not the core refusing): the kiosk says "lost the connection for a moment". */
-export const LINK_CODE = 'link';
-
 export function kioskClient(base = ''): KioskClient {
   return {
     async call(method, input) {

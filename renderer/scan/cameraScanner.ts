@@ -44,18 +44,6 @@ export interface CameraScannerOptions {
   mediaDevices?: MediaDevices;
 }
 
-export interface CameraInfo {
-  deviceId: string;
-  label: string;
-}
-
-/** Cameras for the settings screen; labels appear once camera permission has been given. */
-export async function listCameras(media: MediaDevices | undefined = globalThis.navigator?.mediaDevices): Promise<CameraInfo[]> {
-  if (!media?.enumerateDevices) return [];
-  const devices = await media.enumerateDevices();
-  return devices.filter((d) => d.kind === 'videoinput').map((d, i) => ({ deviceId: d.deviceId, label: d.label || `Camera ${i + 1}` }));
-}
-
 function stateOf(err: unknown): CameraState {
   const name = err instanceof Error || (typeof err === 'object' && err !== null && 'name' in err) ? String((err as { name: unknown }).name) : '';
   if (name === 'NotAllowedError' || name === 'SecurityError' || name === 'PermissionDeniedError') return 'permission-denied';

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { DeskError } from '../contract/errors';
 import { MAX_AMOUNT_FEN } from '../contract/inputs';
-import { describeZodError } from '../terminal/api';
-import { DB_FILE } from '../terminal/config';
+import { describeZodError } from '../i18n/zodLocale';
+import { DB_FILE } from '../terminal/operations/config';
 
 export type Flags = Record<string, string | boolean | undefined>;
 

@@ -1,4 +1,5 @@
 // What a `loyalty-desk` command is: a run function and the flags it takes.
+import type { ErrorBody } from '../contract/errors';
 import type { Translator } from '../i18n';
 import type { Flags } from './args';
 
@@ -17,4 +18,12 @@ export interface Command {
   booleans?: readonly string[];
   /** Long-running commands (servers) print their own output and return undefined. */
   longRunning?: boolean;
+}
+
+/** A call the core refused (src/cli/operator.ts): main prints its code and sentence as they are (exit 2, or 1 for INTERNAL). */
+export class RefusedCall extends Error {
+  constructor(readonly error: ErrorBody) {
+    super(error.code);
+    this.name = 'RefusedCall';
+  }
 }

@@ -1,27 +1,12 @@
 // `loyalty-desk`: JSON on stdout; exit 0 on success, 2 on a refused operation, 1 on failure.
 import { DeskError } from '../contract/errors';
 import { createTranslator, DEFAULT_LANG, isLang } from '../i18n';
-export type { CliIo } from './command';
 import { clockFrom, parseFlags } from './args';
-import type { CliIo, Command } from './command';
-import { printCommands } from './commands/print';
-import { scanCommands } from './commands/scan';
-import { syncCommands } from './commands/sync';
-import { dayEndCommands } from './commands/dayEnd';
-import { doctorCommand } from './commands/doctor';
-import {
-  cashCommand,
-  donateCommand,
-  earnCommand,
-  exchangeCommand,
-  memberCommand,
-  outboxCommand,
-  redeemCommand,
-  reprintCommand,
-  voidCommand,
-} from './commands/ops';
-import { seedCommand } from './commands/seed';
-import { startCommand } from './commands/start';
+import { RefusedCall, type CliIo, type Command } from './command';
+
+// Command modules load when their command runs (a dynamic import each): `member` does not load the
+// web host, HQ, the printers or the scanner, and starts in a fraction of the time.
+const ops = () => import('./commands/ops');
 
 const defaultIo: CliIo = {
   out: (text) => process.stdout.write(`${text}\n`),
@@ -33,19 +18,19 @@ const COMMON_FLAGS = ['db', 'data', 'lang', 'now'] as const;
 const PRINTED = ['printer'];
 
 const CORE_COMMANDS: Record<string, Command> = {
-  seed: { run: (f, { io }) => seedCommand(f, clockFrom(f)?.() ?? io.now()), flags: ['members', 'seed'] },
-  member: { run: (f) => memberCommand(f), flags: ['id', 'card'] },
-  redeem: { run: (f) => redeemCommand(f), flags: ['member', 'benefit', 'staff', 'amount', ...PRINTED] },
-  earn: { run: (f) => earnCommand(f), flags: ['member', 'staff', 'amount', 'category', 'lines', ...PRINTED] },
-  exchange: { run: (f) => exchangeCommand(f), flags: ['member', 'staff', 'item', ...PRINTED] },
-  cash: { run: (f) => cashCommand(f), flags: ['member', 'staff', 'points', 'amount', ...PRINTED] },
-  donate: { run: (f) => donateCommand(f), flags: ['member', 'staff', 'points', ...PRINTED] },
-  void: { run: (f) => voidCommand(f), flags: ['op', 'staff', 'manager', ...PRINTED] },
-  reprint: { run: (f) => reprintCommand(f), flags: ['op', 'staff', ...PRINTED] },
-  outbox: { run: (f) => outboxCommand(f), flags: ['limit'] },
+  seed: { run: async (f, { io }) => (await import('./commands/seed')).seedCommand(f, clockFrom(f)?.() ?? io.now()), flags: ['members', 'seed'] },
+  member: { run: async (f) => (await ops()).memberCommand(f), flags: ['id', 'card'] },
+  redeem: { run: async (f) => (await ops()).redeemCommand(f), flags: ['member', 'benefit', 'staff', 'amount', ...PRINTED] },
+  earn: { run: async (f) => (await ops()).earnCommand(f), flags: ['member', 'staff', 'amount', 'category', 'lines', ...PRINTED] },
+  exchange: { run: async (f) => (await ops()).exchangeCommand(f), flags: ['member', 'staff', 'item', ...PRINTED] },
+  cash: { run: async (f) => (await ops()).cashCommand(f), flags: ['member', 'staff', 'points', 'amount', ...PRINTED] },
+  donate: { run: async (f) => (await ops()).donateCommand(f), flags: ['member', 'staff', 'points', ...PRINTED] },
+  void: { run: async (f) => (await ops()).voidCommand(f), flags: ['op', 'staff', 'manager', ...PRINTED] },
+  reprint: { run: async (f) => (await ops()).reprintCommand(f), flags: ['op', 'staff', ...PRINTED] },
+  outbox: { run: async (f) => (await ops()).outboxCommand(f), flags: ['limit'] },
   doctor: {
-    run: (f) => {
-      const report = doctorCommand(f);
+    run: async (f) => {
+      const report = (await import('./commands/doctor')).doctorCommand(f);
       if (!report.audit.ok) {
         throw Object.assign(new DeskError('AUDIT_CHAIN_BROKEN', { seq: report.audit.firstBrokenSeq, problem: report.audit.problem }), { report });
       }
@@ -54,31 +39,44 @@ const CORE_COMMANDS: Record<string, Command> = {
     },
     flags: [],
   },
-  start: { run: (f, { tr, io }) => startCommand(f, tr, io), flags: ['port'], booleans: ['web', 'no-browser', 'kiosk', 'prepare'] },
-  bench: { run: async (f, { io }) => (await import('./bench/run')).runBench(f, io.err), flags: ['members', 'only'], booleans: ['quick', 'keep'] },
+  start: { run: async (f, { tr, io }) => (await import('./commands/start')).startCommand(f, tr, io), flags: ['port'], booleans: ['web', 'no-browser', 'kiosk', 'prepare'] },
 };
 
-// Each domain registers its commands in its own file; a name registered twice is a bug.
-const COMMANDS: Record<string, Command> = {};
-for (const group of [CORE_COMMANDS, scanCommands, printCommands, syncCommands, dayEndCommands]) {
-  for (const [name, command] of Object.entries(group)) {
-    if (name in COMMANDS) throw new Error(`loyalty-desk command "${name}" registered twice`);
-    COMMANDS[name] = command;
+// Each domain registers its commands in its own file, loaded only for a command that is not a core
+// one; a name registered twice is a bug.
+async function allCommands(): Promise<Record<string, Command>> {
+  const groups = await Promise.all([
+    import('./commands/scan').then((m) => m.scanCommands),
+    import('./commands/print').then((m) => m.printCommands),
+    import('./commands/sync').then((m) => m.syncCommands),
+    import('./commands/dayEnd').then((m) => m.dayEndCommands),
+  ]);
+  const commands: Record<string, Command> = {};
+  for (const group of [CORE_COMMANDS, ...groups]) {
+    for (const [name, command] of Object.entries(group)) {
+      if (name in commands) throw new Error(`loyalty-desk command "${name}" registered twice`);
+      commands[name] = command;
+    }
   }
+  return commands;
 }
 
-function usage(): string {
-  return `usage: loyalty-desk <${Object.keys(COMMANDS).join('|')}> [--db FILE | --data DIR] [--lang zh-CN|zh-TW|en] …`;
+function usage(commands: Record<string, Command>): string {
+  return `usage: loyalty-desk <${Object.keys(commands).join('|')}> [--db FILE | --data DIR] [--lang zh-CN|zh-TW|en] …`;
 }
 
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
   const [name, ...rest] = argv;
   let tr = createTranslator(DEFAULT_LANG);
-  const command = name === undefined ? undefined : COMMANDS[name];
+  let command = name === undefined ? undefined : CORE_COMMANDS[name];
   if (!command) {
-    io.err(usage());
-    io.out(JSON.stringify({ ok: false, error: { code: 'INVALID_INPUT', message: tr.error('INVALID_INPUT', { detail: usage() }) } }));
-    return 2;
+    const commands = await allCommands();
+    command = name === undefined ? undefined : commands[name];
+    if (!command) {
+      io.err(usage(commands));
+      io.out(JSON.stringify({ ok: false, error: { code: 'INVALID_INPUT', message: tr.error('INVALID_INPUT', { detail: usage(commands) }) } }));
+      return 2;
+    }
   }
   try {
     const { flags, positionals } = parseFlags(rest, [...COMMON_FLAGS, ...command.flags], command.booleans);
@@ -91,6 +89,12 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     if (value !== undefined) io.out(JSON.stringify({ ok: true, ...(value as object) }));
     return 0;
   } catch (err) {
+    if (err instanceof RefusedCall) {
+      // Already in the session's language; INTERNAL carries what went wrong (the CLI's operator reads it).
+      io.out(JSON.stringify({ ok: false, error: err.error }));
+      if (err.error.code === 'INTERNAL') io.err(err.error.message);
+      return err.error.code === 'INTERNAL' ? 1 : 2;
+    }
     if (err instanceof DeskError) {
       const report = (err as DeskError & { report?: unknown }).report;
       io.out(JSON.stringify({ ok: false, error: { code: err.code, message: tr.error(err.code, err.params), params: err.params }, ...(report ? { report } : {}) }));

@@ -14,6 +14,8 @@ export const DESK_ERRORS = [
   'LOCKED_OUT',
   'NOT_MANAGER',
   'NOT_SIGNED_IN',
+  // A command-line write with no --staff: the CLI signs in no one, it names who acts.
+  'STAFF_REQUIRED',
   'VOID_NOT_SAME_DAY',
   'ALREADY_VOIDED',
   'NOT_VOIDABLE',
@@ -91,8 +93,6 @@ export const SCAN_REJECTIONS = [
   'CARD_SUPERSEDED',
   'REPLAYED',
 ] as const satisfies readonly ErrorCode[];
-export type ScanRejection = (typeof SCAN_REJECTIONS)[number];
-
 /** A failure the core knows by name. Its message is made at the edge, in the user's language. */
 export class DeskError extends Error {
   readonly code: ErrorCode;

@@ -32,8 +32,6 @@ export const kioskApiInputs = {
 export type KioskMethod = keyof typeof kioskApiInputs;
 export type KioskInput<M extends KioskMethod> = z.input<(typeof kioskApiInputs)[M]>;
 export type KioskParsedInput<M extends KioskMethod> = z.output<(typeof kioskApiInputs)[M]>;
-export const KIOSK_METHODS = Object.keys(kioskApiInputs) as KioskMethod[];
-
 export interface KioskStatus {
   lang: Lang;
   /** Back to the attract screen after this long without a touch (kiosk.json idleSeconds). */
@@ -114,10 +112,6 @@ export interface KioskOutputs {
   'kiosk.slipStatus': KioskSlipStatus;
   'kiosk.done': { ok: true };
 }
-
-export type KioskApi = {
-  [M in KioskMethod]: (input: KioskInput<M>) => Promise<Result<KioskOutputs[M]>>;
-};
 
 /** What a kiosk session answers for any method name (the web host routes `/api/<name>` here). */
 export type KioskDispatch = (method: string, input: unknown) => Promise<Result<unknown>>;

@@ -2,23 +2,12 @@
 // Z-report, KPIs, conflicts, staff and device settings. Every method refuses a clerk (NOT_MANAGER)
 // in the core; dates are checked by the core so a bad one gets its own sentence (DATE_INVALID).
 import { z } from 'zod';
-import type { ConflictView } from '../terminal/conflicts';
-import type { DayEndProgress, DayEndResult } from '../terminal/dayEnd';
-import type { Kpis } from '../terminal/kpis';
-import type { DeskSettings } from '../terminal/managerSettings';
-import type { Printed } from '../terminal/managerPrint';
-import type { StaffListEntry } from '../terminal/managerStaff';
-import type { DayReport } from '../terminal/zReport';
-import type { PrinterState as DevicePrinterState } from '../print/status';
+import type { DevicePrinterState } from './deskTypes';
 import { emptyInputSchema, pinSchema } from './inputs';
+import type { ConflictView, DayEndProgress, DayEndResult, DayReport, DeskSettings, Kpis, Printed, StaffListEntry } from './managerTypes';
 import { LANGS } from '../loyalty/types';
 
-export type { ConflictView, ConflictOp } from '../terminal/conflicts';
-export type { DayEndProgress, DayEndResult } from '../terminal/dayEnd';
-export type { Kpis } from '../terminal/kpis';
-export type { DeskSettings } from '../terminal/managerSettings';
-export type { StaffListEntry } from '../terminal/managerStaff';
-export type { DayReport } from '../terminal/zReport';
+export * from './managerTypes';
 
 export const KPI_CHART_NAMES = ['redemptionsPerDay', 'byTier', 'usageRate', 'pointsPerWeek', 'winBack'] as const;
 export type KpiChartName = (typeof KPI_CHART_NAMES)[number];
@@ -42,7 +31,8 @@ const dateInput = z.string().max(32).optional();
 const staffIdSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,80}$/, 'a staff id');
 
 export const managerApiInputs = {
-  'manager.dayEnd': emptyInputSchema,
+  /** The business day to close: today unless a past day was left open (the command line's --date). */
+  'manager.dayEnd': z.object({ date: dateInput }).strict(),
   'manager.dayEndProgress': emptyInputSchema,
   'manager.zReport': z.object({ date: dateInput }).strict(),
   'manager.closedDays': z.object({ limit: z.number().int().min(1).max(366).default(30) }).strict(),

@@ -2,15 +2,20 @@
 // and tests are adapters over this handler map; every call returns a Result, never throws.
 import { z } from 'zod';
 import { LANGS, type CatalogItem, type Lang, type LocalizedText } from '../loyalty/types';
-import type { ReceiptModel } from '../print/receiptModel';
-import type { PrinterState as DevicePrinterState } from '../print/status';
-import type { PrintJob } from '../store/printJobs';
-import type { MemberCard, MemberSummary } from '../terminal/memberCard';
-import type { RecentOperation } from '../terminal/recentOps';
-import type { EarnResult, PointsOpResult } from '../terminal/pointsOps';
-import type { RedeemResult } from '../terminal/redeem';
-import type { SignedInStaff } from '../terminal/staffAuth';
-import type { VoidResult } from '../terminal/void';
+import type {
+  DevicePrinterState,
+  EarnResult,
+  MemberCard,
+  MemberSummary,
+  PointsOpResult,
+  PrintJob,
+  ReceiptModel,
+  RecentOperation,
+  RedeemResult,
+  SignedInStaff,
+  VoidResult,
+} from './deskTypes';
+import type { WedgeSettings } from './managerTypes';
 import type { Result } from './errors';
 import { managerApiInputs, type ManagerOutputs } from './managerContract';
 import {
@@ -35,14 +40,9 @@ export const setLangInputSchema = z.object({ lang: z.enum(LANGS) }).strict();
 export const receiptPreviewInputSchema = z.object({ opId: opIdSchema }).strict();
 export const recentInputSchema = z.object({ limit: z.number().int().min(1).max(200).default(30) }).strict();
 
-export type { CatalogItem, Lang, LocalizedText, TierCode } from '../loyalty/types';
-export type { RecentOperation } from '../terminal/recentOps';
-export type { SignedInStaff } from '../terminal/staffAuth';
-export type { BenefitView } from '../terminal/memberCard';
-export type { ReceiptModel } from '../print/receiptModel';
-export type { RedeemResult } from '../terminal/redeem';
-export type { EarnResult, PointsOpResult } from '../terminal/pointsOps';
-export type { VoidResult } from '../terminal/void';
+export type { CatalogItem, Lang, LocalizedText } from '../loyalty/types';
+export * from './deskTypes';
+export type { WedgeSettings } from './managerTypes';
 export * from './managerContract';
 
 export const terminalApiInputs = {
@@ -78,13 +78,6 @@ export type ParsedInput<M extends TerminalMethod> = z.output<(typeof terminalApi
 /** A member as the UI sees them: the phone's last digits are never sent, and are masked whole until confirmed. */
 export type PublicMember = Omit<MemberSummary, 'phoneLast4'>;
 export type PublicMemberCard = Omit<MemberCard, 'member'> & { member: Omit<MemberCard['member'], 'phoneLast4'> };
-
-/** How the UI tells a keyboard-wedge scanner's burst from typing (config.json scanner.wedge). */
-export interface WedgeSettings {
-  enabled: boolean;
-  maxInterKeyMs: number;
-  minLength: number;
-}
 
 export interface ScanOutcome {
   member: PublicMember;
@@ -177,8 +170,6 @@ export interface TerminalOutputs extends ManagerOutputs {
 export type TerminalApi = {
   [M in TerminalMethod]: (input: TerminalInput<M>) => Promise<Result<TerminalOutputs[M]>>;
 };
-
-export const TERMINAL_METHODS = Object.keys(terminalApiInputs) as TerminalMethod[];
 
 /**
  * What the Electron preload exposes as `window.loyaltyDesk` (checked there with `satisfies`): the same

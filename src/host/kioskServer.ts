@@ -9,10 +9,9 @@ import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
-import { createTranslator, DEFAULT_LANG, type Translator } from '../i18n';
+import { DEFAULT_LANG } from '../i18n';
 import type { Lang } from '../loyalty/types';
-import { createKioskApi, type KioskApiOptions, type KioskSession } from '../terminal/kioskApi';
-import type { TerminalService } from '../terminal/service';
+import type { Dispatcher, Session } from '../terminal/session/dispatcher';
 import { cookieName, LaunchTokens, readCookie, sessionCookie, Sessions } from './launchSecret';
 import { SECURITY_HEADERS } from './security';
 import { installSessionGuard } from './sessionGuard';
@@ -21,10 +20,13 @@ import { LOOPBACK, type RunningHost } from './server';
 export const KIOSK_PAGE = 'kiosk.html';
 const BODY_LIMIT = 64 * 1024;
 
-export interface KioskHostOptions extends Omit<KioskApiOptions, 'onInternal'> {
-  service: TerminalService;
+export interface KioskHostOptions {
+  /** The one door into the core; kiosk sessions answer kiosk methods only. */
+  dispatcher: Dispatcher;
   rendererDir: string;
   port?: number;
+  /** The language of the host's own refusals (no session yet). */
+  lang?: Lang;
   onInternal?: (err: unknown) => void;
 }
 
@@ -44,27 +46,19 @@ function restingPage(): string {
 }
 
 export async function startKioskHost(options: KioskHostOptions): Promise<RunningKioskHost> {
-  const { service } = options;
+  const { dispatcher } = options;
   if (!existsSync(join(options.rendererDir, KIOSK_PAGE))) {
     throw new Error(`the kiosk page is not built: ${join(options.rendererDir, KIOSK_PAGE)} is missing (run npm run build:renderer)`);
   }
-  const translators = new Map<Lang, Translator>();
-  const tr = (lang: Lang): Translator => {
-    let t = translators.get(lang);
-    if (!t) translators.set(lang, (t = createTranslator(lang, service.deps.identity.tz)));
-    return t;
-  };
   const lang = options.lang ?? DEFAULT_LANG;
-  const { service: _s, rendererDir: _r, port: _p, ...apiOptions } = options;
-  const sessions = new Sessions<KioskSession>();
+  const sessions = new Sessions<Session>();
   const tokens = new LaunchTokens();
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, forceCloseConnections: true, trustProxy: false });
   let origin = '';
   let cookie = '';
 
-  const refuse = (reply: FastifyReply, status: number) =>
-    reply.code(status).type('application/json').send({ ok: false, error: { code: 'SESSION_REQUIRED', message: tr(lang).error('SESSION_REQUIRED'), params: {} } });
-  const sessionOf = (req: FastifyRequest): KioskSession | null => sessions.get(readCookie(req.headers.cookie, cookie));
+  const refuse = (reply: FastifyReply, status: number) => reply.code(status).type('application/json').send(dispatcher.refuse('SESSION_REQUIRED', lang));
+  const sessionOf = (req: FastifyRequest): Session | null => sessions.get(readCookie(req.headers.cookie, cookie));
 
   installSessionGuard(app, {
     origin: () => origin,
@@ -78,14 +72,14 @@ export async function startKioskHost(options: KioskHostOptions): Promise<Running
     if (status >= 500) options.onInternal?.(err);
     // A member's screen never shows internals: the kiosk words it as "could not read that".
     const code = status >= 500 ? 'INTERNAL' : 'INVALID_INPUT';
-    return reply.code(status).send({ ok: false, error: { code, message: tr(lang).t(`kiosk.refusal.${code}`), params: {} } });
+    return reply.code(status).send(dispatcher.refuse(code, lang));
   });
 
   app.get<{ Querystring: { token?: string } }>('/launch', async (req, reply) => {
     const token = typeof req.query.token === 'string' ? req.query.token : '';
     if (!sessionOf(req)) {
       if (!tokens.redeem(token)) return reply.code(401).type('text/html; charset=utf-8').send(restingPage());
-      const { id } = sessions.open(() => createKioskApi(service, tr, { ...apiOptions, lang }));
+      const { id } = sessions.open(() => dispatcher.openKiosk());
       reply.header('set-cookie', sessionCookie(cookie, id));
     }
     return reply.redirect('/', 303);
@@ -93,9 +87,9 @@ export async function startKioskHost(options: KioskHostOptions): Promise<Running
 
   app.post<{ Params: { method: string } }>('/api/:method', async (req, reply) => {
     const session = sessionOf(req)!;
-    const result = await session.call(req.params.method, req.body ?? {});
+    const result = await dispatcher.dispatch(session, req.params.method, req.body ?? {});
     if (!result.ok && result.error.code === 'KIOSK_STAFF_ONLY') return reply.code(403).send(result);
-    if (!result.ok && result.error.code === 'INVALID_INPUT' && 'detail' in result.error.params) return reply.code(404).send(result);
+    if (!dispatcher.hasMethod(session, req.params.method)) return reply.code(404).send(result);
     return reply.send(result);
   });
 

@@ -1,9 +1,8 @@
 // One call from a data folder to a running desk in the browser: the desk runtime (deskRuntime.ts,
 // the same one Electron runs) and the web host listening on 127.0.0.1.
 import { join } from 'node:path';
-import type { PreparedFolder } from '../terminal/dataFolder';
-import type { OpenedTerminal } from '../terminal/openTerminal';
-import { openDeskRuntime } from './deskRuntime';
+import type { PreparedFolder } from '../runtime/dataFolder';
+import { openDeskRuntime, type DeskRuntime } from '../runtime/deskRuntime';
 import { startHost, type RunningHost } from './server';
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');
@@ -11,7 +10,7 @@ export const RENDERER_DIR = join(REPO_ROOT, 'dist', 'renderer');
 
 export interface DeskLaunch {
   prepared: PreparedFolder;
-  terminal: OpenedTerminal;
+  terminal: DeskRuntime['terminal'];
   host: RunningHost;
   close(): Promise<void>;
 }
@@ -35,17 +34,12 @@ export async function launchDesk(o: LaunchOptions): Promise<DeskLaunch> {
     publish: (e) => host?.publish(e),
     ...(o.onInternal ? { onInternal: o.onInternal } : {}),
   });
-  const { apiOptions } = runtime;
   try {
     host = await startHost({
-      service: runtime.terminal.service,
+      dispatcher: runtime.dispatcher,
       rendererDir: o.rendererDir ?? RENDERER_DIR,
       ...(o.port === undefined ? {} : { port: o.port }),
-      ...(apiOptions.lang ? { lang: apiOptions.lang } : {}),
-      ...(apiOptions.wedge ? { wedge: apiOptions.wedge } : {}),
-      ...(apiOptions.printer ? { printer: apiOptions.printer } : {}),
-      ...(apiOptions.scanner ? { scanner: apiOptions.scanner } : {}),
-      ...(apiOptions.manager ? { manager: apiOptions.manager } : {}),
+      lang: runtime.lang,
       afterCall: (result) => runtime.afterCall(result),
       ...(o.onInternal ? { onInternal: o.onInternal } : {}),
     });

@@ -6,12 +6,10 @@ import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Result } from '../contract/errors';
-import { terminalApiInputs, type DeskEvent, type PrinterState, type ScannerStatus, type TerminalApi, type TerminalMethod, type WedgeSettings } from '../contract/terminalApi';
-import { createTranslator, DEFAULT_LANG, type Translator } from '../i18n';
+import type { DeskEvent } from '../contract/terminalApi';
+import { DEFAULT_LANG } from '../i18n';
 import type { Lang } from '../loyalty/types';
-import { createTerminalApi } from '../terminal/api';
-import type { ManagerPorts } from '../terminal/managerApi';
-import type { TerminalService } from '../terminal/service';
+import type { Dispatcher, Session } from '../terminal/session/dispatcher';
 import { EventHub } from './eventHub';
 import { cookieName, LaunchTokens, readCookie, sessionCookie, Sessions } from './launchSecret';
 import { SECURITY_HEADERS } from './security';
@@ -21,21 +19,16 @@ export const LOOPBACK = '127.0.0.1';
 const BODY_LIMIT = 64 * 1024;
 
 export interface HostOptions {
-  service: TerminalService;
+  /** The one door into the core (src/terminal/session/dispatcher.ts); the host only moves bytes to it. */
+  dispatcher: Dispatcher;
   /** The vite build output (index.html + assets/). */
   rendererDir: string;
   /** 0 (default) picks a free port. */
   port?: number;
+  /** The language of the host's own refusals (no session yet). */
   lang?: Lang;
-  wedge?: WedgeSettings;
-  /** The printer's state, from the print subsystem once it is wired in. */
-  printer?: () => { state: PrinterState; name: string | null };
   /** Told every answered API call, as Electron's IPC tells it (DeskRuntime.afterCall: a new print job prints at once). */
   afterCall?: (result: Result<unknown>) => void;
-  /** HQ sync and the printer for the manager's day-end (src/host/managerWiring.ts). */
-  manager?: ManagerPorts;
-  /** The scanners' state and the chosen camera, for status.get (src/host/serialWiring.ts). */
-  scanner?: () => ScannerStatus;
   onInternal?: (err: unknown, ref?: string) => void;
   statusPollMs?: number;
 }
@@ -52,10 +45,6 @@ export interface RunningHost {
   close(): Promise<void>;
 }
 
-interface DeskSession {
-  api: TerminalApi;
-}
-
 function unauthorizedPage(): string {
   // Without a session we do not know the language: say it in all three.
   return `<!doctype html><meta charset="utf-8"><title>Loyalty Desk</title>
@@ -66,42 +55,23 @@ function unauthorizedPage(): string {
 }
 
 export async function startHost(options: HostOptions): Promise<RunningHost> {
-  const { service } = options;
+  const { dispatcher } = options;
   const indexHtml = join(options.rendererDir, 'index.html');
   if (!existsSync(indexHtml)) throw new Error(`the renderer is not built: ${indexHtml} is missing (run npm run build:renderer)`);
-
-  const translators = new Map<Lang, Translator>();
-  const tr = (lang: Lang): Translator => {
-    let t = translators.get(lang);
-    if (!t) translators.set(lang, (t = createTranslator(lang, service.deps.identity.tz)));
-    return t;
-  };
-  const apiOptions = {
-    requireScan: true,
-    lang: options.lang ?? DEFAULT_LANG,
-    ...(options.printer ? { printer: options.printer } : {}),
-    ...(options.wedge ? { wedge: options.wedge } : {}),
-    ...(options.manager ? { manager: options.manager } : {}),
-    ...(options.scanner ? { scanner: options.scanner } : {}),
-  };
-  const newApi = () => createTerminalApi(service, tr, options.onInternal, apiOptions);
-  const statusApi = newApi();
-  const sessions = new Sessions<DeskSession>();
+  const lang = options.lang ?? DEFAULT_LANG;
+  const sessions = new Sessions<Session>();
   const tokens = new LaunchTokens();
   const hub = new EventHub(async () => {
-    const r = await statusApi['status.get']({});
-    return r.ok ? { type: 'status', status: r.value } : null;
+    const status = await dispatcher.status();
+    return status ? { type: 'status', status } : null;
   }, options.statusPollMs ?? 1000);
 
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, forceCloseConnections: true, trustProxy: false });
   let origin = '';
   let cookie = '';
 
-  const refuse = (reply: FastifyReply, status: number, lang: Lang = apiOptions.lang) => {
-    const message = tr(lang).error('SESSION_REQUIRED');
-    return reply.code(status).type('application/json').send({ ok: false, error: { code: 'SESSION_REQUIRED', message, params: {} } });
-  };
-  const sessionOf = (req: FastifyRequest): DeskSession | null => sessions.get(readCookie(req.headers.cookie, cookie));
+  const refuse = (reply: FastifyReply, status: number) => reply.code(status).type('application/json').send(dispatcher.refuse('SESSION_REQUIRED', lang));
+  const sessionOf = (req: FastifyRequest): Session | null => sessions.get(readCookie(req.headers.cookie, cookie));
 
   installSessionGuard(app, {
     origin: () => origin,
@@ -114,15 +84,14 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     const status = err.statusCode ?? 500;
     if (status >= 500) options.onInternal?.(err);
     const code = status >= 500 ? 'INTERNAL' : 'INVALID_INPUT';
-    const detail = err.message;
-    return reply.code(status).send({ ok: false, error: { code, message: tr(apiOptions.lang).error(code, { detail }), params: { detail } } });
+    return reply.code(status).send(dispatcher.refuse(code, lang, { detail: err.message }));
   });
 
   app.get<{ Querystring: { token?: string } }>('/launch', async (req, reply) => {
     const token = typeof req.query.token === 'string' ? req.query.token : '';
     if (!sessionOf(req)) {
       if (!tokens.redeem(token)) return reply.code(401).type('text/html; charset=utf-8').send(unauthorizedPage());
-      const { id } = sessions.open(() => ({ api: newApi() }));
+      const { id } = sessions.open(() => dispatcher.openDesk());
       reply.header('set-cookie', sessionCookie(cookie, id));
     }
     return reply.redirect('/', 303);
@@ -130,13 +99,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
   app.post<{ Params: { method: string } }>('/api/:method', async (req, reply) => {
     const session = sessionOf(req)!;
-    const name = req.params.method;
-    if (!Object.hasOwn(terminalApiInputs, name)) {
-      const detail = `no method ${name.slice(0, 64)}`;
-      return reply.code(404).send({ ok: false, error: { code: 'INVALID_INPUT', message: tr(apiOptions.lang).error('INVALID_INPUT', { detail }), params: { detail } } });
-    }
-    const call = session.api[name as TerminalMethod] as (input: unknown) => Promise<Result<unknown>>;
-    const result = await call(req.body ?? {});
+    const result = await dispatcher.dispatch(session, req.params.method, req.body ?? {});
+    if (!dispatcher.hasMethod(session, req.params.method)) return reply.code(404).send(result);
     options.afterCall?.(result);
     if (result.ok) void hub.refresh();
     return reply.send(result);

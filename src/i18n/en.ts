@@ -17,6 +17,7 @@ export const en = {
     LOCKED_OUT: 'Too many wrong PINs. Try again after {{until}}.',
     NOT_MANAGER: 'This needs a manager. Ask the store manager to approve with their PIN.',
     NOT_SIGNED_IN: 'Please sign in with your PIN first.',
+    STAFF_REQUIRED: 'Say who does this: add --staff with your staff id (a manager id for manager work).',
     VOID_NOT_SAME_DAY: 'Only operations of today ({{today}}) can be voided; this one is from {{date}}.',
     ALREADY_VOIDED: 'This operation was already voided.',
     NOT_VOIDABLE: 'A {{kind}} cannot be voided.',

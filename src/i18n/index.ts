@@ -8,7 +8,6 @@ import { zhCN } from './zh-CN';
 import { zhTW } from './zh-TW';
 
 export { formatInstant, formatYuan, isLang } from './format';
-export type { Messages } from './en';
 
 export const DEFAULT_LANG: Lang = 'zh-CN';
 export const resources = {

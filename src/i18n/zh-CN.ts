@@ -17,6 +17,7 @@ export const zhCN: Messages = {
     LOCKED_OUT: 'PIN 错误次数过多，请在 {{until}} 后再试。',
     NOT_MANAGER: '此操作需要店长授权，请店长输入 PIN。',
     NOT_SIGNED_IN: '请先输入 PIN 登录。',
+    STAFF_REQUIRED: '请注明由谁操作：加上 --staff 和您的员工编号（店长操作需店长编号）。',
     VOID_NOT_SAME_DAY: '只能撤销当天（{{today}}）的业务；这笔业务发生在 {{date}}。',
     ALREADY_VOIDED: '这笔业务已撤销。',
     NOT_VOIDABLE: '「{{kind}}」不能撤销。',

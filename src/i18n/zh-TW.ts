@@ -17,6 +17,7 @@ export const zhTW: Messages = {
     LOCKED_OUT: 'PIN 錯誤次數過多，請於 {{until}} 後再試。',
     NOT_MANAGER: '此操作需要店長授權，請店長輸入 PIN。',
     NOT_SIGNED_IN: '請先輸入 PIN 登入。',
+    STAFF_REQUIRED: '請註明由誰操作：加上 --staff 和您的員工編號（店長操作需店長編號）。',
     VOID_NOT_SAME_DAY: '只能作廢當天（{{today}}）的交易；這筆交易發生於 {{date}}。',
     ALREADY_VOIDED: '這筆交易已作廢。',
     NOT_VOIDABLE: '「{{kind}}」不能作廢。',

@@ -56,6 +56,3 @@ export async function deliver(spec: PrinterSpec, bytes: Buffer, timeouts: Delive
   });
 }
 
-export function isPrinterError(err: unknown): err is DeskError {
-  return err instanceof DeskError && err.code.startsWith('PRINTER_');
-}

@@ -6,7 +6,9 @@ import iconv from 'iconv-lite';
 import type * as Ntp from 'node-thermal-printer';
 import { assertAscii, type PrintDoc } from './doc';
 
-const { ThermalPrinter, BreakLine } = createRequire(import.meta.url)('node-thermal-printer') as typeof Ntp;
+// Loaded on the first receipt, not with the module: a command that prints nothing starts without it.
+let ntp: typeof Ntp | null = null;
+const thermalPrinter = (): typeof Ntp => (ntp ??= createRequire(import.meta.url)('node-thermal-printer') as typeof Ntp);
 
 export type CommandSet = 'epson' | 'star';
 export type PrinterEncoding = 'gb18030' | 'gbk' | 'big5';
@@ -51,6 +53,7 @@ function epsonCode128C(digits: string): Buffer {
 }
 
 export function renderEscPos(doc: PrintDoc, opts: EscPosOptions): Buffer {
+  const { ThermalPrinter, BreakLine } = thermalPrinter();
   const p = new ThermalPrinter({ type: opts.commandSet as Ntp.PrinterTypes, interface: '', width: doc.cols, breakLine: BreakLine.NONE });
   const lf = Buffer.from([0x0a]);
   p.add(Buffer.from([ESC, 0x40]));

@@ -3,9 +3,9 @@ import { formatInstant, formatYuan } from '../i18n';
 import type { Lang } from '../loyalty/types';
 import type { Block, PaperCols, PrintDoc } from './doc';
 import { barcodeDigitsForOpId } from './opIdCode';
-import type { ReceiptModel } from './receiptModel';
 import { breakId, center, labelValue, printable, wrap } from './text';
 import { translatorFor } from './translators';
+import type { ReceiptModel } from '../contract/deskTypes';
 
 export interface LayoutOptions {
   cols: PaperCols;

@@ -4,7 +4,7 @@ import QRCode from 'qrcode';
 import type { Lang } from '../loyalty/types';
 import type { PaperCols, PrintDoc } from './doc';
 import { layoutReceipt } from './layout';
-import type { ReceiptModel } from './receiptModel';
+import type { ReceiptModel } from '../contract/deskTypes';
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -11,7 +11,7 @@ import { layoutReceipt } from './layout';
 import type { PrinterSpec } from './printerUri';
 import { parseReceiptModel } from './receiptSchema';
 import { layoutSlipJob } from './slip';
-import type { PrinterState } from './status';
+import type { DevicePrinterState as PrinterState } from '../contract/deskTypes';
 
 export interface Backoff {
   baseMs: number;

@@ -1,31 +1,8 @@
 // What a receipt says, as data: stored with the print job at commit, rendered (in the printer's
 // language and code page) only when it prints, so a reprint says exactly what the first print said.
 import type { LocalizedText, TierCode } from '../loyalty/types';
-import type { OpKind } from '../store/operations';
-
-export interface ReceiptModel {
-  v: 1;
-  kind: OpKind;
-  opId: string;
-  at: number;
-  tz: string;
-  store: { id: string; name: LocalizedText };
-  terminalId: string;
-  staff: { id: string; name: string };
-  approvedBy: { id: string; name: string } | null;
-  member: { id: string; maskedName: string; maskedPhone: string; tier: TierCode };
-  /** The benefit, catalog item or drawn gift the operation is about. */
-  subject: { id: string; name: LocalizedText } | null;
-  valueFen: number;
-  amountFen: number | null;
-  pointsBefore: number;
-  pointsAfter: number;
-  /** For a void: the operation it undid. */
-  targetOpId: string | null;
-  offline: boolean;
-  /** Set on a reprint's job: the receipt says COPY / 重印. Absent on rows written before it existed. */
-  copy?: boolean;
-}
+import type { ReceiptModel } from '../contract/deskTypes';
+import type { OpKind } from '../contract/deskTypes';
 
 /** 张三 → 张*, 欧阳娜娜 → 欧***: the first character only, so the receipt names no one. */
 export function maskName(name: string): string {

@@ -1,8 +1,7 @@
 // A stored receipt model is JSON in print_jobs.payload_json: parsed here before anything prints it.
 import { z } from 'zod';
-import { OP_KINDS } from '../store/operations';
 import { TIER_CODES } from '../loyalty/types';
-import type { ReceiptModel } from './receiptModel';
+import { OP_KINDS, type ReceiptModel } from '../contract/deskTypes';
 
 const localized = z.object({ 'zh-CN': z.string(), 'zh-TW': z.string(), en: z.string() });
 const person = z.object({ id: z.string(), name: z.string() });

@@ -1,10 +1,9 @@
 // Real-time printer status: DLE EOT 1..4 (printer, offline cause, error cause, paper sensor),
 // one byte each, decoded into the one state staff need to act on.
 import { DeskError, type DeskErrorCode } from '../contract/errors';
+import type { DevicePrinterState as PrinterState } from '../contract/deskTypes';
 import type { Transport } from './transport';
 
-export const PRINTER_STATES = ['ready', 'paper-low', 'paper-out', 'cover-open', 'offline', 'not-answering', 'error', 'unknown'] as const;
-export type PrinterState = (typeof PRINTER_STATES)[number];
 
 export interface PrinterStatus {
   state: PrinterState;

@@ -65,10 +65,6 @@ export function wrap(text: string, width: number): string[] {
   return lines;
 }
 
-export function padEnd(text: string, width: number): string {
-  return text + ' '.repeat(Math.max(0, width - textWidth(text)));
-}
-
 export function center(text: string, width: number): string {
   const gap = Math.max(0, width - textWidth(text));
   return ' '.repeat(Math.floor(gap / 2)) + text;

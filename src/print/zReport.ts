@@ -2,10 +2,10 @@
 import { z } from 'zod';
 import { formatInstant, formatYuan } from '../i18n';
 import { BENEFIT_TYPES, type Lang } from '../loyalty/types';
-import { OP_KINDS } from '../store/operations';
 import type { Block, PaperCols, PrintDoc } from './doc';
 import { center, labelValue, printable, wrap } from './text';
 import { translatorFor } from './translators';
+import { OP_KINDS } from '../contract/deskTypes';
 
 const count = z.number().int().min(0);
 const fen = z.number().int();

@@ -12,14 +12,6 @@ export const privateJwkSchema = z.object({
 });
 export type PrivateJwk = z.infer<typeof privateJwkSchema>;
 
-export const publicKeySchema = z.object({
-  kid: z.string().min(1),
-  x: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
-  validFrom: z.number().int(),
-  validTo: z.number().int().nullable(),
-});
-export type TrustedKey = z.infer<typeof publicKeySchema>;
-
 // PKCS#8 DER prefix for an Ed25519 private key; the 32-byte seed follows it.
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
@@ -33,10 +25,6 @@ export function demoHqKey(label: string, kid: string): PrivateJwk {
   const seed = createHash('sha256').update(`loyalty-desk demo hq key\u0000${label}`).digest();
   const jwk = ed25519FromSeed(seed).export({ format: 'jwk' });
   return privateJwkSchema.parse({ kty: 'OKP', crv: 'Ed25519', kid, x: jwk.x, d: jwk.d });
-}
-
-export function publicKeyOf(jwk: PrivateJwk): KeyObject {
-  return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, format: 'jwk' });
 }
 
 export function privateKeyOf(jwk: PrivateJwk): KeyObject {

@@ -4,14 +4,8 @@ import { verify, type KeyObject } from 'node:crypto';
 import { DeskError } from '../contract/errors';
 import { ROTATION_STEP_S, type ParsedCode } from './codeFormat';
 import { publicKeyFromX } from './hqKeys';
+import type { TrustedKeyRecord } from '../store/scanCache';
 
-export interface TrustedKeyRecord {
-  kid: string;
-  x: string;
-  /** Epoch ms; the key signs codes the terminal accepts from validFrom until validTo. */
-  validFrom: number;
-  validTo: number | null;
-}
 export type KeyLookup = (kid: string) => TrustedKeyRecord | undefined;
 
 export type SignedCode = Exclude<ParsedCode, { kind: 'card' }>;

@@ -4,7 +4,6 @@
 import type { Db } from './open';
 import { stmt } from './statements';
 
-export const SLIP_KIND = 'slip';
 /** What a slip's payload becomes once it printed or was withdrawn: nothing of the member stays. */
 export const REDACTED_SLIP = '{"v":1,"withdrawn":true}';
 

@@ -101,13 +101,6 @@ export function adjustLot(db: Db, lotId: number, delta: number): void {
   stmt(db, 'UPDATE point_lots SET remaining = remaining + ? WHERE id = ?').run(delta, lotId);
 }
 
-export function lotForOp(db: Db, opId: string): { id: number; remaining: number; points: number } | undefined {
-  return stmt<[string], { id: number; remaining: number; points: number }>(
-    db,
-    'SELECT id, remaining, points FROM point_lots WHERE op_id = ?',
-  ).get(opId);
-}
-
 export function recordPurchase(db: Db, memberId: string, at: number): void {
   stmt(db, 'UPDATE members SET last_purchase_at = max(coalesce(last_purchase_at, 0), ?), updated_at = ? WHERE id = ?').run(
     at,

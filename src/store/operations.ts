@@ -1,9 +1,7 @@
 // operations and their ledger entries.
+import type { OpKind } from '../contract/deskTypes';
 import type { Db } from './open';
 import { stmt } from './statements';
-
-export const OP_KINDS = ['redeem', 'exchange', 'cash', 'donate', 'earn', 'void'] as const;
-export type OpKind = (typeof OP_KINDS)[number];
 
 export interface Operation {
   id: string;

@@ -2,20 +2,7 @@
 import { REDACTED_SLIP } from './kioskQueries';
 import type { Db } from './open';
 import { stmt } from './statements';
-
-export type PrintJobStatus = 'pending' | 'printed' | 'failed';
-
-export interface PrintJob {
-  id: number;
-  opId: string | null;
-  kind: string;
-  payload: unknown;
-  status: PrintJobStatus;
-  attempts: number;
-  lastError: string | null;
-  createdAt: number;
-  printedAt: number | null;
-}
+import type { PrintJob, PrintJobStatus } from '../contract/deskTypes';
 
 interface PrintJobRow {
   id: number;
@@ -49,11 +36,6 @@ export function enqueuePrint(db: Db, job: { opId: string | null; kind: string; p
     "INSERT INTO print_jobs(op_id, kind, payload_json, status, created_at) VALUES (?, ?, ?, 'pending', ?)",
   ).run(job.opId, job.kind, JSON.stringify(job.payload), job.createdAt);
   return Number(info.lastInsertRowid);
-}
-
-export function getPrintJob(db: Db, id: number): PrintJob | undefined {
-  const row = stmt<[number], PrintJobRow>(db, 'SELECT * FROM print_jobs WHERE id = ?').get(id);
-  return row && toJob(row);
 }
 
 export function printJobsForOp(db: Db, opId: string): PrintJob[] {

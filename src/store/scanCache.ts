@@ -1,7 +1,15 @@
 // trusted_keys, revocations, seen_codes: what offline code verification reads, and the replay cache.
-import type { TrustedKeyRecord } from '../scan/verifyCode';
 import type { Db } from './open';
 import { stmt } from './statements';
+
+/** A public key of HQ this terminal trusts to sign member codes (synced from HQ). */
+export interface TrustedKeyRecord {
+  kid: string;
+  x: string;
+  /** Epoch ms; the key signs codes the terminal accepts from validFrom until validTo. */
+  validFrom: number;
+  validTo: number | null;
+}
 
 interface TrustedKeyRow {
   kid: string;
@@ -15,10 +23,6 @@ const toTrustedKey = (r: TrustedKeyRow): TrustedKeyRecord => ({ kid: r.kid, x: r
 export function trustedKey(db: Db, kid: string): TrustedKeyRecord | undefined {
   const row = stmt<[string], TrustedKeyRow>(db, 'SELECT kid, x, valid_from, valid_to FROM trusted_keys WHERE kid = ? AND tombstone = 0').get(kid);
   return row && toTrustedKey(row);
-}
-
-export function listTrustedKeys(db: Db): TrustedKeyRecord[] {
-  return stmt<[], TrustedKeyRow>(db, 'SELECT kid, x, valid_from, valid_to FROM trusted_keys WHERE tombstone = 0 ORDER BY kid').all().map(toTrustedKey);
 }
 
 /** A key as HQ sends it; `tombstone` withdraws it (its codes become UNKNOWN_KEY). */

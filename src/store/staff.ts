@@ -1,8 +1,7 @@
 // staff and lockouts.
 import type { Db } from './open';
 import { stmt } from './statements';
-
-export type StaffRole = 'clerk' | 'manager';
+import type { StaffRole } from '../contract/deskTypes';
 
 export interface StaffRow {
   id: string;

@@ -14,10 +14,6 @@ export function setSyncState(db: Db, key: SyncKey, value: string): void {
   stmt(db, 'INSERT INTO sync_state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
 }
 
-export function clearSyncState(db: Db, key: SyncKey): void {
-  stmt(db, 'DELETE FROM sync_state WHERE key = ?').run(key);
-}
-
 /** Idempotent: the same conflict delivered by push and again by pull is kept once. */
 export function recordConflict(db: Db, c: Omit<ConflictWire, 'id'> & { id: number }, receivedAt: number): void {
   stmt(

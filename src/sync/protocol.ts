@@ -5,7 +5,6 @@ import { operationRecordedSchema, OUTBOX_EVENT_TYPES } from './events';
 import { changeSchema, conflictSchema } from './protocolEntities';
 
 export const PROTOCOL_VERSION = 1;
-export const API_PREFIX = '/v1';
 /** Most events in one push; the terminal sends its outbox in batches of at most this many. */
 export const MAX_PUSH_EVENTS = 500;
 export const MAX_PULL_LIMIT = 5_000;
@@ -53,8 +52,6 @@ export const enrollResponseSchema = z.object({
   credential: z.string().regex(/^ldt_[A-Za-z0-9_-]{43}$/),
   serverTime,
 });
-export type EnrollResponse = z.infer<typeof enrollResponseSchema>;
-
 // --- push ---------------------------------------------------------------------------------
 export const pushEventSchema = z.object({
   seq: z.int().positive().describe("the terminal's outbox sequence number"),
@@ -72,8 +69,6 @@ export const pushRequestSchema = z.object({
     .max(MAX_PUSH_EVENTS)
     .refine((es) => es.every((e, i) => i === 0 || e.seq > es[i - 1]!.seq), 'events must be in ascending seq'),
 });
-export type PushRequest = z.infer<typeof pushRequestSchema>;
-
 export const ackSchema = z.object({
   seq: z.int().positive(),
   id: z.uuid(),

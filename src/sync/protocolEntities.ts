@@ -93,4 +93,3 @@ export const changeSchema = z.union([
 ]);
 export type Change = z.infer<typeof changeSchema>;
 export type ChangeOf<E extends Change['entity']> = Extract<Change, { entity: E }>;
-export const ENTITY_NAMES = ['member', 'benefit', 'catalog', 'rules', 'key', 'revocation', 'staff', 'stock', 'store', 'conflict'] as const;

@@ -77,6 +77,44 @@ describe('loyalty-desk', () => {
     expect(tw.json.error).toMatchObject({ code: 'UNKNOWN_MEMBER', message: '找不到會員 M99999999。請核對號碼或重新掃碼。' });
   });
 
+  it('goes through the same role checks as the desk: --staff names who acts, --manager who approves', async () => {
+    const db = join(dir, 'roles.db');
+    expect((await inProcess('seed', '--db', db, '--members', '50', '--now', NOW_S)).code).toBe(0);
+    const before = readFileSync(db);
+    const nobody = await inProcess('redeem', '--db', db, '--member', 'M00000007', '--benefit', 'B-SVC-WRAP');
+    expect(nobody).toMatchObject({ code: 2, json: { ok: false, error: { code: 'STAFF_REQUIRED' } } });
+    const stranger = await inProcess('redeem', '--db', db, '--member', 'M00000007', '--benefit', 'B-SVC-WRAP', '--staff', 'clerk-99');
+    expect(stranger).toMatchObject({ code: 2, json: { error: { code: 'UNKNOWN_STAFF' } } });
+    expect(readFileSync(db).equals(before)).toBe(true);
+
+    const done = await inProcess('redeem', '--db', db, '--member', 'M00000007', '--benefit', 'B-SVC-WRAP', '--staff', 'clerk-02');
+    expect(done.code).toBe(0);
+    const byClerk = await inProcess('void', '--db', db, '--op', done.json.opId, '--staff', 'clerk-01');
+    expect(byClerk).toMatchObject({ code: 2, json: { error: { code: 'NOT_MANAGER' } } });
+    const approvedByClerk = await inProcess('void', '--db', db, '--op', done.json.opId, '--staff', 'clerk-01', '--manager', 'clerk-02');
+    expect(approvedByClerk).toMatchObject({ code: 2, json: { error: { code: 'NOT_MANAGER' } } });
+    const approved = await inProcess('void', '--db', db, '--op', done.json.opId, '--staff', 'clerk-01', '--manager', 'mgr-01', '--lang', 'en');
+    expect(approved).toMatchObject({ code: 0, json: { ok: true, targetOpId: done.json.opId } });
+
+    const raw = new Database(db, { readonly: true });
+    try {
+      const ops = raw.prepare('SELECT kind, staff_id, approved_by FROM operations WHERE id = ? OR target_op_id = ? ORDER BY at, kind').all(done.json.opId, done.json.opId);
+      expect(ops).toEqual([
+        { kind: 'redeem', staff_id: 'clerk-02', approved_by: null },
+        { kind: 'void', staff_id: 'clerk-01', approved_by: 'mgr-01' },
+      ]);
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('reads without naming anyone (the operator holds the data folder), but never shows the phone check\'s digits', async () => {
+    const r = await inProcess('member', '--db', db, '--id', 'M00000007');
+    expect(r.code).toBe(0);
+    expect(r.json.member).not.toHaveProperty('phoneLast4');
+    expect(r.json.member.maskedPhone).toMatch(/^\*+$/);
+  });
+
   const badArgs: [string, string[]][] = [
     ['a negative amount', ['earn', '--member', 'M00000001', '--staff', 'clerk-01', '--amount', '-5']],
     ['a non-number amount', ['earn', '--member', 'M00000001', '--staff', 'clerk-01', '--amount', '12.5']],

@@ -1,6 +1,7 @@
-// `loyalty-desk zreport`: the report as JSON, --close, --csv (with a BOM), and bad input — a bad
-// date, a future day, a CSV path that cannot be written, a printer that is off — refused with a
-// sentence and exit 2, the day left as it was.
+// `loyalty-desk zreport`: the report as JSON, --close, --csv (with a BOM), and bad input — no
+// manager named, a clerk, a bad date, a future day, a CSV path that cannot be written, a printer that
+// is off — refused with a sentence and exit 2, the day left as it was. It goes through the same
+// dispatcher and manager check as the desk: --staff names the manager, recorded as who closed.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -40,7 +41,11 @@ function dbSnapshot(): Record<string, string> {
 describe('loyalty-desk zreport', () => {
   it('refuses bad dates, a future day, an unwritable CSV path and a printer that is off, changing nothing', async () => {
     const before = dbSnapshot();
-    const db = ['--db', seeded.dbPath, '--now', NOW_S];
+    const db = ['--db', seeded.dbPath, '--now', NOW_S, '--staff', 'mgr-01'];
+    const nobody = ['--db', seeded.dbPath, '--now', NOW_S];
+    expect(await cli('zreport', ...nobody, '--close', '--lang', 'en')).toMatchObject({ code: 2, json: { ok: false, error: { code: 'STAFF_REQUIRED', message: expect.stringContaining('--staff') } } });
+    expect(await cli('zreport', ...nobody, '--close', '--staff', 'clerk-01')).toMatchObject({ code: 2, json: { ok: false, error: { code: 'NOT_MANAGER' } } });
+    expect(await cli('zreport', ...nobody, '--close', '--staff', 'nobody-here')).toMatchObject({ code: 2, json: { ok: false, error: { code: 'UNKNOWN_STAFF' } } });
     expect(await cli('zreport', ...db, '--date', '2026-13-01')).toMatchObject({ code: 2, json: { ok: false, error: { code: 'DATE_INVALID' } } });
     expect(await cli('zreport', ...db, '--date', '23/11/2026', '--close')).toMatchObject({ code: 2, json: { error: { code: 'DATE_INVALID' } } });
     expect(await cli('zreport', ...db, '--date', '2026-11-24', '--close', '--lang', 'en')).toMatchObject({
@@ -60,17 +65,19 @@ describe('loyalty-desk zreport', () => {
   });
 
   it('prints the open day as JSON, closes it with --close and writes the CSV with a BOM (real process)', async () => {
-    const open = await cli('zreport', '--db', seeded.dbPath, '--now', NOW_S);
+    const open = await cli('zreport', '--db', seeded.dbPath, '--now', NOW_S, '--staff', 'mgr-01');
     expect(open).toMatchObject({ code: 0, json: { ok: true, date: '2026-11-23', number: null, closed: false } });
     for (const key of ['date', 'number', 'closed', 'synced', 'redemptions', 'points', 'voids', 'byStaff', 'pending', 'conflicts']) expect(open.json).toHaveProperty(key);
     const csvPath = join(seeded.dir, 'z.csv');
-    const { stdout } = await run(process.execPath, [BIN, 'zreport', '--db', seeded.dbPath, '--now', NOW_S, '--close', '--csv', csvPath], { timeout: 30_000 });
+    const { stdout } = await run(process.execPath, [BIN, 'zreport', '--db', seeded.dbPath, '--now', NOW_S, '--staff', 'mgr-01', '--close', '--csv', csvPath], { timeout: 30_000 });
     const closed = JSON.parse(stdout) as Record<string, any>;
-    expect(closed).toMatchObject({ ok: true, date: '2026-11-23', number: 1, closed: true, closedBy: 'cli', csvFile: csvPath });
+    expect(closed).toMatchObject({ ok: true, date: '2026-11-23', number: 1, closed: true, closedBy: 'mgr-01', closedByName: '李娜', csvFile: csvPath });
+    // Not enrolled: the day-end says it could not sync, as the desk's does, and closes locally.
+    expect(closed.sync).toMatchObject({ ok: false, error: { code: 'NO_HQ_CREDENTIAL' } });
     const bytes = readFileSync(csvPath);
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(bytes.toString('utf8')).toContain('\r\nreport,number,日结号,1,,\r\n');
-    const again = await cli('zreport', '--db', seeded.dbPath, '--now', NOW_S, '--close');
+    const again = await cli('zreport', '--db', seeded.dbPath, '--now', NOW_S, '--staff', 'mgr-01', '--close');
     expect(again.json.number).toBe(1);
     expect(again.json.closedAt).toBe(closed.closedAt);
   });

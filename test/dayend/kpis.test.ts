@@ -2,8 +2,8 @@
 // kept Z-report (closed) or from its operations (open).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DAY_MS } from '../../src/loyalty/time';
-import { closeDay } from '../../src/terminal/dayEnd';
-import { computeKpis } from '../../src/terminal/kpis';
+import { closeDay } from '../../src/terminal/manager/dayEnd';
+import { computeKpis } from '../../src/terminal/manager/kpis';
 import { NOW, openDemoTerminal, type DemoTerminal } from '../helpers/demoDb';
 
 let t: DemoTerminal;

@@ -10,9 +10,9 @@ import { createTranslator } from '../../src/i18n';
 import { startFakePrinter, type FakePrinter } from '../../src/print/fakePrinter/server';
 import { verifyAuditChain } from '../../src/store/audit';
 import { recordConflict } from '../../src/store/syncState';
-import { createTerminalApi } from '../../src/terminal/api';
-import { readConfig } from '../../src/terminal/config';
+import { readConfig } from '../../src/terminal/operations/config';
 import { NOW, openDemoTerminal, type DemoTerminal } from '../helpers/demoDb';
+import { deskApi } from '../helpers/sessions';
 import { snapshot } from '../helpers/snapshot';
 
 let t: DemoTerminal;
@@ -26,7 +26,7 @@ beforeEach(() => {
   t = openDemoTerminal(120);
   t.online.value = true;
   printerUri = null;
-  api = createTerminalApi(t.service, (l) => createTranslator(l), undefined, { manager: { sync: null, printerUri: () => printerUri } });
+  api = deskApi(t.service, { desk: { manager: { sync: null, printerUri: () => printerUri } } });
 });
 afterEach(async () => {
   await printer?.close();

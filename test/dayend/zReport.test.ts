@@ -3,8 +3,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/store/audit';
 import { insertLot } from '../../src/store/members';
-import { closeDay } from '../../src/terminal/dayEnd';
-import { dayBounds, dayReport } from '../../src/terminal/zReport';
+import { closeDay } from '../../src/terminal/manager/dayEnd';
+import { dayBounds, dayReport } from '../../src/terminal/manager/zReport';
 import { openDemoTerminal, type DemoTerminal } from '../helpers/demoDb';
 
 /** Shanghai wall time on 2026-11-23 (day offsets allowed) as a UTC instant. */

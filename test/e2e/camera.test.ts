@@ -13,9 +13,9 @@ import { launchDesk, RENDERER_DIR, REPO_ROOT, type DeskLaunch } from '../../src/
 import { ensureRenderer } from '../../src/host/rendererBuild';
 import { createTranslator } from '../../src/i18n';
 import type { Lang } from '../../src/loyalty/types';
-import { deskConfigSchema, readConfig, scannerConfigSchema, writeConfig } from '../../src/terminal/config';
-import { seedNewDatabase } from '../../src/terminal/dataFolder';
-import { DEMO_STORE, DEMO_TERMINAL } from '../../src/terminal/demoCatalog';
+import { deskConfigSchema, readConfig, scannerConfigSchema, writeConfig } from '../../src/terminal/operations/config';
+import { seedNewDatabase } from '../../src/runtime/dataFolder';
+import { DEMO_STORE, DEMO_TERMINAL } from '../../src/terminal/demo/catalog';
 import { tempDir } from '../helpers/demoDb';
 import { cardCode, hqKeyOf } from '../scan/fixtures';
 import { FAKE_CAMERA_FLAGS, writeQrY4m } from './fakeCamera';

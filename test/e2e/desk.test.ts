@@ -13,9 +13,9 @@ import { createTranslator } from '../../src/i18n';
 import { startFakePrinter, type FakePrinter } from '../../src/print/fakePrinter/server';
 import { privateJwkSchema } from '../../src/scan/hqKeys';
 import { mintCardCode } from '../../src/scan/mintCode';
-import { deskConfigSchema, scannerConfigSchema, writeConfig } from '../../src/terminal/config';
-import { HQ_KEY_FILE, seedNewDatabase } from '../../src/terminal/dataFolder';
-import { DEMO_STORE, DEMO_TERMINAL } from '../../src/terminal/demoCatalog';
+import { deskConfigSchema, scannerConfigSchema, writeConfig } from '../../src/terminal/operations/config';
+import { HQ_KEY_FILE, seedNewDatabase } from '../../src/runtime/dataFolder';
+import { DEMO_STORE, DEMO_TERMINAL } from '../../src/terminal/demo/catalog';
 import { tempDir } from '../helpers/demoDb';
 
 const SHOTS = join(REPO_ROOT, 'test-output', 'e2e');

@@ -2,7 +2,7 @@
 // (YUV4MPEG2, 4:2:0, 640×480) whose frames show a real QR of a member code, drawn by the `qrcode`
 // package (PNG → grey) and placed, slightly shifted and noisy frame to frame, as a held phone would be.
 import { writeFileSync } from 'node:fs';
-import { frameWith, pngToGray, qrPng } from '../../src/scan/syntheticFrames';
+import { frameWith, pngToGray, qrPng } from '../../src/bench/syntheticFrames';
 
 export const FAKE_CAMERA_FLAGS = (file: string) => ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${file}`];
 

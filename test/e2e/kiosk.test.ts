@@ -13,9 +13,9 @@ import { RENDERER_DIR, REPO_ROOT } from '../../src/host/launch';
 import { ensureRenderer } from '../../src/host/rendererBuild';
 import { createTranslator } from '../../src/i18n';
 import { startFakePrinter, type FakePrinter } from '../../src/print/fakePrinter/server';
-import { deskConfigSchema, scannerConfigSchema, writeConfig } from '../../src/terminal/config';
-import { seedNewDatabase } from '../../src/terminal/dataFolder';
-import { DEMO_STORE, DEMO_TERMINAL } from '../../src/terminal/demoCatalog';
+import { deskConfigSchema, scannerConfigSchema, writeConfig } from '../../src/terminal/operations/config';
+import { seedNewDatabase } from '../../src/runtime/dataFolder';
+import { DEMO_STORE, DEMO_TERMINAL } from '../../src/terminal/demo/catalog';
 import { tempDir } from '../helpers/demoDb';
 import { appCode, cardCode, hqKeyOf } from '../scan/fixtures';
 

@@ -15,9 +15,9 @@ import { startHq, type RunningHq } from '../../src/hq/server';
 import { createTranslator } from '../../src/i18n';
 import { startFakePrinter, type FakePrinter } from '../../src/print/fakePrinter/server';
 import { openStore } from '../../src/store/open';
-import { syncOnce } from '../../src/sync/syncRun';
-import { DEMO_STORE } from '../../src/terminal/demoCatalog';
-import { enrollTerminal } from '../../src/terminal/enroll';
+import { syncOnce } from '../../src/syncClient/syncRun';
+import { DEMO_STORE } from '../../src/terminal/demo/catalog';
+import { enrollTerminal } from '../../src/syncClient/enroll';
 import { tempDir } from '../helpers/demoDb';
 import { callApi, openSession } from '../host/helpers';
 

@@ -2,8 +2,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { seedNewDatabase } from '../../src/terminal/dataFolder';
-import { openTerminal, type OpenedTerminal, type OpenTerminalOptions } from '../../src/terminal/openTerminal';
+import { seedNewDatabase } from '../../src/runtime/dataFolder';
+import { openTerminal, type OpenedTerminal, type OpenTerminalOptions } from '../../src/terminal/operations/openTerminal';
 
 /** 2026-11-23 10:00 in Shanghai. */
 export const NOW = Date.UTC(2026, 10, 23, 2, 0, 0);

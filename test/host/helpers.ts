@@ -4,7 +4,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { startHost, type RunningHost } from '../../src/host/server';
-import { openTerminal, type OpenedTerminal } from '../../src/terminal/openTerminal';
+import { createDispatcher } from '../../src/terminal/session/dispatcher';
+import { openTerminal, type OpenedTerminal } from '../../src/terminal/operations/openTerminal';
 import { NOW, seedDemoDb } from '../helpers/demoDb';
 
 export interface TestHost {
@@ -21,7 +22,7 @@ export async function startTestHost(): Promise<TestHost> {
   const rendererDir = join(seeded.dir, 'renderer');
   mkdirSync(rendererDir);
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>desk</title><div id="root"></div>');
-  const host = await startHost({ service: terminal.service, rendererDir, statusPollMs: 50 });
+  const host = await startHost({ dispatcher: createDispatcher(terminal.service), rendererDir, statusPollMs: 50 });
   return {
     host,
     terminal,

@@ -3,11 +3,11 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startLivePrinting, type LivePrinting } from '../../src/host/livePrinting';
+import { startLivePrinting, type LivePrinting } from '../../src/runtime/livePrinting';
 import { startFakePrinter, type FakePrinter } from '../../src/print/fakePrinter/server';
 import { enqueuePrint, unprintedJobs } from '../../src/store/printJobs';
-import { deskConfigSchema, writeConfig } from '../../src/terminal/config';
-import { DEMO_STORE, DEMO_TERMINAL } from '../../src/terminal/demoCatalog';
+import { deskConfigSchema, writeConfig } from '../../src/terminal/operations/config';
+import { DEMO_STORE, DEMO_TERMINAL } from '../../src/terminal/demo/catalog';
 import { openDemoTerminal, tempDir, type DemoTerminal } from '../helpers/demoDb';
 import { model } from '../print/fixtures';
 

@@ -3,10 +3,10 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DeskEvent } from '../../src/contract/terminalApi';
-import { startPrintLoop, type PrintLoop } from '../../src/host/printLoop';
+import { startPrintLoop, type PrintLoop } from '../../src/runtime/printLoop';
 import { startFakePrinter, type FakePrinter } from '../../src/print/fakePrinter/server';
 import { enqueuePrint, unprintedJobs } from '../../src/store/printJobs';
-import { printerLiveState, printTestPage } from '../../src/terminal/managerPrint';
+import { printerLiveState, printTestPage } from '../../src/terminal/manager/printing';
 import { openDemoTerminal, tempDir, type DemoTerminal } from '../helpers/demoDb';
 import { model } from '../print/fixtures';
 

@@ -12,9 +12,9 @@ import { chromium } from 'playwright-core';
 import { launchDesk, RENDERER_DIR, REPO_ROOT, type DeskLaunch } from '../../src/host/launch';
 import { ensureRenderer } from '../../src/host/rendererBuild';
 import { createTranslator } from '../../src/i18n';
-import { deskConfigSchema, readConfig, scannerConfigSchema, writeConfig } from '../../src/terminal/config';
-import { seedNewDatabase } from '../../src/terminal/dataFolder';
-import { DEMO_STORE, DEMO_TERMINAL } from '../../src/terminal/demoCatalog';
+import { deskConfigSchema, readConfig, scannerConfigSchema, writeConfig } from '../../src/terminal/operations/config';
+import { seedNewDatabase } from '../../src/runtime/dataFolder';
+import { DEMO_STORE, DEMO_TERMINAL } from '../../src/terminal/demo/catalog';
 import { tempDir } from '../helpers/demoDb';
 import { callApi, openSession } from './helpers';
 

@@ -5,7 +5,7 @@ import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeskEvent } from '../../src/contract/terminalApi';
-import { startSerialScanner, type SerialWiring } from '../../src/host/serialWiring';
+import { startSerialScanner, type SerialWiring } from '../../src/runtime/serialWiring';
 import { tempDir } from '../helpers/demoDb';
 
 async function waitFor(what: string, ok: () => boolean, ms = 5_000): Promise<void> {

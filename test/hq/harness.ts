@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { openHqDb } from '../../src/hq/db';
 import { startHq, type RunningHq } from '../../src/hq/server';
 import { adminClient, seedDemoAtHq, type AdminCall } from '../../src/cli/commands/hqAdmin';
-import { enrollTerminal } from '../../src/terminal/enroll';
-import { openTerminal, type OpenedTerminal } from '../../src/terminal/openTerminal';
+import { enrollTerminal } from '../../src/syncClient/enroll';
+import { openTerminal, type OpenedTerminal } from '../../src/terminal/operations/openTerminal';
 import { NOW } from '../helpers/demoDb';
 
 export type Backend = 'pglite' | 'postgresql';

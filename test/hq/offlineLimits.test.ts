@@ -2,7 +2,7 @@
 // the refusal lifts once a sync has taken the unsynced value to HQ (or renewed the last sync time).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readIdentity } from '../../src/store/meta';
-import { syncOnce } from '../../src/sync/syncRun';
+import { syncOnce } from '../../src/syncClient/syncRun';
 import { codeOf } from '../helpers/codeOf';
 import { NOW, tempDir } from '../helpers/demoDb';
 import { BACKENDS, enrollNew, openAt, seedHq, startTestHq, type TestHq } from './harness';

@@ -8,11 +8,11 @@ import type { HqDb } from '../../src/hq/db';
 import { applyOperation, type BatchState, type MemberState } from '../../src/hq/services/applyOperation';
 import { createEnrollmentCode, enrollTerminal } from '../../src/hq/services/enroll';
 import type { OperationRecorded } from '../../src/sync/events';
-import { createHqClient } from '../../src/sync/hqClient';
+import { createHqClient } from '../../src/syncClient/hqClient';
 import type { PushEvent, PushResponse } from '../../src/sync/protocol';
 import { NOW, tempDir } from '../helpers/demoDb';
 import { BACKENDS, seedHq, startTestHq, type TestHq } from './harness';
-import { mulberry32 } from '../../src/prng';
+import { mulberry32 } from '../../src/bench/prng';
 
 interface Lot {
   key: string;

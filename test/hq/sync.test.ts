@@ -2,8 +2,8 @@
 // over PGlite and (with DATABASE_URL) PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operationRecordedSchema } from '../../src/sync/events';
-import { createHqClient } from '../../src/sync/hqClient';
-import { syncOnce } from '../../src/sync/syncRun';
+import { createHqClient } from '../../src/syncClient/hqClient';
+import { syncOnce } from '../../src/syncClient/syncRun';
 import { getSyncState, listConflicts } from '../../src/store/syncState';
 import { pendingOutbox } from '../../src/store/outbox';
 import { getCounter, UNSYNCED_VALUE } from '../../src/store/operations';

@@ -5,8 +5,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKioskHost, type RunningKioskHost } from '../../src/host/kioskServer';
+import { createDispatcher } from '../../src/terminal/session/dispatcher';
 import type { RunningHost } from '../../src/host/server';
-import { openTerminal, type OpenedTerminal } from '../../src/terminal/openTerminal';
+import { openTerminal, type OpenedTerminal } from '../../src/terminal/operations/openTerminal';
 import { NOW, seedDemoDb } from '../helpers/demoDb';
 import { callApi, openSession, send } from '../host/helpers';
 import { cardCode, hqKeyOf } from '../scan/fixtures';
@@ -23,7 +24,7 @@ beforeAll(async () => {
   mkdirSync(rendererDir);
   writeFileSync(join(rendererDir, 'kiosk.html'), '<!doctype html><title>kiosk</title><div id="root" data-page="kiosk"></div>');
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>desk</title><div id="root" data-page="desk"></div>');
-  host = await startKioskHost({ service: terminal.service, rendererDir, printer: () => ({ state: 'ready', name: 'test' }) });
+  host = await startKioskHost({ dispatcher: createDispatcher(terminal.service, { kiosk: { printer: () => ({ state: 'ready', name: 'test' }) } }), rendererDir });
 });
 afterAll(async () => {
   await host.close();

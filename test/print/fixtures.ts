@@ -1,7 +1,7 @@
 // Receipt models for the print tests: one per operation kind, Chinese store and staff names.
-import type { ReceiptModel } from '../../src/print/receiptModel';
-import { SAMPLE_OP_ID, sampleReceipt } from '../../src/print/sampleReceipt';
+import { SAMPLE_OP_ID, sampleReceipt } from '../../src/bench/sampleReceipt';
 import type { ZReport } from '../../src/print/zReport';
+import type { ReceiptModel } from '../../src/contract/deskTypes';
 
 export const OP_ID = SAMPLE_OP_ID;
 

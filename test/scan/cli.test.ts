@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeFrame } from '../../renderer/scan/decodeFrame';
 import { main } from '../../src/cli/main';
-import { frameWith, pngToGray } from '../../src/scan/syntheticFrames';
+import { frameWith, pngToGray } from '../../src/bench/syntheticFrames';
 import { NOW, seedDemoDb } from '../helpers/demoDb';
 
 const run = promisify(execFile);

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeFrame } from '../../renderer/scan/decodeFrame';
 import { RepeatFilter } from '../../renderer/scan/repeatFilter';
 import type { PrivateJwk } from '../../src/scan/hqKeys';
-import { frameWith, pngToGray, qrPng, type GrayImage } from '../../src/scan/syntheticFrames';
-import { scanMember } from '../../src/terminal/scan';
+import { frameWith, pngToGray, qrPng, type GrayImage } from '../../src/bench/syntheticFrames';
+import { scanMember } from '../../src/terminal/operations/scan';
 import { NOW, openDemoTerminal, type DemoTerminal } from '../helpers/demoDb';
 import { appCode, cardCode, hqKeyOf } from './fixtures';
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { demoDeviceKey, demoHqKey, parsePrivateJwk, type PrivateJwk } from '../../src/scan/hqKeys';
 import { mintAppCredential, mintCardCode, mintRotatingCode, stepAt } from '../../src/scan/mintCode';
-import { HQ_KEY_FILE } from '../../src/terminal/dataFolder';
+import { HQ_KEY_FILE } from '../../src/runtime/dataFolder';
 
 export function hqKeyOf(dir: string): PrivateJwk {
   const key = parsePrivateJwk(readFileSync(join(dir, HQ_KEY_FILE), 'utf8'));

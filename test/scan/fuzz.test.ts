@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeskError, SCAN_REJECTIONS } from '../../src/contract/errors';
 import { toBase64url } from '../../src/scan/codeFormat';
 import type { PrivateJwk } from '../../src/scan/hqKeys';
-import { scanMember } from '../../src/terminal/scan';
+import { scanMember } from '../../src/terminal/operations/scan';
 import { NOW, openDemoTerminal, type DemoTerminal } from '../helpers/demoDb';
 import { snapshot } from '../helpers/snapshot';
 import { appCode, cardCode, hqKeyOf, strangerKey } from './fixtures';
-import { mulberry32 } from '../../src/prng';
+import { mulberry32 } from '../../src/bench/prng';
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const ASCII = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('');

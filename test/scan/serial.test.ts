@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PrivateJwk } from '../../src/scan/hqKeys';
 import { LineFramer } from '../../src/scan/lineFramer';
 import { SerialScanner, type SerialStatus } from '../../src/scan/serialScanner';
-import { scanMember, type ScanResult } from '../../src/terminal/scan';
+import { scanMember, type ScanResult } from '../../src/terminal/operations/scan';
 import { NOW, openDemoTerminal, tempDir, type DemoTerminal } from '../helpers/demoDb';
 import { appCode, cardCode, hqKeyOf } from './fixtures';
 

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openTerminal } from '../../src/terminal/openTerminal';
+import { openTerminal } from '../../src/terminal/operations/openTerminal';
 import { seedDemoDb } from '../helpers/demoDb';
 
 const cleanups: (() => void | Promise<void>)[] = [];

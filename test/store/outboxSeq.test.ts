@@ -12,7 +12,7 @@ import { appendOutbox, OUTBOX_SEQ_HIGH_WATER, pendingOutbox } from '../../src/st
 import { applyPage } from '../../src/store/syncApply';
 import { applyAcks } from '../../src/store/syncState';
 import { stockOf } from '../../src/store/benefits';
-import { openTerminal, type OpenedTerminal } from '../../src/terminal/openTerminal';
+import { openTerminal, type OpenedTerminal } from '../../src/terminal/operations/openTerminal';
 import { NOW, seedDemoDb, tempDir } from '../helpers/demoDb';
 
 // Every SQL text the store prepares, so the plan checks look at the statements as they run.

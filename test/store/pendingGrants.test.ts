@@ -3,7 +3,7 @@
 // the bulk path (new members) and the row-by-row path (held members).
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyPage, type AnyChange } from '../../src/store/syncApply';
-import { demoBenefits } from '../../src/terminal/demoCatalog';
+import { demoBenefits } from '../../src/terminal/demo/catalog';
 import type { MemberData } from '../../src/sync/protocolEntities';
 import { NOW, openDemoTerminal, type DemoTerminal } from '../helpers/demoDb';
 

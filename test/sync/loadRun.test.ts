@@ -2,7 +2,7 @@
 // balancer; terminals sync at once through it. PostgreSQL is asked afterwards whether every event
 // sent is stored and applied exactly once — also when one HQ process is SIGKILLed mid-run.
 import { describe, expect, it } from 'vitest';
-import { loadRun, type LoadRunResult } from '../../src/sync/loadRun';
+import { loadRun, type LoadRunResult } from '../../src/bench/loadRun';
 
 const url = process.env.DATABASE_URL;
 const reason = 'the load run needs real PostgreSQL: set DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test)';

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../src/hq/openapi';
 import { ROUTES } from '../../src/hq/server';
 import { hashStaffPin, newPinSalt } from '../../src/sync/pinScheme';
-import { backoffDelay } from '../../src/sync/syncLoop';
-import { clockSkew } from '../../src/sync/hqClient';
-import { hashPin } from '../../src/terminal/staffAuth';
+import { backoffDelay } from '../../src/syncClient/syncLoop';
+import { clockSkew } from '../../src/syncClient/hqClient';
+import { hashPin } from '../../src/terminal/operations/staffAuth';
 
 describe('sync protocol pieces', () => {
   it('HQ hashes PINs exactly as the terminal checks them', () => {

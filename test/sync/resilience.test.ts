@@ -4,13 +4,13 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeskError } from '../../src/contract/errors';
-import { createHqClient } from '../../src/sync/hqClient';
-import { startSyncLoop } from '../../src/sync/syncLoop';
-import { syncOnce } from '../../src/sync/syncRun';
+import { createHqClient } from '../../src/syncClient/hqClient';
+import { startSyncLoop } from '../../src/syncClient/syncLoop';
+import { syncOnce } from '../../src/syncClient/syncRun';
 import { getSyncState, setSyncState } from '../../src/store/syncState';
 import { pendingOutboxCount } from '../../src/store/outbox';
 import { getCounter, UNSYNCED_VALUE } from '../../src/store/operations';
-import { openTerminal } from '../../src/terminal/openTerminal';
+import { openTerminal } from '../../src/terminal/operations/openTerminal';
 import { NOW, seedDemoDb, tempDir } from '../helpers/demoDb';
 import { BACKENDS, enrollNew, openAt } from '../hq/harness';
 import { useHqBehindCutProxy } from './hqBehindProxy';

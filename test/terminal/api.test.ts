@@ -1,19 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTranslator } from '../../src/i18n';
 import { verifyAuditChain } from '../../src/store/audit';
-import { createTerminalApi } from '../../src/terminal/api';
 import type { TerminalApi } from '../../src/contract/terminalApi';
-import type { Lang } from '../../src/loyalty/types';
 import { NOW, openDemoTerminal, type DemoTerminal } from '../helpers/demoDb';
+import { deskApi, present } from '../helpers/sessions';
 import { snapshot } from '../helpers/snapshot';
 
 let t: DemoTerminal;
 let api: TerminalApi;
-let lang: Lang;
 beforeEach(() => {
   t = openDemoTerminal();
-  lang = 'zh-CN';
-  api = createTerminalApi(t.service, () => createTranslator(lang));
+  api = deskApi(t.service);
 });
 afterEach(() => t.cleanup());
 
@@ -32,7 +28,7 @@ describe('TerminalApi', () => {
     for (let i = 0; i < 5; i++) answers.push(await api['staff.signIn']({ pin: '0000' }));
     expect(answers.map((a) => !a.ok && a.error.code)).toEqual(['WRONG_PIN', 'WRONG_PIN', 'WRONG_PIN', 'WRONG_PIN', 'LOCKED_OUT']);
     expect(!answers[0]!.ok && answers[0]!.error.message).toBe('PIN 不正确。再错 4 次将锁定。');
-    lang = 'en';
+    await api['session.setLang']({ lang: 'en' });
     const locked = await api['staff.signIn']({ pin: '1234' });
     expect(!locked.ok && locked.error).toMatchObject({ code: 'LOCKED_OUT', message: 'Too many wrong PINs. Try again after 2026-11-23 10:05.' });
     t.clock.now = NOW + 5 * 60 * 1000 + 1;
@@ -64,19 +60,17 @@ describe('TerminalApi', () => {
     const zh = await redeem(huge);
     expect(!zh.ok && zh.error.message).toMatch(/^输入无效：amountFen: .*过大/);
     expect(!zh.ok && zh.error.message).not.toMatch(/[Tt]oo big|expected/);
-    lang = 'zh-TW';
     await api['session.setLang']({ lang: 'zh-TW' });
     const tw = await redeem(huge);
     expect(!tw.ok && tw.error.message).toMatch(/^輸入無效：amountFen: .*過大/);
     await api['session.setLang']({ lang: 'en' });
-    lang = 'en';
     const en = await redeem(huge);
     expect(!en.ok && en.error.message).toMatch(/^The input is not valid: amountFen: Too big/);
   });
 
   it('shows an unexpected failure as a reference IT can find in the log, not the raw error', async () => {
     const logged: { err: unknown; ref: string | undefined }[] = [];
-    const logging = createTerminalApi(t.service, () => createTranslator(lang), (err, ref) => logged.push({ err, ref }));
+    const logging = deskApi(t.service, { onInternal: (err, ref) => logged.push({ err, ref }) });
     await logging['staff.signIn']({ pin: '1234' });
     t.db.exec('DROP TABLE catalog_items'); // the next catalog read fails inside SQLite
     const r = await logging['catalog.list']({});
@@ -91,6 +85,7 @@ describe('TerminalApi', () => {
 
   it('voids with a manager PIN given at the desk, and refuses a clerk\'s PIN', async () => {
     await api['staff.signIn']({ pin: '1234' });
+    await present(api, t, 'M00000001');
     const r = await api['benefit.redeem']({ memberId: 'M00000001', benefitId: 'B-VOUCHER-20' });
     if (!r.ok) throw new Error(r.error.message);
     const byClerk = await api['operation.void']({ opId: r.value.opId, managerPin: '2345' });
@@ -101,6 +96,7 @@ describe('TerminalApi', () => {
 
   it('reprints a receipt as a marked copy and audits who asked', async () => {
     await api['staff.signIn']({ pin: '1234' });
+    await present(api, t, 'M00000001');
     const r = await api['benefit.redeem']({ memberId: 'M00000001', benefitId: 'B-VOUCHER-20' });
     if (!r.ok) throw new Error(r.error.message);
     const again = await api['receipt.reprint']({ opId: r.value.opId });
@@ -114,7 +110,10 @@ describe('TerminalApi', () => {
 describe('audit chain', () => {
   it('verifies a chain of operations and names the first entry that was changed', async () => {
     await api['staff.signIn']({ pin: '9999' });
-    for (const m of ['M00000001', 'M00000002', 'M00000005']) await api['benefit.redeem']({ memberId: m, benefitId: 'B-SVC-WRAP' });
+    for (const m of ['M00000001', 'M00000002', 'M00000005']) {
+      await present(api, t, m);
+      expect((await api['benefit.redeem']({ memberId: m, benefitId: 'B-SVC-WRAP' })).ok).toBe(true);
+    }
     const ok = verifyAuditChain(t.db);
     expect(ok).toMatchObject({ ok: true, entries: 3 });
     t.db.prepare("UPDATE audit SET content_json = replace(content_json, 'mgr-01', 'mgr-02') WHERE seq = 2").run();
@@ -128,7 +127,7 @@ describe('phone-last-4 check', () => {
     const member = t.db.prepare("SELECT id, card_no, phone FROM members WHERE status = 'active' ORDER BY id LIMIT 1").get() as { id: string; card_no: string; phone: string };
     const wrong = member.phone.slice(-4) === '0000' ? '1111' : '0000';
     const session = async () => {
-      const s = createTerminalApi(t.service, () => createTranslator(lang));
+      const s = deskApi(t.service);
       await s['staff.signIn']({ pin: '1234' });
       expect((await s['scan.submit']({ code: member.card_no })).ok).toBe(true);
       return s;

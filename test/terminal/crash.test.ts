@@ -13,9 +13,9 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeskError } from '../../src/contract/errors';
 import { verifyAuditChain } from '../../src/store/audit';
-import { seedNewDatabase } from '../../src/terminal/dataFolder';
-import { openTerminal } from '../../src/terminal/openTerminal';
-import { mulberry32 } from '../../src/prng';
+import { seedNewDatabase } from '../../src/runtime/dataFolder';
+import { openTerminal } from '../../src/terminal/operations/openTerminal';
+import { mulberry32 } from '../../src/bench/prng';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CHILD = join(ROOT, 'test/fixtures/redeemLoop.ts');

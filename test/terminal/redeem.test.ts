@@ -3,7 +3,7 @@ import { DeskError } from '../../src/contract/errors';
 import { drawBlindBox } from '../../src/loyalty/draw';
 import { getBenefit, stockOf } from '../../src/store/benefits';
 import { setMeta } from '../../src/store/meta';
-import { openTerminal } from '../../src/terminal/openTerminal';
+import { openTerminal } from '../../src/terminal/operations/openTerminal';
 import { DAY_MS } from '../../src/loyalty/time';
 import { count, NOW, openDemoTerminal, type DemoTerminal } from '../helpers/demoDb';
 import { snapshot } from '../helpers/snapshot';

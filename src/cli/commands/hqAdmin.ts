@@ -6,9 +6,9 @@ import { DeskError } from '../../contract/errors';
 import { DEFAULT_RULES } from '../../loyalty/rules';
 import { demoHqKey } from '../../scan/hqKeys';
 import { errorBodySchema } from '../../sync/protocol';
-import { DEMO_CATALOG, DEMO_OTHER_STORE, DEMO_STAFF, DEMO_STOCK, DEMO_STORE, demoBenefits } from '../../terminal/demoCatalog';
-import { demoNow, generateDemoMembers, type DemoMember } from '../../terminal/demoMembers';
-import type { SeedSummary } from '../../terminal/demoSeed';
+import { DEMO_CATALOG, DEMO_OTHER_STORE, DEMO_STAFF, DEMO_STOCK, DEMO_STORE, demoBenefits } from '../../terminal/demo/catalog';
+import { demoNow, generateDemoMembers, type DemoMember } from '../../terminal/demo/members';
+import type { SeedSummary } from '../../terminal/demo/seed';
 import { check, intArg, type Flags } from '../args';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';

@@ -1,20 +1,11 @@
-// The desk's operations from the command line: member, redeem, earn, exchange, cash, donate, void, reprint, outbox.
+// The desk's operations from the command line: member, redeem, earn, exchange, cash, donate, void,
+// reprint (each one TerminalApi call through the operator's session, src/cli/operator.ts), and outbox.
 import { z } from 'zod';
 import { categorySchema, cardNoSchema, entityIdSchema, memberIdSchema, opIdSchema, purchaseLinesSchema } from '../../contract/inputs';
 import { DeskError } from '../../contract/errors';
-import { openTerminal, type OpenedTerminal } from '../../terminal/openTerminal';
-import { check, clockFrom, dbPathFrom, fenArg, intArg, type Flags } from '../args';
+import { check, fenArg, intArg, type Flags } from '../args';
+import { callAs, withTerminal } from '../operator';
 import { printAfterCommit } from './print';
-
-function withTerminal<T>(flags: Flags, fn: (t: OpenedTerminal) => T): T {
-  const clock = clockFrom(flags);
-  const terminal = openTerminal(dbPathFrom(flags), { quickCheck: 'after-crash', ...(clock ? { clock } : {}) });
-  try {
-    return fn(terminal);
-  } finally {
-    terminal.close();
-  }
-}
 
 const str = (name: string, schema: z.ZodType<string, string>) => z.string({ error: `--${name} is required` }).pipe(schema);
 
@@ -23,20 +14,19 @@ export function memberCommand(flags: Flags) {
     flags.card !== undefined
       ? { cardNo: check(str('card', cardNoSchema), flags.card) }
       : { memberId: check(str('id', memberIdSchema), flags.id) };
-  return withTerminal(flags, (t) => t.service.memberCard(ref));
+  return callAs(flags, 'member.card', ref);
 }
 
-export function redeemCommand(flags: Flags) {
+export async function redeemCommand(flags: Flags) {
   const input = {
     memberId: check(str('member', memberIdSchema), flags.member),
     benefitId: check(str('benefit', entityIdSchema), flags.benefit),
-    staffId: check(str('staff', entityIdSchema), flags.staff),
     amountFen: flags.amount === undefined ? null : check(fenArg('amount'), flags.amount),
   };
-  return printAfterCommit(flags, withTerminal(flags, (t) => t.service.redeem(input)));
+  return printAfterCommit(flags, await callAs(flags, 'benefit.redeem', input));
 }
 
-export function earnCommand(flags: Flags) {
+export async function earnCommand(flags: Flags) {
   const lines =
     flags.lines !== undefined
       ? check(purchaseLinesSchema, parseJson(String(flags.lines), '--lines'))
@@ -48,58 +38,48 @@ export function earnCommand(flags: Flags) {
         ]);
   const input = {
     memberId: check(str('member', memberIdSchema), flags.member),
-    staffId: check(str('staff', entityIdSchema), flags.staff),
     lines,
   };
-  return printAfterCommit(flags, withTerminal(flags, (t) => t.service.earn(input)));
+  return printAfterCommit(flags, await callAs(flags, 'points.earn', input));
 }
 
-export function exchangeCommand(flags: Flags) {
+export async function exchangeCommand(flags: Flags) {
   const input = {
     memberId: check(str('member', memberIdSchema), flags.member),
-    staffId: check(str('staff', entityIdSchema), flags.staff),
     itemId: check(str('item', entityIdSchema), flags.item),
   };
-  return printAfterCommit(flags, withTerminal(flags, (t) => t.service.exchange(input)));
+  return printAfterCommit(flags, await callAs(flags, 'points.exchange', input));
 }
 
-export function cashCommand(flags: Flags) {
+export async function cashCommand(flags: Flags) {
   const input = {
     memberId: check(str('member', memberIdSchema), flags.member),
-    staffId: check(str('staff', entityIdSchema), flags.staff),
     points: check(intArg('points', 100_000_000), flags.points),
     amountFen: check(fenArg('amount'), flags.amount),
   };
-  return printAfterCommit(flags, withTerminal(flags, (t) => t.service.cashDeduct(input)));
+  return printAfterCommit(flags, await callAs(flags, 'points.cash', input));
 }
 
-export function donateCommand(flags: Flags) {
+export async function donateCommand(flags: Flags) {
   const input = {
     memberId: check(str('member', memberIdSchema), flags.member),
-    staffId: check(str('staff', entityIdSchema), flags.staff),
     points: check(intArg('points', 100_000_000), flags.points),
   };
-  return printAfterCommit(flags, withTerminal(flags, (t) => t.service.donate(input)));
+  return printAfterCommit(flags, await callAs(flags, 'points.donate', input));
 }
 
-export function voidCommand(flags: Flags) {
-  const staffId = check(str('staff', entityIdSchema), flags.staff);
-  const input = {
-    opId: check(str('op', opIdSchema), flags.op),
-    staffId,
-    approverId: flags.manager === undefined ? staffId : check(str('manager', entityIdSchema), flags.manager),
-  };
-  return printAfterCommit(flags, withTerminal(flags, (t) => t.service.voidOperation(input)));
+/** --staff voids; a clerk needs --manager ID to approve (the core checks the approver is a manager). */
+export async function voidCommand(flags: Flags) {
+  return printAfterCommit(flags, await callAs(flags, 'operation.void', { opId: check(str('op', opIdSchema), flags.op) }));
 }
 
-export function reprintCommand(flags: Flags) {
-  const input = { opId: check(str('op', opIdSchema), flags.op), staffId: check(str('staff', entityIdSchema), flags.staff) };
-  return printAfterCommit(flags, withTerminal(flags, (t) => t.service.reprint(input)));
+export async function reprintCommand(flags: Flags) {
+  return printAfterCommit(flags, await callAs(flags, 'receipt.reprint', { opId: check(str('op', opIdSchema), flags.op) }));
 }
 
 export function outboxCommand(flags: Flags) {
   const limit = flags.limit === undefined ? 1000 : check(intArg('limit', 100_000), flags.limit);
-  return withTerminal(flags, (t) => ({ pending: t.service.pendingCount(), events: t.service.pendingOutbox(limit) }));
+  return withTerminal(flags, async (t) => ({ pending: t.service.pendingCount(), events: t.service.pendingOutbox(limit) }));
 }
 
 function parseJson(text: string, what: string): unknown {

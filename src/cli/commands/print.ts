@@ -14,7 +14,7 @@ import { parseLastError, runPrintQueue, type JobOutcome } from '../../print/queu
 import { layoutTestPage } from '../../print/testPage';
 import { openStore } from '../../store/open';
 import { unprintedQueue } from '../../store/printJobs';
-import { readConfig } from '../../terminal/config';
+import { readConfig } from '../../terminal/operations/config';
 import { formatInstant } from '../../i18n';
 import { check, clockFrom, dbPathFrom, intArg, type Flags } from '../args';
 import type { CliIo, Command } from '../command';

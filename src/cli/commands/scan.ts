@@ -8,9 +8,9 @@ import { memberIdSchema } from '../../contract/inputs';
 import { parsePrivateJwk, demoDeviceKey, type PrivateJwk } from '../../scan/hqKeys';
 import { mintAppCredential, mintCardCode, mintRotatingCode, stepAt } from '../../scan/mintCode';
 import { getMember } from '../../store/members';
-import { HQ_KEY_FILE } from '../../terminal/dataFolder';
-import { openTerminal, type OpenedTerminal } from '../../terminal/openTerminal';
-import { scanMember } from '../../terminal/scan';
+import { HQ_KEY_FILE } from '../../runtime/dataFolder';
+import { openTerminal, type OpenedTerminal } from '../../terminal/operations/openTerminal';
+import { scanMember } from '../../terminal/operations/scan';
 import { check, clockFrom, dbPathFrom, type Flags } from '../args';
 import type { Command } from '../command';
 

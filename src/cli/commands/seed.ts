@@ -1,6 +1,6 @@
 // `seed`: deterministic demo data into a new database file.
 import { z } from 'zod';
-import { seedNewDatabase } from '../../terminal/dataFolder';
+import { seedNewDatabase } from '../../runtime/dataFolder';
 import { check, dbPathFrom, intArg, type Flags } from '../args';
 
 export function seedCommand(flags: Flags, now: number) {

@@ -9,16 +9,17 @@
 //   --port N       a fixed port (a free one otherwise)
 //   --prepare      prepare the data folder, print the JSON summary and exit (IT, scripts, tests)
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { z } from 'zod';
 import type { Translator } from '../../i18n';
 import { openAppWindow, findChromium } from '../../host/browser';
-import { buildElectron, electronBinary } from '../../host/electronBinary';
+import { electronBinary } from '../../host/electronBinary';
 import { launchKiosk } from '../../host/kioskLaunch';
 import { launchDesk, RENDERER_DIR, REPO_ROOT } from '../../host/launch';
 import { ensureRenderer } from '../../host/rendererBuild';
-import { defaultDataDir } from '../../terminal/config';
-import { DEMO_STAFF } from '../../terminal/demoCatalog';
-import { prepareDataFolder } from '../../terminal/dataFolder';
+import { defaultDataDir } from '../../runtime/dataFolder';
+import { DEMO_STAFF } from '../../terminal/demo/catalog';
+import { prepareDataFolder } from '../../runtime/dataFolder';
 import { check, intArg, type Flags } from '../args';
 import type { CliIo } from '../command';
 
@@ -61,7 +62,8 @@ export async function startCommand(flags: Flags, tr: Translator, io: CliIo): Pro
     const prepared = prepareDataFolder(dir, io.now());
     sayWhere(tr, log, prepared);
     await ensureRenderer(REPO_ROOT, RENDERER_DIR, log);
-    const main = await buildElectron(REPO_ROOT);
+    // Built with the CLI bundle that runs this (src/cli/build.mjs), so as fresh as it.
+    const main = join(REPO_ROOT, 'dist', 'electron', 'main.mjs');
     const child = spawn(electron, [main, ...(flags.kiosk === true ? ['--kiosk'] : [])], { stdio: 'inherit', env: { ...process.env, LOYALTY_DESK_DATA: prepared.dir } });
     await new Promise<void>((resolve) => child.on('exit', () => resolve()));
     return undefined;

@@ -29,10 +29,6 @@ export function burnOldest(lots: Lot[], points: number, at: number): BurnResult 
   return { lots: next, burned, shortfall: left };
 }
 
-export function availableAt(lots: Lot[], at: number): number {
-  return lots.reduce((sum, l) => sum + (l.expiresAt > at ? l.remaining : 0), 0);
-}
-
 /** Gives burned points back to the lots they came from (never above a lot's size). */
 export function restore(lots: Lot[], burned: { key: string; points: number }[]): Lot[] {
   const back = new Map(burned.map((b) => [b.key, b.points]));

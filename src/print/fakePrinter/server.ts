@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
 import type { CommandSet, PrinterEncoding } from '../escpos';
 import { FaultControl, statusByte, type FaultState } from './faults';
 import { EscPosParser, type ParsedJob } from './parser';
@@ -145,6 +145,7 @@ export async function startFakePrinter(opts: FakePrinterOptions): Promise<FakePr
       await printer.close();
       throw new Error('socat did not create the pty pair within 5 s');
     }
+    const { SerialPort } = await import('serialport'); // only for --pty: the fake printer's TCP side needs no serialport
     const port = new SerialPort({ path: own, baudRate: 115200, autoOpen: false });
     await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
     ptyPort = port;

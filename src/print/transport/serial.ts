@@ -1,6 +1,7 @@
 // A serial printer through serialport, so the baud rate is really set (node-thermal-printer
 // writes serial ports as plain files).
-import { SerialPort } from 'serialport';
+import { createRequire } from 'node:module';
+import type * as Serial from 'serialport';
 import { DeskError } from '../../contract/errors';
 import { errorDetail, ReplyBuffer, withTimeout, type Transport } from './transport';
 
@@ -8,8 +9,11 @@ function isMissing(err: unknown): boolean {
   return err instanceof Error && /no such file|ENOENT|cannot find|not found/i.test(err.message);
 }
 
+/** Loaded when a serial printer is used, not with the module: most commands never touch one. */
+const serialport = (): typeof Serial => createRequire(import.meta.url)('serialport') as typeof Serial;
+
 export function serialTransport(uri: string, path: string, baud: number): Transport {
-  const port = new SerialPort({ path, baudRate: baud, autoOpen: false });
+  const port = new (serialport().SerialPort)({ path, baudRate: baud, autoOpen: false });
   const replies = new ReplyBuffer();
   port.on('data', (chunk: Buffer) => replies.push(chunk));
   port.on('error', () => {

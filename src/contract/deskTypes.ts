@@ -1,0 +1,159 @@
+// What the desk's calls answer, as types the core implements and the UI reads. They live here, in
+// the floor, so the contract never imports its implementation: terminal/, store/ and print/ import
+// these, never the other way round.
+import type { BenefitType, LocalizedText, MemberStatus, TierCode } from '../loyalty/types';
+import type { LoyaltyReason, RefusalParams } from '../loyalty/refusal';
+
+export type StaffRole = 'clerk' | 'manager';
+
+export const OP_KINDS = ['redeem', 'exchange', 'cash', 'donate', 'earn', 'void'] as const;
+export type OpKind = (typeof OP_KINDS)[number];
+
+/** A printer's real-time state (DLE EOT, src/print/status.ts). */
+export const PRINTER_STATES = ['ready', 'paper-low', 'paper-out', 'cover-open', 'offline', 'not-answering', 'error', 'unknown'] as const;
+export type DevicePrinterState = (typeof PRINTER_STATES)[number];
+
+export interface SignedInStaff {
+  id: string;
+  name: string;
+  role: StaffRole;
+}
+
+export interface MemberSummary {
+  id: string;
+  cardNo: string;
+  name: string;
+  maskedName: string;
+  maskedPhone: string;
+  /** Never leaves the core: the phone check compares against it (PublicMember omits it). */
+  phoneLast4: string;
+  tier: TierCode;
+  status: MemberStatus;
+  cardSerial: number;
+}
+
+export interface BenefitView {
+  id: string;
+  type: BenefitType;
+  name: LocalizedText;
+  validFrom: number;
+  validTo: number;
+  offlineRedeemable: boolean;
+  eligible: boolean;
+  /** True when it can be used once the purchase amount is entered. */
+  needsAmount: boolean;
+  valueFen: number | null;
+  reason: { code: LoyaltyReason; params: RefusalParams } | null;
+  used: number;
+  limit: number | null;
+}
+
+export interface MemberCard {
+  member: MemberSummary & { birthday: string | null; joinedAt: number; tierSince: number };
+  tier: {
+    code: TierCode;
+    payPermille: number;
+    visits: number;
+    spendFen: number;
+    next: TierCode | null;
+    visitsNeeded: number;
+    spendNeededFen: number;
+  };
+  points: { balance: number; expiring: { total: number; lots: { expiresAt: number; points: number }[] } };
+  notices: { birthdayMonth: boolean; memberDay: boolean };
+  benefits: BenefitView[];
+  offline: boolean;
+}
+
+export interface RecentOperation {
+  opId: string;
+  kind: OpKind;
+  at: number;
+  businessDate: string;
+  memberId: string;
+  maskedName: string;
+  staffId: string;
+  valueFen: number;
+  points: number;
+  /** What it was about (benefit or catalog item), when the receipt names it. */
+  subject: LocalizedText | null;
+  voided: boolean;
+  targetOpId: string | null;
+  /** The newest print job for it: 'pending' | 'printed' | 'failed', or null when it has none. */
+  printStatus: string | null;
+}
+
+/** What every write answers: its ids in the operation log, the outbox, the audit chain and the print queue. */
+export interface Recorded {
+  opId: string;
+  outboxSeq: number;
+  auditSeq: number;
+  printJobId: number;
+}
+
+export interface RedeemResult extends Recorded {
+  valueFen: number;
+  /** The gift drawn from a blind box. */
+  drawn: { sku: string; name: LocalizedText } | null;
+  offline: boolean;
+}
+
+export interface PointsOpResult extends Recorded {
+  points: number;
+  valueFen: number;
+  pointsBefore: number;
+  pointsAfter: number;
+  offline: boolean;
+}
+
+export interface EarnResult extends PointsOpResult {
+  tierChange: { from: TierCode; to: TierCode; reason: string } | null;
+}
+
+export interface VoidResult extends Recorded {
+  targetOpId: string;
+  pointsBefore: number;
+  pointsAfter: number;
+}
+
+/**
+ * What a receipt says, as data: stored with the print job at commit, rendered (in the printer's
+ * language and code page) only when it prints, so a reprint says exactly what the first print said.
+ */
+export interface ReceiptModel {
+  v: 1;
+  kind: OpKind;
+  opId: string;
+  at: number;
+  tz: string;
+  store: { id: string; name: LocalizedText };
+  terminalId: string;
+  staff: { id: string; name: string };
+  approvedBy: { id: string; name: string } | null;
+  member: { id: string; maskedName: string; maskedPhone: string; tier: TierCode };
+  /** The benefit, catalog item or drawn gift the operation is about. */
+  subject: { id: string; name: LocalizedText } | null;
+  valueFen: number;
+  amountFen: number | null;
+  pointsBefore: number;
+  pointsAfter: number;
+  /** For a void: the operation it undid. */
+  targetOpId: string | null;
+  offline: boolean;
+  /** Set on a reprint's job: the receipt says COPY / 重印. Absent on rows written before it existed. */
+  copy?: boolean;
+}
+
+export type PrintJobStatus = 'pending' | 'printed' | 'failed';
+
+export interface PrintJob {
+  id: number;
+  opId: string | null;
+  kind: string;
+  payload: unknown;
+  status: PrintJobStatus;
+  attempts: number;
+  lastError: string | null;
+  createdAt: number;
+  printedAt: number | null;
+}

@@ -1,0 +1,150 @@
+// What the manager's calls answer (day-end, Z-report, KPIs, conflicts, staff, settings), as types
+// the core implements and the manager area reads.
+import { z } from 'zod';
+import type { BenefitType, Lang, LocalizedText, OfflineRiskLimits, TierCode } from '../loyalty/types';
+import { OP_KINDS, type DevicePrinterState, type StaffRole } from './deskTypes';
+import type { ErrorCode } from './errors';
+
+export interface ConflictOp {
+  opId: string;
+  kind: string;
+  at: number;
+  terminalId: string;
+  staffId: string;
+  valueFen: number;
+  points: number;
+  voided: boolean;
+}
+
+export interface ConflictView {
+  id: number;
+  kind: string;
+  decision: string;
+  detail: unknown;
+  at: number;
+  decidedAt: number;
+  terminalId: string;
+  member: { id: string; name: string | null; cardNo: string | null };
+  benefit: { id: string; name: LocalizedText } | null;
+  /** The operation HQ decided about, when it was made here. */
+  op: ConflictOp | null;
+  /** Other redemptions of the same benefit by the member that this terminal knows of. */
+  others: ConflictOp[];
+  acknowledged: { at: number; by: string } | null;
+}
+
+const count = z.number().int().min(0);
+const fen = z.number().int();
+const person = z.object({ id: z.string(), name: z.string() });
+
+/** A business day's Z-report; a closed day's is stored as JSON and read back through this schema. */
+export const dayReportSchema = z.object({
+  date: z.string(),
+  /** The Z number (consecutive per terminal); null while the day is open. */
+  number: z.number().int().min(1).nullable(),
+  closed: z.boolean(),
+  /** Every operation of the day acknowledged by HQ. */
+  synced: z.boolean(),
+  redemptions: z.object({ count, valueFen: fen, byType: z.record(z.string(), z.object({ count, valueFen: fen })) }),
+  /** Redemptions by the tier the member held when redeeming (today's tier for operations recorded before schema 70), kept so the KPIs read closed days without rescanning them. */
+  byTier: z.record(z.string(), z.object({ count, valueFen: fen })).default({}),
+  points: z.object({ earned: count, burned: count, donated: count, expired: count }),
+  voids: z.array(
+    z.object({ opId: z.string(), targetOpId: z.string(), kind: z.enum(OP_KINDS), valueFen: fen, points: z.number().int(), at: z.number().int(), staff: person, approvedBy: person }),
+  ),
+  byStaff: z.array(z.object({ staffId: z.string(), name: z.string(), count, valueFen: fen })),
+  /** Operations of the day not yet acknowledged by HQ. */
+  pending: count,
+  conflicts: z.array(
+    z.object({ id: z.number().int(), opId: z.string(), memberId: z.string(), kind: z.string(), decision: z.string(), detail: z.unknown(), at: z.number().int(), acknowledged: z.boolean() }),
+  ),
+  storeId: z.string(),
+  terminalId: z.string(),
+  tz: z.string(),
+  closedAt: z.number().int().nullable(),
+  closedBy: z.string().nullable(),
+  closedByName: z.string().nullable(),
+  /** Operations of a closed day recorded after it was closed (not in the totals above). */
+  lateOperations: count,
+});
+export type DayReport = z.infer<typeof dayReportSchema>;
+
+export interface ExpirySweep {
+  lots: number;
+  points: number;
+}
+
+export interface DayEndProgress {
+  step: 'sync' | 'push' | 'pull' | 'close' | 'done';
+  pushed: number;
+  toPush: number;
+  pulled: number;
+  pages: number;
+  startedAt: number;
+}
+
+export interface DayEndResult {
+  report: DayReport;
+  alreadyClosed: boolean;
+  expiry: ExpirySweep;
+  sync:
+    | { ok: true; pushed: number; duplicates: number; pulled: number; pages: number; conflicts: number }
+    | { ok: false; error: { code: ErrorCode; params: Record<string, string | number> } };
+  /** Events still waiting for HQ after the day-end (0 when all synced). */
+  waiting: number;
+  /** The progress as it ended (what the bar shows last). */
+  progress: DayEndProgress;
+}
+
+export interface Kpis {
+  from: string;
+  to: string;
+  redemptionsPerDay: { date: string; count: number; valueFen: number }[];
+  byTier: { tier: TierCode; count: number; valueFen: number }[];
+  /** redeemed / issued per benefit type; rate null where nothing was issued. */
+  usageRate: { type: BenefitType; issued: number; redeemed: number; rate: number | null }[];
+  /** Monday-based weeks of the store's calendar that overlap the window. */
+  pointsPerWeek: { week: string; earned: number; burned: number; expired: number }[];
+  winBack: { issued: number; redeemed: number; rate: number | null; perDay: { date: string; count: number; valueFen: number }[] };
+}
+
+/** How the UI tells a keyboard-wedge scanner's burst from typing (config.json scanner.wedge). */
+export interface WedgeSettings {
+  enabled: boolean;
+  maxInterKeyMs: number;
+  minLength: number;
+}
+
+/** config.json scanner, as the manager sees and changes it. */
+export interface ScannerSettings {
+  wedge: WedgeSettings;
+  serial: { port: string | null; baud: number };
+  camera: { deviceId: string | null };
+}
+
+export interface DeskSettings {
+  printer: string | null;
+  scanner: ScannerSettings;
+  lang: Lang;
+  /** The store's time zone, as HQ set it for the store (business days follow it). */
+  tz: string;
+  offlineLimits: OfflineRiskLimits;
+  /** Where the settings live. */
+  configPath: string;
+}
+
+export interface Printed {
+  printed: true;
+  bytes: number;
+  printerState: DevicePrinterState;
+  uri: string;
+}
+
+export interface StaffListEntry {
+  id: string;
+  name: string;
+  role: StaffRole;
+  active: boolean;
+  /** 'hq': managed by HQ, read-only here; 'local': added at this desk. */
+  origin: 'hq' | 'local';
+}

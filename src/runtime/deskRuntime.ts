@@ -1,0 +1,90 @@
+// Everything a desk needs besides its window, shared by the web host (launch.ts) and Electron
+// (electron/main.ts), so both run the same desk: the data folder prepared (demo data on first run),
+// the terminal opened with background checkpoints, the sync loop when enrolled, the print queue,
+// the serial scanner, and the dispatcher wired to them (printer and scanner state, wedge
+// thresholds, the manager's sync and printer).
+import type { DeskEvent } from '../contract/terminalApi';
+import type { Lang } from '../loyalty/types';
+import type { SyncLoop } from '../syncClient/syncLoop';
+import { readConfig } from '../terminal/operations/config';
+import { prepareDataFolder, type PreparedFolder } from './dataFolder';
+import { openTerminal, type OpenedTerminal } from '../terminal/operations/openTerminal';
+import { createDispatcher, type Dispatcher } from '../terminal/session/dispatcher';
+import { managerPorts } from './managerWiring';
+import { startLivePrinting } from './livePrinting';
+import type { PrintLoop } from './printLoop';
+import { startScannerWiring } from './serialWiring';
+import { startSyncIfEnrolled } from './syncWiring';
+
+export interface DeskRuntime {
+  prepared: PreparedFolder;
+  terminal: OpenedTerminal;
+  printing: PrintLoop;
+  sync: SyncLoop | null;
+  /** The one door the windows' calls go through (web host sessions, Electron IPC). */
+  dispatcher: Dispatcher;
+  lang: Lang;
+  /** Call after every answered API call: a new print job prints at once. */
+  afterCall(result: unknown): void;
+  close(): Promise<void>;
+}
+
+export interface DeskRuntimeOptions {
+  dataDir: string;
+  now?: number;
+  /** Overrides config.json "printer" (tests point it at the fake printer). */
+  printerUri?: string | null;
+  /** Where the runtime's events go (the windows): print progress, serial scans. */
+  publish: (event: DeskEvent) => void;
+  onInternal?: (err: unknown, ref?: string) => void;
+}
+
+export function openDeskRuntime(o: DeskRuntimeOptions): DeskRuntime {
+  const prepared = prepareDataFolder(o.dataDir, o.now ?? Date.now());
+  const config = readConfig(prepared.dir);
+  let sync: SyncLoop | null = null;
+  // HQ online/offline and the offline risk limits follow the sync loop once the terminal is enrolled.
+  const terminal = openTerminal(prepared.dbPath, {
+    connectivity: () => sync?.connectivity() ?? { online: false },
+    backgroundCheckpoints: true,
+  });
+  sync = startSyncIfEnrolled(terminal);
+  const lang = config?.lang ?? 'zh-CN';
+  const scanners = startScannerWiring({ dataDir: prepared.dir, onCode: (code) => o.publish({ type: 'scan', code, source: 'serial' }) });
+  // Follows the printer and language chosen in the manager's settings without a restart.
+  const printing = startLivePrinting({
+    db: terminal.db,
+    dataDir: prepared.dir,
+    ...(o.printerUri === undefined ? {} : { printerUri: o.printerUri }),
+    lang,
+    publish: o.publish,
+    ...(o.onInternal ? { onError: o.onInternal } : {}),
+  });
+  return {
+    prepared,
+    terminal,
+    printing,
+    sync,
+    lang,
+    dispatcher: createDispatcher(terminal.service, {
+      lang,
+      ...(o.onInternal ? { onInternal: o.onInternal } : {}),
+      desk: {
+        printer: printing.state,
+        scanner: () => scanners.status(),
+        ...(config ? { wedge: config.scanner.wedge } : {}),
+        manager: managerPorts(sync, () => printing.printerUri(), printing),
+      },
+    }),
+    afterCall(result) {
+      const value = (result as { ok?: unknown; value?: { printJobId?: unknown } | null } | null) ?? null;
+      if (value?.ok === true && typeof value.value?.printJobId === 'number') printing.kick();
+    },
+    async close() {
+      await scanners.stop();
+      await printing.close();
+      await sync?.stop();
+      await terminal.closeAsync();
+    },
+  };
+}

@@ -1,0 +1,40 @@
+// The kiosk's own settings, DIR/kiosk.json next to config.json (which stays the desk's): how long a
+// page stays without a touch, whether a camera viewfinder shows, how many slips a visit may print.
+// Absent file → defaults; a file that does not parse is CONFIG_INVALID, never a silent default.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { DeskError } from '../contract/errors';
+import { describeZodError } from '../i18n/zodLocale';
+
+export const KIOSK_CONFIG_FILE = 'kiosk.json';
+
+export const kioskConfigSchema = z
+  .object({
+    /** Back to the attract screen after this many seconds without a touch. */
+    idleSeconds: z.number().min(1).max(600).default(30),
+    /** The core drops a page this long after the scan, whatever the screen does. */
+    pageTtlSeconds: z.number().int().min(10).max(3600).default(300),
+    /** Show the camera viewfinder on the attract screen (config.json scanner.camera picks the device). */
+    camera: z.boolean().default(false),
+    /** Slips one visit may print; 0 hides the print button. */
+    maxSlips: z.number().int().min(0).max(5).default(2),
+    /** A slip not printed by then is withdrawn (the member will not wait longer). */
+    slipWaitSeconds: z.number().int().min(3).max(120).default(20),
+  })
+  .strict();
+export type KioskConfig = z.infer<typeof kioskConfigSchema>;
+
+export function readKioskConfig(dir: string): KioskConfig {
+  const path = join(dir, KIOSK_CONFIG_FILE);
+  if (!existsSync(path)) return kioskConfigSchema.parse({});
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new DeskError('CONFIG_INVALID', { path, detail: err instanceof Error ? err.message : String(err) });
+  }
+  const parsed = kioskConfigSchema.safeParse(raw);
+  if (!parsed.success) throw new DeskError('CONFIG_INVALID', { path, detail: describeZodError(parsed.error) });
+  return parsed.data;
+}

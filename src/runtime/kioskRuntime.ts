@@ -1,0 +1,100 @@
+// Everything a member kiosk needs besides its window, like deskRuntime.ts for the desk: the data
+// folder prepared, the terminal opened, half-printed slips swept, the sync loop when enrolled, the
+// print loop for slips, the serial scanner, and a dispatcher whose sessions are kiosk sessions.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ScannerStatus } from '../contract/terminalApi';
+import type { Lang } from '../loyalty/types';
+import { parsePrivateJwk, type PrivateJwk } from '../scan/hqKeys';
+import { sweepSlips } from '../store/kioskQueries';
+import type { SyncLoop } from '../syncClient/syncLoop';
+import { readConfig } from '../terminal/operations/config';
+import { openTerminal, type OpenedTerminal } from '../terminal/operations/openTerminal';
+import { createDispatcher, type Dispatcher } from '../terminal/session/dispatcher';
+import { HQ_KEY_FILE, prepareDataFolder, type PreparedFolder } from './dataFolder';
+import { readKioskConfig, type KioskConfig } from './kioskConfig';
+import { startPrintLoop } from './printLoop';
+import { startScannerWiring } from './serialWiring';
+import { startSyncIfEnrolled } from './syncWiring';
+
+export interface KioskRuntime {
+  prepared: PreparedFolder;
+  terminal: OpenedTerminal;
+  config: KioskConfig;
+  lang: Lang;
+  dispatcher: Dispatcher;
+  /** The serial scanner's state (config.json scanner.serial), as the desk's status bar shows it. */
+  scanner(): ScannerStatus;
+  close(): Promise<void>;
+}
+
+export interface KioskRuntimeOptions {
+  dataDir: string;
+  now?: number;
+  /** Overrides config.json "printer" (tests point it at the fake printer). */
+  printerUri?: string | null;
+  /** Overrides kiosk.json (tests shorten the idle timeout). */
+  kiosk?: Partial<KioskConfig>;
+  /** Where a serial scanner's code goes (the kiosk page). */
+  onScan: (code: string) => void;
+  onInternal?: (err: unknown, ref?: string) => void;
+}
+
+/**
+ * HQ's private key is in a demo or dev folder only (seeded demo data writes it there); a real
+ * terminal has none, and the slip then prints the card code the member scanned, or says why not.
+ */
+function folderHqKey(dir: string): PrivateJwk | null {
+  const file = join(dir, HQ_KEY_FILE);
+  return existsSync(file) ? parsePrivateJwk(readFileSync(file, 'utf8')) : null;
+}
+
+export function openKioskRuntime(o: KioskRuntimeOptions): KioskRuntime {
+  const prepared = prepareDataFolder(o.dataDir, o.now ?? Date.now());
+  const config = readConfig(prepared.dir);
+  const kiosk = { ...readKioskConfig(prepared.dir), ...o.kiosk };
+  let sync: SyncLoop | null = null;
+  const terminal = openTerminal(prepared.dbPath, { connectivity: () => sync?.connectivity() ?? { online: false } });
+  // Slips a crash left half-way never print late, and printed ones keep nothing of the member.
+  sweepSlips(terminal.db, Date.now());
+  sync = startSyncIfEnrolled(terminal);
+  const lang = config?.lang ?? 'zh-CN';
+  const printing = startPrintLoop({
+    db: terminal.db,
+    printerUri: o.printerUri === undefined ? (config?.printer ?? null) : o.printerUri,
+    lang,
+    publish: () => undefined,
+    ...(o.onInternal ? { onError: o.onInternal } : {}),
+  });
+  // The desk's serial wiring: a code from the configured serial scanner goes to the kiosk page.
+  const scanners = startScannerWiring({ dataDir: prepared.dir, onCode: o.onScan });
+  const dispatcher = createDispatcher(terminal.service, {
+    lang,
+    ...(o.onInternal ? { onInternal: o.onInternal } : {}),
+    kiosk: {
+      idleMs: Math.round(kiosk.idleSeconds * 1000),
+      pageTtlMs: kiosk.pageTtlSeconds * 1000,
+      slipWaitMs: kiosk.slipWaitSeconds * 1000,
+      maxSlips: kiosk.maxSlips,
+      ...(config ? { wedge: config.scanner.wedge } : {}),
+      camera: { enabled: kiosk.camera, deviceId: config?.scanner.camera.deviceId ?? null },
+      printer: printing.state,
+      hqKey: folderHqKey(prepared.dir),
+      onSlip: () => printing.kick(),
+    },
+  });
+  return {
+    prepared,
+    terminal,
+    config: kiosk,
+    lang,
+    dispatcher,
+    scanner: () => scanners.status(),
+    close: async () => {
+      await scanners.stop();
+      await printing.close();
+      await sync?.stop();
+      terminal.close();
+    },
+  };
+}

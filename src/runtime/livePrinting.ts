@@ -1,0 +1,87 @@
+// The print loop that follows config.json: when the manager picks another printer or language in
+// the settings (src/terminal/managerSettings.ts writes the file), the old loop finishes what it is
+// printing and closes, then a loop on the new printer starts; receipts waiting in the queue print
+// there. Checked at most every recheckMs, whenever the printer's state is asked for (the status
+// bar asks every second), as the scanner wiring does for its settings.
+import type { DeskEvent } from '../contract/terminalApi';
+import type { Lang } from '../loyalty/types';
+import type { Db } from '../store/open';
+import { configStamp, readConfig } from '../terminal/operations/config';
+import { startPrintLoop, type PrintLoop } from './printLoop';
+
+export interface LivePrintingOptions {
+  db: Db;
+  dataDir: string;
+  /** Fixed printer (tests point at the fake printer): config.json is not followed. */
+  printerUri?: string | null;
+  lang: Lang;
+  publish(event: DeskEvent): void;
+  onError?(err: unknown): void;
+  recheckMs?: number;
+  now?: () => number;
+}
+
+export interface LivePrinting extends PrintLoop {
+  printerUri(): string | null;
+}
+
+export function startLivePrinting(o: LivePrintingOptions): LivePrinting {
+  const now = o.now ?? Date.now;
+  const recheckMs = o.recheckMs ?? 1_000;
+  const fixed = o.printerUri !== undefined;
+  let uri: string | null = fixed ? (o.printerUri ?? null) : (readConfig(o.dataDir)?.printer ?? null);
+  let lang = o.lang;
+  const start = () => startPrintLoop({ db: o.db, printerUri: uri, lang, publish: o.publish, ...(o.onError ? { onError: o.onError } : {}) });
+  let loop = start();
+  let stamp = fixed ? '' : configStamp(o.dataDir);
+  let checkedAt = now();
+  let switching: Promise<void> = Promise.resolve();
+  let closed = false;
+
+  const recheck = (): void => {
+    if (fixed || closed || now() - checkedAt < recheckMs) return;
+    checkedAt = now();
+    const next = configStamp(o.dataDir);
+    if (next === stamp) return;
+    stamp = next;
+    let config;
+    try {
+      config = readConfig(o.dataDir);
+    } catch {
+      return; // a file that fails its schema keeps the printer in use
+    }
+    const nextUri = config?.printer ?? null;
+    const nextLang = config?.lang ?? lang;
+    if (nextUri === uri && nextLang === lang) return;
+    uri = nextUri;
+    lang = nextLang;
+    const old = loop;
+    // One printer connection at a time: the new loop starts once the old one has let go.
+    switching = switching.then(async () => {
+      await old.close();
+      if (!closed) {
+        loop = start();
+        loop.kick();
+      }
+    });
+  };
+
+  return {
+    state: () => {
+      recheck();
+      return loop.state();
+    },
+    kick: () => loop.kick(),
+    withPrinter: (task) => switching.then(() => loop.withPrinter(task)),
+    printerUri: () => {
+      recheck();
+      return uri;
+    },
+    close: async () => {
+      closed = true;
+      await switching;
+      await loop.close();
+    },
+  };
+}
+

@@ -1,0 +1,99 @@
+// The terminal's HTTP calls to HQ: every answer parsed by the protocol schema, every failure a
+// typed DeskError (unreachable, timeout, HQ error, unreadable answer, refusal). Read-only: callers
+// decide what to write, and only after an answer has been parsed completely.
+import type { z } from 'zod';
+import { DeskError } from '../contract/errors';
+import { errorBodySchema, pullResponseSchema, pushResponseSchema, enrollResponseSchema, timeResponseSchema, type PushEvent } from '../sync/protocol';
+
+export interface HqClientOptions {
+  url: string;
+  credential?: string | null;
+  /** Per request (default 30 s). */
+  timeoutMs?: number;
+  /** Answers longer than this are refused unread (default 64 MB). */
+  maxResponseBytes?: number;
+  fetchImpl?: typeof fetch;
+}
+
+export interface Timed<T> {
+  value: T;
+  sentAt: number;
+  receivedAt: number;
+}
+
+function trimUrl(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+export function createHqClient(options: HqClientOptions) {
+  const base = trimUrl(options.url);
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const maxBytes = options.maxResponseBytes ?? 64 * 1024 * 1024;
+  const doFetch = options.fetchImpl ?? fetch;
+
+  async function call<S extends z.ZodType>(method: 'GET' | 'POST', path: string, schema: S, body?: unknown, auth = true): Promise<Timed<z.infer<S>>> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (auth) {
+      if (!options.credential) throw new DeskError('NO_HQ_CREDENTIAL', {});
+      headers.authorization = `Bearer ${options.credential}`;
+    }
+    const sentAt = Date.now();
+    let res: Response;
+    let text: string;
+    try {
+      res = await doFetch(`${base}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const declared = Number(res.headers.get('content-length') ?? '0');
+      if (declared > maxBytes) throw new DeskError('HQ_BAD_RESPONSE', { detail: `answer of ${declared} bytes is too large` });
+      text = await res.text();
+    } catch (err) {
+      if (err instanceof DeskError) throw err;
+      const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+      if (e.name === 'TimeoutError' || e.name === 'AbortError') throw new DeskError('HQ_TIMEOUT', { url: base, seconds: Math.round(timeoutMs / 1000) }, err);
+      throw new DeskError('HQ_UNREACHABLE', { url: base, detail: e.cause?.code ?? e.cause?.message ?? e.message ?? 'network error' }, err);
+    }
+    const receivedAt = Date.now();
+    if (text.length > maxBytes) throw new DeskError('HQ_BAD_RESPONSE', { detail: 'answer too large' });
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      if (res.status >= 500) throw new DeskError('HQ_ERROR', { status: res.status, detail: text.slice(0, 120) || res.statusText });
+      throw new DeskError('HQ_BAD_RESPONSE', { detail: `not JSON (HTTP ${res.status}, ${text.length} bytes)` });
+    }
+    if (!res.ok) {
+      const err = errorBodySchema.safeParse(json);
+      const hqCode = err.success ? err.data.error.code : 'UNKNOWN';
+      const detail = err.success ? err.data.error.message : `HTTP ${res.status}`;
+      if (res.status >= 500) throw new DeskError('HQ_ERROR', { status: res.status, detail });
+      if (hqCode === 'ENROLLMENT_CODE_INVALID' || hqCode === 'ENROLLMENT_CODE_USED') throw new DeskError('ENROLLMENT_CODE_REJECTED', { detail, hqCode });
+      throw new DeskError('HQ_REFUSED', { hqCode, detail, status: res.status });
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new DeskError('HQ_BAD_RESPONSE', { detail: `${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim() });
+    }
+    return { value: parsed.data, sentAt, receivedAt };
+  }
+
+  return {
+    url: base,
+    time: () => call('GET', '/v1/time', timeResponseSchema, undefined, false),
+    enroll: (code: string, label?: string) => call('POST', '/v1/enroll', enrollResponseSchema, { code, ...(label ? { label } : {}) }, false),
+    push: (events: PushEvent[]) => call('POST', '/v1/sync/push', pushResponseSchema, { events }),
+    pull: (cursor: string | null, limit: number) =>
+      call('GET', `/v1/sync/pull?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, pullResponseSchema),
+  };
+}
+export type HqClient = ReturnType<typeof createHqClient>;
+
+/** Skew = HQ's clock minus ours, taken at the middle of the round trip. */
+export function clockSkew(serverTime: number, sentAt: number, receivedAt: number): number {
+  return Math.round(serverTime - (sentAt + receivedAt) / 2);
+}

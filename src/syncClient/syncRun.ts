@@ -1,0 +1,162 @@
+// One sync with HQ: push the outbox in order, then pull every page after the cursor. Each push
+// answer and each pull page is written in one SQLite transaction together with its mark (acks,
+// cursor), so a cut anywhere resumes where it stopped and nothing is ever half-applied.
+import { DeskError } from '../contract/errors';
+import { getMeta, setMeta } from '../store/meta';
+import type { Db } from '../store/open';
+import { pendingOutbox, pendingOutboxCount } from '../store/outbox';
+import { applyPage, type AnyChange } from '../store/syncApply';
+import { applyAcks, getSyncState, recordConflict, setSyncState } from '../store/syncState';
+import { clockSkew, createHqClient, type HqClient, type Timed } from './hqClient';
+import { DEFAULT_PULL_LIMIT, MAX_PUSH_EVENTS, pushEventSchema, SKEW_WARN_MS, type PullResponse, type PushEvent } from '../sync/protocol';
+
+export interface SyncProgress {
+  phase: 'push' | 'pull' | 'done';
+  pushed: number;
+  toPush: number;
+  pulled: number;
+  pages: number;
+}
+
+export interface SyncSummary {
+  pushed: number;
+  duplicates: number;
+  conflicts: number;
+  pulled: number;
+  pages: number;
+  pending: number;
+  skewMs: number | null;
+  skewWarning: boolean;
+  lastSyncAt: number;
+}
+
+export interface SyncOptions {
+  client?: HqClient;
+  now?: () => number;
+  onProgress?: (p: SyncProgress) => void;
+  pushBatch?: number;
+  pullLimit?: number;
+  /** Upper bound on pull pages in one run (a bounded loop even against a misbehaving HQ). */
+  maxPages?: number;
+  timeoutMs?: number;
+}
+
+export function clientFor(db: Db, options: Pick<SyncOptions, 'timeoutMs'> = {}): HqClient {
+  const url = getSyncState(db, 'hq_url');
+  const credential = getSyncState(db, 'credential');
+  if (!url || !credential) throw new DeskError('NO_HQ_CREDENTIAL', {});
+  return createHqClient({ url, credential, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+}
+
+function outboxAsEvents(db: Db, limit: number): PushEvent[] {
+  return pendingOutbox(db, limit).map((e) => {
+    const parsed = pushEventSchema.safeParse({ seq: e.seq, id: e.id, type: e.type, createdAt: e.createdAt, payload: e.payload });
+    // Our own outbox row failing our own schema is a bug to report, never something to skip.
+    if (!parsed.success) throw new DeskError('INTERNAL', { detail: `outbox event ${e.seq} does not match the sync protocol: ${parsed.error.issues[0]?.message ?? ''}` });
+    return parsed.data;
+  });
+}
+
+export async function pushOutbox(db: Db, client: HqClient, options: SyncOptions = {}): Promise<{ pushed: number; duplicates: number; conflicts: number; skewMs: number | null }> {
+  const now = options.now ?? Date.now;
+  const batch = Math.min(options.pushBatch ?? 200, MAX_PUSH_EVENTS);
+  const toPush = pendingOutboxCount(db);
+  let pushed = 0;
+  let duplicates = 0;
+  let conflicts = 0;
+  let skewMs: number | null = null;
+  // Bounded: every round acknowledges at least one event or throws.
+  for (let round = 0; round <= Math.ceil(toPush / batch) + 1; round++) {
+    const events = outboxAsEvents(db, batch);
+    if (events.length === 0) break;
+    const { value, sentAt, receivedAt } = await client.push(events);
+    const sent = new Map(events.map((e) => [e.seq, e.id]));
+    const acked = value.acks.filter((a) => sent.get(a.seq) === a.id);
+    if (acked.length !== events.length || value.ackedThrough !== events.at(-1)!.seq) {
+      throw new DeskError('HQ_BAD_RESPONSE', { detail: `HQ acknowledged ${acked.length} of ${events.length} events` });
+    }
+    db.transaction(() => {
+      applyAcks(db, acked.map((a) => a.seq));
+      for (const c of value.conflicts) recordConflict(db, c, now());
+      setSyncState(db, 'last_push_at', String(now()));
+    }).immediate();
+    pushed += acked.filter((a) => a.status === 'applied').length;
+    duplicates += acked.filter((a) => a.status === 'duplicate').length;
+    conflicts += value.conflicts.length;
+    skewMs = clockSkew(value.serverTime, sentAt, receivedAt);
+    options.onProgress?.({ phase: 'push', pushed: pushed + duplicates, toPush, pulled: 0, pages: 0 });
+  }
+  return { pushed, duplicates, conflicts, skewMs };
+}
+
+export async function pullChanges(db: Db, client: HqClient, options: SyncOptions = {}): Promise<{ pulled: number; pages: number; skewMs: number | null }> {
+  const now = options.now ?? Date.now;
+  const storeId = getMeta(db, 'store_id');
+  if (storeId === null) throw new DeskError('NO_HQ_CREDENTIAL', {});
+  const limit = options.pullLimit ?? DEFAULT_PULL_LIMIT;
+  const maxPages = options.maxPages ?? 100_000;
+  let pulled = 0;
+  let pages = 0;
+  let skewMs: number | null = null;
+  let next: Promise<Timed<PullResponse>> | null = client.pull(getSyncState(db, 'cursor'), limit);
+  for (let i = 0; i < maxPages && next; i++) {
+    const page: Timed<PullResponse> = await next;
+    const { value, sentAt, receivedAt } = page;
+    // Pipelined: HQ prepares page N+1 while page N is written. Safe because each page commits with
+    // its own cursor: if anything fails, the terminal holds whole pages up to N and resumes after.
+    next = value.more && i + 1 < maxPages ? client.pull(value.cursor, limit) : null;
+    // A page that fails to apply abandons the request in flight; its failure then means nothing.
+    next?.catch(() => undefined);
+    // A page and its cursor commit together, so a page lost to a power cut is only pulled again:
+    // it needs no fsync of its own (WAL + synchronous NORMAL stays consistent). The next commit
+    // under the connection's own setting (FULL) makes it durable with everything before it. Nothing
+    // else can commit on this connection in between: the page is written synchronously.
+    const synchronous = db.pragma('synchronous', { simple: true }) as number;
+    db.pragma('synchronous = NORMAL');
+    try {
+      db.transaction(() => {
+        // Rows of one page may name each other in any order (a grant before its benefit): checked at commit.
+        db.pragma('defer_foreign_keys = ON');
+        applyPage(db, storeId, value.changes as AnyChange[], now());
+        setSyncState(db, 'cursor', value.cursor);
+        setSyncState(db, 'last_pull_at', String(now()));
+      }).immediate();
+    } finally {
+      db.pragma(`synchronous = ${synchronous}`);
+    }
+    pulled += value.changes.length;
+    pages++;
+    skewMs = clockSkew(value.serverTime, sentAt, receivedAt);
+    options.onProgress?.({ phase: 'pull', pushed: 0, toPush: 0, pulled, pages });
+  }
+  return { pulled, pages, skewMs };
+}
+
+/** Push, then pull; the last successful sync is recorded only when both finished. */
+export async function syncOnce(db: Db, options: SyncOptions = {}): Promise<SyncSummary> {
+  const now = options.now ?? Date.now;
+  const client = options.client ?? clientFor(db, options);
+  const push = await pushOutbox(db, client, options);
+  const pull = await pullChanges(db, client, options);
+  // Anything recorded while we pulled goes now too, so a finished sync leaves the outbox empty.
+  const late = pendingOutboxCount(db) > 0 ? await pushOutbox(db, client, options) : null;
+  const skewMs = pull.skewMs ?? push.skewMs;
+  const at = now();
+  db.transaction(() => {
+    setMeta(db, 'last_sync_at', String(at));
+    if (skewMs !== null) setSyncState(db, 'clock_skew_ms', String(skewMs));
+  }).immediate();
+  const summary: SyncSummary = {
+    pushed: push.pushed + (late?.pushed ?? 0),
+    duplicates: push.duplicates + (late?.duplicates ?? 0),
+    conflicts: push.conflicts + (late?.conflicts ?? 0),
+    pulled: pull.pulled,
+    pages: pull.pages,
+    pending: pendingOutboxCount(db),
+    skewMs,
+    skewWarning: skewMs !== null && Math.abs(skewMs) > SKEW_WARN_MS,
+    lastSyncAt: at,
+  };
+  options.onProgress?.({ phase: 'done', pushed: summary.pushed, toPush: summary.pushed, pulled: summary.pulled, pages: summary.pages });
+  return summary;
+}

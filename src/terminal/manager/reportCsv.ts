@@ -1,0 +1,74 @@
+// CSV for the manager: UTF-8 with a byte-order mark (Excel on Windows otherwise reads Chinese as
+// mojibake), CRLF line ends, RFC 4180 quoting. Money columns are fen (exact) plus yuan (readable).
+import type { Translator } from '../../i18n';
+import type { DayReport, Kpis } from '../../contract/managerTypes';
+
+export const BOM = '\uFEFF';
+type Cell = string | number | boolean | null;
+
+function cell(v: Cell): string {
+  const s = v === null ? '' : String(v);
+  // A leading =, +, - or @ would make Excel run it as a formula (CSV injection): quote and prefix.
+  const safe = /^[=+\-@]/.test(s) && typeof v === 'string' ? `'${s}` : s;
+  return /[",\r\n]/.test(safe) || safe !== s ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function toCsv(header: string[], rows: Cell[][]): string {
+  return BOM + [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+}
+
+/** 1234 → "12.34" by integer arithmetic (fen never pass through a float), no symbol or grouping for Excel. */
+const yuan = (fen: number): string => {
+  const abs = Math.abs(Math.trunc(fen));
+  return `${fen < 0 ? '-' : ''}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+};
+
+/** The Z-report as one table: section, item, name, count, value (fen), value (yuan). */
+export function zReportCsv(r: DayReport, tr: Translator): string {
+  const t = (k: string): string => tr.t(k);
+  const rows: Cell[][] = [
+    ['report', 'date', t('zreport.date'), r.date, null, null],
+    ['report', 'number', t('zreport.number'), r.number, null, null],
+    ['report', 'closed', t('manager.z.closed'), r.closed ? 1 : 0, null, null],
+    ['report', 'synced', t('zreport.synced'), r.synced ? 1 : 0, null, null],
+    ['redemptions', 'total', t('zreport.redemptions'), r.redemptions.count, r.redemptions.valueFen, yuan(r.redemptions.valueFen)],
+    ...Object.entries(r.redemptions.byType).map(([type, v]): Cell[] => ['redemptions', type, tr.t(`benefitType.${type}`, { defaultValue: type }), v.count, v.valueFen, yuan(v.valueFen)]),
+    ['points', 'earned', t('zreport.earned'), r.points.earned, null, null],
+    ['points', 'burned', t('zreport.burned'), r.points.burned, null, null],
+    ['points', 'donated', t('zreport.donated'), r.points.donated, null, null],
+    ['points', 'expired', t('zreport.expired'), r.points.expired, null, null],
+    ...r.voids.map((v): Cell[] => ['void', v.targetOpId, `${tr.t(`opKind.${v.kind}`)} · ${t('receipt.approvedBy')} ${v.approvedBy.name}`, 1, v.valueFen, yuan(v.valueFen)]),
+    ...r.byStaff.map((s): Cell[] => ['staff', s.staffId, s.name, s.count, s.valueFen, yuan(s.valueFen)]),
+    ['pending', 'operations', t('zreport.pending'), r.pending, null, null],
+    ...r.conflicts.map((c): Cell[] => ['conflict', String(c.id), `${tr.t(`manager.conflictKind.${c.kind}`, { defaultValue: c.kind })} · ${c.opId}`, 1, null, null]),
+  ];
+  return toCsv([t('manager.csv.section'), t('manager.csv.item'), t('manager.csv.name'), t('manager.csv.count'), t('manager.csv.valueFen'), t('manager.csv.valueYuan')], rows);
+}
+
+export const KPI_CHARTS = ['redemptionsPerDay', 'byTier', 'usageRate', 'pointsPerWeek', 'winBack'] as const;
+export type KpiChart = (typeof KPI_CHARTS)[number];
+
+/** The table beside one chart, as the chart draws it. */
+export function kpiTable(k: Kpis, chart: KpiChart, tr: Translator): { header: string[]; rows: Cell[][] } {
+  const h = (key: string): string => tr.t(`manager.kpi.col.${key}`);
+  switch (chart) {
+    case 'redemptionsPerDay':
+      return { header: [h('date'), h('count'), h('valueYuan')], rows: k.redemptionsPerDay.map((d) => [d.date, d.count, yuan(d.valueFen)]) };
+    case 'byTier':
+      return { header: [h('tier'), h('count'), h('valueYuan')], rows: k.byTier.map((d) => [tr.tier(d.tier), d.count, yuan(d.valueFen)]) };
+    case 'usageRate':
+      return {
+        header: [h('type'), h('issued'), h('redeemed'), h('rate')],
+        rows: k.usageRate.map((d) => [tr.t(`benefitType.${d.type}`), d.issued, d.redeemed, d.rate === null ? null : `${(d.rate * 100).toFixed(2)}%`]),
+      };
+    case 'pointsPerWeek':
+      return { header: [h('week'), h('earned'), h('burned'), h('expired')], rows: k.pointsPerWeek.map((d) => [d.week, d.earned, d.burned, d.expired]) };
+    case 'winBack':
+      return { header: [h('date'), h('count'), h('valueYuan')], rows: k.winBack.perDay.map((d) => [d.date, d.count, yuan(d.valueFen)]) };
+  }
+}
+
+export function kpiCsv(k: Kpis, chart: KpiChart, tr: Translator): string {
+  const { header, rows } = kpiTable(k, chart, tr);
+  return toCsv(header, rows);
+}

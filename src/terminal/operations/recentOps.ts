@@ -1,0 +1,62 @@
+// The desk's recent operations (this terminal, newest first): what staff pick from to void or reprint.
+import { businessDate, DAY_MS } from '../../loyalty/time';
+import type { LocalizedText } from '../../loyalty/types';
+import { maskName } from '../../print/receiptModel';
+import { stmt } from '../../store/statements';
+import type { ServiceDeps } from './deps';
+import type { RecentOperation } from '../../contract/deskTypes';
+import type { OpKind } from '../../contract/deskTypes';
+
+interface Row {
+  id: string;
+  kind: OpKind;
+  at: number;
+  business_date: string;
+  member_id: string;
+  name: string | null;
+  staff_id: string;
+  value_fen: number;
+  points: number;
+  voided_by_op: string | null;
+  target_op_id: string | null;
+  payload_json: string | null;
+  status: string | null;
+}
+
+/** Operations of the last few business days (the day index keeps this a range scan, not a table scan). */
+export function recentOperations(deps: ServiceDeps, limit: number, days = 3): RecentOperation[] {
+  const since = businessDate(deps.clock() - days * DAY_MS, deps.identity.tz);
+  const rows = stmt<[string, string, number], Row>(
+    deps.db,
+    `SELECT o.id, o.kind, o.at, o.business_date, o.member_id, m.name, o.staff_id, o.value_fen, o.points,
+            o.voided_by_op, o.target_op_id, j.payload_json, j.status
+       FROM operations o
+       LEFT JOIN members m ON m.id = o.member_id
+       LEFT JOIN print_jobs j ON j.id = (SELECT MAX(id) FROM print_jobs WHERE op_id = o.id)
+      WHERE o.business_date >= ? AND o.terminal_id = ?
+      ORDER BY o.at DESC, o.id DESC
+      LIMIT ?`,
+  ).all(since, deps.identity.terminalId, limit);
+  return rows.map((r) => {
+    let subject: LocalizedText | null = null;
+    if (r.payload_json !== null) {
+      const payload = JSON.parse(r.payload_json) as { subject?: { name?: LocalizedText } | null };
+      subject = payload.subject?.name ?? null;
+    }
+    return {
+      opId: r.id,
+      kind: r.kind,
+      at: r.at,
+      businessDate: r.business_date,
+      memberId: r.member_id,
+      maskedName: maskName(r.name ?? ''),
+      staffId: r.staff_id,
+      valueFen: r.value_fen,
+      points: r.points,
+      subject,
+      voided: r.voided_by_op !== null,
+      targetOpId: r.target_op_id,
+      printStatus: r.status,
+    };
+  });
+}

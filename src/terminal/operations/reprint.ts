@@ -1,0 +1,31 @@
+// Reprints (a new print job with the stored receipt, marked as a copy, and an audit entry saying
+// who asked) and the receipt as the screen shows it.
+import { DeskError } from '../../contract/errors';
+import { appendAudit } from '../../store/audit';
+import { enqueuePrint, printJobsForOp } from '../../store/printJobs';
+import type { ServiceDeps } from './deps';
+import { requireStaff } from './lookups';
+import type { ReceiptModel } from '../../contract/deskTypes';
+import type { ReceiptPreview } from '../../contract/terminalApi';
+
+export function reprint(deps: ServiceDeps, input: { opId: string; staffId: string }): { printJobId: number } {
+  return deps.db.transaction(() => {
+    const now = deps.clock();
+    const staff = requireStaff(deps, input.staffId);
+    const original = printJobsForOp(deps.db, input.opId)[0];
+    if (!original) throw new DeskError('UNKNOWN_OPERATION', { ref: input.opId });
+    const payload = { ...(original.payload as Record<string, unknown>), copy: true };
+    const printJobId = enqueuePrint(deps.db, { opId: input.opId, kind: original.kind, payload, createdAt: now });
+    appendAudit(deps.db, { at: now, actor: staff.id, action: 'receipt.reprint', ref: input.opId, data: { printJobId } });
+    return { printJobId };
+  }).immediate();
+}
+
+/** The receipt of an operation as its newest print job holds it (a reprint's says COPY). */
+export function receiptPreview(deps: ServiceDeps, opId: string): ReceiptPreview {
+  const jobs = printJobsForOp(deps.db, opId);
+  const job = jobs[jobs.length - 1];
+  if (!job) throw new DeskError('UNKNOWN_OPERATION', { ref: opId });
+  const payload = job.payload as ReceiptModel & { copy?: boolean };
+  return { opId, printJobId: job.id, status: job.status, copy: payload.copy === true, receipt: payload };
+}

@@ -1,0 +1,75 @@
+// The one path a scan takes into the terminal: camera, keyboard wedge, serial scanner and CLI all
+// hand their text to scanMember. Checks run in DESIGN.md's order; the first that fails names the
+// rejection; only an accepted rotating code writes anything (its replay-cache row).
+import { DeskError } from '../../contract/errors';
+import { parseCode } from '../../scan/codeFormat';
+import { STEP_TOLERANCE, verifyCode, type VerifiedCode } from '../../scan/verifyCode';
+import { getMember, getMemberByCardNo, type MemberRow } from '../../store/members';
+import { isRevoked, markSeen, pruneSeen, trustedKey } from '../../store/scanCache';
+import { stmt } from '../../store/statements';
+import type { ServiceDeps } from './deps';
+import { summarize } from './memberCard';
+import type { MemberSummary } from '../../contract/deskTypes';
+
+export type ScanVerification = 'signed' | 'rotating' | 'unverified';
+
+export interface ScanResult {
+  /** 'unverified' (a typed or printed card number): confirm the phone's last 4 digits before redeeming. */
+  verified: ScanVerification;
+  member: MemberSummary;
+}
+
+/** Steps kept in the replay cache: far more than the ±1 accepted, so a clock set back stays covered. */
+const SEEN_RETENTION_STEPS = 120;
+
+function checkMember(deps: ServiceDeps, row: MemberRow | undefined, ref: string, cs: number | null): MemberRow {
+  if (!row) throw new DeskError('UNKNOWN_MEMBER', { ref });
+  if (row.status === 'revoked' || isRevoked(deps.db, row.id, cs ?? row.card_serial)) throw new DeskError('REVOKED', { ref });
+  // A newer serial than the cache knows is fine: HQ signed it, the cache has not synced the reissue yet.
+  if (cs !== null && cs < row.card_serial) throw new DeskError('CARD_SUPERSEDED', { ref, cs, current: row.card_serial });
+  return row;
+}
+
+function acceptSigned(deps: ServiceDeps, code: VerifiedCode, now: number): MemberRow {
+  const row = checkMember(deps, getMember(deps.db, code.mid), code.mid, code.cs);
+  if (code.step !== null) {
+    if (!markSeen(deps.db, code.mid, code.step, now)) throw new DeskError('REPLAYED', { ref: code.mid });
+    pruneSeen(deps.db, code.step - STEP_TOLERANCE - SEEN_RETENTION_STEPS);
+  }
+  return row;
+}
+
+/**
+ * The replay-cache row commits with synchronous=NORMAL: durable if the app crashes, and made
+ * durable by the next FULL commit (any operation); a power cut may forget the last seconds of seen
+ * codes. That buys a scan without an fsync (about 4 ms here) for a risk limited to a replay of the
+ * same 90 seconds right after a power cut. Redemptions keep FULL.
+ */
+function inReplayTransaction<T>(deps: ServiceDeps, fn: () => T): T {
+  const db = deps.db;
+  if (db.inTransaction) return fn();
+  // Prepared once per connection: db.pragma() would compile the statement on every scan.
+  const previous = stmt<[], { synchronous: number }>(db, 'PRAGMA synchronous').get()?.synchronous ?? 2;
+  stmt(db, 'PRAGMA synchronous = NORMAL').run();
+  try {
+    return db.transaction(fn).immediate();
+  } finally {
+    stmt(db, `PRAGMA synchronous = ${previous}`).run();
+  }
+}
+
+export function scanMember(deps: ServiceDeps, code: string): ScanResult {
+  const parsed = parseCode(code);
+  if (parsed.kind === 'card') {
+    const row = checkMember(deps, getMemberByCardNo(deps.db, parsed.cardNo), parsed.cardNo, null);
+    return { verified: 'unverified', member: summarize(row) };
+  }
+  const now = deps.clock();
+  const verified = verifyCode(parsed, (kid) => trustedKey(deps.db, kid), now);
+  // A throw inside the transaction rolls back the replay-cache row: a refused code is never "seen".
+  const row =
+    verified.kind === 'rotating'
+      ? inReplayTransaction(deps, () => acceptSigned(deps, verified, now))
+      : acceptSigned(deps, verified, now);
+  return { verified: verified.kind === 'rotating' ? 'rotating' : 'signed', member: summarize(row) };
+}

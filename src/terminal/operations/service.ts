@@ -1,0 +1,52 @@
+// The application service behind TerminalApi: one object, each method one operation. The sessions
+// (src/terminal/session) reach the desk's operations only through it.
+import { listCatalog } from '../../store/benefits';
+import { createGroupCommit } from '../../store/groupCommit';
+import { pendingOutbox, pendingOutboxCount } from '../../store/outbox';
+import { unprintedJobs } from '../../store/printJobs';
+import type { ServiceDeps } from './deps';
+import { findMember, memberCard, summarize, type MemberRef } from './memberCard';
+import { cashDeduct, donate, earn, exchange } from './pointsOps';
+import { redeemBenefit } from './redeem';
+import { phoneCheckFor } from './phoneCheck';
+import { receiptPreview, reprint } from './reprint';
+import { recentOperations } from './recentOps';
+import { scanMember } from './scan';
+import { checkPin, staffById } from './staffAuth';
+import { statusFacts } from './statusFacts';
+import { voidOperation } from './void';
+
+export function createTerminalService(deps: ServiceDeps) {
+  return {
+    deps,
+    /**
+     * Hosts serving several callers (web host, Electron) send writes through this, so writes that
+     * arrive together share one fsync; a one-shot CLI call just calls the method.
+     */
+    commits: createGroupCommit(deps.db),
+    /** The one path every scanner (camera, wedge, serial, CLI) takes into the core. */
+    scan: (code: string) => scanMember(deps, code),
+    lookupMember: (ref: MemberRef) => summarize(findMember(deps, ref)),
+    memberCard: (ref: MemberRef) => memberCard(deps, ref),
+    redeem: (input: Parameters<typeof redeemBenefit>[1]) => redeemBenefit(deps, input),
+    earn: (input: Parameters<typeof earn>[1]) => earn(deps, input),
+    exchange: (input: Parameters<typeof exchange>[1]) => exchange(deps, input),
+    cashDeduct: (input: Parameters<typeof cashDeduct>[1]) => cashDeduct(deps, input),
+    donate: (input: Parameters<typeof donate>[1]) => donate(deps, input),
+    voidOperation: (input: Parameters<typeof voidOperation>[1]) => voidOperation(deps, input),
+    reprint: (input: Parameters<typeof reprint>[1]) => reprint(deps, input),
+    signIn: (pin: string) => checkPin(deps, pin),
+    /** Who an operator names (--staff, --manager): active staff of this store, or a typed refusal. */
+    staffById: (id: string) => staffById(deps, id),
+    confirmPhone: (memberId: string, last4: string) => phoneCheckFor(deps, memberId, last4),
+    receiptPreview: (opId: string) => receiptPreview(deps, opId),
+    recentOperations: (limit: number) => recentOperations(deps, limit),
+    statusFacts: () => statusFacts(deps),
+    catalog: () => listCatalog(deps.db),
+    pendingOutbox: (limit?: number) => pendingOutbox(deps.db, limit),
+    pendingCount: () => pendingOutboxCount(deps.db),
+    unprintedJobs: () => unprintedJobs(deps.db),
+  };
+}
+
+export type TerminalService = ReturnType<typeof createTerminalService>;

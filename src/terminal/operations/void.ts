@@ -1,0 +1,132 @@
+// Void an operation of today with a manager's approval: every ledger entry is reversed by a new
+// operation (the original stays, marked voided), so the history keeps both.
+import { DeskError } from '../../contract/errors';
+import { availablePoints, planBurn } from '../../loyalty/points';
+import { businessDate, monthKey } from '../../loyalty/time';
+import { adjustStock, releaseGrant } from '../../store/benefits';
+import { adjustLot, memberLots, removeMonthActivity } from '../../store/members';
+import {
+  getOperation,
+  ledgerForOp,
+  markVoided,
+  countsTowardOfflineTotal,
+  releaseOfflineValue,
+  type LedgerEntry,
+} from '../../store/operations';
+import type { ServiceDeps } from './deps';
+import { refused } from './guards';
+import { buildReceipt, requireManager, requireMember, requireStaff } from './lookups';
+import { recordOperation } from './record';
+import { undoEarnPurchase, undoEarnTier } from './voidEarn';
+import type { VoidResult } from '../../contract/deskTypes';
+import type { Recorded } from '../../contract/deskTypes';
+
+export interface VoidInput {
+  opId: string;
+  staffId: string;
+  /** The manager who approves; the signed-in staff when they are a manager themselves. */
+  approverId: string;
+}
+
+/** Takes earned points back: from the lot they went into first, then oldest first. */
+function unearn(deps: ServiceDeps, memberId: string, lotId: number, points: number, now: number): LedgerEntry[] {
+  const lots = memberLots(deps.db, memberId);
+  const own = lots.find((l) => l.id === lotId);
+  const fromOwn = Math.min(points, own?.remaining ?? 0);
+  const entries: LedgerEntry[] = [];
+  if (fromOwn > 0) {
+    adjustLot(deps.db, lotId, -fromOwn);
+    entries.push({ account: 'points', delta: -fromOwn, valueFen: 0, lotId, ref: null });
+  }
+  const rest = points - fromOwn;
+  if (rest > 0) {
+    const plan = planBurn(lots.filter((l) => l.id !== lotId), rest, now);
+    if (!plan.ok) refused(plan);
+    for (const a of plan.allocations) {
+      adjustLot(deps.db, a.lotId, -a.points);
+      entries.push({ account: 'points', delta: -a.points, valueFen: 0, lotId: a.lotId, ref: null });
+    }
+  }
+  return entries;
+}
+
+export function voidOperation(deps: ServiceDeps, input: VoidInput): VoidResult {
+  return deps.db.transaction((): VoidResult => {
+    const now = deps.clock();
+    const { storeId, terminalId, tz } = deps.identity;
+    const staff = requireStaff(deps, input.staffId);
+    const approver = requireManager(deps, input.approverId);
+    const target = getOperation(deps.db, input.opId);
+    if (!target || target.storeId !== storeId) throw new DeskError('UNKNOWN_OPERATION', { ref: input.opId });
+    if (target.kind === 'void') throw new DeskError('NOT_VOIDABLE', { kind: target.kind });
+    if (target.voidedByOp !== null) throw new DeskError('ALREADY_VOIDED', { ref: target.id });
+    const today = businessDate(now, tz);
+    if (target.businessDate !== today) throw new DeskError('VOID_NOT_SAME_DAY', { today, date: target.businessDate });
+
+    const found = requireMember(deps, target.memberId);
+    const pointsBefore = availablePoints(memberLots(deps.db, found.id), now);
+    const opId = deps.newId();
+    // First, so that a refusal (VOID_GRANT_USED) comes before anything else is touched.
+    const member = target.kind === 'earn' ? undoEarnTier(deps, found, target, opId, now) : found;
+    const ledger: LedgerEntry[] = [];
+    for (const e of ledgerForOp(deps.db, target.id)) {
+      if (e.account === 'points' && e.lotId !== null && e.delta > 0) {
+        ledger.push(...unearn(deps, member.id, e.lotId, e.delta, now));
+        continue;
+      }
+      if (e.account === 'points' && e.lotId !== null) adjustLot(deps.db, e.lotId, -e.delta);
+      if (e.account === 'stock' && e.ref !== null) adjustStock(deps.db, storeId, e.ref, -e.delta);
+      ledger.push({ ...e, delta: -e.delta });
+    }
+    releaseGrant(deps.db, target.id);
+    if (target.kind === 'earn') {
+      removeMonthActivity(deps.db, member.id, monthKey(target.at, tz), 1, target.amountFen ?? 0);
+      undoEarnPurchase(deps, found, target, now);
+    }
+    if (!target.synced && countsTowardOfflineTotal(target)) releaseOfflineValue(deps.db, target.valueFen);
+    if (!markVoided(deps.db, target.id, opId)) throw new DeskError('ALREADY_VOIDED', { ref: target.id });
+
+    const pointsAfter = availablePoints(memberLots(deps.db, member.id), now);
+    const offline = !deps.connectivity().online;
+    const receipt = buildReceipt(deps, {
+      kind: 'void',
+      opId,
+      at: now,
+      member,
+      staff,
+      approvedBy: approver,
+      subject: null,
+      valueFen: target.valueFen,
+      amountFen: target.amountFen,
+      pointsBefore,
+      pointsAfter,
+      targetOpId: target.id,
+      offline,
+    });
+    const recorded = recordOperation(
+      deps,
+      {
+        id: opId,
+        kind: 'void',
+        memberId: member.id,
+        benefitId: target.benefitId,
+        itemId: target.itemId,
+        targetOpId: target.id,
+        staffId: staff.id,
+        approvedBy: approver.id,
+        storeId,
+        terminalId,
+        at: now,
+        businessDate: today,
+        valueFen: target.valueFen,
+        points: pointsAfter - pointsBefore,
+        amountFen: target.amountFen,
+        detail: { targetKind: target.kind },
+        offline,
+      },
+      ledger,
+      receipt,
+    );
+    return { ...recorded, targetOpId: target.id, pointsBefore, pointsAfter };
+  }).immediate();
+}

@@ -1,0 +1,220 @@
+// One desk session: a window signed in by PIN, or an operator at the command line who names who
+// acts (--staff) and who approves (--manager). It keeps who acts, which members were presented (and
+// how), parses every input with its contract schema and calls the service; it holds no other state.
+import { DeskError, type Result } from '../../contract/errors';
+import {
+  NO_SCANNER,
+  scannerStatusSchema,
+  terminalApiInputs,
+  type ParsedInput,
+  type PrinterState,
+  type PublicMember,
+  type PublicMemberCard,
+  type ScannerStatus,
+  type TerminalMethod,
+  type TerminalOutputs,
+  type WedgeSettings,
+} from '../../contract/terminalApi';
+import type { MemberSummary, SignedInStaff } from '../../contract/deskTypes';
+import type { Translator } from '../../i18n';
+import { describeZodError, zodErrorMap } from '../../i18n/zodLocale';
+import type { Lang } from '../../loyalty/types';
+import type { TerminalService } from '../operations/service';
+import { managerHandlers, type ManagerPorts } from './managerHandlers';
+import { refusal, toAsyncResult, type InternalErrorSink } from './results';
+
+/** What the host wires into desk sessions: devices, HQ sync, the UI's scanner thresholds. */
+export interface DeskPorts {
+  /** The printer's state, from the print subsystem when it is wired in. */
+  printer?: () => { state: PrinterState; name: string | null };
+  /** config.json scanner.wedge, for the UI's burst detector. */
+  wedge?: WedgeSettings;
+  /** HQ sync and the printer for the manager's day-end (managerHandlers.ts). */
+  manager?: ManagerPorts;
+  /** The serial scanner's state and the chosen camera (src/runtime/serialWiring.ts). */
+  scanner?: () => ScannerStatus;
+}
+
+export const DEFAULT_WEDGE: WedgeSettings = { enabled: true, maxInterKeyMs: 35, minLength: 8 };
+
+/** A desk serves one member at a time; remembering a few covers going back and forth. */
+const MAX_PRESENTED = 20;
+
+interface Presence {
+  via: 'card' | 'code';
+  verified: boolean;
+}
+
+/**
+ * Who a session acts as. 'pin': a window; staff sign in with a PIN and a write about a member needs
+ * that member presented first (scanned or looked up by card), so no client acts on a bare member id.
+ * 'operator': the command line; whoever runs it already holds the data folder, so it signs in no
+ * one, but writes are recorded under the staff it names and pass the same role checks.
+ */
+export type DeskIdentity = { kind: 'pin' } | { kind: 'operator'; staffId: string | null; managerId: string | null };
+
+export interface DeskSession {
+  call(method: TerminalMethod, input: unknown): Promise<Result<unknown>>;
+  lang(): Lang;
+}
+
+export function createDeskSession(
+  service: TerminalService,
+  tr: (lang: Lang) => Translator,
+  who: DeskIdentity,
+  options: { lang: Lang; ports: DeskPorts; onInternal?: InternalErrorSink },
+): DeskSession {
+  const { ports } = options;
+  let staff: SignedInStaff | null = null;
+  let lang: Lang = options.lang;
+  const presented = new Map<string, Presence>();
+  const requireScan = who.kind === 'pin';
+
+  /** Who acts: the PIN's owner, or the operator's --staff (checked now: disabled or unknown staff are refused). */
+  const signedIn = (): SignedInStaff => {
+    if (who.kind === 'operator') {
+      if (who.staffId === null) throw new DeskError('STAFF_REQUIRED');
+      return service.staffById(who.staffId);
+    }
+    if (!staff) throw new DeskError('NOT_SIGNED_IN');
+    return staff;
+  };
+  /** Reads need a signed-in window; an operator reads what the data folder they hold already says. */
+  const reads = (): void => {
+    if (who.kind === 'pin') signedIn();
+  };
+  /** Who approves a void: a manager's PIN typed at the desk, the operator's --manager, else whoever acts. */
+  const approver = (managerPin: string | undefined, me: SignedInStaff): SignedInStaff => {
+    if (managerPin !== undefined) return service.signIn(managerPin);
+    if (who.kind === 'operator' && who.managerId !== null) return service.staffById(who.managerId);
+    return me;
+  };
+  const present = (memberId: string, how: Presence): void => {
+    const before = presented.get(memberId);
+    presented.delete(memberId);
+    presented.set(memberId, { via: how.via, verified: how.verified || (before?.verified ?? false) });
+    while (presented.size > MAX_PRESENTED) presented.delete(presented.keys().next().value as string);
+  };
+  const forgetMembers = (): void => presented.clear();
+  /** Points or benefits leave the member only when we know the person at the desk holds the card. */
+  const mayBurn = (memberId: string): void => {
+    const p = presented.get(memberId);
+    if (p && !p.verified) throw new DeskError('PHONE_NOT_CONFIRMED', { ref: memberId });
+    if (!p && requireScan) throw new DeskError('MEMBER_NOT_SCANNED', { ref: memberId });
+  };
+  const mayEarn = (memberId: string): void => {
+    if (!presented.has(memberId) && requireScan) throw new DeskError('MEMBER_NOT_SCANNED', { ref: memberId });
+  };
+  /** The phone's last digits are the check itself: never sent, and the masked number hidden until confirmed. */
+  const publicMember = <T extends MemberSummary>(m: T): Omit<T, 'phoneLast4'> => {
+    const { phoneLast4: _hidden, ...rest } = m;
+    const verified = presented.get(m.id)?.verified ?? false;
+    return verified ? rest : { ...rest, maskedPhone: '*'.repeat(m.maskedPhone.length || 11) };
+  };
+  const lookedUp = (ref: { memberId: string } | { cardNo: string }, id: string): void => {
+    if ('cardNo' in ref) present(id, { via: 'card', verified: false });
+  };
+
+  // Most handlers answer at once; the manager's day-end, printing and printer checks wait on devices.
+  const impl: { [M in TerminalMethod]: (input: ParsedInput<M>) => TerminalOutputs[M] | Promise<TerminalOutputs[M]> } = {
+    'session.current': () => ({ staff, pendingSync: service.pendingCount(), lang, wedge: ports.wedge ?? DEFAULT_WEDGE }),
+    'session.setLang': (i) => {
+      lang = i.lang;
+      return { lang };
+    },
+    'status.get': () => {
+      const facts = service.statusFacts();
+      return {
+        ...facts,
+        printer: { ...(ports.printer?.() ?? { state: 'unknown', name: null }), unprinted: service.unprintedJobs().length },
+        pendingSync: service.pendingCount(),
+        scanner: scannerStatusSchema.parse(ports.scanner?.() ?? NO_SCANNER),
+      };
+    },
+    'staff.signIn': ({ pin }) => {
+      if (who.kind === 'operator') throw new DeskError('STAFF_REQUIRED');
+      const next = service.signIn(pin);
+      if (staff?.id !== next.id) forgetMembers();
+      return (staff = next);
+    },
+    'staff.signOut': () => {
+      staff = null;
+      forgetMembers();
+      return { ok: true };
+    },
+    'scan.submit': ({ code }) => {
+      reads();
+      // Camera, wedge, serial and typed card numbers all go through the one scan path (src/terminal/scan.ts).
+      const scanned = service.scan(code);
+      const signed = scanned.verified !== 'unverified';
+      present(scanned.member.id, { via: signed ? 'code' : 'card', verified: signed });
+      return { member: publicMember(scanned.member), via: signed ? 'code' : 'card', verified: presented.get(scanned.member.id)?.verified ?? false };
+    },
+    'member.confirmPhone': ({ memberId, last4 }) => {
+      signedIn();
+      // Only a card in front of the desk is checked: guessing digits for arbitrary ids proves nothing.
+      if (!presented.has(memberId)) throw new DeskError('MEMBER_NOT_SCANNED', { ref: memberId });
+      service.confirmPhone(memberId, last4);
+      present(memberId, { via: 'card', verified: true });
+      return { memberId, verified: true };
+    },
+    'member.lookup': (ref): PublicMember => {
+      reads();
+      const member = service.lookupMember(ref);
+      lookedUp(ref, member.id);
+      return publicMember(member);
+    },
+    'member.card': (ref): PublicMemberCard => {
+      reads();
+      const card = service.memberCard(ref);
+      lookedUp(ref, card.member.id);
+      return { ...card, member: publicMember(card.member) };
+    },
+    'benefit.redeem': (i) => {
+      const me = signedIn();
+      mayBurn(i.memberId);
+      return service.commits.run(() => service.redeem({ ...i, staffId: me.id }));
+    },
+    'points.earn': (i) => {
+      const me = signedIn();
+      mayEarn(i.memberId);
+      return service.commits.run(() => service.earn({ ...i, staffId: me.id }));
+    },
+    'points.exchange': (i) => {
+      const me = signedIn();
+      mayBurn(i.memberId);
+      return service.commits.run(() => service.exchange({ ...i, staffId: me.id }));
+    },
+    'points.cash': (i) => {
+      const me = signedIn();
+      mayBurn(i.memberId);
+      return service.commits.run(() => service.cashDeduct({ ...i, staffId: me.id }));
+    },
+    'points.donate': (i) => {
+      const me = signedIn();
+      mayBurn(i.memberId);
+      return service.commits.run(() => service.donate({ ...i, staffId: me.id }));
+    },
+    'operation.void': ({ opId, managerPin }) => {
+      const me = signedIn();
+      const by = approver(managerPin, me);
+      return service.commits.run(() => service.voidOperation({ opId, staffId: me.id, approverId: by.id }));
+    },
+    'receipt.reprint': ({ opId }) => service.reprint({ opId, staffId: signedIn().id }),
+    'receipt.preview': ({ opId }) => (reads(), service.receiptPreview(opId)),
+    'operation.recent': ({ limit }) => (reads(), service.recentOperations(limit)),
+    'catalog.list': () => (reads(), service.catalog()),
+    'print.unprinted': () => (reads(), service.unprintedJobs()),
+    ...managerHandlers(service, { signedIn, lang: () => lang, tr: () => tr(lang), ports: ports.manager ?? {} }),
+  };
+
+  return {
+    lang: () => lang,
+    call: async (method, input) => {
+      const parsed = terminalApiInputs[method].safeParse(input ?? {}, { error: zodErrorMap(lang) });
+      if (!parsed.success) return refusal(tr(lang), 'INVALID_INPUT', { detail: describeZodError(parsed.error) });
+      const handler = impl[method] as (i: unknown) => unknown;
+      return toAsyncResult(tr(lang), () => handler(parsed.data), options.onInternal);
+    },
+  };
+}

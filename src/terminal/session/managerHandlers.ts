@@ -1,0 +1,99 @@
+// The manager's handlers of TerminalApi, joined into the desk session's handler map (deskSession.ts). Every one
+// asks the core whether the signed-in person is an active manager now (a clerk gets NOT_MANAGER,
+// whatever the UI shows), and writes pass the manager's id down to functions that check again.
+import { dirname } from 'node:path';
+import { DeskError } from '../../contract/errors';
+import { KPI_CHART_NAMES, type KpiChartName, type KpiTable, type managerApiInputs } from '../../contract/managerContract';
+import type { ParsedInput, TerminalOutputs } from '../../contract/terminalApi';
+import type { Translator } from '../../i18n';
+import { businessDate } from '../../loyalty/time';
+import type { Lang } from '../../loyalty/types';
+import { readConfig } from '../operations/config';
+import { listClosedDays } from '../../store/dayEnd';
+import { acknowledgeConflict, conflictViews } from '../manager/conflicts';
+import { dayEndProgress, runDayEnd, type SyncPort } from '../manager/dayEnd';
+import { computeKpis } from '../manager/kpis';
+import { requireManager } from '../operations/lookups';
+import { printerLiveState, printTestPage, printZReport } from '../manager/printing';
+import { readSettings, updateSettings } from '../manager/settings';
+import { addClerk, listStaff, resetStaffPin, setStaffActive } from '../manager/staff';
+import { kpiCsv, kpiTable, zReportCsv } from '../manager/reportCsv';
+import type { TerminalService } from '../operations/service';
+import { checkBusinessDate, dayReport } from '../manager/zReport';
+import type { SignedInStaff } from '../../contract/deskTypes';
+
+/** What the host gives the manager's handlers: HQ sync and the printer in use. */
+export interface ManagerPorts {
+  /** Sync with HQ now (the host's sync loop); null when the terminal is not enrolled. */
+  sync?: SyncPort | null;
+  /** The printer the desk prints on (config.json "printer", or the host's override). */
+  printerUri?: () => string | null;
+  /** Runs a printer task in the print queue's turn (a TCP or serial printer takes one connection at a time). */
+  withPrinter?: <T>(task: () => Promise<T>) => Promise<T>;
+}
+
+type ManagerMethod = keyof typeof managerApiInputs;
+type Handlers = { [M in ManagerMethod]: (input: ParsedInput<M>) => TerminalOutputs[M] | Promise<TerminalOutputs[M]> };
+
+export function managerHandlers(service: TerminalService, ctx: { signedIn: () => SignedInStaff; lang: () => Lang; tr: () => Translator; ports: ManagerPorts }): Handlers {
+  const { deps } = service;
+  const manager = (): SignedInStaff => {
+    const me = ctx.signedIn();
+    if (me.role !== 'manager') throw new DeskError('NOT_MANAGER', { ref: me.id });
+    // Checked against the database too: a manager disabled since signing in is refused.
+    requireManager(deps, me.id);
+    return me;
+  };
+  const day = (date: string | undefined): string => {
+    const now = deps.clock();
+    return date === undefined ? businessDate(now, deps.identity.tz) : checkBusinessDate(date, now, deps.identity.tz);
+  };
+  const onPrinter = <T>(task: () => Promise<T>): Promise<T> => (ctx.ports.withPrinter ? ctx.ports.withPrinter(task) : task());
+  const printerUri = (override?: string): string | null =>
+    override ?? ctx.ports.printerUri?.() ?? readConfig(dirname(deps.db.name))?.printer ?? null;
+  const tables = (k: ReturnType<typeof computeKpis>): Record<KpiChartName, KpiTable> =>
+    Object.fromEntries(KPI_CHART_NAMES.map((c) => [c, kpiTable(k, c, ctx.tr())])) as Record<KpiChartName, KpiTable>;
+
+  return {
+    'manager.dayEnd': ({ date }) => {
+      const me = manager();
+      return runDayEnd(deps, { staffId: me.id, sync: ctx.ports.sync ?? null, ...(date === undefined ? {} : { date: day(date) }) });
+    },
+    'manager.dayEndProgress': () => (manager(), dayEndProgress(deps)),
+    'manager.zReport': ({ date }) => (manager(), dayReport(deps, day(date))),
+    'manager.closedDays': ({ limit }) => (manager(), listClosedDays(deps.db, limit).map((d) => ({ date: d.date, number: d.number, closedAt: d.closedAt, synced: d.synced }))),
+    'manager.zReportCsv': ({ date }) => {
+      manager();
+      const r = dayReport(deps, day(date));
+      return { filename: `z-report-${deps.identity.terminalId}-${r.date}.csv`, csv: zReportCsv(r, ctx.tr()) };
+    },
+    'manager.printZReport': async ({ date }) => {
+      const me = manager();
+      const report = dayReport(deps, day(date));
+      return onPrinter(() => printZReport(deps, { uri: printerUri(), report, lang: ctx.lang(), actor: me.id }));
+    },
+    'manager.kpis': ({ date }) => {
+      manager();
+      const kpis = computeKpis(deps, day(date));
+      return { kpis, tables: tables(kpis) };
+    },
+    'manager.kpiCsv': ({ chart, date }) => {
+      manager();
+      const kpis = computeKpis(deps, day(date));
+      return { filename: `kpi-${chart}-${kpis.from}-${kpis.to}.csv`, csv: kpiCsv(kpis, chart, ctx.tr()) };
+    },
+    'manager.conflicts': ({ onlyOpen }) => (manager(), conflictViews(deps, onlyOpen)),
+    'manager.ackConflict': ({ id, note }) => acknowledgeConflict(deps, { managerId: manager().id, conflictId: id, note }),
+    'manager.staff.list': () => (manager(), listStaff(deps.db, deps.identity.storeId)),
+    'manager.staff.add': ({ name, pin }) => addClerk(deps, { managerId: manager().id, name, pin }),
+    'manager.staff.disable': ({ staffId }) => setStaffActive(deps, { managerId: manager().id, staffId, active: false }),
+    'manager.staff.resetPin': ({ staffId, pin }) => resetStaffPin(deps, { managerId: manager().id, staffId, pin }),
+    'manager.settings.get': () => (manager(), readSettings(deps)),
+    'manager.settings.set': (patch) => updateSettings(deps, manager().id, patch),
+    'manager.settings.testPrint': async ({ printer }) => {
+      manager();
+      return onPrinter(() => printTestPage({ uri: printerUri(printer), lang: ctx.lang(), tz: deps.identity.tz, now: deps.clock() }));
+    },
+    'manager.settings.printerStatus': async ({ printer }) => (manager(), onPrinter(() => printerLiveState(printerUri(printer)))),
+  };
+}
