@@ -53,7 +53,7 @@ function harden(allow: (url: string) => boolean = () => false): void {
 }
 
 function openDesk(): void {
-  // The same runtime the web host runs (src/host/deskRuntime.ts): sync loop, print queue, serial
+  // The same runtime the web host runs (src/runtime/deskRuntime.ts): sync loop, print queue, serial
   // scanner, background checkpoints, the manager's sync and printer.
   const runtime = openDeskRuntime({
     dataDir: process.env.LOYALTY_DESK_DATA ?? defaultDataDir(),

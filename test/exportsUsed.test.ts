@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import ts from 'typescript';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resolveRelative, ROOT, SOURCE_DIRS, sourceFiles } from './helpers/importGraph';
 
 const within = (path: string, folder: string): boolean => path === folder || path.startsWith(`${folder}/`);

@@ -34,7 +34,8 @@ const LAYERS: readonly Layer[] = [
   { layer: 'src/print', mayImport: [...CORE, 'src/i18n', 'src/store'] },
   { layer: 'src/terminal/operations', mayImport: OPERATIONS_MAY },
   { layer: 'src/terminal/manager', mayImport: [...OPERATIONS_MAY, 'src/terminal/operations'] },
-  { layer: 'src/terminal/session', mayImport: [...OPERATIONS_MAY, 'src/terminal'] },
+  // The sessions reach data only through the service (operations) and the manager's modules.
+  { layer: 'src/terminal/session', mayImport: [...CORE, 'src/i18n', 'src/terminal'] },
   { layer: 'src/terminal/demo', mayImport: ['src/terminal/operations', 'src/store', 'src/scan', ...CORE] },
   { layer: 'src/syncClient', mayImport: ['src/sync', 'src/store', ...CORE, 'src/terminal/operations'] },
   {
@@ -43,7 +44,7 @@ const LAYERS: readonly Layer[] = [
   },
   { layer: 'src/host', mayImport: ['src/runtime', 'src/terminal/session', ...CORE, 'src/i18n'] },
   // HQ applies the same rules, so it may import them besides the protocol
-  { layer: 'src/hq', mayImport: ['src/sync', ...CORE] },
+  { layer: 'src/hq', mayImport: ['src/sync', 'src/loyalty'] },
   { layer: 'src/cli', mayImport: PRODUCT },
   { layer: 'src/bench', mayImport: ['*'] },
   { layer: 'electron', mayImport: ['src/runtime', 'src/terminal/session', 'src/host', 'src/contract', 'src/i18n'], packages: ['electron', 'node:*'] },

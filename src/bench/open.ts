@@ -40,7 +40,7 @@ export function benchOpen(dbPath: string, options: OpenTerminalOptions, bounds: 
 }
 
 /**
- * Wall time of a whole `loyalty-desk member --id …` call (Node start, tsx, imports, open with
+ * Wall time of a whole `loyalty-desk member --id …` call (Node start, the built bundle, imports, open with
  * quick_check, card), and of `loyalty-desk member` with no id, refused before any database is
  * opened: what every command pays to start.
  */

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The sync bench's HQ in its own process (forked by syncHq.ts): loads the TypeScript sources
-// through tsx, as bin.mjs does, then seeds and serves until the parent asks it to close.
+// through tsx (benchmarks run from source), then seeds and serves until the parent asks it to close.
 import { register } from 'tsx/esm/api';
 
 register();

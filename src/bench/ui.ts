@@ -149,7 +149,7 @@ export async function benchUi(): Promise<Record<string, unknown>> {
             coldStartToFirstScreen: stats(firstScreen),
             scanToMemberCard: stats(scans.filter((s) => Number.isFinite(s))),
             bundle,
-            note: 'process cold start: node + tsx + `start --web --no-browser` until the link, then the page to the PIN pad; cold start: launchDesk (open db, print loop, fastify listen) + page load to the PIN pad, browser already running; scan: the UI User Timing marks, ld:scan (burst detected) to ld:member-card (card rendered)',
+            note: 'process cold start: node + the built CLI + `start --web --no-browser` until the link, then the page to the PIN pad; cold start: launchDesk (open db, print loop, fastify listen) + page load to the PIN pad, browser already running; scan: the UI User Timing marks, ld:scan (burst detected) to ld:member-card (card rendered)',
           };
         }
       }

@@ -145,22 +145,32 @@ async function build(root) {
   return Date.now() - started;
 }
 
-function lockIsStale(lock) {
-  const since = mtime(lock);
-  if (since < 0) return false;
-  if (Date.now() - since > STALE_LOCK_MS) return true;
+function readOwner(dir) {
   try {
-    const owner = JSON.parse(readFileSync(join(lock, 'owner.json'), 'utf8'));
-    if (owner.host !== hostname()) return false;
+    return JSON.parse(readFileSync(join(dir, 'owner.json'), 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** The token of a lock left by a build that died (too old, or its process gone), else null. */
+function staleLockToken(lock) {
+  const since = mtime(lock);
+  if (since < 0) return null;
+  const owner = readOwner(lock);
+  if (Date.now() - since > STALE_LOCK_MS) return owner?.token ?? 'none';
+  if (owner === null || owner.host !== hostname()) return null;
+  try {
     process.kill(owner.pid, 0);
-    return false;
+    return null;
   } catch (err) {
-    return err?.code === 'ESRCH';
+    return err?.code === 'ESRCH' ? owner.token : null;
   }
 }
 
 async function withLock(root, fn) {
   const lock = join(root, LOCK);
+  const token = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
   mkdirSync(dirname(lock), { recursive: true });
   const until = Date.now() + LOCK_WAIT_MS;
   for (;;) {
@@ -169,12 +179,15 @@ async function withLock(root, fn) {
       break;
     } catch (err) {
       if (err.code !== 'EEXIST') throw err;
-      if (lockIsStale(lock)) {
-        // Renaming first: of several waiters that found it stale, one moves it away.
-        const away = `${lock}.stale-${process.pid}`;
+      const stale = staleLockToken(lock);
+      if (stale !== null) {
+        // Moved aside, then checked: of several waiters that found the same lock stale, only the
+        // first moves that one; a later one that moved a new owner's lock by mistake puts it back.
+        const away = `${lock}.stale-${token}`;
         try {
           renameSync(lock, away);
-          rmSync(away, { recursive: true, force: true });
+          if ((readOwner(away)?.token ?? 'none') === stale) rmSync(away, { recursive: true, force: true });
+          else renameSync(away, lock);
         } catch {}
         continue;
       }
@@ -183,10 +196,11 @@ async function withLock(root, fn) {
     }
   }
   try {
-    writeFileSync(join(lock, 'owner.json'), JSON.stringify({ pid: process.pid, host: hostname(), since: Date.now() }));
+    writeFileSync(join(lock, 'owner.json'), JSON.stringify({ pid: process.pid, host: hostname(), since: Date.now(), token }));
     return await fn();
   } finally {
-    rmSync(lock, { recursive: true, force: true });
+    // Only our own lock: if it was ever taken over, the new owner's stays.
+    if (readOwner(lock)?.token === token) rmSync(lock, { recursive: true, force: true });
   }
 }
 
@@ -195,6 +209,8 @@ async function withLock(root, fn) {
  * another's build checks again and finds it fresh.
  */
 export async function ensureBuilt(root = ROOT, log = (line) => process.stderr.write(`${line}\n`)) {
+  // An installed copy without the sources (a package) runs the build it came with.
+  if (mtime(join(root, 'src', 'cli', 'main.ts')) < 0 && mtime(join(root, CLI_ENTRY)) >= 0) return join(root, CLI_ENTRY);
   if (staleReason(root) !== null) {
     await withLock(root, async () => {
       const why = staleReason(root);

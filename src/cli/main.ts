@@ -68,10 +68,12 @@ function usage(commands: Record<string, Command>): string {
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
   const [name, ...rest] = argv;
   let tr = createTranslator(DEFAULT_LANG);
-  let command = name === undefined ? undefined : CORE_COMMANDS[name];
+  // Own names only: `toString` or `__proto__` is not a command.
+  const named = (table: Record<string, Command>): Command | undefined => (name !== undefined && Object.hasOwn(table, name) ? table[name] : undefined);
+  let command = named(CORE_COMMANDS);
   if (!command) {
     const commands = await allCommands();
-    command = name === undefined ? undefined : commands[name];
+    command = named(commands);
     if (!command) {
       io.err(usage(commands));
       io.out(JSON.stringify({ ok: false, error: { code: 'INVALID_INPUT', message: tr.error('INVALID_INPUT', { detail: usage(commands) }) } }));

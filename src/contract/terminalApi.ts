@@ -84,12 +84,14 @@ export interface ScanOutcome {
   /** 'card': a plain card number, unverified until member.confirmPhone; 'code': a signed member code. */
   via: 'card' | 'code';
   verified: boolean;
+  /** What was checked: a signed card code, a live app code, or nothing (a card number). */
+  check: 'signed' | 'rotating' | 'unverified';
 }
 
 /** The printer's real-time state (src/print/status.ts), or no printer set at all. */
 export type PrinterState = DevicePrinterState | 'not-configured';
 
-/** The serial scanner as the status bar says it (src/host/serialWiring.ts maps the reader's states). */
+/** The serial scanner as the status bar says it (src/runtime/serialWiring.ts maps the reader's states). */
 export const SERIAL_SCANNER_STATES = ['not-configured', 'connecting', 'connected', 'reconnecting', 'error'] as const;
 export type SerialScannerState = (typeof SERIAL_SCANNER_STATES)[number];
 

@@ -51,7 +51,7 @@ export async function startKioskHost(options: KioskHostOptions): Promise<Running
     throw new Error(`the kiosk page is not built: ${join(options.rendererDir, KIOSK_PAGE)} is missing (run npm run build:renderer)`);
   }
   const lang = options.lang ?? DEFAULT_LANG;
-  const sessions = new Sessions<Session>();
+  const sessions = new Sessions<Session>((s) => dispatcher.end(s));
   const tokens = new LaunchTokens();
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, forceCloseConnections: true, trustProxy: false });
   let origin = '';
@@ -72,7 +72,7 @@ export async function startKioskHost(options: KioskHostOptions): Promise<Running
     if (status >= 500) options.onInternal?.(err);
     // A member's screen never shows internals: the kiosk words it as "could not read that".
     const code = status >= 500 ? 'INTERNAL' : 'INVALID_INPUT';
-    return reply.code(status).send(dispatcher.refuse(code, lang));
+    return reply.code(status).send(dispatcher.refuse(code, lang, {}, 'kiosk'));
   });
 
   app.get<{ Querystring: { token?: string } }>('/launch', async (req, reply) => {

@@ -62,11 +62,19 @@ export class LaunchTokens {
 export class Sessions<S> {
   private readonly byId = new Map<string, S>();
 
+  /** `onDrop`: told of a session pushed out by newer ones (a kiosk page then withdraws its slips). */
+  constructor(private readonly onDrop: (session: S) => void = () => undefined) {}
+
   open(make: () => S): { id: string; session: S } {
     const id = newSecret();
     const session = make();
     this.byId.set(id, session);
-    while (this.byId.size > MAX_SESSIONS) this.byId.delete(this.byId.keys().next().value as string);
+    while (this.byId.size > MAX_SESSIONS) {
+      const oldest = this.byId.keys().next().value as string;
+      const dropped = this.byId.get(oldest);
+      this.byId.delete(oldest);
+      if (dropped !== undefined) this.onDrop(dropped);
+    }
     return { id, session };
   }
 

@@ -59,7 +59,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const indexHtml = join(options.rendererDir, 'index.html');
   if (!existsSync(indexHtml)) throw new Error(`the renderer is not built: ${indexHtml} is missing (run npm run build:renderer)`);
   const lang = options.lang ?? DEFAULT_LANG;
-  const sessions = new Sessions<Session>();
+  const sessions = new Sessions<Session>((s) => dispatcher.end(s));
   const tokens = new LaunchTokens();
   const hub = new EventHub(async () => {
     const status = await dispatcher.status();

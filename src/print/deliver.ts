@@ -1,6 +1,5 @@
 // One job to one printer: status before, the bytes, status after. The job counts as printed only
 // when the printer answered after taking every byte and is not in a fault.
-import { DeskError } from '../contract/errors';
 import type { PrinterSpec } from './printerUri';
 import { canPrint, queryStatus, stateError, type PrinterStatus } from './status';
 import { openTransportFor, type Transport } from './transport';

@@ -1,8 +1,5 @@
 // What a receipt says, as data: stored with the print job at commit, rendered (in the printer's
 // language and code page) only when it prints, so a reprint says exactly what the first print said.
-import type { LocalizedText, TierCode } from '../loyalty/types';
-import type { ReceiptModel } from '../contract/deskTypes';
-import type { OpKind } from '../contract/deskTypes';
 
 /** 张三 → 张*, 欧阳娜娜 → 欧***: the first character only, so the receipt names no one. */
 export function maskName(name: string): string {

@@ -4,7 +4,6 @@ import { DeskError, type DeskErrorCode } from '../contract/errors';
 import type { DevicePrinterState as PrinterState } from '../contract/deskTypes';
 import type { Transport } from './transport';
 
-
 export interface PrinterStatus {
   state: PrinterState;
   /** The DLE EOT 1..4 replies as received (fewer when the printer stopped answering). */

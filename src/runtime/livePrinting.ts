@@ -1,5 +1,5 @@
 // The print loop that follows config.json: when the manager picks another printer or language in
-// the settings (src/terminal/managerSettings.ts writes the file), the old loop finishes what it is
+// the settings (src/terminal/manager/settings.ts writes the file), the old loop finishes what it is
 // printing and closes, then a loop on the new printer starts; receipts waiting in the queue print
 // there. Checked at most every recheckMs, whenever the printer's state is asked for (the status
 // bar asks every second), as the scanner wiring does for its settings.

@@ -55,7 +55,7 @@ export function serialState(s: SerialStatus | null, wasOpen: boolean): SerialSca
 
 /**
  * Starts the configured serial scanner and follows config.json: the manager's settings screen writes
- * it (src/terminal/managerSettings.ts), so a new port or camera applies without a restart. A file
+ * it (src/terminal/manager/settings.ts), so a new port or camera applies without a restart. A file
  * that fails its schema keeps the last good settings (the settings screen never writes one).
  */
 export function startScannerWiring(o: ScannerWiringOptions): ScannerWiring {

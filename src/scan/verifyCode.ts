@@ -1,5 +1,5 @@
 // Signatures and time of a parsed member code, in DESIGN.md's order: key, signatures, time.
-// The member checks and the replay cache need the terminal's database: src/terminal/scan.ts.
+// The member checks and the replay cache need the terminal's database: src/terminal/operations/scan.ts.
 import { verify, type KeyObject } from 'node:crypto';
 import { DeskError } from '../contract/errors';
 import { ROTATION_STEP_S, type ParsedCode } from './codeFormat';

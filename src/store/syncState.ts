@@ -67,7 +67,7 @@ export function applyAcks(db: Db, seqs: number[]): number {
         db,
         'SELECT kind, offline, synced, voided_by_op, value_fen FROM operations WHERE id = ?',
       ).get(row.op_id);
-      // A voided op already gave its value back to the counter (src/terminal/void.ts).
+      // A voided op already gave its value back to the counter (src/terminal/operations/void.ts).
       if (op && op.synced === 0 && op.voided_by_op === null && countsTowardOfflineTotal({ kind: op.kind, offline: op.offline === 1 })) {
         releaseOfflineValue(db, op.value_fen);
       }

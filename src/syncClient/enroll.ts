@@ -5,8 +5,8 @@ import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DeskError } from '../contract/errors';
 import { readIdentity, setMeta } from '../store/meta';
-import { openStore } from '../store/open';
-import { setSyncState } from '../store/syncState';
+import { openStore, type Db } from '../store/open';
+import { getSyncState, setSyncState } from '../store/syncState';
 import { createHqClient, type HqClient } from './hqClient';
 
 export interface EnrollRequest {
@@ -49,4 +49,9 @@ export async function enrollTerminal(req: EnrollRequest): Promise<EnrollResult> 
     // A file made only for this enrollment is not left behind half-made.
     if (isNew && !enrolled) for (const suffix of ['', '-wal', '-shm']) rmSync(`${req.dbPath}${suffix}`, { force: true });
   }
+}
+
+/** Whether this terminal holds HQ's address and its credential (it can sync). */
+export function isEnrolled(db: Db): boolean {
+  return getSyncState(db, 'hq_url') !== null && getSyncState(db, 'credential') !== null;
 }

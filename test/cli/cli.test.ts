@@ -131,6 +131,11 @@ describe('loyalty-desk', () => {
     expect(readFileSync(db).equals(before)).toBe(true);
   });
 
+  it.each(['toString', '__proto__', 'constructor', 'hasOwnProperty', 'bench', ''])('answers the command name %j with usage (exit 2)', async (name) => {
+    const r = await inProcess(name);
+    expect(r).toMatchObject({ code: 2, json: { ok: false, error: { code: 'INVALID_INPUT' } } });
+  });
+
   it('refuses a file that is not a Loyalty Desk database without touching it', async () => {
     const other = join(dir, 'shop.db');
     const o = new Database(other);

@@ -125,6 +125,22 @@ describe('manager API', () => {
     expect(await ok('manager.closedDays', {})).toEqual([{ date: '2026-11-23', number: 1, closedAt: NOW, synced: false }]);
   });
 
+  it('closes an earlier day left open and today when both are asked at once: a second day waits, the same day joins', async () => {
+    await ok('staff.signIn', { pin: '9999' });
+    const [yesterday, today, todayAgain] = await Promise.all([
+      ok('manager.dayEnd', { date: '2026-11-22' }),
+      ok('manager.dayEnd', {}),
+      ok('manager.dayEnd', {}),
+    ]);
+    expect(yesterday.report).toMatchObject({ date: '2026-11-22', closed: true, number: 1 });
+    expect(today.report).toMatchObject({ date: '2026-11-23', closed: true, number: 2 });
+    expect(todayAgain.report).toEqual(today.report);
+    expect((await ok('manager.closedDays', {})).map((d) => [d.date, d.number])).toEqual([
+      ['2026-11-23', 2],
+      ['2026-11-22', 1],
+    ]);
+  });
+
   it('exports the Z-report as UTF-8 CSV with a BOM whose numbers are the report’s', async () => {
     await ok('staff.signIn', { pin: '9999' });
     const member = t.db.prepare("SELECT id FROM members WHERE status = 'active' ORDER BY id LIMIT 1").get() as { id: string };

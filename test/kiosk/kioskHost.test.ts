@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKioskHost, type RunningKioskHost } from '../../src/host/kioskServer';
+import { createTranslator } from '../../src/i18n';
 import { createDispatcher } from '../../src/terminal/session/dispatcher';
 import type { RunningHost } from '../../src/host/server';
 import { openTerminal, type OpenedTerminal } from '../../src/terminal/operations/openTerminal';
@@ -61,6 +62,21 @@ describe('the kiosk host', () => {
     const unknown = await callApi(asHost(), cookie, 'kiosk.everything', {});
     expect(unknown.status).toBe(404);
     expect(terminal.db.prepare('SELECT count(*) AS n FROM operations').get()).toEqual({ n: 0 });
+  });
+
+  it('words a body it cannot read for the member, never with internals or a template', async () => {
+    const cookie = await openSession(asHost());
+    const zh = createTranslator('zh-CN');
+    for (const body of ['{not json', 'x'.repeat(70 * 1024)]) {
+      const r = await send(asHost(), '/api/kiosk.scan', {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json', origin: asHost().origin },
+        body,
+      });
+      expect(r.status).toBeGreaterThanOrEqual(400);
+      expect(r.json).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: zh.t('kiosk.refusal.INVALID_INPUT') } });
+      expect(r.body).not.toMatch(/\{\{|JSON|Unexpected|body/i);
+    }
   });
 
   it('opens a member page over HTTP, and keeps the desk host guards', async () => {

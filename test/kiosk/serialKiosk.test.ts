@@ -1,5 +1,5 @@
 // A serial scanner at the kiosk: the kiosk host reads config.json scanner.serial through the desk's
-// wiring (src/host/serialWiring.ts) and pushes each code to the kiosk page (/api/scans), which
+// wiring (src/runtime/serialWiring.ts) and pushes each code to the kiosk page (/api/scans), which
 // submits it through kiosk.scan. Over a real pty pair (socat) and Debian's Chromium: a member card
 // code sent by the "scanner" opens that member's page; a card number sent while the page is open
 // replaces it with the kiosk's refusal (the one scan path, whatever screen is showing).

@@ -64,14 +64,18 @@ describe('member-qr and scan', () => {
 
   it('scans a plain card number as unverified', async () => {
     const r = await inProcess('scan', '--db', seeded.dbPath, '--now', NOW_S, '8860000000000010');
-    expect(r).toMatchObject({ code: 0, json: { ok: true, verified: 'unverified', member: { id: 'M00000001' } } });
+    expect(r).toMatchObject({ code: 0, json: { ok: true, verified: 'unverified', via: 'card', member: { id: 'M00000001' } } });
+    // As the desk shows an unconfirmed card: the phone masked whole, the check's digits never sent.
+    expect(r.json.member).not.toHaveProperty('phoneLast4');
+    expect(r.json.member.maskedPhone).toMatch(/^\*+$/);
   });
 
   it.each([
     ['no code', ['scan', '--db', 'DB'], 'INVALID_INPUT'],
     ['two codes', ['scan', '--db', 'DB', 'a', 'b'], 'INVALID_INPUT'],
-    ['an empty code', ['scan', '--db', 'DB', ''], 'MALFORMED'],
-    ['10 KB of text', ['scan', '--db', 'DB', 'x'.repeat(10_240)], 'MALFORMED'],
+    // The desk's own input check (scan.submit): an empty scan or one longer than any code.
+    ['an empty code', ['scan', '--db', 'DB', ''], 'INVALID_INPUT'],
+    ['10 KB of text', ['scan', '--db', 'DB', 'x'.repeat(10_240)], 'INVALID_INPUT'],
     ['a URL', ['scan', '--db', 'DB', 'https://weixin.qq.com/r/abc'], 'MALFORMED'],
     ['an unknown card', ['scan', '--db', 'DB', '8860999999999999'], 'UNKNOWN_MEMBER'],
     ['an unknown member for member-qr', ['member-qr', '--db', 'DB', '--member', 'M99999999'], 'UNKNOWN_MEMBER'],

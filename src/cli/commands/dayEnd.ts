@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { DeskError } from '../../contract/errors';
 import { printStatus } from '../../print/deliver';
 import { canPrint, stateError } from '../../print/status';
-import { getSyncState } from '../../store/syncState';
+import { isEnrolled } from '../../syncClient/enroll';
 import { syncOnce, type SyncProgress } from '../../syncClient/syncRun';
 import { dbPathFrom, type Flags } from '../args';
 import type { Command } from '../command';
@@ -31,9 +31,8 @@ async function zreportCommand(flags: Flags) {
   return withTerminal(flags, async (terminal) => {
     const printer = typeof flags.printer === 'string' ? resolvePrinter(flags, dbPath) : null;
     // The day-end syncs first, like the desk's, when the terminal is enrolled with HQ.
-    const enrolled = getSyncState(terminal.db, 'hq_url') !== null && getSyncState(terminal.db, 'credential') !== null;
-    const sync = enrolled ? (onProgress: (p: SyncProgress) => void) => syncOnce(terminal.db, { onProgress }) : null;
-    const call = operatorOf(flags, terminal, { manager: { sync, printerUri: () => printer?.spec.uri ?? null } });
+    const sync = isEnrolled(terminal.db) ? (onProgress: (p: SyncProgress) => void) => syncOnce(terminal.db, { onProgress }) : null;
+    const call = operatorOf(flags, terminal, { manager: { sync, printerUri: () => printer?.spec.uri ?? null, printLang: () => printer?.lang ?? null } });
     let csvFd: number | null = null;
     try {
       // The manager and the date are checked before any file is touched.

@@ -10,9 +10,9 @@ import { mintAppCredential, mintCardCode, mintRotatingCode, stepAt } from '../..
 import { getMember } from '../../store/members';
 import { HQ_KEY_FILE } from '../../runtime/dataFolder';
 import { openTerminal, type OpenedTerminal } from '../../terminal/operations/openTerminal';
-import { scanMember } from '../../terminal/operations/scan';
 import { check, clockFrom, dbPathFrom, type Flags } from '../args';
 import type { Command } from '../command';
+import { callAs } from '../operator';
 
 /** How long the demo app's device key is certified for. */
 const DEMO_CREDENTIAL_S = 7 * 24 * 3600;
@@ -35,10 +35,11 @@ function readHqKey(flags: Flags, dbPath: string): PrivateJwk {
   return key;
 }
 
-export function scanCommand(flags: Flags, positionals: string[], now: number) {
+/** The desk's scan (scan.submit), as the operator: what was checked and the member as the desk shows them. */
+export async function scanCommand(flags: Flags, positionals: string[]) {
   if (positionals.length !== 1) throw new DeskError('INVALID_INPUT', { detail: 'give exactly one CODE to scan' });
-  const code = positionals[0]!;
-  return withTerminal(flags, now, (t) => scanMember(t.service.deps, code));
+  const { check: verified, via, member } = await callAs(flags, 'scan.submit', { code: positionals[0]! });
+  return { verified, via, member };
 }
 
 export async function memberQrCommand(flags: Flags, now: number) {
@@ -59,7 +60,7 @@ export async function memberQrCommand(flags: Flags, now: number) {
 }
 
 export const scanCommands: Record<string, Command> = {
-  scan: { run: (f, { io, positionals }) => scanCommand(f, positionals, clockFrom(f)?.() ?? io.now()), flags: [] },
+  scan: { run: (f, { positionals }) => scanCommand(f, positionals), flags: [] },
   'member-qr': {
     run: (f, { io }) => memberQrCommand(f, clockFrom(f)?.() ?? io.now()),
     flags: ['member', 'png', 'key'],

@@ -17,9 +17,8 @@ import { electronBinary } from '../../host/electronBinary';
 import { launchKiosk } from '../../host/kioskLaunch';
 import { launchDesk, RENDERER_DIR, REPO_ROOT } from '../../host/launch';
 import { ensureRenderer } from '../../host/rendererBuild';
-import { defaultDataDir } from '../../runtime/dataFolder';
+import { defaultDataDir, prepareDataFolder } from '../../runtime/dataFolder';
 import { DEMO_STAFF } from '../../terminal/demo/catalog';
-import { prepareDataFolder } from '../../runtime/dataFolder';
 import { check, intArg, type Flags } from '../args';
 import type { CliIo } from '../command';
 

@@ -182,7 +182,7 @@ function applyToMember(state: BatchState, member: MemberState, op: OperationReco
         });
         if (back > 0) lots = burnOldest(lots, back, op.at).lots;
         months = addMonth(months, monthKey(target.at, state.tz), -1, -(target.payload.amountFen ?? 0));
-        // Mirror the terminal (src/terminal/voidEarn.ts): undo the tier step and its unused welcome
+        // Mirror the terminal (src/terminal/operations/voidEarn.ts): undo the tier step and its unused welcome
         // gifts while the member is still on that tier. A gift already used stays used: the terminal
         // refuses such a void, and HQ honours what a terminal recorded.
         const undo = earnUndoFacts(target.payload.detail);

@@ -2,7 +2,6 @@
 // our redemption and any other redemption of the same benefit this terminal knows, HQ's decision.
 // Acknowledging one records who saw it and when, audited.
 import { DeskError } from '../../contract/errors';
-import type { LocalizedText } from '../../loyalty/types';
 import { appendAudit } from '../../store/audit';
 import { getBenefit } from '../../store/benefits';
 import { getMember } from '../../store/members';

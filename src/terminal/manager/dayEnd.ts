@@ -1,17 +1,16 @@
 // The manager's day-end: sync with HQ when it answers (push the outbox, pull changes), then close
 // the business day — write off expired points and keep the Z-report — in one transaction. With HQ
 // unreachable the day still closes, locally, and says how many events wait for the next sync.
-import { DeskError, type ErrorCode } from '../../contract/errors';
+import { DeskError } from '../../contract/errors';
 import { businessDate } from '../../loyalty/time';
 import { appendAudit } from '../../store/audit';
-import { expiringLots, getClosedDay, insertClosedDay, insertExpiry, markClosedDaysSynced, nextDayNumber } from '../../store/dayEnd';
+import { expiringLots, getClosedDay, insertClosedDay, insertExpiry, listClosedDays, markClosedDaysSynced, nextDayNumber } from '../../store/dayEnd';
 import { pendingOutboxCount } from '../../store/outbox';
 import type { ServiceDeps } from '../operations/deps';
 import { memberPopulation } from './kpis';
 import { requireManager } from '../operations/lookups';
 import { checkBusinessDate, computeDayReport, dayBounds, dayReport } from './zReport';
-import type { ExpirySweep, DayEndProgress, DayEndResult } from '../../contract/managerTypes';
-import type { DayReport } from '../../contract/managerTypes';
+import type { ExpirySweep, DayEndProgress, DayEndResult, DayReport } from '../../contract/managerTypes';
 
 /** Writes off lots expired by `cutoff` under `date`; the caller holds the transaction. */
 export function sweepExpiredPoints(deps: ServiceDeps, date: string, cutoff: number, now: number): ExpirySweep {
@@ -84,16 +83,18 @@ export type SyncPort = (onProgress: (p: SyncPortProgress) => void) => Promise<{ 
 
 // One day-end at a time per terminal database; a second request joins the running one, and any
 // window can ask how far it got.
-const running = new WeakMap<object, { progress: DayEndProgress; done: Promise<DayEndResult> }>();
+const running = new WeakMap<object, { date: string; progress: DayEndProgress; done: Promise<DayEndResult> }>();
 
 export function dayEndProgress(deps: ServiceDeps): DayEndProgress | null {
   return running.get(deps.db)?.progress ?? null;
 }
 
 export function runDayEnd(deps: ServiceDeps, input: { staffId: string; date?: string; sync: SyncPort | null; onProgress?: (p: DayEndProgress) => void }): Promise<DayEndResult> {
-  const current = running.get(deps.db);
-  if (current) return current.done;
   requireManager(deps, input.staffId);
+  const date = input.date ?? businessDate(deps.clock(), deps.identity.tz);
+  const current = running.get(deps.db);
+  // The same day asked for twice joins the running day-end; another day waits for it to finish.
+  if (current) return current.date === date ? current.done : current.done.catch(() => undefined).then(() => runDayEnd(deps, input));
   const progress: DayEndProgress = { step: 'sync', pushed: 0, toPush: pendingOutboxCount(deps.db), pulled: 0, pages: 0, startedAt: deps.clock() };
   const tell = (patch: Partial<DayEndProgress>): void => {
     Object.assign(progress, patch);
@@ -123,7 +124,12 @@ export function runDayEnd(deps: ServiceDeps, input: { staffId: string; date?: st
     tell({ step: 'done' });
     return { ...closed, report: dayReport(deps, closed.report.date), sync, waiting: pendingOutboxCount(deps.db), progress: { ...progress } };
   })();
-  running.set(deps.db, { progress, done });
+  running.set(deps.db, { date, progress, done });
   void done.finally(() => running.delete(deps.db)).catch(() => undefined);
   return done;
+}
+
+/** The closed business days, newest first, as the manager's list shows them. */
+export function closedDays(deps: ServiceDeps, limit: number): { date: string; number: number; closedAt: number; synced: boolean }[] {
+  return listClosedDays(deps.db, limit).map((d) => ({ date: d.date, number: d.number, closedAt: d.closedAt, synced: d.synced }));
 }

@@ -1,7 +1,7 @@
 // The brand's KPIs over the 30 business days ending on a date, from this terminal's own operations
 // (docs/dayend.md says what each number means). Voided operations never count.
 import { DAY_MS } from '../../loyalty/time';
-import { BENEFIT_TYPES, TIER_CODES, type BenefitType, type TierCode } from '../../loyalty/types';
+import { BENEFIT_TYPES, TIER_CODES, type BenefitType } from '../../loyalty/types';
 import { z } from 'zod';
 import { listBenefits } from '../../store/benefits';
 import { latestDayStats } from '../../store/dayEnd';
@@ -9,8 +9,7 @@ import type { Db } from '../../store/open';
 import { stmt } from '../../store/statements';
 import type { ServiceDeps } from '../operations/deps';
 import { dayBounds, TIER_AT_REDEMPTION } from './zReport';
-import type { Kpis } from '../../contract/managerTypes';
-import { dayReportSchema } from '../../contract/managerTypes';
+import { type Kpis, dayReportSchema } from '../../contract/managerTypes';
 
 export const KPI_DAYS = 30;
 

@@ -12,8 +12,7 @@ import { layoutZReport } from '../../print/zReport';
 import { appendAudit } from '../../store/audit';
 import type { ServiceDeps } from '../operations/deps';
 import { toPrintedZReport } from './zReport';
-import type { Printed } from '../../contract/managerTypes';
-import type { DayReport } from '../../contract/managerTypes';
+import type { Printed, DayReport } from '../../contract/managerTypes';
 import type { DevicePrinterState as PrinterState } from '../../contract/deskTypes';
 
 export function printerSpec(uri: string | null): PrinterSpec {

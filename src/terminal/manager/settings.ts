@@ -5,7 +5,6 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { DeskError } from '../../contract/errors';
-import type { Lang, OfflineRiskLimits } from '../../loyalty/types';
 import { settingsPatchSchema } from '../../contract/managerContract';
 import { parsePrinterUri } from '../../print/printerUri';
 import { appendAudit } from '../../store/audit';

@@ -22,7 +22,6 @@ import type { ServiceDeps } from '../operations/deps';
  */
 export const TIER_AT_REDEMPTION = "coalesce(json_extract(o.detail_json, '$.tier'), (SELECT m.tier FROM members m WHERE m.id = o.member_id))";
 
-
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** Business days before this are a typo, not history this terminal can have. */
 export const FIRST_DATE = '2000-01-01';

@@ -3,10 +3,9 @@
 import { DeskError } from '../../contract/errors';
 import { benefitSku, checkBenefit, checkStock } from '../../loyalty/benefits';
 import { availablePoints, expiringSoon, isBirthdayMonth, isMemberDay } from '../../loyalty/points';
-import type { Refusal } from '../../loyalty/refusal';
 import { evaluateTier, tierProgress, tierRule } from '../../loyalty/tiers';
 import { businessDate, monthsBack } from '../../loyalty/time';
-import type { BenefitDef, BenefitType, LocalizedText, MemberStatus, TierCode } from '../../loyalty/types';
+import type { BenefitDef } from '../../loyalty/types';
 import { listBenefits, openGrants, stockMap, usageByBenefit } from '../../store/benefits';
 import { getMember, getMemberByCardNo, memberLots, memberMonths, toMemberFacts, type MemberRow } from '../../store/members';
 import { maskName, maskPhone } from '../../print/receiptModel';

@@ -4,7 +4,7 @@ import { checkCashDeduction, checkDonation, checkExchange } from '../../loyalty/
 import { availablePoints, earnPoints, lotExpiry } from '../../loyalty/points';
 import { decideTierChange, evaluateTier } from '../../loyalty/tiers';
 import { businessDate, monthKey, monthsBack } from '../../loyalty/time';
-import type { PurchaseLine, TierCode } from '../../loyalty/types';
+import type { PurchaseLine } from '../../loyalty/types';
 import { adjustStock, getCatalogItem, grantBenefit, listBenefits, stockOf } from '../../store/benefits';
 import {
   addMonthActivity,
@@ -22,8 +22,7 @@ import type { ServiceDeps } from './deps';
 import { burnLots, enforceOfflineRisk, isOffline, refused } from './guards';
 import { buildReceipt, requireMember, requireStaff } from './lookups';
 import { recordOperation } from './record';
-import type { PointsOpResult, EarnResult } from '../../contract/deskTypes';
-import type { OpKind, ReceiptModel, Recorded } from '../../contract/deskTypes';
+import type { PointsOpResult, EarnResult, OpKind, ReceiptModel } from '../../contract/deskTypes';
 
 interface OpFacts {
   kind: OpKind;

@@ -4,8 +4,7 @@ import type { LocalizedText } from '../../loyalty/types';
 import { maskName } from '../../print/receiptModel';
 import { stmt } from '../../store/statements';
 import type { ServiceDeps } from './deps';
-import type { RecentOperation } from '../../contract/deskTypes';
-import type { OpKind } from '../../contract/deskTypes';
+import type { RecentOperation, OpKind } from '../../contract/deskTypes';
 
 interface Row {
   id: string;

@@ -6,9 +6,7 @@ import { appendOutbox } from '../../store/outbox';
 import { enqueuePrint } from '../../store/printJobs';
 import { OUTBOX_EVENT_TYPES, type OperationRecorded } from '../../sync/events';
 import type { ServiceDeps } from './deps';
-import type { Recorded } from '../../contract/deskTypes';
-import type { ReceiptModel } from '../../contract/deskTypes';
-
+import type { Recorded, ReceiptModel } from '../../contract/deskTypes';
 
 export function recordOperation(
   deps: ServiceDeps,

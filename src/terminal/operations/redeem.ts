@@ -3,7 +3,6 @@ import { DeskError } from '../../contract/errors';
 import { benefitSku, checkBenefit, checkStock } from '../../loyalty/benefits';
 import { drawBlindBox } from '../../loyalty/draw';
 import { businessDate } from '../../loyalty/time';
-import type { BenefitDef } from '../../loyalty/types';
 import { getBenefit, openGrants, stockOf, useGrant, usageOf, adjustStock, stockName } from '../../store/benefits';
 import { toMemberFacts } from '../../store/members';
 import type { LedgerEntry } from '../../store/operations';
@@ -12,7 +11,6 @@ import { enforceOfflineRisk, isOffline, refused } from './guards';
 import { buildReceipt, pointsBalance, requireMember, requireStaff } from './lookups';
 import { recordOperation } from './record';
 import type { RedeemResult } from '../../contract/deskTypes';
-import type { Recorded } from '../../contract/deskTypes';
 
 export interface RedeemInput {
   memberId: string;

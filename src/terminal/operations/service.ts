@@ -8,6 +8,7 @@ import type { ServiceDeps } from './deps';
 import { findMember, memberCard, summarize, type MemberRef } from './memberCard';
 import { cashDeduct, donate, earn, exchange } from './pointsOps';
 import { redeemBenefit } from './redeem';
+import { kioskScan, slipProgress, withdrawSlips, writeSlip } from './kioskSlips';
 import { phoneCheckFor } from './phoneCheck';
 import { receiptPreview, reprint } from './reprint';
 import { recentOperations } from './recentOps';
@@ -16,12 +17,14 @@ import { checkPin, staffById } from './staffAuth';
 import { statusFacts } from './statusFacts';
 import { voidOperation } from './void';
 
+type Tail<T extends unknown[]> = T extends [unknown, ...infer R] ? R : never;
+
 export function createTerminalService(deps: ServiceDeps) {
   return {
     deps,
     /**
      * Hosts serving several callers (web host, Electron) send writes through this, so writes that
-     * arrive together share one fsync; a one-shot CLI call just calls the method.
+     * arrive together share one fsync. Every session writes through it (the CLI too: one write, one commit).
      */
     commits: createGroupCommit(deps.db),
     /** The one path every scanner (camera, wedge, serial, CLI) takes into the core. */
@@ -42,6 +45,13 @@ export function createTerminalService(deps: ServiceDeps) {
     receiptPreview: (opId: string) => receiptPreview(deps, opId),
     recentOperations: (limit: number) => recentOperations(deps, limit),
     statusFacts: () => statusFacts(deps),
+    /** What the kiosk reads and writes: member pages for verified codes, benefit slips. */
+    kiosk: {
+      scan: (code: string) => kioskScan(deps, code),
+      writeSlip: (...a: Tail<Parameters<typeof writeSlip>>) => writeSlip(deps, ...a),
+      slipProgress: (slipId: number, waitMs: number) => slipProgress(deps, slipId, waitMs),
+      withdrawSlips: (ids: readonly number[]) => withdrawSlips(deps, ids),
+    },
     catalog: () => listCatalog(deps.db),
     pendingOutbox: (limit?: number) => pendingOutbox(deps.db, limit),
     pendingCount: () => pendingOutboxCount(deps.db),

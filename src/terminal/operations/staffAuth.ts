@@ -8,7 +8,6 @@ import { getLockout, setLockout, staffByPinHash } from '../../store/staff';
 import type { ServiceDeps } from './deps';
 import { requireStaff } from './lookups';
 import type { SignedInStaff } from '../../contract/deskTypes';
-import type { StaffRole } from '../../contract/deskTypes';
 
 export const MAX_PIN_FAILURES = 5;
 export const LOCKOUT_MS = 5 * 60 * 1000;

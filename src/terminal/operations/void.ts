@@ -19,7 +19,6 @@ import { buildReceipt, requireManager, requireMember, requireStaff } from './loo
 import { recordOperation } from './record';
 import { undoEarnPurchase, undoEarnTier } from './voidEarn';
 import type { VoidResult } from '../../contract/deskTypes';
-import type { Recorded } from '../../contract/deskTypes';
 
 export interface VoidInput {
   opId: string;

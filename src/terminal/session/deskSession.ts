@@ -144,11 +144,16 @@ export function createDeskSession(
     },
     'scan.submit': ({ code }) => {
       reads();
-      // Camera, wedge, serial and typed card numbers all go through the one scan path (src/terminal/scan.ts).
+      // Camera, wedge, serial and typed card numbers all go through the one scan path (src/terminal/operations/scan.ts).
       const scanned = service.scan(code);
       const signed = scanned.verified !== 'unverified';
       present(scanned.member.id, { via: signed ? 'code' : 'card', verified: signed });
-      return { member: publicMember(scanned.member), via: signed ? 'code' : 'card', verified: presented.get(scanned.member.id)?.verified ?? false };
+      return {
+        member: publicMember(scanned.member),
+        via: signed ? 'code' : 'card',
+        verified: presented.get(scanned.member.id)?.verified ?? false,
+        check: scanned.verified,
+      };
     },
     'member.confirmPhone': ({ memberId, last4 }) => {
       signedIn();

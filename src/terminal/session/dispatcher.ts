@@ -5,6 +5,7 @@ import type { ErrorCode, Result } from '../../contract/errors';
 import { kioskApiInputs } from '../../contract/kioskApi';
 import { terminalApiInputs, type DeskStatus, type TerminalMethod } from '../../contract/terminalApi';
 import { createTranslator, DEFAULT_LANG, type Translator } from '../../i18n';
+import { kioskRefusal } from '../../i18n/kiosk-words';
 import type { Lang } from '../../loyalty/types';
 import type { TerminalService } from '../operations/service';
 import { createDeskSession, type DeskPorts, type DeskSession } from './deskSession';
@@ -13,8 +14,14 @@ import { refusal, type InternalErrorSink } from './results';
 
 export type { DeskPorts } from './deskSession';
 
-/** An open session: hold it, pass it back to dispatch, end it when its window goes. */
-export type Session = { readonly kind: 'desk'; readonly desk: DeskSession } | { readonly kind: 'kiosk'; readonly kiosk: KioskSession };
+/**
+ * An open session, opaque to its holder: pass it back to dispatch, end it when its window goes. A
+ * transport cannot reach the session's handlers except through dispatch (and its method check).
+ */
+export interface Session {
+  readonly kind: 'desk' | 'kiosk';
+}
+type Inner = { kind: 'desk'; desk: DeskSession } | { kind: 'kiosk'; kiosk: KioskSession };
 
 export interface DispatcherOptions {
   /** Where unexpected errors go (the host's log); without one, the raw text is kept for whoever runs it (tests, CLI). */
@@ -41,8 +48,11 @@ export interface Dispatcher {
   status(): Promise<DeskStatus | null>;
   /** Whether the session has this method (a transport answers 404 for one it hasn't). */
   hasMethod(session: Session, method: string): boolean;
-  /** A refusal the transport itself makes (no session, a foreign page), in the given language. */
-  refuse(code: ErrorCode, lang?: Lang, params?: Record<string, string | number>): Result<never>;
+  /**
+   * A refusal the transport itself makes (no session, a foreign page, a body it could not read), in
+   * the given language; 'kiosk' words it for a member at the kiosk, never with internals.
+   */
+  refuse(code: ErrorCode, lang?: Lang, params?: Record<string, string | number>, voice?: 'desk' | 'kiosk'): Result<never>;
 }
 
 export function createDispatcher(service: TerminalService, options: DispatcherOptions = {}): Dispatcher {
@@ -57,29 +67,47 @@ export function createDispatcher(service: TerminalService, options: DispatcherOp
   // The status bar's session: it signs in no one and only reads status.get.
   const statusSession = createDeskSession(service, tr, { kind: 'pin' }, deskOptions);
 
+  const inner = new WeakMap<Session, Inner>();
+  const open = (session: Inner): Session => {
+    const handle: Session = Object.freeze({ kind: session.kind });
+    inner.set(handle, session);
+    return handle;
+  };
+  const innerOf = (handle: Session): Inner => {
+    const session = inner.get(handle);
+    if (!session) throw new Error('not a session of this dispatcher');
+    return session;
+  };
+
   return {
-    openDesk: () => ({ kind: 'desk', desk: createDeskSession(service, tr, { kind: 'pin' }, deskOptions) }),
-    openKiosk: () => ({
-      kind: 'kiosk',
-      kiosk: createKioskSession(service, tr, { ...options.kiosk, lang, ...(options.onInternal ? { onInternal: (err: unknown) => options.onInternal?.(err) } : {}) }),
-    }),
-    openOperator: (who) => ({
-      kind: 'desk',
-      desk: createDeskSession(service, tr, { kind: 'operator', staffId: who.staffId ?? null, managerId: who.managerId ?? null }, { ...deskOptions, lang: who.lang ?? lang }),
-    }),
-    dispatch: async (session, method, input) => {
+    openDesk: () => open({ kind: 'desk', desk: createDeskSession(service, tr, { kind: 'pin' }, deskOptions) }),
+    openKiosk: () =>
+      open({
+        kind: 'kiosk',
+        kiosk: createKioskSession(service, tr, { ...options.kiosk, lang, ...(options.onInternal ? { onInternal: (err: unknown) => options.onInternal?.(err) } : {}) }),
+      }),
+    openOperator: (who) =>
+      open({
+        kind: 'desk',
+        desk: createDeskSession(service, tr, { kind: 'operator', staffId: who.staffId ?? null, managerId: who.managerId ?? null }, { ...deskOptions, lang: who.lang ?? lang }),
+      }),
+    dispatch: async (handle, method, input) => {
+      const session = innerOf(handle);
       if (session.kind === 'kiosk') return session.kiosk.call(method, input);
       if (!Object.hasOwn(terminalApiInputs, method)) return refusal(tr(session.desk.lang()), 'INVALID_INPUT', { detail: `no method ${method.slice(0, 64)}` });
       return session.desk.call(method as TerminalMethod, input);
     },
-    end: (session) => {
-      if (session.kind === 'kiosk') session.kiosk.end();
+    end: (handle) => {
+      const session = inner.get(handle);
+      if (session?.kind === 'kiosk') session.kiosk.end();
+      inner.delete(handle);
     },
     status: async () => {
       const r = await statusSession.call('status.get', {});
       return r.ok ? (r.value as DeskStatus) : null;
     },
     hasMethod: (session, method) => Object.hasOwn(session.kind === 'kiosk' ? kioskApiInputs : terminalApiInputs, method),
-    refuse: (code, l = lang, params = {}) => refusal(tr(l), code, params),
+    refuse: (code, l = lang, params = {}, voice = 'desk') =>
+      voice === 'kiosk' ? { ok: false, error: { code, message: kioskRefusal(tr(l), code).message, params: {} } } : refusal(tr(l), code, params),
   };
 }

@@ -16,17 +16,9 @@ import { terminalApiInputs, type PrinterState, type WedgeSettings } from '../../
 import { DEFAULT_LANG, type Translator } from '../../i18n';
 import { kioskRefusal, printerProblem } from '../../i18n/kiosk-words';
 import type { Lang } from '../../loyalty/types';
-import { parseLastError } from '../../print/queue';
-import { SLIP_MAX_BENEFITS, SLIP_MAX_EXPIRING, type SlipModel } from '../../print/slip';
-import { parseCode, toBase64url } from '../../scan/codeFormat';
-import type { PrivateJwk } from '../../scan/hqKeys';
-import { mintCardCode } from '../../scan/mintCode';
-import { insertSlipJob, slipJob, withdrawSlip } from '../../store/kioskQueries';
-import { trustedKey } from '../../store/scanCache';
-import { getStoreName } from '../../store/stores';
-import { DEFAULT_WEDGE } from './deskSession';
-import { buildKioskPage } from '../operations/kioskPage';
+import type { HqSigningKey, SlipSource } from '../operations/kioskSlips';
 import type { TerminalService } from '../operations/service';
+import { DEFAULT_WEDGE } from './deskSession';
 
 export const DEFAULT_KIOSK_IDLE_MS = 30_000;
 /** The core's own cap on how long a page stays open, whatever the screen does. */
@@ -47,18 +39,14 @@ export interface KioskSessionOptions {
   camera?: { enabled: boolean; deviceId: string | null };
   printer?: () => { state: PrinterState; name: string | null };
   /** HQ's private key: only demo and dev folders have one (a real terminal never does). */
-  hqKey?: PrivateJwk | null;
+  hqKey?: HqSigningKey | null;
   /** Told about each slip written, so the print loop prints it at once. */
   onSlip?: (printJobId: number) => void;
   onInternal?: (err: unknown) => void;
 }
 
-interface OpenPage {
+interface OpenPage extends SlipSource {
   data: KioskPage;
-  memberId: string;
-  cardSerial: number;
-  /** The static card code the member scanned (canonical text), for the slip's QR; null for an app code. */
-  staticCode: string | null;
   openedAt: number;
   slips: number[];
 }
@@ -85,8 +73,7 @@ export function createKioskSession(service: TerminalService, tr: (lang: Lang) =>
 
   const drop = (): void => {
     if (!page) return;
-    const now = deps.clock();
-    for (const id of page.slips) withdrawSlip(deps.db, id, now);
+    service.kiosk.withdrawSlips(page.slips);
     page = null;
   };
   const current = (pageId: string): OpenPage => {
@@ -94,50 +81,17 @@ export function createKioskSession(service: TerminalService, tr: (lang: Lang) =>
     if (!page || page.data.pageId !== pageId) throw new DeskError('KIOSK_NO_PAGE');
     return page;
   };
-  /** Only HQ's key that this terminal trusts can make a card code the desk will accept. */
-  const mintingKey = (): PrivateJwk | null => {
-    const key = options.hqKey ?? null;
-    if (!key) return null;
-    const trusted = trustedKey(deps.db, key.kid);
-    return trusted && trusted.x === key.x ? key : null;
-  };
-
-  const slipModel = (p: OpenPage, now: number): SlipModel => {
-    const key = p.staticCode ? null : mintingKey();
-    const code = p.staticCode ?? (key ? mintCardCode(key, { mid: p.memberId, cs: p.cardSerial, iat: Math.floor(now / 1000) }) : null);
-    const d = p.data;
-    return {
-      v: 1,
-      kind: 'slip',
-      at: now,
-      tz: d.tz,
-      lang,
-      storeName: getStoreName(deps.db, deps.identity.storeId),
-      member: { maskedName: d.member.maskedName, cardTail: d.member.cardTail, tier: d.tier.code },
-      points: {
-        balance: d.points.balance,
-        expiringDays: d.points.expiring.days,
-        expiring: d.points.expiring.lots.slice(0, SLIP_MAX_EXPIRING),
-        expiringTotal: d.points.expiring.total,
-      },
-      benefits: d.benefits.slice(0, SLIP_MAX_BENEFITS).map((b) => ({ name: b.name, validTo: b.validTo, usable: b.usable, whyNot: b.whyNot })),
-      moreBenefits: Math.max(0, d.benefits.length - SLIP_MAX_BENEFITS),
-      qr: code ? { kind: 'card', data: code } : { kind: 'none' },
-    };
-  };
 
   const impl: { [M in KioskMethod]: (input: KioskParsedInput<M>) => KioskOutputs[M] } = {
-    'kiosk.status': () => {
-      return {
-        lang,
-        idleMs,
-        wedge: options.wedge ?? DEFAULT_WEDGE,
-        camera: options.camera ?? { enabled: false, deviceId: null },
-        slip: { available: slipAvailable() },
-        storeName: getStoreName(deps.db, deps.identity.storeId),
-        tz: deps.identity.tz,
-      };
-    },
+    'kiosk.status': () => ({
+      lang,
+      idleMs,
+      wedge: options.wedge ?? DEFAULT_WEDGE,
+      camera: options.camera ?? { enabled: false, deviceId: null },
+      slip: { available: slipAvailable() },
+      storeName: service.statusFacts().storeName,
+      tz: deps.identity.tz,
+    }),
     'kiosk.setLang': (i) => {
       lang = i.lang;
       return { lang };
@@ -145,20 +99,9 @@ export function createKioskSession(service: TerminalService, tr: (lang: Lang) =>
     'kiosk.scan': ({ code }) => {
       // Whoever scans now is a new person: the last page goes before anything is checked.
       drop();
-      const parsed = parseCode(code);
-      // A card number proves nothing and must not even say whether it exists: refused before any lookup.
-      if (parsed.kind === 'card') throw new DeskError('KIOSK_CODE_REQUIRED');
-      const scanned = service.scan(code);
-      const facts = buildKioskPage(deps, scanned.member.id, parsed.kind === 'static' ? 'card' : 'app');
-      const data: KioskPage = { ...facts.page, pageId: randomBytes(18).toString('base64url'), slip: { available: slipAvailable() } };
-      page = {
-        data,
-        memberId: facts.memberId,
-        cardSerial: facts.cardSerial,
-        staticCode: parsed.kind === 'static' ? `${parsed.signed}.${toBase64url(parsed.sig)}` : null,
-        openedAt: deps.clock(),
-        slips: [],
-      };
+      const scanned = service.kiosk.scan(code);
+      const data: KioskPage = { ...scanned.page, pageId: randomBytes(18).toString('base64url'), slip: { available: slipAvailable() } };
+      page = { ...scanned, data, openedAt: deps.clock(), slips: [] };
       return data;
     },
     'kiosk.printSlip': ({ pageId }) => {
@@ -166,8 +109,7 @@ export function createKioskSession(service: TerminalService, tr: (lang: Lang) =>
       if (p.slips.length >= maxSlips) throw new DeskError('KIOSK_SLIP_LIMIT', { limit: maxSlips });
       const state = printerState();
       if (PRINTER_DOWN.has(state)) throw new DeskError('KIOSK_PRINTER_UNAVAILABLE', { state: printerProblem(tr(lang), state) });
-      const now = deps.clock();
-      const id = insertSlipJob(deps.db, slipModel(p, now), now);
+      const id = service.kiosk.writeSlip(p, lang, options.hqKey ?? null);
       p.slips.push(id);
       options.onSlip?.(id);
       return { slipId: id };
@@ -175,23 +117,10 @@ export function createKioskSession(service: TerminalService, tr: (lang: Lang) =>
     'kiosk.slipStatus': ({ pageId, slipId }) => {
       const p = current(pageId);
       if (!p.slips.includes(slipId)) throw new DeskError('KIOSK_NO_PAGE');
-      const now = deps.clock();
-      const job = slipJob(deps.db, slipId);
-      const failed = (code: string) => {
-        withdrawSlip(deps.db, slipId, now);
-        const t = tr(lang);
-        return { state: 'failed' as const, reason: { code, message: t.t('kiosk.print.failed', { reason: printerProblem(t, code) }) } };
-      };
-      if (!job) return failed('PRINTER_NOT_ANSWERING');
-      if (job.status === 'printed') {
-        // Printed: the row keeps nothing of the member (the QR is a copy of their card).
-        withdrawSlip(deps.db, slipId, now);
-        return { state: 'printed', reason: null };
-      }
-      // The member is standing there: the first failed attempt is the answer, no retry later.
-      if (job.attempts > 0 && job.lastError) return failed(parseLastError(job.lastError).code);
-      if (now - job.createdAt > slipWaitMs) return failed('PRINTER_NOT_ANSWERING');
-      return { state: 'printing', reason: null };
+      const progress = service.kiosk.slipProgress(slipId, slipWaitMs);
+      if (progress.state !== 'failed') return { state: progress.state, reason: null };
+      const t = tr(lang);
+      return { state: 'failed', reason: { code: progress.code, message: t.t('kiosk.print.failed', { reason: printerProblem(t, progress.code) }) } };
     },
     'kiosk.done': () => {
       drop();

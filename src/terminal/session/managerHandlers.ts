@@ -9,9 +9,8 @@ import type { Translator } from '../../i18n';
 import { businessDate } from '../../loyalty/time';
 import type { Lang } from '../../loyalty/types';
 import { readConfig } from '../operations/config';
-import { listClosedDays } from '../../store/dayEnd';
 import { acknowledgeConflict, conflictViews } from '../manager/conflicts';
-import { dayEndProgress, runDayEnd, type SyncPort } from '../manager/dayEnd';
+import { closedDays, dayEndProgress, runDayEnd, type SyncPort } from '../manager/dayEnd';
 import { computeKpis } from '../manager/kpis';
 import { requireManager } from '../operations/lookups';
 import { printerLiveState, printTestPage, printZReport } from '../manager/printing';
@@ -28,6 +27,8 @@ export interface ManagerPorts {
   sync?: SyncPort | null;
   /** The printer the desk prints on (config.json "printer", or the host's override). */
   printerUri?: () => string | null;
+  /** The language the printer prints in, when not the session's (the CLI: the printer URI's ?lang=, config.json lang). */
+  printLang?: () => Lang | null;
   /** Runs a printer task in the print queue's turn (a TCP or serial printer takes one connection at a time). */
   withPrinter?: <T>(task: () => Promise<T>) => Promise<T>;
 }
@@ -61,7 +62,7 @@ export function managerHandlers(service: TerminalService, ctx: { signedIn: () =>
     },
     'manager.dayEndProgress': () => (manager(), dayEndProgress(deps)),
     'manager.zReport': ({ date }) => (manager(), dayReport(deps, day(date))),
-    'manager.closedDays': ({ limit }) => (manager(), listClosedDays(deps.db, limit).map((d) => ({ date: d.date, number: d.number, closedAt: d.closedAt, synced: d.synced }))),
+    'manager.closedDays': ({ limit }) => (manager(), closedDays(deps, limit)),
     'manager.zReportCsv': ({ date }) => {
       manager();
       const r = dayReport(deps, day(date));
@@ -70,7 +71,7 @@ export function managerHandlers(service: TerminalService, ctx: { signedIn: () =>
     'manager.printZReport': async ({ date }) => {
       const me = manager();
       const report = dayReport(deps, day(date));
-      return onPrinter(() => printZReport(deps, { uri: printerUri(), report, lang: ctx.lang(), actor: me.id }));
+      return onPrinter(() => printZReport(deps, { uri: printerUri(), report, lang: ctx.ports.printLang?.() ?? ctx.lang(), actor: me.id }));
     },
     'manager.kpis': ({ date }) => {
       manager();
@@ -92,7 +93,7 @@ export function managerHandlers(service: TerminalService, ctx: { signedIn: () =>
     'manager.settings.set': (patch) => updateSettings(deps, manager().id, patch),
     'manager.settings.testPrint': async ({ printer }) => {
       manager();
-      return onPrinter(() => printTestPage({ uri: printerUri(printer), lang: ctx.lang(), tz: deps.identity.tz, now: deps.clock() }));
+      return onPrinter(() => printTestPage({ uri: printerUri(printer), lang: ctx.ports.printLang?.() ?? ctx.lang(), tz: deps.identity.tz, now: deps.clock() }));
     },
     'manager.settings.printerStatus': async ({ printer }) => (manager(), onPrinter(() => printerLiveState(printerUri(printer)))),
   };
