@@ -30,7 +30,7 @@ export function appendAudit(db: Db, entry: AuditInput): number {
 
 export type AuditVerdict =
   | { ok: true; entries: number; head: string }
-  | { ok: false; entries: number; firstBrokenSeq: number; problem: 'prev_hash' | 'hash' | 'columns' };
+  | { ok: false; entries: number; firstBrokenSeq: number; problem: 'prev_hash' | 'hash' | 'columns' | 'content' };
 
 interface AuditRow {
   seq: number;
@@ -44,6 +44,15 @@ interface AuditRow {
 }
 
 /** Walks the whole chain; names the first entry whose link, hash or columns do not match. */
+function parseContent(text: string): { at?: unknown; actor?: unknown; action?: unknown; ref?: unknown } | null {
+  try {
+    const c: unknown = JSON.parse(text);
+    return typeof c === 'object' && c !== null && !Array.isArray(c) ? (c as { at?: unknown; actor?: unknown; action?: unknown; ref?: unknown }) : null;
+  } catch {
+    return null;
+  }
+}
+
 export function verifyAuditChain(db: Db): AuditVerdict {
   let prev = GENESIS_HASH;
   let entries = 0;
@@ -51,7 +60,9 @@ export function verifyAuditChain(db: Db): AuditVerdict {
     entries++;
     if (row.prev_hash !== prev) return { ok: false, entries, firstBrokenSeq: row.seq, problem: 'prev_hash' };
     if (auditHash(prev, row.content_json) !== row.hash) return { ok: false, entries, firstBrokenSeq: row.seq, problem: 'hash' };
-    const c = JSON.parse(row.content_json) as { at?: unknown; actor?: unknown; action?: unknown; ref?: unknown };
+    const c = parseContent(row.content_json);
+    // Content that is not an entry (not JSON, not an object) names the entry; it never stops the check.
+    if (c === null) return { ok: false, entries, firstBrokenSeq: row.seq, problem: 'content' };
     if (c.at !== row.at || c.actor !== row.actor || c.action !== row.action || c.ref !== row.ref) {
       return { ok: false, entries, firstBrokenSeq: row.seq, problem: 'columns' };
     }

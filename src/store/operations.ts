@@ -141,11 +141,17 @@ export function ledgerForOp(db: Db, opId: string): (LedgerEntry & { id: number }
     .map((r) => ({ id: r.id, account: r.account, delta: r.delta, valueFen: r.value_fen, lotId: r.lot_id, ref: r.ref }));
 }
 
-/** What offline risk limits look at: value not yet synced at this terminal, and one member's unsynced burns. */
+/**
+ * What offline risk limits look at: value not yet synced at this terminal, and the points one member
+ * spent offline (exchange, cash deduction, donation, a point-costing redemption) that HQ has not
+ * seen. A void is never spending: it gives back what its operation took (a voided earn takes back
+ * points the member never had before), and a voided operation no longer counts.
+ */
 export function unsyncedExposure(db: Db, memberId: string): { valueFen: number; memberPointsBurned: number } {
   const member = stmt<[string], { p: number | null }>(
     db,
-    'SELECT -sum(points) AS p FROM operations WHERE member_id = ? AND synced = 0 AND offline = 1 AND points < 0 AND voided_by_op IS NULL',
+    `SELECT -sum(points) AS p FROM operations WHERE member_id = ? AND synced = 0 AND offline = 1 AND points < 0
+       AND voided_by_op IS NULL AND kind IN ('redeem', 'exchange', 'cash', 'donate')`,
   ).get(memberId);
   return { valueFen: getCounter(db, UNSYNCED_VALUE), memberPointsBurned: member?.p ?? 0 };
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verifyAuditChain } from '../../src/store/audit';
+import { auditHash, verifyAuditChain } from '../../src/store/audit';
 import type { TerminalApi } from '../../src/contract/terminalApi';
 import { NOW, openDemoTerminal, type DemoTerminal } from '../helpers/demoDb';
 import { deskApi, present } from '../helpers/sessions';
@@ -119,6 +119,26 @@ describe('audit chain', () => {
     t.db.prepare("UPDATE audit SET content_json = replace(content_json, 'mgr-01', 'mgr-02') WHERE seq = 2").run();
     t.db.prepare("UPDATE audit SET actor = 'someone-else' WHERE seq = 3").run();
     expect(verifyAuditChain(t.db)).toEqual({ ok: false, entries: 2, firstBrokenSeq: 2, problem: 'hash' });
+  });
+});
+
+describe('audit chain with damaged content', () => {
+  it.each(['not json', '[1,2]', 'null', '"a string"', '42'])('names the entry whose content is %j (hashes recomputed), never crashing', async (content) => {
+    await api['staff.signIn']({ pin: '9999' });
+    for (const m of ['M00000001', 'M00000002', 'M00000005']) {
+      await present(api, t, m);
+      expect((await api['benefit.redeem']({ memberId: m, benefitId: 'B-SVC-WRAP' })).ok).toBe(true);
+    }
+    // A careful forger: entry 2's content replaced and every hash from there on recomputed.
+    const rows = t.db.prepare('SELECT seq, prev_hash, content_json FROM audit ORDER BY seq').all() as { seq: number; prev_hash: string; content_json: string }[];
+    let prev = rows[0]!.prev_hash;
+    for (const r of rows) {
+      const body = r.seq === 2 ? content : r.content_json;
+      const hash = auditHash(prev, body);
+      t.db.prepare('UPDATE audit SET prev_hash = ?, content_json = ?, hash = ? WHERE seq = ?').run(prev, body, hash, r.seq);
+      prev = hash;
+    }
+    expect(verifyAuditChain(t.db)).toEqual({ ok: false, entries: 2, firstBrokenSeq: 2, problem: 'content' });
   });
 });
 

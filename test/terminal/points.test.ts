@@ -134,6 +134,23 @@ describe('void', () => {
   });
 });
 
+describe('offline caps count what the member spent', () => {
+  it('a voided earn takes nothing from the member\'s offline allowance: redemptions and exchanges go on', () => {
+    const m = member("tier = 'basic'");
+    const cap = t.service.deps.rules.offline.maxPointsBurnedPerMember;
+    // A clerk's slip of the finger: a huge purchase, voided by the manager the same minute.
+    const earn = t.service.earn({ memberId: m, staffId: 'clerk-01', lines: [{ category: 'general', amountFen: 258_000_000 }] });
+    expect(earn.offline).toBe(true);
+    expect(earn.points).toBeGreaterThan(cap);
+    t.service.voidOperation({ opId: earn.opId, staffId: 'mgr-01', approverId: 'mgr-01' });
+    expect(code(() => t.service.redeem({ memberId: m, benefitId: 'B-SVC-WRAP', staffId: 'clerk-01' }))).toBe('no error');
+    // What the member does spend still counts: donations up to the cap, then OFFLINE_POINTS_CAP.
+    t.service.earn({ memberId: m, staffId: 'clerk-01', lines: [{ category: 'general', amountFen: (cap + 1_000) * 100 }] });
+    expect(code(() => t.service.donate({ memberId: m, staffId: 'clerk-01', points: cap }))).toBe('no error');
+    expect(code(() => t.service.donate({ memberId: m, staffId: 'clerk-01', points: 100 }))).toBe('OFFLINE_POINTS_CAP');
+  });
+});
+
 describe('member card', () => {
   it('shows tier progress, points expiring within 30 days and each benefit with eligible or why not', () => {
     const m = member("id IN (SELECT member_id FROM point_lots WHERE expires_at BETWEEN " + NOW + ' AND ' + (NOW + 30 * DAY_MS) + ')');
