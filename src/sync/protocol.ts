@@ -100,6 +100,12 @@ export const pullResponseSchema = z.object({
   serverTime,
 });
 export type PullResponse = z.infer<typeof pullResponseSchema>;
+/**
+ * A pull page as a terminal reads it: the envelope checked, each change left for the terminal to
+ * check on its own, so one row it cannot parse is set aside instead of failing the page.
+ */
+export const pullPageSchema = pullResponseSchema.extend({ changes: z.array(z.unknown()).max(MAX_PULL_LIMIT) });
+export type PullPage = z.infer<typeof pullPageSchema>;
 
 export const timeResponseSchema = z.object({ ok: z.literal(true), serverTime, protocol: z.literal(PROTOCOL_VERSION) });
 

@@ -3,7 +3,7 @@
 // decide what to write, and only after an answer has been parsed completely.
 import type { z } from 'zod';
 import { DeskError } from '../contract/errors';
-import { errorBodySchema, pullResponseSchema, pushResponseSchema, enrollResponseSchema, timeResponseSchema, type PushEvent } from '../sync/protocol';
+import { errorBodySchema, pullPageSchema, pushResponseSchema, enrollResponseSchema, timeResponseSchema, type PushEvent } from '../sync/protocol';
 
 export interface HqClientOptions {
   url: string;
@@ -88,7 +88,7 @@ export function createHqClient(options: HqClientOptions) {
     enroll: (code: string, label?: string) => call('POST', '/v1/enroll', enrollResponseSchema, { code, ...(label ? { label } : {}) }, false),
     push: (events: PushEvent[]) => call('POST', '/v1/sync/push', pushResponseSchema, { events }),
     pull: (cursor: string | null, limit: number) =>
-      call('GET', `/v1/sync/pull?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, pullResponseSchema),
+      call('GET', `/v1/sync/pull?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, pullPageSchema),
   };
 }
 export type HqClient = ReturnType<typeof createHqClient>;

@@ -8,7 +8,9 @@ import { pendingOutbox, pendingOutboxCount } from '../store/outbox';
 import { applyPage, type AnyChange } from '../store/syncApply';
 import { applyAcks, getSyncState, recordConflict, setSyncState } from '../store/syncState';
 import { clockSkew, createHqClient, type HqClient, type Timed } from './hqClient';
-import { DEFAULT_PULL_LIMIT, MAX_PUSH_EVENTS, pushEventSchema, SKEW_WARN_MS, type PullResponse, type PushEvent } from '../sync/protocol';
+import { DEFAULT_PULL_LIMIT, MAX_PUSH_EVENTS, pushEventSchema, SKEW_WARN_MS, type PullPage, type PushEvent } from '../sync/protocol';
+import { changeSchema, type Change } from '../sync/protocolEntities';
+import { setAside } from '../store/setAside';
 
 export interface SyncProgress {
   phase: 'push' | 'pull' | 'done';
@@ -24,6 +26,8 @@ export interface SyncSummary {
   conflicts: number;
   pulled: number;
   pages: number;
+  /** Rows HQ sent that this terminal could not parse, kept aside (schema 110) instead of stopping the pull. */
+  setAside: number;
   pending: number;
   skewMs: number | null;
   skewWarning: boolean;
@@ -89,7 +93,19 @@ export async function pushOutbox(db: Db, client: HqClient, options: SyncOptions 
   return { pushed, duplicates, conflicts, skewMs };
 }
 
-export async function pullChanges(db: Db, client: HqClient, options: SyncOptions = {}): Promise<{ pulled: number; pages: number; skewMs: number | null }> {
+/** A change HQ sent, checked on its own: parsed, or why it is set aside (paths and zod's issue codes). */
+function checkChange(raw: unknown): { ok: true; change: Change } | { ok: false; entity: string | null; entityId: string | null; reason: string } {
+  const parsed = changeSchema.safeParse(raw);
+  if (parsed.success) return { ok: true, change: parsed.data };
+  const o = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+  const reason = parsed.error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || '(row)'}: ${i.code}`)
+    .join('; ');
+  return { ok: false, entity: typeof o.entity === 'string' ? o.entity : null, entityId: typeof o.id === 'string' ? o.id : null, reason };
+}
+
+export async function pullChanges(db: Db, client: HqClient, options: SyncOptions = {}): Promise<{ pulled: number; pages: number; setAside: number; skewMs: number | null }> {
   const now = options.now ?? Date.now;
   const storeId = getMeta(db, 'store_id');
   if (storeId === null) throw new DeskError('NO_HQ_CREDENTIAL', {});
@@ -97,10 +113,11 @@ export async function pullChanges(db: Db, client: HqClient, options: SyncOptions
   const maxPages = options.maxPages ?? 100_000;
   let pulled = 0;
   let pages = 0;
+  let asideTotal = 0;
   let skewMs: number | null = null;
-  let next: Promise<Timed<PullResponse>> | null = client.pull(getSyncState(db, 'cursor'), limit);
+  let next: Promise<Timed<PullPage>> | null = client.pull(getSyncState(db, 'cursor'), limit);
   for (let i = 0; i < maxPages && next; i++) {
-    const page: Timed<PullResponse> = await next;
+    const page: Timed<PullPage> = await next;
     const { value, sentAt, receivedAt } = page;
     // Pipelined: HQ prepares page N+1 while page N is written. Safe because each page commits with
     // its own cursor: if anything fails, the terminal holds whole pages up to N and resumes after.
@@ -111,25 +128,35 @@ export async function pullChanges(db: Db, client: HqClient, options: SyncOptions
     // it needs no fsync of its own (WAL + synchronous NORMAL stays consistent). The next commit
     // under the connection's own setting (FULL) makes it durable with everything before it. Nothing
     // else can commit on this connection in between: the page is written synchronously.
+    // A row this terminal cannot parse is set aside with the page, never a reason to stop the pull.
+    const good: Change[] = [];
+    const aside: { entity: string | null; entityId: string | null; reason: string; row: unknown }[] = [];
+    for (const raw of value.changes) {
+      const checked = checkChange(raw);
+      if (checked.ok) good.push(checked.change);
+      else aside.push({ entity: checked.entity, entityId: checked.entityId, reason: checked.reason, row: raw });
+    }
     const synchronous = db.pragma('synchronous', { simple: true }) as number;
     db.pragma('synchronous = NORMAL');
     try {
       db.transaction(() => {
         // Rows of one page may name each other in any order (a grant before its benefit): checked at commit.
         db.pragma('defer_foreign_keys = ON');
-        applyPage(db, storeId, value.changes as AnyChange[], now());
+        applyPage(db, storeId, good as AnyChange[], now());
+        for (const a of aside) setAside(db, a, now());
         setSyncState(db, 'cursor', value.cursor);
         setSyncState(db, 'last_pull_at', String(now()));
       }).immediate();
     } finally {
       db.pragma(`synchronous = ${synchronous}`);
     }
-    pulled += value.changes.length;
+    pulled += good.length;
+    asideTotal += aside.length;
     pages++;
     skewMs = clockSkew(value.serverTime, sentAt, receivedAt);
     options.onProgress?.({ phase: 'pull', pushed: 0, toPush: 0, pulled, pages });
   }
-  return { pulled, pages, skewMs };
+  return { pulled, pages, setAside: asideTotal, skewMs };
 }
 
 /** Push, then pull; the last successful sync is recorded only when both finished. */
@@ -152,6 +179,7 @@ export async function syncOnce(db: Db, options: SyncOptions = {}): Promise<SyncS
     conflicts: push.conflicts + (late?.conflicts ?? 0),
     pulled: pull.pulled,
     pages: pull.pages,
+    setAside: pull.setAside,
     pending: pendingOutboxCount(db),
     skewMs,
     skewWarning: skewMs !== null && Math.abs(skewMs) > SKEW_WARN_MS,

@@ -134,7 +134,8 @@ describe('migrating from schema 90', () => {
   function migrated(dbPath: string): Db {
     const s = openStore(dbPath);
     cleanups.push(() => s.db.close());
-    expect(s.migrated).toEqual([100]);
+    // Schema 100 and whatever came after it, in order.
+    expect(s.migrated).toEqual(loadMigrations().filter((m) => m.version > 90).map((m) => m.version));
     return s.db;
   }
 

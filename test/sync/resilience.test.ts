@@ -126,7 +126,8 @@ describe('an HQ that fails or stalls', () => {
       req.resume();
       if (mode === '500') return void res.writeHead(500, { 'content-type': 'application/json' }).end('{"ok":false,"error":{"code":"INTERNAL","message":"boom"}}');
       if (mode === 'garbage') return void res.writeHead(200, { 'content-type': 'application/json' }).end('<html>proxy login</html>');
-      if (mode === 'wrong-shape') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true,"changes":[{"entity":"member","id":"M1"}],"cursor":"x","more":false,"serverTime":1}');
+      // A page whose envelope is wrong (a bad row inside a good page is set aside instead: setAside.test.ts).
+      if (mode === 'wrong-shape') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true,"changes":{"entity":"member","id":"M1"},"cursor":"x","more":false,"serverTime":1}');
       setTimeout(() => res.writeHead(200).end('{}'), 3_000).unref();
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

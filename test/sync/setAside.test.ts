@@ -1,0 +1,112 @@
+// No poison (issue 15 item 3, the terminal's half): a real HQ on loopback behind a proxy that spoils
+// rows of its pull pages the way one bad event once did (a member month "29720-04"), or worse (rows
+// that are not rows at all). The terminal applies every good row, sets each bad one aside with its
+// reason, moves its cursor on and reports the sync as done; a second terminal is unaffected.
+import { createServer, request, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getSyncState } from '../../src/store/syncState';
+import { syncOnce } from '../../src/syncClient/syncRun';
+import { NOW, tempDir } from '../helpers/demoDb';
+import { BACKENDS, enrollNew, openAt, seedHq, startTestHq, type TestHq } from '../hq/harness';
+
+const MEMBERS = 80;
+
+const setAsideCount = (db: { prepare(sql: string): { get(): unknown } }): number => (db.prepare('SELECT count(*) AS n FROM sync_set_aside').get() as { n: number }).n;
+
+/** Forwards to HQ; on a pull page, spoils the rows `spoil` picks (by index among the page's member rows). */
+function startPoisoningProxy(hqPort: number): Promise<{ url: string; close(): Promise<void>; spoiled: number }> {
+  const state = { spoiled: 0 };
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const up = request({ host: '127.0.0.1', port: hqPort, path: req.url, method: req.method, headers: req.headers }, (upRes) => {
+        const body: Buffer[] = [];
+        upRes.on('data', (c: Buffer) => body.push(c));
+        upRes.on('end', () => {
+          let text = Buffer.concat(body).toString('utf8');
+          if (req.url?.startsWith('/v1/sync/pull') && upRes.statusCode === 200) {
+            const page = JSON.parse(text) as { changes: Record<string, unknown>[] };
+            const members = page.changes.filter((c) => c.entity === 'member' && c.deleted === false);
+            const month = members[0]?.data as { months?: { month: string }[] } | undefined;
+            if (month?.months?.[0]) {
+              month.months[0].month = '29720-04';
+              state.spoiled++;
+            }
+            if (members[1]) {
+              (members[1] as Record<string, unknown>).data = 'not a member';
+              state.spoiled++;
+            }
+            page.changes.push({ entity: 'member', garbage: true } as Record<string, unknown>);
+            page.changes.push(42 as unknown as Record<string, unknown>);
+            state.spoiled += 2;
+            text = JSON.stringify(page);
+          }
+          const headers = { ...upRes.headers };
+          delete headers['content-length'];
+          res.writeHead(upRes.statusCode ?? 502, headers);
+          res.end(text);
+        });
+      });
+      up.on('error', () => res.destroy());
+      up.end(Buffer.concat(chunks));
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        get spoiled() {
+          return state.spoiled;
+        },
+        close: () => new Promise<void>((r) => server.close(() => r())),
+      });
+    });
+  });
+}
+
+describe.each(BACKENDS)('rows a terminal cannot parse, on %s', (backend) => {
+  const tmp = tempDir('ld-aside-');
+  let hq: TestHq;
+  beforeAll(async () => {
+    hq = await startTestHq(backend);
+    await seedHq(hq, tmp.dir, MEMBERS);
+  }, 60_000);
+  afterAll(async () => {
+    await hq?.stop();
+    tmp.cleanup();
+  });
+
+  it('sets each one aside with its reason, applies the rest, moves on; an honest path is unaffected', async () => {
+    const proxy = await startPoisoningProxy(Number(new URL(hq.url).port));
+    try {
+      const clock = { now: NOW };
+      const poisoned = openAt(await enrollNew(proxy.url, hq.admin, tmp.dir, 'poisoned'), clock);
+      const honest = openAt(await enrollNew(hq.url, hq.admin, tmp.dir, 'honest'), clock);
+      try {
+        const first = await syncOnce(poisoned.db, { pullLimit: 25 });
+        expect(first.setAside).toBe(proxy.spoiled);
+        expect(first.pages).toBeGreaterThan(1);
+        await syncOnce(honest.db, { pullLimit: 25 });
+        const aside = poisoned.db.prepare('SELECT entity, entity_id, reason, row_json FROM sync_set_aside ORDER BY id').all() as { entity: string | null; entity_id: string | null; reason: string; row_json: string }[];
+        expect(aside.length).toBe(proxy.spoiled);
+        expect(setAsideCount(poisoned.db)).toBe(proxy.spoiled);
+        expect(aside.some((a) => a.row_json.includes('29720-04') && a.entity === 'member' && /months/.test(a.reason))).toBe(true);
+        expect(aside.some((a) => a.row_json === '42' && a.entity === null)).toBe(true);
+        // Everything else arrived: the members HQ holds, less the ones whose rows were spoiled.
+        const spoiledMembers = new Set(aside.filter((a) => a.entity === 'member' && a.entity_id !== null).map((a) => a.entity_id));
+        const n = (db: typeof poisoned.db) => (db.prepare('SELECT count(*) AS n FROM members').get() as { n: number }).n;
+        expect(n(poisoned.db)).toBe(n(honest.db) - spoiledMembers.size);
+        expect(getSyncState(poisoned.db, 'cursor')).not.toBeNull();
+        expect(setAsideCount(honest.db)).toBe(0);
+        expect(n(honest.db)).toBeGreaterThanOrEqual(MEMBERS);
+      } finally {
+        poisoned.close();
+        honest.close();
+      }
+    } finally {
+      await proxy.close();
+    }
+  }, 120_000);
+});
