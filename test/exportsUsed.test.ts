@@ -55,8 +55,14 @@ function analyse(root: string): Analysis {
   const options: ts.CompilerOptions = { ...parsed.options, allowJs: true, checkJs: false, noEmit: true, noLib: true, types: [] };
   const host = ts.createCompilerHost(options, true);
   host.jsDocParsingMode = ts.JSDocParsingMode.ParseNone;
+  // A .d.mts beside a plain .mjs (src/cli/build.d.mts) types it for the compiler; here the users
+  // belong to the code itself.
+  const toCode = (m: ts.ResolvedModuleFull | undefined): ts.ResolvedModuleFull | undefined => {
+    const code = m?.resolvedFileName.replace(/\.d\.mts$/, '.mjs');
+    return m && code !== m.resolvedFileName && ts.sys.fileExists(code!) ? { ...m, resolvedFileName: code!, extension: ts.Extension.Mjs } : m;
+  };
   host.resolveModuleNames = (names, containingFile) =>
-    names.map((n) => (n.startsWith('.') ? ts.resolveModuleName(n, containingFile, options, host).resolvedModule : undefined));
+    names.map((n) => (n.startsWith('.') ? toCode(ts.resolveModuleName(n, containingFile, options, host).resolvedModule) : undefined));
   const program = ts.createProgram({ rootNames: [...parsed.fileNames, ...mjs], options, host });
   const checker = program.getTypeChecker();
   const ours = program.getSourceFiles().filter((sf) => {

@@ -17,7 +17,7 @@ import { DEMO_STORE, DEMO_TERMINAL } from '../terminal/demo/catalog';
 import { findChromium } from '../host/browser';
 import { KIOSK_CONFIG_FILE } from '../runtime/kioskConfig';
 import { RENDERER_DIR, REPO_ROOT } from '../host/launch';
-import { ensureRenderer } from '../host/rendererBuild';
+import { ensureRenderer } from '../cli/rendererBuild';
 
 const SCANS = 1_000;
 const WARMUP = 30;

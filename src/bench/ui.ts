@@ -14,7 +14,7 @@ import { HQ_KEY_FILE, seedNewDatabase } from '../runtime/dataFolder';
 import { DEMO_STORE, DEMO_TERMINAL } from '../terminal/demo/catalog';
 import { findChromium } from '../host/browser';
 import { launchDesk, RENDERER_DIR, REPO_ROOT } from '../host/launch';
-import { ensureRenderer } from '../host/rendererBuild';
+import { ensureRenderer } from '../cli/rendererBuild';
 
 const COLD_STARTS = 5;
 const PROCESS_STARTS = 3;

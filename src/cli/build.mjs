@@ -154,11 +154,11 @@ function readOwner(dir) {
 }
 
 /** The token of a lock left by a build that died (too old, or its process gone), else null. */
-function staleLockToken(lock) {
+function staleLockToken(lock, staleMs) {
   const since = mtime(lock);
   if (since < 0) return null;
   const owner = readOwner(lock);
-  if (Date.now() - since > STALE_LOCK_MS) return owner?.token ?? 'none';
+  if (Date.now() - since > staleMs) return owner?.token ?? 'none';
   if (owner === null || owner.host !== hostname()) return null;
   try {
     process.kill(owner.pid, 0);
@@ -168,18 +168,22 @@ function staleLockToken(lock) {
   }
 }
 
-async function withLock(root, fn) {
-  const lock = join(root, LOCK);
+/**
+ * Runs fn holding the lock directory `lock` (mkdir is atomic): one holder at a time, the others wait
+ * up to waitMs. A lock older than staleMs, or whose owner process is gone, was left by a holder that
+ * died and is taken over. Also the renderer build's lock (src/cli/rendererBuild.ts).
+ */
+export async function withLock(lock, fn, { staleMs = STALE_LOCK_MS, waitMs = LOCK_WAIT_MS } = {}) {
   const token = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
   mkdirSync(dirname(lock), { recursive: true });
-  const until = Date.now() + LOCK_WAIT_MS;
+  const until = Date.now() + waitMs;
   for (;;) {
     try {
       mkdirSync(lock);
       break;
     } catch (err) {
       if (err.code !== 'EEXIST') throw err;
-      const stale = staleLockToken(lock);
+      const stale = staleLockToken(lock, staleMs);
       if (stale !== null) {
         // Moved aside, then checked: of several waiters that found the same lock stale, only the
         // first moves that one; a later one that moved a new owner's lock by mistake puts it back.
@@ -212,7 +216,7 @@ export async function ensureBuilt(root = ROOT, log = (line) => process.stderr.wr
   // An installed copy without the sources (a package) runs the build it came with.
   if (mtime(join(root, 'src', 'cli', 'main.ts')) < 0 && mtime(join(root, CLI_ENTRY)) >= 0) return join(root, CLI_ENTRY);
   if (staleReason(root) !== null) {
-    await withLock(root, async () => {
+    await withLock(join(root, LOCK), async () => {
       const why = staleReason(root);
       if (why === null) return;
       const ms = await build(root);
@@ -225,7 +229,7 @@ export async function ensureBuilt(root = ROOT, log = (line) => process.stderr.wr
 // `node src/cli/build.mjs` (npm run build): build now, under the lock.
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
-    await withLock(ROOT, async () => {
+    await withLock(join(ROOT, LOCK), async () => {
       const ms = await build(ROOT);
       process.stdout.write(`dist/ built in ${ms} ms\n`);
     });

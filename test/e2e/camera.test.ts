@@ -10,7 +10,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchKiosk, type KioskLaunch } from '../../src/host/kioskLaunch';
 import { launchDesk, RENDERER_DIR, REPO_ROOT, type DeskLaunch } from '../../src/host/launch';
-import { ensureRenderer } from '../../src/host/rendererBuild';
+import { ensureRenderer } from '../../src/cli/rendererBuild';
 import { createTranslator } from '../../src/i18n';
 import type { Lang } from '../../src/loyalty/types';
 import { deskConfigSchema, readConfig, scannerConfigSchema, writeConfig } from '../../src/terminal/operations/config';

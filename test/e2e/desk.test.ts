@@ -8,7 +8,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchDesk, RENDERER_DIR, REPO_ROOT, type DeskLaunch } from '../../src/host/launch';
 import { setSyncState } from '../../src/store/syncState';
-import { ensureRenderer } from '../../src/host/rendererBuild';
+import { ensureRenderer } from '../../src/cli/rendererBuild';
 import { createTranslator } from '../../src/i18n';
 import { startFakePrinter, type FakePrinter } from '../../src/print/fakePrinter/server';
 import { privateJwkSchema } from '../../src/scan/hqKeys';

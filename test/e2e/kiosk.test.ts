@@ -10,7 +10,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchKiosk, type KioskLaunch } from '../../src/host/kioskLaunch';
 import { RENDERER_DIR, REPO_ROOT } from '../../src/host/launch';
-import { ensureRenderer } from '../../src/host/rendererBuild';
+import { ensureRenderer } from '../../src/cli/rendererBuild';
 import { createTranslator } from '../../src/i18n';
 import { startFakePrinter, type FakePrinter } from '../../src/print/fakePrinter/server';
 import { deskConfigSchema, scannerConfigSchema, writeConfig } from '../../src/terminal/operations/config';

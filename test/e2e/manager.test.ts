@@ -10,7 +10,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminClient, seedDemoAtHq } from '../../src/cli/commands/hqAdmin';
 import { launchDesk, RENDERER_DIR, REPO_ROOT, type DeskLaunch } from '../../src/host/launch';
-import { ensureRenderer } from '../../src/host/rendererBuild';
+import { ensureRenderer } from '../../src/cli/rendererBuild';
 import { startHq, type RunningHq } from '../../src/hq/server';
 import { createTranslator } from '../../src/i18n';
 import { startFakePrinter, type FakePrinter } from '../../src/print/fakePrinter/server';

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DeskEvent, DeskStatus } from '../../src/contract/terminalApi';
 import { chromium } from 'playwright-core';
 import { launchDesk, RENDERER_DIR, REPO_ROOT, type DeskLaunch } from '../../src/host/launch';
-import { ensureRenderer } from '../../src/host/rendererBuild';
+import { ensureRenderer } from '../../src/cli/rendererBuild';
 import { createTranslator } from '../../src/i18n';
 import { deskConfigSchema, readConfig, scannerConfigSchema, writeConfig } from '../../src/terminal/operations/config';
 import { seedNewDatabase } from '../../src/runtime/dataFolder';

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RENDERER_DIR, REPO_ROOT } from '../../src/host/launch';
-import { ensureRenderer } from '../../src/host/rendererBuild';
+import { ensureRenderer } from '../../src/cli/rendererBuild';
 import { tempDir } from '../helpers/demoDb';
 
 const tmp = tempDir('ld-start-');

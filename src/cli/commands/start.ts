@@ -16,7 +16,7 @@ import { openAppWindow, findChromium } from '../../host/browser';
 import { electronBinary } from '../../host/electronBinary';
 import { launchKiosk } from '../../host/kioskLaunch';
 import { launchDesk, RENDERER_DIR, REPO_ROOT } from '../../host/launch';
-import { ensureRenderer } from '../../host/rendererBuild';
+import { ensureRenderer } from '../rendererBuild';
 import { defaultDataDir, prepareDataFolder } from '../../runtime/dataFolder';
 import { DEMO_STAFF } from '../../terminal/demo/catalog';
 import { check, intArg, type Flags } from '../args';

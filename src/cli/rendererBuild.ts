@@ -1,8 +1,9 @@
 // The renderer is built by vite into dist/renderer; `start` and the e2e tests rebuild it when any
 // source it is made from is newer than the build (a few seconds), and never otherwise.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { withLock } from './build.mjs';
 
 /** What the bundle is made of: the UI, the catalog and contract it imports, and the build config. */
 const SOURCES = ['renderer', 'src/i18n', 'src/contract', 'vite.config.ts', 'package.json'];
@@ -47,35 +48,22 @@ export async function buildRenderer(root: string, log: (line: string) => void = 
 }
 
 const LOCK_WAIT_MS = 150_000;
+/** Longer than a build may take (BUILD_TIMEOUT_MS), so a slow build keeps its lock. */
 const STALE_LOCK_MS = 5 * 60_000;
 
 /**
  * Builds when stale; true when it built. Two processes (start and a test, two test files) may ask at
- * once: a lock directory (mkdir is atomic) lets one build while the other waits and then re-checks.
+ * once: the build lock (build.mjs withLock) lets one build while the other waits and then re-checks.
  */
 export async function ensureRenderer(root: string, outDir: string, log?: (line: string) => void): Promise<boolean> {
   if (!rendererIsStale(root, outDir)) return false;
-  const lock = `${outDir}.build-lock`;
-  mkdirSync(dirname(lock), { recursive: true });
-  const until = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const since = statSync(lock, { throwIfNoEntry: false })?.mtimeMs;
-      // A build killed half-way leaves its lock behind.
-      if (since !== undefined && Date.now() - since > STALE_LOCK_MS) rmSync(lock, { recursive: true, force: true });
-      if (Date.now() > until) throw new Error(`another renderer build holds ${lock}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  try {
-    if (!rendererIsStale(root, outDir)) return false;
-    await buildRenderer(root, log);
-    return true;
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+  return withLock(
+    `${outDir}.build-lock`,
+    async () => {
+      if (!rendererIsStale(root, outDir)) return false;
+      await buildRenderer(root, log);
+      return true;
+    },
+    { staleMs: STALE_LOCK_MS, waitMs: LOCK_WAIT_MS },
+  );
 }
