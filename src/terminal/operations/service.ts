@@ -3,7 +3,8 @@
 import { listCatalog } from '../../store/benefits';
 import { createGroupCommit } from '../../store/groupCommit';
 import { pendingOutbox, pendingOutboxCount } from '../../store/outbox';
-import { unprintedJobs } from '../../store/printJobs';
+import { countUnprinted, unprintedJobs } from '../../store/printJobs';
+import { getStoreName } from '../../store/stores';
 import type { ServiceDeps } from './deps';
 import { findMember, memberCard, summarize, type MemberRef } from './memberCard';
 import { cashDeduct, donate, earn, exchange } from './pointsOps';
@@ -51,11 +52,14 @@ export function createTerminalService(deps: ServiceDeps) {
       writeSlip: (...a: Tail<Parameters<typeof writeSlip>>) => writeSlip(deps, ...a),
       slipProgress: (slipId: number, waitMs: number) => slipProgress(deps, slipId, waitMs),
       withdrawSlips: (ids: readonly number[]) => withdrawSlips(deps, ids),
+      storeName: () => getStoreName(deps.db, deps.identity.storeId),
     },
     catalog: () => listCatalog(deps.db),
     pendingOutbox: (limit?: number) => pendingOutbox(deps.db, limit),
     pendingCount: () => pendingOutboxCount(deps.db),
     unprintedJobs: () => unprintedJobs(deps.db),
+    /** For the status bar, polled every second: a count, not every job's payload parsed. */
+    unprintedCount: () => countUnprinted(deps.db),
   };
 }
 

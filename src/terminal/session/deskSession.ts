@@ -126,7 +126,7 @@ export function createDeskSession(
       const facts = service.statusFacts();
       return {
         ...facts,
-        printer: { ...(ports.printer?.() ?? { state: 'unknown', name: null }), unprinted: service.unprintedJobs().length },
+        printer: { ...(ports.printer?.() ?? { state: 'unknown', name: null }), unprinted: service.unprintedCount() },
         pendingSync: service.pendingCount(),
         scanner: scannerStatusSchema.parse(ports.scanner?.() ?? NO_SCANNER),
       };

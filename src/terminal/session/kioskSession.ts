@@ -89,7 +89,7 @@ export function createKioskSession(service: TerminalService, tr: (lang: Lang) =>
       wedge: options.wedge ?? DEFAULT_WEDGE,
       camera: options.camera ?? { enabled: false, deviceId: null },
       slip: { available: slipAvailable() },
-      storeName: service.statusFacts().storeName,
+      storeName: service.kiosk.storeName(),
       tz: deps.identity.tz,
     }),
     'kiosk.setLang': (i) => {
