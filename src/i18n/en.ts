@@ -101,6 +101,11 @@ export const en = {
     OFFLINE_TOTAL_CAP: 'This terminal has {{unsyncedYuan}} of unsynced redemptions; the offline limit is {{capYuan}}. Sync with HQ first.',
     OFFLINE_POINTS_CAP: 'Offline, a member may burn at most {{cap}} points before the terminal syncs.',
     OFFLINE_SYNC_TOO_OLD: 'The terminal has not synced with HQ for more than {{hours}} hours; offline redemption is stopped. Sync first.',
+    EARN_AMOUNT_CAP: "A purchase above {{capYuan}} cannot earn points at the desk: HQ's admin handles it.",
+    EARN_LINE_CAP: 'One purchase line earns at most {{cap}} points; check the amount.',
+    EARN_POINTS_CAP: 'One purchase earns at most {{cap}} points; check the amount.',
+    EARN_DAY_CAP: 'This member has earned {{earned}} points today; the daily limit is {{cap}}.',
+    EARN_NEEDS_MANAGER: "A purchase above {{thresholdYuan}} needs a manager's PIN.",
   },
   tier: { basic: 'Basic', advanced: 'Advanced', core: 'Core', premium: 'Premium' },
   benefitType: {

@@ -101,6 +101,11 @@ export const zhCN: Messages = {
     OFFLINE_TOTAL_CAP: '本终端未同步的核销已达 {{unsyncedYuan}}，离线上限为 {{capYuan}}。请先与总部同步。',
     OFFLINE_POINTS_CAP: '离线时每位会员最多可使用 {{cap}} 积分，请先同步。',
     OFFLINE_SYNC_TOO_OLD: '终端已超过 {{hours}} 小时未与总部同步，已停止离线核销。请先同步。',
+    EARN_AMOUNT_CAP: '单笔消费超过 {{capYuan}}，服务台不能积分：请由总部后台处理。',
+    EARN_LINE_CAP: '单行商品最多积 {{cap}} 分，请核对金额。',
+    EARN_POINTS_CAP: '单笔消费最多积 {{cap}} 分，请核对金额。',
+    EARN_DAY_CAP: '该会员今天已积 {{earned}} 分，每天最多 {{cap}} 分。',
+    EARN_NEEDS_MANAGER: '消费超过 {{thresholdYuan}}，需要店长输入 PIN 批准。',
   },
   tier: { basic: '基础', advanced: '进阶', core: '核心', premium: '尊享' },
   benefitType: {

@@ -101,6 +101,11 @@ export const zhTW: Messages = {
     OFFLINE_TOTAL_CAP: '本終端未同步的兌換已達 {{unsyncedYuan}}，離線上限為 {{capYuan}}。請先與總部同步。',
     OFFLINE_POINTS_CAP: '離線時每位會員最多可使用 {{cap}} 點，請先同步。',
     OFFLINE_SYNC_TOO_OLD: '終端已超過 {{hours}} 小時未與總部同步，已停止離線兌換。請先同步。',
+    EARN_AMOUNT_CAP: '單筆消費超過 {{capYuan}}，服務台不能累積點數：請由總部後台處理。',
+    EARN_LINE_CAP: '單行商品最多累積 {{cap}} 點，請核對金額。',
+    EARN_POINTS_CAP: '單筆消費最多累積 {{cap}} 點，請核對金額。',
+    EARN_DAY_CAP: '該會員今天已累積 {{earned}} 點，每天最多 {{cap}} 點。',
+    EARN_NEEDS_MANAGER: '消費超過 {{thresholdYuan}}，需要店長輸入 PIN 核准。',
   },
   tier: { basic: '基礎', advanced: '進階', core: '核心', premium: '尊享' },
   benefitType: {

@@ -10,3 +10,4 @@ export * from './draw';
 export * from './benefits';
 export * from './exchange';
 export * from './offlineRisk';
+export * from './earnLimits';

@@ -26,6 +26,11 @@ export const LOYALTY_REASONS = [
   'OFFLINE_TOTAL_CAP',
   'OFFLINE_POINTS_CAP',
   'OFFLINE_SYNC_TOO_OLD',
+  'EARN_AMOUNT_CAP',
+  'EARN_LINE_CAP',
+  'EARN_POINTS_CAP',
+  'EARN_DAY_CAP',
+  'EARN_NEEDS_MANAGER',
 ] as const;
 export type LoyaltyReason = (typeof LOYALTY_REASONS)[number];
 

@@ -4,6 +4,14 @@ import { z } from 'zod';
 import { TIER_CODES } from './types';
 import type { LoyaltyRules } from './types';
 
+const DEFAULT_EARN_LIMITS = {
+  maxPointsPerLine: 200_000,
+  maxPointsPerEarn: 400_000,
+  maxPointsPerMemberDay: 500_000,
+  approvalAboveFen: 1_000_000,
+  refuseAboveFen: 10_000_000,
+};
+
 export const DEFAULT_RULES: LoyaltyRules = {
   version: 1,
   tiers: [
@@ -32,6 +40,8 @@ export const DEFAULT_RULES: LoyaltyRules = {
     maxPointsBurnedPerMember: 5_000,
     maxHoursSinceSync: 720,
   },
+  // ¥300 goes through, ¥30,000 needs the manager, ¥2,580,000 is refused (issue 15).
+  earn: DEFAULT_EARN_LIMITS,
 };
 
 const count = z.int().min(0);
@@ -89,6 +99,17 @@ export const loyaltyRulesSchema = z.object({
     maxPointsBurnedPerMember: count,
     maxHoursSinceSync: count,
   }),
+  // Rules published before earning limits existed get the defaults rather than none.
+  earn: z
+    .object({
+      maxPointsPerLine: count,
+      maxPointsPerEarn: count,
+      maxPointsPerMemberDay: count,
+      approvalAboveFen: fen,
+      refuseAboveFen: fen,
+    })
+    .refine((e) => e.approvalAboveFen <= e.refuseAboveFen, { message: 'the approval threshold must not exceed the refusal cap' })
+    .default(() => ({ ...DEFAULT_EARN_LIMITS })),
 });
 
 // Compile-time proof that the schema and the hand-written type describe the same shape: if either

@@ -50,6 +50,23 @@ export interface OfflineRiskLimits {
   maxHoursSinceSync: number;
 }
 
+/**
+ * Limits on earning, as the offline limits bound spending (docs/authority.md). Amounts are the
+ * purchase's total; points caps apply to what the rules would give.
+ */
+export interface EarnLimits {
+  /** Most points one purchase line may earn. */
+  maxPointsPerLine: number;
+  /** Most points one earn may give. */
+  maxPointsPerEarn: number;
+  /** Most points one member may earn in one store-day, across every terminal HQ has heard of. */
+  maxPointsPerMemberDay: number;
+  /** A purchase above this needs a manager's approval. */
+  approvalAboveFen: Fen;
+  /** A purchase above this is refused even with a manager: it goes through HQ's admin. */
+  refuseAboveFen: Fen;
+}
+
 export interface LoyaltyRules {
   version: number;
   /** Ordered from lowest to highest. */
@@ -58,6 +75,7 @@ export interface LoyaltyRules {
   tierWindowMonths: number;
   points: PointsRules;
   offline: OfflineRiskLimits;
+  earn: EarnLimits;
 }
 
 /** A member's activity in one calendar month of the store's time zone. */
