@@ -27,6 +27,7 @@ const api = {
   'member.card': call('member.card'),
   'benefit.redeem': call('benefit.redeem'),
   'points.earn': call('points.earn'),
+  'points.earnPreview': call('points.earnPreview'),
   'points.exchange': call('points.exchange'),
   'points.cash': call('points.cash'),
   'points.donate': call('points.donate'),

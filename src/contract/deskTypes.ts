@@ -106,8 +106,31 @@ export interface PointsOpResult extends Recorded {
   offline: boolean;
 }
 
+export interface EarnTierChange {
+  from: TierCode;
+  to: TierCode;
+  reason: string;
+}
+
 export interface EarnResult extends PointsOpResult {
-  tierChange: { from: TierCode; to: TierCode; reason: string } | null;
+  tierChange: EarnTierChange | null;
+  /** The manager who approved the earn (recorded in the operation and printed on the receipt). */
+  approvedBy: { id: string; name: string } | null;
+}
+
+/**
+ * What an earn would do, worked out by the same rules as the earn itself and written nowhere, so the
+ * desk can confirm before committing. A purchase the limits refuse is a typed error instead.
+ */
+export interface EarnPreview {
+  amountFen: number;
+  points: number;
+  pointsBefore: number;
+  pointsAfter: number;
+  tierChange: EarnTierChange | null;
+  /** Above rules.earn.approvalAboveFen: the earn needs a manager (their PIN, or a manager acting). */
+  needsManager: boolean;
+  approvalAboveFen: number;
 }
 
 export interface VoidResult extends Recorded {

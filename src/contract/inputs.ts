@@ -27,7 +27,10 @@ export const purchaseLinesSchema = z
 export const redeemInputSchema = z
   .object({ memberId: memberIdSchema, benefitId: entityIdSchema, amountFen: amountFenSchema.nullable().optional() })
   .strict();
-export const earnInputSchema = z.object({ memberId: memberIdSchema, lines: purchaseLinesSchema }).strict();
+/** What an earn would do, asked before it is made (points.earnPreview): the earn's input without its approval. */
+export const earnPreviewInputSchema = z.object({ memberId: memberIdSchema, lines: purchaseLinesSchema }).strict();
+/** managerPin: a manager's approval typed at the desk, needed above the rules' threshold (rules.earn). */
+export const earnInputSchema = earnPreviewInputSchema.extend({ managerPin: pinSchema.optional() }).strict();
 export const exchangeInputSchema = z.object({ memberId: memberIdSchema, itemId: entityIdSchema }).strict();
 export const cashInputSchema = z.object({ memberId: memberIdSchema, points: pointsSchema, amountFen: amountFenSchema.positive() }).strict();
 export const donateInputSchema = z.object({ memberId: memberIdSchema, points: pointsSchema }).strict();

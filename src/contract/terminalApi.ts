@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { LANGS, type CatalogItem, type Lang, type LocalizedText } from '../loyalty/types';
 import type {
   DevicePrinterState,
+  EarnPreview,
   EarnResult,
   MemberCard,
   MemberSummary,
@@ -22,6 +23,7 @@ import {
   cashInputSchema,
   donateInputSchema,
   earnInputSchema,
+  earnPreviewInputSchema,
   emptyInputSchema,
   exchangeInputSchema,
   memberIdSchema,
@@ -57,6 +59,7 @@ export const terminalApiInputs = {
   'member.card': memberRefSchema,
   'benefit.redeem': redeemInputSchema,
   'points.earn': earnInputSchema,
+  'points.earnPreview': earnPreviewInputSchema,
   'points.exchange': exchangeInputSchema,
   'points.cash': cashInputSchema,
   'points.donate': donateInputSchema,
@@ -158,6 +161,7 @@ export interface TerminalOutputs extends ManagerOutputs {
   'member.card': PublicMemberCard;
   'benefit.redeem': RedeemResult;
   'points.earn': EarnResult;
+  'points.earnPreview': EarnPreview;
   'points.exchange': PointsOpResult;
   'points.cash': PointsOpResult;
   'points.donate': PointsOpResult;

@@ -62,6 +62,8 @@ export function layoutReceipt(model: ReceiptModel, opts: LayoutOptions): PrintDo
       break;
     case 'earn':
       if (model.amountFen !== null) body.push(...row(t('receipt.purchase'), formatYuan(model.amountFen)));
+      // A purchase above the approval threshold (rules.earn) names the manager who approved it.
+      if (model.approvedBy) body.push(...row(t('receipt.approvedBy'), model.approvedBy.name));
       break;
     case 'void':
       if (model.targetOpId) body.push(...row(t('receipt.voided'), model.targetOpId));

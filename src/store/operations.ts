@@ -142,6 +142,22 @@ export function ledgerForOp(db: Db, opId: string): (LedgerEntry & { id: number }
 }
 
 /**
+ * Points a member earned at this terminal on one store business day, voided earns left out: what the
+ * earn limits' per-member-day cap counts (rules.earn). Earns carry no benefit, so operations_member_benefit
+ * finds them by (member_id, benefit_id IS NULL): a member's few rows, where operations_day (which the
+ * planner would pick) walks every earn of the day.
+ */
+export function earnedOnDay(db: Db, memberId: string, terminalId: string, businessDate: string): number {
+  return (
+    stmt<[string, string, string], { p: number | null }>(
+      db,
+      `SELECT sum(points) AS p FROM operations INDEXED BY operations_member_benefit
+       WHERE member_id = ? AND benefit_id IS NULL AND kind = 'earn' AND terminal_id = ? AND business_date = ? AND voided_by_op IS NULL`,
+    ).get(memberId, terminalId, businessDate)?.p ?? 0
+  );
+}
+
+/**
  * What offline risk limits look at: value not yet synced at this terminal, and the points one member
  * spent offline (exchange, cash deduction, donation, a point-costing redemption) that HQ has not
  * seen. A void is never spending: it gives back what its operation took (a voided earn takes back

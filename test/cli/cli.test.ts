@@ -108,6 +108,40 @@ describe('loyalty-desk', () => {
     }
   });
 
+  it('earn applies the earning limits: --manager approves above ¥10,000 (recorded on the operation and its receipt), ¥100,000+ is refused', async () => {
+    const db = join(dir, 'limits.db');
+    expect((await inProcess('seed', '--db', db, '--members', '50', '--now', NOW_S)).code).toBe(0);
+    const earn = (...args: string[]) => inProcess('earn', '--db', db, '--now', NOW_S, ...args);
+    const before = readFileSync(db);
+    const alone = await earn('--member', 'M00000011', '--staff', 'clerk-01', '--amount', '3000000', '--lang', 'en');
+    expect(alone).toMatchObject({ code: 2, json: { error: { code: 'EARN_NEEDS_MANAGER', message: "A purchase above ¥10,000.00 needs a manager's PIN." } } });
+    expect((await earn('--member', 'M00000011', '--staff', 'clerk-01', '--manager', 'clerk-02', '--amount', '3000000')).json.error.code).toBe('NOT_MANAGER');
+    const huge = await earn('--member', 'M00000011', '--staff', 'clerk-01', '--manager', 'mgr-01', '--amount', '258000000');
+    expect(huge).toMatchObject({ code: 2, json: { error: { code: 'EARN_AMOUNT_CAP', message: '单笔消费超过 ¥100,000.00，服务台不能积分：请由总部后台处理。' } } });
+    expect(readFileSync(db).equals(before)).toBe(true);
+
+    // The real command in a child process: the approval is in its answer, the operation and the receipt.
+    const approved = await cli('earn', '--db', db, '--member', 'M00000011', '--staff', 'clerk-01', '--manager', 'mgr-01', '--amount', '3000000', '--now', NOW_S);
+    expect(approved).toMatchObject({ code: 0, json: { ok: true, approvedBy: { id: 'mgr-01', name: '李娜' } } });
+    // Accepted on any earn: a small one with --manager records the approval too; without, none.
+    const small = await earn('--member', 'M00000012', '--staff', 'clerk-01', '--manager', 'mgr-01', '--amount', '30000');
+    expect(small).toMatchObject({ code: 0, json: { points: expect.any(Number), approvedBy: { id: 'mgr-01' } } });
+    const plain = await earn('--member', 'M00000013', '--staff', 'clerk-01', '--amount', '30000');
+    expect(plain).toMatchObject({ code: 0, json: { approvedBy: null } });
+
+    const raw = new Database(db, { readonly: true });
+    try {
+      const row = (id: string) => raw.prepare('SELECT o.approved_by, p.payload_json FROM operations o JOIN print_jobs p ON p.op_id = o.id WHERE o.id = ?').get(id) as { approved_by: string | null; payload_json: string };
+      for (const [r, by] of [[approved, 'mgr-01'], [small, 'mgr-01'], [plain, null]] as const) {
+        const { approved_by, payload_json } = row(r.json.opId);
+        expect(approved_by).toBe(by);
+        expect(JSON.parse(payload_json).approvedBy?.id ?? null).toBe(by);
+      }
+    } finally {
+      raw.close();
+    }
+  });
+
   it('reads without naming anyone (the operator holds the data folder), but never shows the phone check\'s digits', async () => {
     const r = await inProcess('member', '--db', db, '--id', 'M00000007');
     expect(r.code).toBe(0);

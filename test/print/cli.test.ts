@@ -63,9 +63,11 @@ describe('printing after commit', () => {
   });
 
   it('earn, donate and void print their own receipts; reprint says COPY', async () => {
-    const earn = await cli('earn', '--db', db, '--member', 'M00000003', '--staff', 'clerk-01', '--amount', '50000', '--printer', `${printer.uri}?lang=en`);
+    const earn = await cli('earn', '--db', db, '--member', 'M00000003', '--staff', 'clerk-01', '--manager', 'mgr-01', '--amount', '50000', '--printer', `${printer.uri}?lang=en`);
     expect(earn.json.print.status).toBe('printed');
     expect(printer.receipts.at(-1)!.lines.join('\n')).toContain('Points earned');
+    // --manager on an earn is recorded and printed, as a void's approver is.
+    expect(printer.receipts.at(-1)!.lines.join('\n')).toMatch(/Approved by\s+李娜/);
     const donate = await cli('donate', '--db', db, '--member', 'M00000003', '--staff', 'clerk-01', '--points', '100', '--printer', printer.uri);
     expect(donate.json.print.status).toBe('printed');
     expect(printer.receipts.at(-1)!.lines.join('\n')).toContain('积分捐赠');

@@ -59,6 +59,10 @@ describe('receipt layout', () => {
     const e = docLines(layoutReceipt(model({ kind: 'earn', subject: null, pointsBefore: 100, pointsAfter: 220 }), { cols: 32, lang: 'en', synced: true })).join('\n');
     expect(e).toContain('+120');
     expect(e).toContain('Points earned');
+    expect(e).not.toContain('Approved by');
+    // An earn above the approval threshold names the manager who approved it, as a void does.
+    const approved = docLines(layoutReceipt(model({ kind: 'earn', subject: null, approvedBy: { id: 'mgr-01', name: '李店长' } }), { cols: 32, lang: 'zh-CN', synced: true })).join('\n');
+    expect(approved).toMatch(/批准人\s+李店长/);
   });
 
   it('wraps long Latin text at spaces and never splits a line wider than the paper', () => {

@@ -37,7 +37,8 @@ describe('earn', () => {
 
   it('upgrades the tier at once with its reason and issues the welcome gift', () => {
     const basic = member("tier = 'basic'");
-    const r = t.service.earn({ memberId: basic, staffId: 'clerk-01', lines: [{ category: 'general', amountFen: 2_000_000 }] });
+    // ¥20,000 is above the approval threshold (rules.earn): a manager approves it.
+    const r = t.service.earn({ memberId: basic, staffId: 'clerk-01', approverId: 'mgr-01', lines: [{ category: 'general', amountFen: 2_000_000 }] });
     expect(r.tierChange).toEqual({ from: 'basic', to: 'premium', reason: 'UPGRADE_SPEND' });
     expect(t.db.prepare('SELECT from_tier, to_tier, reason, op_id FROM tier_changes WHERE member_id = ?').all(basic)).toEqual([
       { from_tier: 'basic', to_tier: 'premium', reason: 'UPGRADE_SPEND', op_id: r.opId },
@@ -138,8 +139,9 @@ describe('offline caps count what the member spent', () => {
   it('a voided earn takes nothing from the member\'s offline allowance: redemptions and exchanges go on', () => {
     const m = member("tier = 'basic'");
     const cap = t.service.deps.rules.offline.maxPointsBurnedPerMember;
-    // A clerk's slip of the finger: a huge purchase, voided by the manager the same minute.
-    const earn = t.service.earn({ memberId: m, staffId: 'clerk-01', lines: [{ category: 'general', amountFen: 258_000_000 }] });
+    // A large purchase the manager approved, voided by the manager the same minute (¥2,580,000 itself
+    // is refused by the earning limits now: test/terminal/earnLimits.test.ts).
+    const earn = t.service.earn({ memberId: m, staffId: 'clerk-01', approverId: 'mgr-01', lines: [{ category: 'general', amountFen: 3_000_000 }] });
     expect(earn.offline).toBe(true);
     expect(earn.points).toBeGreaterThan(cap);
     t.service.voidOperation({ opId: earn.opId, staffId: 'mgr-01', approverId: 'mgr-01' });
@@ -184,7 +186,7 @@ describe('void of a purchase that raised the tier', () => {
     const small = t.service.earn({ memberId: m, staffId: 'clerk-01', lines: [{ category: 'general', amountFen: 1_000 }] });
     expect(small.tierChange).toBeNull();
     t.clock.now = NOW;
-    const e = t.service.earn({ memberId: m, staffId: 'clerk-01', lines: big });
+    const e = t.service.earn({ memberId: m, staffId: 'clerk-01', approverId: 'mgr-01', lines: big });
     expect(e.tierChange?.to).toBe('premium');
     expect(row(m)).toEqual({ tier: 'premium', tier_since: NOW, last_purchase_at: NOW });
     expect(welcomeGrants(m)).toBe(1);
@@ -206,7 +208,7 @@ describe('void of a purchase that raised the tier', () => {
 
   it('refuses with VOID_GRANT_USED while the welcome gift stays redeemed, writing nothing', () => {
     const m = member("tier = 'basic'");
-    const e = t.service.earn({ memberId: m, staffId: 'clerk-01', lines: big });
+    const e = t.service.earn({ memberId: m, staffId: 'clerk-01', approverId: 'mgr-01', lines: big });
     const gift = t.service.redeem({ memberId: m, benefitId: 'B-WELCOME-PREMIUM', staffId: 'clerk-01' });
     const before = snapshot(t.db);
     try {

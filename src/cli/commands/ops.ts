@@ -26,6 +26,10 @@ export async function redeemCommand(flags: Flags) {
   return printAfterCommit(flags, await callAs(flags, 'benefit.redeem', input));
 }
 
+/**
+ * --staff earns; above the rules' approval threshold a clerk needs --manager ID (accepted on any earn:
+ * the approval is recorded and printed on the receipt).
+ */
 export async function earnCommand(flags: Flags) {
   const lines =
     flags.lines !== undefined

@@ -1,26 +1,17 @@
 // Points operations: earn for a purchase, exchange for a catalog gift, cash deduction, donation.
 import { DeskError } from '../../contract/errors';
 import { checkCashDeduction, checkDonation, checkExchange } from '../../loyalty/exchange';
-import { availablePoints, earnPoints, lotExpiry } from '../../loyalty/points';
-import { decideTierChange, evaluateTier } from '../../loyalty/tiers';
-import { businessDate, monthKey, monthsBack } from '../../loyalty/time';
+import { availablePoints, lotExpiry } from '../../loyalty/points';
+import { businessDate, monthKey } from '../../loyalty/time';
 import type { PurchaseLine } from '../../loyalty/types';
 import { adjustStock, getCatalogItem, grantBenefit, listBenefits, stockOf } from '../../store/benefits';
-import {
-  addMonthActivity,
-  changeTier,
-  insertLot,
-  memberLots,
-  memberMonths,
-  recordPurchase,
-  toMemberFacts,
-  type MemberRow,
-} from '../../store/members';
+import { addMonthActivity, changeTier, insertLot, memberLots, recordPurchase, toMemberFacts, type MemberRow } from '../../store/members';
 import type { LedgerEntry } from '../../store/operations';
 import type { StaffRow } from '../../store/staff';
 import type { ServiceDeps } from './deps';
 import { burnLots, enforceOfflineRisk, isOffline, refused } from './guards';
-import { buildReceipt, requireMember, requireStaff } from './lookups';
+import { planEarn } from './earnPlan';
+import { buildReceipt, requireManager, requireMember, requireStaff } from './lookups';
 import { recordOperation } from './record';
 import type { PointsOpResult, EarnResult, OpKind, ReceiptModel } from '../../contract/deskTypes';
 
@@ -30,6 +21,8 @@ interface OpFacts {
   now: number;
   member: MemberRow;
   staff: StaffRow;
+  /** The manager who approved (an earn above the threshold, or any earn a manager was named for). */
+  approvedBy?: StaffRow | null;
   itemId?: string | null;
   subject: ReceiptModel['subject'];
   valueFen: number;
@@ -49,6 +42,7 @@ function finish(deps: ServiceDeps, f: OpFacts, ledger: LedgerEntry[]): PointsOpR
     at: f.now,
     member: f.member,
     staff: f.staff,
+    approvedBy: f.approvedBy ?? null,
     subject: f.subject,
     valueFen: f.valueFen,
     amountFen: f.amountFen,
@@ -66,7 +60,7 @@ function finish(deps: ServiceDeps, f: OpFacts, ledger: LedgerEntry[]): PointsOpR
       itemId: f.itemId ?? null,
       targetOpId: null,
       staffId: f.staff.id,
-      approvedBy: null,
+      approvedBy: f.approvedBy?.id ?? null,
       storeId,
       terminalId,
       at: f.now,
@@ -95,15 +89,22 @@ export interface EarnInput {
   memberId: string;
   staffId: string;
   lines: PurchaseLine[];
+  /**
+   * A manager of this store who approves: one named at the desk (PIN) or the command line (--manager),
+   * or the acting staff when they are a manager. Recorded when named by someone else, or when needed.
+   */
+  approverId?: string | null;
 }
 
 export function earn(deps: ServiceDeps, input: EarnInput): EarnResult {
   return deps.db.transaction((): EarnResult => {
     const s = start(deps, input.memberId, input.staffId);
-    if (s.member.status === 'revoked') throw new DeskError('MEMBER_REVOKED', {});
+    const approver = input.approverId ? requireManager(deps, input.approverId) : null;
+    // Every limit is checked before anything is written: a refusal leaves the database as it was.
+    const plan = planEarn(deps, s.member, s.now, input.lines, approver !== null);
+    const approvedBy = approver && (approver.id !== s.staff.id || plan.needsApproval) ? approver : null;
+    const { earned, amountFen, change } = plan;
     const { tz } = deps.identity;
-    const earned = earnPoints(deps.rules, input.lines, { now: s.now, tz, birthday: s.facts.birthday });
-    const amountFen = input.lines.reduce((sum, l) => sum + l.amountFen, 0);
     const opId = deps.newId();
     const ledger: LedgerEntry[] = [];
     if (earned.points > 0) {
@@ -118,10 +119,6 @@ export function earn(deps: ServiceDeps, input: EarnInput): EarnResult {
     }
     addMonthActivity(deps.db, s.member.id, monthKey(s.now, tz), 1, amountFen);
     recordPurchase(deps.db, s.member.id, s.now);
-
-    const window = monthsBack(s.now, tz, deps.rules.tierWindowMonths);
-    const evaluated = evaluateTier(deps.rules, memberMonths(deps.db, s.member.id, window[0] ?? monthKey(s.now, tz)), s.now, tz);
-    const change = decideTierChange(deps.rules, s.member.tier, evaluated, 'activity');
     if (change) {
       changeTier(deps.db, { memberId: s.member.id, at: s.now, from: change.from, to: change.to, reason: change.reason, opId });
       for (const b of listBenefits(deps.db)) {
@@ -138,6 +135,7 @@ export function earn(deps: ServiceDeps, input: EarnInput): EarnResult {
         now: s.now,
         member: change ? { ...s.member, tier: change.to } : s.member,
         staff: s.staff,
+        approvedBy,
         subject: null,
         valueFen: 0,
         points: earned.points,
@@ -156,7 +154,7 @@ export function earn(deps: ServiceDeps, input: EarnInput): EarnResult {
       },
       ledger,
     );
-    return { ...result, tierChange: change };
+    return { ...result, tierChange: change, approvedBy: approvedBy && { id: approvedBy.id, name: approvedBy.name } };
   }).immediate();
 }
 

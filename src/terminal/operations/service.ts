@@ -7,6 +7,7 @@ import { countUnprinted, unprintedJobs } from '../../store/printJobs';
 import { getStoreName } from '../../store/stores';
 import type { ServiceDeps } from './deps';
 import { findMember, memberCard, summarize, type MemberRef } from './memberCard';
+import { earnPreview } from './earnPlan';
 import { cashDeduct, donate, earn, exchange } from './pointsOps';
 import { redeemBenefit } from './redeem';
 import { kioskScan, slipProgress, withdrawSlips, writeSlip } from './kioskSlips';
@@ -34,6 +35,8 @@ export function createTerminalService(deps: ServiceDeps) {
     memberCard: (ref: MemberRef) => memberCard(deps, ref),
     redeem: (input: Parameters<typeof redeemBenefit>[1]) => redeemBenefit(deps, input),
     earn: (input: Parameters<typeof earn>[1]) => earn(deps, input),
+    /** What an earn would do (points, tier change, whether a manager must approve); writes nothing. */
+    earnPreview: (input: Parameters<typeof earnPreview>[1]) => earnPreview(deps, input),
     exchange: (input: Parameters<typeof exchange>[1]) => exchange(deps, input),
     cashDeduct: (input: Parameters<typeof cashDeduct>[1]) => cashDeduct(deps, input),
     donate: (input: Parameters<typeof donate>[1]) => donate(deps, input),

@@ -83,7 +83,10 @@ export function createDeskSession(
   const reads = (): void => {
     if (who.kind === 'pin') signedIn();
   };
-  /** Who approves a void: a manager's PIN typed at the desk, the operator's --manager, else whoever acts. */
+  /**
+   * Who approves a void or an earn: a manager's PIN typed at the desk, the operator's --manager, else
+   * whoever acts (the core checks that an approver is a manager).
+   */
   const approver = (managerPin: string | undefined, me: SignedInStaff): SignedInStaff => {
     if (managerPin !== undefined) return service.signIn(managerPin);
     if (who.kind === 'operator' && who.managerId !== null) return service.staffById(who.managerId);
@@ -180,10 +183,18 @@ export function createDeskSession(
       mayBurn(i.memberId);
       return service.commits.run(() => service.redeem({ ...i, staffId: me.id }));
     },
-    'points.earn': (i) => {
+    'points.earn': ({ managerPin, ...i }) => {
       const me = signedIn();
       mayEarn(i.memberId);
-      return service.commits.run(() => service.earn({ ...i, staffId: me.id }));
+      // An earn needs no approver below the threshold: a clerk acting alone approves nothing.
+      const by = approver(managerPin, me);
+      const approverId = by.id === me.id && by.role !== 'manager' ? null : by.id;
+      return service.commits.run(() => service.earn({ ...i, staffId: me.id, approverId }));
+    },
+    'points.earnPreview': (i) => {
+      reads();
+      mayEarn(i.memberId);
+      return service.earnPreview(i);
     },
     'points.exchange': (i) => {
       const me = signedIn();
