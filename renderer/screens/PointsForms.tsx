@@ -1,11 +1,13 @@
 // Earn points for a purchase, and donate points: typed amounts are checked here for form and by the
-// core for everything else (its refusal is shown as it words it).
+// core for everything else (its refusal is shown as it words it). An earn is previewed by the core
+// first and always confirmed (EarnConfirm.tsx), with the manager's PIN above the threshold.
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { EarnResult, PointsOpResult } from '../../src/contract/terminalApi';
+import type { EarnPreview, EarnResult, PointsOpResult } from '../../src/contract/terminalApi';
 import { Dialog, ErrorNote } from '../components/Notice';
 import { useDesk } from '../desk';
 import { parseWhole, parseYuan, formatPoints } from '../format';
+import { EarnConfirm, type EarnRequest } from './EarnConfirm';
 
 const CATEGORIES = ['general', 'cosmetics', 'apparel', 'food'] as const;
 
@@ -16,9 +18,12 @@ export function EarnScreen(props: { memberId: string; onDone(r: EarnResult): voi
   const [category, setCategory] = useState<(typeof CATEGORIES)[number]>('general');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState<{ request: EarnRequest; preview: EarnPreview } | null>(null);
 
+  // Nothing is written here: the core says what the earn would do (or why it may not), then the dialog confirms.
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    if (busy || confirming) return;
     const amountFen = parseYuan(amount);
     if (amountFen === null || amountFen === 0) {
       setError(t('ui.redeem.amountInvalid'));
@@ -26,9 +31,10 @@ export function EarnScreen(props: { memberId: string; onDone(r: EarnResult): voi
     }
     setBusy(true);
     setError(null);
-    const r = await call('points.earn', { memberId: props.memberId, lines: [{ category, amountFen }] });
+    const request: EarnRequest = { memberId: props.memberId, lines: [{ category, amountFen }] };
+    const r = await call('points.earnPreview', request);
     setBusy(false);
-    if (r.ok) props.onDone(r.value);
+    if (r.ok) setConfirming({ request, preview: r.value });
     else setError(r.error.message);
   };
 
@@ -56,6 +62,7 @@ export function EarnScreen(props: { memberId: string; onDone(r: EarnResult): voi
           </button>
         </div>
       </form>
+      {confirming && <EarnConfirm request={confirming.request} preview={confirming.preview} onCancel={() => setConfirming(null)} onDone={props.onDone} />}
     </main>
   );
 }

@@ -86,6 +86,7 @@ export function ReceiptPaper(props: { preview: ReceiptPreview }) {
     [t('ui.receipt.member'), `${r.member.maskedName} ${r.member.maskedPhone} · ${t(`tier.${r.member.tier}`)}`],
     [t('ui.receipt.staff'), r.staff.name],
   ];
+  if (r.approvedBy) rows.push([t('ui.receipt.approvedBy'), r.approvedBy.name]);
   if (r.subject) rows.push([t('ui.receipt.subject'), pick(r.subject.name, lang)]);
   if (r.valueFen > 0) rows.push([t('ui.receipt.valueLine'), formatYuan(r.valueFen)]);
   if (r.amountFen !== null) rows.push([t('ui.receipt.amountLine'), formatYuan(r.amountFen)]);

@@ -233,6 +233,10 @@ describe('the desk in Chromium', () => {
     await page.fill('[data-testid="earn-amount"]', '258.50');
     await shot('11-earn');
     await page.click('[data-testid="earn-submit"]');
+    // Every earn is confirmed first (test/e2e/earn.test.ts has the limits and the manager's PIN).
+    await page.waitForSelector('[data-testid="earn-dialog"]');
+    expect(await page.textContent('[data-testid="earn-confirm-amount"]')).toBe('¥258.50');
+    await page.click('[data-testid="confirm-earn"]');
     await page.waitForSelector('[data-screen="receipt"] [data-testid="receipt-preview"]');
     expect(await page.textContent('[data-testid="receipt-preview"]')).toContain('¥258.50');
     await page.click('[data-testid="back-to-member"]');

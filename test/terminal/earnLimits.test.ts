@@ -210,4 +210,15 @@ describe('earn and its preview through a desk session', () => {
     expect(done.ok && done.value).toMatchObject({ points: 30_000, approvedBy: { id: 'mgr-01' } });
     if (done.ok) expect(opRow(done.value.opId)).toMatchObject({ approved_by: 'mgr-01' });
   });
+
+  it('lets a signed-in manager approve their own earn by making it, as a void', async () => {
+    const api = deskApi(t.service);
+    const [, m] = plainMembers();
+    expect((await api['staff.signIn']({ pin: '9999' })).ok).toBe(true);
+    await present(api, t, m!);
+    const done = await api['points.earn']({ memberId: m!, lines: general(3_000_000) });
+    expect(done.ok && done.value.approvedBy).toMatchObject({ id: 'mgr-01' });
+    const small = await api['points.earn']({ memberId: m!, lines: general(30_000) });
+    expect(small.ok && small.value.approvedBy).toBeNull();
+  });
 });
