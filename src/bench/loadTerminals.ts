@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import type { AdminCall } from '../cli/commands/hqAdmin';
 import { DeskError } from '../contract/errors';
+import { DEFAULT_RULES } from '../loyalty/rules';
 import { businessDate } from '../loyalty/time';
 import { DEMO_STORE } from '../terminal/demo/catalog';
 import { enrollTerminal } from '../syncClient/enroll';
@@ -78,10 +79,12 @@ export function buildEvents(terminalId: string, storeId: string, memberIds: stri
       id: uuidv7(),
       type: 'operation.recorded',
       createdAt: now,
+      // As an honest desk of that store records it: HQ refuses operations by another store's staff.
       payload: {
-        v: 1, opId, kind: earn ? 'earn' : 'redeem', memberId, benefitId: earn ? null : 'B-VOUCHER-20', itemId: null, targetOpId: null,
-        staffId: 'clerk-01', approvedBy: null, storeId, terminalId, at: now, businessDate: businessDate(now, DEMO_STORE.tz),
-        valueFen: earn ? 0 : 2_000, points: earn ? 128 : 0, amountFen: earn ? 12_800 : null, detail: {}, offline: false, lots: [],
+        v: 2, opId, kind: earn ? 'earn' : 'redeem', memberId, benefitId: earn ? null : 'B-VOUCHER-20', itemId: null, targetOpId: null,
+        staffId: storeId === DEMO_STORE.id ? 'clerk-01' : 'bj-clerk-01', approvedBy: null, storeId, terminalId, at: now,
+        businessDate: businessDate(now, DEMO_STORE.tz), dayClosed: false, valueFen: earn ? 0 : 2_000, points: earn ? 128 : 0, amountFen: earn ? 12_800 : null,
+        lines: earn ? [{ category: 'apparel', amountFen: 12_800 }] : [], rulesVersion: DEFAULT_RULES.version, detail: {}, offline: false, lots: [],
       },
     });
   }

@@ -2,7 +2,10 @@
 // processes can serve one database behind a load balancer (README "Several HQ processes").
 import { timingSafeEqual, createHash } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { MAX_BODY_BYTES, unknownEventVersion, type ErrorBodyWire } from '../sync/protocol';
+import { MAX_BODY_BYTES, PROTOCOL_VERSIONS, unknownEventVersion, type ErrorBodyWire } from '../sync/protocol';
+
+/** The event payload versions each push endpoint applies; a batch holding another is refused whole. */
+const PUSH_EVENT_VERSIONS: Record<string, readonly number[]> = { '/v1/sync/push': [1], '/v2/sync/push': [1, 2] };
 import { openHqDb, type HqDb, type HqDbOptions } from './db';
 import { HqError } from './errors';
 import { JsonText } from './jsonText';
@@ -58,8 +61,8 @@ export async function buildHqApp(db: HqDb, options: HqOptions = {}): Promise<Fas
   app.setNotFoundHandler((req, reply) => {
     const version = /^\/(v\d+)\//.exec(req.url)?.[1];
     const err =
-      version && version !== 'v1'
-        ? new HqError('UNSUPPORTED_VERSION', `this HQ speaks protocol v1, not ${version}`)
+      version && !PROTOCOL_VERSIONS.some((v) => `v${v}` === version)
+        ? new HqError('UNSUPPORTED_VERSION', `this HQ speaks protocols ${PROTOCOL_VERSIONS.map((v) => `v${v}`).join(' and ')}, not ${version}`)
         : new HqError('NOT_FOUND', `no endpoint ${req.method} ${req.url.split('?')[0]}`);
     return reply.status(err.status).send(errorBody(err));
   });
@@ -72,8 +75,9 @@ export async function buildHqApp(db: HqDb, options: HqOptions = {}): Promise<Fas
         let terminal = null;
         if (route.auth === 'admin') checkAdmin(options.adminToken, req.headers.authorization);
         if (route.auth === 'terminal') terminal = await authenticateTerminal(db, req.headers.authorization);
-        const v = route.path === '/v1/sync/push' ? unknownEventVersion(req.body) : null;
-        if (v !== null) throw new HqError('UNSUPPORTED_VERSION', `this HQ applies event version 1, not ${v}; nothing in the batch was applied`);
+        const known = PUSH_EVENT_VERSIONS[route.path];
+        const v = known ? unknownEventVersion(req.body, known) : null;
+        if (v !== null) throw new HqError('UNSUPPORTED_VERSION', `this endpoint applies event versions ${known!.join(', ')}, not ${v}; nothing in the batch was applied`);
         const value = await route.handler(
           { body: req.body, query: req.query, params: (req.params ?? {}) as Record<string, string>, terminal },
           { db, clock },

@@ -131,3 +131,19 @@ export function benefitSku(benefit: BenefitDef): string | null {
 export function checkStock(stock: number | null): Refusal | null {
   return stock !== null && stock <= 0 ? refuse('OUT_OF_STOCK') : null;
 }
+
+/** The most one redemption of the benefit can be worth: what HQ accepts as its value. */
+export function maxBenefitValueFen(params: BenefitDef['params']): Fen {
+  switch (params.type) {
+    case 'threshold_coupon':
+    case 'win_back':
+    case 'member_day':
+      return params.offFen;
+    case 'discount_coupon':
+      return params.maxOffFen;
+    case 'blind_box':
+      return params.pool.reduce((max, item) => Math.max(max, item.valueFen), 0);
+    default:
+      return params.valueFen;
+  }
+}

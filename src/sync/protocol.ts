@@ -1,10 +1,18 @@
-// The sync wire protocol, version 1 (docs/sync.md): requests, answers and errors shared by the
-// terminal's client and HQ. Neither side's code is imported here.
+// The sync wire protocol (docs/sync.md, docs/authority.md): requests, answers and errors shared by
+// the terminal's client and HQ. Version 2 (/v2/sync/*) refuses a bad event on its own and says so;
+// version 1 (/v1/sync/*) is still served for terminals in the field. Neither side's code is imported here.
 import { z } from 'zod';
-import { operationRecordedSchema, OUTBOX_EVENT_TYPES } from './events';
-import { changeSchema, conflictSchema } from './protocolEntities';
+import { EVENT_VERSIONS, operationRecordedSchema, operationRecordedV2Schema, OUTBOX_EVENT_TYPES } from './events';
+import { changeSchema, conflictSchema, CONFLICT_DECISIONS_V1, CONFLICT_KINDS_V1 } from './protocolEntities';
 
+/** What /v1/time names; the protocols this HQ serves are in `protocols`. */
 export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSIONS = [1, 2] as const;
+/**
+ * How far an event's `at` may lie before the terminal's enrollment or after HQ received it: the
+ * clock skew HQ allows (a terminal warns at SKEW_WARN_MS).
+ */
+export const ALLOWED_SKEW_MS = 30 * 60 * 1000;
 /** Most events in one push; the terminal sends its outbox in batches of at most this many. */
 export const MAX_PUSH_EVENTS = 500;
 export const MAX_PULL_LIMIT = 5_000;
@@ -53,26 +61,33 @@ export const enrollResponseSchema = z.object({
   serverTime,
 });
 // --- push ---------------------------------------------------------------------------------
-export const pushEventSchema = z.object({
+const envelope = {
   seq: z.int().positive().describe("the terminal's outbox sequence number"),
   id: z.uuid().describe('idempotency id (UUIDv7): HQ applies an id once'),
   type: z.literal(OUTBOX_EVENT_TYPES.operationRecorded),
   createdAt: z.int(),
-  payload: operationRecordedSchema,
-});
+};
+/** An event as a terminal sends it: version 2, or a version 1 event written before the upgrade. */
+export const pushEventSchema = z.object({ ...envelope, payload: z.union([operationRecordedV2Schema, operationRecordedSchema]) });
 export type PushEvent = z.infer<typeof pushEventSchema>;
+/** v1 push: every payload version 1. */
+const pushEventV1Schema = z.object({ ...envelope, payload: operationRecordedSchema });
+/** An event as HQ first reads it: the envelope strictly, the payload checked on its own (a bad one is refused alone). */
+export const pushEnvelopeSchema = z.object({ ...envelope, payload: z.unknown() });
+export type PushEnvelope = z.infer<typeof pushEnvelopeSchema>;
 
+const inSeqOrder = (es: { seq: number }[]) => es.every((e, i) => i === 0 || e.seq > es[i - 1]!.seq);
 export const pushRequestSchema = z.object({
-  events: z
-    .array(pushEventSchema)
-    .min(1)
-    .max(MAX_PUSH_EVENTS)
-    .refine((es) => es.every((e, i) => i === 0 || e.seq > es[i - 1]!.seq), 'events must be in ascending seq'),
+  events: z.array(pushEnvelopeSchema).min(1).max(MAX_PUSH_EVENTS).refine(inSeqOrder, 'events must be in ascending seq'),
 });
+export const pushRequestV1Schema = z.object({
+  events: z.array(pushEventV1Schema).min(1).max(MAX_PUSH_EVENTS).refine(inSeqOrder, 'events must be in ascending seq'),
+});
+/** refused: HQ recorded the event and will not apply it (the conflict says why); the terminal drops it from its outbox. */
 export const ackSchema = z.object({
   seq: z.int().positive(),
   id: z.uuid(),
-  status: z.enum(['applied', 'duplicate']),
+  status: z.enum(['applied', 'duplicate', 'refused']),
 });
 export const pushResponseSchema = z.object({
   ok: z.literal(true),
@@ -84,6 +99,11 @@ export const pushResponseSchema = z.object({
   serverTime,
 });
 export type PushResponse = z.infer<typeof pushResponseSchema>;
+export const pushResponseV1Schema = pushResponseSchema.extend({
+  acks: z.array(ackSchema.extend({ status: z.enum(['applied', 'duplicate']) })),
+  conflicts: z.array(conflictSchema.extend({ kind: z.enum(CONFLICT_KINDS_V1), decision: z.enum(CONFLICT_DECISIONS_V1) })),
+});
+export type PushResponseV1 = z.infer<typeof pushResponseV1Schema>;
 
 // --- pull ---------------------------------------------------------------------------------
 export const cursorSchema = z.string().regex(/^[A-Za-z0-9_-]{1,200}$/).describe('opaque; absent on a new terminal (snapshot)');
@@ -107,14 +127,22 @@ export type PullResponse = z.infer<typeof pullResponseSchema>;
 export const pullPageSchema = pullResponseSchema.extend({ changes: z.array(z.unknown()).max(MAX_PULL_LIMIT) });
 export type PullPage = z.infer<typeof pullPageSchema>;
 
-export const timeResponseSchema = z.object({ ok: z.literal(true), serverTime, protocol: z.literal(PROTOCOL_VERSION) });
+export const timeResponseSchema = z.object({
+  ok: z.literal(true),
+  serverTime,
+  protocol: z.literal(PROTOCOL_VERSION),
+  protocols: z.array(z.int()).optional().describe('every protocol version this HQ serves'),
+});
 
-/** Events whose payload version this HQ does not know are refused as a batch, before any is applied. */
-export function unknownEventVersion(body: unknown): number | null {
+/**
+ * Events of a payload version this HQ does not know are refused as a batch, before any is applied:
+ * a newer terminal keeps them in its outbox until HQ is upgraded, where a refused event would be lost.
+ */
+export function unknownEventVersion(body: unknown, known: readonly number[] = EVENT_VERSIONS): number | null {
   if (typeof body !== 'object' || body === null || !('events' in body) || !Array.isArray(body.events)) return null;
   for (const e of body.events as unknown[]) {
     const v = (e as { payload?: { v?: unknown } } | null)?.payload?.v;
-    if (typeof v === 'number' && v !== 1) return v;
+    if (typeof v === 'number' && !known.includes(v)) return v;
   }
   return null;
 }

@@ -55,15 +55,41 @@ export const staffDataSchema = z.object({
 export const stockDataSchema = z.object({ name: localizedTextSchema, qty: z.int() });
 export const storeDataSchema = z.object({ name: localizedTextSchema, tz: z.string().min(1), pinSalt: z.string().regex(/^[A-Za-z0-9+/]{22}==$/) });
 
-export const CONFLICT_KINDS = ['benefit_limit', 'points_overdraw', 'revoked_card', 'unknown_member'] as const;
-export const CONFLICT_DECISIONS = ['honored', 'points_floored', 'recorded'] as const;
+/** Protocol v1's conflict kinds and decisions: a v1 terminal is sent only these. */
+export const CONFLICT_KINDS_V1 = ['benefit_limit', 'points_overdraw', 'revoked_card', 'unknown_member'] as const;
+export const CONFLICT_DECISIONS_V1 = ['honored', 'points_floored', 'recorded'] as const;
+/**
+ * Every reason HQ records when an operation disagrees with what HQ computes (docs/authority.md).
+ * A terminal that meets a kind it does not know sets the row aside instead of failing its pull.
+ */
+export const CONFLICT_KINDS = [
+  ...CONFLICT_KINDS_V1,
+  'malformed',
+  'time_out_of_range',
+  'business_date',
+  'staff_unknown',
+  'approver_invalid',
+  'points_recomputed',
+  'points_sign',
+  'value_adjusted',
+  'earn_capped',
+  'earn_refused',
+  'tier_not_confirmed',
+  'unknown_benefit',
+  'unknown_item',
+  'void_target',
+] as const;
+export type ConflictKind = (typeof CONFLICT_KINDS)[number];
+/** applied_as_hq: HQ applied its own computation instead of the terminal's; refused: not applied at all. */
+export const CONFLICT_DECISIONS = [...CONFLICT_DECISIONS_V1, 'applied_as_hq', 'refused'] as const;
+export type ConflictDecision = (typeof CONFLICT_DECISIONS)[number];
 export const conflictSchema = z.object({
   id: z.int().positive(),
   opId: z.string(),
   terminalId: z.string(),
   memberId: z.string(),
   kind: z.enum(CONFLICT_KINDS),
-  /** What HQ decided: honored (the redemption stands, flagged for the manager), points_floored (burned what was there). */
+  /** honored (the redemption stands, flagged for the manager), points_floored (burned what was there), applied_as_hq, refused. */
   decision: z.enum(CONFLICT_DECISIONS),
   detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
   at: instant,

@@ -86,9 +86,9 @@ export function createHqClient(options: HqClientOptions) {
     url: base,
     time: () => call('GET', '/v1/time', timeResponseSchema, undefined, false),
     enroll: (code: string, label?: string) => call('POST', '/v1/enroll', enrollResponseSchema, { code, ...(label ? { label } : {}) }, false),
-    push: (events: PushEvent[]) => call('POST', '/v1/sync/push', pushResponseSchema, { events }),
+    push: (events: PushEvent[]) => call('POST', '/v2/sync/push', pushResponseSchema, { events }),
     pull: (cursor: string | null, limit: number) =>
-      call('GET', `/v1/sync/pull?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, pullPageSchema),
+      call('GET', `/v2/sync/pull?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, pullPageSchema),
   };
 }
 export type HqClient = ReturnType<typeof createHqClient>;

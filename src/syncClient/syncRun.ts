@@ -23,6 +23,8 @@ export interface SyncProgress {
 export interface SyncSummary {
   pushed: number;
   duplicates: number;
+  /** Events HQ refused (each with a conflict saying why; the member's row HQ sends back is HQ's truth). */
+  refused: number;
   conflicts: number;
   pulled: number;
   pages: number;
@@ -61,12 +63,17 @@ function outboxAsEvents(db: Db, limit: number): PushEvent[] {
   });
 }
 
-export async function pushOutbox(db: Db, client: HqClient, options: SyncOptions = {}): Promise<{ pushed: number; duplicates: number; conflicts: number; skewMs: number | null }> {
+export async function pushOutbox(
+  db: Db,
+  client: HqClient,
+  options: SyncOptions = {},
+): Promise<{ pushed: number; duplicates: number; refused: number; conflicts: number; skewMs: number | null }> {
   const now = options.now ?? Date.now;
   const batch = Math.min(options.pushBatch ?? 200, MAX_PUSH_EVENTS);
   const toPush = pendingOutboxCount(db);
   let pushed = 0;
   let duplicates = 0;
+  let refused = 0;
   let conflicts = 0;
   let skewMs: number | null = null;
   // Bounded: every round acknowledges at least one event or throws.
@@ -86,11 +93,13 @@ export async function pushOutbox(db: Db, client: HqClient, options: SyncOptions 
     }).immediate();
     pushed += acked.filter((a) => a.status === 'applied').length;
     duplicates += acked.filter((a) => a.status === 'duplicate').length;
+    // HQ holds a refused event and says why in a conflict; it leaves the outbox like any acknowledged one.
+    refused += acked.filter((a) => a.status === 'refused').length;
     conflicts += value.conflicts.length;
     skewMs = clockSkew(value.serverTime, sentAt, receivedAt);
-    options.onProgress?.({ phase: 'push', pushed: pushed + duplicates, toPush, pulled: 0, pages: 0 });
+    options.onProgress?.({ phase: 'push', pushed: pushed + duplicates + refused, toPush, pulled: 0, pages: 0 });
   }
-  return { pushed, duplicates, conflicts, skewMs };
+  return { pushed, duplicates, refused, conflicts, skewMs };
 }
 
 /** A change HQ sent, checked on its own: parsed, or why it is set aside (paths and zod's issue codes). */
@@ -176,6 +185,7 @@ export async function syncOnce(db: Db, options: SyncOptions = {}): Promise<SyncS
   const summary: SyncSummary = {
     pushed: push.pushed + (late?.pushed ?? 0),
     duplicates: push.duplicates + (late?.duplicates ?? 0),
+    refused: push.refused + (late?.refused ?? 0),
     conflicts: push.conflicts + (late?.conflicts ?? 0),
     pulled: pull.pulled,
     pages: pull.pages,

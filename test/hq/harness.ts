@@ -16,6 +16,12 @@ export const ADMIN_TOKEN = 'test-admin-token';
 
 export interface TestHq extends RunningHq {
   admin: AdminCall;
+  /**
+   * HQ's clock: by default it runs from the tests' NOW, so terminals enrolled here and working at
+   * NOW are inside HQ's time bounds (docs/authority.md); a test that moves its terminals days on
+   * moves HQ with them.
+   */
+  setClock(at: number): void;
   schema: string | undefined;
   /** Another HQ process on the same database (PostgreSQL only). */
   second(): Promise<RunningHq>;
@@ -30,13 +36,20 @@ export async function startTestHq(backend: Backend): Promise<TestHq> {
     await root.exec(`CREATE SCHEMA ${schema}`);
     await root.close();
   }
-  const opts = { ...(url ? { url, schema, poolSize: 4 } : {}), adminToken: ADMIN_TOKEN, onError: () => undefined };
+  let base = NOW;
+  let since = Date.now();
+  const clock = () => base + (Date.now() - since);
+  const opts = { ...(url ? { url, schema, poolSize: 4 } : {}), adminToken: ADMIN_TOKEN, onError: () => undefined, clock };
   const hq = await startHq(opts);
   const extra: RunningHq[] = [];
   return {
     ...hq,
     admin: adminClient(hq.url, ADMIN_TOKEN),
     schema,
+    setClock(at: number) {
+      base = at;
+      since = Date.now();
+    },
     async second() {
       if (!url) throw new Error('a second HQ process needs PostgreSQL');
       const h = await startHq(opts);

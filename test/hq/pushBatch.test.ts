@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RULES } from '../../src/loyalty/rules';
 import type { HqDb } from '../../src/hq/db';
 import { applyOperation, type BatchState, type MemberState } from '../../src/hq/services/applyOperation';
+import { readEvent, type HqOp } from '../../src/hq/services/readEvent';
 import { createEnrollmentCode, enrollTerminal } from '../../src/hq/services/enroll';
 import type { OperationRecorded } from '../../src/sync/events';
 import { createHqClient } from '../../src/syncClient/hqClient';
@@ -33,6 +34,10 @@ function uuidFrom(rand: () => number): string {
 const TIERS = ['basic', 'advanced', 'core', 'premium'] as const;
 const BENEFITS = ['B-GIFT-MUG', 'B-DISCOUNT-95', 'B-BLIND-BOX', 'B-WELCOME-CORE', 'B-WELCOME-PREMIUM', 'B-VOUCHER-20', 'B-REFERRAL', 'B-NOT-AT-HQ', null];
 const SKUS = ['GIFT-MUG', 'GIFT-CORE', 'BOX-A', 'NO-SUCH-SKU', undefined];
+const ITEMS = ['C-COFFEE', 'C-BAG', 'C-CUP', 'C-NOT-AT-HQ'];
+const CATEGORIES = ['apparel', 'cosmetics', 'gift_card', 'food'];
+/** When the random mix's terminal was enrolled: its operations start an hour later. */
+const ENROLLED = NOW - 2 * 3_600_000;
 
 function randomOps(n: number, seed: number, who: { storeId: string; terminalId: string }, memberIds: string[]): OperationRecorded[] {
   const rand = mulberry32(seed);
@@ -49,10 +54,14 @@ function randomOps(n: number, seed: number, who: { storeId: string; terminalId: 
     let points = 0;
     let amountFen: number | null = null;
     let benefitId: string | null = null;
+    let itemId: string | null = null;
     let targetOpId: string | null = null;
+    let approvedBy: string | null = null;
     if (kind === 'earn') {
       points = rand() < 0.1 ? 0 : 1 + Math.floor(rand() * 400);
       amountFen = rand() < 0.1 ? null : points * 100 + Math.floor(rand() * 100);
+      // Mostly the lines a terminal keeps; else none (HQ takes the amount as one line).
+      if (amountFen !== null && rand() < 0.7) detail.lines = [{ category: pick(CATEGORIES), amountFen }];
       if (rand() < 0.3) {
         const earlier = ops.filter((o) => o.memberId === memberId && o.kind === 'earn').at(-1);
         detail.tierChange = { from: pick(TIERS), to: rand() < 0.05 ? 'platinum' : pick(TIERS) };
@@ -64,15 +73,20 @@ function randomOps(n: number, seed: number, who: { storeId: string; terminalId: 
       // Mostly an earlier op of the member; else another member's, a later one, or none at all.
       targetOpId =
         q < 0.7 && same.length > 0 ? pick(same).opId : q < 0.8 && ops.length > 0 ? pick(ops).opId : q < 0.9 && i + 1 < n ? ids[i + 1 + Math.floor(rand() * (n - i - 1))]! : uuidFrom(rand);
+      approvedBy = rand() < 0.9 ? 'mgr-01' : pick(['clerk-01', 'nobody']);
     } else {
       if (kind === 'redeem') benefitId = pick(BENEFITS);
-      else points = -(1 + Math.floor(rand() * 900));
+      else if (kind === 'exchange') itemId = pick(ITEMS);
+      points = kind === 'cash' ? -100 * (1 + Math.floor(rand() * 9)) : kind === 'redeem' ? 0 : -(100 + Math.floor(rand() * 800));
       const sku = pick(SKUS);
       if (sku !== undefined) detail.sku = sku;
     }
+    // A few come from before the terminal was enrolled, or name a staff member of another store.
+    const when = rand() < 0.03 ? ENROLLED - 86_400_000 : at;
     ops.push({
-      v: 1, opId: ids[i]!, kind, memberId, benefitId, itemId: null, targetOpId, staffId: 'clerk-01', approvedBy: null, storeId: who.storeId,
-      terminalId: who.terminalId, at, businessDate: '2026-11-23', valueFen: Math.floor(rand() * 5_000), points, amountFen, detail, offline: rand() < 0.5, lots: [],
+      v: 1, opId: ids[i]!, kind, memberId, benefitId, itemId, targetOpId, staffId: rand() < 0.03 ? 'bj-clerk' : 'clerk-01', approvedBy, storeId: who.storeId,
+      terminalId: who.terminalId, at: when, businessDate: rand() < 0.9 ? '2026-11-23' : '2026-11-24', valueFen: Math.floor(rand() * 5_000), points, amountFen, detail,
+      offline: rand() < 0.5, lots: [],
     });
   }
   return ops;
@@ -100,16 +114,17 @@ interface Desk {
   seq: number;
 }
 
-async function enroll(hq: TestHq): Promise<Desk> {
-  const { code } = await createEnrollmentCode(hq.db, 'SH001', NOW);
-  const t = await enrollTerminal(hq.db, code, 'push-batch', NOW);
+async function enroll(hq: TestHq, at = NOW): Promise<Desk> {
+  const { code } = await createEnrollmentCode(hq.db, 'SH001', at);
+  const t = await enrollTerminal(hq.db, code, 'push-batch', at);
   return { storeId: t.storeId, terminalId: t.terminalId, credential: t.credential, seq: 0 };
 }
 
+/** An operation as an honest terminal records it (a void approved by the manager); `extra` overrides. */
 function op(desk: Desk, kind: OperationRecorded['kind'], memberId: string, extra: Partial<OperationRecorded> = {}): OperationRecorded {
   return {
-    v: 1, opId: randomUUID(), kind, memberId, benefitId: null, itemId: null, targetOpId: null, staffId: 'clerk-01', approvedBy: null, storeId: desk.storeId,
-    terminalId: desk.terminalId, at: NOW, businessDate: '2026-11-23', valueFen: 0, points: 0, amountFen: null, detail: {}, offline: true, lots: [], ...extra,
+    v: 1, opId: randomUUID(), kind, memberId, benefitId: null, itemId: null, targetOpId: null, staffId: 'clerk-01', approvedBy: kind === 'void' ? 'mgr-01' : null,
+    storeId: desk.storeId, terminalId: desk.terminalId, at: NOW, businessDate: '2026-11-23', valueFen: 0, points: 0, amountFen: null, detail: {}, offline: true, lots: [], ...extra,
   };
 }
 
@@ -158,7 +173,7 @@ describe.each(BACKENDS)('set-based push on %s', (backend) => {
   it('lets a burn spend points earned earlier in the same batch', async () => {
     const before = available((await member(hq.db, 'M00000011')).lots, NOW);
     const earn = op(desk, 'earn', 'M00000011', { points: 500, amountFen: 50_000 });
-    const burn = op(desk, 'cash', 'M00000011', { points: -(before + 400), at: NOW + 1 });
+    const burn = op(desk, 'donate', 'M00000011', { points: -(before + 400), valueFen: before + 400, at: NOW + 1 });
     const r = await push(hq, desk, events(desk, [earn, burn]));
     expect(r.acks.map((a) => a.status)).toEqual(['applied', 'applied']);
     expect(r.conflicts).toEqual([]);
@@ -209,7 +224,7 @@ describe.each(BACKENDS)('set-based push on %s', (backend) => {
   it('floors a burn beyond the balance and reports the shortfall', async () => {
     const have = available((await member(hq.db, 'M00000014')).lots, NOW);
     const earn = op(desk, 'earn', 'M00000014', { points: 50, amountFen: 5_000 });
-    const burn = op(desk, 'exchange', 'M00000014', { points: -(have + 80), at: NOW + 1 });
+    const burn = op(desk, 'donate', 'M00000014', { points: -(have + 80), valueFen: have + 80, at: NOW + 1 });
     const r = await push(hq, desk, events(desk, [earn, burn]));
     expect(r.conflicts.map((c) => [c.opId, c.kind, c.decision, c.detail])).toEqual([
       [burn.opId, 'points_overdraw', 'points_floored', { wanted: have + 80, available: have + 50, shortfall: 30 }],
@@ -221,7 +236,7 @@ describe.each(BACKENDS)('set-based push on %s', (backend) => {
     const batch = events(desk, [
       op(desk, 'earn', 'M00000015', { points: 120, amountFen: 12_000 }),
       op(desk, 'redeem', 'M00000015', { benefitId: 'B-VOUCHER-20', at: NOW + 1 }),
-      op(desk, 'cash', 'M00000015', { points: -30, at: NOW + 2 }),
+      op(desk, 'cash', 'M00000015', { points: -100, valueFen: 100, at: NOW + 2 }),
     ]);
     batch.push({ ...batch[2]!, seq: ++desk.seq, id: randomUUID() }); // the same operation under a second event
     const first = await push(hq, desk, batch);
@@ -239,7 +254,8 @@ describe.each(BACKENDS)('set-based push on %s', (backend) => {
     const earn = op(desk, 'earn', 'M00000016', { points: 10, amountFen: 1_000 });
     const r = await push(hq, desk, events(desk, [ghost, earn]));
     expect(r.acks.map((a) => a.status)).toEqual(['applied', 'applied']);
-    expect(r.conflicts.map((c) => [c.opId, c.memberId, c.kind, c.decision])).toEqual([[ghost.opId, 'M99999999', 'unknown_member', 'recorded']]);
+    expect(r.conflicts.filter((c) => c.opId === ghost.opId).map((c) => [c.opId, c.memberId, c.kind, c.decision])).toEqual([[ghost.opId, 'M99999999', 'unknown_member', 'recorded']]);
+    expect(r.conflicts.filter((c) => c.decision === 'refused')).toEqual([]);
     const rows = await hq.db.query<{ id: string }>('SELECT id FROM operations WHERE id IN ($1, $2) ORDER BY id', [ghost.opId, earn.opId]);
     expect(rows).toHaveLength(2);
     expect((await member(hq.db, 'M00000016')).lots.some((l) => l.key === earn.opId)).toBe(true);
@@ -249,10 +265,12 @@ describe.each(BACKENDS)('set-based push on %s', (backend) => {
     const [a, b] = [await startTestHq(backend), await startTestHq(backend)];
     try {
       for (const h of [a, b]) {
+        // Every operation of the mix has reached HQ by then (they run about three hours from ENROLLED).
+        h.setClock(NOW + 6 * 3_600_000);
         await seedHq(h, tmp.dir);
         await h.admin('POST', '/v1/admin/revocations', { memberId: 'M00000003', cardSerial: 0 });
       }
-      const t = await enroll(a);
+      const t = await enroll(a, ENROLLED);
       // The same terminal (id and credential) at both, so the payloads are identical.
       const [row] = await a.db.query<Record<string, unknown>>('SELECT id, store_id, label, credential_hash, enrolled_at FROM terminals WHERE id = $1', [t.terminalId]);
       await b.db.query('INSERT INTO terminals(id, store_id, label, credential_hash, enrolled_at) VALUES ($1, $2, $3, $4, $5)', [row!.id, row!.store_id, row!.label, row!.credential_hash, row!.enrolled_at]);
@@ -268,7 +286,12 @@ describe.each(BACKENDS)('set-based push on %s', (backend) => {
       expect(decisions([batch])).toEqual(decisions(single));
       expect(await dump(b.db)).toEqual(await dump(a.db));
       // The mix really went down every path.
-      expect(new Set(batch.conflicts.map((c) => c.kind))).toEqual(new Set(['benefit_limit', 'points_overdraw', 'revoked_card', 'unknown_member']));
+      const kinds = new Set(batch.conflicts.map((c) => c.kind));
+      for (const k of ['benefit_limit', 'points_overdraw', 'revoked_card', 'unknown_member', 'time_out_of_range', 'staff_unknown', 'business_date', 'approver_invalid',
+        'points_recomputed', 'value_adjusted', 'unknown_benefit', 'unknown_item', 'void_target'] as const) {
+        expect(kinds, k).toContain(k);
+      }
+      expect(batch.acks.filter((x) => x.status === 'refused').length).toBeGreaterThan(10);
       expect(batch.acks.filter((x) => x.status === 'duplicate').length).toBeGreaterThan(3);
       const [voided] = await a.db.query<{ all: number; earns: number }>("SELECT count(*)::int AS all, count(*) FILTER (WHERE kind = 'earn')::int AS earns FROM operations WHERE voided_by IS NOT NULL");
       expect(voided!.earns).toBeGreaterThan(3);
@@ -284,24 +307,38 @@ describe.each(BACKENDS)('set-based push on %s', (backend) => {
 describe('applyOperation on a batch state', () => {
   const who = { storeId: 'SH001', terminalId: 'SH001-T1', credential: '', seq: 0 };
   function state(members: Partial<MemberState>[]): BatchState {
-    const full = members.map((m) => ({ id: 'M1', status: 'active', cardSerial: 1, tier: 'basic', tierSince: null, lastPurchaseAt: null, months: [], lots: [], grants: [], changed: false, ...m }));
+    const full = members.map((m) => ({
+      id: 'M1', status: 'active', cardSerial: 1, birthday: null, tier: 'basic', tierSinceNow: NOW - 86_400_000, tierSince: null, lastPurchaseAt: null,
+      months: [], lots: [], grants: [], changed: false, ...m,
+    }));
     return {
       rules: DEFAULT_RULES, tz: 'Asia/Shanghai', members: new Map(full.map((m) => [m.id, m])), revocations: new Map(),
       benefits: new Map([['B-MUG', { perMemberLimit: 1, requiresGrant: false }]]), redeemCounts: new Map([['M1\u0000B-MUG', 0]]),
       ops: new Map(), earns: new Map(), welcome: [], newOps: [], voidedLoaded: new Map(), stock: new Map(),
+      rulesByVersion: new Map([[DEFAULT_RULES.version, DEFAULT_RULES]]), earnedToday: new Map(),
+      facts: {
+        now: NOW + 60_000, enrolledAt: NOW - 60_000, tz: 'Asia/Shanghai', rules: DEFAULT_RULES,
+        staff: new Map([['clerk-01', { role: 'clerk' }], ['mgr-01', { role: 'manager' }]]), benefits: new Map([['B-MUG', { maxValueFen: 3_900 }]]), items: new Map(),
+      },
     };
   }
+  /** The operation as HQ reads a v1 event of it. */
+  const hqOp = (o: OperationRecorded): HqOp => {
+    const read = readEvent(o, [1]);
+    if (!read.ok) throw new Error(read.problem);
+    return read.op;
+  };
 
   it('a void that comes before its target in the batch undoes nothing; one after it does', () => {
     const s = state([{ id: 'M1' }]);
     const redeem = op(who, 'redeem', 'M1', { benefitId: 'B-MUG', detail: { sku: 'MUG' } });
     const early = op(who, 'void', 'M1', { targetOpId: redeem.opId });
     const late = op(who, 'void', 'M1', { targetOpId: redeem.opId, at: NOW + 1 });
-    applyOperation(s, early);
-    applyOperation(s, redeem);
+    applyOperation(s, hqOp(early));
+    applyOperation(s, hqOp(redeem));
     expect(s.newOps.find((o) => o.id === redeem.opId)?.voidedBy).toBeNull();
     expect(s.redeemCounts.get('M1\u0000B-MUG')).toBe(1);
-    applyOperation(s, late);
+    applyOperation(s, hqOp(late));
     expect(s.newOps.find((o) => o.id === redeem.opId)?.voidedBy).toBe(late.opId);
     expect(s.redeemCounts.get('M1\u0000B-MUG')).toBe(0);
     // The stock row nets to zero but is still written (and so re-stamped), as one by one would.
@@ -311,9 +348,9 @@ describe('applyOperation on a batch state', () => {
 
   it('marks only members with an applied operation as changed, and flags unknown members', () => {
     const s = state([{ id: 'M1' }, { id: 'M2' }]);
-    const conflicts = applyOperation(s, op(who, 'earn', 'M9', { points: 5 }));
+    const conflicts = applyOperation(s, hqOp(op(who, 'earn', 'M9', { points: 5 })));
     expect(conflicts.map((c) => c.kind)).toEqual(['unknown_member']);
-    applyOperation(s, op(who, 'earn', 'M1', { points: 5, amountFen: 500 }));
+    applyOperation(s, hqOp(op(who, 'earn', 'M1', { points: 5, amountFen: 500 })));
     expect([...s.members.values()].map((m) => [m.id, m.changed])).toEqual([['M1', true], ['M2', false]]);
     expect(s.members.get('M1')!.lots.map((l) => l.remaining)).toEqual([5]);
   });

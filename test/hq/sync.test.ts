@@ -2,7 +2,7 @@
 // over PGlite and (with DATABASE_URL) PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changeSchema } from '../../src/sync/protocolEntities';
-import { operationRecordedSchema } from '../../src/sync/events';
+import { operationRecordedV2Schema } from '../../src/sync/events';
 import { createHqClient } from '../../src/syncClient/hqClient';
 import { syncOnce } from '../../src/syncClient/syncRun';
 import { getSyncState, listConflicts } from '../../src/store/syncState';
@@ -61,7 +61,9 @@ describe.each(BACKENDS)('sync with HQ on %s', (backend) => {
       const fresh = openAt(dbPath, clock);
       fresh.service.earn({ memberId: 'M00000002', staffId: 'clerk-01', lines: [{ category: 'general', amountFen: 12_300 }] });
       fresh.service.redeem({ memberId: 'M00000002', benefitId: 'B-SVC-WRAP', staffId: 'clerk-01' });
-      const events = pendingOutbox(fresh.db).map((e) => ({ seq: e.seq, id: e.id, type: 'operation.recorded' as const, createdAt: e.createdAt, payload: operationRecordedSchema.parse(e.payload) }));
+      const events = pendingOutbox(fresh.db).map((e) => ({ seq: e.seq, id: e.id, type: 'operation.recorded' as const, createdAt: e.createdAt, payload: operationRecordedV2Schema.parse(e.payload) }));
+      // Protocol v2: the earn names its purchase lines and the rules version, for HQ to re-derive its points.
+      expect(events[0]!.payload).toMatchObject({ v: 2, kind: 'earn', lines: [{ category: 'general', amountFen: 12_300 }], rulesVersion: 1, dayClosed: false });
       const client = createHqClient({ url: hq.url, credential: getSyncState(fresh.db, 'credential') });
       const first = await client.push(events);
       const again = await client.push(events);
@@ -183,10 +185,10 @@ describe.each(BACKENDS)('sync with HQ on %s', (backend) => {
     const [ops] = await hq.db.query<{ n: number }>('SELECT count(*)::int AS n FROM operations WHERE id = $1', [forgedEvent.payload.opId]);
     expect(ops?.n).toBe(0);
 
-    // A BJ001 terminal's pull carries BJ001's staff only (none) and never SH001's.
+    // A BJ001 terminal's pull carries BJ001's staff only and never SH001's.
     const page = await createHqClient({ url: hq.url, credential: bj.value.credential }).pull(null, 5_000);
     const changes = page.value.changes.map((c) => changeSchema.parse(c));
-    expect(changes.filter((c) => c.entity === 'staff')).toEqual([]);
+    expect(changes.filter((c) => c.entity === 'staff').map((c) => c.id).sort()).toEqual(['bj-clerk-01', 'bj-mgr-01']);
     expect(changes.filter((c) => c.entity === 'store').map((c) => c.id)).toEqual(['BJ001']);
   });
 

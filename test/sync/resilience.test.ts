@@ -106,7 +106,10 @@ describe.each(BACKENDS)('resilience on %s', (backend) => {
     expect(await post(JSON.stringify({ events: [{ ...event, seq: 'one' }] }))).toEqual({ status: 400, code: 'BAD_REQUEST' });
     expect(await post(JSON.stringify({ events: [{ ...event, payload: { ...event.payload, v: 2 } }] }))).toEqual({ status: 400, code: 'UNSUPPORTED_VERSION' });
     expect(await post(JSON.stringify({ events: [event], pad: 'x'.repeat(5 * 1024 * 1024) }))).toEqual({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
-    expect(await post(good, '/v2/sync/push')).toEqual({ status: 400, code: 'UNSUPPORTED_VERSION' });
+    expect(await post(good, '/v3/sync/push')).toEqual({ status: 400, code: 'UNSUPPORTED_VERSION' });
+    expect(await post(JSON.stringify({ events: [{ ...event, payload: { ...event.payload, v: 3 } }] }), '/v2/sync/push')).toEqual({ status: 400, code: 'UNSUPPORTED_VERSION' });
+    // Another terminal's identity in an event refuses the whole batch, on either version.
+    expect(await post(good, '/v2/sync/push')).toEqual({ status: 403, code: 'FORBIDDEN' });
     const cursor = await fetch(`${env.hq.url}/v1/sync/pull?cursor=bm90LWEtY3Vyc29y`, { headers: { authorization: `Bearer ${credential}` } });
     expect(cursor.status).toBe(400);
     expect(((await cursor.json()) as { error: { code: string } }).error.code).toBe('CURSOR_INVALID');

@@ -25,7 +25,7 @@ function startPoisoningProxy(hqPort: number): Promise<{ url: string; close(): Pr
         upRes.on('data', (c: Buffer) => body.push(c));
         upRes.on('end', () => {
           let text = Buffer.concat(body).toString('utf8');
-          if (req.url?.startsWith('/v1/sync/pull') && upRes.statusCode === 200) {
+          if (/^\/v\d\/sync\/pull/.test(req.url ?? '') && upRes.statusCode === 200) {
             const page = JSON.parse(text) as { changes: Record<string, unknown>[] };
             const members = page.changes.filter((c) => c.entity === 'member' && c.deleted === false);
             const month = members[0]?.data as { months?: { month: string }[] } | undefined;

@@ -45,7 +45,7 @@ describe('redeem', () => {
     expect(outbox).toHaveLength(1);
     expect(outbox[0]!.seq).toBe(r.outboxSeq);
     expect(outbox[0]!.id).not.toBe(r.opId);
-    expect(JSON.parse(outbox[0]!.payload_json)).toMatchObject({ v: 1, opId: r.opId, kind: 'redeem', valueFen: 2000, storeId: 'SH001', terminalId: 'SH001-T1' });
+    expect(JSON.parse(outbox[0]!.payload_json)).toMatchObject({ v: 2, opId: r.opId, kind: 'redeem', valueFen: 2000, storeId: 'SH001', terminalId: 'SH001-T1' });
     expect(count(t, 'SELECT count(*) AS n FROM audit WHERE ref = ? AND action = ?', r.opId, 'operation.redeem')).toBe(1);
     const job = t.service.unprintedJobs().find((j) => j.id === r.printJobId);
     expect(job?.payload).toMatchObject({ kind: 'redeem', opId: r.opId, valueFen: 2000, offline: true, staff: { id: 'clerk-01', name: '王芳' } });

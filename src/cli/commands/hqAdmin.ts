@@ -6,7 +6,7 @@ import { DeskError } from '../../contract/errors';
 import { DEFAULT_RULES } from '../../loyalty/rules';
 import { demoHqKey } from '../../scan/hqKeys';
 import { errorBodySchema } from '../../sync/protocol';
-import { DEMO_CATALOG, DEMO_OTHER_STORE, DEMO_STAFF, DEMO_STOCK, DEMO_STORE, demoBenefits } from '../../terminal/demo/catalog';
+import { DEMO_CATALOG, DEMO_OTHER_STAFF, DEMO_OTHER_STORE, DEMO_STAFF, DEMO_STOCK, DEMO_STORE, demoBenefits } from '../../terminal/demo/catalog';
 import { demoNow, generateDemoMembers, type DemoMember } from '../../terminal/demo/members';
 import type { SeedSummary } from '../../terminal/demo/seed';
 import { check, intArg, type Flags } from '../args';
@@ -73,7 +73,9 @@ export async function seedDemoAtHq(call: AdminCall, options: { members: number; 
   await call('POST', '/v1/admin/benefits', { benefits });
   await call('POST', '/v1/admin/catalog', { items: DEMO_CATALOG });
   await call('PUT', '/v1/admin/stock', { storeId: DEMO_STORE.id, items: DEMO_STOCK });
-  await call('POST', '/v1/admin/staff', { staff: DEMO_STAFF.map((s) => ({ ...s, storeId: DEMO_STORE.id })) });
+  await call('POST', '/v1/admin/staff', {
+    staff: [...DEMO_STAFF.map((s) => ({ ...s, storeId: DEMO_STORE.id })), ...DEMO_OTHER_STAFF.map((s) => ({ ...s, storeId: DEMO_OTHER_STORE.id }))],
+  });
 
   const sample: SeedSummary['sample'] = [];
   let chunk: ReturnType<typeof toHqMember>[] = [];

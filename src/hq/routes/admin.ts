@@ -41,7 +41,7 @@ export const adminRoutes: RouteDef[] = [
   { method: 'DELETE', path: '/v1/admin/catalog/:id', summary: 'Withdraw a catalog item (tombstone)', auth: 'admin', response: okSchema,
     handler: async ({ params }, { db }) => ok(await admin.deleteRow(db, 'catalog_items', id(params))) },
   { method: 'PUT', path: '/v1/admin/rules', summary: 'Replace the loyalty rules (tiers, points, default offline risk limits)', auth: 'admin', body: rulesBody, response: okSchema,
-    handler: async ({ body }, { db }) => ok(await admin.setRules(db, parseBody(rulesBody, body))) },
+    handler: async ({ body }, { db, clock }) => ok(await admin.setRules(db, parseBody(rulesBody, body), clock())) },
   { method: 'PUT', path: '/v1/admin/terminals/:id/limits', summary: "Set one terminal's offline risk limits (null: the rules' defaults)", auth: 'admin', body: limitsBody, response: okSchema,
     handler: async ({ body, params }, { db }) => ok(await admin.setTerminalLimits(db, id(params), parseBody(limitsBody, body).offline)) },
   { method: 'GET', path: '/v1/admin/terminals', summary: 'Enrolled terminals', auth: 'admin', query: storeQuery, response: okSchema,

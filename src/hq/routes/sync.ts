@@ -6,16 +6,38 @@ import {
   pullQuerySchema,
   pullResponseSchema,
   pushRequestSchema,
+  pushRequestV1Schema,
   pushResponseSchema,
+  pushResponseV1Schema,
   timeResponseSchema,
   PROTOCOL_VERSION,
+  PROTOCOL_VERSIONS,
+  type PushResponse,
+  type PushResponseV1,
 } from '../../sync/protocol';
+import { CONFLICT_DECISIONS_V1, CONFLICT_KINDS_V1 } from '../../sync/protocolEntities';
 import { HqError } from '../errors';
 import { enrollTerminal } from '../services/enroll';
 import { pullChanges } from '../services/pull';
 import { pushEvents } from '../services/push';
 import { parseBody } from '../validation';
 import type { RouteDef } from './route';
+
+const V1_KINDS: readonly string[] = CONFLICT_KINDS_V1;
+const V1_DECISIONS: readonly string[] = CONFLICT_DECISIONS_V1;
+
+/**
+ * A v2 answer as a v1 terminal can read it: `refused` acks say only that HQ has the event (it
+ * leaves the outbox), and conflicts of kinds v1 does not know are left out; the member row the
+ * terminal pulls next carries HQ's result either way (docs/authority.md "Protocol v1").
+ */
+function asV1(r: PushResponse): PushResponseV1 {
+  return {
+    ...r,
+    acks: r.acks.map((a) => ({ ...a, status: a.status === 'refused' ? 'applied' : a.status })),
+    conflicts: r.conflicts.filter((c): c is PushResponseV1['conflicts'][number] => V1_KINDS.includes(c.kind) && V1_DECISIONS.includes(c.decision)),
+  };
+}
 
 function principal(t: { terminalId: string; storeId: string } | null) {
   if (!t) throw new HqError('UNAUTHORIZED', 'a terminal credential is required');
@@ -29,7 +51,7 @@ export const syncRoutes: RouteDef[] = [
     summary: "HQ's clock and protocol version (terminals read their clock skew from it)",
     auth: 'none',
     response: timeResponseSchema,
-    handler: async () => ({ ok: true, serverTime: Date.now(), protocol: PROTOCOL_VERSION }),
+    handler: async () => ({ ok: true, serverTime: Date.now(), protocol: PROTOCOL_VERSION, protocols: [...PROTOCOL_VERSIONS] }),
   },
   {
     method: 'POST',
@@ -47,24 +69,35 @@ export const syncRoutes: RouteDef[] = [
   {
     method: 'POST',
     path: '/v1/sync/push',
-    summary: "Push outbox events in seq order; each idempotency id is applied once; conflicts HQ decided come back",
+    summary: 'Protocol v1 (terminals not yet upgraded): push v1 events; refused events are acknowledged as applied and v2 conflict kinds left out',
+    auth: 'terminal',
+    body: pushRequestV1Schema,
+    response: pushResponseV1Schema,
+    handler: async ({ body, terminal }, { db, clock }) => asV1(await pushEvents(db, principal(terminal), parseBody(pushRequestSchema, body).events, clock(), [1])),
+  },
+  {
+    method: 'POST',
+    path: '/v2/sync/push',
+    summary: 'Push outbox events in seq order; each idempotency id is applied once; HQ re-derives each operation, and a bad one is refused on its own',
     auth: 'terminal',
     body: pushRequestSchema,
     response: pushResponseSchema,
-    handler: async ({ body, terminal }, { db, clock }) => pushEvents(db, principal(terminal), parseBody(pushRequestSchema, body).events, clock()),
+    handler: async ({ body, terminal }, { db, clock }) => pushEvents(db, principal(terminal), parseBody(pushRequestSchema, body).events, clock(), [1, 2]),
   },
-  {
-    method: 'GET',
-    path: '/v1/sync/pull',
-    summary: 'One page of changes after the cursor (no cursor: the snapshot for a new terminal)',
-    auth: 'terminal',
-    query: pullQuerySchema,
-    response: pullResponseSchema,
-    handler: async ({ query, terminal }, { db }) => {
-      const q = parseBody(pullQuerySchema, query);
-      return pullChanges(db, principal(terminal), q.cursor, q.limit);
-    },
-  },
+  ...([1, 2] as const).map(
+    (v): RouteDef => ({
+      method: 'GET',
+      path: `/v${v}/sync/pull`,
+      summary: `One page of changes after the cursor (no cursor: the snapshot for a new terminal)${v === 1 ? '; conflicts of v1 kinds only' : ''}`,
+      auth: 'terminal',
+      query: pullQuerySchema,
+      response: pullResponseSchema,
+      handler: async ({ query, terminal }, { db }) => {
+        const q = parseBody(pullQuerySchema, query);
+        return pullChanges(db, principal(terminal), q.cursor, q.limit, v);
+      },
+    }),
+  ),
 ];
 
 export const okSchema = z.object({ ok: z.literal(true) }).loose();

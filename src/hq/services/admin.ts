@@ -83,9 +83,21 @@ export function upsertCatalog(db: HqDb, items: ({ id: string } & Record<string, 
   });
 }
 
-export function setRules(db: HqDb, rules: LoyaltyRules) {
+/**
+ * Publishes rules. Every version is kept (an earn is checked against the version its terminal
+ * applied) and a published version never changes: new rules need a new, higher version.
+ */
+export function setRules(db: HqDb, rules: LoyaltyRules, now = Date.now()) {
   return write(db, ['rules'], async (q) => {
-    await q.query("INSERT INTO rules(id, rules) VALUES ('global', $1) ON CONFLICT (id) DO UPDATE SET rules = excluded.rules, seq = NULL", [JSON.stringify(rules)]);
+    const text = JSON.stringify(rules);
+    const [current] = await q.query<{ v: number | null }>('SELECT max(version) AS v FROM rules_versions');
+    const [same] = await q.query<{ same: boolean }>('SELECT rules = $2::jsonb AS same FROM rules_versions WHERE version = $1', [rules.version, text]);
+    if (same && !same.same) throw new HqError('BAD_REQUEST', `rules version ${rules.version} is already published with other rules; publish them as a higher version`);
+    if (!same && current?.v != null && rules.version < current.v) {
+      throw new HqError('BAD_REQUEST', `rules version ${rules.version} is older than the published version ${current.v}; publish a higher version`);
+    }
+    await q.query('INSERT INTO rules_versions(version, rules, published_at) VALUES ($1, $2, $3) ON CONFLICT (version) DO NOTHING', [rules.version, text, now]);
+    await q.query("INSERT INTO rules(id, rules) VALUES ('global', $1) ON CONFLICT (id) DO UPDATE SET rules = excluded.rules, seq = NULL", [text]);
     return { version: rules.version };
   });
 }

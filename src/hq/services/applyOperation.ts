@@ -1,22 +1,26 @@
 // Applies one terminal operation to the in-memory state of a push batch and decides its conflicts
-// (docs/sync.md "Conflicts"). Pure: push.ts loads everything the batch can read (batchLoad.ts)
-// before the first operation and writes the result back after the last (batchWrite.ts). Each
-// operation sees the effect of the ones before it in the batch, exactly as if they had been
-// written to the database one by one.
-import { lotExpiry } from '../../loyalty/points';
+// (docs/sync.md "Conflicts", docs/authority.md). HQ re-derives what the operation may do from its
+// own state — the points an earn gives, the tier it reaches, what a burn takes, what a void undoes —
+// and applies that, never the terminal's figures. Pure: push.ts loads everything the batch can read
+// (batchLoad.ts) before the first operation and writes the result back after the last
+// (batchWrite.ts). Each operation sees the effect of the ones before it in the batch, exactly as
+// if they had been written to the database one by one.
+import { earnPoints, lotExpiry } from '../../loyalty/points';
 import { earnUndoFacts } from '../../loyalty/earnDetail';
 import { tierCodeSchema } from '../../loyalty/schemas';
-import { monthKey } from '../../loyalty/time';
-import type { LoyaltyRules } from '../../loyalty/types';
-import type { OperationRecorded } from '../../sync/events';
-import type { MemberData } from '../../sync/protocolEntities';
+import { decideTierChange, evaluateTier } from '../../loyalty/tiers';
+import { monthKey, startOfLocalDay } from '../../loyalty/time';
+import type { LoyaltyRules, MonthDay } from '../../loyalty/types';
+import type { ConflictDecision, ConflictKind, MemberData } from '../../sync/protocolEntities';
+import { checkEvent, type CheckFacts, type Flag } from './eventChecks';
 import { addMonth, burnOldest, restore } from './memberState';
+import type { HqOp } from './readEvent';
 
 export interface NewConflict {
   opId: string;
   memberId: string;
-  kind: 'benefit_limit' | 'points_overdraw' | 'revoked_card' | 'unknown_member';
-  decision: 'honored' | 'points_floored' | 'recorded';
+  kind: ConflictKind;
+  decision: ConflictDecision;
   detail: Record<string, string | number | boolean | null>;
   at: number;
 }
@@ -28,7 +32,10 @@ export interface MemberState {
   id: string;
   status: string;
   cardSerial: number;
+  birthday: MonthDay | null;
   tier: string;
+  /** The member's tier_since as the batch has it now. */
+  tierSinceNow: number;
   /** The tier_since to write, when an operation of this batch set one. */
   tierSince: number | null;
   lastPurchaseAt: number | null;
@@ -46,8 +53,11 @@ export interface OpRow {
   kind: string;
   benefitId: string | null;
   at: number;
+  /** The change HQ applied to the member's points (0 when refused). */
   points: number;
-  payload: OperationRecorded;
+  /** The operation as HQ applied it (its figures HQ's own). */
+  payload: HqOp;
+  status: 'applied' | 'refused';
   burned: Burned;
   voidedBy: string | null;
   /** Read from the database (a void's target), not made by this batch. */
@@ -63,6 +73,12 @@ export interface EarnRow {
 export interface BatchState {
   rules: LoyaltyRules;
   tz: string;
+  /** What the checks before a member is touched read (eventChecks.ts). */
+  facts: CheckFacts;
+  /** Published rules versions the batch's v2 earns name. */
+  rulesByVersion: Map<number, LoyaltyRules>;
+  /** HQ-applied earn points per earnDayKey(member, at), for the member-day cap. */
+  earnedToday: Map<string, number>;
   members: Map<string, MemberState>;
   /** Non-tombstoned revocations of the members of spending operations. */
   revocations: Map<string, { cardSerial: number; revokedAt: number }[]>;
@@ -84,6 +100,9 @@ export interface BatchState {
 }
 
 export const redeemKey = (memberId: string, benefitId: string): string => `${memberId}\u0000${benefitId}`;
+export const earnDayKey = (memberId: string, at: number, tz: string): string => `${memberId}\u0000${startOfLocalDay(at, tz)}`;
+
+const lotTotal = (lots: MemberData['lots']): number => lots.reduce((sum, l) => sum + l.remaining, 0);
 
 const BURN_KINDS = new Set(['exchange', 'cash', 'donate']);
 const SPENDING_KINDS = new Set(['redeem', 'exchange', 'cash', 'donate']);
@@ -93,7 +112,7 @@ function isRevoked(state: BatchState, member: MemberState, at: number): boolean 
   return (state.revocations.get(member.id) ?? []).some((r) => (r.cardSerial === 0 || r.cardSerial === member.cardSerial) && r.revokedAt <= at);
 }
 
-function skuOf(op: OperationRecorded): string | null {
+function skuOf(op: HqOp): string | null {
   const sku = op.detail.sku;
   return typeof sku === 'string' && sku.length > 0 ? sku : null;
 }
@@ -118,7 +137,38 @@ function lastPurchaseWithout(state: BatchState, memberId: string, targetOpId: st
   return candidates.length > 0 ? Math.max(...candidates) : null;
 }
 
-function applyToMember(state: BatchState, member: MemberState, op: OperationRecorded, flag: (kind: NewConflict['kind'], decision: NewConflict['decision'], detail: NewConflict['detail']) => void): Burned {
+type FlagFn = (kind: ConflictKind, decision: ConflictDecision, detail: NewConflict['detail']) => void;
+
+/** The points HQ gives an earn: the named rules version's computation, within the current caps. */
+function earnedByHq(state: BatchState, member: MemberState, op: HqOp, flag: FlagFn): number {
+  const named = op.rulesVersion === null ? state.rules : (state.rulesByVersion.get(op.rulesVersion) ?? state.rules);
+  const earned = earnPoints(named, op.lines, { now: op.at, tz: state.tz, birthday: member.birthday });
+  const caps = state.rules.earn;
+  const key = earnDayKey(member.id, op.at, state.tz);
+  const before = state.earnedToday.get(key) ?? 0;
+  const perLine = earned.lines.reduce((sum, l) => sum + Math.min(l.points, caps.maxPointsPerLine), 0);
+  const points = Math.max(0, Math.min(perLine, caps.maxPointsPerEarn, caps.maxPointsPerMemberDay - before));
+  if (points < earned.points) {
+    flag('earn_capped', 'applied_as_hq', { claimed: op.points, computed: earned.points, applied: points, earnedBefore: before });
+  } else if (points !== op.points) {
+    flag('points_recomputed', 'applied_as_hq', { claimed: op.points, applied: points, rulesVersion: op.rulesVersion ?? state.rules.version });
+  }
+  state.earnedToday.set(key, before + points);
+  return points;
+}
+
+/** Why a void may not undo its target, or null when it may. */
+function voidTargetProblem(target: OpRow | undefined, op: HqOp): string | null {
+  if (!target) return 'unknown';
+  if (target.storeId !== op.storeId) return 'other_store';
+  if (target.memberId !== op.memberId) return 'other_member';
+  if (target.status !== 'applied') return 'refused';
+  if (target.kind === 'void') return 'a_void';
+  if (target.voidedBy !== null) return 'already_voided';
+  return null;
+}
+
+function applyToMember(state: BatchState, member: MemberState, op: HqOp, flag: FlagFn): Burned {
   let { lots, months, grants, tier, lastPurchaseAt: lastPurchase } = member;
   let tierSince: number | null = null;
   let burned: Burned = [];
@@ -147,88 +197,116 @@ function applyToMember(state: BatchState, member: MemberState, op: OperationReco
     if (result.shortfall > 0) {
       flag('points_overdraw', 'points_floored', { wanted: want, available: want - result.shortfall, shortfall: result.shortfall });
     }
-    if (op.kind === 'exchange') moveStock(state, op.storeId, skuOf(op), -1);
   }
+  if (op.kind === 'exchange') moveStock(state, op.storeId, skuOf(op), -1);
   if (op.kind === 'earn') {
-    if (op.points > 0) {
-      lots = [...lots, { key: op.opId, earnedAt: op.at, expiresAt: lotExpiry(op.at, state.rules), points: op.points, remaining: op.points }];
+    const points = earnedByHq(state, member, op, flag);
+    op.points = points;
+    if (points > 0) {
+      lots = [...lots, { key: op.opId, earnedAt: op.at, expiresAt: lotExpiry(op.at, state.rules), points, remaining: points }];
     }
     months = addMonth(months, monthKey(op.at, state.tz), 1, op.amountFen ?? 0);
+    const before = { lastPurchaseAt: lastPurchase, tierSince: member.tierSinceNow };
     lastPurchase = Math.max(lastPurchase ?? 0, op.at);
-    // detail is free-form in the event: only a real tier code may reach members.tier, or one
-    // terminal's bad event would make every terminal's pull of this member fail its schema.
-    const change = tierCodeSchema.safeParse((op.detail.tierChange as { to?: unknown } | undefined)?.to);
-    if (change.success && change.data !== tier) {
-      const reached = change.data;
-      tier = reached;
+    // HQ alone decides the tier, from its own history of the member; the terminal's claim is only compared.
+    const parsedTier = tierCodeSchema.safeParse(tier);
+    const current = parsedTier.success ? parsedTier.data : 'basic';
+    const change = decideTierChange(state.rules, current, evaluateTier(state.rules, months, op.at, state.tz), 'activity');
+    const claimed = (op.detail.tierChange as { to?: unknown } | undefined)?.to;
+    if (claimed !== undefined && claimed !== change?.to) {
+      flag('tier_not_confirmed', 'applied_as_hq', { claimed: typeof claimed === 'string' ? claimed.slice(0, 40) : null, applied: change?.to ?? current });
+    }
+    // The stored detail is HQ's, so a later void undoes what HQ did (earnUndoFacts).
+    delete op.detail.tierChange;
+    op.detail.before = before;
+    if (change) {
+      op.detail.tierChange = { from: change.from, to: change.to };
+      tier = change.to;
       tierSince = op.at;
-      // Mirror the terminal: reaching a tier issues its welcome gift.
-      const welcome = state.welcome.filter((w) => w.tier === reached);
-      grants = [...grants, ...welcome.map((w) => ({ benefitId: w.id, grantedAt: op.at, reason: `tier:${reached}`, usedOpId: null }))];
+      // Reaching a tier issues its welcome gift.
+      const welcome = state.welcome.filter((w) => w.tier === change.to);
+      grants = [...grants, ...welcome.map((w) => ({ benefitId: w.id, grantedAt: op.at, reason: `tier:${change.to}`, usedOpId: null }))];
     }
   }
   if (op.kind === 'void' && op.targetOpId) {
-    const target = state.ops.get(op.targetOpId);
-    // A void may only undo an operation of the same store and member.
-    if (target && target.storeId === op.storeId && target.memberId === op.memberId && target.voidedBy === null) {
-      lots = restore(lots, target.burned);
-      if (target.kind === 'earn') {
-        let back = target.points;
-        lots = lots.map((l) => {
-          if (l.key !== op.targetOpId) return l;
-          const take = Math.min(back, l.remaining);
-          back -= take;
-          return { ...l, remaining: l.remaining - take };
-        });
-        if (back > 0) lots = burnOldest(lots, back, op.at).lots;
-        months = addMonth(months, monthKey(target.at, state.tz), -1, -(target.payload.amountFen ?? 0));
-        // Mirror the terminal (src/terminal/operations/voidEarn.ts): undo the tier step and its unused welcome
-        // gifts while the member is still on that tier. A gift already used stays used: the terminal
-        // refuses such a void, and HQ honours what a terminal recorded.
-        const undo = earnUndoFacts(target.payload.detail);
-        if (undo.tierChange && tier === undo.tierChange.to) {
-          const reason = `tier:${undo.tierChange.to}`;
-          tier = undo.tierChange.from;
-          tierSince = undo.before?.tierSince ?? op.at;
-          grants = grants.filter((g) => !(g.reason === reason && g.grantedAt === target.at && g.usedOpId === null));
-        }
-        if (lastPurchase === target.at) {
-          // The latest purchase left, or the one before this earn unless that one was voided too.
-          lastPurchase = lastPurchaseWithout(state, op.memberId, op.targetOpId, undo.before?.lastPurchaseAt ?? null);
-        }
+    const target = state.ops.get(op.targetOpId)!;
+    lots = restore(lots, target.burned);
+    if (target.kind === 'earn') {
+      let back = target.points;
+      lots = lots.map((l) => {
+        if (l.key !== op.targetOpId) return l;
+        const take = Math.min(back, l.remaining);
+        back -= take;
+        return { ...l, remaining: l.remaining - take };
+      });
+      if (back > 0) lots = burnOldest(lots, back, op.at).lots;
+      months = addMonth(months, monthKey(target.at, state.tz), -1, -(target.payload.amountFen ?? 0));
+      const dayKey = earnDayKey(target.memberId, target.at, state.tz);
+      const today = state.earnedToday.get(dayKey);
+      if (today !== undefined) state.earnedToday.set(dayKey, Math.max(0, today - target.points));
+      // Undo the tier step HQ recorded and its unused welcome gifts while the member is still on
+      // that tier (src/terminal/operations/voidEarn.ts does the same). A gift already used stays used.
+      const undo = earnUndoFacts(target.payload.detail);
+      if (undo.tierChange && tier === undo.tierChange.to) {
+        const reason = `tier:${undo.tierChange.to}`;
+        tier = undo.tierChange.from;
+        tierSince = undo.before?.tierSince ?? op.at;
+        grants = grants.filter((g) => !(g.reason === reason && g.grantedAt === target.at && g.usedOpId === null));
       }
-      grants = grants.map((g) => (g.usedOpId === op.targetOpId ? { ...g, usedOpId: null } : g));
-      if (target.kind === 'redeem' || target.kind === 'exchange') moveStock(state, op.storeId, skuOf(target.payload), +1);
-      target.voidedBy = op.opId;
-      if (target.loaded) state.voidedLoaded.set(target.id, op.opId);
-      for (const e of state.earns.get(op.memberId) ?? []) if (e.id === target.id) e.voidedBy = op.opId;
-      if (target.kind === 'redeem' && target.benefitId !== null) {
-        const key = redeemKey(target.memberId, target.benefitId);
-        const n = state.redeemCounts.get(key);
-        if (n !== undefined) state.redeemCounts.set(key, n - 1);
+      if (lastPurchase === target.at) {
+        // The latest purchase left, or the one before this earn unless that one was voided too.
+        lastPurchase = lastPurchaseWithout(state, op.memberId, op.targetOpId, undo.before?.lastPurchaseAt ?? null);
       }
+    }
+    grants = grants.map((g) => (g.usedOpId === op.targetOpId ? { ...g, usedOpId: null } : g));
+    if (target.kind === 'redeem' || target.kind === 'exchange') moveStock(state, op.storeId, skuOf(target.payload), +1);
+    target.voidedBy = op.opId;
+    if (target.loaded) state.voidedLoaded.set(target.id, op.opId);
+    for (const e of state.earns.get(op.memberId) ?? []) if (e.id === target.id) e.voidedBy = op.opId;
+    if (target.kind === 'redeem' && target.benefitId !== null) {
+      const key = redeemKey(target.memberId, target.benefitId);
+      const n = state.redeemCounts.get(key);
+      if (n !== undefined) state.redeemCounts.set(key, n - 1);
     }
   }
   Object.assign(member, { lots, months, grants, tier, lastPurchaseAt: lastPurchase, changed: true });
-  if (tierSince !== null) member.tierSince = tierSince;
+  if (tierSince !== null) Object.assign(member, { tierSince, tierSinceNow: tierSince });
   return burned;
 }
 
-/** Applies `op` (not seen before) to the batch state; returns the conflicts HQ decided for it. */
-export function applyOperation(state: BatchState, op: OperationRecorded): NewConflict[] {
+/** Applies `given` (not seen before) to the batch state; returns the conflicts HQ decided for it. */
+export function applyOperation(state: BatchState, given: HqOp): NewConflict[] {
   const conflicts: NewConflict[] = [];
-  const flag = (kind: NewConflict['kind'], decision: NewConflict['decision'], detail: NewConflict['detail']) =>
-    conflicts.push({ opId: op.opId, memberId: op.memberId, kind, decision, detail, at: op.at });
-  const member = state.members.get(op.memberId);
+  const flag: FlagFn = (kind, decision, detail) => conflicts.push({ opId: given.opId, memberId: given.memberId, kind, decision, detail, at: given.at });
+  const record = (f: Flag) => flag(f.kind, f.decision, f.detail);
+  const member = state.members.get(given.memberId);
+  const checked = checkEvent(state.facts, given);
+  const op = checked.op;
+  let refusal = checked.refusal;
+  if (!refusal && op.kind === 'void') {
+    const problem = voidTargetProblem(op.targetOpId === null ? undefined : state.ops.get(op.targetOpId), op);
+    if (problem) refusal = { kind: 'void_target', decision: 'refused', detail: { targetOpId: op.targetOpId, problem } };
+  }
+  checked.flags.forEach(record);
   let burned: Burned = [];
-  if (!member) flag('unknown_member', 'recorded', { kind: op.kind });
-  else burned = applyToMember(state, member, op, flag);
-
-  const row: OpRow = { id: op.opId, storeId: op.storeId, memberId: op.memberId, kind: op.kind, benefitId: op.benefitId, at: op.at, points: op.points, payload: op, burned, voidedBy: null, loaded: false };
+  let points = 0;
+  if (refusal) {
+    record(refusal);
+    // Sent again, so the terminal's copy of the member is put back to HQ's at its next pull.
+    if (member) member.changed = true;
+  } else if (!member) {
+    flag('unknown_member', 'recorded', { kind: op.kind });
+  } else {
+    const before = lotTotal(member.lots);
+    burned = applyToMember(state, member, op, flag);
+    points = lotTotal(member.lots) - before;
+  }
+  const status = refusal ? 'refused' : 'applied';
+  const row: OpRow = { id: op.opId, storeId: op.storeId, memberId: op.memberId, kind: op.kind, benefitId: op.benefitId, at: op.at, points, payload: op, status, burned, voidedBy: null, loaded: false };
   state.newOps.push(row);
   state.ops.set(row.id, row);
-  if (op.kind === 'earn') state.earns.get(op.memberId)?.push({ id: op.opId, at: op.at, voidedBy: null });
-  if (op.kind === 'redeem' && op.benefitId !== null) {
+  if (status === 'applied' && op.kind === 'earn') state.earns.get(op.memberId)?.push({ id: op.opId, at: op.at, voidedBy: null });
+  if (status === 'applied' && op.kind === 'redeem' && op.benefitId !== null) {
     const key = redeemKey(op.memberId, op.benefitId);
     state.redeemCounts.set(key, (state.redeemCounts.get(key) ?? 0) + 1);
   }

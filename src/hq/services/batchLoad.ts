@@ -2,10 +2,15 @@
 // (applyOperation.ts then runs on it in memory). Rows the batch will change are locked in id order,
 // so two HQ processes applying batches that share members queue instead of deadlocking.
 // Lists go to PostgreSQL as one jsonb parameter: the same on pg and PGlite, any batch size.
-import type { LoyaltyRules } from '../../loyalty/types';
-import type { OperationRecorded } from '../../sync/events';
+import { maxBenefitValueFen } from '../../loyalty/benefits';
+import { benefitParamsSchema } from '../../loyalty/schemas';
+import { DAY_MS, startOfLocalDay } from '../../loyalty/time';
+import type { LoyaltyRules, MonthDay } from '../../loyalty/types';
 import type { Queryable } from '../db';
-import { redeemKey, type BatchState, type Burned, type EarnRow, type MemberState, type OpRow } from './applyOperation';
+import { earnDayKey, redeemKey, type BatchState, type Burned, type EarnRow, type MemberState, type OpRow } from './applyOperation';
+import type { CheckFacts } from './eventChecks';
+import type { HqOp } from './readEvent';
+import { rulesVersions } from './rules';
 
 const SPENDING_KINDS = new Set(['redeem', 'exchange', 'cash', 'donate']);
 const IDS = 'ARRAY(SELECT jsonb_array_elements_text($1::jsonb))';
@@ -16,7 +21,9 @@ interface MemberRow {
   id: string;
   status: string;
   card_serial: number;
+  birthday: string | null;
   tier: string;
+  tier_since: number;
   last_purchase_at: number | null;
   months: MemberState['months'];
   lots: MemberState['lots'];
@@ -31,20 +38,29 @@ interface TargetRow {
   benefit_id: string | null;
   at: number;
   points: number;
-  payload: OperationRecorded;
+  payload: HqOp;
+  status: 'applied' | 'refused';
   burned: Burned;
   voided_by: string | null;
 }
 
-async function loadMembers(q: Queryable, ops: OperationRecorded[]): Promise<Map<string, MemberState>> {
+function monthDay(birthday: string | null): MonthDay | null {
+  const m = birthday === null ? null : /^(\d{2})-(\d{2})$/.exec(birthday);
+  return m ? { month: Number(m[1]), day: Number(m[2]) } : null;
+}
+
+async function loadMembers(q: Queryable, ops: HqOp[]): Promise<Map<string, MemberState>> {
   const rows = await q.query<MemberRow>(
-    `SELECT id, status, card_serial, tier, last_purchase_at, months, lots, grants FROM members WHERE id = ANY(${IDS}) ORDER BY id FOR UPDATE`,
+    `SELECT id, status, card_serial, birthday, tier, tier_since, last_purchase_at, months, lots, grants FROM members WHERE id = ANY(${IDS}) ORDER BY id FOR UPDATE`,
     [JSON.stringify(unique(ops.map((o) => o.memberId)))],
   );
   return new Map(
     rows.map((r) => [
       r.id,
-      { id: r.id, status: r.status, cardSerial: r.card_serial, tier: r.tier, tierSince: null, lastPurchaseAt: r.last_purchase_at, months: r.months, lots: r.lots, grants: r.grants, changed: false },
+      {
+        id: r.id, status: r.status, cardSerial: r.card_serial, birthday: monthDay(r.birthday), tier: r.tier, tierSinceNow: Number(r.tier_since), tierSince: null,
+        lastPurchaseAt: r.last_purchase_at, months: r.months, lots: r.lots, grants: r.grants, changed: false,
+      },
     ]),
   );
 }
@@ -60,10 +76,55 @@ async function loadRevocations(q: Queryable, memberIds: string[]): Promise<Batch
   return out;
 }
 
-async function loadBenefits(q: Queryable, ids: string[]): Promise<BatchState['benefits']> {
+interface BenefitFacts {
+  benefits: BatchState['benefits'];
+  values: CheckFacts['benefits'];
+}
+
+/** Benefits the batch's redeems name, deleted ones too (a redemption may predate the deletion). */
+async function loadBenefits(q: Queryable, ids: string[]): Promise<BenefitFacts> {
+  const out: BenefitFacts = { benefits: new Map(), values: new Map() };
+  if (ids.length === 0) return out;
+  const rows = await q.query<{ id: string; def: { perMemberLimit?: number | null; requiresGrant?: unknown; params?: unknown } }>(`SELECT id, def FROM benefits WHERE id = ANY(${IDS})`, [
+    JSON.stringify(ids),
+  ]);
+  for (const r of rows) {
+    out.benefits.set(r.id, { perMemberLimit: r.def.perMemberLimit ?? null, requiresGrant: Boolean(r.def.requiresGrant) });
+    const params = benefitParamsSchema.safeParse(r.def.params);
+    out.values.set(r.id, { maxValueFen: params.success ? maxBenefitValueFen(params.data) : 0 });
+  }
+  return out;
+}
+
+async function loadItems(q: Queryable, ids: string[]): Promise<CheckFacts['items']> {
   if (ids.length === 0) return new Map();
-  const rows = await q.query<{ id: string; def: { perMemberLimit?: number | null; requiresGrant?: unknown } }>(`SELECT id, def FROM benefits WHERE id = ANY(${IDS})`, [JSON.stringify(ids)]);
-  return new Map(rows.map((r) => [r.id, { perMemberLimit: r.def.perMemberLimit ?? null, requiresGrant: Boolean(r.def.requiresGrant) }]));
+  const rows = await q.query<{ id: string; cost: number | null; value: number | null }>(
+    `SELECT id, (data->>'pointsCost')::bigint AS cost, (data->>'valueFen')::bigint AS value FROM catalog_items WHERE id = ANY(${IDS})`,
+    [JSON.stringify(ids)],
+  );
+  return new Map(rows.filter((r) => r.cost !== null && r.value !== null).map((r) => [r.id, { pointsCost: Number(r.cost), valueFen: Number(r.value) }]));
+}
+
+async function loadStaff(q: Queryable, storeId: string): Promise<CheckFacts['staff']> {
+  const rows = await q.query<{ id: string; role: string | null }>("SELECT id, data->>'role' AS role FROM staff WHERE store_id = $1", [storeId]);
+  return new Map(rows.map((r) => [r.id, { role: r.role ?? '' }]));
+}
+
+/** HQ-applied earn points of each (member, store-day) the batch's earns fall on. */
+async function loadEarnedToday(q: Queryable, earns: HqOp[], tz: string): Promise<Map<string, number>> {
+  const days = new Map<string, { m: string; s: number; e: number }>();
+  for (const o of earns) {
+    const s = startOfLocalDay(o.at, tz);
+    days.set(earnDayKey(o.memberId, o.at, tz), { m: o.memberId, s, e: startOfLocalDay(s + DAY_MS + 6 * 3_600_000, tz) });
+  }
+  if (days.size === 0) return new Map();
+  const rows = await q.query<{ m: string; s: number; n: number }>(
+    `SELECT p.m, p.s, (SELECT coalesce(sum(o.points), 0) FROM operations o
+                        WHERE o.member_id = p.m AND o.kind = 'earn' AND o.status = 'applied' AND o.voided_by IS NULL AND o.at >= p.s AND o.at < p.e)::bigint AS n
+       FROM jsonb_to_recordset($1::jsonb) AS p(m text, s bigint, e bigint)`,
+    [JSON.stringify([...days.values()])],
+  );
+  return new Map(rows.map((r) => [`${r.m}\u0000${Number(r.s)}`, Number(r.n)]));
 }
 
 /** Non-voided redeems per (member, benefit) pair; read after the members are locked. */
@@ -78,19 +139,17 @@ async function loadRedeemCounts(q: Queryable, pairs: { m: string; b: string }[])
   return new Map(rows.map((r) => [redeemKey(r.m, r.b), r.n]));
 }
 
-/** The operations the voids name, when of the void's store and member (locked: they get voided_by). */
-async function loadTargets(q: Queryable, voids: OperationRecorded[]): Promise<OpRow[]> {
+/** The operations the voids name (locked: they may get voided_by); whether a void may undo one is applyOperation's to say. */
+async function loadTargets(q: Queryable, voids: HqOp[]): Promise<OpRow[]> {
   if (voids.length === 0) return [];
   const rows = await q.query<TargetRow>(
-    `SELECT o.id, o.store_id, o.member_id, o.kind, o.benefit_id, o.at, o.points, o.payload, o.burned, o.voided_by
-       FROM operations o
-      WHERE (o.id, o.store_id, o.member_id) IN (SELECT t.id, t.s, t.m FROM jsonb_to_recordset($1::jsonb) AS t(id text, s text, m text))
-      ORDER BY o.id FOR UPDATE OF o`,
-    [JSON.stringify(voids.map((v) => ({ id: v.targetOpId, s: v.storeId, m: v.memberId })))],
+    `SELECT o.id, o.store_id, o.member_id, o.kind, o.benefit_id, o.at, o.points, o.payload, o.status, o.burned, o.voided_by
+       FROM operations o WHERE o.id = ANY(${IDS}) ORDER BY o.id FOR UPDATE OF o`,
+    [JSON.stringify(unique(voids.map((v) => v.targetOpId!)))],
   );
   return rows.map((r) => ({
-    id: r.id, storeId: r.store_id, memberId: r.member_id, kind: r.kind, benefitId: r.benefit_id, at: r.at, points: r.points,
-    payload: r.payload, burned: r.burned, voidedBy: r.voided_by, loaded: true,
+    id: r.id, storeId: r.store_id, memberId: r.member_id, kind: r.kind, benefitId: r.benefit_id, at: Number(r.at), points: Number(r.points),
+    payload: r.payload, status: r.status, burned: r.burned, voidedBy: r.voided_by, loaded: true,
   }));
 }
 
@@ -112,26 +171,46 @@ async function loadWelcome(q: Queryable): Promise<BatchState['welcome']> {
   );
 }
 
+export interface BatchContext {
+  rules: LoyaltyRules;
+  tz: string;
+  storeId: string;
+  /** When the sending terminal was enrolled, and when HQ received the batch. */
+  enrolledAt: number;
+  now: number;
+}
+
 /** `ops`: the operations the batch will apply, in order (none seen before). */
-export async function loadBatchState(q: Queryable, ops: OperationRecorded[], rules: LoyaltyRules, tz: string): Promise<BatchState> {
+export async function loadBatchState(q: Queryable, ops: HqOp[], ctx: BatchContext): Promise<BatchState> {
+  const { rules, tz } = ctx;
   const members = await loadMembers(q, ops);
   const onMembers = ops.filter((o) => members.has(o.memberId));
-  const redeems = onMembers.filter((o): o is OperationRecorded & { benefitId: string } => o.kind === 'redeem' && o.benefitId !== null && o.benefitId !== '');
-  const voids = onMembers.filter((o) => o.kind === 'void' && o.targetOpId);
+  const redeems = onMembers.filter((o): o is HqOp & { benefitId: string } => o.kind === 'redeem' && o.benefitId !== null && o.benefitId !== '');
+  // Every void's target, a member's HQ does not know too, so the refusal says what the target was.
+  const voids = ops.filter((o) => o.kind === 'void' && o.targetOpId);
+  const earnsIn = onMembers.filter((o) => o.kind === 'earn');
   const pairs = new Map(redeems.map((o) => [redeemKey(o.memberId, o.benefitId), { m: o.memberId, b: o.benefitId }]));
 
   const revocations = await loadRevocations(q, unique(onMembers.filter((o) => SPENDING_KINDS.has(o.kind)).map((o) => o.memberId)));
-  const benefits = await loadBenefits(q, unique(redeems.map((o) => o.benefitId)));
+  // Every redeem's benefit, a member's HQ does not know too: the checks read its value.
+  const benefits = await loadBenefits(q, unique(ops.filter((o) => o.kind === 'redeem' && o.benefitId).map((o) => o.benefitId!)));
+  const items = await loadItems(q, unique(ops.filter((o) => o.kind === 'exchange' && o.itemId !== null).map((o) => o.itemId!)));
+  const staff = await loadStaff(q, ctx.storeId);
   const redeemCounts = await loadRedeemCounts(q, [...pairs.values()]);
   const targets = await loadTargets(q, voids);
   // A void of an earn may need the member's other purchases (see lastPurchaseWithout).
-  const batchEarns = new Set(ops.filter((o) => o.kind === 'earn').map((o) => o.opId));
+  const batchEarns = new Set(earnsIn.map((o) => o.opId));
   const undoEarn = voids.filter((v) => batchEarns.has(v.targetOpId!) || targets.some((t) => t.id === v.targetOpId && t.kind === 'earn'));
   const earns = await loadEarns(q, unique(undoEarn.map((v) => v.memberId)));
-  const welcome = onMembers.some((o) => o.kind === 'earn' && o.detail.tierChange !== undefined) ? await loadWelcome(q) : [];
+  const welcome = earnsIn.length > 0 ? await loadWelcome(q) : [];
+  const named = unique(earnsIn.map((o) => o.rulesVersion).filter((v): v is number => v !== null && v !== rules.version));
+  const rulesByVersion = await rulesVersions(q, named);
+  rulesByVersion.set(rules.version, rules);
+  const earnedToday = await loadEarnedToday(q, earnsIn, tz);
 
   return {
-    rules, tz, members, revocations, benefits, redeemCounts, earns, welcome,
+    rules, tz, members, revocations, benefits: benefits.benefits, redeemCounts, earns, welcome, rulesByVersion, earnedToday,
+    facts: { now: ctx.now, enrolledAt: ctx.enrolledAt, tz, rules, staff, benefits: benefits.values, items },
     ops: new Map(targets.map((t) => [t.id, t])),
     newOps: [],
     voidedLoaded: new Map(),

@@ -9,13 +9,14 @@ async function insertOperations(q: Queryable, state: BatchState, now: number): P
   if (state.newOps.length === 0) return;
   const rows = state.newOps.map((o) => ({
     id: o.id, terminal_id: o.payload.terminalId, store_id: o.storeId, member_id: o.memberId, kind: o.kind, benefit_id: o.benefitId,
-    target_op_id: o.payload.targetOpId, at: o.at, value_fen: o.payload.valueFen, points: o.points, payload: o.payload, burned: o.burned, voided_by: o.voidedBy,
+    target_op_id: o.payload.targetOpId, at: o.at, value_fen: o.status === 'applied' ? o.payload.valueFen : 0, points: o.points, payload: o.payload, status: o.status,
+    burned: o.burned, voided_by: o.voidedBy,
   }));
   await q.query(
-    `INSERT INTO operations(id, terminal_id, store_id, member_id, kind, benefit_id, target_op_id, at, value_fen, points, payload, burned, voided_by, received_at)
-     SELECT id, terminal_id, store_id, member_id, kind, benefit_id, target_op_id, at, value_fen, points, payload, burned, voided_by, $2
+    `INSERT INTO operations(id, terminal_id, store_id, member_id, kind, benefit_id, target_op_id, at, value_fen, points, payload, status, burned, voided_by, received_at)
+     SELECT id, terminal_id, store_id, member_id, kind, benefit_id, target_op_id, at, value_fen, points, payload, status, burned, voided_by, $2
        FROM jsonb_to_recordset($1::jsonb) AS r(id text, terminal_id text, store_id text, member_id text, kind text, benefit_id text, target_op_id text,
-                                                at bigint, value_fen bigint, points bigint, payload jsonb, burned jsonb, voided_by text)`,
+                                                at bigint, value_fen bigint, points bigint, payload jsonb, status text, burned jsonb, voided_by text)`,
     [JSON.stringify(rows), now],
   );
 }

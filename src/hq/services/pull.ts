@@ -4,7 +4,7 @@
 // snapshot's million members into JS objects only to stringify them again. The page goes out as
 // that text (JsonText), in the shape of pullResponseSchema.
 import type { PullResponse } from '../../sync/protocol';
-import type { Change } from '../../sync/protocolEntities';
+import { CONFLICT_DECISIONS_V1, CONFLICT_KINDS_V1, type Change } from '../../sync/protocolEntities';
 import type { OfflineRiskLimits } from '../../loyalty/types';
 import type { HqDb, Queryable } from '../db';
 import { JsonText } from '../jsonText';
@@ -36,25 +36,45 @@ function record(entity: Change['entity'], dataExpr: string): string {
 const MEMBER_DATA = `json_build_object('cardNo', card_no, 'name', name, 'phone', phone, 'birthday', birthday, 'tier', tier, 'tierSince', tier_since,
   'cardSerial', card_serial, 'status', status, 'joinedAt', joined_at, 'lastPurchaseAt', last_purchase_at, 'months', months, 'lots', lots, 'grants', grants)`;
 
+const CONFLICTS = `SELECT id::text AS id, seq, false AS tombstone, jsonb_build_object('opId', op_id, 'terminalId', terminal_id, 'memberId', member_id, 'kind', kind,
+       'decision', decision, 'detail', detail, 'at', at, 'decidedAt', decided_at) AS data FROM conflicts`;
+const inList = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(', ');
+
+/** Each pulled table: its entity and a SELECT of id, seq, tombstone and data (the change's data). */
+const FEED: Record<string, { entity: Change['entity']; select: string; scope?: string }> = {
+  members: { entity: 'member', select: `SELECT id, seq, tombstone, ${MEMBER_DATA} AS data FROM members` },
+  benefits: { entity: 'benefit', select: 'SELECT id, seq, tombstone, def AS data FROM benefits' },
+  catalog_items: { entity: 'catalog', select: 'SELECT id, seq, tombstone, data FROM catalog_items' },
+  signing_keys: { entity: 'key', select: "SELECT kid AS id, seq, tombstone, jsonb_build_object('x', x, 'validFrom', valid_from, 'validTo', valid_to) AS data FROM signing_keys" },
+  revocations: {
+    entity: 'revocation',
+    select: "SELECT member_id || ':' || card_serial AS id, seq, tombstone, jsonb_build_object('memberId', member_id, 'cardSerial', card_serial, 'revokedAt', revoked_at, 'reason', reason) AS data FROM revocations",
+  },
+  staff: { entity: 'staff', select: 'SELECT id, seq, tombstone, data FROM staff', scope: 'store_id = $4' },
+  stock: { entity: 'stock', select: "SELECT sku AS id, seq, false AS tombstone, jsonb_build_object('name', name, 'qty', qty) AS data FROM stock", scope: 'store_id = $4' },
+  stores: { entity: 'store', select: "SELECT id, seq, tombstone, jsonb_build_object('name', name, 'tz', tz, 'pinSalt', pin_salt) AS data FROM stores", scope: 'id = $4' },
+  conflicts: { entity: 'conflict', select: CONFLICTS, scope: 'store_id = $4' },
+};
+
+/**
+ * The change records a writing transaction is about to publish (its rows still unstamped), as
+ * JSON text, for the publish check (publishCheck.ts); null for a table terminals do not pull.
+ */
+export function unstampedChangesSql(table: string): string | null {
+  const f = FEED[table];
+  return f ? `SELECT ${record(f.entity, 'data')} FROM (${f.select} WHERE seq IS NULL) AS s` : null;
+}
+
 const SOURCES: Source[] = [
+  // Members keep their own statement: the snapshot's million rows go out without a subquery.
   { sql: `SELECT seq, ${record('member', MEMBER_DATA)} FROM members WHERE seq > $1 AND ${LIVE} ORDER BY seq LIMIT $3`, scoped: false },
-  simple('benefit', 'SELECT id, seq, tombstone, def AS data FROM benefits'),
-  simple('catalog', 'SELECT id, seq, tombstone, data FROM catalog_items'),
-  simple('key', "SELECT kid AS id, seq, tombstone, jsonb_build_object('x', x, 'validFrom', valid_from, 'validTo', valid_to) AS data FROM signing_keys"),
-  simple(
-    'revocation',
-    "SELECT member_id || ':' || card_serial AS id, seq, tombstone, jsonb_build_object('memberId', member_id, 'cardSerial', card_serial, 'revokedAt', revoked_at, 'reason', reason) AS data FROM revocations",
-  ),
-  simple('staff', 'SELECT id, seq, tombstone, data FROM staff', 'store_id = $4'),
-  simple('stock', "SELECT sku AS id, seq, false AS tombstone, jsonb_build_object('name', name, 'qty', qty) AS data FROM stock", 'store_id = $4'),
-  simple('store', "SELECT id, seq, tombstone, jsonb_build_object('name', name, 'tz', tz, 'pinSalt', pin_salt) AS data FROM stores", 'id = $4'),
-  simple(
-    'conflict',
-    `SELECT id::text AS id, seq, false AS tombstone, jsonb_build_object('opId', op_id, 'terminalId', terminal_id, 'memberId', member_id, 'kind', kind,
-       'decision', decision, 'detail', detail, 'at', at, 'decidedAt', decided_at) AS data FROM conflicts`,
-    'store_id = $4',
-  ),
+  ...Object.values(FEED).slice(1).map((f) => simple(f.entity, f.select, f.scope)),
 ];
+
+/** A v1 terminal is sent only the conflicts its schema knows (docs/authority.md "Protocol v1"). */
+const SOURCES_V1: Source[] = SOURCES.map((src, i) =>
+  i === SOURCES.length - 1 ? simple('conflict', CONFLICTS, `store_id = $4 AND kind IN (${inList(CONFLICT_KINDS_V1)}) AND decision IN (${inList(CONFLICT_DECISIONS_V1)})`) : src,
+);
 
 function simple(entity: Change['entity'], select: string, scope?: string): Source {
   const hasTombstones = !select.includes('false AS tombstone');
@@ -72,12 +92,12 @@ async function rulesChange(q: Queryable, who: TerminalPrincipal, cursor: Cursor)
   return { seq: at, j: JSON.stringify(change) };
 }
 
-export async function pullChanges(db: HqDb, who: TerminalPrincipal, cursorText: string | undefined, limit: number): Promise<JsonText<PullResponse>> {
+export async function pullChanges(db: HqDb, who: TerminalPrincipal, cursorText: string | undefined, limit: number, protocol: 1 | 2 = 2): Promise<JsonText<PullResponse>> {
   const given = cursorText === undefined ? null : decodeCursor(cursorText);
   return db.tx(async (q) => {
     const cursor: Cursor = given ?? { v: 1, s: 0, h: await feedHigh(q) };
     const all: Row[] = [];
-    for (const src of SOURCES) {
+    for (const src of protocol === 1 ? SOURCES_V1 : SOURCES) {
       const params: unknown[] = [cursor.s, cursor.h, limit + 1];
       if (src.scoped) params.push(who.storeId);
       for (const r of await q.query<Row>(src.sql, params)) all.push(r);

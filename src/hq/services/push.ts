@@ -3,14 +3,14 @@
 // HQ already acknowledged means the terminal's outbox was rebuilt: refused, nothing applied.
 // Set-based: a fixed number of statements per batch, not per event (batchLoad → applyOperation
 // in memory, in event order → batchWrite); the result is the one applying events one by one gives.
-import type { OperationRecorded } from '../../sync/events';
-import type { PushEvent, PushResponse } from '../../sync/protocol';
+import type { PushEnvelope, PushResponse } from '../../sync/protocol';
 import type { HqDb, Queryable } from '../db';
 import { HqError } from '../errors';
 import { applyOperation, type NewConflict } from './applyOperation';
 import { loadBatchState } from './batchLoad';
 import { writeBatch } from './batchWrite';
 import type { TerminalPrincipal } from './enroll';
+import { readEvent, type HqOp, type ReadEvent } from './readEvent';
 import { globalRules } from './rules';
 import { stampChanges } from './stamp';
 
@@ -18,16 +18,23 @@ function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && 'code' in err && (err as { code: unknown }).code === '23505';
 }
 
+interface Incoming {
+  e: PushEnvelope;
+  read: ReadEvent;
+  /** The operation id the event is recorded under (a malformed one's own id when it names none). */
+  opId: string;
+}
+
 /** Records the batch's event ids; returns the ids (lower case) that were new. */
-async function recordEvents(q: Queryable, events: PushEvent[], terminalId: string, now: number): Promise<Set<string>> {
+async function recordEvents(q: Queryable, events: Incoming[], terminalId: string, now: number): Promise<Set<string>> {
   // The first of several events with one id is the one recorded; the others are its duplicates.
-  const firsts = new Map<string, PushEvent>();
-  for (const e of events) if (!firsts.has(e.id.toLowerCase())) firsts.set(e.id.toLowerCase(), e);
+  const firsts = new Map<string, Incoming>();
+  for (const x of events) if (!firsts.has(x.e.id.toLowerCase())) firsts.set(x.e.id.toLowerCase(), x);
   const rows = await q.query<{ id: string }>(
     `INSERT INTO events(id, terminal_id, seq, op_id, received_at)
      SELECT e.id, $2, e.seq, e.op_id, $3 FROM jsonb_to_recordset($1::jsonb) AS e(id uuid, seq bigint, op_id text)
      ON CONFLICT (id) DO NOTHING RETURNING id`,
-    [JSON.stringify([...firsts.values()].map((e) => ({ id: e.id, seq: e.seq, op_id: e.payload.opId }))), terminalId, now],
+    [JSON.stringify([...firsts.values()].map((x) => ({ id: x.e.id, seq: x.e.seq, op_id: x.opId }))), terminalId, now],
   );
   return new Set(rows.map((r) => r.id.toLowerCase()));
 }
@@ -38,37 +45,60 @@ async function knownOperations(q: Queryable, opIds: string[]): Promise<Set<strin
   return new Set(rows.map((r) => r.id));
 }
 
-export async function pushEvents(db: HqDb, who: TerminalPrincipal, events: PushEvent[], now: number): Promise<PushResponse> {
-  for (const e of events) {
-    if (e.payload.storeId !== who.storeId || e.payload.terminalId !== who.terminalId) {
-      throw new HqError('FORBIDDEN', `event ${e.seq} belongs to ${e.payload.storeId}/${e.payload.terminalId}, not to this terminal`);
+/**
+ * Applies a batch. `accepts`: the payload versions of the endpoint (v1: [1]; v2: [1, 2]). A payload
+ * that does not parse, or an operation HQ will not apply, is acknowledged `refused` with a conflict
+ * saying why; the rest of the batch is applied.
+ */
+export async function pushEvents(db: HqDb, who: TerminalPrincipal, events: PushEnvelope[], now: number, accepts: readonly (1 | 2)[]): Promise<PushResponse> {
+  const incoming: Incoming[] = events.map((e) => {
+    const read = readEvent(e.payload, accepts);
+    return { e, read, opId: read.ok ? read.op.opId : (read.opId ?? e.id.toLowerCase()) };
+  });
+  for (const { e, read } of incoming) {
+    // Another terminal's identity is not a bad event but a terminal speaking for another: the whole batch is refused.
+    if (read.ok && (read.op.storeId !== who.storeId || read.op.terminalId !== who.terminalId)) {
+      throw new HqError('FORBIDDEN', `event ${e.seq} belongs to ${read.op.storeId}/${read.op.terminalId}, not to this terminal`);
     }
   }
   try {
     return await db.tx(async (q) => {
-      const fresh = await recordEvents(q, events, who.terminalId, now);
-      const candidates = events.filter((e) => fresh.has(e.id.toLowerCase()));
-      const known = await knownOperations(q, [...new Set(candidates.map((e) => e.payload.opId))]);
-      const acks: PushResponse['acks'] = [];
-      const toApply: OperationRecorded[] = [];
-      for (const e of events) {
+      const fresh = await recordEvents(q, incoming, who.terminalId, now);
+      const candidates = incoming.filter((x) => fresh.has(x.e.id.toLowerCase()) && x.read.ok);
+      const known = await knownOperations(q, [...new Set(candidates.map((x) => x.opId))]);
+      const statuses: (PushResponse['acks'][number]['status'] | HqOp)[] = [];
+      const toApply: HqOp[] = [];
+      const decided: NewConflict[] = [];
+      for (const { e, read, opId } of incoming) {
         // Once per id, and once per operation however many events carry it.
-        const apply = fresh.delete(e.id.toLowerCase()) && !known.has(e.payload.opId);
-        if (apply) {
-          known.add(e.payload.opId);
-          toApply.push(e.payload);
+        if (!fresh.delete(e.id.toLowerCase())) statuses.push('duplicate');
+        else if (!read.ok) {
+          decided.push({ opId, memberId: read.memberId, kind: 'malformed', decision: 'refused', detail: { seq: e.seq, problem: read.problem }, at: now });
+          statuses.push('refused');
+        } else if (known.has(opId)) statuses.push('duplicate');
+        else {
+          known.add(opId);
+          toApply.push(read.op);
+          statuses.push(read.op);
         }
-        acks.push({ seq: e.seq, id: e.id, status: apply ? 'applied' : 'duplicate' });
       }
       let conflicts: PushResponse['conflicts'] = [];
-      if (toApply.length > 0) {
+      const applied = new Map<string, 'applied' | 'refused'>();
+      if (toApply.length > 0 || decided.length > 0) {
         const [store] = await q.query<{ tz: string }>('SELECT tz FROM stores WHERE id = $1', [who.storeId]);
+        const [terminal] = await q.query<{ enrolled_at: number }>('SELECT enrolled_at FROM terminals WHERE id = $1', [who.terminalId]);
         const { rules } = await globalRules(q);
-        const state = await loadBatchState(q, toApply, rules, store?.tz ?? 'Asia/Shanghai');
-        const decided: NewConflict[] = [];
+        const state = await loadBatchState(q, toApply, {
+          rules, tz: store?.tz ?? 'Asia/Shanghai', storeId: who.storeId, enrolledAt: Number(terminal?.enrolled_at ?? now), now,
+        });
         for (const op of toApply) decided.push(...applyOperation(state, op));
+        for (const row of state.newOps) applied.set(row.id, row.status);
         conflicts = await writeBatch(q, state, decided, who, now);
       }
+      const acks: PushResponse['acks'] = incoming.map(({ e }, i) => {
+        const s = statuses[i]!;
+        return { seq: e.seq, id: e.id, status: typeof s === 'string' ? s : (applied.get(s.opId) ?? 'applied') };
+      });
       const last = events.at(-1)!.seq;
       await q.query('UPDATE terminals SET last_seq = greatest(last_seq, $1), last_seen_at = $2 WHERE id = $3', [last, now, who.terminalId]);
       await stampChanges(q, ['members', 'stock', 'conflicts']);

@@ -11,3 +11,10 @@ export async function globalRules(q: Queryable): Promise<{ rules: LoyaltyRules; 
 export function effectiveRules(rules: LoyaltyRules, terminalLimits: OfflineRiskLimits | null): LoyaltyRules {
   return terminalLimits ? { ...rules, offline: terminalLimits } : rules;
 }
+
+/** The published rules of each version asked for that HQ knows (versions it never published are absent). */
+export async function rulesVersions(q: Queryable, versions: number[]): Promise<Map<number, LoyaltyRules>> {
+  if (versions.length === 0) return new Map();
+  const rows = await q.query<{ version: number; rules: unknown }>('SELECT version, rules FROM rules_versions WHERE version = ANY(ARRAY(SELECT jsonb_array_elements_text($1::jsonb)::int))', [JSON.stringify(versions)]);
+  return new Map(rows.map((r) => [r.version, loyaltyRulesSchema.parse(r.rules)]));
+}

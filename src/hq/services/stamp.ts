@@ -2,6 +2,7 @@
 // commit, they are stamped under an exclusive advisory lock. Stamps are therefore handed out in
 // commit order, and a reader that saw stamp N will never later find a committed stamp below N.
 import type { Queryable } from '../db';
+import { checkUnstampedRows } from './publishCheck';
 
 export const FEED_LOCK = 0x4c44_4645; // 'LDFE'
 
@@ -14,6 +15,8 @@ export async function stampChanges(q: Queryable, tables: readonly (typeof FEED_T
   // lock is held. Only this transaction's own rows have seq NULL (every writer stamps before commit),
   // so the statement's snapshot being older than the lock does not matter.
   if (tables.length === 0) return void (await q.query('SELECT pg_advisory_xact_lock($1)', [FEED_LOCK]));
+  // Checked before the feed lock is taken: the check's reads do not hold up other writers' stamps.
+  await checkUnstampedRows(q, tables);
   const stamps = tables.map((t, i) => `s${i} AS (UPDATE ${t} SET seq = nextval('change_seq') WHERE seq IS NULL AND (SELECT locked FROM feed_lock) RETURNING 1)`);
   await q.query(
     `WITH feed_lock AS MATERIALIZED (SELECT true AS locked FROM (SELECT pg_advisory_xact_lock($1)) l), ${stamps.join(', ')}

@@ -14,6 +14,11 @@ export const DEMO_STAFF: { id: string; name: string; role: StaffRole; pin: strin
   { id: 'clerk-02', name: '陈磊', role: 'clerk', pin: '2345' },
   { id: 'mgr-01', name: '李娜', role: 'manager', pin: '9999' },
 ];
+/** The second store's staff: HQ accepts an operation only from staff of the terminal's own store. */
+export const DEMO_OTHER_STAFF: { id: string; name: string; role: StaffRole; pin: string }[] = [
+  { id: 'bj-clerk-01', name: '周婷', role: 'clerk', pin: '1111' },
+  { id: 'bj-mgr-01', name: '孙伟', role: 'manager', pin: '8888' },
+];
 
 export const DEMO_STOCK: { sku: string; name: LocalizedText; qty: number }[] = [
   { sku: 'GIFT-MUG', name: t('品牌马克杯', '品牌馬克杯', 'Brand mug'), qty: 50 },

@@ -4,9 +4,18 @@ import { appendAudit } from '../../store/audit';
 import { addToCounter, countsTowardOfflineTotal, insertLedger, insertOperation, UNSYNCED_VALUE, type LedgerEntry, type Operation } from '../../store/operations';
 import { appendOutbox } from '../../store/outbox';
 import { enqueuePrint } from '../../store/printJobs';
-import { OUTBOX_EVENT_TYPES, type OperationRecorded } from '../../sync/events';
+import { OUTBOX_EVENT_TYPES, purchaseLineSchema, type OperationRecordedV2 } from '../../sync/events';
 import type { ServiceDeps } from './deps';
 import type { Recorded, ReceiptModel } from '../../contract/deskTypes';
+
+/** An earn's purchase lines as its detail keeps them (with each line's points), for the event. */
+function purchaseLines(detail: Record<string, unknown>): OperationRecordedV2['lines'] {
+  const lines = Array.isArray(detail.lines) ? (detail.lines as unknown[]) : [];
+  return lines.flatMap((l) => {
+    const p = purchaseLineSchema.safeParse(l);
+    return p.success ? [{ category: p.data.category, amountFen: p.data.amountFen }] : [];
+  });
+}
 
 export function recordOperation(
   deps: ServiceDeps,
@@ -19,8 +28,8 @@ export function recordOperation(
   for (const entry of ledger) insertLedger(db, op.id, op.memberId, op.at, entry);
   if (countsTowardOfflineTotal(op)) addToCounter(db, UNSYNCED_VALUE, op.valueFen);
 
-  const event: OperationRecorded = {
-    v: 1,
+  const event: OperationRecordedV2 = {
+    v: 2,
     opId: op.id,
     kind: op.kind,
     memberId: op.memberId,
@@ -33,9 +42,14 @@ export function recordOperation(
     terminalId: op.terminalId,
     at: op.at,
     businessDate: op.businessDate,
+    // The desk records an operation on the day of its time, closed or not (issue 18 moves it to the next day).
+    dayClosed: false,
     valueFen: op.valueFen,
     points: op.points,
     amountFen: op.amountFen,
+    // HQ computes an earn's points from its lines under the rules version named here (docs/authority.md).
+    lines: op.kind === 'earn' ? purchaseLines(op.detail) : [],
+    rulesVersion: deps.rules.version,
     detail: op.detail,
     offline: op.offline,
     lots: ledger.filter((e) => e.account === 'points' && e.lotId !== null).map((e) => ({ lotId: e.lotId!, delta: e.delta })),

@@ -1,0 +1,27 @@
+// No poison (docs/authority.md): before a writing transaction stamps its rows into the change feed,
+// each row is built as the change record terminals will pull and parsed with the protocol schema
+// they parse with. A row that would fail there fails here, and the transaction writes nothing:
+// one bad write can no longer stop every terminal's pull.
+import { changeSchema } from '../../sync/protocolEntities';
+import type { Queryable } from '../db';
+import { HqError } from '../errors';
+import { unstampedChangesSql } from './pull';
+
+export async function checkUnstampedRows(q: Queryable, tables: readonly string[]): Promise<void> {
+  for (const table of tables) {
+    const sql = unstampedChangesSql(table);
+    if (sql === null) continue;
+    for (const { j } of await q.query<{ j: string }>(sql)) {
+      // Unstamped rows have seq NULL; the stamp they are about to get is positive.
+      const parsed = changeSchema.safeParse({ ...(JSON.parse(j) as object), seq: 1 });
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const { entity, id } = JSON.parse(j) as { entity?: unknown; id?: unknown };
+        throw new HqError(
+          'BAD_REQUEST',
+          `HQ would publish a ${String(entity)} row terminals cannot read (${String(id)}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}); nothing was written`,
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,52 @@
+// An event's payload as HQ reads it, one event at a time: a payload that does not parse is refused
+// on its own (the rest of the batch goes on), and version 1 and 2 payloads become one shape.
+import { z } from 'zod';
+import { operationRecordedSchema, operationRecordedV2Schema, purchaseLineSchema, type OperationRecorded, type OperationRecordedV2 } from '../../sync/events';
+
+/** An operation as HQ applies it. `rulesVersion` null: a v1 event, checked against the current rules. */
+export interface HqOp extends Omit<OperationRecordedV2, 'v' | 'rulesVersion'> {
+  v: 1 | 2;
+  rulesVersion: number | null;
+}
+
+export type ReadEvent = { ok: true; op: HqOp } | { ok: false; opId: string | null; memberId: string; problem: string };
+
+const v1Lines = z.array(purchaseLineSchema).max(200);
+
+/** A v1 earn kept its lines in `detail.lines`; without them the whole amount is one uncategorized line. */
+function linesOfV1(op: OperationRecorded): HqOp['lines'] {
+  if (op.kind !== 'earn') return [];
+  const kept = v1Lines.safeParse(op.detail.lines);
+  if (kept.success) return kept.data.map((l) => ({ category: l.category, amountFen: l.amountFen }));
+  return op.amountFen !== null && op.amountFen > 0 ? [{ category: '', amountFen: op.amountFen }] : [];
+}
+
+function failed(raw: unknown, problem: string): ReadEvent {
+  const r = (typeof raw === 'object' && raw !== null ? raw : {}) as { opId?: unknown; memberId?: unknown };
+  const opId = typeof r.opId === 'string' && z.uuid().safeParse(r.opId).success ? r.opId.toLowerCase() : null;
+  const memberId = typeof r.memberId === 'string' && r.memberId.length <= 80 ? r.memberId : '';
+  return { ok: false, opId, memberId, problem };
+}
+
+/** `accepts`: the payload versions the endpoint takes (v1 takes only 1; v2 takes both, for outboxes written before an upgrade). */
+export function readEvent(raw: unknown, accepts: readonly (1 | 2)[]): ReadEvent {
+  const v = (raw as { v?: unknown } | null)?.v;
+  if (v === 2 && accepts.includes(2)) {
+    const p = operationRecordedV2Schema.safeParse(raw);
+    if (!p.success) return failed(raw, describe(p.error));
+    const { v: _v, ...op } = p.data;
+    return { ok: true, op: { ...op, v: 2 } };
+  }
+  if (v === 1 && accepts.includes(1)) {
+    const p = operationRecordedSchema.safeParse(raw);
+    if (!p.success) return failed(raw, describe(p.error));
+    const { v: _v, ...op } = p.data;
+    return { ok: true, op: { ...op, v: 1, dayClosed: false, lines: linesOfV1(p.data), rulesVersion: null } };
+  }
+  return failed(raw, `payload version ${String(v)} is not accepted here`);
+}
+
+function describe(err: z.ZodError): string {
+  const issue = err.issues[0];
+  return issue ? `${issue.path.join('.') || 'payload'}: ${issue.message}`.slice(0, 200) : 'not an operation';
+}

@@ -1,0 +1,190 @@
+// HQ re-derives every operation (docs/authority.md): the events a hostile or broken terminal sent
+// in issue 15 are each applied as HQ computes them or refused on their own, with a conflict saying
+// why; the rest of the batch applies, HQ publishes only rows the protocol accepts, and an honest
+// terminal goes on syncing. Real HQ on loopback (PGlite, and PostgreSQL with DATABASE_URL), events
+// sent over HTTP with an enrolled terminal's credential.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HqError } from '../../src/hq/errors';
+import { stampChanges } from '../../src/hq/services/stamp';
+import { getSyncState } from '../../src/store/syncState';
+import type { OperationRecordedV2 } from '../../src/sync/events';
+import type { PushEvent } from '../../src/sync/protocol';
+import { memberDataSchema } from '../../src/sync/protocolEntities';
+import { createHqClient } from '../../src/syncClient/hqClient';
+import { syncOnce } from '../../src/syncClient/syncRun';
+import { NOW, tempDir } from '../helpers/demoDb';
+import { BACKENDS, enrollNew, openAt, seedHq, startTestHq, type TestHq } from './harness';
+
+interface Desk {
+  dbPath: string;
+  storeId: string;
+  terminalId: string;
+  credential: string;
+  seq: number;
+}
+
+interface Lot {
+  remaining: number;
+}
+
+async function enroll(hq: TestHq, dir: string, name: string, storeId?: string): Promise<Desk> {
+  const dbPath = await enrollNew(hq.url, hq.admin, dir, name, storeId);
+  const t = openAt(dbPath, { now: NOW });
+  const credential = getSyncState(t.db, 'credential')!;
+  t.close();
+  const [row] = await hq.db.query<{ id: string; store_id: string }>('SELECT id, store_id FROM terminals ORDER BY enrolled_at DESC, id DESC LIMIT 1');
+  return { dbPath, storeId: row!.store_id, terminalId: row!.id, credential, seq: 1_000 };
+}
+
+/** An operation as an honest v2 terminal records it; `extra` is what a hostile one changes. */
+function op(desk: Desk, kind: OperationRecordedV2['kind'], memberId: string, extra: Partial<OperationRecordedV2> = {}): OperationRecordedV2 {
+  return {
+    v: 2, opId: randomUUID(), kind, memberId, benefitId: null, itemId: null, targetOpId: null, staffId: desk.storeId === 'SH001' ? 'clerk-01' : 'bj-mgr-01',
+    approvedBy: kind === 'void' ? (desk.storeId === 'SH001' ? 'mgr-01' : 'bj-mgr-01') : null, storeId: desk.storeId, terminalId: desk.terminalId, at: NOW,
+    businessDate: '2026-11-23', dayClosed: false, valueFen: 0, points: 0, amountFen: null, lines: [], rulesVersion: 1, detail: {}, offline: false, lots: [], ...extra,
+  };
+}
+
+function earn(desk: Desk, memberId: string, amountFen: number, extra: Partial<OperationRecordedV2> = {}): OperationRecordedV2 {
+  return op(desk, 'earn', memberId, { amountFen, lines: [{ category: 'apparel', amountFen }], points: Math.floor(amountFen / 100), ...extra });
+}
+
+const eventsOf = (desk: Desk, payloads: unknown[]) => payloads.map((payload) => ({ seq: ++desk.seq, id: randomUUID(), type: 'operation.recorded', createdAt: NOW, payload }));
+
+/** Through the terminal's own client; payloads a terminal would never write go through as they are. */
+async function push(hq: TestHq, desk: Desk, payloads: unknown[]) {
+  return (await createHqClient({ url: hq.url, credential: desk.credential }).push(eventsOf(desk, payloads) as PushEvent[])).value;
+}
+
+async function pushV1(hq: TestHq, desk: Desk, payloads: unknown[]) {
+  const events = eventsOf(desk, payloads);
+  const res = await fetch(`${hq.url}/v1/sync/push`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${desk.credential}` },
+    body: JSON.stringify({ events }),
+  });
+  return (await res.json()) as { acks: { status: string }[]; conflicts: { kind: string; decision: string }[] };
+}
+
+async function memberRow(hq: TestHq, id: string) {
+  const [m] = await hq.db.query<{ tier: string; lots: Lot[]; months: { month: string }[] }>('SELECT tier, lots, months FROM members WHERE id = $1', [id]);
+  return { ...m!, balance: m!.lots.reduce((s, l) => s + l.remaining, 0) };
+}
+
+describe.each(BACKENDS)('HQ is the authority, on %s', (backend) => {
+  let hq: TestHq;
+  let sh: Desk;
+  let bj: Desk;
+  let honest: Desk;
+  const tmp = tempDir('ld-authority-');
+
+  beforeAll(async () => {
+    hq = await startTestHq(backend);
+    await seedHq(hq, tmp.dir);
+    sh = await enroll(hq, tmp.dir, 'hostile');
+    bj = await enroll(hq, tmp.dir, 'beijing', 'BJ001');
+    honest = await enroll(hq, tmp.dir, 'honest');
+    await syncOnce(openAt(honest.dbPath, { now: NOW }).db);
+  });
+  afterAll(async () => {
+    await hq?.stop();
+    tmp.cleanup();
+  });
+
+  it('refuses or corrects each event of issue 15 on its own and applies the good ones beside them', async () => {
+    const m = 'M00000021';
+    const before = await memberRow(hq, m);
+    const good = earn(sh, m, 30_000, { at: NOW + 1 });
+    const cases: [OperationRecordedV2 | Record<string, unknown>, string, string][] = [
+      [{ ...earn(sh, m, 5_000), v: 1, lines: undefined, dayClosed: undefined, rulesVersion: undefined, at: -1e15 }, 'time_out_of_range', 'refused'],
+      [earn(sh, m, 5_000, { at: -1e15 }), 'malformed', 'refused'],
+      [earn(sh, m, 1, { points: 1e9 }), 'points_recomputed', 'applied_as_hq'],
+      [earn(sh, m, 1, { points: 0, detail: { tierChange: { from: 'basic', to: 'premium' } } }), 'tier_not_confirmed', 'applied_as_hq'],
+      [earn(sh, m, 5_000, { points: -50 }), 'points_recomputed', 'applied_as_hq'],
+      [op(sh, 'donate', m, { points: 500 }), 'points_sign', 'refused'],
+      [earn(sh, m, 5_000, { staffId: 'bj-mgr-01' }), 'staff_unknown', 'refused'],
+      [earn(sh, m, 5_000, { staffId: '' }), 'malformed', 'refused'],
+      [earn(sh, m, 5_000, { businessDate: '9999-99-99' }), 'business_date', 'applied_as_hq'],
+      [earn(sh, m, 258_000_000, { approvedBy: 'mgr-01' }), 'earn_refused', 'refused'],
+      [earn(sh, m, 3_000_000), 'earn_refused', 'refused'],
+      [op(sh, 'earn', m, { lines: Array.from({ length: 100 }, () => ({ category: 'apparel', amountFen: 1e9 })), amountFen: 1e11, points: 2e9 }), 'malformed', 'refused'],
+      [op(sh, 'redeem', m, { benefitId: 'B-VOUCHER-20', valueFen: 1e9 }), 'value_adjusted', 'applied_as_hq'],
+      [op(sh, 'void', m, { targetOpId: good.opId, approvedBy: 'clerk-01' }), 'approver_invalid', 'refused'],
+    ];
+    const r = await push(hq, sh, [good, ...cases.map((c) => c[0])]);
+    expect(r.acks[0]!.status).toBe('applied');
+    for (const [i, [payload, kind, decision]] of cases.entries()) {
+      const ack = r.acks[i + 1]!;
+      expect(ack.status, `case ${i}`).toBe(decision === 'refused' ? 'refused' : 'applied');
+      const opId = (payload as { opId: string }).opId;
+      expect(r.conflicts.filter((c) => c.opId === opId).map((c) => [c.kind, c.decision]), `case ${i}`).toContainEqual([kind, decision]);
+    }
+    // What HQ applied: the good ¥300 earn (300 points), the 5,000-fen earns it re-derived (50 each,
+    // the negative one and the one with a bad business date), nothing for 1 fen.
+    const after = await memberRow(hq, m);
+    expect(after.balance - before.balance).toBe(300 + 50 + 50);
+    // Four visits may make the member advanced (HQ's own evaluation); the 1-fen earn's premium claim never lands.
+    expect(['basic', 'advanced']).toContain(after.tier);
+    const [approved] = await hq.db.query<{ n: number }>("SELECT coalesce(sum(points), 0)::int AS n FROM operations WHERE member_id = $1 AND status = 'applied'", [m]);
+    expect(approved!.n).toBe(after.balance - before.balance);
+    for (const month of after.months) expect(month.month).toMatch(/^20\d\d-\d\d$/);
+  });
+
+  it('lets a manager-approved ¥30,000 earn through and caps a member-day', async () => {
+    const r = await push(hq, sh, [earn(sh, 'M00000022', 3_000_000, { approvedBy: 'mgr-01' })]);
+    expect(r.acks.map((a) => a.status)).toEqual(['applied']);
+    expect(r.conflicts).toEqual([]);
+    // Nine more approved ¥90,000 cosmetics purchases in one day: the member-day cap holds.
+    const many = Array.from({ length: 9 }, (_, i) => op(sh, 'earn', 'M00000022', { at: NOW + 1 + i, approvedBy: 'mgr-01', amountFen: 9_000_000, lines: [{ category: 'cosmetics', amountFen: 9_000_000 }], points: 180_000 }));
+    const capped = await push(hq, sh, many);
+    expect(capped.conflicts.some((c) => c.kind === 'earn_capped' && c.decision === 'applied_as_hq')).toBe(true);
+    const [day] = await hq.db.query<{ n: number }>("SELECT sum(points)::int AS n FROM operations WHERE member_id = 'M00000022' AND kind = 'earn' AND status = 'applied'");
+    expect(day!.n).toBe(500_000);
+  });
+
+  it("refuses a Beijing terminal's void of a Shanghai operation, and both terminals' member rows stay readable", async () => {
+    const target = earn(sh, 'M00000023', 10_000);
+    await push(hq, sh, [target]);
+    const before = await memberRow(hq, 'M00000023');
+    const r = await push(hq, bj, [op(bj, 'void', 'M00000023', { targetOpId: target.opId, at: NOW + 5 })]);
+    expect(r.acks.map((a) => a.status)).toEqual(['refused']);
+    expect(r.conflicts.map((c) => [c.kind, c.decision, c.detail.problem])).toEqual([['void_target', 'refused', 'other_store']]);
+    expect((await memberRow(hq, 'M00000023')).balance).toBe(before.balance);
+    const [row] = await hq.db.query<{ voided_by: string | null }>('SELECT voided_by FROM operations WHERE id = $1', [target.opId]);
+    expect(row!.voided_by).toBeNull();
+  });
+
+  it('serves a v1 terminal: refused events acknowledged, only conflicts it can read', async () => {
+    const { v: _v, lines: _l, dayClosed: _d, rulesVersion: _r, ...rest } = op(sh, 'donate', 'M00000024', { points: 700 });
+    const r = await pushV1(hq, sh, [{ ...rest, v: 1 }]);
+    expect(r.acks.map((a) => a.status)).toEqual(['applied']);
+    expect(r.conflicts).toEqual([]);
+    const [c] = await hq.db.query<{ kind: string; decision: string }>('SELECT kind, decision FROM conflicts WHERE op_id = $1', [rest.opId]);
+    expect(c).toEqual({ kind: 'points_sign', decision: 'refused' });
+  });
+
+  it('never publishes a row the protocol refuses: the writing transaction fails and changes nothing', async () => {
+    const before = await memberRow(hq, 'M00000025');
+    await expect(
+      hq.db.tx(async (q) => {
+        await q.query(`UPDATE members SET months = '[{"month":"29720-04","visits":1,"spendFen":0}]', seq = NULL WHERE id = 'M00000025'`);
+        await stampChanges(q, ['members']);
+      }),
+    ).rejects.toBeInstanceOf(HqError);
+    expect(await memberRow(hq, 'M00000025')).toEqual(before);
+  });
+
+  it('after all of it an honest terminal syncs, and every member row it pulled passes the protocol schema', async () => {
+    const t = openAt(honest.dbPath, { now: NOW });
+    const summary = await syncOnce(t.db);
+    expect(summary.setAside).toBe(0);
+    expect(summary.pulled).toBeGreaterThan(0);
+    t.close();
+    const rows = await hq.db.query<{ j: string }>(
+      `SELECT json_build_object('cardNo', card_no, 'name', name, 'phone', phone, 'birthday', birthday, 'tier', tier, 'tierSince', tier_since, 'cardSerial', card_serial,
+         'status', status, 'joinedAt', joined_at, 'lastPurchaseAt', last_purchase_at, 'months', months, 'lots', lots, 'grants', grants)::text AS j FROM members`,
+    );
+    for (const r of rows) expect(memberDataSchema.safeParse(JSON.parse(r.j)).success, r.j.slice(0, 120)).toBe(true);
+  });
+});
