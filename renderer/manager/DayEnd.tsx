@@ -104,6 +104,11 @@ export function DayEndTab() {
               {!result.sync.ok && <span className="sub">{t('manager.dayEnd.reason', { reason: tr.error(result.sync.error.code, result.sync.error.params) })}</span>}
             </div>
           )}
+          {result.auditProblem && (
+            <div className="note error" role="alert" data-testid="dayend-audit">
+              {tr.error(result.auditProblem.code, result.auditProblem.params)}
+            </div>
+          )}
           {result.alreadyClosed && <div className="note">{t('manager.dayEnd.alreadyClosed')}</div>}
           {result.expiry.lots > 0 && <div className="note">{t('manager.dayEnd.expired', { points: result.expiry.points, lots: result.expiry.lots })}</div>}
           <ZReportActions report={result.report} />

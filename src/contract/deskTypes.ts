@@ -165,6 +165,11 @@ export interface ReceiptModel {
   offline: boolean;
   /** Set on a reprint's job: the receipt says COPY / 重印. Absent on rows written before it existed. */
   copy?: boolean;
+  /**
+   * The audit entry written with the operation and the first 8 hex of its hash, which chains every
+   * entry before it: paper anchors the log (docs/authority.md). Absent on receipts before it existed.
+   */
+  audit?: { seq: number; mark: string };
 }
 
 export type PrintJobStatus = 'pending' | 'printed' | 'failed';

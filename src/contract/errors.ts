@@ -29,6 +29,11 @@ export const DESK_ERRORS = [
   'NOT_ENROLLED',
   'DB_EXISTS',
   'AUDIT_CHAIN_BROKEN',
+  // The log checked against HQ's signed anchor and the operations (docs/authority.md).
+  'AUDIT_TRUNCATED',
+  'AUDIT_REWRITTEN',
+  'AUDIT_ANCHOR_INVALID',
+  'AUDIT_OPERATION_MISMATCH',
   // Sync with HQ (docs/sync.md).
   'HQ_UNREACHABLE',
   'HQ_TIMEOUT',

@@ -94,6 +94,8 @@ export interface DayEndResult {
   waiting: number;
   /** The progress as it ended (what the bar shows last). */
   progress: DayEndProgress;
+  /** The audit log checked against HQ's signed anchor after the sync (docs/authority.md); null when it holds. */
+  auditProblem: { code: 'AUDIT_TRUNCATED' | 'AUDIT_REWRITTEN' | 'AUDIT_ANCHOR_INVALID'; params: { seq: number } } | null;
 }
 
 export interface Kpis {

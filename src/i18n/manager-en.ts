@@ -99,6 +99,8 @@ export const managerEn = {
     tier_not_confirmed: 'Tier change not confirmed by HQ',
     unknown_benefit: 'Benefit unknown at HQ',
     unknown_item: 'Catalog item unknown at HQ',
+    audit_truncated: 'Audit log shortened',
+    audit_rewritten: 'Audit log rewritten',
     void_target: 'Void target not valid',
   },
   decision: {

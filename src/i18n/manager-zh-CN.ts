@@ -102,6 +102,8 @@ export const managerZhCN: Shape<typeof managerEn> = {
     tier_not_confirmed: '等级变化未获总部确认',
     unknown_benefit: '总部无此权益',
     unknown_item: '总部无此兑换商品',
+    audit_truncated: '审计日志被删减',
+    audit_rewritten: '审计日志被改写',
     void_target: '撤销对象无效',
   },
   decision: {

@@ -102,6 +102,8 @@ export const managerZhTW: Shape<typeof managerEn> = {
     tier_not_confirmed: '等級變化未獲總部確認',
     unknown_benefit: '總部無此權益',
     unknown_item: '總部無此兌換商品',
+    audit_truncated: '稽核日誌被刪減',
+    audit_rewritten: '稽核日誌被改寫',
     void_target: '撤銷對象無效',
   },
   decision: {

@@ -79,6 +79,7 @@ export function layoutReceipt(model: ReceiptModel, opts: LayoutOptions): PrintDo
 
   const idLine = labelValue(t('receipt.opId'), model.opId, cols);
   text(idLine.length === 1 ? idLine : [t('receipt.opId'), ...breakId(model.opId, cols)]);
+  if (model.audit) text(row(t('receipt.audit'), `#${model.audit.seq} · ${model.audit.mark}`));
   blocks.push({ t: 'qr', data: model.opId });
   // Code128 only where it fits at a scannable module width (see opIdCode.ts).
   const digits = cols === 48 ? barcodeDigitsForOpId(model.opId) : null;

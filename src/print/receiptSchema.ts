@@ -26,6 +26,7 @@ export const receiptModelSchema = z.object({
   targetOpId: z.string().nullable(),
   offline: z.boolean(),
   copy: z.boolean().optional(),
+  audit: z.object({ seq: z.number().int().positive(), mark: z.string().regex(/^[0-9a-f]{8}$/) }).optional(),
 }) satisfies z.ZodType<ReceiptModel>;
 
 export function parseReceiptModel(payload: unknown): ReceiptModel {

@@ -70,3 +70,13 @@ export function verifyAuditChain(db: Db): AuditVerdict {
   }
   return { ok: true, entries, head: prev };
 }
+
+/** The last entry (seq 0 and the genesis hash for an empty log): what a push asks HQ to anchor. */
+export function auditHead(db: Db): { seq: number; hash: string } {
+  return stmt<[], { seq: number; hash: string }>(db, 'SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() ?? { seq: 0, hash: GENESIS_HASH };
+}
+
+/** The stored hash of entry `seq`, or null when there is no such entry. */
+export function auditHashAt(db: Db, seq: number): string | null {
+  return stmt<[number], { hash: string }>(db, 'SELECT hash FROM audit WHERE seq = ?').get(seq)?.hash ?? null;
+}

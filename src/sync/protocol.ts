@@ -2,6 +2,7 @@
 // the terminal's client and HQ. Version 2 (/v2/sync/*) refuses a bad event on its own and says so;
 // version 1 (/v1/sync/*) is still served for terminals in the field. Neither side's code is imported here.
 import { z } from 'zod';
+import { auditClaimSchema, signedAnchorSchema } from './anchor';
 import { EVENT_VERSIONS, operationRecordedSchema, operationRecordedV2Schema, OUTBOX_EVENT_TYPES } from './events';
 import { changeSchema, conflictSchema, CONFLICT_DECISIONS_V1, CONFLICT_KINDS_V1 } from './protocolEntities';
 
@@ -79,6 +80,8 @@ export type PushEnvelope = z.infer<typeof pushEnvelopeSchema>;
 const inSeqOrder = (es: { seq: number }[]) => es.every((e, i) => i === 0 || e.seq > es[i - 1]!.seq);
 export const pushRequestSchema = z.object({
   events: z.array(pushEnvelopeSchema).min(1).max(MAX_PUSH_EVENTS).refine(inSeqOrder, 'events must be in ascending seq'),
+  /** The terminal's audit head, for HQ to anchor (v2; docs/authority.md). */
+  audit: auditClaimSchema.optional(),
 });
 export const pushRequestV1Schema = z.object({
   events: z.array(pushEventV1Schema).min(1).max(MAX_PUSH_EVENTS).refine(inSeqOrder, 'events must be in ascending seq'),
@@ -96,10 +99,12 @@ export const pushResponseSchema = z.object({
   acks: z.array(ackSchema),
   /** Conflicts HQ decided for the events of this batch (also delivered again by pull). */
   conflicts: z.array(conflictSchema),
+  /** The audit anchor HQ holds for this terminal, signed (absent when no audit head was sent, null when HQ has no key). */
+  anchor: signedAnchorSchema.nullable().optional(),
   serverTime,
 });
 export type PushResponse = z.infer<typeof pushResponseSchema>;
-export const pushResponseV1Schema = pushResponseSchema.extend({
+export const pushResponseV1Schema = pushResponseSchema.omit({ anchor: true }).extend({
   acks: z.array(ackSchema.extend({ status: z.enum(['applied', 'duplicate']) })),
   conflicts: z.array(conflictSchema.extend({ kind: z.enum(CONFLICT_KINDS_V1), decision: z.enum(CONFLICT_DECISIONS_V1) })),
 });

@@ -78,6 +78,8 @@ export const CONFLICT_KINDS = [
   'unknown_benefit',
   'unknown_item',
   'void_target',
+  'audit_truncated',
+  'audit_rewritten',
 ] as const;
 export type ConflictKind = (typeof CONFLICT_KINDS)[number];
 /** applied_as_hq: HQ applied its own computation instead of the terminal's; refused: not applied at all. */

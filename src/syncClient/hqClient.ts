@@ -3,6 +3,7 @@
 // decide what to write, and only after an answer has been parsed completely.
 import type { z } from 'zod';
 import { DeskError } from '../contract/errors';
+import type { AuditClaim } from '../sync/anchor';
 import { errorBodySchema, pullPageSchema, pushResponseSchema, enrollResponseSchema, timeResponseSchema, type PushEvent } from '../sync/protocol';
 
 export interface HqClientOptions {
@@ -86,7 +87,7 @@ export function createHqClient(options: HqClientOptions) {
     url: base,
     time: () => call('GET', '/v1/time', timeResponseSchema, undefined, false),
     enroll: (code: string, label?: string) => call('POST', '/v1/enroll', enrollResponseSchema, { code, ...(label ? { label } : {}) }, false),
-    push: (events: PushEvent[]) => call('POST', '/v2/sync/push', pushResponseSchema, { events }),
+    push: (events: PushEvent[], audit?: AuditClaim) => call('POST', '/v2/sync/push', pushResponseSchema, { events, ...(audit ? { audit } : {}) }),
     pull: (cursor: string | null, limit: number) =>
       call('GET', `/v2/sync/pull?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, pullPageSchema),
   };

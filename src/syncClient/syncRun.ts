@@ -8,6 +8,8 @@ import { pendingOutbox, pendingOutboxCount } from '../store/outbox';
 import { applyPage, type AnyChange } from '../store/syncApply';
 import { applyAcks, getSyncState, recordConflict, setSyncState } from '../store/syncState';
 import { clockSkew, createHqClient, type HqClient, type Timed } from './hqClient';
+import { signedAnchorSchema, type AuditClaim } from '../sync/anchor';
+import { auditHashAt, auditHead } from '../store/audit';
 import { DEFAULT_PULL_LIMIT, MAX_PUSH_EVENTS, pushEventSchema, SKEW_WARN_MS, type PullPage, type PushEvent } from '../sync/protocol';
 import { changeSchema, type Change } from '../sync/protocolEntities';
 import { setAside } from '../store/setAside';
@@ -54,6 +56,22 @@ export function clientFor(db: Db, options: Pick<SyncOptions, 'timeoutMs'> = {}):
   return createHqClient({ url, credential, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
 }
 
+/** The audit head to anchor, and this terminal's own entry at the anchor it holds (docs/authority.md). */
+function auditClaim(db: Db): AuditClaim {
+  const head = auditHead(db);
+  const held = signedAnchorSchema.safeParse(parseJson(getSyncState(db, 'audit_anchor')));
+  const atAnchor = held.success && held.data.seq > 0 ? { seq: held.data.seq, hash: auditHashAt(db, held.data.seq) } : null;
+  return { seq: head.seq, hash: head.hash, atAnchor };
+}
+
+function parseJson(text: string | null): unknown {
+  try {
+    return text === null ? null : JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
 function outboxAsEvents(db: Db, limit: number): PushEvent[] {
   return pendingOutbox(db, limit).map((e) => {
     const parsed = pushEventSchema.safeParse({ seq: e.seq, id: e.id, type: e.type, createdAt: e.createdAt, payload: e.payload });
@@ -80,7 +98,7 @@ export async function pushOutbox(
   for (let round = 0; round <= Math.ceil(toPush / batch) + 1; round++) {
     const events = outboxAsEvents(db, batch);
     if (events.length === 0) break;
-    const { value, sentAt, receivedAt } = await client.push(events);
+    const { value, sentAt, receivedAt } = await client.push(events, auditClaim(db));
     const sent = new Map(events.map((e) => [e.seq, e.id]));
     const acked = value.acks.filter((a) => sent.get(a.seq) === a.id);
     if (acked.length !== events.length || value.ackedThrough !== events.at(-1)!.seq) {
@@ -90,6 +108,8 @@ export async function pushOutbox(
       applyAcks(db, acked.map((a) => a.seq));
       for (const c of value.conflicts) recordConflict(db, c, now());
       setSyncState(db, 'last_push_at', String(now()));
+      // HQ's signed anchor of this terminal's audit chain: doctor and the day-end check the log against it.
+      if (value.anchor) setSyncState(db, 'audit_anchor', JSON.stringify(value.anchor));
     }).immediate();
     pushed += acked.filter((a) => a.status === 'applied').length;
     duplicates += acked.filter((a) => a.status === 'duplicate').length;

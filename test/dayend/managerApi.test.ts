@@ -117,12 +117,22 @@ describe('manager API', () => {
     const first = await ok('manager.dayEnd', {});
     expect(first.sync).toEqual({ ok: false, error: { code: 'NO_HQ_CREDENTIAL', params: {} } });
     expect(first.waiting).toBe(1);
+    expect(first.auditProblem).toBeNull();
     expect(first.report).toMatchObject({ closed: true, synced: false, pending: 1, number: 1, redemptions: { count: 1, valueFen: 2_000 } });
     const again = await ok('manager.dayEnd', {});
     expect(again.alreadyClosed).toBe(true);
     expect(again.report).toEqual(first.report);
     expect(await ok('manager.zReport', {})).toEqual(first.report);
     expect(await ok('manager.closedDays', {})).toEqual([{ date: '2026-11-23', number: 1, closedAt: NOW, synced: false }]);
+  });
+
+  it('day-end reports an audit anchor that HQ did not sign, in the manager\'s words', async () => {
+    await ok('staff.signIn', { pin: '9999' });
+    // An anchor edited by hand (here: not even JSON) no longer verifies against HQ's key.
+    t.db.prepare("INSERT INTO sync_state(key, value) VALUES ('audit_anchor', '{\"seq\":5}')").run();
+    const r = await ok('manager.dayEnd', {});
+    expect(r.auditProblem).toEqual({ code: 'AUDIT_ANCHOR_INVALID', params: { seq: 0 } });
+    expect(createTranslator('zh-CN').error(r.auditProblem!.code, r.auditProblem!.params)).toContain('审计锚点');
   });
 
   it('closes an earlier day left open and today when both are asked at once: a second day waits, the same day joins', async () => {

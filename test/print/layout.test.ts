@@ -65,6 +65,13 @@ describe('receipt layout', () => {
     expect(approved).toMatch(/批准人\s+李店长/);
   });
 
+  it('prints the audit mark of the operation, so the paper anchors the log; a stored receipt without one still prints', () => {
+    const marked = docLines(layoutReceipt(parseReceiptModel(model({ audit: { seq: 1234, mark: '0a1b2c3d' } })), { cols: 32, lang: 'zh-CN', synced: true })).join('\n');
+    expect(marked).toMatch(/审计\s+#1234 · 0a1b2c3d/);
+    expect(docLines(layoutReceipt(model({}), { cols: 32, lang: 'zh-CN', synced: true })).join('\n')).not.toContain('审计');
+    expect(() => parseReceiptModel(model({ audit: { seq: 1, mark: 'XYZ' } }))).toThrow();
+  });
+
   it('wraps long Latin text at spaces and never splits a line wider than the paper', () => {
     expect(wrap('Thank you for shopping with us today', 12)).toEqual(['Thank you', 'for shopping', 'with us', 'today']);
     expect(wrap('会员服务台会员服务台', 8)).toEqual(['会员服务', '台会员服', '务台']);

@@ -1,5 +1,6 @@
 // `doctor`: integrity, schema version, row counts and the audit chain, read without changing anything.
 import { verifyAuditChain } from '../../store/audit';
+import { checkAuditAnchor, checkOperationsAgainstAudit } from '../../store/auditChecks';
 import { readIdentity } from '../../store/meta';
 import { openStore } from '../../store/open';
 import { countUnprinted } from '../../store/printJobs';
@@ -22,7 +23,15 @@ export function doctorCommand(flags: Flags) {
       printJobs: countUnprinted(db),
     };
     const audit = verifyAuditChain(db);
-    const healthy = integrity.length === 1 && integrity[0] === 'ok' && foreignKeys.length === 0 && audit.ok;
+    // HQ's signed anchor and the operations' own entries: what a local edit of the log cannot hide.
+    const auditAnchor = checkAuditAnchor(db);
+    const operationsVsAudit = checkOperationsAgainstAudit(db);
+    const problems = [
+      ...(audit.ok ? [] : [{ code: 'AUDIT_CHAIN_BROKEN', seq: audit.firstBrokenSeq, problem: audit.problem }]),
+      ...(auditAnchor.problem ? [{ code: auditAnchor.problem, seq: auditAnchor.anchor?.seq ?? null }] : []),
+      ...(operationsVsAudit.mismatchedTotal > 0 ? [{ code: 'AUDIT_OPERATION_MISMATCH', count: operationsVsAudit.mismatchedTotal }] : []),
+    ];
+    const healthy = integrity.length === 1 && integrity[0] === 'ok' && foreignKeys.length === 0 && problems.length === 0;
     return {
       healthy,
       path,
@@ -33,6 +42,9 @@ export function doctorCommand(flags: Flags) {
       counts,
       pending,
       audit,
+      auditAnchor,
+      operationsVsAudit,
+      problems,
     };
   } finally {
     db.close();

@@ -31,7 +31,7 @@ const V1_DECISIONS: readonly string[] = CONFLICT_DECISIONS_V1;
  * leaves the outbox), and conflicts of kinds v1 does not know are left out; the member row the
  * terminal pulls next carries HQ's result either way (docs/authority.md "Protocol v1").
  */
-function asV1(r: PushResponse): PushResponseV1 {
+function asV1({ anchor: _anchor, ...r }: PushResponse): PushResponseV1 {
   return {
     ...r,
     acks: r.acks.map((a) => ({ ...a, status: a.status === 'refused' ? 'applied' : a.status })),
@@ -82,7 +82,10 @@ export const syncRoutes: RouteDef[] = [
     auth: 'terminal',
     body: pushRequestSchema,
     response: pushResponseSchema,
-    handler: async ({ body, terminal }, { db, clock }) => pushEvents(db, principal(terminal), parseBody(pushRequestSchema, body).events, clock(), [1, 2]),
+    handler: async ({ body, terminal }, { db, clock }) => {
+      const req = parseBody(pushRequestSchema, body);
+      return pushEvents(db, principal(terminal), req.events, clock(), [1, 2], req.audit);
+    },
   },
   ...([1, 2] as const).map(
     (v): RouteDef => ({

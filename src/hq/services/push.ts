@@ -3,10 +3,12 @@
 // HQ already acknowledged means the terminal's outbox was rebuilt: refused, nothing applied.
 // Set-based: a fixed number of statements per batch, not per event (batchLoad → applyOperation
 // in memory, in event order → batchWrite); the result is the one applying events one by one gives.
+import type { AuditClaim } from '../../sync/anchor';
 import type { PushEnvelope, PushResponse } from '../../sync/protocol';
 import type { HqDb, Queryable } from '../db';
 import { HqError } from '../errors';
 import { applyOperation, type NewConflict } from './applyOperation';
+import { anchorAudit } from './auditAnchor';
 import { loadBatchState } from './batchLoad';
 import { writeBatch } from './batchWrite';
 import type { TerminalPrincipal } from './enroll';
@@ -50,7 +52,14 @@ async function knownOperations(q: Queryable, opIds: string[]): Promise<Set<strin
  * that does not parse, or an operation HQ will not apply, is acknowledged `refused` with a conflict
  * saying why; the rest of the batch is applied.
  */
-export async function pushEvents(db: HqDb, who: TerminalPrincipal, events: PushEnvelope[], now: number, accepts: readonly (1 | 2)[]): Promise<PushResponse> {
+export async function pushEvents(
+  db: HqDb,
+  who: TerminalPrincipal,
+  events: PushEnvelope[],
+  now: number,
+  accepts: readonly (1 | 2)[],
+  audit?: AuditClaim,
+): Promise<PushResponse> {
   const incoming: Incoming[] = events.map((e) => {
     const read = readEvent(e.payload, accepts);
     return { e, read, opId: read.ok ? read.op.opId : (read.opId ?? e.id.toLowerCase()) };
@@ -82,6 +91,8 @@ export async function pushEvents(db: HqDb, who: TerminalPrincipal, events: PushE
           statuses.push(read.op);
         }
       }
+      const anchored = audit ? await anchorAudit(q, who.terminalId, audit, now) : null;
+      if (anchored) decided.push(...anchored.conflicts);
       let conflicts: PushResponse['conflicts'] = [];
       const applied = new Map<string, 'applied' | 'refused'>();
       if (toApply.length > 0 || decided.length > 0) {
@@ -102,7 +113,7 @@ export async function pushEvents(db: HqDb, who: TerminalPrincipal, events: PushE
       const last = events.at(-1)!.seq;
       await q.query('UPDATE terminals SET last_seq = greatest(last_seq, $1), last_seen_at = $2 WHERE id = $3', [last, now, who.terminalId]);
       await stampChanges(q, ['members', 'stock', 'conflicts']);
-      return { ok: true as const, ackedThrough: last, acks, conflicts, serverTime: Date.now() };
+      return { ok: true as const, ackedThrough: last, acks, conflicts, ...(anchored ? { anchor: anchored.anchor } : {}), serverTime: Date.now() };
     });
   } catch (err) {
     if (isUniqueViolation(err)) {

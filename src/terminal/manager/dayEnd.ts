@@ -4,6 +4,7 @@
 import { DeskError } from '../../contract/errors';
 import { businessDate } from '../../loyalty/time';
 import { appendAudit } from '../../store/audit';
+import { checkAuditAnchor } from '../../store/auditChecks';
 import { expiringLots, getClosedDay, insertClosedDay, insertExpiry, listClosedDays, markClosedDaysSynced, nextDayNumber } from '../../store/dayEnd';
 import { pendingOutboxCount } from '../../store/outbox';
 import type { ServiceDeps } from '../operations/deps';
@@ -122,7 +123,10 @@ export function runDayEnd(deps: ServiceDeps, input: { staffId: string; date?: st
     const closed = closeDay(deps, { staffId: input.staffId, date: input.date });
     if (sync.ok) deps.db.transaction(() => markClosedDaysSynced(deps.db, deps.clock())).immediate();
     tell({ step: 'done' });
-    return { ...closed, report: dayReport(deps, closed.report.date), sync, waiting: pendingOutboxCount(deps.db), progress: { ...progress } };
+    // The anchor check is one lookup; the whole chain walk stays doctor's (it reads every entry).
+    const anchor = checkAuditAnchor(deps.db);
+    const auditProblem = anchor.problem ? { code: anchor.problem, params: { seq: anchor.anchor?.seq ?? 0 } } : null;
+    return { ...closed, report: dayReport(deps, closed.report.date), sync, waiting: pendingOutboxCount(deps.db), progress: { ...progress }, auditProblem };
   })();
   running.set(deps.db, { date, progress, done });
   void done.finally(() => running.delete(deps.db)).catch(() => undefined);

@@ -1,6 +1,6 @@
 // The one writer behind every operation: inside the caller's transaction it writes the operation,
 // its ledger entries, the outbox event, the audit entry and the print job — all or nothing.
-import { appendAudit } from '../../store/audit';
+import { appendAudit, auditHashAt } from '../../store/audit';
 import { addToCounter, countsTowardOfflineTotal, insertLedger, insertOperation, UNSYNCED_VALUE, type LedgerEntry, type Operation } from '../../store/operations';
 import { appendOutbox } from '../../store/outbox';
 import { enqueuePrint } from '../../store/printJobs';
@@ -68,6 +68,8 @@ export function recordOperation(
     ref: op.id,
     data: { memberId: op.memberId, valueFen: op.valueFen, points: op.points, approvedBy: op.approvedBy, outboxSeq },
   });
-  const printJobId = enqueuePrint(db, { opId: op.id, kind: op.kind, payload: receipt, createdAt: op.at });
+  // The receipt carries the mark of its audit entry, so the paper in the customer's hand anchors the log.
+  const mark = auditHashAt(db, auditSeq)!.slice(0, 8);
+  const printJobId = enqueuePrint(db, { opId: op.id, kind: op.kind, payload: { ...receipt, audit: { seq: auditSeq, mark } }, createdAt: op.at });
   return { opId: op.id, outboxSeq, auditSeq, printJobId };
 }
