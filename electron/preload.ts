@@ -47,6 +47,7 @@ const api = {
   'manager.kpiCsv': call('manager.kpiCsv'),
   'manager.conflicts': call('manager.conflicts'),
   'manager.ackConflict': call('manager.ackConflict'),
+  'manager.setAside': call('manager.setAside'),
   'manager.staff.list': call('manager.staff.list'),
   'manager.staff.add': call('manager.staff.add'),
   'manager.staff.disable': call('manager.staff.disable'),

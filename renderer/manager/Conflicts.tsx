@@ -23,6 +23,7 @@ export function ConflictsTab() {
   if (!list.value) return list.error ? <ErrorNote message={list.error} onRetry={list.reload} /> : <Loading />;
   return (
     <section className="manager-panel" data-testid="conflicts">
+      <SetAsideList />
       <ErrorNote message={error} />
       {list.value.length === 0 && <Empty>{t('manager.conflicts.none')}</Empty>}
       <ul className="op-list">
@@ -63,5 +64,35 @@ export function ConflictsTab() {
         ))}
       </ul>
     </section>
+  );
+}
+
+const ENTITIES = ['member', 'benefit', 'catalog', 'rules', 'key', 'revocation', 'staff', 'stock', 'store', 'conflict'];
+
+/** Rows from HQ this terminal could not read (docs/authority.md "No poison"): shown only when there are some. */
+function SetAsideList() {
+  const { t } = useTranslation();
+  const { call, status } = useDesk();
+  const tz = status?.tz ?? 'Asia/Shanghai';
+  const rows = useLoad(() => call('manager.setAside', {}), []);
+  if (!rows.value || rows.value.length === 0) return null;
+  return (
+    <div className="note warn" data-testid="set-aside">
+      <strong>{t('manager.setAside.title')}</strong>
+      <p className="muted">{t('manager.setAside.explain')}</p>
+      <ul className="op-list">
+        {rows.value.map((r) => (
+          <li key={r.id} data-testid={`set-aside-${r.id}`}>
+            {t('manager.setAside.line', {
+              at: formatDateTime(r.receivedAt, tz),
+              entity: t(`manager.entity.${r.entity !== null && ENTITIES.includes(r.entity) ? r.entity : 'unknown'}`),
+              id: r.entityId ?? '',
+            })}
+            {' · '}
+            <span className="muted">{t(r.reported ? 'manager.setAside.reported' : 'manager.setAside.waiting')}</span>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }

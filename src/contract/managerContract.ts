@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { DevicePrinterState } from './deskTypes';
 import { emptyInputSchema, pinSchema } from './inputs';
-import type { ConflictView, DayEndProgress, DayEndResult, DayReport, DeskSettings, Kpis, Printed, StaffListEntry } from './managerTypes';
+import type { ConflictView, DayEndProgress, DayEndResult, DayReport, DeskSettings, Kpis, Printed, SetAsideView, StaffListEntry } from './managerTypes';
 import { LANGS } from '../loyalty/types';
 
 export * from './managerTypes';
@@ -42,6 +42,7 @@ export const managerApiInputs = {
   'manager.kpiCsv': z.object({ chart: z.enum(KPI_CHART_NAMES), date: dateInput }).strict(),
   'manager.conflicts': z.object({ onlyOpen: z.boolean().default(false) }).strict(),
   'manager.ackConflict': z.object({ id: z.number().int().positive(), note: z.string().trim().max(200).optional() }).strict(),
+  'manager.setAside': emptyInputSchema,
   'manager.staff.list': emptyInputSchema,
   'manager.staff.add': z.object({ name: z.string().trim().min(1, 'a name').max(40), pin: pinSchema }).strict(),
   'manager.staff.disable': z.object({ staffId: staffIdSchema }).strict(),
@@ -74,6 +75,7 @@ export interface ManagerOutputs {
   'manager.kpiCsv': CsvFile;
   'manager.conflicts': ConflictView[];
   'manager.ackConflict': { id: number; at: number; by: string };
+  'manager.setAside': SetAsideView[];
   'manager.staff.list': StaffListEntry[];
   'manager.staff.add': StaffListEntry;
   'manager.staff.disable': StaffListEntry;

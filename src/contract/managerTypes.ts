@@ -150,3 +150,13 @@ export interface StaffListEntry {
   /** 'hq': managed by HQ, read-only here; 'local': added at this desk. */
   origin: 'hq' | 'local';
 }
+
+/** A row from HQ this terminal could not read and set aside (docs/authority.md "No poison"). */
+export interface SetAsideView {
+  id: number;
+  entity: string | null;
+  entityId: string | null;
+  receivedAt: number;
+  /** HQ has been told (at the sync after it was set aside). */
+  reported: boolean;
+}

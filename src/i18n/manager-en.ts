@@ -81,6 +81,17 @@ export const managerEn = {
     acked: 'Acknowledged {{at}} by {{by}}',
     opLine: '{{at}} · {{terminal}} · {{value}}',
   },
+  setAside: {
+    title: 'Data from HQ this terminal could not read',
+    explain: 'It was skipped and everything else synced as usual. The terminal reports it to HQ; nothing to do at the desk.',
+    line: '{{at}} · {{entity}} {{id}}',
+    reported: 'Reported to HQ',
+    waiting: 'Reported at the next sync',
+  },
+  entity: {
+    member: 'Member', benefit: 'Benefit', catalog: 'Catalog item', rules: 'Rules', key: 'Key', revocation: 'Revocation',
+    staff: 'Staff', stock: 'Stock', store: 'Store', conflict: 'Conflict', unknown: 'Unknown data',
+  },
   conflictKind: {
     benefit_limit: 'Redeemed twice (limit reached)',
     points_overdraw: 'Points beyond balance',

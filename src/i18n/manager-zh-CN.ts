@@ -84,6 +84,17 @@ export const managerZhCN: Shape<typeof managerEn> = {
     acked: '{{by}} 于 {{at}} 已确认',
     opLine: '{{at}} · {{terminal}} · {{value}}',
   },
+  setAside: {
+    title: '总部发来但本机无法读取的数据',
+    explain: '这些数据已跳过，其他数据照常同步。本机会把它们报告给总部处理，无需在服务台操作。',
+    line: '{{at}} · {{entity}} {{id}}',
+    reported: '已报告总部',
+    waiting: '下次同步时报告',
+  },
+  entity: {
+    member: '会员', benefit: '权益', catalog: '兑换商品', rules: '规则', key: '密钥', revocation: '注销记录',
+    staff: '员工', stock: '库存', store: '门店', conflict: '冲突', unknown: '未知数据',
+  },
   conflictKind: {
     benefit_limit: '重复核销（已达上限）',
     points_overdraw: '积分超出余额',

@@ -84,6 +84,17 @@ export const managerZhTW: Shape<typeof managerEn> = {
     acked: '{{by}} 於 {{at}} 已確認',
     opLine: '{{at}} · {{terminal}} · {{value}}',
   },
+  setAside: {
+    title: '總部傳來但本機無法讀取的資料',
+    explain: '這些資料已略過，其他資料照常同步。本機會把它們回報給總部處理，無需在服務台操作。',
+    line: '{{at}} · {{entity}} {{id}}',
+    reported: '已回報總部',
+    waiting: '下次同步時回報',
+  },
+  entity: {
+    member: '會員', benefit: '權益', catalog: '兌換商品', rules: '規則', key: '金鑰', revocation: '註銷紀錄',
+    staff: '員工', stock: '庫存', store: '門市', conflict: '衝突', unknown: '未知資料',
+  },
   conflictKind: {
     benefit_limit: '重複核銷（已達上限）',
     points_overdraw: '點數超出餘額',

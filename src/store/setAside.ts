@@ -29,3 +29,26 @@ export function setAside(db: Db, r: SetAsideRow, receivedAt: number): void {
   );
 }
 
+
+export interface StoredSetAside {
+  id: number;
+  entity: string | null;
+  entityId: string | null;
+  reason: string;
+  receivedAt: number;
+  reportedAt: number | null;
+}
+
+const COLUMNS = 'id, entity, entity_id AS entityId, reason, received_at AS receivedAt, reported_at AS reportedAt';
+
+/** Newest first, for the manager; `unreported` for the report to HQ (oldest first). */
+export function listSetAside(db: Db, limit: number, unreported = false): StoredSetAside[] {
+  return unreported
+    ? stmt<[number], StoredSetAside>(db, `SELECT ${COLUMNS} FROM sync_set_aside WHERE reported_at IS NULL ORDER BY id LIMIT ?`).all(limit)
+    : stmt<[number], StoredSetAside>(db, `SELECT ${COLUMNS} FROM sync_set_aside ORDER BY id DESC LIMIT ?`).all(limit);
+}
+
+export function markSetAsideReported(db: Db, ids: number[], at: number): void {
+  const mark = stmt(db, 'UPDATE sync_set_aside SET reported_at = ? WHERE id = ? AND reported_at IS NULL');
+  for (const id of ids) mark.run(at, id);
+}

@@ -132,6 +132,19 @@ export type PullResponse = z.infer<typeof pullResponseSchema>;
 export const pullPageSchema = pullResponseSchema.extend({ changes: z.array(z.unknown()).max(MAX_PULL_LIMIT) });
 export type PullPage = z.infer<typeof pullPageSchema>;
 
+// --- reports ------------------------------------------------------------------------------
+/** A pulled row the terminal could not parse and set aside: what and why, never the row (docs/authority.md). */
+export const setAsideReportSchema = z.object({
+  localId: z.int().positive(),
+  entity: z.string().max(64).nullable(),
+  entityId: z.string().max(200).nullable(),
+  reason: z.string().max(1000),
+  receivedAt: z.int(),
+});
+export const MAX_SET_ASIDE_REPORTS = 200;
+export const reportRequestSchema = z.object({ setAside: z.array(setAsideReportSchema).min(1).max(MAX_SET_ASIDE_REPORTS) });
+export const reportResponseSchema = z.object({ ok: z.literal(true), recorded: z.int().nonnegative(), serverTime });
+
 export const timeResponseSchema = z.object({
   ok: z.literal(true),
   serverTime,

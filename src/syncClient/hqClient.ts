@@ -4,7 +4,18 @@
 import type { z } from 'zod';
 import { DeskError } from '../contract/errors';
 import type { AuditClaim } from '../sync/anchor';
-import { errorBodySchema, pullPageSchema, pushResponseSchema, enrollResponseSchema, timeResponseSchema, type PushEvent } from '../sync/protocol';
+import {
+  enrollResponseSchema,
+  errorBodySchema,
+  pullPageSchema,
+  pushResponseSchema,
+  reportResponseSchema,
+  timeResponseSchema,
+  type PushEvent,
+  type reportRequestSchema,
+} from '../sync/protocol';
+
+type ReportRequest = z.infer<typeof reportRequestSchema>;
 
 export interface HqClientOptions {
   url: string;
@@ -87,6 +98,7 @@ export function createHqClient(options: HqClientOptions) {
     url: base,
     time: () => call('GET', '/v1/time', timeResponseSchema, undefined, false),
     enroll: (code: string, label?: string) => call('POST', '/v1/enroll', enrollResponseSchema, { code, ...(label ? { label } : {}) }, false),
+    report: (setAside: ReportRequest['setAside']) => call('POST', '/v2/sync/report', reportResponseSchema, { setAside }),
     push: (events: PushEvent[], audit?: AuditClaim) => call('POST', '/v2/sync/push', pushResponseSchema, { events, ...(audit ? { audit } : {}) }),
     pull: (cursor: string | null, limit: number) =>
       call('GET', `/v2/sync/pull?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, pullPageSchema),

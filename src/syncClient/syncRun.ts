@@ -10,9 +10,9 @@ import { applyAcks, getSyncState, recordConflict, setSyncState } from '../store/
 import { clockSkew, createHqClient, type HqClient, type Timed } from './hqClient';
 import { signedAnchorSchema, type AuditClaim } from '../sync/anchor';
 import { auditHashAt, auditHead } from '../store/audit';
-import { DEFAULT_PULL_LIMIT, MAX_PUSH_EVENTS, pushEventSchema, SKEW_WARN_MS, type PullPage, type PushEvent } from '../sync/protocol';
+import { DEFAULT_PULL_LIMIT, MAX_PUSH_EVENTS, MAX_SET_ASIDE_REPORTS, pushEventSchema, SKEW_WARN_MS, type PullPage, type PushEvent } from '../sync/protocol';
 import { changeSchema, type Change } from '../sync/protocolEntities';
-import { setAside } from '../store/setAside';
+import { listSetAside, markSetAsideReported, setAside } from '../store/setAside';
 
 export interface SyncProgress {
   phase: 'push' | 'pull' | 'done';
@@ -32,6 +32,8 @@ export interface SyncSummary {
   pages: number;
   /** Rows HQ sent that this terminal could not parse, kept aside (schema 110) instead of stopping the pull. */
   setAside: number;
+  /** Set-aside rows (this sync's or earlier ones') reported to HQ by this sync. */
+  setAsideReported: number;
   pending: number;
   skewMs: number | null;
   skewWarning: boolean;
@@ -188,6 +190,27 @@ export async function pullChanges(db: Db, client: HqClient, options: SyncOptions
   return { pulled, pages, setAside: asideTotal, skewMs };
 }
 
+/**
+ * Tells HQ which pulled rows this terminal set aside (what and why, not the rows), once each. A
+ * failure here never fails the sync: the rows stay unreported and go with the next one.
+ */
+async function reportSetAside(db: Db, client: HqClient, now: () => number): Promise<number> {
+  let reported = 0;
+  // Bounded: each round reports up to MAX_SET_ASIDE_REPORTS rows or stops.
+  for (let round = 0; round < 50; round++) {
+    const rows = listSetAside(db, MAX_SET_ASIDE_REPORTS, true);
+    if (rows.length === 0) break;
+    try {
+      await client.report(rows.map((r) => ({ localId: r.id, entity: r.entity, entityId: r.entityId, reason: r.reason, receivedAt: r.receivedAt })));
+    } catch {
+      break;
+    }
+    db.transaction(() => markSetAsideReported(db, rows.map((r) => r.id), now())).immediate();
+    reported += rows.length;
+  }
+  return reported;
+}
+
 /** Push, then pull; the last successful sync is recorded only when both finished. */
 export async function syncOnce(db: Db, options: SyncOptions = {}): Promise<SyncSummary> {
   const now = options.now ?? Date.now;
@@ -196,6 +219,7 @@ export async function syncOnce(db: Db, options: SyncOptions = {}): Promise<SyncS
   const pull = await pullChanges(db, client, options);
   // Anything recorded while we pulled goes now too, so a finished sync leaves the outbox empty.
   const late = pendingOutboxCount(db) > 0 ? await pushOutbox(db, client, options) : null;
+  const reported = await reportSetAside(db, client, now);
   const skewMs = pull.skewMs ?? push.skewMs;
   const at = now();
   db.transaction(() => {
@@ -210,6 +234,7 @@ export async function syncOnce(db: Db, options: SyncOptions = {}): Promise<SyncS
     pulled: pull.pulled,
     pages: pull.pages,
     setAside: pull.setAside,
+    setAsideReported: reported,
     pending: pendingOutboxCount(db),
     skewMs,
     skewWarning: skewMs !== null && Math.abs(skewMs) > SKEW_WARN_MS,

@@ -60,6 +60,7 @@ const VALID_INPUTS: { [M in keyof typeof managerApiInputs]: TerminalInput<M> } =
   'manager.kpiCsv': { chart: 'byTier' },
   'manager.conflicts': {},
   'manager.ackConflict': { id: 1 },
+  'manager.setAside': {},
   'manager.staff.list': {},
   'manager.staff.add': { name: '张三', pin: '5555' },
   'manager.staff.disable': { staffId: 'clerk-02' },

@@ -6,6 +6,7 @@ import { createServer, request, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getSyncState } from '../../src/store/syncState';
 import { syncOnce } from '../../src/syncClient/syncRun';
+import { deskApi } from '../helpers/sessions';
 import { NOW, tempDir } from '../helpers/demoDb';
 import { BACKENDS, enrollNew, openAt, seedHq, startTestHq, type TestHq } from '../hq/harness';
 
@@ -101,6 +102,22 @@ describe.each(BACKENDS)('rows a terminal cannot parse, on %s', (backend) => {
         expect(getSyncState(poisoned.db, 'cursor')).not.toBeNull();
         expect(setAsideCount(honest.db)).toBe(0);
         expect(n(honest.db)).toBeGreaterThanOrEqual(MEMBERS);
+
+        // Reported to HQ once each — what and why, never the row — and shown to the manager.
+        expect(first.setAsideReported).toBe(proxy.spoiled);
+        const reports = ((await hq.admin('GET', '/v1/admin/set-aside')) as { setAside: { entity: string | null; entityId: string | null; reason: string }[] }).setAside;
+        expect(reports).toHaveLength(proxy.spoiled);
+        expect(reports.some((r) => r.entity === 'member' && /months/.test(r.reason))).toBe(true);
+        expect(JSON.stringify(reports)).not.toContain('29720-04');
+        // The proxy spoils the next pull's page too: only those new rows are reported, nothing twice.
+        const again = await syncOnce(poisoned.db, { pullLimit: 25 });
+        expect(again.setAsideReported).toBe(again.setAside);
+        expect(((await hq.admin('GET', '/v1/admin/set-aside')) as { setAside: unknown[] }).setAside).toHaveLength(proxy.spoiled);
+        const api = deskApi(poisoned.service);
+        expect((await api['staff.signIn']({ pin: '9999' })).ok).toBe(true);
+        const shown = await api['manager.setAside']({});
+        expect(shown.ok && shown.value.length).toBe(proxy.spoiled);
+        expect(shown.ok && shown.value.every((r) => r.reported)).toBe(true);
       } finally {
         poisoned.close();
         honest.close();

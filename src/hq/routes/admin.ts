@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import * as admin from '../services/admin';
 import { createEnrollmentCode } from '../services/enroll';
+import { listSetAsideReports } from '../services/setAsideReports';
 import {
   benefitsBody,
   catalogBody,
@@ -67,6 +68,8 @@ export const adminRoutes: RouteDef[] = [
   { method: 'POST', path: '/v1/admin/enrollment-codes', summary: 'A one-time enrollment code for a store (the first store when none is named)', auth: 'admin', body: enrollmentCodeBody,
     response: z.object({ ok: z.literal(true), code: z.string(), storeId: z.string(), expiresAt: z.int() }),
     handler: async ({ body }, { db, clock }) => ok(await createEnrollmentCode(db, parseBody(enrollmentCodeBody, body ?? {}).storeId, clock())) },
+  { method: 'GET', path: '/v1/admin/set-aside', summary: 'Rows terminals could not parse and set aside, as they reported them', auth: 'admin', query: storeQuery,
+    response: okSchema, handler: async ({ query }, { db }) => ok(await listSetAsideReports(db, parseBody(storeQuery, query).storeId)) },
   { method: 'GET', path: '/v1/admin/conflicts', summary: 'Conflicts HQ decided, for the manager', auth: 'admin', query: storeQuery, response: okSchema,
     handler: async ({ query }, { db }) => ok(await admin.listConflicts(db, parseBody(storeQuery, query).storeId)) },
 ];

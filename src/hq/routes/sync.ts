@@ -9,6 +9,8 @@ import {
   pushRequestV1Schema,
   pushResponseSchema,
   pushResponseV1Schema,
+  reportRequestSchema,
+  reportResponseSchema,
   timeResponseSchema,
   PROTOCOL_VERSION,
   PROTOCOL_VERSIONS,
@@ -20,6 +22,7 @@ import { HqError } from '../errors';
 import { enrollTerminal } from '../services/enroll';
 import { pullChanges } from '../services/pull';
 import { pushEvents } from '../services/push';
+import { recordSetAside } from '../services/setAsideReports';
 import { parseBody } from '../validation';
 import type { RouteDef } from './route';
 
@@ -86,6 +89,19 @@ export const syncRoutes: RouteDef[] = [
       const req = parseBody(pushRequestSchema, body);
       return pushEvents(db, principal(terminal), req.events, clock(), [1, 2], req.audit);
     },
+  },
+  {
+    method: 'POST',
+    path: '/v2/sync/report',
+    summary: 'Report pulled rows the terminal could not parse and set aside (what and why, not the rows); each kept once',
+    auth: 'terminal',
+    body: reportRequestSchema,
+    response: reportResponseSchema,
+    handler: async ({ body, terminal }, { db, clock }) => ({
+      ok: true,
+      recorded: await recordSetAside(db, principal(terminal), parseBody(reportRequestSchema, body).setAside, clock()),
+      serverTime: Date.now(),
+    }),
   },
   ...([1, 2] as const).map(
     (v): RouteDef => ({

@@ -10,7 +10,8 @@ import { stmt } from '../../store/statements';
 import { listConflicts } from '../../store/syncState';
 import type { ServiceDeps } from '../operations/deps';
 import { requireManager } from '../operations/lookups';
-import type { ConflictOp, ConflictView } from '../../contract/managerTypes';
+import type { ConflictOp, ConflictView, SetAsideView } from '../../contract/managerTypes';
+import { listSetAside } from '../../store/setAside';
 
 interface OpRow {
   id: string;
@@ -79,4 +80,9 @@ export function acknowledgeConflict(deps: ServiceDeps, input: { managerId: strin
     });
     return { id: input.conflictId, at: now, by: input.managerId };
   }).immediate();
+}
+
+/** The rows from HQ this terminal set aside, newest first (the last 100), for the manager. */
+export function setAsideViews(deps: ServiceDeps): SetAsideView[] {
+  return listSetAside(deps.db, 100).map((r) => ({ id: r.id, entity: r.entity, entityId: r.entityId, receivedAt: r.receivedAt, reported: r.reportedAt !== null }));
 }

@@ -9,7 +9,7 @@ import type { Translator } from '../../i18n';
 import { businessDate } from '../../loyalty/time';
 import type { Lang } from '../../loyalty/types';
 import { readConfig } from '../operations/config';
-import { acknowledgeConflict, conflictViews } from '../manager/conflicts';
+import { acknowledgeConflict, conflictViews, setAsideViews } from '../manager/conflicts';
 import { closedDays, dayEndProgress, runDayEnd, type SyncPort } from '../manager/dayEnd';
 import { computeKpis } from '../manager/kpis';
 import { requireManager } from '../operations/lookups';
@@ -85,6 +85,7 @@ export function managerHandlers(service: TerminalService, ctx: { signedIn: () =>
     },
     'manager.conflicts': ({ onlyOpen }) => (manager(), conflictViews(deps, onlyOpen)),
     'manager.ackConflict': ({ id, note }) => acknowledgeConflict(deps, { managerId: manager().id, conflictId: id, note }),
+    'manager.setAside': () => (manager(), setAsideViews(deps)),
     'manager.staff.list': () => (manager(), listStaff(deps.db, deps.identity.storeId)),
     'manager.staff.add': ({ name, pin }) => addClerk(deps, { managerId: manager().id, name, pin }),
     'manager.staff.disable': ({ staffId }) => setStaffActive(deps, { managerId: manager().id, staffId, active: false }),
