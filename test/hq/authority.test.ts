@@ -14,6 +14,7 @@ import { memberDataSchema } from '../../src/sync/protocolEntities';
 import { createHqClient } from '../../src/syncClient/hqClient';
 import { syncOnce } from '../../src/syncClient/syncRun';
 import { NOW, tempDir } from '../helpers/demoDb';
+import { deskApi } from '../helpers/sessions';
 import { BACKENDS, enrollNew, openAt, seedHq, startTestHq, type TestHq } from './harness';
 
 interface Desk {
@@ -173,6 +174,38 @@ describe.each(BACKENDS)('HQ is the authority, on %s', (backend) => {
       }),
     ).rejects.toBeInstanceOf(HqError);
     expect(await memberRow(hq, 'M00000025')).toEqual(before);
+  });
+
+  it('caps the member-day across terminals: the second terminal learns it at its next sync and corrects its copy', async () => {
+    const clock = { now: NOW + 60_000 };
+    const [a, b] = [openAt(honest.dbPath, clock, true), openAt((await enroll(hq, tmp.dir, 'second')).dbPath, clock, true)];
+    try {
+      await syncOnce(b.db);
+      // A member without a birthday this month, so the figures below are the plain ×2 of cosmetics.
+      const [{ id: member }] = (await hq.db.query<{ id: string }>(
+        "SELECT id FROM members WHERE id BETWEEN 'M00000026' AND 'M00000040' AND status = 'active' AND (birthday IS NULL OR birthday NOT LIKE '11-%') ORDER BY id LIMIT 1",
+      )) as [{ id: string }];
+      const cosmetics = [{ category: 'cosmetics', amountFen: 9_000_000 }]; // ¥90,000 × 2 = 180,000 points each
+      a.service.earn({ memberId: member, staffId: 'mgr-01', approverId: 'mgr-01', lines: cosmetics });
+      a.service.earn({ memberId: member, staffId: 'mgr-01', approverId: 'mgr-01', lines: cosmetics });
+      await syncOnce(a.db);
+      const before = (b.db.prepare('SELECT coalesce(sum(remaining), 0) AS n FROM point_lots WHERE member_id = ?').get(member) as { n: number }).n;
+      const offline = b.service.earn({ memberId: member, staffId: 'mgr-01', approverId: 'mgr-01', lines: cosmetics });
+      expect(offline.points).toBe(180_000); // B cannot know what A earned today
+      const s = await syncOnce(b.db);
+      expect(s.conflicts).toBeGreaterThanOrEqual(1);
+      const after = (b.db.prepare('SELECT coalesce(sum(remaining), 0) AS n FROM point_lots WHERE member_id = ?').get(member) as { n: number }).n;
+      // A's 360,000 and B's earn as HQ capped it (140,000): the day's cap, not 360,000 + the 180,000 B recorded.
+      expect(after - before).toBe(500_000);
+      expect((await memberRow(hq, member)).balance).toBe(after);
+      const api = deskApi(b.service);
+      expect((await api['staff.signIn']({ pin: '9999' })).ok).toBe(true);
+      const conflicts = await api['manager.conflicts']({});
+      expect(conflicts.ok && conflicts.value.map((c) => [c.kind, c.decision])).toContainEqual(['earn_capped', 'applied_as_hq']);
+    } finally {
+      a.close();
+      b.close();
+    }
   });
 
   it('after all of it an honest terminal syncs, and every member row it pulled passes the protocol schema', async () => {
