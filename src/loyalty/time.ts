@@ -45,7 +45,7 @@ function formatterFor(tz: string): Intl.DateTimeFormat {
 const recentParts = new Map<string, Readonly<LocalParts & { second: number }>>();
 const RECENT_PARTS_MAX = 256;
 
-function partsWithSeconds(at: EpochMs, tz: string): LocalParts & { second: number } {
+function partsFromIntl(at: EpochMs, tz: string): LocalParts & { second: number } {
   const key = `${tz}|${Math.floor(at / 1000)}`;
   const hit = recentParts.get(key);
   if (hit !== undefined) return { ...hit };
@@ -56,6 +56,40 @@ function partsWithSeconds(at: EpochMs, tz: string): LocalParts & { second: numbe
   if (recentParts.size >= RECENT_PARTS_MAX) recentParts.clear();
   recentParts.set(key, { ...out });
   return out;
+}
+
+// formatToParts costs ~7 µs; HQ applies thousands of operations a second, each asking for its
+// business day, month, birthday month and member day. A zone's offset is constant between its
+// transitions, so it is asked of Intl once per 15-minute stretch (at both ends: a stretch that holds
+// a transition is left to Intl) and the parts are then plain UTC arithmetic on `at + offset`.
+const STRETCH_MS = 15 * 60_000;
+const offsets = new Map<string, number | null>();
+const OFFSETS_MAX = 4096;
+
+function intlOffset(at: EpochMs, tz: string): number {
+  const p = partsFromIntl(at, tz);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(at / 1000) * 1000;
+}
+
+function steadyOffset(at: EpochMs, tz: string): number | null {
+  const stretch = Math.floor(at / STRETCH_MS);
+  const key = `${tz}|${stretch}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    const start = stretch * STRETCH_MS;
+    const first = intlOffset(start, tz);
+    offset = first === intlOffset(start + STRETCH_MS - 1, tz) ? first : null;
+    if (offsets.size >= OFFSETS_MAX) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
+function partsWithSeconds(at: EpochMs, tz: string): LocalParts & { second: number } {
+  const offset = steadyOffset(at, tz);
+  if (offset === null) return partsFromIntl(at, tz);
+  const d = new Date(at + offset);
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds() };
 }
 
 export function localParts(at: EpochMs, tz: string): LocalParts {
@@ -105,9 +139,7 @@ export function addMonthsUtc(at: EpochMs, months: number): EpochMs {
 
 /** Local wall time minus UTC at this instant, in ms (to the second; sub-second offsets do not exist). */
 function offsetAt(at: EpochMs, tz: string): number {
-  const p = partsWithSeconds(at, tz);
-  const wallAsUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return wallAsUtc - Math.floor(at / 1000) * 1000;
+  return steadyOffset(at, tz) ?? intlOffset(at, tz);
 }
 
 /**
