@@ -10,11 +10,13 @@ const AREAS = {
   load: async (quick: boolean) => (await import('./loadRun')).benchLoadRun(quick),
   ui: async () => (await import('./ui')).benchUi(),
   kiosk: async () => (await import('./kiosk')).benchKiosk(),
+  // Encryption at rest: seed and redemption commit, encrypted ÷ plain, in one run (issue 16).
+  encryption: async (quick: boolean) => (await import('./encryption')).benchEncryption(quick),
   dayend: async (quick: boolean) => (await import('./dayEnd')).benchDayEnd(quick ? { members: 100_000 } : {}),
 } as const;
 
 export type Area = keyof typeof AREAS | 'core';
-export const ALL_AREAS: readonly Area[] = ['core', 'cli', 'scan', 'print', 'sync', 'load', 'ui', 'kiosk', 'dayend'];
+export const ALL_AREAS: readonly Area[] = ['core', 'cli', 'scan', 'print', 'sync', 'load', 'ui', 'kiosk', 'dayend', 'encryption'];
 
 export async function benchAreas(only: readonly Area[], quick: boolean, log: (l: string) => void): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};

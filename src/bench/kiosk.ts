@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openRaw } from '../store/open';
 import { chromium, type CDPSession, type Page } from 'playwright-core';
 import { parsePrivateJwk } from '../scan/hqKeys';
 import { mintCardCode } from '../scan/mintCode';
@@ -142,7 +142,7 @@ export async function benchKiosk(): Promise<Record<string, unknown>> {
     writeFileSync(join(dataDir, KIOSK_CONFIG_FILE), JSON.stringify({ idleSeconds: 600 }));
     const hq = parsePrivateJwk(readFileSync(join(dataDir, HQ_KEY_FILE), 'utf8'));
     if (!hq) return { skipped: 'no demo HQ key in the bench folder' };
-    const ro = new Database(join(dataDir, 'desk.db'), { readonly: true });
+    const ro = openRaw(join(dataDir, 'desk.db'), { readonly: true });
     const members = ro.prepare("SELECT id, card_serial FROM members WHERE status = 'active' ORDER BY id LIMIT ?").all(MEMBERS) as { id: string; card_serial: number }[];
     ro.close();
     const iat = Math.floor(Date.now() / 1000) - 60;

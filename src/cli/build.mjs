@@ -56,7 +56,7 @@ const BUNDLES = [
     entryPoints: ['electron/main.ts'],
     outfile: join(DIST, 'electron', 'main.mjs'),
     format: 'esm',
-    external: ['electron', 'better-sqlite3', 'serialport', '@serialport/*', 'node-thermal-printer'],
+    external: ['electron', 'better-sqlite3-multiple-ciphers', 'serialport', '@serialport/*', 'node-thermal-printer'],
     // Bundled CommonJS dependencies call require(); give them one.
     banner: { js: "import { createRequire as __ldRequire } from 'node:module'; const require = __ldRequire(import.meta.url);" },
   },

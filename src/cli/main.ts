@@ -1,4 +1,6 @@
 // `loyalty-desk`: JSON on stdout; exit 0 on success, 2 on a refused operation, 1 on failure.
+import { resolve } from 'node:path';
+import { KEY_FILE_ENV } from '../store/dbKey';
 import { DeskError } from '../contract/errors';
 import { createTranslator, DEFAULT_LANG, isLang } from '../i18n';
 import { clockFrom, parseFlags } from './args';
@@ -14,7 +16,8 @@ const defaultIo: CliIo = {
   now: () => Date.now(),
 };
 
-const COMMON_FLAGS = ['db', 'data', 'lang', 'now'] as const;
+// --key FILE: the database key file, instead of the one the rule finds (docs/encryption.md).
+const COMMON_FLAGS = ['db', 'data', 'key', 'lang', 'now'] as const;
 const PRINTED = ['printer'];
 
 const CORE_COMMANDS: Record<string, Command> = {
@@ -85,6 +88,11 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     if (flags.lang !== undefined) {
       if (typeof flags.lang !== 'string' || !isLang(flags.lang)) throw new DeskError('INVALID_INPUT', { detail: '--lang is zh-CN, zh-TW or en' });
       tr = createTranslator(flags.lang);
+    }
+    if (flags.key !== undefined) {
+      if (typeof flags.key !== 'string' || flags.key === '') throw new DeskError('INVALID_INPUT', { detail: '--key names the database key file' });
+      // Every store the command opens (and any process it starts) takes this key file.
+      process.env[KEY_FILE_ENV] = resolve(flags.key);
     }
     const value = await command.run(flags, { tr, io, positionals });
     // Servers (long-running commands) print their own lines and return nothing.

@@ -28,6 +28,10 @@ export const DESK_ERRORS = [
   'CONFIG_INVALID',
   'NOT_ENROLLED',
   'DB_EXISTS',
+  // The database key (docs/encryption.md).
+  'DB_KEY_MISSING',
+  'DB_KEY_WRONG',
+  'DB_KEY_INVALID',
   'AUDIT_CHAIN_BROKEN',
   // The log checked against HQ's signed anchor and the operations (docs/authority.md).
   'AUDIT_TRUNCATED',

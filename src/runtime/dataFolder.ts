@@ -1,5 +1,5 @@
 // Prepares a data folder: an existing desk.db is used as it is; a folder without one gets demo data.
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeskError } from '../contract/errors';
 import { openStore } from '../store/open';
@@ -22,7 +22,7 @@ export interface SeedRequest {
 export function seedNewDatabase(req: SeedRequest): SeedSummary & { db: string } {
   if (existsSync(req.dbPath) && statSync(req.dbPath).size > 0) throw new DeskError('DB_EXISTS', { path: req.dbPath });
   const dir = join(req.dbPath, '..');
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const { db } = openStore(req.dbPath, { create: true });
   try {
     const summary = seedDemo(db, { members: req.members, seed: req.seed, now: req.now, hqKeyFile: join(dir, HQ_KEY_FILE) });
@@ -43,8 +43,16 @@ export interface PreparedFolder {
   seeded: (SeedSummary & { db: string }) | null;
 }
 
+/** The data folder is its owner's alone: 0700, every file in it 0600 (the database's key is elsewhere). */
+function makePrivate(dir: string): void {
+  chmodSync(dir, 0o700);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isFile()) chmodSync(join(dir, entry.name), 0o600);
+  }
+}
+
 export function prepareDataFolder(dir: string, now: number): PreparedFolder {
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const dbPath = join(dir, DB_FILE);
   const fresh = !existsSync(dbPath) || statSync(dbPath).size === 0;
   const seeded = fresh ? seedNewDatabase({ dbPath, members: DEMO_MEMBERS, seed: 'demo', now }) : null;
@@ -59,6 +67,7 @@ export function prepareDataFolder(dir: string, now: number): PreparedFolder {
     });
   }
   readConfig(dir);
+  makePrivate(dir);
   return { dir, dbPath, seeded };
 }
 

@@ -10,6 +10,7 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path, { fileMustExist: true });
+if (workerData.keyHex) { db.pragma("cipher = 'sqlcipher'"); db.pragma('legacy = 4'); db.pragma(\`key = "x'\${workerData.keyHex}'"\`); }
 db.pragma('busy_timeout = 50');
 const tick = () => { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (err) { parentPort.postMessage(String(err && err.message)); } };
 const timer = setInterval(tick, workerData.intervalMs);
@@ -20,10 +21,11 @@ export interface Checkpointer {
   stop(): Promise<void>;
 }
 
-export function startBackgroundCheckpoints(db: Db, path: string, intervalMs = 250, onError?: (message: string) => void): Checkpointer {
+/** `key`: the database key (null for a plain file); the worker's connection needs it as the desk's does. */
+export function startBackgroundCheckpoints(db: Db, path: string, key: Buffer | null, intervalMs = 250, onError?: (message: string) => void): Checkpointer {
   db.pragma('wal_autocheckpoint = 0');
-  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, driver, intervalMs } });
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3-multiple-ciphers');
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, driver, intervalMs, keyHex: key?.toString('hex') ?? null } });
   worker.unref();
   worker.on('message', (m: unknown) => onError?.(String(m)));
   worker.on('error', (err) => onError?.(err.message));

@@ -2,7 +2,7 @@
 // transaction, the schema version recorded in PRAGMA user_version.
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Database } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3-multiple-ciphers';
 
 export interface Migration {
   version: number;

@@ -1,5 +1,5 @@
 // Prepared statements cached per connection: hot paths prepare once, and SQL stays parameterised.
-import type { Statement } from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import type { Db } from './open';
 
 const caches = new WeakMap<Db, Map<string, Statement>>();

@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { openRaw } from '../../src/store/open';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
 import { privateJwkSchema } from '../../src/scan/hqKeys';
@@ -96,7 +97,7 @@ describe('loyalty-desk', () => {
     const approved = await inProcess('void', '--db', db, '--op', done.json.opId, '--staff', 'clerk-01', '--manager', 'mgr-01', '--lang', 'en');
     expect(approved).toMatchObject({ code: 0, json: { ok: true, targetOpId: done.json.opId } });
 
-    const raw = new Database(db, { readonly: true });
+    const raw = openRaw(db, { readonly: true });
     try {
       const ops = raw.prepare('SELECT kind, staff_id, approved_by FROM operations WHERE id = ? OR target_op_id = ? ORDER BY at, kind').all(done.json.opId, done.json.opId);
       expect(ops).toEqual([
@@ -129,7 +130,7 @@ describe('loyalty-desk', () => {
     const plain = await earn('--member', 'M00000013', '--staff', 'clerk-01', '--amount', '30000');
     expect(plain).toMatchObject({ code: 0, json: { approvedBy: null } });
 
-    const raw = new Database(db, { readonly: true });
+    const raw = openRaw(db, { readonly: true });
     try {
       const row = (id: string) => raw.prepare('SELECT o.approved_by, p.payload_json FROM operations o JOIN print_jobs p ON p.op_id = o.id WHERE o.id = ?').get(id) as { approved_by: string | null; payload_json: string };
       for (const [r, by] of [[approved, 'mgr-01'], [small, 'mgr-01'], [plain, null]] as const) {
@@ -196,7 +197,7 @@ describe('loyalty-desk', () => {
     expect(fine.json.counts.members).toBe(500);
 
     for (const m of ['M00000002', 'M00000003']) await inProcess('redeem', '--db', db, '--member', m, '--benefit', 'B-SVC-WRAP', '--staff', 'clerk-01');
-    const raw = new Database(db);
+    const raw = openRaw(db);
     raw.prepare("UPDATE audit SET content_json = replace(content_json, 'M00000002', 'M00000009') WHERE seq = 2").run();
     raw.close();
     const broken = await cli('doctor', '--db', db, '--lang', 'en');

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
-import Database from 'better-sqlite3';
+import { openRaw } from '../../src/store/open';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakePrinter, type FakePrinter } from '../../src/print/fakePrinter/server';
 import { DEMO_STORE, DEMO_TERMINAL } from '../../src/terminal/demo/catalog';
@@ -45,7 +45,7 @@ afterAll(async () => {
 beforeEach(() => printer.setFault({ fault: 'none', slowMs: 0 }));
 
 function jobRow(jobId: number): { status: string; attempts: number; last_error: string | null } {
-  const conn = new Database(db, { readonly: true });
+  const conn = openRaw(db, { readonly: true });
   try {
     return conn.prepare('SELECT status, attempts, last_error FROM print_jobs WHERE id = ?').get(jobId) as never;
   } finally {
@@ -153,7 +153,7 @@ describe('a crash between commit and print', () => {
     child.kill('SIGKILL');
     await exited;
 
-    const conn = new Database(db, { readonly: true });
+    const conn = openRaw(db, { readonly: true });
     const row = conn
       .prepare("SELECT j.id, j.status, o.id AS opId FROM print_jobs j JOIN operations o ON o.id = j.op_id WHERE o.member_id = 'M00000005' AND o.kind = 'redeem'")
       .get() as { id: number; status: string; opId: string };

@@ -51,14 +51,14 @@ describe('member-qr and scan', () => {
     expect(again.json.error.message).toMatch(/already scanned/);
   });
 
-  it('makes the same static code for the same member and time, signed by the demo key or --key', async () => {
+  it('makes the same static code for the same member and time, signed by the demo key or --signing-key', async () => {
     const a = await inProcess('member-qr', '--db', seeded.dbPath, '--member', 'M00000002', '--now', NOW_S);
     const b = await inProcess('member-qr', '--db', seeded.dbPath, '--member', 'M00000002', '--now', NOW_S);
     expect(a.json.code).toMatch(/^LD1C\./);
     expect(a.json.code).toBe(b.json.code);
     const key = join(seeded.dir, 'copy.jwk.json');
     copyFileSync(join(seeded.dir, 'hq-demo-key.jwk.json'), key);
-    expect((await inProcess('member-qr', '--db', seeded.dbPath, '--member', 'M00000002', '--key', key, '--now', NOW_S)).json.code).toBe(a.json.code);
+    expect((await inProcess('member-qr', '--db', seeded.dbPath, '--member', 'M00000002', '--signing-key', key, '--now', NOW_S)).json.code).toBe(a.json.code);
     expect(await inProcess('scan', '--db', seeded.dbPath, '--now', NOW_S, a.json.code)).toMatchObject({ code: 0, json: { verified: 'signed' } });
   });
 
@@ -80,7 +80,7 @@ describe('member-qr and scan', () => {
     ['an unknown card', ['scan', '--db', 'DB', '8860999999999999'], 'UNKNOWN_MEMBER'],
     ['an unknown member for member-qr', ['member-qr', '--db', 'DB', '--member', 'M99999999'], 'UNKNOWN_MEMBER'],
     ['a bad member id', ['member-qr', '--db', 'DB', '--member', '../x'], 'INVALID_INPUT'],
-    ['a key file that is not a key', ['member-qr', '--db', 'DB', '--member', 'M00000001', '--key', 'KEY'], 'INVALID_INPUT'],
+    ['a key file that is not a key', ['member-qr', '--db', 'DB', '--member', 'M00000001', '--signing-key', 'KEY'], 'INVALID_INPUT'],
   ])('refuses %s with exit 2', async (_name, args, expected) => {
     const bad = join(seeded.dir, 'not-a-key.json');
     writeFileSync(bad, '{"kty":"RSA"}');

@@ -1,6 +1,6 @@
 // Group commit against a real terminal database: operations queued together share one COMMIT, a
 // refused one rolls back alone, and a failed COMMIT leaves nothing of the group and tells everyone.
-import Database from 'better-sqlite3';
+import { openRaw } from '../../src/store/open';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeskError } from '../../src/contract/errors';
 import { createGroupCommit } from '../../src/store/groupCommit';
@@ -35,7 +35,7 @@ describe('group commit', () => {
     expect(new Set(results.map((r) => r.opId)).size).toBe(20);
     for (const r of results) expect(rowsOf(d, r.opId)).toEqual({ operations: 1, ledger: 1, outbox: 1, audit: 1, print: 1 });
     // A second database connection sees the group: it is in the file, not only in this connection.
-    const other = new Database(d.dbPath, { readonly: true });
+    const other = openRaw(d.dbPath, { readonly: true });
     try {
       expect(other.prepare("SELECT count(*) FROM operations WHERE kind = 'redeem'").pluck().get()).toBe(20);
     } finally {

@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadMigrations } from '../../src/store/migrations';
-import { openStore, TERMINAL_APPLICATION_ID } from '../../src/store/open';
+import { openRaw, openStore, TERMINAL_APPLICATION_ID } from '../../src/store/open';
 import { codeOf } from '../helpers/codeOf';
 import { tempDir } from '../helpers/demoDb';
 
@@ -74,7 +74,7 @@ describe('openStore', () => {
     // A failing migration leaves the file at its old version with nothing of the new ones.
     const broken = [...extra, { version: top + 10, name: 'ok', sql: 'CREATE TABLE t_ok (x INTEGER);' }, { version: top + 20, name: 'bad', sql: 'CREATE TABLE oops (' }];
     expect(() => openStore(path, { migrations: broken })).toThrow();
-    const check = new Database(path, { readonly: true });
+    const check = openRaw(path, { readonly: true });
     expect(check.pragma('user_version', { simple: true })).toBe(top + 5);
     expect(check.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name = 't_ok'").get()).toEqual({ n: 0 });
     check.close();
@@ -83,7 +83,7 @@ describe('openStore', () => {
   it('refuses a database from a newer version and leaves the file untouched', () => {
     const path = join(dir(), 'desk.db');
     openStore(path).db.close();
-    const raw = new Database(path);
+    const raw = openRaw(path);
     raw.pragma('user_version = 999');
     raw.pragma('wal_checkpoint(TRUNCATE)');
     raw.close();
@@ -130,9 +130,9 @@ describe('quick_check policy', () => {
     clean.db.close();
     // … but a log left behind by a writer that died means the check runs and finds the damage.
     writeFileSync(`${path}-wal`, Buffer.alloc(0));
-    const raw = new Database(path);
+    const raw = openRaw(path);
     raw.pragma('journal_mode = WAL');
-    const hold = new Database(path);
+    const hold = openRaw(path);
     hold.prepare('SELECT 1').get();
     raw.exec('CREATE TABLE t (x INTEGER)');
     expect(codeOf(() => openStore(path, { quickCheck: 'after-crash' }))).toBe('DB_CORRUPT');

@@ -5,11 +5,12 @@
 // A child process (test/fixtures/redeemLoop.ts) runs operations as fast as it can and reports each
 // commit on stdout; the test SIGKILLs it at random moments, then checks the database file.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
+import { keyFileFor } from '../../src/store/dbKey';
+import { openRaw, type Db } from '../../src/store/open';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeskError } from '../../src/contract/errors';
 import { verifyAuditChain } from '../../src/store/audit';
@@ -35,7 +36,7 @@ interface Baseline {
 }
 
 function readBaseline(dbPath: string): Baseline {
-  const db = new Database(dbPath, { readonly: true });
+  const db = openRaw(dbPath, { readonly: true });
   try {
     const lots = new Map((db.prepare('SELECT id, remaining FROM point_lots').all() as { id: number; remaining: number }[]).map((r) => [r.id, r.remaining]));
     const stock = new Map((db.prepare("SELECT sku, qty FROM stock WHERE store_id = 'SH001'").all() as { sku: string; qty: number }[]).map((r) => [r.sku, r.qty]));
@@ -59,7 +60,7 @@ function readBaseline(dbPath: string): Baseline {
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const uuidMs = (id: string) => parseInt(id.replace(/-/g, '').slice(0, 12), 16);
 
-function countBy(db: Database.Database, sql: string): Map<string, number> {
+function countBy(db: Db, sql: string): Map<string, number> {
   return new Map((db.prepare(sql).all() as { k: string; n: number }[]).map((r) => [r.k, r.n]));
 }
 
@@ -72,7 +73,7 @@ function verifyDatabase(dbPath: string, reported: Map<string, string>, baseline:
   const problem = (msg: string) => {
     if (problems.length < 50) problems.push(msg);
   };
-  const db = new Database(dbPath, { fileMustExist: true });
+  const db = openRaw(dbPath);
   try {
     const integrity = (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
     if (integrity.join() !== 'ok') problem(`integrity_check: ${integrity.slice(0, 5).join('; ')}`);
@@ -362,10 +363,12 @@ describe('crash safety of operations (SIGKILL at random points)', () => {
 
     const broken = (name: string, sql: string) => {
       const path = join(dir, `${name}.db`);
-      const src = new Database(cleanPath);
+      // The copy is encrypted with the clean file's key (the cipher's VACUUM INTO), so it gets that key's file.
+      const src = openRaw(cleanPath);
       src.exec(`VACUUM INTO '${path}'`);
       src.close();
-      const db = new Database(path);
+      copyFileSync(keyFileFor(cleanPath), keyFileFor(path));
+      const db = openRaw(path);
       db.pragma('foreign_keys = OFF');
       db.exec(sql);
       db.close();

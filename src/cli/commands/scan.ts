@@ -28,8 +28,8 @@ function withTerminal<T>(flags: Flags, now: number, fn: (t: OpenedTerminal, dbPa
 }
 
 function readHqKey(flags: Flags, dbPath: string): PrivateJwk {
-  const path = typeof flags.key === 'string' ? flags.key : join(dirname(dbPath), HQ_KEY_FILE);
-  if (!existsSync(path)) throw new DeskError('INVALID_INPUT', { detail: `no HQ key at ${path}; give --key FILE (a JWK)` });
+  const path = typeof flags['signing-key'] === 'string' ? flags['signing-key'] : join(dirname(dbPath), HQ_KEY_FILE);
+  if (!existsSync(path)) throw new DeskError('INVALID_INPUT', { detail: `no HQ key at ${path}; give --signing-key FILE (a JWK)` });
   const key = parsePrivateJwk(readFileSync(path, 'utf8'));
   if (!key) throw new DeskError('INVALID_INPUT', { detail: `${path} is not an Ed25519 private JWK` });
   return key;
@@ -63,7 +63,7 @@ export const scanCommands: Record<string, Command> = {
   scan: { run: (f, { positionals }) => scanCommand(f, positionals), flags: [] },
   'member-qr': {
     run: (f, { io }) => memberQrCommand(f, clockFrom(f)?.() ?? io.now()),
-    flags: ['member', 'png', 'key'],
+    flags: ['member', 'png', 'signing-key'],
     booleans: ['rotating'],
   },
 };

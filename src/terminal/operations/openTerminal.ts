@@ -68,7 +68,7 @@ export function openTerminal(dbPath: string, options: OpenTerminalOptions = {}):
       newId: options.newId ?? newUuidV7,
       connectivity: options.connectivity ?? alwaysOffline,
     });
-    const checkpointer = options.backgroundCheckpoints ? startBackgroundCheckpoints(store.db, dbPath) : null;
+    const checkpointer = options.backgroundCheckpoints ? startBackgroundCheckpoints(store.db, dbPath, store.key) : null;
     const close = (): Promise<void> => {
       const stopped = checkpointer?.stop() ?? Promise.resolve();
       if (store.db.open) store.db.close();
