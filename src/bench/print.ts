@@ -42,7 +42,7 @@ export async function benchPrint(): Promise<Record<string, unknown>> {
     try {
       const bytes = render(48);
       for (const baud of [9600, 115200]) {
-        const spec = parsePrinterUri(`${printer.serialUri}?baud=${baud}`);
+        const spec = parsePrinterUri(`${printer.serialUri}?baud=${baud}`, printer.allow);
         const samples: number[] = [];
         for (let i = 0; i < 10; i++) samples.push((await deliver(spec, bytes)).ms);
         measured[`pty${baud}Ms`] = stats(samples);

@@ -61,6 +61,9 @@ export const DESK_ERRORS = [
   'PHONE_NOT_CONFIRMED',
   'MEMBER_NOT_SCANNED',
   'PRINTER_URI_INVALID',
+  // Where a printer or serial scanner may be (docs/security.md); the reason is the i18n context.
+  'PRINTER_ADDRESS_REFUSED',
+  'SCANNER_PORT_REFUSED',
   'PRINTER_NOT_CONFIGURED',
   'PRINTER_UNREACHABLE',
   'PRINTER_PORT_MISSING',
@@ -82,9 +85,13 @@ export const DESK_ERRORS = [
   'FILE_WRITE_FAILED',
   'UNKNOWN_CONFLICT',
   'STAFF_MANAGED_BY_HQ',
+  'STAFF_NAME_INVALID',
   'PIN_IN_USE',
   'PIN_CHANGES_LOCKED',
   'CANNOT_DISABLE_SELF',
+  // Secrets on the command line (docs/cli.md).
+  'SECRET_ON_COMMAND_LINE',
+  'SECRET_IN_WORK_TREE',
   'INTERNAL',
 ] as const;
 export type DeskErrorCode = (typeof DESK_ERRORS)[number];

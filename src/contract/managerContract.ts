@@ -44,7 +44,9 @@ export const managerApiInputs = {
   'manager.ackConflict': z.object({ id: z.number().int().positive(), note: z.string().trim().max(200).optional() }).strict(),
   'manager.setAside': emptyInputSchema,
   'manager.staff.list': emptyInputSchema,
-  'manager.staff.add': z.object({ name: z.string().trim().min(1, 'a name').max(40), pin: pinSchema }).strict(),
+  // The name's rule (NFC, no control, bidi or invisible characters, never blank, ≤ 40) is the core's
+  // (src/loyalty/staffName.ts), so a refusal says why in the user's language (STAFF_NAME_INVALID).
+  'manager.staff.add': z.object({ name: z.string().max(400), pin: pinSchema }).strict(),
   'manager.staff.disable': z.object({ staffId: staffIdSchema }).strict(),
   'manager.staff.resetPin': z.object({ staffId: staffIdSchema, pin: pinSchema }).strict(),
   'manager.settings.get': emptyInputSchema,

@@ -2,6 +2,7 @@
 // BAD_REQUEST naming the first problem.
 import { z } from 'zod';
 import { loyaltyRulesSchema } from '../loyalty/rules';
+import { checkStaffName, STAFF_NAME_MAX_HQ, type StaffNameRefusal } from '../loyalty/staffName';
 import { benefitDefSchema, localizedTextSchema } from '../loyalty/schemas';
 import { catalogDataSchema, memberDataSchema, revocationDataSchema } from '../sync/protocolEntities';
 import { HqError } from './errors';
@@ -31,13 +32,31 @@ export const benefitsBody = z.object({ benefits: z.array(benefitDefSchema).min(1
 export const catalogBody = z.object({ items: z.array(catalogDataSchema.extend({ id: idSchema })).min(1).max(1000) });
 export const rulesBody = loyaltyRulesSchema;
 export const limitsBody = z.object({ offline: loyaltyRulesSchema.shape.offline.nullable() });
+// The desk's staff-name rule (src/loyalty/staffName.ts), with HQ's 80 characters; HQ's admin API
+// answers in English, naming the desk's error code and the reason.
+const STAFF_NAME_REASONS: Record<StaffNameRefusal, string> = {
+  blank: 'it is blank',
+  control: 'it holds a control character (NUL, a line break…)',
+  bidi: 'it holds a text-direction control (U+202A–U+202E, U+2066–U+2069, LRM/RLM)',
+  invisible: 'it holds an invisible character (a zero-width space, joiner, soft hyphen…)',
+  tooLong: `it is longer than ${STAFF_NAME_MAX_HQ} characters`,
+};
+const staffNameSchema = z
+  .string()
+  .max(4 * STAFF_NAME_MAX_HQ)
+  .transform((raw, ctx) => {
+    const checked = checkStaffName(raw, STAFF_NAME_MAX_HQ);
+    if (checked.ok) return checked.name;
+    ctx.addIssue({ code: 'custom', message: `STAFF_NAME_INVALID (${checked.reason}): ${STAFF_NAME_REASONS[checked.reason]}` });
+    return z.NEVER;
+  });
 export const staffBody = z.object({
   staff: z
     .array(
       z.object({
         id: idSchema,
         storeId: idSchema,
-        name: z.string().min(1).max(80),
+        name: staffNameSchema,
         role: z.enum(['clerk', 'manager']),
         pin: z.string().regex(/^\d{4,8}$/, 'a PIN is 4–8 digits'),
         active: z.boolean().default(true),

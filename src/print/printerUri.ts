@@ -3,11 +3,14 @@
 //   serial:/dev/ttyUSB0?baud=115200    serial port (9600 baud by default)
 //   /dev/usb/lp0  or  file:/dev/usb/lp0  a device file (USB printer class)
 // Options on any of them: cols=32|48 (58/80 mm), encoding=gb18030|gbk|big5, set=epson|star, lang=zh-CN|zh-TW|en.
+// Every address parsed here is also held to where a printer may be (printerPolicy.ts): refused ones
+// are PRINTER_ADDRESS_REFUSED before anything connects.
 import { z } from 'zod';
 import { DeskError } from '../contract/errors';
 import { LANGS, type Lang } from '../loyalty/types';
 import type { PaperCols } from './doc';
 import type { CommandSet, PrinterEncoding } from './escpos';
+import { allowedPortsText, refusalOf, type PrinterAllowance } from './printerPolicy';
 
 export type PrinterTarget =
   | { kind: 'tcp'; host: string; port: number }
@@ -46,8 +49,10 @@ const hostSchema = z
   .min(1, 'a host is required')
   .max(253)
   .regex(/^[A-Za-z0-9.-]+$|^\[[0-9A-Fa-f:.]+\]$/, 'the host is not a name or an address');
-const portSchema = z.coerce.number().int().min(1).max(65535);
+// Plain digits only: Number() would also read 0x238c, 1e4 or ' 9100' as a port.
+const portSchema = z.string().regex(/^[1-9]\d{0,4}$/, 'a port is a number 1–65535').transform(Number).pipe(z.number().max(65535));
 const devicePathSchema = z.string().regex(/^\/[^\0?]*$/, 'a device path starts with /').max(4096);
+const serialPathSchema = z.string().regex(/^\/[^\0?]*$|^COM\d{1,3}$/i, 'a serial port is a path starting with / or COMn').max(4096);
 // A printer address is a setting a manager can change from the desk: a "device file" must really be
 // a device, or receipts could be appended to any file the desk may write.
 const deviceFileSchema = devicePathSchema.refine(
@@ -65,7 +70,12 @@ function checked<T>(uri: string, schema: z.ZodType<T>, value: unknown): T {
   return r.data;
 }
 
-export function parsePrinterUri(raw: string): PrinterSpec {
+/**
+ * Parses a printer address and holds it to where a printer may be: `allow` is what the desk's
+ * config.json adds (printerPorts, serialPaths). Throws PRINTER_URI_INVALID (not an address) or
+ * PRINTER_ADDRESS_REFUSED (an address the desk does not print to); never connects, never asks DNS.
+ */
+export function parsePrinterUri(raw: string, allow: PrinterAllowance = {}): PrinterSpec {
   const uri = raw.trim();
   if (uri.length === 0 || uri.length > 4096) throw invalid(raw, 'empty or too long');
   const [head = '', query = ''] = uri.split('?', 2);
@@ -78,7 +88,7 @@ export function parsePrinterUri(raw: string): PrinterSpec {
     const host = checked(uri, hostSchema, m[1]).replace(/^\[|\]$/g, '');
     target = { kind: 'tcp', host, port: m[2] === undefined ? 9100 : checked(uri, portSchema, m[2]) };
   } else if (scheme === 'serial') {
-    target = { kind: 'serial', path: checked(uri, devicePathSchema, head.slice('serial:'.length)), baud: options.baud ?? 9600 };
+    target = { kind: 'serial', path: checked(uri, serialPathSchema, head.slice('serial:'.length)), baud: options.baud ?? 9600 };
   } else if (scheme === 'file') {
     target = { kind: 'file', path: checked(uri, deviceFileSchema, head.slice('file:'.length).replace(/^\/\/(?=\/)/, '')) };
   } else if (scheme === undefined && head.startsWith('/')) {
@@ -87,5 +97,9 @@ export function parsePrinterUri(raw: string): PrinterSpec {
     throw invalid(uri, `unknown scheme "${scheme ?? head}"`);
   }
   if (options.baud !== undefined && target.kind !== 'serial') throw invalid(uri, 'baud is for serial printers only');
+  const refusal = refusalOf(target, allow);
+  if (refusal !== null) {
+    throw new DeskError('PRINTER_ADDRESS_REFUSED', { uri, context: refusal, ports: allowedPortsText(allow), ...(target.kind === 'tcp' ? { port: target.port } : {}) });
+  }
   return { uri, target, cols: options.cols, encoding: options.encoding, commandSet: options.set, lang: options.lang ?? null };
 }

@@ -8,7 +8,7 @@ import type { Lang } from '../loyalty/types';
 import { parsePrivateJwk, type PrivateJwk } from '../scan/hqKeys';
 import { sweepSlips } from '../store/kioskQueries';
 import type { SyncLoop } from '../syncClient/syncLoop';
-import { readConfig } from '../terminal/operations/config';
+import { printerAllowance, readConfig } from '../terminal/operations/config';
 import { openTerminal, type OpenedTerminal } from '../terminal/operations/openTerminal';
 import { createDispatcher, type Dispatcher } from '../terminal/session/dispatcher';
 import { HQ_KEY_FILE, prepareDataFolder, type PreparedFolder } from './dataFolder';
@@ -62,6 +62,7 @@ export function openKioskRuntime(o: KioskRuntimeOptions): KioskRuntime {
   const printing = startPrintLoop({
     db: terminal.db,
     printerUri: o.printerUri === undefined ? (config?.printer ?? null) : o.printerUri,
+    printerAllow: printerAllowance(config),
     lang,
     publish: () => undefined,
     ...(o.onInternal ? { onError: o.onInternal } : {}),

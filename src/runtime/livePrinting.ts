@@ -6,7 +6,8 @@
 import type { DeskEvent } from '../contract/terminalApi';
 import type { Lang } from '../loyalty/types';
 import type { Db } from '../store/open';
-import { configStamp, readConfig } from '../terminal/operations/config';
+import type { PrinterAllowance } from '../print/printerPolicy';
+import { configStamp, printerAllowance, readConfig } from '../terminal/operations/config';
 import { startPrintLoop, type PrintLoop } from './printLoop';
 
 export interface LivePrintingOptions {
@@ -29,9 +30,12 @@ export function startLivePrinting(o: LivePrintingOptions): LivePrinting {
   const now = o.now ?? Date.now;
   const recheckMs = o.recheckMs ?? 1_000;
   const fixed = o.printerUri !== undefined;
-  let uri: string | null = fixed ? (o.printerUri ?? null) : (readConfig(o.dataDir)?.printer ?? null);
+  const first = readConfig(o.dataDir);
+  let uri: string | null = fixed ? (o.printerUri ?? null) : (first?.printer ?? null);
+  // Where a printer may be is config.json's even for a fixed printer: tests list the fake printer's port there.
+  let allow: PrinterAllowance = printerAllowance(first);
   let lang = o.lang;
-  const start = () => startPrintLoop({ db: o.db, printerUri: uri, lang, publish: o.publish, ...(o.onError ? { onError: o.onError } : {}) });
+  const start = () => startPrintLoop({ db: o.db, printerUri: uri, printerAllow: allow, lang, publish: o.publish, ...(o.onError ? { onError: o.onError } : {}) });
   let loop = start();
   let stamp = fixed ? '' : configStamp(o.dataDir);
   let checkedAt = now();
@@ -52,9 +56,11 @@ export function startLivePrinting(o: LivePrintingOptions): LivePrinting {
     }
     const nextUri = config?.printer ?? null;
     const nextLang = config?.lang ?? lang;
-    if (nextUri === uri && nextLang === lang) return;
+    const nextAllow = printerAllowance(config);
+    if (nextUri === uri && nextLang === lang && JSON.stringify(nextAllow) === JSON.stringify(allow)) return;
     uri = nextUri;
     lang = nextLang;
+    allow = nextAllow;
     const old = loop;
     // One printer connection at a time: the new loop starts once the old one has let go.
     switching = switching.then(async () => {

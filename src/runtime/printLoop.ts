@@ -5,6 +5,7 @@ import type { DeskEvent, PrinterState } from '../contract/terminalApi';
 import type { Lang } from '../loyalty/types';
 import { printStatus } from '../print/deliver';
 import { parsePrinterUri, type PrinterSpec } from '../print/printerUri';
+import type { PrinterAllowance } from '../print/printerPolicy';
 import { runPrintQueue } from '../print/queue';
 import type { Db } from '../store/open';
 
@@ -23,6 +24,8 @@ export interface PrintLoopOptions {
   db: Db;
   /** config.json "printer"; null: no printer set, receipts wait in the queue. */
   printerUri: string | null;
+  /** What config.json adds to where a printer may be (printerPorts, serialPaths). */
+  printerAllow?: PrinterAllowance;
   lang: Lang;
   publish(event: DeskEvent): void;
   retryMs?: number;
@@ -36,7 +39,7 @@ export function startPrintLoop(o: PrintLoopOptions): PrintLoop {
   }
   let spec: PrinterSpec;
   try {
-    spec = parsePrinterUri(o.printerUri);
+    spec = parsePrinterUri(o.printerUri, o.printerAllow);
   } catch (err) {
     o.onError?.(err);
     return { state: () => ({ state: 'error', name: o.printerUri }), kick: () => undefined, withPrinter: direct, close: async () => undefined };

@@ -13,6 +13,7 @@ import { recordConflict } from '../../src/store/syncState';
 import { readConfig } from '../../src/terminal/operations/config';
 import { NOW, openDemoTerminal, type DemoTerminal } from '../helpers/demoDb';
 import { deskApi } from '../helpers/sessions';
+import { allowPrinter } from '../helpers/printerConfig';
 import { snapshot } from '../helpers/snapshot';
 
 let t: DemoTerminal;
@@ -174,7 +175,9 @@ describe('manager API', () => {
   it('prints the Z-report on the fake printer, and a printer that is off gets a clear message with nothing changed', async () => {
     await ok('staff.signIn', { pin: '9999' });
     await ok('manager.dayEnd', {});
-    printerUri = `tcp://127.0.0.1:${await deadPort()}`;
+    const dead = await deadPort();
+    allowPrinter(t.dir, { ports: [dead] });
+    printerUri = `tcp://127.0.0.1:${dead}`;
     const before = snapshot(t.db);
     const off = await api['manager.printZReport']({});
     expect(!off.ok && off.error.code).toBe('PRINTER_UNREACHABLE');
@@ -182,6 +185,7 @@ describe('manager API', () => {
     expect(snapshot(t.db)).toEqual(before);
 
     printer = await startFakePrinter({ port: 0, out: join(t.dir, 'printer') });
+    allowPrinter(t.dir, printer.allow);
     printerUri = printer.uri;
     const printed = await ok('manager.printZReport', {});
     expect(printed).toMatchObject({ printed: true, printerState: 'ready' });

@@ -17,6 +17,7 @@ import { deskConfigSchema, scannerConfigSchema, writeConfig } from '../../src/te
 import { HQ_KEY_FILE, seedNewDatabase } from '../../src/runtime/dataFolder';
 import { DEMO_STORE, DEMO_TERMINAL } from '../../src/terminal/demo/catalog';
 import { tempDir } from '../helpers/demoDb';
+import { allowPrinter } from '../helpers/printerConfig';
 
 const SHOTS = join(REPO_ROOT, 'test-output', 'e2e');
 const CHROMIUM_FLAGS = [
@@ -71,6 +72,7 @@ beforeAll(async () => {
     scanner: scannerConfigSchema.parse({ wedge: { maxInterKeyMs: 120, minLength: 8 } }),
   });
   printer = await startFakePrinter({ port: 0, out: join(tmp.dir, 'printer') });
+  allowPrinter(dataDir, printer.allow);
   desk = await launchDesk({ dataDir, printerUri: printer.uri });
   // A fresh profile of its own (playwright passes it as --user-data-dir).
   browser = await chromium.launchPersistentContext(join(tmp.dir, 'profile'), {

@@ -18,6 +18,7 @@ import { HQ_KEY_FILE, seedNewDatabase } from '../../src/runtime/dataFolder';
 import { DEMO_STORE, DEMO_TERMINAL } from '../../src/terminal/demo/catalog';
 import { deskConfigSchema, scannerConfigSchema, writeConfig } from '../../src/terminal/operations/config';
 import { tempDir } from '../helpers/demoDb';
+import { allowPrinter } from '../helpers/printerConfig';
 import { snapshot } from '../helpers/snapshot';
 
 const SHOTS = join(REPO_ROOT, 'test-output', 'e2e');
@@ -75,6 +76,7 @@ beforeAll(async () => {
     scanner: scannerConfigSchema.parse({ wedge: { maxInterKeyMs: 120, minLength: 8 } }),
   });
   printer = await startFakePrinter({ port: 0, out: join(tmp.dir, 'printer') });
+  allowPrinter(dataDir, printer.allow);
   desk = await launchDesk({ dataDir, printerUri: printer.uri });
   browser = await chromium.launchPersistentContext(join(tmp.dir, 'profile'), {
     executablePath: '/usr/bin/chromium',

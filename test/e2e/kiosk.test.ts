@@ -17,6 +17,7 @@ import { deskConfigSchema, scannerConfigSchema, writeConfig } from '../../src/te
 import { seedNewDatabase } from '../../src/runtime/dataFolder';
 import { DEMO_STORE, DEMO_TERMINAL } from '../../src/terminal/demo/catalog';
 import { tempDir } from '../helpers/demoDb';
+import { allowPrinter } from '../helpers/printerConfig';
 import { appCode, cardCode, hqKeyOf } from '../scan/fixtures';
 
 const SHOTS = join(REPO_ROOT, 'test-output', 'kiosk');
@@ -85,6 +86,7 @@ beforeAll(async () => {
     scanner: scannerConfigSchema.parse({ wedge: { maxInterKeyMs: 120, minLength: 8 } }),
   });
   printer = await startFakePrinter({ port: 0, out: join(tmp.dir, 'printer') });
+  allowPrinter(dataDir, printer.allow);
   kiosk = await launchKiosk({ dataDir, printerUri: printer.uri, kiosk: { idleSeconds: IDLE_SECONDS } });
   browser = await chromium.launchPersistentContext(join(tmp.dir, 'profile'), { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS, viewport: PORTRAIT });
   page = browser.pages()[0] ?? (await browser.newPage());

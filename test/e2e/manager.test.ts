@@ -19,6 +19,7 @@ import { syncOnce } from '../../src/syncClient/syncRun';
 import { DEMO_STORE } from '../../src/terminal/demo/catalog';
 import { enrollTerminal } from '../../src/syncClient/enroll';
 import { tempDir } from '../helpers/demoDb';
+import { allowPrinter } from '../helpers/printerConfig';
 import { callApi, openSession } from '../host/helpers';
 
 const SHOTS = join(REPO_ROOT, 'test-output', 'e2e');
@@ -106,6 +107,8 @@ beforeAll(async () => {
   await seedDemoAtHq(adminClient(hq.url, ADMIN_TOKEN), { members: 40, seed: 'e2e', now: Date.now(), hqKeyFile: join(tmp.dir, 'hq-key.json') }, () => undefined);
   const [dir1, dir2] = [await enrolled('t1', hq.url), await enrolled('t2', hq.url)];
   printer = await startFakePrinter({ port: 0, out: join(tmp.dir, 'printer') });
+  allowPrinter(dir1, printer.allow);
+  allowPrinter(dir2, printer.allow);
   desk1 = await launchDesk({ dataDir: dir1, printerUri: printer.uri });
   desk2 = await launchDesk({ dataDir: dir2, printerUri: printer.uri });
   browser = await chromium.launchPersistentContext(join(tmp.dir, 'profile'), { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS, viewport: { width: 1280, height: 900 }, acceptDownloads: true });

@@ -33,7 +33,9 @@ afterEach(async () => {
   t.cleanup();
 });
 
-const config = (printer: string | null) => writeConfig(dirname(t.dbPath), { ...deskConfigSchema.parse({ storeId: DEMO_STORE.id, terminalId: DEMO_TERMINAL }), printer });
+// The fake printers' ephemeral ports listed as IT would list a printer port (docs/security.md).
+const config = (printer: string | null) =>
+  writeConfig(dirname(t.dbPath), { ...deskConfigSchema.parse({ storeId: DEMO_STORE.id, terminalId: DEMO_TERMINAL }), printer, printerPorts: [a.port, b.port] });
 
 async function printOne(p: LivePrinting, i: number): Promise<void> {
   enqueuePrint(t.db, { opId: null, kind: 'redeem', payload: model(), createdAt: t.clock.now + i });

@@ -87,6 +87,9 @@ afterEach(async () => {
   t.cleanup();
 });
 
+/** The proxy's ephemeral port, listed as IT would list a printer port (docs/security.md). */
+const allow = () => ({ ports: [Number(new URL(proxy.uri.replace(/^tcp:/, 'http:')).port)] });
+
 describe('the print loop uses the printer one at a time', () => {
   it('status polls and kicked queue runs never hold two connections at once, and every receipt prints', async () => {
     printer.setFault({ fault: 'none', slowMs: 60 });
@@ -97,6 +100,7 @@ describe('the print loop uses the printer one at a time', () => {
     loop = startPrintLoop({
       db: t.db,
       printerUri: proxy.uri,
+      printerAllow: allow(),
       lang: 'zh-CN',
       publish: (e) => events.push(e),
       statusMs: 35,
@@ -130,14 +134,14 @@ describe('the print loop uses the printer one at a time', () => {
     printer.setFault({ fault: 'none', slowMs: 60 });
     const receiptsBefore = printer.receipts.length;
     const errors: unknown[] = [];
-    loop = startPrintLoop({ db: t.db, printerUri: proxy.uri, lang: 'zh-CN', publish: () => undefined, statusMs: 35, retryMs: 60_000, onError: (err) => errors.push(err) });
+    loop = startPrintLoop({ db: t.db, printerUri: proxy.uri, printerAllow: allow(), lang: 'zh-CN', publish: () => undefined, statusMs: 35, retryMs: 60_000, onError: (err) => errors.push(err) });
     const running = loop;
     const manager = [];
     for (let i = 0; i < 4; i++) {
       enqueuePrint(t.db, { opId: null, kind: 'redeem', payload: model(), createdAt: t.clock.now + i });
       running.kick();
-      manager.push(running.withPrinter(() => printTestPage({ uri: proxy.uri, lang: 'zh-CN', tz: 'Asia/Shanghai', now: t.clock.now })));
-      manager.push(running.withPrinter(() => printerLiveState(proxy.uri)));
+      manager.push(running.withPrinter(() => printTestPage({ uri: proxy.uri, allow: allow(), lang: 'zh-CN', tz: 'Asia/Shanghai', now: t.clock.now })));
+      manager.push(running.withPrinter(() => printerLiveState(proxy.uri, allow())));
     }
     const answers = await Promise.all(manager);
     for (let i = 0; i < 200 && unprintedJobs(t.db).length > 0; i++) await sleep(50);
@@ -149,6 +153,6 @@ describe('the print loop uses the printer one at a time', () => {
     expect(answers.filter((a) => 'state' in a && a.state === 'ready')).toHaveLength(4);
     expect(printer.receipts.length - receiptsBefore).toBe(8); // 4 receipts + 4 test pages
     expect(proxy.overlaps).toBe(0);
-    await expect(running.withPrinter(() => printerLiveState(proxy.uri))).rejects.toThrow(/stopped/);
+    await expect(running.withPrinter(() => printerLiveState(proxy.uri, allow()))).rejects.toThrow(/stopped/);
   });
 });

@@ -192,7 +192,7 @@ describe('the benefit slip', () => {
     const row = t.db.prepare('SELECT op_id, kind, status FROM print_jobs WHERE id = ?').get(slipId);
     expect(row).toEqual({ op_id: null, kind: 'slip', status: 'pending' });
     const before = printer.receipts.length;
-    const outcomes = await runPrintQueue(t.db, { spec: parsePrinterUri(printer.uri), lang: 'zh-CN', clock: () => t.clock.now, timeouts: FAST });
+    const outcomes = await runPrintQueue(t.db, { spec: parsePrinterUri(printer.uri, printer.allow), lang: 'zh-CN', clock: () => t.clock.now, timeouts: FAST });
     expect(outcomes.map((o) => o.status)).toEqual(['printed']);
     await expect.poll(() => printer.receipts.length, { timeout: 3000 }).toBe(before + 1);
     return { slipId, receipt: printer.receipts[printer.receipts.length - 1]! };
@@ -260,7 +260,7 @@ describe('the benefit slip', () => {
     const { slipId } = ok(await k['kiosk.printSlip']({ pageId: page.pageId }));
     printer.setFault({ fault: 'paper-out' });
     try {
-      const outcomes = await runPrintQueue(t.db, { spec: parsePrinterUri(printer.uri), lang: 'zh-CN', clock: () => t.clock.now, timeouts: FAST });
+      const outcomes = await runPrintQueue(t.db, { spec: parsePrinterUri(printer.uri, printer.allow), lang: 'zh-CN', clock: () => t.clock.now, timeouts: FAST });
       expect(outcomes[0]?.status).toBe('pending');
     } finally {
       printer.setFault({ fault: 'none' });
@@ -271,7 +271,7 @@ describe('the benefit slip', () => {
     expect(count(t, 'SELECT count(*) AS n FROM print_jobs WHERE id = ?', slipId)).toBe(0);
     // The printer is back: nothing of that member comes out for the next person.
     const before = printer.receipts.length;
-    await runPrintQueue(t.db, { spec: parsePrinterUri(printer.uri), lang: 'zh-CN', clock: () => t.clock.now + 600_000, timeouts: FAST });
+    await runPrintQueue(t.db, { spec: parsePrinterUri(printer.uri, printer.allow), lang: 'zh-CN', clock: () => t.clock.now + 600_000, timeouts: FAST });
     expect(printer.receipts.length).toBe(before);
   });
 

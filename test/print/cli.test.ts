@@ -10,6 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakePrinter, type FakePrinter } from '../../src/print/fakePrinter/server';
 import { DEMO_STORE, DEMO_TERMINAL } from '../../src/terminal/demo/catalog';
 import { tempDir } from '../helpers/demoDb';
+import { allowPrinter } from '../helpers/printerConfig';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '../../src/cli/bin.mjs');
@@ -36,6 +37,8 @@ beforeAll(async () => {
   db = join(dir, 'desk.db');
   expect((await cli('seed', '--db', db, '--members', '200', '--now', NOW_S)).code).toBe(0);
   printer = await startFakePrinter({ port: 0, out: join(dir, 'paper') });
+  // Its ephemeral port is no printer port: the data folder lists it as IT would (docs/security.md).
+  allowPrinter(dir, printer.allow);
 });
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
@@ -102,7 +105,7 @@ describe('printing after commit', () => {
     const data = tempDir('ld-printcfg-');
     try {
       expect((await cli('seed', '--db', join(data.dir, 'desk.db'), '--members', '50', '--now', NOW_S)).code).toBe(0);
-      writeFileSync(join(data.dir, 'config.json'), JSON.stringify({ storeId: DEMO_STORE.id, terminalId: DEMO_TERMINAL, printer: `${printer.uri}?cols=32` }));
+      writeFileSync(join(data.dir, 'config.json'), JSON.stringify({ storeId: DEMO_STORE.id, terminalId: DEMO_TERMINAL, printer: `${printer.uri}?cols=32`, printerPorts: [printer.port] }));
       const r = await cli('redeem', '--data', data.dir, '--member', 'M00000001', '--benefit', 'B-VOUCHER-20', '--staff', 'clerk-01');
       expect(r.json.print).toMatchObject({ status: 'printed' });
       expect(printer.receipts.at(-1)!.lines[3]).toBe('-'.repeat(32));
@@ -121,16 +124,31 @@ describe('printing after commit', () => {
     expect(t.json.error.code).toBe('PRINTER_URI_INVALID');
   });
 
+  it('refuses a printer address outside the rule before connecting, and says so in the JSON', async () => {
+    const probe = await cli('print-test', '--printer', 'tcp://127.0.0.1:22', '--lang', 'en');
+    expect(probe.code).toBe(2);
+    expect(probe.json.error).toMatchObject({ code: 'PRINTER_ADDRESS_REFUSED', params: { context: 'port', port: 22 } });
+    expect(probe.json.error.message).toMatch(/not a printer port/);
+    const metadata = await cli('printer-status', '--printer', 'tcp://169.254.169.254:80');
+    expect(metadata.json.error).toMatchObject({ code: 'PRINTER_ADDRESS_REFUSED', params: { context: 'linkLocal' } });
+    // Without the folder that lists it, the fake printer's ephemeral port is refused too.
+    expect((await cli('print-test', '--printer', printer.uri)).json.error.code).toBe('PRINTER_ADDRESS_REFUSED');
+    const r = await cli('redeem', '--db', db, '--member', 'M00000006', '--benefit', 'B-VOUCHER-20', '--staff', 'clerk-01', '--printer', 'tcp://printer.local:9100');
+    expect(r.code).toBe(0);
+    expect(r.json.print).toMatchObject({ status: 'pending', error: { code: 'PRINTER_ADDRESS_REFUSED', params: { context: 'notIp' } } });
+  });
+
   it('print-test reports the status, and a typed error within 5 s for a closed port', async () => {
-    const ok = await cli('print-test', '--printer', printer.uri);
+    const ok = await cli('print-test', '--db', db, '--printer', printer.uri);
     expect(ok.json).toMatchObject({ ok: true, printed: true, status: { before: 'ready', after: 'ready' } });
     expect(printer.receipts.at(-1)!.qr).toEqual(['LD-PRINT-TEST']);
     printer.setFault({ fault: 'cover-open' });
-    const open = await cli('print-test', '--printer', printer.uri);
+    const open = await cli('print-test', '--db', db, '--printer', printer.uri);
     expect(open.code).toBe(2);
     expect(open.json).toMatchObject({ error: { code: 'PRINTER_COVER_OPEN' }, report: { printed: false, status: { state: 'cover-open' } } });
     const started = Date.now();
-    const closed = await cli('print-test', '--printer', 'tcp://127.0.0.1:1');
+    // Port 9109 is a printer port; nothing listens there in these tests.
+    const closed = await cli('print-test', '--printer', 'tcp://127.0.0.1:9109');
     expect(Date.now() - started).toBeLessThan(5000 + 3000); // the child's own start-up on top of the 5 s bound
     expect(closed.json.error.code).toBe('PRINTER_UNREACHABLE');
     expect(closed.json.report.ms).toBeLessThan(5000);
@@ -182,14 +200,19 @@ describe('loyalty-desk fake-printer', () => {
         resolve(l);
       });
     });
-    const started = JSON.parse(first) as { listening: string; serial: string };
+    const started = JSON.parse(first) as { listening: string; serial: string; configAllow: { printerPorts: number[]; serialPaths: string[] } };
     expect(started.listening).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
-    const viaTcp = await cli('print-test', '--printer', started.listening);
+    // What the fake printer says to list in a desk's config.json, listed in a folder of its own.
+    const folder = join(dir, 'fake-cli-desk');
+    allowPrinter(folder, { ports: started.configAllow.printerPorts, serialPaths: started.configAllow.serialPaths });
+    const refused = await cli('print-test', '--printer', `${started.serial}?baud=9600&cols=32`);
+    expect(refused.json.error).toMatchObject({ code: 'PRINTER_ADDRESS_REFUSED', params: { context: 'serial' } });
+    const viaTcp = await cli('print-test', '--data', folder, '--printer', started.listening);
     expect(viaTcp.json.printed).toBe(true);
-    const viaPty = await cli('print-test', '--printer', `${started.serial}?baud=9600&cols=32`);
+    const viaPty = await cli('print-test', '--data', folder, '--printer', `${started.serial}?baud=9600&cols=32`);
     expect(viaPty.json.printed).toBe(true);
     writeFileSync(join(out, 'control.json'), JSON.stringify({ fault: 'paper-out' }));
-    const status = await cli('printer-status', '--printer', started.listening);
+    const status = await cli('printer-status', '--data', folder, '--printer', started.listening);
     expect(status.json.status.state).toBe('paper-out');
     expect(existsSync(join(out, 'receipt-0002.txt'))).toBe(true);
     expect(readFileSync(join(out, 'receipt-0001.txt'), 'utf8')).toContain('[QR] LD-PRINT-TEST');

@@ -142,7 +142,9 @@ describe('printer status bytes (DLE EOT 1..4)', () => {
 describe('printer addresses', () => {
   it.each([
     ['tcp://192.168.1.50:9100', { kind: 'tcp', host: '192.168.1.50', port: 9100 }],
-    ['tcp://printer.local', { kind: 'tcp', host: 'printer.local', port: 9100 }],
+    ['tcp://10.1.2.3', { kind: 'tcp', host: '10.1.2.3', port: 9100 }],
+    ['tcp://[fd12::5]:9101', { kind: 'tcp', host: 'fd12::5', port: 9101 }],
+    ['serial:COM3', { kind: 'serial', path: 'COM3', baud: 9600 }],
     ['serial:/dev/ttyUSB0?baud=115200', { kind: 'serial', path: '/dev/ttyUSB0', baud: 115200 }],
     ['serial:/dev/ttyS0', { kind: 'serial', path: '/dev/ttyS0', baud: 9600 }],
     ['/dev/usb/lp0', { kind: 'file', path: '/dev/usb/lp0' }],
@@ -156,7 +158,7 @@ describe('printer addresses', () => {
     expect(parsePrinterUri('tcp://10.0.0.9')).toMatchObject({ cols: 48, encoding: 'gb18030', commandSet: 'epson', lang: null });
   });
 
-  it.each(['usb://printer', 'lpt1', 'http://10.0.0.1:9100', '/etc/passwd', 'file:/home/clerk/receipts.txt', '/dev/../etc/shadow', 'tcp://', 'tcp://host:99999', 'tcp://host:9100?cols=40', 'serial:/dev/ttyUSB0?baud=123', 'tcp://h?baud=9600', 'serial:ttyUSB0', '', 'tcp://h?color=red'])(
+  it.each(['usb://printer', 'lpt1', 'http://10.0.0.1:9100', '/etc/passwd', 'file:/home/clerk/receipts.txt', '/dev/../etc/shadow', 'tcp://', 'tcp://host:99999', 'tcp://10.0.0.5:0x238c', 'tcp://10.0.0.5:09100', 'tcp://10.0.0.5:+9100', 'tcp://host:9100?cols=40', 'serial:/dev/ttyUSB0?baud=123', 'tcp://h?baud=9600', 'serial:ttyUSB0', '', 'tcp://h?color=red'])(
     'refuses %j with PRINTER_URI_INVALID',
     (uri) => {
       let err: unknown;

@@ -35,7 +35,7 @@ function redeem() {
 }
 
 function queue(uri: string, extra: Partial<QueueOptions> = {}) {
-  return runPrintQueue(t.db, { spec: parsePrinterUri(uri), lang: 'zh-CN', clock: () => t.clock.now, timeouts: FAST, ...extra });
+  return runPrintQueue(t.db, { spec: parsePrinterUri(uri, printer.allow), lang: 'zh-CN', clock: () => t.clock.now, timeouts: FAST, ...extra });
 }
 
 describe.each([
@@ -49,7 +49,7 @@ describe.each([
     expect(outcomes).toEqual([expect.objectContaining({ jobId: r.printJobId, status: 'printed', printerState: 'ready' })]);
     expect(printer.receipts).toHaveLength(before + 1);
     const got = printer.receipts.at(-1)!;
-    const spec = parsePrinterUri(uriOf());
+    const spec = parsePrinterUri(uriOf(), printer.allow);
     const stored = parseReceiptModel(getQueuedJob(t.db, r.printJobId)!.payload);
     expect(got.lines).toEqual(docLines(layoutReceipt(stored, { cols: spec.cols, lang: 'zh-CN', synced: false })));
     expect(got.lines.join('\n')).toMatch(/权益核销[\s\S]*离线 — 待同步[\s\S]*王芳/);
@@ -162,12 +162,12 @@ describe('bad printers: a typed error within 5 s, the job kept', () => {
   it.each([
     ['a closed port', () => `tcp://127.0.0.1:${closedPort}`, 'PRINTER_UNREACHABLE'],
     ['a missing serial port', () => 'serial:/dev/ttyLD-does-not-exist?baud=9600', 'PRINTER_PORT_MISSING'],
-    ['a missing device file', () => '/dev/usb/ld-no-such-lp', 'PRINTER_PORT_MISSING'],
+    ['a missing device file', () => '/dev/usb/lp987', 'PRINTER_PORT_MISSING'],
     ['a printer that never answers', () => `tcp://127.0.0.1:${silentPort}`, 'PRINTER_NOT_ANSWERING'],
   ])('%s', async (_name, uri, code) => {
     const r = redeem();
     const started = Date.now();
-    const [o] = await runPrintQueue(t.db, { spec: parsePrinterUri(uri()), lang: 'zh-CN', clock: () => t.clock.now });
+    const [o] = await runPrintQueue(t.db, { spec: parsePrinterUri(uri(), { ports: [closedPort, silentPort] }), lang: 'zh-CN', clock: () => t.clock.now });
     expect(Date.now() - started).toBeLessThan(5000);
     expect(o).toMatchObject({ status: 'pending', error: { code } });
     expect(getQueuedJob(t.db, r.printJobId)).toMatchObject({ status: 'pending', attempts: 1 });

@@ -53,7 +53,7 @@ describe('a slip withdrawn while it was printing, and the attempt failed', () =>
     const now = t.clock.now;
     const slipId = insertSlipJob(t.db, slip(now), now);
     const receiptId = enqueuePrint(t.db, { opId: null, kind: 'redeem', payload: model(), createdAt: now + 1 });
-    const spec = parsePrinterUri(printer.uri);
+    const spec = parsePrinterUri(printer.uri, printer.allow);
     const queue = (at: number) => runPrintQueue(t.db, { spec, lang: 'zh-CN', clock: () => at, timeouts: FAST, ignoreBackoff: true });
 
     // The printer answers slowly, then says paper out: the member leaves while the slip is leased.
@@ -83,7 +83,7 @@ describe('a slip withdrawn while it was printing, and the attempt failed', () =>
     const now = t.clock.now;
     const slipId = insertSlipJob(t.db, slip(now), now);
     t.db.prepare('UPDATE print_jobs SET lease_until = ?, payload_json = ? WHERE id = ?').run(now + 60_000, REDACTED_SLIP, slipId);
-    const outcomes = await runPrintQueue(t.db, { spec: parsePrinterUri(printer.uri), lang: 'zh-CN', clock: () => now, timeouts: FAST });
+    const outcomes = await runPrintQueue(t.db, { spec: parsePrinterUri(printer.uri, printer.allow), lang: 'zh-CN', clock: () => now, timeouts: FAST });
     expect(outcomes).toEqual([]);
     expect(getQueuedJob(t.db, slipId)).toMatchObject({ status: 'pending' });
   });

@@ -10,11 +10,12 @@ import { renderEscPos } from '../../print/escpos';
 import { startFakePrinter } from '../../print/fakePrinter/server';
 import { FAULTS } from '../../print/fakePrinter/faults';
 import { parsePrinterUri, type PrinterSpec } from '../../print/printerUri';
+import { printerPortAllowed } from '../../print/printerPolicy';
 import { parseLastError, runPrintQueue, type JobOutcome } from '../../print/queue';
 import { layoutTestPage } from '../../print/testPage';
 import { openStore } from '../../store/open';
 import { unprintedQueue } from '../../store/printJobs';
-import { readConfig } from '../../terminal/operations/config';
+import { printerAllowance, readConfig } from '../../terminal/operations/config';
 import { formatInstant } from '../../i18n';
 import { check, clockFrom, dbPathFrom, intArg, type Flags } from '../args';
 import type { CliIo, Command } from '../command';
@@ -24,13 +25,23 @@ interface ResolvedPrinter {
   lang: Lang;
 }
 
-/** --printer URI, else the data folder's config.json "printer"; null when neither names one. */
+/**
+ * --printer URI, else the data folder's config.json "printer"; null when neither names one. Either
+ * is held to where a printer may be, with the ports and serial ports config.json lists.
+ */
 export function resolvePrinter(flags: Flags, dbPath: string | null): ResolvedPrinter | null {
   const config = dbPath ? readConfig(dirname(resolve(dbPath))) : null;
   const uri = typeof flags.printer === 'string' ? flags.printer : (config?.printer ?? null);
   if (uri === null) return null;
-  const spec = parsePrinterUri(uri);
+  const spec = parsePrinterUri(uri, printerAllowance(config));
   return { spec, lang: spec.lang ?? config?.lang ?? DEFAULT_LANG };
+}
+
+/** print-test and printer-status: --printer URI, held to the rule with what --data/--db's config.json lists (if given). */
+function flagPrinter(flags: Flags): PrinterSpec {
+  if (typeof flags.printer !== 'string') throw new DeskError('PRINTER_NOT_CONFIGURED', {});
+  const folder = typeof flags.data === 'string' || typeof flags.db === 'string' ? dirname(resolve(dbPathFrom(flags))) : null;
+  return parsePrinterUri(flags.printer, printerAllowance(folder ? readConfig(folder) : null));
 }
 
 function translatorFrom(flags: Flags): Translator {
@@ -75,8 +86,7 @@ export async function printAfterCommit<T extends { printJobId: number }>(flags: 
 }
 
 async function printTest(flags: Flags, tr: Translator) {
-  if (typeof flags.printer !== 'string') throw new DeskError('PRINTER_NOT_CONFIGURED', {});
-  const spec = parsePrinterUri(flags.printer);
+  const spec = flagPrinter(flags);
   const lang = spec.lang ?? (typeof flags.lang === 'string' && isLang(flags.lang) ? flags.lang : DEFAULT_LANG);
   const doc = layoutTestPage({ cols: spec.cols, lang, uri: spec.uri, encoding: spec.encoding, commandSet: spec.commandSet, at: formatInstant(Date.now(), 'Asia/Shanghai') });
   const bytes = renderEscPos(doc, { commandSet: spec.commandSet, encoding: spec.encoding });
@@ -155,7 +165,9 @@ async function fakePrinterCommand(flags: Flags, io: CliIo): Promise<undefined> {
     ...(f.control ? { control: f.control } : {}),
     log: io.out,
   });
-  io.out(JSON.stringify({ ok: true, listening: printer.uri, serial: printer.serialUri, out: f.out, control: f.control ?? `${f.out}/control.json` }));
+  // configAllow: what a desk's config.json lists to print here when the port is not 9100–9109 or the pty is used.
+  const configAllow = { printerPorts: printer.allow.ports.filter((p) => !printerPortAllowed(p)), serialPaths: printer.allow.serialPaths };
+  io.out(JSON.stringify({ ok: true, listening: printer.uri, serial: printer.serialUri, out: f.out, control: f.control ?? `${f.out}/control.json`, configAllow }));
   await new Promise<void>((resolveStop) => {
     const stop = () => resolveStop();
     process.once('SIGINT', stop);
@@ -177,8 +189,7 @@ export const printCommands: Record<string, Command> = {
   'print-queue': { run: (f, { tr }) => printQueueCommand(f, tr), flags: ['printer', 'limit'], booleans: ['list'] },
   'printer-status': {
     run: async (f, { tr }) => {
-      if (typeof f.printer !== 'string') throw new DeskError('PRINTER_NOT_CONFIGURED', {});
-      const spec = parsePrinterUri(f.printer);
+      const spec = flagPrinter(f);
       const s = await printStatus(spec);
       return { printer: spec.uri, status: { state: s.state, text: tr.t(`printerState.${s.state}`), bytes: s.bytes } };
     },

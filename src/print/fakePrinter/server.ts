@@ -34,6 +34,11 @@ export interface FakePrinter {
   uri: string;
   /** serial:… address of the pty end a client opens, when started with pty. */
   serialUri: string | null;
+  /**
+   * What a desk's config.json must list to print here ("printerPorts", "serialPaths"): an ephemeral
+   * port is no printer port and a pty in a folder no serial port (src/print/printerPolicy.ts).
+   */
+  allow: { ports: number[]; serialPaths: string[] };
   receipts: SavedReceipt[];
   /** Jobs thrown away because a fault was on when they were cut. */
   dropped: number;
@@ -64,6 +69,7 @@ export async function startFakePrinter(opts: FakePrinterOptions): Promise<FakePr
     port: 0,
     uri: '',
     serialUri: null,
+    allow: { ports: [], serialPaths: [] },
     receipts: [],
     dropped: 0,
     statusQueries: 0,
@@ -136,6 +142,7 @@ export async function startFakePrinter(opts: FakePrinterOptions): Promise<FakePr
   const address = server.address();
   printer.port = typeof address === 'object' && address ? address.port : opts.port;
   printer.uri = `tcp://127.0.0.1:${printer.port}`;
+  printer.allow.ports.push(printer.port);
 
   if (opts.pty) {
     const client = join(opts.out, 'tty');
@@ -155,6 +162,7 @@ export async function startFakePrinter(opts: FakePrinterOptions): Promise<FakePr
     port.on('data', (chunk: Buffer) => parser.feed(chunk));
     port.on('error', () => {});
     printer.serialUri = `serial:${client}`;
+    printer.allow.serialPaths.push(client);
   }
   return printer;
 }

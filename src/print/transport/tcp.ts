@@ -1,5 +1,5 @@
 // A network printer on a raw TCP port (9100).
-import { Socket } from 'node:net';
+import { isIP, Socket } from 'node:net';
 import { DeskError } from '../../contract/errors';
 import { errorDetail, ReplyBuffer, withTimeout, type Transport } from './transport';
 
@@ -19,6 +19,8 @@ export function tcpTransport(uri: string, host: string, port: number): Transport
       const connected = new Promise<void>((resolve, reject) => {
         socket.once('connect', resolve);
         socket.once('error', (err) => reject(new DeskError('PRINTER_UNREACHABLE', { uri, detail: errorDetail(err) }, err)));
+        // Addresses come parsed and held to printerPolicy.ts; a name here would still never be asked of DNS.
+        if (isIP(host) === 0) return reject(new DeskError('PRINTER_ADDRESS_REFUSED', { uri, context: 'notIp' }));
         socket.connect({ host, port });
       });
       return withTimeout(connected, timeoutMs, () => {

@@ -7,6 +7,7 @@ import type { Lang } from '../../loyalty/types';
 import { deliver, printStatus } from '../../print/deliver';
 import { renderEscPos } from '../../print/escpos';
 import { parsePrinterUri, type PrinterSpec } from '../../print/printerUri';
+import type { PrinterAllowance } from '../../print/printerPolicy';
 import { layoutTestPage } from '../../print/testPage';
 import { layoutZReport } from '../../print/zReport';
 import { appendAudit } from '../../store/audit';
@@ -15,13 +16,14 @@ import { toPrintedZReport } from './zReport';
 import type { Printed, DayReport } from '../../contract/managerTypes';
 import type { DevicePrinterState as PrinterState } from '../../contract/deskTypes';
 
-export function printerSpec(uri: string | null): PrinterSpec {
+/** The printer to use, held to where a printer may be before anything connects (a refused address is never probed). */
+export function printerSpec(uri: string | null, allow: PrinterAllowance = {}): PrinterSpec {
   if (uri === null) throw new DeskError('PRINTER_NOT_CONFIGURED', {});
-  return parsePrinterUri(uri);
+  return parsePrinterUri(uri, allow);
 }
 
-export async function printZReport(deps: ServiceDeps, input: { uri: string | null; report: DayReport; lang: Lang; actor: string }): Promise<Printed> {
-  const spec = printerSpec(input.uri);
+export async function printZReport(deps: ServiceDeps, input: { uri: string | null; allow?: PrinterAllowance; report: DayReport; lang: Lang; actor: string }): Promise<Printed> {
+  const spec = printerSpec(input.uri, input.allow);
   const now = deps.clock();
   const doc = layoutZReport(toPrintedZReport(deps, input.report, now), { cols: spec.cols, lang: spec.lang ?? input.lang });
   const d = await deliver(spec, renderEscPos(doc, { commandSet: spec.commandSet, encoding: spec.encoding }));
@@ -31,16 +33,16 @@ export async function printZReport(deps: ServiceDeps, input: { uri: string | nul
   return { printed: true, bytes: d.bytes, printerState: d.after.state, uri: spec.uri };
 }
 
-export async function printTestPage(input: { uri: string | null; lang: Lang; tz: string; now: number }): Promise<Printed> {
-  const spec = printerSpec(input.uri);
+export async function printTestPage(input: { uri: string | null; allow?: PrinterAllowance; lang: Lang; tz: string; now: number }): Promise<Printed> {
+  const spec = printerSpec(input.uri, input.allow);
   const doc = layoutTestPage({ cols: spec.cols, lang: spec.lang ?? input.lang, uri: spec.uri, encoding: spec.encoding, commandSet: spec.commandSet, at: formatInstant(input.now, input.tz) });
   const d = await deliver(spec, renderEscPos(doc, { commandSet: spec.commandSet, encoding: spec.encoding }));
   return { printed: true, bytes: d.bytes, printerState: d.after.state, uri: spec.uri };
 }
 
-export async function printerLiveState(uri: string | null): Promise<{ uri: string | null; state: PrinterState | 'not-configured'; error: { code: string; params: Record<string, string | number> } | null }> {
+export async function printerLiveState(uri: string | null, allow: PrinterAllowance = {}): Promise<{ uri: string | null; state: PrinterState | 'not-configured'; error: { code: string; params: Record<string, string | number> } | null }> {
   if (uri === null) return { uri, state: 'not-configured', error: null };
-  const spec = parsePrinterUri(uri);
+  const spec = parsePrinterUri(uri, allow);
   try {
     return { uri: spec.uri, state: (await printStatus(spec)).state, error: null };
   } catch (err) {

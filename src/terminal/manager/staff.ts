@@ -1,6 +1,7 @@
 // Staff management at the desk: the manager adds clerks, disables them and resets their PINs, each
 // audited. Staff that HQ manages (synced from HQ) are shown but changed only at HQ.
 import { DeskError } from '../../contract/errors';
+import { checkStaffName, STAFF_NAME_MAX_DESK } from '../../loyalty/staffName';
 import { appendAudit } from '../../store/audit';
 import type { Db } from '../../store/open';
 import { getLockout, setLockout, staffByPinHash } from '../../store/staff';
@@ -67,9 +68,17 @@ function throwIfTaken<T>(deps: ServiceDeps, managerId: string, result: T | typeo
   throw new DeskError('PIN_IN_USE', {});
 }
 
+/** The name as it is kept (NFC, trimmed), or STAFF_NAME_INVALID saying why not. */
+function keptName(raw: string): string {
+  const checked = checkStaffName(raw, STAFF_NAME_MAX_DESK);
+  if (!checked.ok) throw new DeskError('STAFF_NAME_INVALID', { context: checked.reason, max: STAFF_NAME_MAX_DESK });
+  return checked.name;
+}
+
 export function addClerk(deps: ServiceDeps, input: { managerId: string; name: string; pin: string }): StaffListEntry {
   const result = deps.db.transaction((): StaffListEntry | typeof PIN_TAKEN => {
     requireManager(deps, input.managerId);
+    const name = keptName(input.name);
     const now = deps.clock();
     refuseWhileLocked(deps, input.managerId, now);
     const pinHash = hashPin(input.pin, storePinSalt(deps.db));
@@ -78,12 +87,12 @@ export function addClerk(deps: ServiceDeps, input: { managerId: string; name: st
     stmt(deps.db, "INSERT INTO staff(id, store_id, name, role, pin_hash, active, updated_at, origin) VALUES (?, ?, ?, 'clerk', ?, 1, ?, 'local')").run(
       id,
       deps.identity.storeId,
-      input.name,
+      name,
       pinHash,
       now,
     );
-    appendAudit(deps.db, { at: now, actor: input.managerId, action: 'staff.add', ref: id, data: { name: input.name, role: 'clerk' } });
-    return { id, name: input.name, role: 'clerk', active: true, origin: 'local' };
+    appendAudit(deps.db, { at: now, actor: input.managerId, action: 'staff.add', ref: id, data: { name, role: 'clerk' } });
+    return { id, name, role: 'clerk', active: true, origin: 'local' };
   }).immediate();
   return throwIfTaken(deps, input.managerId, result);
 }

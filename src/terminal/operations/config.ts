@@ -6,6 +6,7 @@ import { entityIdSchema } from '../../contract/inputs';
 import { DeskError } from '../../contract/errors';
 import { LANGS } from '../../loyalty/types';
 import { describeZodError } from '../../i18n/zodLocale';
+import type { PrinterAllowance } from '../../print/printerPolicy';
 
 export const DB_FILE = 'desk.db';
 export const CONFIG_FILE = 'config.json';
@@ -56,9 +57,19 @@ export const deskConfigSchema = z
     printer: z.string().min(1).nullable().default(null),
     scanner: scannerConfigSchema.default(scannerConfigSchema.parse({})),
     lang: z.enum(LANGS).default('zh-CN'),
+    // Written by the IT person by hand, never by the manager's settings (docs/security.md): more TCP
+    // ports a network printer may listen on (besides 9100–9109), and more serial ports (exact paths,
+    // besides /dev/tty*, /dev/serial/…, COMn) a printer or scanner may be on.
+    printerPorts: z.array(z.number().int().min(1024, 'a printer port is 1024–65535').max(65535)).max(32).optional(),
+    serialPaths: z.array(z.string().min(1).max(300).regex(/^\/[^\0?]*$|^COM\d{1,3}$/i, 'a serial port is a path starting with / or COMn')).max(32).optional(),
   })
   .strict();
 export type DeskConfig = z.infer<typeof deskConfigSchema>;
+
+/** What config.json adds to where a printer or serial scanner may be (none without a file). */
+export function printerAllowance(config: Pick<DeskConfig, 'printerPorts' | 'serialPaths'> | null): PrinterAllowance {
+  return { ports: config?.printerPorts ?? [], serialPaths: config?.serialPaths ?? [] };
+}
 
 export function readConfig(dir: string): DeskConfig | null {
   const path = join(dir, CONFIG_FILE);

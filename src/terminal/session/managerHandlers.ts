@@ -8,7 +8,7 @@ import type { ParsedInput, TerminalOutputs } from '../../contract/terminalApi';
 import type { Translator } from '../../i18n';
 import { businessDate } from '../../loyalty/time';
 import type { Lang } from '../../loyalty/types';
-import { readConfig } from '../operations/config';
+import { printerAllowance, readConfig } from '../operations/config';
 import { acknowledgeConflict, conflictViews, setAsideViews } from '../manager/conflicts';
 import { closedDays, dayEndProgress, runDayEnd, type SyncPort } from '../manager/dayEnd';
 import { computeKpis } from '../manager/kpis';
@@ -52,6 +52,9 @@ export function managerHandlers(service: TerminalService, ctx: { signedIn: () =>
   const onPrinter = <T>(task: () => Promise<T>): Promise<T> => (ctx.ports.withPrinter ? ctx.ports.withPrinter(task) : task());
   const printerUri = (override?: string): string | null =>
     override ?? ctx.ports.printerUri?.() ?? readConfig(dirname(deps.db.name))?.printer ?? null;
+  // What IT listed in config.json beside the standard printer ports and serial ports; an address
+  // given to the test print is held to the same rule as a saved one, before anything connects.
+  const allow = () => printerAllowance(readConfig(dirname(deps.db.name)));
   const tables = (k: ReturnType<typeof computeKpis>): Record<KpiChartName, KpiTable> =>
     Object.fromEntries(KPI_CHART_NAMES.map((c) => [c, kpiTable(k, c, ctx.tr())])) as Record<KpiChartName, KpiTable>;
 
@@ -71,7 +74,7 @@ export function managerHandlers(service: TerminalService, ctx: { signedIn: () =>
     'manager.printZReport': async ({ date }) => {
       const me = manager();
       const report = dayReport(deps, day(date));
-      return onPrinter(() => printZReport(deps, { uri: printerUri(), report, lang: ctx.ports.printLang?.() ?? ctx.lang(), actor: me.id }));
+      return onPrinter(() => printZReport(deps, { uri: printerUri(), allow: allow(), report, lang: ctx.ports.printLang?.() ?? ctx.lang(), actor: me.id }));
     },
     'manager.kpis': ({ date }) => {
       manager();
@@ -94,8 +97,8 @@ export function managerHandlers(service: TerminalService, ctx: { signedIn: () =>
     'manager.settings.set': (patch) => updateSettings(deps, manager().id, patch),
     'manager.settings.testPrint': async ({ printer }) => {
       manager();
-      return onPrinter(() => printTestPage({ uri: printerUri(printer), lang: ctx.ports.printLang?.() ?? ctx.lang(), tz: deps.identity.tz, now: deps.clock() }));
+      return onPrinter(() => printTestPage({ uri: printerUri(printer), allow: allow(), lang: ctx.ports.printLang?.() ?? ctx.lang(), tz: deps.identity.tz, now: deps.clock() }));
     },
-    'manager.settings.printerStatus': async ({ printer }) => (manager(), onPrinter(() => printerLiveState(printerUri(printer)))),
+    'manager.settings.printerStatus': async ({ printer }) => (manager(), onPrinter(() => printerLiveState(printerUri(printer), allow()))),
   };
 }
