@@ -31,7 +31,7 @@ export function openApiDocument(routes: RouteDef[]): Record<string, unknown> {
     components: {
       securitySchemes: {
         terminalCredential: { type: 'http', scheme: 'bearer', description: 'the credential a terminal got at enrollment' },
-        adminToken: { type: 'http', scheme: 'bearer', description: 'the HQ admin token (--admin-token or HQ_ADMIN_TOKEN)' },
+        adminToken: { type: 'http', scheme: 'bearer', description: 'the HQ admin token (HQ_ADMIN_TOKEN or --admin-token-file)' },
       },
     },
     paths,

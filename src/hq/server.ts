@@ -28,7 +28,7 @@ export interface HqOptions extends HqDbOptions {
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 function checkAdmin(configured: string | undefined, header: string | undefined): void {
-  if (!configured) throw new HqError('FORBIDDEN', 'admin endpoints are disabled: start HQ with --admin-token or HQ_ADMIN_TOKEN');
+  if (!configured) throw new HqError('FORBIDDEN', 'admin endpoints are disabled: start HQ with HQ_ADMIN_TOKEN or --admin-token-file F');
   const m = /^Bearer (.+)$/.exec(header ?? '');
   // Compare digests so neither the length nor the content leaks through timing.
   if (!m || !timingSafeEqual(digest(m[1]!), digest(configured))) throw new HqError('UNAUTHORIZED', 'a valid admin token is required');

@@ -1,6 +1,7 @@
-// `loyalty-desk hq-admin --hq URL --token T ACTION …`: HQ's admin endpoints from the command line.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+// `loyalty-desk hq-admin --hq URL ACTION …` (the admin token from HQ_ADMIN_TOKEN or --token-file F):
+// HQ's admin endpoints from the command line. A private key is written only where --key-file / --out
+// says, never inside a git work tree (src/cli/secretFiles.ts).
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DeskError } from '../../contract/errors';
 import { DEFAULT_RULES } from '../../loyalty/rules';
@@ -10,6 +11,7 @@ import { DEMO_CATALOG, DEMO_OTHER_STAFF, DEMO_OTHER_STORE, DEMO_STAFF, DEMO_STOC
 import { demoNow, generateDemoMembers, type DemoMember } from '../../terminal/demo/members';
 import type { SeedSummary } from '../../terminal/demo/seed';
 import { check, intArg, type Flags } from '../args';
+import { checkSecretPath, readSecret, writeSecretFile } from '../secretFiles';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 export type AdminCall = (method: Method, path: string, body?: unknown) => Promise<Record<string, unknown>>;
@@ -65,7 +67,7 @@ function toHqMember(m: DemoMember, now: number) {
 export async function seedDemoAtHq(call: AdminCall, options: { members: number; seed: string; now: number; hqKeyFile: string }, progress: (line: string) => void): Promise<Omit<SeedSummary, 'terminalId'>> {
   const now = demoNow(options.now);
   const key = demoHqKey(options.seed, `demo-${options.seed}`);
-  writeFileSync(options.hqKeyFile, `${JSON.stringify(key, null, 2)}\n`, { mode: 0o600 });
+  const hqKeyFile = writeSecretFile(options.hqKeyFile, `${JSON.stringify(key, null, 2)}\n`, '--key-file');
   await call('PUT', '/v1/admin/stores', { stores: [DEMO_STORE, DEMO_OTHER_STORE] });
   await call('PUT', '/v1/admin/rules', DEFAULT_RULES);
   await call('POST', '/v1/admin/keys', { jwk: key, validFrom: now - 365 * 86_400_000 });
@@ -99,7 +101,7 @@ export async function seedDemoAtHq(call: AdminCall, options: { members: number; 
     members: options.members,
     benefits: benefits.length,
     catalog: DEMO_CATALOG.length,
-    hqKeyFile: options.hqKeyFile,
+    hqKeyFile,
     hqKeyId: key.kid,
     storeId: DEMO_STORE.id,
     sample,
@@ -107,7 +109,7 @@ export async function seedDemoAtHq(call: AdminCall, options: { members: number; 
   };
 }
 
-const ACTIONS = 'seed-demo | enrollment-code | stores | members | benefits | catalog | rules | staff | stock (each --file F.json) | delete-member --id | limits --terminal ID --file | rotate-key [--retire KID] [--out F] | revoke --member ID [--serial N] [--reason T] | conflicts | terminals';
+const ACTIONS = 'seed-demo --key-file F | enrollment-code | stores | members | benefits | catalog | rules | staff | stock (each --file F.json) | delete-member --id | limits --terminal ID --file | rotate-key [--retire KID] [--out F] | revoke --member ID [--serial N] [--reason T] | conflicts | terminals';
 
 function fileBody(flags: Flags): unknown {
   const file = check(z.string({ error: '--file F.json is required' }).min(1), flags.file);
@@ -120,23 +122,32 @@ function fileBody(flags: Flags): unknown {
 
 export async function hqAdminCommand(flags: Flags, positionals: string[], now: number, err: (line: string) => void): Promise<unknown> {
   const url = check(z.url({ error: '--hq URL is required (http://host:port)' }), flags.hq);
-  const token = check(z.string({ error: '--token T (or HQ_ADMIN_TOKEN) is required' }).min(1), flags.token ?? process.env.HQ_ADMIN_TOKEN);
+  const token = check(
+    z.string({ error: 'the admin token is required: set HQ_ADMIN_TOKEN or pass --token-file F' }).min(1),
+    readSecret(flags, { flag: 'token', fileFlag: 'token-file', env: 'HQ_ADMIN_TOKEN' }, err),
+  );
   const call = adminClient(url, token);
   const [action, ...extra] = positionals;
   if (extra.length > 0) throw new DeskError('INVALID_INPUT', { detail: `unexpected ${extra.join(' ')}` });
   const store = flags.store === undefined ? undefined : check(z.string().min(1), flags.store);
   switch (action) {
-    case 'seed-demo':
+    case 'seed-demo': {
+      // HQ's demo signing key goes only where the operator says (never into the current folder by default).
+      const keyFile = check(
+        z.string({ error: "--key-file FILE is required: where to keep HQ's demo private signing key (written 0600, refused inside a git work tree)" }).min(1),
+        flags['key-file'],
+      );
       return seedDemoAtHq(
         call,
         {
           members: check(intArg('members', 5_000_000).pipe(z.number().min(1, '--members is at least 1')), flags.members ?? '2000'),
           seed: check(SEED, flags.seed ?? 'demo'),
           now,
-          hqKeyFile: resolve(typeof flags['key-file'] === 'string' ? flags['key-file'] : 'hq-demo-key.jwk.json'),
+          hqKeyFile: checkSecretPath(keyFile, '--key-file'),
         },
         err,
       );
+    }
     case 'enrollment-code':
       return call('POST', '/v1/admin/enrollment-codes', store ? { storeId: store } : {});
     case 'stores':
@@ -158,11 +169,12 @@ export async function hqAdminCommand(flags: Flags, positionals: string[], now: n
     case 'limits':
       return call('PUT', `/v1/admin/terminals/${encodeURIComponent(check(z.string({ error: '--terminal ID is required' }).min(1), flags.terminal))}/limits`, fileBody(flags));
     case 'rotate-key': {
+      // The place is checked before HQ rotates: a refused path must not lose the new private key.
+      if (typeof flags.out === 'string') checkSecretPath(flags.out, '--out');
       const out = await call('POST', '/v1/admin/keys/rotate', typeof flags.retire === 'string' ? { retire: flags.retire } : {});
       const jwk = out.jwk as { kid: string; x: string };
       if (typeof flags.out !== 'string') return { kid: jwk.kid, x: jwk.x, note: 'the private key was not kept: pass --out FILE to keep it' };
-      writeFileSync(flags.out, `${JSON.stringify(jwk, null, 2)}\n`, { mode: 0o600 });
-      return { kid: jwk.kid, x: jwk.x, keyFile: resolve(flags.out) };
+      return { kid: jwk.kid, x: jwk.x, keyFile: writeSecretFile(flags.out, `${JSON.stringify(jwk, null, 2)}\n`, '--out') };
     }
     case 'revoke':
       return call('POST', '/v1/admin/revocations', {

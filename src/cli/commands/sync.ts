@@ -8,10 +8,12 @@ import { enrollTerminal } from '../../syncClient/enroll';
 import { check, dbPathFrom, intArg, type Flags } from '../args';
 import type { Command } from '../command';
 import { hqAdminCommand } from './hqAdmin';
+import { readSecret } from '../secretFiles';
 
 async function hqCommand(flags: Flags, err: (line: string) => void, out: (line: string) => void): Promise<undefined> {
   const port = check(intArg('port', 65_535), flags.port ?? '8787');
-  const adminToken = typeof flags['admin-token'] === 'string' ? flags['admin-token'] : process.env.HQ_ADMIN_TOKEN;
+  // HQ_ADMIN_TOKEN or --admin-token-file F; --admin-token T is refused (visible to every user in ps).
+  const adminToken = readSecret(flags, { flag: 'admin-token', fileFlag: 'admin-token-file', env: 'HQ_ADMIN_TOKEN' }, err);
   const url = process.env.DATABASE_URL;
   // HQ pulls in fastify, PGlite and pg: load them only for this command, not for every CLI call.
   const { startHq } = await import('../../hq/server');
@@ -69,10 +71,10 @@ async function syncCommand(flags: Flags, err: (line: string) => void) {
 }
 
 export const syncCommands: Record<string, Command> = {
-  hq: { run: (f, { io }) => hqCommand(f, io.err, io.out), flags: ['port', 'admin-token'], longRunning: true },
+  hq: { run: (f, { io }) => hqCommand(f, io.err, io.out), flags: ['port', 'admin-token', 'admin-token-file'], longRunning: true },
   'hq-admin': {
     run: (f, { io, positionals }) => hqAdminCommand(f, positionals, f.now !== undefined ? check(intArg('now', 10_000_000_000), f.now) * 1000 : io.now(), io.err),
-    flags: ['hq', 'token', 'members', 'seed', 'store', 'file', 'id', 'terminal', 'retire', 'out', 'member', 'serial', 'reason', 'key-file'],
+    flags: ['hq', 'token', 'token-file', 'members', 'seed', 'store', 'file', 'id', 'terminal', 'retire', 'out', 'member', 'serial', 'reason', 'key-file'],
   },
   enroll: { run: (f, { io }) => enrollCommand(f, io.err), flags: ['hq', 'code', 'label', 'timeout'], booleans: ['no-sync'] },
   sync: { run: (f, { io }) => syncCommand(f, io.err), flags: ['timeout'] },
