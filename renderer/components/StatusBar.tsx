@@ -28,32 +28,34 @@ export function StatusBar() {
   const printerOk = status.printer.state === 'ready' || status.printer.state === 'paper-low';
   const printerText =
     status.printer.state === 'not-configured' ? t('ui.status.printerNotConfigured') : t(`printerState.${status.printer.state}`);
+  const printerLine = `${t('ui.status.printer')}: ${printerText}${status.printer.unprinted > 0 ? ` · ${t('ui.status.unprinted', { n: status.printer.unprinted })}` : ''}`;
+  const scannerLine = `${t('ui.status.scanner')}: ${lastScanAt === null ? t('ui.status.scannerReady') : t('ui.status.scannerLast', { time: formatTime(lastScanAt, status.tz) })}`;
+  const clock = status.hq.clockSkewWarning && status.hq.clockSkewMs !== null ? t('ui.status.clockSkew', { minutes: Math.round(Math.abs(status.hq.clockSkewMs) / 60_000) }) : null;
+  // One line always: a pill that does not fit ends in "…" and shows all of itself as its tooltip.
   return (
     <footer className="statusbar" data-testid="statusbar">
-      <span className={printerOk ? 'pill ok' : 'pill warn'} data-testid="status-printer">
-        {t('ui.status.printer')}: {printerText}
-        {status.printer.unprinted > 0 && ` · ${t('ui.status.unprinted', { n: status.printer.unprinted })}`}
-      </span>
-      <span className="pill ok" data-testid="status-scanner">
-        {t('ui.status.scanner')}: {lastScanAt === null ? t('ui.status.scannerReady') : t('ui.status.scannerLast', { time: formatTime(lastScanAt, status.tz) })}
-      </span>
+      <Pill className={printerOk ? 'pill ok' : 'pill warn'} testId="status-printer" text={printerLine} />
+      <Pill className="pill ok" testId="status-scanner" text={scannerLine} />
       {serial && (
-        <span className={serialClass} data-testid="status-serial" data-state={serial.state}>
-          {t('ui.status.serial')}: {t(`ui.status.serialState.${serial.state}`, { port: serial.port ?? '', error: serial.error ?? '' })}
-        </span>
+        <Pill
+          className={serialClass}
+          testId="status-serial"
+          state={serial.state}
+          text={`${t('ui.status.serial')}: ${t(`ui.status.serialState.${serial.state}`, { port: serial.port ?? '', error: serial.error ?? '' })}`}
+        />
       )}
-      <span className={status.hq.online ? 'pill ok' : 'pill warn'} data-testid="status-hq">
-        {t('ui.status.hq')}: {status.hq.online ? t('ui.status.online') : t('ui.status.offline')}
-      </span>
-      {status.hq.clockSkewWarning && status.hq.clockSkewMs !== null && (
-        <span className="pill warn" data-testid="status-clock" title={t('ui.status.clockSkewHint')}>
-          {t('ui.status.clockSkew', { minutes: Math.round(Math.abs(status.hq.clockSkewMs) / 60_000) })}
-        </span>
-      )}
-      <span className={status.pendingSync > 0 ? 'pill warn' : 'pill ok'} data-testid="status-pending">
-        {t('ui.status.pending', { n: status.pendingSync })}
-      </span>
-      <span className="pill plain">{t('ui.status.store', { store: pick(status.storeName, lang) || status.storeId, terminal: status.terminalId })}</span>
+      <Pill className={status.hq.online ? 'pill ok' : 'pill warn'} testId="status-hq" text={`${t('ui.status.hq')}: ${status.hq.online ? t('ui.status.online') : t('ui.status.offline')}`} />
+      {clock !== null && <Pill className="pill warn" testId="status-clock" text={clock} title={`${clock}\n${t('ui.status.clockSkewHint')}`} />}
+      <Pill className={status.pendingSync > 0 ? 'pill warn' : 'pill ok'} testId="status-pending" text={t('ui.status.pending', { n: status.pendingSync })} />
+      <Pill className="pill plain store" testId="status-store" text={t('ui.status.store', { store: pick(status.storeName, lang) || status.storeId, terminal: status.terminalId })} />
     </footer>
+  );
+}
+
+function Pill(props: { className: string; testId: string; text: string; title?: string; state?: string }) {
+  return (
+    <span className={props.className} data-testid={props.testId} data-state={props.state} title={props.title ?? props.text}>
+      {props.text}
+    </span>
   );
 }

@@ -9,9 +9,11 @@ export function TopBar(props: { onOps?: () => void; onNext?: () => void; onManag
   const { staff, lang, setLang } = useDesk();
   return (
     <header className="topbar">
-      <strong className="brand">{t('ui.appName')}</strong>
+      <strong className="brand" title={t('ui.appName')}>
+        {t('ui.appName')}
+      </strong>
       {staff && (
-        <span className="who" data-testid="signed-in">
+        <span className="who" data-testid="signed-in" title={t('ui.top.signedIn', { name: staff.name, role: t(`ui.top.role.${staff.role}`) })}>
           {t('ui.top.signedIn', { name: staff.name, role: t(`ui.top.role.${staff.role}`) })}
         </span>
       )}

@@ -33,14 +33,17 @@ export function ManagerArea(props: { onBack(): void }) {
       setError(r.value.role === 'manager' ? null : t('manager.managerOnly'));
     };
     return (
-      <main className="screen manager-gate" data-screen="manager-gate">
-        <h1>{t('manager.title')}</h1>
+      <main className="screen signin manager-gate" data-screen="manager-gate">
+        {/* The way back sits beside the title: under the pad it would fall below a 768-pixel window. */}
+        <div className="screen-head">
+          <h1>{t('manager.title')}</h1>
+          <button type="button" onClick={props.onBack} data-testid="manager-back">
+            {t('manager.back')}
+          </button>
+        </div>
         <p className="hint">{t('manager.managerOnly')}</p>
         <ErrorNote message={error} />
         <PinPad length={{ min: 4, max: 8 }} busy={busy} submitLabel={t('ui.signIn.submit')} onSubmit={(pin) => void signIn(pin)} active testId="manager-pin" />
-        <button type="button" onClick={props.onBack} data-testid="manager-back">
-          {t('manager.back')}
-        </button>
       </main>
     );
   }

@@ -11,7 +11,7 @@ import { LANGS } from '../i18n';
 
 function Form(props: { settings: DeskSettings; onSaved(): void }) {
   const { t } = useTranslation();
-  const { call } = useDesk();
+  const { call, tr } = useDesk();
   const s = props.settings;
   const [printer, setPrinter] = useState(s.printer ?? '');
   const [wedge, setWedge] = useState(s.scanner.wedge);
@@ -26,9 +26,12 @@ function Form(props: { settings: DeskSettings; onSaved(): void }) {
   useEffect(() => {
     void navigator.mediaDevices?.enumerateDevices().then((d) => setCameras(d.filter((x) => x.kind === 'videoinput')), () => undefined);
   }, []);
+  // The printer's state as a sentence (never the raw value), with the reason when it did not answer.
   const checkPrinter = async () => {
     const r = await call('manager.settings.printerStatus', printer.trim() ? { printer: printer.trim() } : {});
-    setState(r.ok ? (r.value.error ? `${t(`printerState.${r.value.state}`, { defaultValue: r.value.state })}` : t(`printerState.${r.value.state}`, { defaultValue: r.value.state })) : r.error.message);
+    if (!r.ok) return setState(r.error.message);
+    const sentence = t(`manager.settings.printerStateText.${r.value.state}`);
+    setState(r.value.error ? `${sentence} ${tr.error(r.value.error.code, r.value.error.params)}` : sentence);
   };
   useEffect(() => {
     void checkPrinter();
@@ -51,82 +54,95 @@ function Form(props: { settings: DeskSettings; onSaved(): void }) {
   };
   const num = (v: string, fallback: number) => (/^\d{1,6}$/.test(v) ? Number(v) : fallback);
 
+  // Two columns (printer, camera, language and Save | scanner and HQ's limits) so the whole tab, Save
+  // included, fits a 1024×768 window.
   return (
     <form
-      className="form"
+      className="settings-form"
       onSubmit={(e) => {
         e.preventDefault();
         void save();
       }}
     >
-      {note && (note.ok ? <div className="note ok" data-testid="settings-note">{note.text}</div> : <ErrorNote message={note.text} />)}
-      <label>
-        {t('manager.settings.printer')}
-        <input value={printer} placeholder={t('manager.settings.printerHint')} onChange={(e) => setPrinter(e.target.value)} data-testid="settings-printer" />
-      </label>
-      <div className="manager-actions">
-        <span data-testid="settings-printer-state">
-          {t('manager.settings.status')}: {state ?? '…'}
-        </span>
-        <button type="button" onClick={() => void checkPrinter()}>
-          {t('manager.settings.refresh')}
+      <div className="settings-col">
+        <label className="field">
+          {t('manager.settings.printer')}
+          <input value={printer} placeholder={t('manager.settings.printerHint')} onChange={(e) => setPrinter(e.target.value)} data-testid="settings-printer" />
+        </label>
+        <div className="printer-state">
+          <span className="muted">{t('manager.settings.status')}</span>
+          <span data-testid="settings-printer-state" role="status">
+            {state ?? t('manager.settings.checking')}
+          </span>
+          <div className="manager-actions">
+            <button type="button" onClick={() => void checkPrinter()}>
+              {t('manager.settings.refresh')}
+            </button>
+            <button type="button" onClick={() => void test()} data-testid="settings-test-print">
+              {t('manager.settings.test')}
+            </button>
+          </div>
+        </div>
+        <label className="field">
+          {t('manager.settings.camera')}
+          <select value={camera} onChange={(e) => setCamera(e.target.value)}>
+            <option value="">{t('manager.settings.cameraDefault')}</option>
+            {cameras.map((c) => (
+              <option key={c.deviceId} value={c.deviceId}>
+                {c.label || c.deviceId.slice(0, 12)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          {t('manager.settings.lang')}
+          <select value={lang} onChange={(e) => setLang(e.target.value as Lang)}>
+            {LANGS.map((l) => (
+              <option key={l} value={l}>
+                {t(`ui.lang.${l}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" className="primary" data-testid="settings-save">
+          {t('manager.settings.save')}
         </button>
-        <button type="button" onClick={() => void test()} data-testid="settings-test-print">
-          {t('manager.settings.test')}
-        </button>
+        {note && (note.ok ? <div className="note ok" data-testid="settings-note">{note.text}</div> : <ErrorNote message={note.text} />)}
       </div>
-      <fieldset>
-        <legend>{t('manager.settings.scanner')}</legend>
-        <label>
-          <input type="checkbox" checked={wedge.enabled} onChange={(e) => setWedge({ ...wedge, enabled: e.target.checked })} /> {t('manager.settings.wedgeEnabled')}
-        </label>
-        <label>
-          {t('manager.settings.maxInterKeyMs')} <input value={wedge.maxInterKeyMs} onChange={(e) => setWedge({ ...wedge, maxInterKeyMs: num(e.target.value, wedge.maxInterKeyMs) })} />
-        </label>
-        <label>
-          {t('manager.settings.minLength')} <input value={wedge.minLength} onChange={(e) => setWedge({ ...wedge, minLength: num(e.target.value, wedge.minLength) })} />
-        </label>
-        <label>
-          {t('manager.settings.serialPort')} <input value={port} placeholder="/dev/ttyACM0" onChange={(e) => setPort(e.target.value)} />
-        </label>
-        <label>
-          {t('manager.settings.baud')} <input value={baud} onChange={(e) => setBaud(num(e.target.value, baud))} />
-        </label>
-      </fieldset>
-      <label>
-        {t('manager.settings.camera')}
-        <select value={camera} onChange={(e) => setCamera(e.target.value)}>
-          <option value="">{t('manager.settings.cameraDefault')}</option>
-          {cameras.map((c) => (
-            <option key={c.deviceId} value={c.deviceId}>
-              {c.label || c.deviceId.slice(0, 12)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        {t('manager.settings.lang')}
-        <select value={lang} onChange={(e) => setLang(e.target.value as Lang)}>
-          {LANGS.map((l) => (
-            <option key={l} value={l}>
-              {t(`ui.lang.${l}`)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <button type="submit" className="primary" data-testid="settings-save">
-        {t('manager.settings.save')}
-      </button>
-      <dl className="readonly">
-        <dt>{t('manager.settings.tz')}</dt>
-        <dd data-testid="settings-tz">{s.tz}</dd>
-        <dt>{t('manager.settings.offline')}</dt>
-        <dd>
-          {t('manager.settings.maxValuePerRedemption')}: {formatYuan(s.offlineLimits.maxValuePerRedemptionFen)} · {t('manager.settings.maxUnsyncedValue')}:{' '}
-          {formatYuan(s.offlineLimits.maxUnsyncedValueFen)} · {t('manager.settings.maxPointsBurned')}: {s.offlineLimits.maxPointsBurnedPerMember} ·{' '}
-          {t('manager.settings.maxHoursSinceSync')}: {s.offlineLimits.maxHoursSinceSync}
-        </dd>
-      </dl>
+      <div className="settings-col">
+        <fieldset className="settings-scanner">
+          <legend>{t('manager.settings.scanner')}</legend>
+          <label className="check">
+            <input type="checkbox" checked={wedge.enabled} onChange={(e) => setWedge({ ...wedge, enabled: e.target.checked })} /> {t('manager.settings.wedgeEnabled')}
+          </label>
+          <label className="row">
+            <span>{t('manager.settings.maxInterKeyMs')}</span>
+            <input value={wedge.maxInterKeyMs} onChange={(e) => setWedge({ ...wedge, maxInterKeyMs: num(e.target.value, wedge.maxInterKeyMs) })} />
+          </label>
+          <label className="row">
+            <span>{t('manager.settings.minLength')}</span>
+            <input value={wedge.minLength} onChange={(e) => setWedge({ ...wedge, minLength: num(e.target.value, wedge.minLength) })} />
+          </label>
+          <label className="row">
+            <span>{t('manager.settings.serialPort')}</span>
+            <input value={port} placeholder="/dev/ttyACM0" onChange={(e) => setPort(e.target.value)} />
+          </label>
+          <label className="row">
+            <span>{t('manager.settings.baud')}</span>
+            <input value={baud} onChange={(e) => setBaud(num(e.target.value, baud))} />
+          </label>
+        </fieldset>
+        <dl className="readonly">
+          <dt>{t('manager.settings.tz')}</dt>
+          <dd data-testid="settings-tz">{s.tz}</dd>
+          <dt>{t('manager.settings.offline')}</dt>
+          <dd>
+            {t('manager.settings.maxValuePerRedemption')}: {formatYuan(s.offlineLimits.maxValuePerRedemptionFen)} · {t('manager.settings.maxUnsyncedValue')}:{' '}
+            {formatYuan(s.offlineLimits.maxUnsyncedValueFen)} · {t('manager.settings.maxPointsBurned')}: {s.offlineLimits.maxPointsBurnedPerMember} ·{' '}
+            {t('manager.settings.maxHoursSinceSync')}: {s.offlineLimits.maxHoursSinceSync}
+          </dd>
+        </dl>
+      </div>
     </form>
   );
 }

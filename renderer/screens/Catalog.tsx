@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CatalogItem, PointsOpResult } from '../../src/contract/terminalApi';
 import { Dialog, Empty, ErrorNote, Loading } from '../components/Notice';
+import { ScrollPanel } from '../components/ScrollPanel';
 import { useDesk, useLoad } from '../desk';
 import { formatPoints, formatYuan } from '../format';
 import { pick } from '../i18n';
@@ -29,14 +30,19 @@ export function CatalogScreen(props: { memberId: string; onDone(r: PointsOpResul
   const list = items.value?.filter((i) => i.active) ?? [];
   return (
     <main className="screen catalog" data-screen="catalog">
-      <h1>{t('ui.catalog.title')}</h1>
+      <div className="screen-head">
+        <h1>{t('ui.catalog.title')}</h1>
+        <button type="button" className="secondary big" onClick={props.onBack}>
+          {t('ui.common.back')}
+        </button>
+      </div>
       <p className="big-text" data-testid="catalog-balance">
         {t('ui.catalog.balance', { points: formatPoints(balance) })}
       </p>
       {items.loading && <Loading />}
       <ErrorNote message={items.error ?? card.error} onRetry={() => (items.reload(), card.reload())} />
       {!items.loading && !items.error && list.length === 0 && <Empty>{t('ui.catalog.empty')}</Empty>}
-      <ul className="catalog-grid">
+      <ScrollPanel as="ul" className="catalog-grid">
         {list.map((item) => {
           const enough = balance >= item.pointsCost;
           return (
@@ -52,21 +58,23 @@ export function CatalogScreen(props: { memberId: string; onDone(r: PointsOpResul
             </li>
           );
         })}
-      </ul>
-      <button type="button" className="secondary big" onClick={props.onBack}>
-        {t('ui.common.back')}
-      </button>
+      </ScrollPanel>
       {chosen && (
-        <Dialog title={t('ui.catalog.confirm', { name: pick(chosen.name, lang), points: formatPoints(chosen.pointsCost) })} testId="exchange-dialog">
+        <Dialog
+          title={t('ui.catalog.confirm', { name: pick(chosen.name, lang), points: formatPoints(chosen.pointsCost) })}
+          testId="exchange-dialog"
+          actions={
+            <>
+              <button type="button" className="secondary big" onClick={() => (setChosen(null), setError(null))} disabled={busy}>
+                {t('ui.common.cancel')}
+              </button>
+              <button type="button" className="primary big" onClick={() => void exchange(chosen)} disabled={busy} data-testid="confirm-exchange">
+                {busy ? t('ui.common.working') : t('ui.common.confirm')}
+              </button>
+            </>
+          }
+        >
           <ErrorNote message={error} />
-          <div className="dialog-buttons">
-            <button type="button" className="secondary big" onClick={() => (setChosen(null), setError(null))} disabled={busy}>
-              {t('ui.common.cancel')}
-            </button>
-            <button type="button" className="primary big" onClick={() => void exchange(chosen)} disabled={busy} data-testid="confirm-exchange">
-              {busy ? t('ui.common.working') : t('ui.common.confirm')}
-            </button>
-          </div>
         </Dialog>
       )}
     </main>

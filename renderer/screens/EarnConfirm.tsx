@@ -64,7 +64,22 @@ export function EarnConfirm(props: { request: EarnRequest; preview: EarnPreview;
   if (p.tierChange) rows.push(['earn-confirm-tier', t('ui.earn.summaryTier'), `${t(`tier.${p.tierChange.from}`)} → ${t(`tier.${p.tierChange.to}`)}`]);
 
   return (
-    <Dialog title={t('ui.earn.confirmTitle')} testId="earn-dialog">
+    <Dialog
+      title={t('ui.earn.confirmTitle')}
+      testId="earn-dialog"
+      actions={
+        <>
+          <button type="button" className="secondary big" onClick={props.onCancel} disabled={busy} data-testid="cancel-earn">
+            {t('ui.common.cancel')}
+          </button>
+          {!askPin && (
+            <button type="button" className="primary big" onClick={() => void commit()} disabled={busy} data-testid="confirm-earn">
+              {busy ? t('ui.common.working') : t('ui.earn.confirm')}
+            </button>
+          )}
+        </>
+      }
+    >
       <div className={askPin ? 'earn-confirm with-pin' : 'earn-confirm'}>
         <div className="earn-summary">
           <dl>
@@ -83,16 +98,6 @@ export function EarnConfirm(props: { request: EarnRequest; preview: EarnPreview;
             <label>{t('ui.earn.managerPin')}</label>
             <PinPad length={{ min: 4, max: 8 }} busy={busy} submitLabel={t('ui.earn.approve')} onSubmit={(pin) => void commit(pin)} active testId="earn-manager-pin" />
           </div>
-        )}
-      </div>
-      <div className="dialog-buttons">
-        <button type="button" className="secondary big" onClick={props.onCancel} disabled={busy} data-testid="cancel-earn">
-          {t('ui.common.cancel')}
-        </button>
-        {!askPin && (
-          <button type="button" className="primary big" onClick={() => void commit()} disabled={busy} data-testid="confirm-earn">
-            {busy ? t('ui.common.working') : t('ui.earn.confirm')}
-          </button>
         )}
       </div>
     </Dialog>

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BenefitView, PublicMemberCard, RedeemResult, ScanOutcome } from '../../src/contract/terminalApi';
 import { ErrorNote, Loading, Empty } from '../components/Notice';
+import { ScrollPanel } from '../components/ScrollPanel';
 import { useDesk, useLoad } from '../desk';
 import { formatDate, formatPay, formatPoints, formatYuan } from '../format';
 import { pick } from '../i18n';
@@ -33,29 +34,32 @@ export function MemberCardScreen(props: { scan: ScanOutcome } & MemberActions) {
   return (
     <main className="screen member" data-screen="member">
       <MemberHeader card={c} scan={props.scan} />
+      {/* The actions sit above the benefits, which scroll in their own panel: nothing waits below the fold. */}
       <section className="benefits" aria-label={t('ui.member.benefits')}>
-        <h2>{t('ui.member.benefits')}</h2>
+        <div className="benefits-head">
+          <h2>{t('ui.member.benefits')}</h2>
+          <nav className="member-actions">
+            <button type="button" className="secondary" onClick={props.onExchange} data-testid="go-exchange">
+              {t('ui.member.exchange')}
+            </button>
+            <button type="button" className="secondary" onClick={props.onEarn} data-testid="go-earn">
+              {t('ui.member.earn')}
+            </button>
+            <button type="button" className="secondary" onClick={props.onDonate} data-testid="go-donate">
+              {t('ui.member.donate')}
+            </button>
+          </nav>
+        </div>
         {c.benefits.length === 0 ? (
           <Empty>{t('ui.member.noBenefits')}</Empty>
         ) : (
-          <ul className="benefit-list">
+          <ScrollPanel as="ul" className="benefit-list">
             {usableFirst(c.benefits).map((b) => (
               <BenefitRow key={b.id} benefit={b} onRedeem={() => setRedeeming(b)} />
             ))}
-          </ul>
+          </ScrollPanel>
         )}
       </section>
-      <nav className="member-actions">
-        <button type="button" className="secondary big" onClick={props.onExchange} data-testid="go-exchange">
-          {t('ui.member.exchange')}
-        </button>
-        <button type="button" className="secondary big" onClick={props.onEarn} data-testid="go-earn">
-          {t('ui.member.earn')}
-        </button>
-        <button type="button" className="secondary big" onClick={props.onDonate} data-testid="go-donate">
-          {t('ui.member.donate')}
-        </button>
-      </nav>
       {redeeming && (
         <RedeemDialog
           memberId={memberId}

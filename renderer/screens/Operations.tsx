@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { RecentOperation, VoidResult } from '../../src/contract/terminalApi';
 import { Dialog, Empty, ErrorNote, Loading } from '../components/Notice';
 import { PinPad } from '../components/PinPad';
+import { ScrollPanel } from '../components/ScrollPanel';
 import { useDesk, useLoad } from '../desk';
 import { formatPoints, formatTime, formatYuan } from '../format';
 import { pick } from '../i18n';
@@ -28,19 +29,24 @@ export function OperationsScreen(props: { onVoided(r: VoidResult): void; onPrevi
   };
   const reprint = async (op: RecentOperation) => {
     const r = await call('receipt.reprint', { opId: op.opId });
-    setNote(r.ok ? { ok: true, text: t('ui.receipt.reprinted') } : { ok: false, text: r.error.message });
+    setNote(r.ok ? { ok: true, text: t(status?.printer.state === 'not-configured' ? 'ui.receipt.reprintQueued' : 'ui.receipt.reprinted') } : { ok: false, text: r.error.message });
     ops.reload();
   };
 
   const list = ops.value ?? [];
   return (
     <main className="screen ops" data-screen="operations">
-      <h1>{t('ui.ops.title')}</h1>
+      <div className="screen-head">
+        <h1>{t('ui.ops.title')}</h1>
+        <button type="button" className="secondary big" onClick={props.onBack}>
+          {t('ui.common.back')}
+        </button>
+      </div>
       {note && (note.ok ? <div className="note ok">{note.text}</div> : <ErrorNote message={note.text} />)}
       {ops.loading && !ops.value && <Loading />}
       <ErrorNote message={ops.error} onRetry={ops.reload} />
       {ops.value && list.length === 0 && <Empty>{t('ui.ops.empty')}</Empty>}
-      <ul className="op-list">
+      <ScrollPanel as="ul" className="op-list">
         {list.map((op) => (
           <li key={op.opId} className={op.voided ? 'op voided' : 'op'} data-testid={`op-${op.opId}`}>
             <span className="op-time">{formatTime(op.at, tz)}</span>
@@ -65,31 +71,40 @@ export function OperationsScreen(props: { onVoided(r: VoidResult): void; onPrevi
             )}
           </li>
         ))}
-      </ul>
-      <button type="button" className="secondary big" onClick={props.onBack}>
-        {t('ui.common.back')}
-      </button>
+      </ScrollPanel>
       {voiding && (
-        <Dialog title={t('ui.ops.voidTitle')} testId="void-dialog">
-          <p>
-            {t(`opKind.${voiding.kind}`)} · {voiding.maskedName}
-            {voiding.subject && ` · ${pick(voiding.subject, lang)}`}
-          </p>
-          <p className="hint">{t('ui.ops.voidHelp')}</p>
-          {note && !note.ok && <ErrorNote message={note.text} />}
-          {staff?.role === 'manager' ? (
-            <button type="button" className="danger big" disabled={busy} onClick={() => void doVoid(voiding, undefined)} data-testid="confirm-void">
-              {t('ui.ops.confirmVoid')}
-            </button>
-          ) : (
+        <Dialog
+          title={t('ui.ops.voidTitle')}
+          testId="void-dialog"
+          actions={
             <>
-              <label>{t('ui.ops.managerPin')}</label>
-              <PinPad length={{ min: 4, max: 8 }} busy={busy} submitLabel={t('ui.ops.confirmVoid')} onSubmit={(pin) => void doVoid(voiding, pin)} active testId="manager-pin" />
+              <button type="button" className="secondary big" onClick={() => (setVoiding(null), setNote(null))} disabled={busy}>
+                {t('ui.common.cancel')}
+              </button>
+              {staff?.role === 'manager' && (
+                <button type="button" className="danger big" disabled={busy} onClick={() => void doVoid(voiding, undefined)} data-testid="confirm-void">
+                  {t('ui.ops.confirmVoid')}
+                </button>
+              )}
             </>
-          )}
-          <button type="button" className="secondary" onClick={() => (setVoiding(null), setNote(null))} disabled={busy}>
-            {t('ui.common.cancel')}
-          </button>
+          }
+        >
+          <div className={staff?.role === 'manager' ? 'dialog-text' : 'dialog-split'}>
+            <div className="dialog-text">
+              <p>
+                {t(`opKind.${voiding.kind}`)} · {voiding.maskedName}
+                {voiding.subject && ` · ${pick(voiding.subject, lang)}`}
+              </p>
+              <p className="hint">{t('ui.ops.voidHelp')}</p>
+              {note && !note.ok && <ErrorNote message={note.text} />}
+            </div>
+            {staff?.role !== 'manager' && (
+              <div className="dialog-pad">
+                <label>{t('ui.ops.managerPin')}</label>
+                <PinPad length={{ min: 4, max: 8 }} busy={busy} submitLabel={t('ui.ops.confirmVoid')} onSubmit={(pin) => void doVoid(voiding, pin)} active testId="manager-pin" />
+              </div>
+            )}
+          </div>
         </Dialog>
       )}
     </main>

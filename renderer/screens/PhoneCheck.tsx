@@ -24,14 +24,26 @@ export function PhoneCheck(props: { scan: ScanOutcome; onConfirmed(): void; onCa
   };
 
   return (
-    <Dialog title={t('ui.phone.title')} testId="phone-check">
-      <p>{t('ui.phone.prompt')}</p>
-      <p className="member-line">{t('ui.phone.member', { cardNo: member.cardNo, name: member.maskedName })}</p>
-      <ErrorNote message={error} />
-      <PinPad length={{ min: 4, max: 4 }} busy={busy} submitLabel={t('ui.phone.confirm')} onSubmit={(d) => void submit(d)} active masked={false} testId="phone" />
-      <button type="button" className="secondary" onClick={props.onCancel} data-testid="phone-cancel">
-        {t('ui.phone.useCode')}
-      </button>
+    <Dialog
+      title={t('ui.phone.title')}
+      testId="phone-check"
+      actions={
+        <button type="button" className="secondary" onClick={props.onCancel} data-testid="phone-cancel">
+          {t('ui.phone.useCode')}
+        </button>
+      }
+    >
+      {/* The question beside the pad, so the whole check fits a 1024×768 window. */}
+      <div className="dialog-split">
+        <div className="dialog-text">
+          <p>{t('ui.phone.prompt')}</p>
+          <p className="member-line">{t('ui.phone.member', { cardNo: member.cardNo, name: member.maskedName })}</p>
+          <ErrorNote message={error} />
+        </div>
+        <div className="dialog-pad">
+          <PinPad length={{ min: 4, max: 4 }} busy={busy} submitLabel={t('ui.phone.confirm')} onSubmit={(d) => void submit(d)} active masked={false} testId="phone" />
+        </div>
+      </div>
     </Dialog>
   );
 }

@@ -111,16 +111,20 @@ export function DonateScreen(props: { memberId: string; onDone(r: PointsOpResult
         </div>
       </form>
       {confirming !== null && (
-        <Dialog title={t('ui.donate.confirm', { points: formatPoints(confirming) })} testId="donate-dialog">
-          <div className="dialog-buttons">
-            <button type="button" className="secondary big" onClick={() => setConfirming(null)} disabled={busy}>
-              {t('ui.common.cancel')}
-            </button>
-            <button type="button" className="primary big" onClick={() => void donate(confirming)} disabled={busy} data-testid="confirm-donate">
-              {busy ? t('ui.common.working') : t('ui.common.confirm')}
-            </button>
-          </div>
-        </Dialog>
+        <Dialog
+          title={t('ui.donate.confirm', { points: formatPoints(confirming) })}
+          testId="donate-dialog"
+          actions={
+            <>
+              <button type="button" className="secondary big" onClick={() => setConfirming(null)} disabled={busy}>
+                {t('ui.common.cancel')}
+              </button>
+              <button type="button" className="primary big" onClick={() => void donate(confirming)} disabled={busy} data-testid="confirm-donate">
+                {busy ? t('ui.common.working') : t('ui.common.confirm')}
+              </button>
+            </>
+          }
+        />
       )}
     </main>
   );

@@ -2,7 +2,7 @@
 // printed yet, reprint, and the way to the next member.
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { LocalizedText, ReceiptPreview } from '../../src/contract/terminalApi';
+import type { LocalizedText, PrinterState, ReceiptPreview } from '../../src/contract/terminalApi';
 import { ErrorNote, Loading } from '../components/Notice';
 import { useDesk, useLoad } from '../desk';
 import { formatDateTime, formatPoints, formatYuan } from '../format';
@@ -10,9 +10,18 @@ import { pick } from '../i18n';
 
 const POLLS = 10;
 
+/** Printer states in which a waiting receipt is printing now, not stuck in the queue. */
+const PRINTING: readonly PrinterState[] = ['ready', 'paper-low', 'unknown'];
+
+/** What a waiting receipt is doing, from the printer's state: printing, no printer at all, or held up. */
+function waitingFor(printer: PrinterState | undefined): 'printing' | 'no-printer' | 'printer' {
+  if (printer === 'not-configured') return 'no-printer';
+  return printer === undefined || PRINTING.includes(printer) ? 'printing' : 'printer';
+}
+
 export function ReceiptScreen(props: { opId: string; drawn: LocalizedText | null; justDone: boolean; onBack?: () => void; onNext(): void }) {
   const { t } = useTranslation();
-  const { call, lang } = useDesk();
+  const { call, lang, status: desk } = useDesk();
   const [poll, setPoll] = useState(0);
   const preview = useLoad(() => call('receipt.preview', { opId: props.opId }), [props.opId, poll]);
   const [reprint, setReprint] = useState<{ busy: boolean; done: boolean; error: string | null }>({ busy: false, done: false, error: null });
@@ -31,43 +40,69 @@ export function ReceiptScreen(props: { opId: string; drawn: LocalizedText | null
     setReprint({ busy: false, done: r.ok, error: r.ok ? null : r.error.message });
   };
 
+  // The heading agrees with the printer: it says "printing" only when a printer will print.
+  const waiting = waitingFor(desk?.printer.state);
+  const title = !props.justDone
+    ? t('ui.receipt.previewTitle')
+    : status === 'printed'
+      ? t('ui.receipt.titlePrinted')
+      : status === 'failed'
+        ? t('ui.receipt.titleFailed')
+        : waiting === 'no-printer'
+          ? t('ui.receipt.titleNoPrinter')
+          : waiting === 'printer'
+            ? t('ui.receipt.titleWaiting')
+            : t('ui.receipt.title');
+  // The paper on the left; what happened and what to do next on the right, always in view.
   return (
     <main className="screen receipt" data-screen="receipt">
-      <h1>
-        {!props.justDone
-          ? t('ui.receipt.previewTitle')
-          : status === 'printed'
-            ? t('ui.receipt.titlePrinted')
-            : status === 'failed'
-              ? t('ui.receipt.titleFailed')
-              : t('ui.receipt.title')}
-      </h1>
+      <h1>{title}</h1>
       {props.drawn && <p className="big-text">{t('ui.receipt.drawn', { name: pick(props.drawn, lang) })}</p>}
-      {preview.value ? <PrintState preview={preview.value} /> : preview.loading ? <Loading /> : <ErrorNote message={preview.error} onRetry={preview.reload} />}
-      {preview.value && <ReceiptPaper preview={preview.value} />}
-      <ErrorNote message={reprint.error} />
-      {reprint.done && <div className="note ok">{t('ui.receipt.reprinted')}</div>}
-      <div className="dialog-buttons">
-        <button type="button" className="secondary big" onClick={() => void doReprint()} disabled={reprint.busy} data-testid="reprint">
-          {t('ui.receipt.reprint')}
-        </button>
-        {props.onBack && (
-          <button type="button" className="secondary big" onClick={props.onBack} data-testid="back-to-member">
-            {t('ui.receipt.backToMember')}
-          </button>
-        )}
-        <button type="button" className="primary big" onClick={props.onNext} data-testid="next-member">
-          {t('ui.receipt.next')}
-        </button>
+      <div className="receipt-body">
+        {preview.value && <ReceiptPaper preview={preview.value} />}
+        <div className="receipt-side">
+          {preview.value ? (
+            <PrintState preview={preview.value} printer={desk?.printer.state} />
+          ) : preview.loading ? (
+            <Loading />
+          ) : (
+            <ErrorNote message={preview.error} onRetry={preview.reload} />
+          )}
+          <ErrorNote message={reprint.error} />
+          {reprint.done && <div className="note ok">{waiting === 'no-printer' ? t('ui.receipt.reprintQueued') : t('ui.receipt.reprinted')}</div>}
+          <div className="receipt-actions">
+            <button type="button" className="secondary big" onClick={() => void doReprint()} disabled={reprint.busy} data-testid="reprint">
+              {t('ui.receipt.reprint')}
+            </button>
+            {props.onBack && (
+              <button type="button" className="secondary big" onClick={props.onBack} data-testid="back-to-member">
+                {t('ui.receipt.backToMember')}
+              </button>
+            )}
+            <button type="button" className="primary big" onClick={props.onNext} data-testid="next-member">
+              {t('ui.receipt.next')}
+            </button>
+          </div>
+        </div>
       </div>
     </main>
   );
 }
 
-function PrintState(props: { preview: ReceiptPreview }) {
+function PrintState(props: { preview: ReceiptPreview; printer: PrinterState | undefined }) {
   const { t } = useTranslation();
   const { status } = props.preview;
-  const text = status === 'printed' ? t('ui.receipt.printed') : status === 'failed' ? t('ui.receipt.failed', { message: t('ui.ops.print.failed') }) : t('ui.receipt.pending');
+  const waiting = waitingFor(props.printer);
+  const text =
+    status === 'printed'
+      ? t('ui.receipt.printed')
+      : status === 'failed'
+        ? t('ui.receipt.failed', { message: t('ui.ops.print.failed') })
+        : waiting === 'no-printer'
+          ? t('ui.receipt.noPrinter')
+          : waiting === 'printer'
+            ? t('ui.receipt.waiting', { state: t(`printerState.${props.printer}`) })
+            : t('ui.receipt.pending');
   return (
     <div className={status === 'printed' ? 'note ok' : 'note'} data-testid="print-state" data-status={status}>
       {text}

@@ -53,7 +53,20 @@ export function RedeemDialog(props: { memberId: string; benefit: BenefitView; on
   });
 
   return (
-    <Dialog title={t('ui.redeem.title', { name: pick(b.name, lang) })} testId="redeem-dialog">
+    <Dialog
+      title={t('ui.redeem.title', { name: pick(b.name, lang) })}
+      testId="redeem-dialog"
+      actions={
+        <>
+          <button type="button" className="secondary big" onClick={props.onCancel} disabled={busy}>
+            {t('ui.common.cancel')}
+          </button>
+          <button type="button" className="primary big" onClick={() => void confirm()} disabled={busy} data-testid="confirm-redeem">
+            {busy ? t('ui.common.working') : t('ui.redeem.confirm')}
+          </button>
+        </>
+      }
+    >
       {b.valueFen !== null && b.valueFen > 0 && <p className="big-text">{t('ui.redeem.value', { value: formatYuan(b.valueFen) })}</p>}
       {b.needsAmount && (
         <form
@@ -67,14 +80,6 @@ export function RedeemDialog(props: { memberId: string; benefit: BenefitView; on
         </form>
       )}
       <ErrorNote message={error} />
-      <div className="dialog-buttons">
-        <button type="button" className="secondary big" onClick={props.onCancel} disabled={busy}>
-          {t('ui.common.cancel')}
-        </button>
-        <button type="button" className="primary big" onClick={() => void confirm()} disabled={busy} data-testid="confirm-redeem">
-          {busy ? t('ui.common.working') : t('ui.redeem.confirm')}
-        </button>
-      </div>
     </Dialog>
   );
 }

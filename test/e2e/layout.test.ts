@@ -1,0 +1,245 @@
+// The desk at small screens: Debian's Chromium (playwright-core) against the real web host and a
+// seeded demo database with no printer, at 1024×768 and 1280×800 in zh-CN, zh-TW and en. On every
+// screen of a new clerk's walk — sign-in after a wrong PIN, the member card, the redeem dialog, the
+// receipt, the phone check after a wrong answer, the manager's PIN pad after a wrong PIN, the manager's
+// devices tab — every button a person can see lies wholly inside the window, clear of the status bar,
+// and is what a tap at its centre hits; the bars stay one line; a dialog's title and actions are on
+// screen; nothing waits below the fold of a panel that shows no cue. With no printer the receipt's
+// heading does not say it is printing, and the devices tab says the printer's state in words.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureRenderer } from '../../src/cli/rendererBuild';
+import { launchDesk, RENDERER_DIR, REPO_ROOT, type DeskLaunch } from '../../src/host/launch';
+import { createTranslator } from '../../src/i18n';
+import type { Lang } from '../../src/loyalty/types';
+import { privateJwkSchema } from '../../src/scan/hqKeys';
+import { mintCardCode } from '../../src/scan/mintCode';
+import { HQ_KEY_FILE, seedNewDatabase } from '../../src/runtime/dataFolder';
+import { DEMO_STORE, DEMO_TERMINAL } from '../../src/terminal/demo/catalog';
+import { deskConfigSchema, scannerConfigSchema, writeConfig } from '../../src/terminal/operations/config';
+import { tempDir } from '../helpers/demoDb';
+
+const SHOTS = join(REPO_ROOT, 'test-output', 'e2e');
+const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const VIEWPORTS = [
+  { width: 1024, height: 768 },
+  { width: 1280, height: 800 },
+] as const;
+const LANGS: Lang[] = ['zh-CN', 'zh-TW', 'en'];
+const WALKS = VIEWPORTS.flatMap((vp) => LANGS.map((lang) => ({ ...vp, lang })));
+
+let tmp: ReturnType<typeof tempDir>;
+let desk: DeskLaunch;
+let browser: BrowserContext;
+let page: Page;
+
+interface Member {
+  id: string;
+  card_no: string;
+  phone: string;
+  card_serial: number;
+}
+
+/** Distinct members for each walk: the phone check's wrong answers count per card. */
+function members(where: string): Member[] {
+  return desk.terminal.db.prepare(`SELECT id, card_no, phone, card_serial FROM members WHERE ${where} ORDER BY id LIMIT ?`).all(WALKS.length) as Member[];
+}
+
+async function wedge(code: string): Promise<void> {
+  await page.keyboard.type(code, { delay: 2 });
+  await page.keyboard.press('Enter');
+}
+
+/** What is wrong with the screen as it is drawn now; an empty list when nothing is. */
+async function layoutProblems(): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const vw = window.innerWidth;
+    const vh = window.innerHeight;
+    const name = (el: Element) =>
+      `${el.tagName.toLowerCase()}${(el as HTMLElement).dataset.testid ? `[${(el as HTMLElement).dataset.testid}]` : ''} "${(el.textContent ?? '').trim().slice(0, 30)}"`;
+    const shown = (el: Element) => {
+      const r = el.getBoundingClientRect();
+      const cs = getComputedStyle(el);
+      return r.width > 0 && r.height > 0 && cs.visibility !== 'hidden' && cs.display !== 'none';
+    };
+    const inside = (r: DOMRect, box: { left: number; top: number; right: number; bottom: number }) =>
+      r.left >= box.left - 0.5 && r.top >= box.top - 0.5 && r.right <= box.right + 0.5 && r.bottom <= box.bottom + 0.5;
+    const viewport = { left: 0, top: 0, right: vw, bottom: vh };
+
+    // The bars: each one line, the status bar at the bottom of the window.
+    const bar = document.querySelector('[data-testid="statusbar"]');
+    if (!bar) return ['no status bar'];
+    const barBox = bar.getBoundingClientRect();
+    if (Math.abs(barBox.bottom - vh) > 1) problems.push(`status bar ends at ${barBox.bottom}, not at the window's bottom ${vh}`);
+    if (barBox.height > 52) problems.push(`status bar is ${Math.round(barBox.height)} px tall (more than one line)`);
+    const tops = new Set([...bar.children].filter(shown).map((c) => Math.round(c.getBoundingClientRect().top)));
+    if (tops.size > 1) problems.push(`status bar items on ${tops.size} lines`);
+    for (const pill of [...bar.children].filter(shown)) {
+      const el = pill as HTMLElement;
+      if (el.scrollWidth > el.clientWidth + 1 && !el.title) problems.push(`status bar item ${name(el)} is cut without a tooltip`);
+    }
+    const top = document.querySelector('.topbar');
+    if (top) {
+      for (const b of top.querySelectorAll('button')) {
+        if (shown(b) && b.getBoundingClientRect().height > 50) problems.push(`top bar ${name(b)} wraps (${Math.round(b.getBoundingClientRect().height)} px)`);
+      }
+      if (top.getBoundingClientRect().height > 72) problems.push(`top bar is ${Math.round(top.getBoundingClientRect().height)} px tall`);
+    }
+
+    // With a dialog up only the dialog can be tapped; otherwise the screen.
+    const dialog = document.querySelector('[role="dialog"]');
+    const scope: Element = dialog ?? document.body;
+    if (dialog) {
+      const box = dialog.getBoundingClientRect();
+      if (!inside(box, viewport)) problems.push(`dialog ${name(dialog)} reaches outside the window (${Math.round(box.top)}..${Math.round(box.bottom)})`);
+      const title = dialog.querySelector('h2');
+      if (!title || !inside(title.getBoundingClientRect(), viewport)) problems.push('dialog title is off screen');
+    }
+    // A panel may scroll its own list (data-scroll-panel) if it says there is more; the screen
+    // itself must not hide anything below the fold.
+    const main = document.querySelector('main[data-screen]');
+    if (main && main.scrollHeight > main.clientHeight + 1) problems.push(`screen ${name(main).slice(0, 40)} hides ${main.scrollHeight - main.clientHeight} px below the fold`);
+    for (const panel of scope.querySelectorAll('[data-scroll-panel]')) {
+      const more = panel.scrollHeight > panel.clientHeight + 1;
+      const cue = panel.parentElement?.querySelector('[data-testid="scroll-cue"]');
+      if (more && !(cue && shown(cue))) problems.push(`panel ${name(panel).slice(0, 40)} scrolls without a cue`);
+    }
+
+    for (const b of scope.querySelectorAll('button')) {
+      if (!shown(b)) continue;
+      const r = b.getBoundingClientRect();
+      const panel = b.closest('[data-scroll-panel]');
+      // Scrolled out of its own list (which shows its cue): not on screen yet, and not expected to be.
+      if (panel && !inside(r, panel.getBoundingClientRect())) continue;
+      if (!inside(r, viewport)) {
+        problems.push(`${name(b)} outside the window (${Math.round(r.left)},${Math.round(r.top)}–${Math.round(r.right)},${Math.round(r.bottom)})`);
+        continue;
+      }
+      if (r.bottom > barBox.top + 0.5 && r.top < barBox.bottom - 0.5) problems.push(`${name(b)} under the status bar`);
+      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      if (!hit || !(hit === b || b.contains(hit))) problems.push(`${name(b)} covered by ${hit ? name(hit) : 'nothing'}`);
+    }
+    if (dialog) {
+      for (const b of dialog.querySelectorAll('.dialog-actions button')) {
+        if (!inside(b.getBoundingClientRect(), viewport)) problems.push(`dialog action ${name(b)} is off screen`);
+      }
+    }
+    return problems;
+  });
+}
+
+async function expectFits(label: string): Promise<void> {
+  // Fonts and late answers (the status bar's facts) settle before the measure.
+  await page.waitForSelector('[data-testid="statusbar"] [data-testid="status-printer"]');
+  await page.evaluate(() => document.fonts.ready);
+  await page.screenshot({ path: join(SHOTS, `layout-${label}.png`) });
+  expect(await layoutProblems(), label).toEqual([]);
+}
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  await ensureRenderer(REPO_ROOT, RENDERER_DIR);
+  tmp = tempDir('ld-e2e-layout-');
+  const dataDir = join(tmp.dir, 'data');
+  seedNewDatabase({ dbPath: join(dataDir, 'desk.db'), members: 200, seed: 'e2e-layout', now: Date.now() });
+  writeConfig(dataDir, {
+    ...deskConfigSchema.parse({ storeId: DEMO_STORE.id, terminalId: DEMO_TERMINAL }),
+    scanner: scannerConfigSchema.parse({ wedge: { maxInterKeyMs: 120, minLength: 8 } }),
+  });
+  // No printer: receipts wait in the queue, and the screens must say so.
+  desk = await launchDesk({ dataDir, printerUri: null });
+  browser = await chromium.launchPersistentContext(join(tmp.dir, 'profile'), { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS, viewport: VIEWPORTS[0] });
+  page = browser.pages()[0] ?? (await browser.newPage());
+  page.setDefaultTimeout(10_000);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await desk?.close();
+  tmp?.cleanup();
+});
+
+describe('the desk fits small screens', () => {
+  it.each(WALKS.map((w, i) => [`${w.width}x${w.height}`, w.lang, i] as const))('at %s in %s every button is on screen and clear of the status bar', async (size, lang, i) => {
+    const { width, height } = WALKS[i]!;
+    const tr = createTranslator(lang);
+    const label = (screen: string) => `${size}-${lang}-${screen}`;
+    await page.setViewportSize({ width, height });
+    // Each walk starts at an unlocked pad, whatever an earlier walk left behind.
+    desk.terminal.db.prepare("DELETE FROM lockouts WHERE scope = 'terminal'").run();
+
+    // Sign-in after a wrong PIN.
+    await page.goto(desk.host.launchUrl());
+    await page.waitForSelector('[data-screen="sign-in"]');
+    await page.selectOption('[data-testid="lang"]', lang);
+    await page.waitForSelector(`h1:text("${tr.t('ui.signIn.title')}")`);
+    await page.keyboard.type('0000');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.textContent('[data-testid="error"]')).toBe(tr.error('WRONG_PIN', { left: 4 }));
+    await expectFits(label('01-sign-in-wrong-pin'));
+    await page.keyboard.type('1234'); // 王芳, a clerk
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-screen="scan"]');
+    await expectFits(label('02-scan'));
+
+    // The member card, from the member's signed code.
+    const m = members("status = 'active' AND tier = 'advanced'")[i]!;
+    const hq = privateJwkSchema.parse(JSON.parse(readFileSync(join(desk.prepared.dir, HQ_KEY_FILE), 'utf8')));
+    await wedge(mintCardCode(hq, { mid: m.id, cs: m.card_serial, iat: Math.floor(Date.now() / 1000) - 60 }));
+    await page.waitForSelector('[data-screen="member"] [data-testid="points-balance"]');
+    await expectFits(label('03-member'));
+
+    // A redemption: the dialog, then the receipt — with no printer, which it must not claim to use.
+    const card = desk.terminal.service.memberCard({ memberId: m.id });
+    const benefit = card.benefits.find((b) => b.eligible && !b.needsAmount)!;
+    expect(benefit, 'an eligible benefit without an amount').toBeTruthy();
+    await page.locator(`[data-testid="benefit-${benefit.id}"] [data-testid="redeem"]`).scrollIntoViewIfNeeded();
+    await page.click(`[data-testid="benefit-${benefit.id}"] [data-testid="redeem"]`);
+    await page.waitForSelector('[data-testid="redeem-dialog"]');
+    await expectFits(label('04-redeem-dialog'));
+    await page.click('[data-testid="confirm-redeem"]');
+    await page.waitForSelector('[data-screen="receipt"] [data-testid="receipt-preview"]');
+    await page.waitForSelector('[data-testid="print-state"]');
+    const heading = (await page.textContent('[data-screen="receipt"] h1'))!;
+    expect(heading).not.toBe(tr.t('ui.receipt.title'));
+    expect(heading).toBe(tr.t('ui.receipt.titleNoPrinter'));
+    expect(await page.textContent('[data-testid="print-state"]')).toBe(tr.t('ui.receipt.noPrinter'));
+    await expectFits(label('05-receipt'));
+
+    // The phone check for a typed card number, after one wrong answer.
+    await page.click('[data-testid="next-member"]');
+    await page.waitForSelector('[data-screen="scan"]');
+    const p = members("status = 'active' AND tier IN ('core', 'premium')")[i]!;
+    await wedge(p.card_no);
+    await page.waitForSelector('[data-testid="phone-check"]');
+    await page.keyboard.type(p.phone.slice(-4) === '0000' ? '1111' : '0000');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.textContent('[data-testid="phone-check"] [data-testid="error"]')).toBe(tr.error('PHONE_MISMATCH', { left: 2 }));
+    await expectFits(label('06-phone-check-wrong'));
+    await page.click('[data-testid="phone-cancel"]');
+    await page.waitForSelector('[data-testid="phone-check"]', { state: 'detached' });
+
+    // The manager's PIN pad after a wrong PIN, then the devices tab.
+    await page.click('[data-testid="nav-manager"]');
+    await page.waitForSelector('[data-screen="manager-gate"]');
+    await page.keyboard.type('0000');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-screen="manager-gate"] [data-testid="error"]');
+    await expectFits(label('07-manager-gate-wrong-pin'));
+    await page.keyboard.type('9999'); // 李娜, the manager
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-screen="manager"]');
+    await page.click('[data-testid="tab-settings"]');
+    await page.waitForSelector('[data-testid="settings-save"]');
+    await expect.poll(() => page.textContent('[data-testid="settings-printer-state"]')).toBe(tr.t('manager.settings.printerStateText.not-configured'));
+    expect(await page.textContent('[data-testid="settings"]')).not.toContain('not-configured');
+    await expectFits(label('08-manager-settings'));
+
+    await page.click('[data-testid="manager-back"]');
+    await page.click('[data-testid="sign-out"]');
+    await page.waitForSelector('[data-screen="sign-in"]');
+  });
+});
