@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
 import { openStore } from '../../src/store/open';
 import { seedDemoDb } from '../helpers/demoDb';
+import { allowPrinter } from '../helpers/printerConfig';
 import { snapshot } from '../helpers/snapshot';
 
 const run = promisify(execFile);
@@ -59,6 +60,10 @@ describe('loyalty-desk zreport', () => {
     await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
     const port = (s.address() as { port: number }).port;
     await new Promise<void>((r) => s.close(() => r()));
+    // A port outside 9100–9109 is refused before any connection; listed in config.json (as IT would) it is tried.
+    const refused = await cli('zreport', ...db, '--close', '--printer', `tcp://127.0.0.1:${port}`);
+    expect(refused).toMatchObject({ code: 2, json: { error: { code: 'PRINTER_ADDRESS_REFUSED', params: { context: 'port' } } } });
+    allowPrinter(seeded.dir, { ports: [port] });
     const off = await cli('zreport', ...db, '--close', '--printer', `tcp://127.0.0.1:${port}`);
     expect(off).toMatchObject({ code: 2, json: { error: { code: 'PRINTER_UNREACHABLE' } } });
     expect(dbSnapshot()).toEqual(before);
