@@ -1,20 +1,42 @@
 // Electron main: one hardened desk window over the same core the web host serves. contextIsolation
 // and sandbox on, nodeIntegration off, a strict CSP (the page's meta tag plus response headers),
-// no navigation, no new windows, the camera as the only permission, one instance per PC user.
+// the page from app://desk/ (src/host/appProtocol.ts), not file://, no navigation, no new windows, the camera
+// (video, never audio) as the only permission, one instance per PC user. Fuses: electron-builder.yml.
+// Checked statically by test/electron/hardening.test.ts (the binary cannot run in CI).
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, Menu, session } from 'electron';
+import { app, BrowserWindow, Menu, protocol, session } from 'electron';
 import { launchKiosk, type KioskLaunch } from '../src/host/kioskLaunch';
 import { defaultDataDir } from '../src/runtime/dataFolder';
 import { openDeskRuntime, type DeskRuntime } from '../src/runtime/deskRuntime';
 import { CONTENT_SECURITY_POLICY } from '../src/host/security';
 import { wireTerminalIpc, type IpcWiring } from './ipc';
+import { APP_SCHEME, checkPermission, contentTypeOf, DESK_URL, requestPermission, resolveAppPath } from '../src/host/appProtocol';
 
 /** dist/electron/main.mjs → dist/renderer and dist/electron/preload.cjs. */
 const HERE = import.meta.dirname;
-const RENDERER_INDEX = join(HERE, '..', 'renderer', 'index.html');
+const RENDERER_DIR = join(HERE, '..', 'renderer');
 const PRELOAD = join(HERE, 'preload.cjs');
-const PAGE_URL = pathToFileURL(RENDERER_INDEX).href;
+
+// Before the app is ready (Electron's rule): app:// is a standard, secure scheme, so the desk page has
+// an origin of its own (app://desk) and is a secure context (the camera needs one).
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+/** Serves the built renderer folder at app://desk/ and nothing else (appProtocol.ts refuses every way out of it). */
+function registerAppProtocol(): void {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const file = resolveAppPath(request.url, RENDERER_DIR);
+    if (request.method !== 'GET' || file === null) return new Response('not found', { status: 404 });
+    try {
+      const body = await readFile(file);
+      return new Response(body, {
+        headers: { 'content-type': contentTypeOf(file), 'content-security-policy': CONTENT_SECURITY_POLICY, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' },
+      });
+    } catch {
+      return new Response('not found', { status: 404 });
+    }
+  });
+}
 
 let win: BrowserWindow | null = null;
 let desk: DeskRuntime | null = null;
@@ -34,9 +56,10 @@ function harden(allow: (url: string) => boolean = () => false): void {
   // The camera (for the QR viewfinder) and nothing else: no microphone, geolocation, notifications…
   ses.setPermissionRequestHandler((_wc, permission, callback, details) => {
     const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes ?? []) : [];
-    callback(permission === 'media' && mediaTypes.length > 0 && mediaTypes.every((t) => t === 'video'));
+    callback(requestPermission(permission, mediaTypes));
   });
-  ses.setPermissionCheckHandler((_wc, permission) => permission === 'media');
+  // The check handler too (Chromium asks it before it asks for the permission): video only, never audio.
+  ses.setPermissionCheckHandler((_wc, permission, _origin, details) => checkPermission(permission, details));
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
@@ -61,7 +84,7 @@ function openDesk(): void {
     onInternal: logError,
   });
   desk = runtime;
-  ipc = wireTerminalIpc(runtime.dispatcher, runtime.lang, (url) => url === PAGE_URL, (result) => runtime.afterCall(result));
+  ipc = wireTerminalIpc(runtime.dispatcher, runtime.lang, (url) => url === DESK_URL, (result) => runtime.afterCall(result));
 
   win = new BrowserWindow({
     width: 1280,
@@ -71,18 +94,22 @@ function openDesk(): void {
     title: 'Loyalty Desk',
     autoHideMenuBar: true,
     webPreferences: {
-      preload: PRELOAD,
+      // Reviewed (electronegativity's PRELOAD_JS_CHECK asks for it): preload.ts exposes one object
+      // through contextBridge, each method one ipcRenderer.invoke on one channel, never ipcRenderer.
+      preload: PRELOAD, // eng-disable PRELOAD_JS_CHECK
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
       webSecurity: true,
       spellcheck: false,
+      // A middle click opens no window either (window.open is denied; this stops auxclick too).
+      disableBlinkFeatures: 'Auxclick',
       devTools: !app.isPackaged,
     },
   });
   ipc.attach(win);
   win.on('closed', () => (win = null));
-  void win.loadFile(RENDERER_INDEX);
+  void win.loadURL(DESK_URL);
 }
 
 /**
@@ -100,7 +127,7 @@ async function openKiosk(): Promise<void> {
     frame: false,
     autoHideMenuBar: true,
     title: 'Loyalty Desk kiosk',
-    webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, spellcheck: false, devTools: false },
+    webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, spellcheck: false, disableBlinkFeatures: 'Auxclick', devTools: false },
   });
   win.removeMenu();
   // Ctrl/Alt/Meta combos and function keys (reload, close, devtools, fullscreen) do nothing; a wedge
@@ -134,6 +161,7 @@ if (!app.requestSingleInstanceLock()) {
     if (KIOSK) void openKiosk().catch((err) => (logError(err), app.quit()));
     else {
       harden();
+      registerAppProtocol();
       openDesk();
     }
   });
