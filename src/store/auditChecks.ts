@@ -15,8 +15,28 @@ export interface AnchorCheck {
   problem: AnchorProblem | null;
 }
 
-/** The held anchor checked against the log: a chain shorter than it, or different at its seq, is reported. */
+/** A break HQ recorded in this terminal's chain (a conflict pulled from HQ) that no manager has acknowledged yet. */
+function openAuditConflict(db: Db): AnchorProblem | null {
+  const row = stmt<[], { kind: string }>(
+    db,
+    `SELECT kind FROM sync_conflicts WHERE kind IN ('audit_truncated', 'audit_rewritten') AND seen_at IS NULL
+        AND terminal_id = (SELECT value FROM meta WHERE key = 'terminal_id') ORDER BY id LIMIT 1`,
+  ).get();
+  return row ? (row.kind === 'audit_truncated' ? 'AUDIT_TRUNCATED' : 'AUDIT_REWRITTEN') : null;
+}
+
+/**
+ * The held anchor checked against the log: a chain shorter than it, or different at its seq, is
+ * reported — and so is a break HQ recorded, until a manager acknowledges it (HQ then anchors the
+ * new head, so the local comparison alone would pass).
+ */
 export function checkAuditAnchor(db: Db): AnchorCheck {
+  const recorded = openAuditConflict(db);
+  const local = checkHeldAnchor(db);
+  return { anchor: local.anchor, problem: local.problem ?? recorded };
+}
+
+function checkHeldAnchor(db: Db): AnchorCheck {
   const text = getSyncState(db, 'audit_anchor');
   if (text === null) return { anchor: null, problem: null };
   let parsed: SignedAnchor;

@@ -4,7 +4,7 @@
 // $XDG_CONFIG_HOME/loyalty-desk/keys, else ~/.config/loyalty-desk/keys), file named after the
 // database's absolute path. `--key FILE` overrides; Electron passes the key itself (OS keystore).
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DeskError } from '../contract/errors';
@@ -42,7 +42,10 @@ export function readKeyFile(file: string): Buffer | null {
   return Buffer.from(text.trim(), 'hex');
 }
 
-/** A new random key written atomically (temp file, fsync, rename), mode 0600 in a 0700 folder. */
+/**
+ * A new random key written atomically (temp file, fsync, link), mode 0600 in a 0700 folder. Two
+ * first opens at once agree on one key: the link fails for the second, which takes the first's.
+ */
 export function createKeyFile(file: string): Buffer {
   const dir = dirname(file);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -55,6 +58,15 @@ export function createKeyFile(file: string): Buffer {
   } finally {
     closeSync(fd);
   }
-  renameSync(tmp, file);
+  try {
+    linkSync(tmp, file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    const theirs = readKeyFile(file);
+    if (!theirs) throw err;
+    return theirs;
+  } finally {
+    rmSync(tmp, { force: true });
+  }
   return key;
 }

@@ -98,27 +98,36 @@ function fsyncPath(path: string): void {
 function encryptPlainFile(path: string, key: Buffer): void {
   const plain = new Database(path);
   try {
-    plain.pragma('wal_checkpoint(TRUNCATE)');
+    // Every committed row must be in the main file before it is copied: a reader holding the log
+    // back (busy) or a checkpoint that did not reach its end means not now, never a partial copy.
+    plain.pragma('busy_timeout = 2000');
+    const [r] = plain.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
+    if (!r || r.busy !== 0 || r.log !== r.checkpointed) throw new DeskError('DB_BUSY', { path });
+    // Held through the copy and the rename: no other connection commits into the old file meanwhile.
+    plain.exec('BEGIN EXCLUSIVE');
+    const tmp = `${path}.encrypting`;
+    for (const f of [tmp, `${tmp}-journal`]) rmSync(f, { force: true });
+    copyFileSync(path, tmp);
+    chmodSync(tmp, 0o600);
+    const copy = new Database(tmp);
+    try {
+      copy.pragma('journal_mode = DELETE');
+      copy.pragma("cipher = 'sqlcipher'");
+      copy.pragma('legacy = 4');
+      copy.pragma(`rekey = "x'${key.toString('hex')}'"`);
+    } finally {
+      copy.close();
+    }
+    // The rekey's rollback journal held plain pages: it goes with the copy's success.
+    rmSync(`${tmp}-journal`, { force: true });
+    fsyncPath(tmp);
+    renameSync(tmp, path);
+    for (const side of ['-wal', '-shm']) rmSync(`${path}${side}`, { force: true });
+    fsyncPath(dirname(path));
   } finally {
+    if (plain.inTransaction) plain.exec('ROLLBACK');
     plain.close();
   }
-  const tmp = `${path}.encrypting`;
-  rmSync(tmp, { force: true });
-  copyFileSync(path, tmp);
-  chmodSync(tmp, 0o600);
-  const copy = new Database(tmp);
-  try {
-    copy.pragma('journal_mode = DELETE');
-    copy.pragma("cipher = 'sqlcipher'");
-    copy.pragma('legacy = 4');
-    copy.pragma(`rekey = "x'${key.toString('hex')}'"`);
-  } finally {
-    copy.close();
-  }
-  fsyncPath(tmp);
-  renameSync(tmp, path);
-  for (const side of ['-wal', '-shm']) rmSync(`${path}${side}`, { force: true });
-  fsyncPath(dirname(path));
 }
 
 function keyFor(path: string, options: OpenOptions, create: boolean): Buffer {

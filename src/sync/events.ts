@@ -68,7 +68,7 @@ export const operationRecordedV2Schema = z.object({
   /** An earn's purchase lines (empty for every other kind): HQ computes the points from them. */
   lines: z.array(purchaseLineSchema).max(EVENT_BOUNDS.maxLines),
   /** The version of the loyalty rules the terminal applied. */
-  rulesVersion: z.int().min(0),
+  rulesVersion: z.int().min(0).max(2_147_483_647),
   detail: z.record(z.string(), z.unknown()).refine((d) => JSON.stringify(d).length <= EVENT_BOUNDS.maxDetailChars, 'detail is too large'),
   offline: z.boolean(),
   lots: z.array(z.object({ lotId: z.int(), delta: z.int() })).max(1_000),

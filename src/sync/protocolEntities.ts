@@ -77,6 +77,7 @@ export const CONFLICT_KINDS = [
   'tier_not_confirmed',
   'unknown_benefit',
   'unknown_item',
+  'benefit_not_allowed',
   'void_target',
   'audit_truncated',
   'audit_rewritten',

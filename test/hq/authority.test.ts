@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HqError } from '../../src/hq/errors';
+import { DEFAULT_RULES } from '../../src/loyalty/rules';
 import { stampChanges } from '../../src/hq/services/stamp';
 import { getSyncState } from '../../src/store/syncState';
 import type { OperationRecordedV2 } from '../../src/sync/events';
@@ -98,7 +99,8 @@ describe.each(BACKENDS)('HQ is the authority, on %s', (backend) => {
     const before = await memberRow(hq, m);
     const good = earn(sh, m, 30_000, { at: NOW + 1 });
     const cases: [OperationRecordedV2 | Record<string, unknown>, string, string][] = [
-      [{ ...earn(sh, m, 5_000), v: 1, lines: undefined, dayClosed: undefined, rulesVersion: undefined, at: -1e15 }, 'time_out_of_range', 'refused'],
+      [{ ...earn(sh, m, 5_000), v: 1, lines: undefined, dayClosed: undefined, rulesVersion: undefined, at: -1e15 }, 'malformed', 'refused'],
+      [earn(sh, m, 5_000, { at: NOW - 86_400_000 }), 'time_out_of_range', 'refused'],
       [earn(sh, m, 5_000, { at: -1e15 }), 'malformed', 'refused'],
       [earn(sh, m, 1, { points: 1e9 }), 'points_recomputed', 'applied_as_hq'],
       [earn(sh, m, 1, { points: 0, detail: { tierChange: { from: 'basic', to: 'premium' } } }), 'tier_not_confirmed', 'applied_as_hq'],
@@ -206,6 +208,41 @@ describe.each(BACKENDS)('HQ is the authority, on %s', (backend) => {
       a.close();
       b.close();
     }
+  });
+
+  it('refuses what the benefit and staff rules do not allow: another store, another tier, no grant, a manager no longer active', async () => {
+    const [{ id: basic }] = (await hq.db.query<{ id: string }>("SELECT id FROM members WHERE tier = 'basic' AND status = 'active' AND id > 'M00000026' ORDER BY id LIMIT 1")) as [{ id: string }];
+    await hq.admin('POST', '/v1/admin/staff', { staff: [{ id: 'mgr-gone', storeId: 'SH001', name: '赵前', role: 'manager', pin: '4321', active: false }] });
+    const cases: [OperationRecordedV2, string, string | null][] = [
+      [op(sh, 'redeem', basic, { benefitId: 'B-BJ-ONLY', valueFen: 1_500, at: NOW + 2 }), 'benefit_not_allowed', 'store'],
+      [op(sh, 'redeem', basic, { benefitId: 'B-SVC-WARRANTY', valueFen: 9_900, at: NOW + 3 }), 'benefit_not_allowed', 'tier'],
+      [op(sh, 'redeem', basic, { benefitId: 'B-WELCOME-PREMIUM', at: NOW + 4 }), 'benefit_not_allowed', null],
+      [earn(sh, basic, 3_000_000, { approvedBy: 'mgr-gone', at: NOW + 5 }), 'earn_refused', null],
+    ];
+    const r = await push(hq, sh, cases.map((c) => c[0]));
+    expect(r.acks.map((a) => a.status)).toEqual(['refused', 'refused', 'refused', 'refused']);
+    for (const [payload, kind, reason] of cases) {
+      const c = r.conflicts.find((x) => x.opId === payload.opId);
+      expect(c && [c.kind, c.decision]).toEqual([kind, 'refused']);
+      if (reason) expect(c?.detail.reason).toBe(reason);
+    }
+    // A refused redeem is no use of the benefit: a later allowed one is not a second use.
+    const [used] = await hq.db.query<{ n: number }>("SELECT count(*)::int AS n FROM operations WHERE member_id = $1 AND kind = 'redeem' AND status = 'applied'", [basic]);
+    expect(used!.n).toBe(0);
+  });
+
+  it('takes the rules version an earn names only while it was in force, and never publishes an older version again', async () => {
+    const member = 'M00000027';
+    const rules = (await hq.admin('GET', '/v1/admin/rules').catch(() => null)) as { version?: number } | null;
+    const base = { ...DEFAULT_RULES, version: (rules?.version ?? 1) + 1, points: { ...DEFAULT_RULES.points, pointsPerYuan: 0 } };
+    await hq.admin('PUT', '/v1/admin/rules', base);
+    hq.setClock(NOW + 2 * 3_600_000);
+    // Named after v1 was replaced: HQ applies the current rules (0 points a yuan), not v1's.
+    const late = earn(sh, member, 10_000, { rulesVersion: 1, at: NOW + 2 * 3_600_000 - 1_000 });
+    const r = await push(hq, sh, [late]);
+    expect(r.conflicts.find((c) => c.opId === late.opId)).toMatchObject({ kind: 'points_recomputed', detail: { claimed: 100, applied: 0 } });
+    await expect(hq.admin('PUT', '/v1/admin/rules', DEFAULT_RULES)).rejects.toMatchObject({ code: 'HQ_REFUSED', params: { hqCode: 'BAD_REQUEST' } });
+    await hq.admin('PUT', '/v1/admin/rules', { ...DEFAULT_RULES, version: base.version + 1 });
   });
 
   it('after all of it an honest terminal syncs, and every member row it pulled passes the protocol schema', async () => {

@@ -213,8 +213,12 @@ describe.each(BACKENDS)('set-based push on %s', (backend) => {
   });
 
   it('two redemptions of a once-per-member gift in one batch make exactly one benefit_limit conflict, on the second', async () => {
-    const first = op(desk, 'redeem', 'M00000013', { benefitId: 'B-GIFT-MUG' });
-    const second = op(desk, 'redeem', 'M00000013', { benefitId: 'B-GIFT-MUG', at: NOW + 1 });
+    // The mug is for core and premium members (HQ refuses it to others: benefit_not_allowed).
+    const [{ id: member }] = (await hq.db.query<{ id: string }>(
+      "SELECT id FROM members WHERE tier IN ('core', 'premium') AND status = 'active' AND id > 'M00000012' ORDER BY id LIMIT 1",
+    )) as [{ id: string }];
+    const first = op(desk, 'redeem', member, { benefitId: 'B-GIFT-MUG' });
+    const second = op(desk, 'redeem', member, { benefitId: 'B-GIFT-MUG', at: NOW + 1 });
     const r = await push(hq, desk, events(desk, [first, second]));
     expect(r.conflicts.map((c) => ({ opId: c.opId, kind: c.kind, decision: c.decision, detail: c.detail }))).toEqual([
       { opId: second.opId, kind: 'benefit_limit', decision: 'honored', detail: { benefitId: 'B-GIFT-MUG', limit: 1, usedBefore: 1 } },
@@ -313,12 +317,12 @@ describe('applyOperation on a batch state', () => {
     }));
     return {
       rules: DEFAULT_RULES, tz: 'Asia/Shanghai', members: new Map(full.map((m) => [m.id, m])), revocations: new Map(),
-      benefits: new Map([['B-MUG', { perMemberLimit: 1, requiresGrant: false }]]), redeemCounts: new Map([['M1\u0000B-MUG', 0]]),
+      benefits: new Map([['B-MUG', { perMemberLimit: 1, requiresGrant: false, stores: [], tiers: [], validFrom: 0, validTo: Number.MAX_SAFE_INTEGER }]]), redeemCounts: new Map([['M1\u0000B-MUG', 0]]),
       ops: new Map(), earns: new Map(), welcome: [], newOps: [], voidedLoaded: new Map(), stock: new Map(),
-      rulesByVersion: new Map([[DEFAULT_RULES.version, DEFAULT_RULES]]), earnedToday: new Map(),
+      rulesByVersion: new Map([[DEFAULT_RULES.version, { rules: DEFAULT_RULES, supersededAt: null }]]), earnedToday: new Map(),
       facts: {
         now: NOW + 60_000, enrolledAt: NOW - 60_000, tz: 'Asia/Shanghai', rules: DEFAULT_RULES,
-        staff: new Map([['clerk-01', { role: 'clerk' }], ['mgr-01', { role: 'manager' }]]), benefits: new Map([['B-MUG', { maxValueFen: 3_900 }]]), items: new Map(),
+        staff: new Map([['clerk-01', { role: 'clerk', active: true }], ['mgr-01', { role: 'manager', active: true }]]), benefits: new Map([['B-MUG', { maxValueFen: 3_900 }]]), items: new Map(),
       },
     };
   }

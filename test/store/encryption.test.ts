@@ -85,6 +85,30 @@ describe('database encryption at rest', () => {
     }
   });
 
+  it('does not encrypt while another connection holds rows back in the log: DB_BUSY, the plain file unchanged, every row kept', () => {
+    const tmp = tempDir('ld-enc-');
+    try {
+      const path = join(tmp.dir, 'desk.db');
+      const { db } = openStore(path, { plaintext: true });
+      db.pragma('wal_autocheckpoint = 0');
+      const reader = new Database(path, { readonly: true });
+      reader.exec('BEGIN');
+      reader.prepare('SELECT count(*) FROM meta').get(); // a read snapshot from before the write below
+      db.prepare("INSERT INTO meta(key, value) VALUES ('late', ?)").run(MARKER);
+      expect(codeOf(() => openStore(path))).toBe('DB_BUSY');
+      expect(readFileSync(path).subarray(0, 6).toString()).toBe('SQLite');
+      reader.exec('COMMIT');
+      reader.close();
+      db.close();
+      const reopened = openStore(path);
+      expect(reopened.db.prepare("SELECT value FROM meta WHERE key = 'late'").get()).toEqual({ value: MARKER });
+      reopened.db.close();
+      expect(existsSync(`${path}.encrypting-journal`)).toBe(false);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
   it('refuses a missing, wrong or damaged key with a typed error and changes nothing', () => {
     const tmp = tempDir('ld-enc-');
     try {

@@ -9,6 +9,8 @@ import { checkAuditAnchor, checkOperationsAgainstAudit } from '../../src/store/a
 import type { Db } from '../../src/store/open';
 import { getSyncState, setSyncState } from '../../src/store/syncState';
 import { syncOnce } from '../../src/syncClient/syncRun';
+import { createHqClient } from '../../src/syncClient/hqClient';
+import type { PushEvent } from '../../src/sync/protocol';
 import { NOW, tempDir } from '../helpers/demoDb';
 import { BACKENDS, enrollNew, openAt, seedHq, startTestHq, type TestHq } from '../hq/harness';
 
@@ -120,6 +122,25 @@ describe.each(BACKENDS)('anchored audit chain, on %s', (backend) => {
       expect(checkAuditAnchor(t.db).problem).toBe('AUDIT_ANCHOR_INVALID');
       setSyncState(t.db, 'audit_anchor', 'not json');
       expect(checkAuditAnchor(t.db).problem).toBe('AUDIT_ANCHOR_INVALID');
+    } finally {
+      t.close();
+    }
+  });
+
+  it('takes a head HQ anchored before, arriving after a later one (two syncs at once), as no truncation; after a break it anchors on and still sees the next', async () => {
+    const t = await desk('overtaken');
+    try {
+      const first = JSON.parse(getSyncState(t.db, 'audit_anchor')!) as { seq: number; hash: string; terminalId: string };
+      t.service.earn({ memberId: 'M00000034', staffId: 'clerk-01', lines: [{ category: 'apparel', amountFen: 700 }] });
+      await syncOnce(t.db);
+      // The earlier head again, as a push overtaken by the one above would carry it.
+      const client = createHqClient({ url: hq.url, credential: getSyncState(t.db, 'credential')! });
+      t.service.earn({ memberId: 'M00000034', staffId: 'clerk-01', lines: [{ category: 'apparel', amountFen: 800 }] });
+      const outbox = t.db.prepare('SELECT seq, id, type, created_at AS createdAt, payload_json FROM outbox ORDER BY seq').all() as { seq: number; id: string; type: string; createdAt: number; payload_json: string }[];
+      const events = outbox.map((e) => ({ seq: e.seq, id: e.id, type: 'operation.recorded', createdAt: e.createdAt, payload: JSON.parse(e.payload_json) }) as PushEvent);
+      const answer = await client.push(events, { seq: first.seq, hash: first.hash, atAnchor: null });
+      expect(answer.value.conflicts.filter((c) => c.kind.startsWith('audit'))).toEqual([]);
+      expect(await conflictKinds(first.terminalId)).toEqual([]);
     } finally {
       t.close();
     }

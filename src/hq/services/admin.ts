@@ -93,7 +93,8 @@ export function setRules(db: HqDb, rules: LoyaltyRules, now = Date.now()) {
     const [current] = await q.query<{ v: number | null }>('SELECT max(version) AS v FROM rules_versions');
     const [same] = await q.query<{ same: boolean }>('SELECT rules = $2::jsonb AS same FROM rules_versions WHERE version = $1', [rules.version, text]);
     if (same && !same.same) throw new HqError('BAD_REQUEST', `rules version ${rules.version} is already published with other rules; publish them as a higher version`);
-    if (!same && current?.v != null && rules.version < current.v) {
+    // Publishing an older version again, even unchanged, would roll the current rules back.
+    if (current?.v != null && rules.version < current.v) {
       throw new HqError('BAD_REQUEST', `rules version ${rules.version} is older than the published version ${current.v}; publish a higher version`);
     }
     await q.query('INSERT INTO rules_versions(version, rules, published_at) VALUES ($1, $2, $3) ON CONFLICT (version) DO NOTHING', [rules.version, text, now]);

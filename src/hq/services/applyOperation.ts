@@ -11,6 +11,8 @@ import { tierCodeSchema } from '../../loyalty/schemas';
 import { decideTierChange, evaluateTier } from '../../loyalty/tiers';
 import { monthKey, startOfLocalDay } from '../../loyalty/time';
 import type { LoyaltyRules, MonthDay } from '../../loyalty/types';
+import { ALLOWED_SKEW_MS } from '../../sync/protocol';
+import type { PublishedRules } from './rules';
 import type { ConflictDecision, ConflictKind, MemberData } from '../../sync/protocolEntities';
 import { checkEvent, type CheckFacts, type Flag } from './eventChecks';
 import { addMonth, burnOldest, restore } from './memberState';
@@ -75,14 +77,14 @@ export interface BatchState {
   tz: string;
   /** What the checks before a member is touched read (eventChecks.ts). */
   facts: CheckFacts;
-  /** Published rules versions the batch's v2 earns name. */
-  rulesByVersion: Map<number, LoyaltyRules>;
+  /** Published rules versions the batch's v2 earns name, with when each was replaced. */
+  rulesByVersion: Map<number, PublishedRules>;
   /** HQ-applied earn points per earnDayKey(member, at), for the member-day cap. */
   earnedToday: Map<string, number>;
   members: Map<string, MemberState>;
   /** Non-tombstoned revocations of the members of spending operations. */
   revocations: Map<string, { cardSerial: number; revokedAt: number }[]>;
-  benefits: Map<string, { perMemberLimit: number | null; requiresGrant: boolean }>;
+  benefits: Map<string, { perMemberLimit: number | null; requiresGrant: boolean; stores: string[]; tiers: string[]; validFrom: number; validTo: number }>;
   /** Non-voided redeems per redeemKey(member, benefit), for every pair a redeem of the batch names. */
   redeemCounts: Map<string, number>;
   /** Operations a void may name: loaded targets, then every operation this batch made. */
@@ -141,7 +143,11 @@ type FlagFn = (kind: ConflictKind, decision: ConflictDecision, detail: NewConfli
 
 /** The points HQ gives an earn: the named rules version's computation, within the current caps. */
 function earnedByHq(state: BatchState, member: MemberState, op: HqOp, flag: FlagFn): number {
-  const named = op.rulesVersion === null ? state.rules : (state.rulesByVersion.get(op.rulesVersion) ?? state.rules);
+  // The version the terminal names counts only while it was current at the operation's time (with
+  // the allowed skew): an old, more generous version cannot be picked after it was replaced.
+  const published = op.rulesVersion === null ? undefined : state.rulesByVersion.get(op.rulesVersion);
+  const inForce = published && (published.supersededAt === null || published.supersededAt >= op.at - ALLOWED_SKEW_MS);
+  const named = inForce ? published.rules : state.rules;
   const earned = earnPoints(named, op.lines, { now: op.at, tz: state.tz, birthday: member.birthday });
   const caps = state.rules.earn;
   const key = earnDayKey(member.id, op.at, state.tz);
@@ -155,6 +161,28 @@ function earnedByHq(state: BatchState, member: MemberState, op: HqOp, flag: Flag
   }
   state.earnedToday.set(key, before + points);
   return points;
+}
+
+/**
+ * Why HQ's rules do not allow this redemption or exchange for this member, or null: the benefit's
+ * stores, validity, tiers and grant, the catalog item's tiers and whether it is offered. The goods
+ * may have left the store; the refusal keeps the ledger true and the manager sees it.
+ */
+function notAllowed(state: BatchState, member: MemberState, op: HqOp): string | null {
+  if (op.kind === 'redeem' && op.benefitId !== null) {
+    const b = state.benefits.get(op.benefitId);
+    if (!b) return null;
+    if (b.stores.length > 0 && !b.stores.includes(op.storeId)) return 'store';
+    if (op.at < b.validFrom || op.at >= b.validTo) return 'validity';
+    if (b.tiers.length > 0 && !b.tiers.includes(member.tier)) return 'tier';
+    if (b.requiresGrant && !member.grants.some((g) => g.benefitId === op.benefitId && g.usedOpId === null)) return 'grant';
+  }
+  if (op.kind === 'exchange' && op.itemId !== null) {
+    const item = state.facts.items.get(op.itemId);
+    if (item && !item.active) return 'inactive';
+    if (item && item.tiers.length > 0 && !item.tiers.includes(member.tier)) return 'tier';
+  }
+  return null;
 }
 
 /** Why a void may not undo its target, or null when it may. */
@@ -283,6 +311,8 @@ export function applyOperation(state: BatchState, given: HqOp): NewConflict[] {
   const checked = checkEvent(state.facts, given);
   const op = checked.op;
   let refusal = checked.refusal;
+  const barred = !refusal && member ? notAllowed(state, member, op) : null;
+  if (barred) refusal = { kind: 'benefit_not_allowed', decision: 'refused', detail: { benefitId: op.benefitId, itemId: op.itemId, reason: barred } };
   if (!refusal && op.kind === 'void') {
     const problem = voidTargetProblem(op.targetOpId === null ? undefined : state.ops.get(op.targetOpId), op);
     if (problem) refusal = { kind: 'void_target', decision: 'refused', detail: { targetOpId: op.targetOpId, problem } };

@@ -85,11 +85,20 @@ interface BenefitFacts {
 async function loadBenefits(q: Queryable, ids: string[]): Promise<BenefitFacts> {
   const out: BenefitFacts = { benefits: new Map(), values: new Map() };
   if (ids.length === 0) return out;
-  const rows = await q.query<{ id: string; def: { perMemberLimit?: number | null; requiresGrant?: unknown; params?: unknown } }>(`SELECT id, def FROM benefits WHERE id = ANY(${IDS})`, [
-    JSON.stringify(ids),
-  ]);
+  const rows = await q.query<{
+    id: string;
+    def: { perMemberLimit?: number | null; requiresGrant?: unknown; params?: unknown; stores?: unknown; tiers?: unknown; validFrom?: unknown; validTo?: unknown };
+  }>(`SELECT id, def FROM benefits WHERE id = ANY(${IDS})`, [JSON.stringify(ids)]);
+  const strings = (x: unknown): string[] => (Array.isArray(x) ? x.filter((v): v is string => typeof v === 'string') : []);
   for (const r of rows) {
-    out.benefits.set(r.id, { perMemberLimit: r.def.perMemberLimit ?? null, requiresGrant: Boolean(r.def.requiresGrant) });
+    out.benefits.set(r.id, {
+      perMemberLimit: r.def.perMemberLimit ?? null,
+      requiresGrant: Boolean(r.def.requiresGrant),
+      stores: strings(r.def.stores),
+      tiers: strings(r.def.tiers),
+      validFrom: typeof r.def.validFrom === 'number' ? r.def.validFrom : 0,
+      validTo: typeof r.def.validTo === 'number' ? r.def.validTo : Number.MAX_SAFE_INTEGER,
+    });
     const params = benefitParamsSchema.safeParse(r.def.params);
     out.values.set(r.id, { maxValueFen: params.success ? maxBenefitValueFen(params.data) : 0 });
   }
@@ -98,16 +107,28 @@ async function loadBenefits(q: Queryable, ids: string[]): Promise<BenefitFacts> 
 
 async function loadItems(q: Queryable, ids: string[]): Promise<CheckFacts['items']> {
   if (ids.length === 0) return new Map();
-  const rows = await q.query<{ id: string; cost: number | null; value: number | null }>(
-    `SELECT id, (data->>'pointsCost')::bigint AS cost, (data->>'valueFen')::bigint AS value FROM catalog_items WHERE id = ANY(${IDS})`,
+  const rows = await q.query<{ id: string; cost: number | null; value: number | null; tiers: unknown; active: boolean | null }>(
+    `SELECT id, (data->>'pointsCost')::bigint AS cost, (data->>'valueFen')::bigint AS value, data->'tiers' AS tiers, (data->>'active')::boolean AS active
+       FROM catalog_items WHERE id = ANY(${IDS})`,
     [JSON.stringify(ids)],
   );
-  return new Map(rows.filter((r) => r.cost !== null && r.value !== null).map((r) => [r.id, { pointsCost: Number(r.cost), valueFen: Number(r.value) }]));
+  return new Map(
+    rows
+      .filter((r) => r.cost !== null && r.value !== null)
+      .map((r) => [
+        r.id,
+        { pointsCost: Number(r.cost), valueFen: Number(r.value), tiers: Array.isArray(r.tiers) ? r.tiers.filter((t): t is string => typeof t === 'string') : [], active: r.active !== false },
+      ]),
+  );
 }
 
+/** Staff of the store, deleted and inactive ones too (they may have acted before they left); only an active one approves. */
 async function loadStaff(q: Queryable, storeId: string): Promise<CheckFacts['staff']> {
-  const rows = await q.query<{ id: string; role: string | null }>("SELECT id, data->>'role' AS role FROM staff WHERE store_id = $1", [storeId]);
-  return new Map(rows.map((r) => [r.id, { role: r.role ?? '' }]));
+  const rows = await q.query<{ id: string; role: string | null; active: boolean }>(
+    "SELECT id, data->>'role' AS role, (NOT tombstone AND coalesce((data->>'active')::boolean, false)) AS active FROM staff WHERE store_id = $1",
+    [storeId],
+  );
+  return new Map(rows.map((r) => [r.id, { role: r.role ?? '', active: r.active }]));
 }
 
 /** HQ-applied earn points of each (member, store-day) the batch's earns fall on. */
@@ -132,7 +153,7 @@ async function loadRedeemCounts(q: Queryable, pairs: { m: string; b: string }[])
   if (pairs.length === 0) return new Map();
   const rows = await q.query<{ m: string; b: string; n: number }>(
     `SELECT p.m, p.b, (SELECT count(*) FROM operations o
-                        WHERE o.member_id = p.m AND o.benefit_id = p.b AND o.kind = 'redeem' AND o.voided_by IS NULL)::int AS n
+                        WHERE o.member_id = p.m AND o.benefit_id = p.b AND o.kind = 'redeem' AND o.voided_by IS NULL AND o.status = 'applied')::int AS n
        FROM jsonb_to_recordset($1::jsonb) AS p(m text, b text)`,
     [JSON.stringify(pairs)],
   );
@@ -157,7 +178,7 @@ async function loadEarns(q: Queryable, memberIds: string[]): Promise<Map<string,
   const out = new Map<string, EarnRow[]>(memberIds.map((id) => [id, []]));
   if (memberIds.length === 0) return out;
   const rows = await q.query<{ id: string; member_id: string; at: number; voided_by: string | null }>(
-    `SELECT id, member_id, at, voided_by FROM operations WHERE member_id = ANY(${IDS}) AND kind = 'earn'`,
+    `SELECT id, member_id, at, voided_by FROM operations WHERE member_id = ANY(${IDS}) AND kind = 'earn' AND status = 'applied'`,
     [JSON.stringify(memberIds)],
   );
   for (const r of rows) out.get(r.member_id)!.push({ id: r.id, at: r.at, voidedBy: r.voided_by });
@@ -205,7 +226,7 @@ export async function loadBatchState(q: Queryable, ops: HqOp[], ctx: BatchContex
   const welcome = earnsIn.length > 0 ? await loadWelcome(q) : [];
   const named = unique(earnsIn.map((o) => o.rulesVersion).filter((v): v is number => v !== null && v !== rules.version));
   const rulesByVersion = await rulesVersions(q, named);
-  rulesByVersion.set(rules.version, rules);
+  rulesByVersion.set(rules.version, { rules, supersededAt: null });
   const earnedToday = await loadEarnedToday(q, earnsIn, tz);
 
   return {

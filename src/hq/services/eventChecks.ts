@@ -23,9 +23,9 @@ export interface CheckFacts {
   tz: string;
   rules: LoyaltyRules;
   /** Staff of the sending terminal's store (tombstoned ones too: they may have acted before they left). */
-  staff: Map<string, { role: string }>;
+  staff: Map<string, { role: string; active: boolean }>;
   benefits: Map<string, { maxValueFen: number }>;
-  items: Map<string, { pointsCost: number; valueFen: number }>;
+  items: Map<string, { pointsCost: number; valueFen: number; tiers: string[]; active: boolean }>;
 }
 
 export interface Checked {
@@ -38,7 +38,11 @@ export interface Checked {
 const refuse = (kind: ConflictKind, detail: Flag['detail']): Flag => ({ kind, decision: 'refused', detail });
 const adjust = (kind: ConflictKind, detail: Flag['detail']): Flag => ({ kind, decision: 'applied_as_hq', detail });
 
-const isManager = (facts: CheckFacts, id: string | null): boolean => id !== null && facts.staff.get(id)?.role === 'manager';
+/** An approver must be a manager of the store who is still active (not deleted, not deactivated). */
+const isManager = (facts: CheckFacts, id: string | null): boolean => {
+  const s = id === null ? undefined : facts.staff.get(id);
+  return s?.role === 'manager' && s.active;
+};
 
 function checkKind(facts: CheckFacts, op: HqOp, flags: Flag[]): Flag | null {
   const step = facts.rules.points.cashPointsPerYuan;

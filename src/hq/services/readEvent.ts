@@ -21,16 +21,34 @@ function linesOfV1(op: OperationRecorded): HqOp['lines'] {
   return op.amountFen !== null && op.amountFen > 0 ? [{ category: '', amountFen: op.amountFen }] : [];
 }
 
+// PostgreSQL stores no NUL in text or jsonb and no lone surrogate in jsonb: such a string would
+// fail the whole batch's transaction, so it makes its own event malformed instead.
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The first string (key or value, at any depth, bounded) PostgreSQL could not store, or null. */
+function unstorable(value: unknown, depth = 0): string | null {
+  if (typeof value === 'string') return UNSTORABLE.test(value) ? 'a string holds a NUL or a lone surrogate' : null;
+  if (typeof value !== 'object' || value === null) return null;
+  if (depth > 64) return 'nested too deep';
+  for (const [k, v] of Object.entries(value)) {
+    const bad = unstorable(k) ?? unstorable(v, depth + 1);
+    if (bad) return bad;
+  }
+  return null;
+}
+
 function failed(raw: unknown, problem: string): ReadEvent {
   const r = (typeof raw === 'object' && raw !== null ? raw : {}) as { opId?: unknown; memberId?: unknown };
   const opId = typeof r.opId === 'string' && z.uuid().safeParse(r.opId).success ? r.opId.toLowerCase() : null;
-  const memberId = typeof r.memberId === 'string' && r.memberId.length <= 80 ? r.memberId : '';
+  const memberId = typeof r.memberId === 'string' && r.memberId.length <= 80 && !UNSTORABLE.test(r.memberId) ? r.memberId : '';
   return { ok: false, opId, memberId, problem };
 }
 
 /** `accepts`: the payload versions the endpoint takes (v1 takes only 1; v2 takes both, for outboxes written before an upgrade). */
 export function readEvent(raw: unknown, accepts: readonly (1 | 2)[]): ReadEvent {
   const v = (raw as { v?: unknown } | null)?.v;
+  const bad = unstorable(raw);
+  if (bad) return failed(raw, bad);
   if (v === 2 && accepts.includes(2)) {
     const p = operationRecordedV2Schema.safeParse(raw);
     if (!p.success) return failed(raw, describe(p.error));
@@ -41,7 +59,10 @@ export function readEvent(raw: unknown, accepts: readonly (1 | 2)[]): ReadEvent 
     const p = operationRecordedSchema.safeParse(raw);
     if (!p.success) return failed(raw, describe(p.error));
     const { v: _v, ...op } = p.data;
-    return { ok: true, op: { ...op, v: 1, dayClosed: false, lines: linesOfV1(p.data), rulesVersion: null } };
+    // A v1 event is held to v2's bounds too (ids, at, amounts): the same limits, the same refusal.
+    const bounded = operationRecordedV2Schema.safeParse({ ...op, v: 2, dayClosed: false, lines: linesOfV1(p.data), rulesVersion: 0 });
+    if (!bounded.success) return failed(raw, describe(bounded.error));
+    return { ok: true, op: { ...op, v: 1, dayClosed: false, lines: bounded.data.lines, rulesVersion: null } };
   }
   return failed(raw, `payload version ${String(v)} is not accepted here`);
 }

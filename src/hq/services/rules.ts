@@ -12,9 +12,19 @@ export function effectiveRules(rules: LoyaltyRules, terminalLimits: OfflineRiskL
   return terminalLimits ? { ...rules, offline: terminalLimits } : rules;
 }
 
+/** A published rules version and when a later one replaced it (null: it is the current one). */
+export interface PublishedRules {
+  rules: LoyaltyRules;
+  supersededAt: number | null;
+}
+
 /** The published rules of each version asked for that HQ knows (versions it never published are absent). */
-export async function rulesVersions(q: Queryable, versions: number[]): Promise<Map<number, LoyaltyRules>> {
+export async function rulesVersions(q: Queryable, versions: number[]): Promise<Map<number, PublishedRules>> {
   if (versions.length === 0) return new Map();
-  const rows = await q.query<{ version: number; rules: unknown }>('SELECT version, rules FROM rules_versions WHERE version = ANY(ARRAY(SELECT jsonb_array_elements_text($1::jsonb)::int))', [JSON.stringify(versions)]);
-  return new Map(rows.map((r) => [r.version, loyaltyRulesSchema.parse(r.rules)]));
+  const rows = await q.query<{ version: number; rules: unknown; superseded_at: number | null }>(
+    `SELECT v.version, v.rules, (SELECT min(n.published_at) FROM rules_versions n WHERE n.version > v.version) AS superseded_at
+       FROM rules_versions v WHERE v.version = ANY(ARRAY(SELECT jsonb_array_elements_text($1::jsonb)::int))`,
+    [JSON.stringify(versions)],
+  );
+  return new Map(rows.map((r) => [r.version, { rules: loyaltyRulesSchema.parse(r.rules), supersededAt: r.superseded_at === null ? null : Number(r.superseded_at) }]));
 }
