@@ -3,11 +3,13 @@
 // the page from app://desk/ (src/host/appProtocol.ts), not file://, no navigation, no new windows, the camera
 // (video, never audio) as the only permission, one instance per PC user. Fuses: electron-builder.yml.
 // Checked statically by test/electron/hardening.test.ts (the binary cannot run in CI).
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { app, BrowserWindow, Menu, protocol, session } from 'electron';
+import { app, BrowserWindow, Menu, protocol, safeStorage, session } from 'electron';
 import { launchKiosk, type KioskLaunch } from '../src/host/kioskLaunch';
-import { defaultDataDir } from '../src/runtime/dataFolder';
+import { defaultDataDir, ruleKeyOf } from '../src/runtime/dataFolder';
 import { openDeskRuntime, type DeskRuntime } from '../src/runtime/deskRuntime';
 import { CONTENT_SECURITY_POLICY } from '../src/host/security';
 import { wireTerminalIpc, type IpcWiring } from './ipc';
@@ -75,13 +77,33 @@ function harden(allow: (url: string) => boolean = () => false): void {
   });
 }
 
+/**
+ * The database key, kept by the OS keystore (docs/encryption.md): generated once, stored only as
+ * safeStorage's ciphertext in userData (outside the data folder). Where the keystore is not
+ * available (a Linux desktop without a secret service) the key file rule applies, as in the web host.
+ */
+function deskKey(dataDir: string): Buffer | undefined {
+  if (!safeStorage.isEncryptionAvailable()) return undefined;
+  const file = join(app.getPath('userData'), 'desk-key.safe');
+  if (existsSync(file)) return Buffer.from(safeStorage.decryptString(readFileSync(file)), 'hex');
+  // A data folder the web host made keeps its key; from now on the keystore holds it.
+  const key = ruleKeyOf(dataDir) ?? randomBytes(32);
+  mkdirSync(app.getPath('userData'), { recursive: true, mode: 0o700 });
+  writeFileSync(`${file}.tmp`, safeStorage.encryptString(key.toString('hex')), { mode: 0o600 });
+  renameSync(`${file}.tmp`, file);
+  return key;
+}
+
 function openDesk(): void {
   // The same runtime the web host runs (src/runtime/deskRuntime.ts): sync loop, print queue, serial
   // scanner, background checkpoints, the manager's sync and printer.
+  const dataDir = process.env.LOYALTY_DESK_DATA ?? defaultDataDir();
+  const dbKey = deskKey(dataDir);
   const runtime = openDeskRuntime({
-    dataDir: process.env.LOYALTY_DESK_DATA ?? defaultDataDir(),
+    dataDir,
     publish: (e) => ipc?.publish(e),
     onInternal: logError,
+    ...(dbKey ? { dbKey } : {}),
   });
   desk = runtime;
   ipc = wireTerminalIpc(runtime.dispatcher, runtime.lang, (url) => url === DESK_URL, (result) => runtime.afterCall(result));
@@ -117,7 +139,9 @@ function openDesk(): void {
  * kiosk window with no menu, no frame, no shortcuts and no close: nothing leads to the desk or the OS.
  */
 async function openKiosk(): Promise<void> {
-  kiosk = await launchKiosk({ dataDir: process.env.LOYALTY_DESK_DATA ?? defaultDataDir(), rendererDir: join(HERE, '..', 'renderer'), onInternal: logError });
+  const dataDir = process.env.LOYALTY_DESK_DATA ?? defaultDataDir();
+  const dbKey = deskKey(dataDir);
+  kiosk = await launchKiosk({ dataDir, rendererDir: join(HERE, '..', 'renderer'), onInternal: logError, ...(dbKey ? { dbKey } : {}) });
   const origin = kiosk.host.origin;
   harden((url) => url === origin || url.startsWith(`${origin}/`));
   Menu.setApplicationMenu(null);

@@ -20,6 +20,8 @@ export interface KioskLaunch {
 export interface KioskLaunchOptions extends LaunchOptions {
   /** Overrides kiosk.json (tests shorten the idle timeout). */
   kiosk?: Partial<KioskConfig>;
+  /** The database key itself (Electron: kept by the OS keystore); otherwise the key file rule. */
+  dbKey?: Buffer;
 }
 
 export async function launchKiosk(o: KioskLaunchOptions): Promise<KioskLaunch> {
@@ -29,6 +31,7 @@ export async function launchKiosk(o: KioskLaunchOptions): Promise<KioskLaunch> {
     ...(o.now === undefined ? {} : { now: o.now }),
     ...(o.printerUri === undefined ? {} : { printerUri: o.printerUri }),
     ...(o.kiosk ? { kiosk: o.kiosk } : {}),
+    ...(o.dbKey ? { dbKey: o.dbKey } : {}),
     onScan: (code) => host?.scan(code),
     ...(o.onInternal ? { onInternal: o.onInternal } : {}),
   });

@@ -2,6 +2,7 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeskError } from '../contract/errors';
+import { keyFileOf, readKeyFile } from '../store/dbKey';
 import { openStore } from '../store/open';
 import { CONFIG_FILE, DB_FILE, readConfig, writeConfig } from '../terminal/operations/config';
 import { DEMO_STORE, DEMO_TERMINAL } from '../terminal/demo/catalog';
@@ -16,6 +17,8 @@ export interface SeedRequest {
   members: number;
   seed: string;
   now: number;
+  /** The database key itself (Electron: from the OS keystore); otherwise the key file rule. */
+  dbKey?: Buffer;
 }
 
 /** Seeds demo data into a new database file; refuses a file that already holds one. */
@@ -23,7 +26,7 @@ export function seedNewDatabase(req: SeedRequest): SeedSummary & { db: string } 
   if (existsSync(req.dbPath) && statSync(req.dbPath).size > 0) throw new DeskError('DB_EXISTS', { path: req.dbPath });
   const dir = join(req.dbPath, '..');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const { db } = openStore(req.dbPath, { create: true });
+  const { db } = openStore(req.dbPath, { create: true, ...(req.dbKey ? { key: { raw: req.dbKey } } : {}) });
   try {
     const summary = seedDemo(db, { members: req.members, seed: req.seed, now: req.now, hqKeyFile: join(dir, HQ_KEY_FILE) });
     db.pragma('wal_checkpoint(TRUNCATE)');
@@ -51,11 +54,11 @@ function makePrivate(dir: string): void {
   }
 }
 
-export function prepareDataFolder(dir: string, now: number): PreparedFolder {
+export function prepareDataFolder(dir: string, now: number, dbKey?: Buffer): PreparedFolder {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const dbPath = join(dir, DB_FILE);
   const fresh = !existsSync(dbPath) || statSync(dbPath).size === 0;
-  const seeded = fresh ? seedNewDatabase({ dbPath, members: DEMO_MEMBERS, seed: 'demo', now }) : null;
+  const seeded = fresh ? seedNewDatabase({ dbPath, members: DEMO_MEMBERS, seed: 'demo', now, ...(dbKey ? { dbKey } : {}) }) : null;
   if (seeded && !existsSync(join(dir, CONFIG_FILE))) {
     writeConfig(dir, {
       storeId: DEMO_STORE.id,
@@ -76,4 +79,12 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: N
   if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'LoyaltyDesk');
   if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'LoyaltyDesk');
   return join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'loyalty-desk');
+}
+
+/**
+ * The key the key file rule holds for this data folder's database, if any: Electron moves it into
+ * the OS keystore the first time, so a folder the web host made opens in the desktop app too.
+ */
+export function ruleKeyOf(dataDir: string): Buffer | null {
+  return readKeyFile(keyFileOf(join(dataDir, DB_FILE)));
 }

@@ -37,16 +37,19 @@ export interface DeskRuntimeOptions {
   /** Where the runtime's events go (the windows): print progress, serial scans. */
   publish: (event: DeskEvent) => void;
   onInternal?: (err: unknown, ref?: string) => void;
+  /** The database key itself (Electron: kept by the OS keystore); otherwise the key file rule (docs/encryption.md). */
+  dbKey?: Buffer;
 }
 
 export function openDeskRuntime(o: DeskRuntimeOptions): DeskRuntime {
-  const prepared = prepareDataFolder(o.dataDir, o.now ?? Date.now());
+  const prepared = prepareDataFolder(o.dataDir, o.now ?? Date.now(), o.dbKey);
   const config = readConfig(prepared.dir);
   let sync: SyncLoop | null = null;
   // HQ online/offline and the offline risk limits follow the sync loop once the terminal is enrolled.
   const terminal = openTerminal(prepared.dbPath, {
     connectivity: () => sync?.connectivity() ?? { online: false },
     backgroundCheckpoints: true,
+    ...(o.dbKey ? { key: { raw: o.dbKey } } : {}),
   });
   sync = startSyncIfEnrolled(terminal);
   const lang = config?.lang ?? 'zh-CN';

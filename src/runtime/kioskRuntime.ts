@@ -31,6 +31,8 @@ export interface KioskRuntime {
 export interface KioskRuntimeOptions {
   dataDir: string;
   now?: number;
+  /** The database key itself (Electron: kept by the OS keystore); otherwise the key file rule. */
+  dbKey?: Buffer;
   /** Overrides config.json "printer" (tests point it at the fake printer). */
   printerUri?: string | null;
   /** Overrides kiosk.json (tests shorten the idle timeout). */
@@ -50,11 +52,11 @@ function folderHqKey(dir: string): PrivateJwk | null {
 }
 
 export function openKioskRuntime(o: KioskRuntimeOptions): KioskRuntime {
-  const prepared = prepareDataFolder(o.dataDir, o.now ?? Date.now());
+  const prepared = prepareDataFolder(o.dataDir, o.now ?? Date.now(), o.dbKey);
   const config = readConfig(prepared.dir);
   const kiosk = { ...readKioskConfig(prepared.dir), ...o.kiosk };
   let sync: SyncLoop | null = null;
-  const terminal = openTerminal(prepared.dbPath, { connectivity: () => sync?.connectivity() ?? { online: false } });
+  const terminal = openTerminal(prepared.dbPath, { connectivity: () => sync?.connectivity() ?? { online: false }, ...(o.dbKey ? { key: { raw: o.dbKey } } : {}) });
   // Slips a crash left half-way never print late, and printed ones keep nothing of the member.
   sweepSlips(terminal.db, Date.now());
   sync = startSyncIfEnrolled(terminal);

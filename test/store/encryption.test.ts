@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { describe, expect, it } from 'vitest';
 import { keyFileFor, keyFolder } from '../../src/store/dbKey';
+import { prepareDataFolder, ruleKeyOf } from '../../src/runtime/dataFolder';
 import { openStore } from '../../src/store/open';
 import { codeOf } from '../helpers/codeOf';
 import { tempDir } from '../helpers/demoDb';
@@ -131,6 +132,28 @@ describe('database encryption at rest', () => {
       openStore(path, { key: { file: elsewhere } }).db.close();
       expect(readFileSync(path).equals(before)).toBe(true);
       expect(readFileSync(keyFile, 'utf8')).toBe(key);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});
+
+describe('a key held by the OS keystore (Electron)', () => {
+  it('seeds and opens a data folder with the key itself, leaving no key file; a web-host folder yields its key to move into the keystore', () => {
+    const tmp = tempDir('ld-enc-');
+    try {
+      const key = Buffer.alloc(32, 9);
+      const kept = join(tmp.dir, 'kept');
+      prepareDataFolder(kept, Date.UTC(2026, 10, 23, 2), key);
+      const db = join(kept, 'desk.db');
+      expect(existsSync(keyFileFor(db))).toBe(false);
+      expect(ruleKeyOf(kept)).toBeNull();
+      openStore(db, { key: { raw: key } }).db.close();
+      expect(codeOf(() => openStore(db))).toBe('DB_KEY_MISSING');
+      const web = join(tmp.dir, 'web');
+      prepareDataFolder(web, Date.UTC(2026, 10, 23, 2));
+      const moved = ruleKeyOf(web)!;
+      openStore(join(web, 'desk.db'), { key: { raw: moved } }).db.close();
     } finally {
       tmp.cleanup();
     }
