@@ -48,7 +48,9 @@ function toHqError(err: unknown): HqError | null {
 }
 
 export async function buildHqApp(db: HqDb, options: HqOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: MAX_BODY_BYTES, connectionTimeout: 60_000, requestTimeout: 120_000 });
+  // A "__proto__" key inside one event's detail is dropped, not a 400 for the whole batch: the rest
+  // of a push must still apply (docs/authority.md), and a dropped key can poison nothing.
+  const app = Fastify({ logger: false, bodyLimit: MAX_BODY_BYTES, connectionTimeout: 60_000, requestTimeout: 120_000, onProtoPoisoning: 'remove', onConstructorPoisoning: 'remove' });
   const clock = options.clock ?? Date.now;
   const onError = options.onError ?? ((err: unknown) => process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`));
 

@@ -158,6 +158,20 @@ describe.each(BACKENDS)('HQ is the authority, on %s', (backend) => {
     expect(row!.voided_by).toBeNull();
   });
 
+  it('drops a "__proto__" key inside one event instead of refusing the whole batch', async () => {
+    const good = earn(sh, 'M00000028', 2_000, { at: NOW + 7 });
+    const odd = earn(sh, 'M00000028', 3_000, { at: NOW + 8 });
+    const events = [good, odd].map((payload) => ({ seq: ++sh.seq, id: randomUUID(), type: 'operation.recorded', createdAt: NOW, payload }));
+    // Written by hand: JSON.stringify would not emit a __proto__ own key.
+    const body = JSON.stringify({ events }).replace('"detail":{}', '"detail":{"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}}}');
+    expect(body).toContain('__proto__');
+    const res = await fetch(`${hq.url}/v2/sync/push`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${sh.credential}` }, body });
+    expect(res.status).toBe(200);
+    const answer = (await res.json()) as { acks: { status: string }[] };
+    expect(answer.acks.map((a) => a.status)).toEqual(['applied', 'applied']);
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+  });
+
   it('serves a v1 terminal: refused events acknowledged, only conflicts it can read', async () => {
     const { v: _v, lines: _l, dayClosed: _d, rulesVersion: _r, ...rest } = op(sh, 'donate', 'M00000024', { points: 700 });
     const r = await pushV1(hq, sh, [{ ...rest, v: 1 }]);
