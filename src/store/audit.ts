@@ -17,15 +17,17 @@ export function auditHash(prevHash: string, contentJson: string): string {
   return createHash('sha256').update(prevHash).update(contentJson).digest('hex');
 }
 
-export function appendAudit(db: Db, entry: AuditInput): number {
+/** Appends an entry; returns its seq and hash (a receipt prints the start of the hash). */
+export function appendAudit(db: Db, entry: AuditInput): { seq: number; hash: string } {
   const last = stmt<[], { hash: string }>(db, 'SELECT hash FROM audit ORDER BY seq DESC LIMIT 1').get();
   const prev = last?.hash ?? GENESIS_HASH;
   const content = JSON.stringify({ at: entry.at, actor: entry.actor, action: entry.action, ref: entry.ref, data: entry.data });
+  const hash = auditHash(prev, content);
   const info = stmt(
     db,
     'INSERT INTO audit(at, actor, action, ref, content_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  ).run(entry.at, entry.actor, entry.action, entry.ref, content, prev, auditHash(prev, content));
-  return Number(info.lastInsertRowid);
+  ).run(entry.at, entry.actor, entry.action, entry.ref, content, prev, hash);
+  return { seq: Number(info.lastInsertRowid), hash };
 }
 
 export type AuditVerdict =

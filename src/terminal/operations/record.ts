@@ -1,6 +1,6 @@
 // The one writer behind every operation: inside the caller's transaction it writes the operation,
 // its ledger entries, the outbox event, the audit entry and the print job — all or nothing.
-import { appendAudit, auditHashAt } from '../../store/audit';
+import { appendAudit } from '../../store/audit';
 import { addToCounter, countsTowardOfflineTotal, insertLedger, insertOperation, UNSYNCED_VALUE, type LedgerEntry, type Operation } from '../../store/operations';
 import { appendOutbox } from '../../store/outbox';
 import { enqueuePrint } from '../../store/printJobs';
@@ -61,7 +61,7 @@ export function recordOperation(
     payload: event,
     createdAt: op.at,
   });
-  const auditSeq = appendAudit(db, {
+  const audit = appendAudit(db, {
     at: op.at,
     actor: op.staffId,
     action: `operation.${op.kind}`,
@@ -69,7 +69,6 @@ export function recordOperation(
     data: { memberId: op.memberId, valueFen: op.valueFen, points: op.points, approvedBy: op.approvedBy, outboxSeq },
   });
   // The receipt carries the mark of its audit entry, so the paper in the customer's hand anchors the log.
-  const mark = auditHashAt(db, auditSeq)!.slice(0, 8);
-  const printJobId = enqueuePrint(db, { opId: op.id, kind: op.kind, payload: { ...receipt, audit: { seq: auditSeq, mark } }, createdAt: op.at });
-  return { opId: op.id, outboxSeq, auditSeq, printJobId };
+  const printJobId = enqueuePrint(db, { opId: op.id, kind: op.kind, payload: { ...receipt, audit: { seq: audit.seq, mark: audit.hash.slice(0, 8) } }, createdAt: op.at });
+  return { opId: op.id, outboxSeq, auditSeq: audit.seq, printJobId };
 }
