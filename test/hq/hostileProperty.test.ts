@@ -11,6 +11,7 @@
 // PGlite always, PostgreSQL with DATABASE_URL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/bench/prng';
+import { uuidFrom } from '../helpers/uuidFrom';
 import { DeskError } from '../../src/contract/errors';
 import { businessDate, DAY_MS } from '../../src/loyalty/time';
 import { getSyncState } from '../../src/store/syncState';
@@ -62,13 +63,6 @@ interface OpRow {
   voided_by: string | null;
 }
 
-function uuidFrom(rand: () => number): string {
-  const h = Array.from({ length: 32 }, () => Math.floor(rand() * 16).toString(16));
-  h[12] = '4';
-  h[16] = '8';
-  const s = h.join('');
-  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
-}
 
 async function enroll(hq: TestHq, dir: string, name: string, storeId?: string): Promise<Desk> {
   const dbPath = await enrollNew(hq.url, hq.admin, dir, name, storeId);

@@ -14,6 +14,7 @@ import type { PushEvent, PushResponse } from '../../src/sync/protocol';
 import { NOW, tempDir } from '../helpers/demoDb';
 import { BACKENDS, seedHq, startTestHq, type TestHq } from './harness';
 import { mulberry32 } from '../../src/bench/prng';
+import { uuidFrom } from '../helpers/uuidFrom';
 
 interface Lot {
   key: string;
@@ -23,13 +24,6 @@ interface Lot {
 
 // ---- a seeded random mix of operations (every kind, in-batch voids, re-sent events) ----
 
-function uuidFrom(rand: () => number): string {
-  const h = Array.from({ length: 32 }, () => Math.floor(rand() * 16).toString(16));
-  h[12] = '4';
-  h[16] = '8';
-  const s = h.join('');
-  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
-}
 
 const TIERS = ['basic', 'advanced', 'core', 'premium'] as const;
 const BENEFITS = ['B-GIFT-MUG', 'B-DISCOUNT-95', 'B-BLIND-BOX', 'B-WELCOME-CORE', 'B-WELCOME-PREMIUM', 'B-VOUCHER-20', 'B-REFERRAL', 'B-NOT-AT-HQ', null];
