@@ -53,7 +53,8 @@ export function App() {
         setView({ name: 'scan' });
         return;
       }
-      if (r.value.verified) {
+      // Found by phone: the card opens (points can be earned); spending waits for the member's code.
+      if (r.value.verified || r.value.via === 'phone') {
         setPhoneCheck(null);
         setMember(r.value);
         setView({ name: 'member' });

@@ -16,6 +16,14 @@ interface Props {
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'clear', '0', 'back'] as const;
 
+/** 13812345678 → 138 1234 5678; longer numbers (a country prefix) keep the last eight as 4 + 4. */
+function groupDigits(d: string): string {
+  if (d.length <= 3) return d;
+  const head = d.slice(0, Math.max(3, d.length - 8));
+  const tail = d.slice(head.length);
+  return [head, tail.slice(0, 4), tail.slice(4)].filter((p) => p !== '').join(' ');
+}
+
 export function PinPad(props: Props) {
   const { t } = useTranslation();
   const [digits, setDigitsState] = useState('');
@@ -66,11 +74,16 @@ export function PinPad(props: Props) {
   return (
     <div className="pinpad" data-testid={props.testId}>
       <div className="pin-display" aria-live="polite" aria-label={t('ui.signIn.digits', { n: digits.length })} data-testid={`${props.testId}-display`}>
-        {Array.from({ length: Math.max(props.length.min, digits.length) }, (_, i) => (
-          <span key={i} className={i < digits.length ? 'pin-dot filled' : 'pin-dot'}>
-            {i < digits.length ? (masked ? '●' : digits[i]) : '○'}
-          </span>
-        ))}
+        {masked ? (
+          Array.from({ length: Math.max(props.length.min, digits.length) }, (_, i) => (
+            <span key={i} className={i < digits.length ? 'pin-dot filled' : 'pin-dot'}>
+              {i < digits.length ? '●' : '○'}
+            </span>
+          ))
+        ) : (
+          // A number read back to the person saying it: grouped as it is spoken (138 1234 5678), one line.
+          <span className="pin-text">{digits === '' ? '—' : groupDigits(digits)}</span>
+        )}
       </div>
       <div className="pin-keys">
         {KEYS.map((k) => (

@@ -104,7 +104,13 @@ function MemberHeader(props: { card: PublicMemberCard; scan: ScanOutcome }) {
           {member.cardNo} · {member.maskedPhone}
         </div>
         <div className={verified ? 'verify ok' : 'verify warn'} data-testid="verified">
-          {verified ? (props.scan.via === 'code' ? t('ui.member.verifiedCode') : t('ui.member.verifiedPhone')) : t('ui.member.unverified')}
+          {verified
+            ? props.scan.via === 'code'
+              ? t('ui.member.verifiedCode')
+              : t('ui.member.verifiedPhone')
+            : props.scan.via === 'phone'
+              ? t('ui.member.unverifiedByPhone')
+              : t('ui.member.unverified')}
         </div>
         {member.status === 'revoked' && <div className="note error">{t('ui.member.revoked')}</div>}
       </div>

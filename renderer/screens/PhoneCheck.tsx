@@ -1,5 +1,6 @@
-// A typed card number proves nothing: the member says the last 4 digits of their phone, and the core
-// checks them (member.confirmPhone) before anything can be redeemed against the card.
+// A typed card number proves nothing: the member says their whole phone number, and the core checks
+// it against the keyed hash it holds (member.confirmPhone) before anything can be redeemed against the
+// card. The screen shows only the last four digits, so the clerk cannot read the answer off it.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ScanOutcome } from '../../src/contract/terminalApi';
@@ -14,10 +15,10 @@ export function PhoneCheck(props: { scan: ScanOutcome; onConfirmed(): void; onCa
   const [error, setError] = useState<string | null>(null);
   const { member } = props.scan;
 
-  const submit = async (last4: string) => {
+  const submit = async (phone: string) => {
     setBusy(true);
     setError(null);
-    const r = await call('member.confirmPhone', { memberId: member.id, last4 });
+    const r = await call('member.confirmPhone', { memberId: member.id, phone });
     setBusy(false);
     if (r.ok) props.onConfirmed();
     else setError(r.error.message);
@@ -41,7 +42,7 @@ export function PhoneCheck(props: { scan: ScanOutcome; onConfirmed(): void; onCa
           <ErrorNote message={error} />
         </div>
         <div className="dialog-pad">
-          <PinPad length={{ min: 4, max: 4 }} busy={busy} submitLabel={t('ui.phone.confirm')} onSubmit={(d) => void submit(d)} active masked={false} testId="phone" />
+          <PinPad length={{ min: 11, max: 14 }} busy={busy} submitLabel={t('ui.phone.confirm')} onSubmit={(d) => void submit(d)} active masked={false} testId="phone" />
         </div>
       </div>
     </Dialog>

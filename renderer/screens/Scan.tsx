@@ -1,4 +1,4 @@
-// Scan: a scanner burst anywhere on the page does it (App listens); or type the card number here.
+// Scan: a scanner burst anywhere on the page does it (App listens); or type the card or phone number here.
 // Or the camera: the viewfinder below (renderer/scan/ from the scanning work).
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -14,8 +14,9 @@ export function Scan(props: { busy: boolean; error: string | null; scanSeq: numb
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const digits = card.replace(/\s+/g, '');
-    if (!/^\d{10,19}$/.test(digits)) {
+    // The core decides what it is (a card number, a mobile number); here only what cannot be either.
+    const digits = card.normalize('NFKC').replace(/[\s\-().]+/g, '');
+    if (!/^\+?\d{8,19}$/.test(digits)) {
       setInvalid(true);
       return;
     }
@@ -40,7 +41,7 @@ export function Scan(props: { busy: boolean; error: string | null; scanSeq: numb
         <input
           id="card-no"
           data-testid="card-input"
-          inputMode="numeric"
+          inputMode="tel"
           autoComplete="off"
           placeholder={t('ui.scan.cardPlaceholder')}
           value={card}

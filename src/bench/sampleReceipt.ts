@@ -14,7 +14,7 @@ export function sampleReceipt(over: Partial<ReceiptModel> = {}): ReceiptModel {
     terminalId: 'SH001-T1',
     staff: { id: 'clerk-01', name: '王芳' },
     approvedBy: null,
-    member: { id: 'M00000001', maskedName: '张*', maskedPhone: '138****1234', tier: 'advanced' },
+    member: { id: 'M00000001', maskedName: '张*', maskedPhone: '****1234', tier: 'advanced' },
     subject: { id: 'B-1', name: { 'zh-CN': '满100减20代金券', 'zh-TW': '滿100減20代金券', en: '¥20 off a ¥100 purchase' } },
     valueFen: 2000,
     amountFen: 12000,

@@ -22,7 +22,7 @@ const PRINTED = ['printer'];
 
 const CORE_COMMANDS: Record<string, Command> = {
   seed: { run: async (f, { io }) => (await import('./commands/seed')).seedCommand(f, clockFrom(f)?.() ?? io.now()), flags: ['members', 'seed'] },
-  member: { run: async (f) => (await ops()).memberCommand(f), flags: ['id', 'card'] },
+  member: { run: async (f) => (await ops()).memberCommand(f), flags: ['id', 'card', 'phone'] },
   redeem: { run: async (f) => (await ops()).redeemCommand(f), flags: ['member', 'benefit', 'staff', 'amount', ...PRINTED] },
   earn: { run: async (f) => (await ops()).earnCommand(f), flags: ['member', 'staff', 'manager', 'amount', 'category', 'lines', ...PRINTED] },
   exchange: { run: async (f) => (await ops()).exchangeCommand(f), flags: ['member', 'staff', 'item', ...PRINTED] },

@@ -24,9 +24,8 @@ export interface MemberSummary {
   cardNo: string;
   name: string;
   maskedName: string;
+  /** ****1234: the last four digits are all a terminal holds or shows of a phone number. */
   maskedPhone: string;
-  /** Never leaves the core: the phone check compares against it (PublicMember omits it). */
-  phoneLast4: string;
   tier: TierCode;
   status: MemberStatus;
   cardSerial: number;

@@ -59,6 +59,12 @@ export const DESK_ERRORS = [
   'PHONE_MISMATCH',
   'PHONE_CHECK_LOCKED',
   'PHONE_NOT_CONFIRMED',
+  // Found by phone and the whole-number check (docs/privacy.md).
+  'PHONE_INVALID',
+  'PHONE_UNKNOWN',
+  'PHONE_AMBIGUOUS',
+  'PHONE_LOOKUP_UNAVAILABLE',
+  'PHONE_CHECK_NEEDS_CODE',
   'MEMBER_NOT_SCANNED',
   'PRINTER_URI_INVALID',
   // Where a printer or serial scanner may be (docs/security.md); the reason is the i18n context.

@@ -14,9 +14,12 @@ export const amountFenSchema = z.number().int('fen are whole numbers').nonnegati
 export const pointsSchema = z.number().int('points are whole numbers').positive().max(100_000_000);
 export const categorySchema = z.string().regex(/^[a-z0-9_]{1,32}$/, 'a category is 1–32 lowercase letters, digits or _');
 
+/** A phone number as typed (the core decides whether it is one: PHONE_INVALID). */
+export const phoneTextSchema = z.string().trim().min(1, 'the phone number is empty').max(32, 'a phone number is at most 32 characters');
 export const memberRefSchema = z.union([
   z.object({ memberId: memberIdSchema }).strict(),
   z.object({ cardNo: cardNoSchema }).strict(),
+  z.object({ phone: phoneTextSchema }).strict(),
 ]);
 
 export const purchaseLinesSchema = z

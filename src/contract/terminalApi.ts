@@ -28,6 +28,7 @@ import {
   exchangeInputSchema,
   memberIdSchema,
   memberRefSchema,
+  phoneTextSchema,
   opIdSchema,
   redeemInputSchema,
   reprintInputSchema,
@@ -37,7 +38,8 @@ import {
 
 /** Whatever a scanner, the camera or the keyboard produced; the core decides what it is. */
 export const scanInputSchema = z.object({ code: z.string().trim().min(1, 'the code is empty').max(512, 'a code is at most 512 characters') }).strict();
-export const confirmPhoneInputSchema = z.object({ memberId: memberIdSchema, last4: z.string().regex(/^\d{4}$/, 'the last 4 digits of the phone number') }).strict();
+/** The member's whole phone number, checked against the keyed hash (docs/privacy.md). */
+export const confirmPhoneInputSchema = z.object({ memberId: memberIdSchema, phone: phoneTextSchema }).strict();
 export const setLangInputSchema = z.object({ lang: z.enum(LANGS) }).strict();
 export const receiptPreviewInputSchema = z.object({ opId: opIdSchema }).strict();
 export const recentInputSchema = z.object({ limit: z.number().int().min(1).max(200).default(30) }).strict();
@@ -78,14 +80,17 @@ export type TerminalInput<M extends TerminalMethod> = z.input<(typeof terminalAp
 /** What a handler gets after parsing. */
 export type ParsedInput<M extends TerminalMethod> = z.output<(typeof terminalApiInputs)[M]>;
 
-/** A member as the UI sees them: the phone's last digits are never sent, and are masked whole until confirmed. */
-export type PublicMember = Omit<MemberSummary, 'phoneLast4'>;
-export type PublicMemberCard = Omit<MemberCard, 'member'> & { member: Omit<MemberCard['member'], 'phoneLast4'> };
+/** A member as the UI sees them: of the phone only ****1234 (docs/privacy.md). */
+export type PublicMember = MemberSummary;
+export type PublicMemberCard = MemberCard;
 
 export interface ScanOutcome {
   member: PublicMember;
-  /** 'card': a plain card number, unverified until member.confirmPhone; 'code': a signed member code. */
-  via: 'card' | 'code';
+  /**
+   * 'card': a plain card number, unverified until member.confirmPhone (the whole phone number) or a
+   * scanned code; 'phone': found by phone number, unverified until a scanned code; 'code': a signed member code.
+   */
+  via: 'card' | 'code' | 'phone';
   verified: boolean;
   /** What was checked: a signed card code, a live app code, or nothing (a card number). */
   check: 'signed' | 'rotating' | 'unverified';

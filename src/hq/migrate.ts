@@ -4,6 +4,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { HqDb } from './db';
+import { ensureBrandKey } from './services/brand';
+
+/** The schema that brings the brand's phone key (db/hq/070_phone_privacy.sql). */
+const BRAND_SCHEMA = 70;
 
 const FILE = /^(\d{3})_([a-z0-9_]+)\.sql$/;
 const MIGRATION_LOCK = 0x4c44_4d47; // 'LDMG'
@@ -39,6 +43,7 @@ export async function migrateHq(db: HqDb, migrations = loadHqMigrations()): Prom
       await q.exec(m.sql);
       await q.query('INSERT INTO hq_schema(version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, Date.now()]);
     }
+    if (pending.some((m) => m.version === BRAND_SCHEMA)) await ensureBrandKey(q);
     return pending.map((m) => m.version);
   });
 }

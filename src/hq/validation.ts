@@ -4,8 +4,9 @@ import { z } from 'zod';
 import { loyaltyRulesSchema } from '../loyalty/rules';
 import { checkStaffName, STAFF_NAME_MAX_HQ, type StaffNameRefusal } from '../loyalty/staffName';
 import { benefitDefSchema, localizedTextSchema } from '../loyalty/schemas';
-import { catalogDataSchema, memberDataSchema, revocationDataSchema } from '../sync/protocolEntities';
+import { catalogDataSchema, memberDataSchema, NAME_DISPLAYS, revocationDataSchema } from '../sync/protocolEntities';
 import { HqError } from './errors';
+import { MAX_PHONE_TEXT, normalizePhone } from '../loyalty/phone';
 
 export const idSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'ids are 1–64 letters, digits, . _ or -');
 const tz = z.string().refine((v) => {
@@ -20,8 +21,18 @@ const tz = z.string().refine((v) => {
 export const storesBody = z.object({
   stores: z.array(z.object({ id: idSchema, name: localizedTextSchema, tz })).min(1).max(1000),
 });
-export const adminMemberSchema = memberDataSchema.extend({
+/** A mobile number HQ accepts (src/loyalty/phone.ts), stored in its E.164 form. */
+export const adminPhoneSchema = z.string().max(MAX_PHONE_TEXT).transform((text, ctx) => {
+  const e164 = normalizePhone(text);
+  if (e164 === null) {
+    ctx.addIssue({ code: 'custom', message: 'not a mobile number the desk takes (mainland 1[3-9] and 10 more digits, +852 or +886 forms)' });
+    return z.NEVER;
+  }
+  return e164;
+});
+export const adminMemberSchema = memberDataSchema.omit({ phoneHash: true, phoneLast4: true }).extend({
   id: idSchema,
+  phone: adminPhoneSchema,
   months: memberDataSchema.shape.months.default([]),
   lots: memberDataSchema.shape.lots.default([]),
   grants: memberDataSchema.shape.grants.default([]),
@@ -31,6 +42,7 @@ export const membersBody = z.object({ members: z.array(adminMemberSchema).min(1)
 export const benefitsBody = z.object({ benefits: z.array(benefitDefSchema).min(1).max(1000) });
 export const catalogBody = z.object({ items: z.array(catalogDataSchema.extend({ id: idSchema })).min(1).max(1000) });
 export const rulesBody = loyaltyRulesSchema;
+export const brandBody = z.object({ nameDisplay: z.enum(NAME_DISPLAYS) }).strict();
 export const limitsBody = z.object({ offline: loyaltyRulesSchema.shape.offline.nullable() });
 // The desk's staff-name rule (src/loyalty/staffName.ts), with HQ's 80 characters; HQ's admin API
 // answers in English, naming the desk's error code and the reason.

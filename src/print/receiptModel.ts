@@ -7,10 +7,3 @@ export function maskName(name: string): string {
   if (chars.length === 0) return '*';
   return chars[0] + '*'.repeat(Math.max(1, chars.length - 1));
 }
-
-/** 13812341234 → 138****1234. */
-export function maskPhone(phone: string): string {
-  const digits = phone.replace(/\D/g, '');
-  if (digits.length < 7) return '*'.repeat(digits.length);
-  return `${digits.slice(0, 3)}${'*'.repeat(digits.length - 7)}${digits.slice(-4)}`;
-}

@@ -7,7 +7,10 @@ export interface MemberRow {
   id: string;
   card_no: string;
   name: string;
-  phone: string;
+  /** HMAC of the phone's E.164 form under the brand's key (src/loyalty/phone.ts); null until HQ sent it. */
+  phone_hash: string | null;
+  /** The last four digits, all a terminal shows; '' when unknown. */
+  phone_last4: string;
   birthday: string | null;
   tier: TierCode;
   tier_since: number;
@@ -19,7 +22,7 @@ export interface MemberRow {
 }
 
 const MEMBER_COLUMNS =
-  'id, card_no, name, phone, birthday, tier, tier_since, card_serial, status, joined_at, last_purchase_at, updated_at';
+  'id, card_no, name, phone_hash, phone_last4, birthday, tier, tier_since, card_serial, status, joined_at, last_purchase_at, updated_at';
 
 export function getMember(db: Db, id: string): MemberRow | undefined {
   return stmt<[string], MemberRow>(db, `SELECT ${MEMBER_COLUMNS} FROM members WHERE id = ? AND tombstone = 0`).get(id);
@@ -29,6 +32,11 @@ export function getMemberByCardNo(db: Db, cardNo: string): MemberRow | undefined
   return stmt<[string], MemberRow>(db, `SELECT ${MEMBER_COLUMNS} FROM members WHERE card_no = ? AND tombstone = 0`).get(
     cardNo,
   );
+}
+
+/** Members (not tombstoned) whose phone hashes to this; more than one only if HQ let a number be shared. */
+export function membersByPhoneHash(db: Db, hash: string): MemberRow[] {
+  return stmt<[string], MemberRow>(db, `SELECT ${MEMBER_COLUMNS} FROM members WHERE phone_hash = ? AND tombstone = 0 ORDER BY id LIMIT 5`).all(hash);
 }
 
 export function parseBirthday(text: string | null): MonthDay | null {

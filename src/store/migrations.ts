@@ -10,6 +10,12 @@ export interface Migration {
   sql: string;
 }
 
+/**
+ * A migration whose SQL says so is followed by a VACUUM (after its transaction commits): what it
+ * dropped is rewritten out of the file, not left in free pages or slack space a forensic reader finds.
+ */
+const VACUUM_AFTER = /^-- then: VACUUM$/m;
+
 const FILE_PATTERN = /^(\d{3})_([a-z0-9_]+)\.sql$/;
 
 export function terminalMigrationsDir(): string {
@@ -42,10 +48,18 @@ export function migrate(db: Database, migrations: Migration[], applicationId: nu
   const current = db.pragma('user_version', { simple: true }) as number;
   const pending = migrations.filter((m) => m.version > current);
   if (pending.length === 0) return [];
-  db.transaction(() => {
-    for (const m of pending) db.exec(m.sql);
-    db.pragma(`application_id = ${applicationId}`);
-    db.pragma(`user_version = ${latestVersion(pending)}`);
-  }).immediate();
+  // What a migration removes (130 drops every phone number) is overwritten, not left in free pages.
+  const secureDelete = db.pragma('secure_delete', { simple: true }) as number;
+  db.pragma('secure_delete = ON');
+  try {
+    db.transaction(() => {
+      for (const m of pending) db.exec(m.sql);
+      db.pragma(`application_id = ${applicationId}`);
+      db.pragma(`user_version = ${latestVersion(pending)}`);
+    }).immediate();
+  } finally {
+    db.pragma(`secure_delete = ${secureDelete}`);
+  }
+  if (pending.some((m) => VACUUM_AFTER.test(m.sql))) db.exec('VACUUM');
   return pending.map((m) => m.version);
 }

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { DeskError } from '../contract/errors';
 import { createKeyFile, keyFileOf, readKeyFile } from './dbKey';
 import { latestVersion, loadMigrations, migrate, type Migration } from './migrations';
+import { attachPinPepper } from './pinPepper';
 
 export type Db = Database.Database;
 
@@ -237,6 +238,7 @@ export function openStore(path: string, options: OpenOptions = {}): OpenedStore 
       }
     }
     const migrated = migrate(db, migrations, TERMINAL_APPLICATION_ID);
+    attachPinPepper(db, key);
     return { db, key, schemaVersion: supported, created: !exists, migrated };
   } catch (err) {
     db.close();

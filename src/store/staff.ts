@@ -1,6 +1,7 @@
 // staff and lockouts.
 import type { Db } from './open';
 import { stmt } from './statements';
+import { pepperPinHash } from './pinPepper';
 import type { StaffRole } from '../contract/deskTypes';
 
 export interface StaffRow {
@@ -17,11 +18,17 @@ export function getStaff(db: Db, id: string): StaffRow | undefined {
   return stmt<[string], StaffRow>(db, `SELECT ${COLUMNS} FROM staff WHERE id = ? AND tombstone = 0`).get(id);
 }
 
+/** `pinHash`: the PIN's scrypt hash; the table holds it peppered (pinPepper.ts). */
 export function staffByPinHash(db: Db, storeId: string, pinHash: string): StaffRow | undefined {
   return stmt<[string, string], StaffRow>(
     db,
     `SELECT ${COLUMNS} FROM staff WHERE store_id = ? AND pin_hash = ? AND tombstone = 0`,
-  ).get(storeId, pinHash);
+  ).get(storeId, pepperPinHash(db, pinHash));
+}
+
+/** Sets a staff member's PIN (its scrypt hash, peppered here). */
+export function setStaffPinHash(db: Db, id: string, pinHash: string, at: number): void {
+  stmt(db, 'UPDATE staff SET pin_hash = ?, updated_at = ? WHERE id = ?').run(pepperPinHash(db, pinHash), at, id);
 }
 
 export function insertStaff(
@@ -31,7 +38,7 @@ export function insertStaff(
   stmt(
     db,
     'INSERT INTO staff(id, store_id, name, role, pin_hash, active, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?)',
-  ).run(s.id, s.storeId, s.name, s.role, s.pinHash, s.at);
+  ).run(s.id, s.storeId, s.name, s.role, pepperPinHash(db, s.pinHash), s.at);
 }
 
 export interface Lockout {

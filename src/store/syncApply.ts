@@ -9,6 +9,8 @@ import { applyMemberPage } from './syncApplyMembers';
 import type { Db } from './open';
 import { stmt } from './statements';
 import { recordConflict } from './syncState';
+import { setBrand } from './brand';
+import { pepperPinHash } from './pinPepper';
 
 function hasUnsyncedOps(db: Db, memberId: string): boolean {
   return stmt<[string], { x: number }>(db, 'SELECT 1 AS x FROM operations WHERE member_id = ? AND synced = 0 LIMIT 1').get(memberId) !== undefined;
@@ -26,11 +28,11 @@ function applyMember(db: Db, c: ChangeOf<'member'>): void {
   stmt(db, "UPDATE members SET card_no = card_no || '#' || id WHERE card_no = ? AND id <> ?").run(d.cardNo, c.id);
   stmt(
     db,
-    `INSERT INTO members(id, card_no, name, phone, birthday, tier, tier_since, card_serial, status, joined_at, last_purchase_at, updated_at, tombstone)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
-     ON CONFLICT(id) DO UPDATE SET card_no = excluded.card_no, name = excluded.name, phone = excluded.phone, birthday = excluded.birthday,
-       card_serial = excluded.card_serial, status = excluded.status, joined_at = excluded.joined_at, updated_at = excluded.updated_at, tombstone = 0`,
-  ).run(c.id, d.cardNo, d.name, d.phone, d.birthday, d.tier, d.tierSince, d.cardSerial, d.status, d.joinedAt, d.lastPurchaseAt, c.seq);
+    `INSERT INTO members(id, card_no, name, phone_hash, phone_last4, birthday, tier, tier_since, card_serial, status, joined_at, last_purchase_at, updated_at, tombstone)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
+     ON CONFLICT(id) DO UPDATE SET card_no = excluded.card_no, name = excluded.name, phone_hash = excluded.phone_hash, phone_last4 = excluded.phone_last4,
+       birthday = excluded.birthday, card_serial = excluded.card_serial, status = excluded.status, joined_at = excluded.joined_at, updated_at = excluded.updated_at, tombstone = 0`,
+  ).run(c.id, d.cardNo, d.name, d.phoneHash, d.phoneLast4, d.birthday, d.tier, d.tierSince, d.cardSerial, d.status, d.joinedAt, d.lastPurchaseAt, c.seq);
   if (local) return;
 
   stmt(db, 'UPDATE members SET tier = ?, tier_since = ?, last_purchase_at = ? WHERE id = ?').run(d.tier, d.tierSince, d.lastPurchaseAt, c.id);
@@ -109,7 +111,7 @@ function applyStock(db: Db, storeId: string, c: ChangeOf<'stock'>): void {
   ).run(storeId, c.id, JSON.stringify(c.data.name), qty);
 }
 
-export type AnyChange = ChangeOf<'member'> | ChangeOf<'benefit'> | ChangeOf<'catalog'> | ChangeOf<'rules'> | ChangeOf<'key'> | ChangeOf<'revocation'> | ChangeOf<'staff'> | ChangeOf<'stock'> | ChangeOf<'store'> | ChangeOf<'conflict'>;
+export type AnyChange = ChangeOf<'member'> | ChangeOf<'benefit'> | ChangeOf<'catalog'> | ChangeOf<'rules'> | ChangeOf<'key'> | ChangeOf<'revocation'> | ChangeOf<'staff'> | ChangeOf<'stock'> | ChangeOf<'store'> | ChangeOf<'conflict'> | ChangeOf<'brand'>;
 
 /** One change; call inside the page's transaction. */
 export function applyChange(db: Db, storeId: string, c: AnyChange, now: number): void {
@@ -179,13 +181,14 @@ export function applyChange(db: Db, storeId: string, c: AnyChange, now: number):
         return;
       }
       // A PIN hash another (stale) row still holds would break the unique index: that row's PIN moved.
-      stmt(db, 'UPDATE staff SET tombstone = 1, active = 0 WHERE store_id = ? AND pin_hash = ? AND id <> ?').run(storeId, c.data.pinHash, c.id);
+      const pinHash = pepperPinHash(db, c.data.pinHash);
+      stmt(db, 'UPDATE staff SET tombstone = 1, active = 0 WHERE store_id = ? AND pin_hash = ? AND id <> ?').run(storeId, pinHash, c.id);
       stmt(
         db,
         `INSERT INTO staff(id, store_id, name, role, pin_hash, active, updated_at, tombstone) VALUES (?, ?, ?, ?, ?, ?, ?, 0)
          ON CONFLICT(id) DO UPDATE SET store_id = excluded.store_id, name = excluded.name, role = excluded.role, pin_hash = excluded.pin_hash,
            active = excluded.active, updated_at = excluded.updated_at, tombstone = 0`,
-      ).run(c.id, storeId, c.data.name, c.data.role, c.data.pinHash, c.data.active ? 1 : 0, c.seq);
+      ).run(c.id, storeId, c.data.name, c.data.role, pinHash, c.data.active ? 1 : 0, c.seq);
       return;
     case 'stock':
       return applyStock(db, storeId, c);
@@ -203,6 +206,9 @@ export function applyChange(db: Db, storeId: string, c: AnyChange, now: number):
       return;
     case 'conflict':
       if (!c.deleted) recordConflict(db, { id: Number(c.id), ...c.data }, now);
+      return;
+    case 'brand':
+      if (!c.deleted) setBrand(db, c.data, c.seq);
       return;
   }
 }

@@ -12,10 +12,10 @@ import { stmt } from './statements';
 type MemberChange = ChangeOf<'member'>;
 type LiveMember = Extract<MemberChange, { deleted: false }>;
 
-/** Rows per multi-row INSERT: 12 columns × 100 rows stays far below SQLite's 32,766 parameters. */
+/** Rows per multi-row INSERT: 13 columns × 100 rows stays far below SQLite's 32,766 parameters. */
 const ROWS_PER_INSERT = 100;
 
-const MEMBER_COLS = 'id, card_no, name, phone, birthday, tier, tier_since, card_serial, status, joined_at, last_purchase_at, updated_at, tombstone';
+const MEMBER_COLS = 'id, card_no, name, phone_hash, phone_last4, birthday, tier, tier_since, card_serial, status, joined_at, last_purchase_at, updated_at, tombstone';
 
 /** `values` is rows of `width` values each, flat (one array per table and page: less garbage). */
 function insertMany(db: Db, head: string, tuple: string, width: number, values: unknown[], tail = ''): void {
@@ -64,10 +64,10 @@ function insertNew(db: Db, members: LiveMember[]): void {
   const rows: unknown[] = [];
   const lots: unknown[] = [];
   for (const { id, seq, data: d } of members) {
-    rows.push(id, d.cardNo, d.name, d.phone, d.birthday, d.tier, d.tierSince, d.cardSerial, d.status, d.joinedAt, d.lastPurchaseAt, seq);
+    rows.push(id, d.cardNo, d.name, d.phoneHash, d.phoneLast4, d.birthday, d.tier, d.tierSince, d.cardSerial, d.status, d.joinedAt, d.lastPurchaseAt, seq);
     for (const l of d.lots) lots.push(id, l.earnedAt, l.expiresAt, l.points, Math.min(l.remaining, l.points), l.key);
   }
-  insertMany(db, `INSERT INTO members(${MEMBER_COLS})`, '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)', 12, rows);
+  insertMany(db, `INSERT INTO members(${MEMBER_COLS})`, '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)', 13, rows);
   insertMany(db, 'INSERT INTO point_lots(member_id, earned_at, expires_at, points, remaining, op_id, hq_key)', '(?, ?, ?, ?, ?, NULL, ?)', 6, lots);
   insertDetails(db, members);
 }
@@ -92,14 +92,14 @@ interface HeldLot {
 function replaceHeld(db: Db, members: LiveMember[]): void {
   const ids = JSON.stringify(members.map((m) => m.id));
   const profiles: unknown[] = [];
-  for (const { id, seq, data: d } of members) profiles.push(id, d.cardNo, d.name, d.phone, d.birthday, d.tier, d.tierSince, d.cardSerial, d.status, d.joinedAt, d.lastPurchaseAt, seq);
+  for (const { id, seq, data: d } of members) profiles.push(id, d.cardNo, d.name, d.phoneHash, d.phoneLast4, d.birthday, d.tier, d.tierSince, d.cardSerial, d.status, d.joinedAt, d.lastPurchaseAt, seq);
   insertMany(
     db,
     `INSERT INTO members(${MEMBER_COLS})`,
-    `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
-    12,
+    `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+    13,
     profiles,
-    ` ON CONFLICT(id) DO UPDATE SET card_no = excluded.card_no, name = excluded.name, phone = excluded.phone, birthday = excluded.birthday, tier = excluded.tier,
+    ` ON CONFLICT(id) DO UPDATE SET card_no = excluded.card_no, name = excluded.name, phone_hash = excluded.phone_hash, phone_last4 = excluded.phone_last4, birthday = excluded.birthday, tier = excluded.tier,
       tier_since = excluded.tier_since, card_serial = excluded.card_serial, status = excluded.status, joined_at = excluded.joined_at,
       last_purchase_at = excluded.last_purchase_at, updated_at = excluded.updated_at, tombstone = 0`,
   );

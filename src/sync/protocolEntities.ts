@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { benefitDefSchema, localizedTextSchema, tierCodeSchema, tierListSchema } from '../loyalty/schemas';
 import { loyaltyRulesSchema } from '../loyalty/rules';
+import { PHONE_HASH_PATTERN, PHONE_KEY_PATTERN } from '../loyalty/phone';
 
 const fen = z.int().nonnegative();
 const instant = z.int();
@@ -18,10 +19,16 @@ export const lotSchema = z.object({
 });
 export const grantSchema = z.object({ benefitId: z.string().min(1), grantedAt: instant, reason: z.string().max(80), usedOpId: z.string().nullable() });
 
+/**
+ * A member as a terminal holds them (docs/privacy.md): never the phone number, only its keyed hash
+ * (to find and check the member by the number they say) and its last four digits (to show); the name
+ * as the brand's setting says (full, or surname and mask); the birthday as month and day.
+ */
 export const memberDataSchema = z.object({
   cardNo: z.string().regex(/^\d{10,19}$/),
   name: z.string().min(1).max(80),
-  phone: z.string().max(20),
+  phoneHash: z.string().regex(PHONE_HASH_PATTERN),
+  phoneLast4: z.string().regex(/^\d{4}$/),
   birthday: z.string().regex(/^\d{2}-\d{2}$/).nullable(),
   tier: tierCodeSchema,
   tierSince: instant,
@@ -34,6 +41,13 @@ export const memberDataSchema = z.object({
   grants: z.array(grantSchema),
 });
 export type MemberData = z.infer<typeof memberDataSchema>;
+
+/** How terminals show a member's name: whole, or the surname and a mask (谢*). */
+export const NAME_DISPLAYS = ['full', 'masked'] as const;
+export type NameDisplay = (typeof NAME_DISPLAYS)[number];
+/** The brand's privacy settings a terminal needs (protocol v2 only): the phone key and the name display. */
+export const brandDataSchema = z.object({ phoneKey: z.string().regex(PHONE_KEY_PATTERN), nameDisplay: z.enum(NAME_DISPLAYS) });
+export type BrandData = z.infer<typeof brandDataSchema>;
 
 export const catalogDataSchema = z.object({
   name: localizedTextSchema,
@@ -119,6 +133,7 @@ export const changeSchema = z.union([
   entity('stock', stockDataSchema),
   entity('store', storeDataSchema),
   entity('conflict', conflictSchema.omit({ id: true })),
+  entity('brand', brandDataSchema),
 ]);
 export type Change = z.infer<typeof changeSchema>;
 export type ChangeOf<E extends Change['entity']> = Extract<Change, { entity: E }>;

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
 import { privateJwkSchema } from '../../src/scan/hqKeys';
 import { tempDir } from '../helpers/demoDb';
+import { otherPhone } from '../helpers/demoPhones';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '../../src/cli/bin.mjs');
@@ -34,11 +35,13 @@ async function inProcess(...args: string[]): Promise<{ code: number; json: Recor
 let dir: string;
 let cleanup: () => void;
 let db: string;
+let samples: { mid: string; cardNo: string; phone: string; note: string }[];
 beforeAll(async () => {
   ({ dir, cleanup } = tempDir());
   db = join(dir, 'desk.db');
   const seeded = await cli('seed', '--db', db, '--members', '500', '--now', NOW_S);
   expect(seeded.code).toBe(0);
+  samples = seeded.json.sample;
 });
 afterAll(() => cleanup());
 
@@ -143,11 +146,25 @@ describe('loyalty-desk', () => {
     }
   });
 
-  it('reads without naming anyone (the operator holds the data folder), but never shows the phone check\'s digits', async () => {
+  it('reads without naming anyone (the operator holds the data folder), and shows no more of the phone than its last four digits', async () => {
     const r = await inProcess('member', '--db', db, '--id', 'M00000007');
     expect(r.code).toBe(0);
-    expect(r.json.member).not.toHaveProperty('phoneLast4');
-    expect(r.json.member.maskedPhone).toMatch(/^\*+$/);
+    expect(r.json.member.maskedPhone).toMatch(/^\*{4}\d{4}$/);
+  });
+
+  it('finds a member by phone (--phone), and with --card or --id checks their whole number instead (exit 2 on a wrong one)', async () => {
+    const m = samples.find((s) => s.note !== 'revoked')!;
+    expect(m.phone).toMatch(/^1[3-9]\d{9}$/);
+    const found = await inProcess('member', '--db', db, '--phone', m.phone);
+    expect(found).toMatchObject({ code: 0, json: { ok: true, member: { id: m.mid, maskedPhone: `****${m.phone.slice(-4)}` } } });
+    const checked = await inProcess('member', '--db', db, '--card', m.cardNo, '--phone', `+86 ${m.phone.slice(0, 3)} ${m.phone.slice(3)}`);
+    expect(checked).toMatchObject({ code: 0, json: { ok: true, phoneCheck: 'match', member: { id: m.mid } } });
+    const wrong = await inProcess('member', '--db', db, '--id', m.mid, '--phone', otherPhone(m.phone));
+    expect(wrong).toMatchObject({ code: 2, json: { ok: false, error: { code: 'PHONE_MISMATCH' } } });
+    const notPhone = await inProcess('member', '--db', db, '--phone', '12345');
+    expect(notPhone).toMatchObject({ code: 2, json: { ok: false, error: { code: 'PHONE_INVALID' } } });
+    const nobody = await inProcess('member', '--db', db, '--phone', '19999999999', '--lang', 'en');
+    expect(nobody).toMatchObject({ code: 2, json: { ok: false, error: { code: 'PHONE_UNKNOWN', message: expect.stringContaining('****9999') } } });
   });
 
   const badArgs: [string, string[]][] = [

@@ -15,6 +15,7 @@ import { privateJwkSchema } from '../../src/scan/hqKeys';
 import { mintCardCode } from '../../src/scan/mintCode';
 import { deskConfigSchema, scannerConfigSchema, writeConfig } from '../../src/terminal/operations/config';
 import { HQ_KEY_FILE, seedNewDatabase } from '../../src/runtime/dataFolder';
+import { demoPhones, otherPhone } from '../helpers/demoPhones';
 import { DEMO_STORE, DEMO_TERMINAL } from '../../src/terminal/demo/catalog';
 import { tempDir } from '../helpers/demoDb';
 import { allowPrinter } from '../helpers/printerConfig';
@@ -33,6 +34,7 @@ const CHROMIUM_FLAGS = [
   '--use-fake-ui-for-media-stream',
 ];
 
+let phones: Map<string, string>;
 let tmp: ReturnType<typeof tempDir>;
 let desk: DeskLaunch;
 let printer: FakePrinter;
@@ -56,7 +58,13 @@ async function tap(selector: string): Promise<void> {
 }
 
 function member(where: string): { id: string; card_no: string; phone: string; card_serial: number; tier: string } {
-  return desk.terminal.db.prepare(`SELECT id, card_no, phone, card_serial, tier FROM members WHERE ${where} ORDER BY id LIMIT 1`).get() as never;
+  const row = desk.terminal.db.prepare(`SELECT id, card_no, card_serial, tier FROM members WHERE ${where} ORDER BY id LIMIT 1`).get() as { id: string; card_no: string; card_serial: number; tier: string };
+  return { ...row, phone: phones.get(row.id)! };
+}
+
+/** Taps digits on a PIN pad, as a clerk does (taps are not keystrokes: the scanner detector never sees them). */
+async function tapDigits(pad: string, digits: string): Promise<void> {
+  for (const d of digits) await page.click(`[data-testid="${pad}"] .pin-keys button[aria-label="${d}"]`);
 }
 
 beforeAll(async () => {
@@ -64,7 +72,9 @@ beforeAll(async () => {
   await ensureRenderer(REPO_ROOT, RENDERER_DIR);
   tmp = tempDir('ld-e2e-');
   const dataDir = join(tmp.dir, 'data');
-  seedNewDatabase({ dbPath: join(dataDir, 'desk.db'), members: 300, seed: 'e2e', now: Date.now() });
+  const seededAt = Date.now();
+  seedNewDatabase({ dbPath: join(dataDir, 'desk.db'), members: 300, seed: 'e2e', now: seededAt });
+  phones = demoPhones({ seed: 'e2e', now: seededAt, members: 300 });
   // Keystrokes driven over CDP on a busy 2-core box can be further apart than a real scanner's;
   // the burst window is the desk's own setting (config.json), not a test switch.
   writeConfig(dataDir, {
@@ -137,19 +147,33 @@ describe('the desk in Chromium', () => {
     await page.waitForSelector('[data-testid="camera-state"]', { state: 'detached' });
   });
 
-  it('checks the phone digits for a typed card number before showing the member', async () => {
+  it('checks the whole phone number for a typed card number before showing the member, and shows only its last four digits', async () => {
     const m = member("status = 'active' AND tier = 'advanced'");
     await wedge(m.card_no);
     await page.waitForSelector('[data-testid="phone-check"]');
     await shot('04-phone-check');
-    const wrong = m.phone.slice(-4) === '0000' ? '1111' : '0000';
-    await page.keyboard.type(wrong);
-    await page.keyboard.press('Enter');
+    await tapDigits('phone', otherPhone(m.phone));
+    await page.click('[data-testid="phone-submit"]');
     await expect.poll(() => page.textContent('[data-testid="phone-check"] [data-testid="error"]')).toBe(createTranslator('zh-CN').error('PHONE_MISMATCH', { left: 2 }));
-    await page.keyboard.type(m.phone.slice(-4));
-    await page.keyboard.press('Enter');
+    await tapDigits('phone', m.phone);
+    await page.click('[data-testid="phone-submit"]');
     await page.waitForSelector('[data-screen="member"]');
-    expect(await page.textContent('[data-testid="verified"]')).toBe('已核对手机尾号');
+    expect(await page.textContent('[data-testid="verified"]')).toBe('已核对手机号');
+    const text = (await page.textContent('[data-screen="member"]')) ?? '';
+    expect(text).toContain(`****${m.phone.slice(-4)}`);
+    expect(text).not.toContain(m.phone.slice(0, 7));
+  });
+
+  it('finds a member by the phone number typed into the lookup field: the card opens, unverified until a code is scanned', async () => {
+    await page.click('[data-testid="nav-next"]');
+    await page.waitForSelector('[data-screen="scan"]');
+    const m = member("status = 'active' AND tier = 'core'");
+    await page.fill('[data-testid="card-input"]', `${m.phone.slice(0, 3)} ${m.phone.slice(3, 7)} ${m.phone.slice(7)}`);
+    await page.click('[data-testid="card-submit"]');
+    await page.waitForSelector('[data-screen="member"]');
+    expect(await page.textContent('[data-testid="verified"]')).toBe('按手机号找到：可以累积积分；使用积分或权益前，请会员出示会员码。');
+    expect(await page.textContent('[data-testid="member-name"]')).not.toBe('');
+    await shot('04b-found-by-phone');
   });
 
   it('scans a signed member code as a wedge burst and redeems in 2 taps; the receipt prints', async () => {

@@ -15,6 +15,7 @@ import { createTranslator } from '../../src/i18n';
 import { startFakePrinter, type FakePrinter } from '../../src/print/fakePrinter/server';
 import { deskConfigSchema, scannerConfigSchema, writeConfig } from '../../src/terminal/operations/config';
 import { seedNewDatabase } from '../../src/runtime/dataFolder';
+import { demoPhones } from '../helpers/demoPhones';
 import { DEMO_STORE, DEMO_TERMINAL } from '../../src/terminal/demo/catalog';
 import { tempDir } from '../helpers/demoDb';
 import { allowPrinter } from '../helpers/printerConfig';
@@ -26,6 +27,7 @@ const PORTRAIT = { width: 1080, height: 1920 };
 const LANDSCAPE = { width: 1920, height: 1080 };
 const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
+let phones: Map<string, string>;
 let tmp: ReturnType<typeof tempDir>;
 let dataDir: string;
 let kiosk: KioskLaunch;
@@ -62,7 +64,8 @@ async function wedge(code: string): Promise<void> {
 }
 
 function member(where: string): Member {
-  return kiosk.terminal.db.prepare(`SELECT id, name, phone, card_no, card_serial FROM members WHERE ${where} ORDER BY id LIMIT 1`).get() as Member;
+  const row = kiosk.terminal.db.prepare(`SELECT id, name, card_no, card_serial FROM members WHERE ${where} ORDER BY id LIMIT 1`).get() as Omit<Member, 'phone'>;
+  return { ...row, phone: phones.get(row.id)! };
 }
 
 async function expectNothingPrivate(m: Member): Promise<void> {
@@ -78,7 +81,9 @@ beforeAll(async () => {
   await ensureRenderer(REPO_ROOT, RENDERER_DIR);
   tmp = tempDir('ld-e2e-kiosk-');
   dataDir = join(tmp.dir, 'data');
-  seedNewDatabase({ dbPath: join(dataDir, 'desk.db'), members: 300, seed: 'e2e-kiosk', now: Date.now() });
+  const seededAt = Date.now();
+  seedNewDatabase({ dbPath: join(dataDir, 'desk.db'), members: 300, seed: 'e2e-kiosk', now: seededAt });
+  phones = demoPhones({ seed: 'e2e-kiosk', now: seededAt, members: 300 });
   // CDP keystrokes on a busy box can be further apart than a real scanner's: the burst window is
   // the terminal's own setting (config.json), not a test switch.
   writeConfig(dataDir, {

@@ -17,6 +17,7 @@ import type { Lang } from '../../src/loyalty/types';
 import { privateJwkSchema } from '../../src/scan/hqKeys';
 import { mintCardCode } from '../../src/scan/mintCode';
 import { HQ_KEY_FILE, seedNewDatabase } from '../../src/runtime/dataFolder';
+import { demoPhones, otherPhone } from '../helpers/demoPhones';
 import { DEMO_STORE, DEMO_TERMINAL } from '../../src/terminal/demo/catalog';
 import { deskConfigSchema, scannerConfigSchema, writeConfig } from '../../src/terminal/operations/config';
 import { tempDir } from '../helpers/demoDb';
@@ -30,6 +31,7 @@ const VIEWPORTS = [
 const LANGS: Lang[] = ['zh-CN', 'zh-TW', 'en'];
 const WALKS = VIEWPORTS.flatMap((vp) => LANGS.map((lang) => ({ ...vp, lang })));
 
+let phones: Map<string, string>;
 let tmp: ReturnType<typeof tempDir>;
 let desk: DeskLaunch;
 let browser: BrowserContext;
@@ -44,7 +46,8 @@ interface Member {
 
 /** Distinct members for each walk: the phone check's wrong answers count per card. */
 function members(where: string): Member[] {
-  return desk.terminal.db.prepare(`SELECT id, card_no, phone, card_serial FROM members WHERE ${where} ORDER BY id LIMIT ?`).all(WALKS.length) as Member[];
+  const rows = desk.terminal.db.prepare(`SELECT id, card_no, card_serial FROM members WHERE ${where} ORDER BY id LIMIT ?`).all(WALKS.length) as Omit<Member, 'phone'>[];
+  return rows.map((r) => ({ ...r, phone: phones.get(r.id)! }));
 }
 
 async function wedge(code: string): Promise<void> {
@@ -144,7 +147,9 @@ beforeAll(async () => {
   await ensureRenderer(REPO_ROOT, RENDERER_DIR);
   tmp = tempDir('ld-e2e-layout-');
   const dataDir = join(tmp.dir, 'data');
-  seedNewDatabase({ dbPath: join(dataDir, 'desk.db'), members: 200, seed: 'e2e-layout', now: Date.now() });
+  const seededAt = Date.now();
+  seedNewDatabase({ dbPath: join(dataDir, 'desk.db'), members: 200, seed: 'e2e-layout', now: seededAt });
+  phones = demoPhones({ seed: 'e2e-layout', now: seededAt, members: 200 });
   writeConfig(dataDir, {
     ...deskConfigSchema.parse({ storeId: DEMO_STORE.id, terminalId: DEMO_TERMINAL }),
     scanner: scannerConfigSchema.parse({ wedge: { maxInterKeyMs: 120, minLength: 8 } }),
@@ -215,8 +220,9 @@ describe('the desk fits small screens', () => {
     const p = members("status = 'active' AND tier IN ('core', 'premium')")[i]!;
     await wedge(p.card_no);
     await page.waitForSelector('[data-testid="phone-check"]');
-    await page.keyboard.type(p.phone.slice(-4) === '0000' ? '1111' : '0000');
-    await page.keyboard.press('Enter');
+    // Tapped, as a clerk does: eleven quick keystrokes would be a scanner burst.
+    for (const d of otherPhone(p.phone)) await page.click(`[data-testid="phone"] .pin-keys button[aria-label="${d}"]`);
+    await page.click('[data-testid="phone-submit"]');
     await expect.poll(() => page.textContent('[data-testid="phone-check"] [data-testid="error"]')).toBe(tr.error('PHONE_MISMATCH', { left: 2 }));
     await expectFits(label('06-phone-check-wrong'));
     await page.click('[data-testid="phone-cancel"]');

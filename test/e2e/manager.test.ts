@@ -5,6 +5,7 @@
 // printer → the CSV matches; the same with HQ stopped; a clerk cannot open the manager area; each
 // KPI chart draws a non-empty canvas beside a table with the right numbers.
 import { mkdirSync, readFileSync } from 'node:fs';
+import { demoPhones } from '../helpers/demoPhones';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +28,7 @@ const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no
 const ADMIN_TOKEN = 'e2e-admin-token';
 const zh = createTranslator('zh-CN');
 
+let phones: Map<string, string>;
 let tmp: ReturnType<typeof tempDir>;
 let hq: RunningHq | null = null;
 let printer: FakePrinter;
@@ -53,9 +55,9 @@ async function enrolled(name: string, hqUrl: string): Promise<string> {
 async function redeemAt(desk: DeskLaunch, cookie: string, redemptions: { benefitId: string; amountFen?: number }[], memberOffset: number): Promise<{ valueFen: number; memberId: string }[]> {
   const out: { valueFen: number; memberId: string }[] = [];
   for (const [i, r] of redemptions.entries()) {
-    const m = desk.terminal.db.prepare("SELECT id, card_no, phone FROM members WHERE status = 'active' AND tier IN ('core','premium') ORDER BY id LIMIT 1 OFFSET ?").get(memberOffset + i) as { id: string; card_no: string; phone: string };
+    const m = desk.terminal.db.prepare("SELECT id, card_no FROM members WHERE status = 'active' AND tier IN ('core','premium') ORDER BY id LIMIT 1 OFFSET ?").get(memberOffset + i) as { id: string; card_no: string };
     expect((await callApi(desk.host, cookie, 'scan.submit', { code: m.card_no })).json.ok).toBe(true);
-    expect((await callApi(desk.host, cookie, 'member.confirmPhone', { memberId: m.id, last4: m.phone.slice(-4) })).json.ok).toBe(true);
+    expect((await callApi(desk.host, cookie, 'member.confirmPhone', { memberId: m.id, phone: phones.get(m.id)! })).json.ok).toBe(true);
     const done = await callApi(desk.host, cookie, 'benefit.redeem', { memberId: m.id, benefitId: r.benefitId, ...(r.amountFen ? { amountFen: r.amountFen } : {}) });
     expect(done.json, JSON.stringify(done.json)).toMatchObject({ ok: true });
     out.push({ valueFen: done.json.value.valueFen as number, memberId: m.id });
@@ -104,7 +106,9 @@ beforeAll(async () => {
   tmp = tempDir('ld-e2e-manager-');
   const [, started] = await Promise.all([ensureRenderer(REPO_ROOT, RENDERER_DIR), startHq({ adminToken: ADMIN_TOKEN, onError: () => undefined })]);
   hq = started;
-  await seedDemoAtHq(adminClient(hq.url, ADMIN_TOKEN), { members: 40, seed: 'e2e', now: Date.now(), hqKeyFile: join(tmp.dir, 'hq-key.json') }, () => undefined);
+  const seededAt = Date.now();
+  await seedDemoAtHq(adminClient(hq.url, ADMIN_TOKEN), { members: 40, seed: 'e2e', now: seededAt, hqKeyFile: join(tmp.dir, 'hq-key.json') }, () => undefined);
+  phones = demoPhones({ seed: 'e2e', now: seededAt, members: 40 });
   const [dir1, dir2] = [await enrolled('t1', hq.url), await enrolled('t2', hq.url)];
   printer = await startFakePrinter({ port: 0, out: join(tmp.dir, 'printer') });
   allowPrinter(dir1, printer.allow);

@@ -5,6 +5,11 @@ import { networkInterfaces } from 'node:os';
 import { createConnection } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snapshot } from '../helpers/snapshot';
+import { NOW } from '../helpers/demoDb';
+import { demoPhones, otherPhone } from '../helpers/demoPhones';
+
+/** startTestHost seeds 200 demo members with seed 'test' at NOW. */
+const PHONES = demoPhones({ seed: 'test', now: NOW, members: 200 });
 import { callApi, openSession, send, startTestHost, type TestHost } from './helpers';
 
 let t: TestHost;
@@ -118,57 +123,53 @@ describe('web host', () => {
     expect((await callApi(t.host, a, 'session.current', {})).json.value).toMatchObject({ lang: 'zh-CN', staff: { id: 'clerk-02' } });
   });
 
-  it('redeems against a typed card number only after the phone digits are confirmed', async () => {
+  it('redeems against a typed card number only after the whole phone number is confirmed, and never shows more than its last four digits', async () => {
     const cookie = await openSession(t.host);
     await callApi(t.host, cookie, 'staff.signIn', { pin: '1234' });
-    const member = t.terminal.db.prepare("SELECT id, card_no, phone FROM members WHERE status = 'active' ORDER BY id LIMIT 1 OFFSET 5").get() as {
-      id: string;
-      card_no: string;
-      phone: string;
-    };
+    const member = t.terminal.db.prepare("SELECT id, card_no FROM members WHERE status = 'active' ORDER BY id LIMIT 1 OFFSET 5").get() as { id: string; card_no: string };
+    const phone = PHONES.get(member.id)!;
     const notScanned = await callApi(t.host, cookie, 'benefit.redeem', { memberId: member.id, benefitId: 'B-VOUCHER-20' });
     expect(notScanned.json.error.code).toBe('MEMBER_NOT_SCANNED');
-    const guessed = await callApi(t.host, cookie, 'member.confirmPhone', { memberId: member.id, last4: member.phone.slice(-4) });
+    const guessed = await callApi(t.host, cookie, 'member.confirmPhone', { memberId: member.id, phone });
     expect(guessed.json.error.code).toBe('MEMBER_NOT_SCANNED');
 
     const scanned = await callApi(t.host, cookie, 'scan.submit', { code: member.card_no });
-    expect(scanned.json.value).toMatchObject({ via: 'card', verified: false, member: { id: member.id } });
-    expect(scanned.body).not.toContain(member.phone.slice(-4));
+    expect(scanned.json.value).toMatchObject({ via: 'card', verified: false, member: { id: member.id, maskedPhone: `****${phone.slice(-4)}` } });
     const card = await callApi(t.host, cookie, 'member.card', { memberId: member.id });
     expect(card.json.ok).toBe(true);
-    expect(card.body).not.toContain(member.phone.slice(-4));
+    // Nothing but the last four digits: the rest of the number appears in no answer.
+    for (const body of [scanned.body, card.body]) expect(body).not.toContain(phone.slice(0, 7));
 
     // A wrong answer writes only its failure count (lockouts), so a reload gives no fresh tries.
     const before = snapshot(t.terminal.db, ['lockouts']);
     expect((await callApi(t.host, cookie, 'benefit.redeem', { memberId: member.id, benefitId: 'B-VOUCHER-20' })).json.error.code).toBe('PHONE_NOT_CONFIRMED');
-    const wrongDigits = member.phone.slice(-4) === '0000' ? '1111' : '0000';
-    const wrong = await callApi(t.host, cookie, 'member.confirmPhone', { memberId: member.id, last4: wrongDigits });
+    const wrong = await callApi(t.host, cookie, 'member.confirmPhone', { memberId: member.id, phone: otherPhone(phone) });
     expect(wrong.json.error).toMatchObject({ code: 'PHONE_MISMATCH', params: { left: 2 } });
     expect(snapshot(t.terminal.db, ['lockouts'])).toEqual(before);
+    // The last four digits the screen shows are not the answer.
+    expect((await callApi(t.host, cookie, 'member.confirmPhone', { memberId: member.id, phone: phone.slice(-4) })).json.error.code).toBe('PHONE_INVALID');
 
-    expect((await callApi(t.host, cookie, 'member.confirmPhone', { memberId: member.id, last4: member.phone.slice(-4) })).json.ok).toBe(true);
+    expect((await callApi(t.host, cookie, 'member.confirmPhone', { memberId: member.id, phone })).json.ok).toBe(true);
     const redeemed = await callApi(t.host, cookie, 'benefit.redeem', { memberId: member.id, benefitId: 'B-VOUCHER-20' });
     expect(redeemed.json.ok).toBe(true);
     const preview = await callApi(t.host, cookie, 'receipt.preview', { opId: redeemed.json.value.opId });
     expect(preview.json.value).toMatchObject({ printJobId: redeemed.json.value.printJobId, status: 'pending', copy: false, receipt: { kind: 'redeem', opId: redeemed.json.value.opId } });
+    expect(preview.json.value.receipt.member.maskedPhone).toBe(`****${phone.slice(-4)}`);
+    expect(preview.body).not.toContain(phone.slice(0, 7));
     const recent = await callApi(t.host, cookie, 'operation.recent', {});
     expect(recent.json.value[0]).toMatchObject({ opId: redeemed.json.value.opId, kind: 'redeem', printStatus: 'pending', voided: false });
   });
 
-  it('locks the phone check for a card after 3 wrong answers', async () => {
+  it('locks the phone check for a card after 3 wrong numbers', async () => {
     const cookie = await openSession(t.host);
     await callApi(t.host, cookie, 'staff.signIn', { pin: '1234' });
-    const member = t.terminal.db.prepare("SELECT id, card_no, phone FROM members WHERE status = 'active' ORDER BY id LIMIT 1 OFFSET 9").get() as {
-      id: string;
-      card_no: string;
-      phone: string;
-    };
+    const member = t.terminal.db.prepare("SELECT id, card_no FROM members WHERE status = 'active' ORDER BY id LIMIT 1 OFFSET 9").get() as { id: string; card_no: string };
+    const phone = PHONES.get(member.id)!;
     await callApi(t.host, cookie, 'scan.submit', { code: member.card_no });
-    const wrongDigits = member.phone.slice(-4) === '0000' ? '1111' : '0000';
     const codes = [];
-    for (let i = 0; i < 3; i++) codes.push((await callApi(t.host, cookie, 'member.confirmPhone', { memberId: member.id, last4: wrongDigits })).json.error.code);
+    for (let i = 0; i < 3; i++) codes.push((await callApi(t.host, cookie, 'member.confirmPhone', { memberId: member.id, phone: otherPhone(phone) })).json.error.code);
     expect(codes).toEqual(['PHONE_MISMATCH', 'PHONE_MISMATCH', 'PHONE_CHECK_LOCKED']);
-    const right = await callApi(t.host, cookie, 'member.confirmPhone', { memberId: member.id, last4: member.phone.slice(-4) });
+    const right = await callApi(t.host, cookie, 'member.confirmPhone', { memberId: member.id, phone });
     expect(right.json.error.code).toBe('PHONE_CHECK_LOCKED');
   });
 

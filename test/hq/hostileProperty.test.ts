@@ -9,6 +9,7 @@
 // Deterministic from its seed (HOSTILE_SEED=n to replay one; every failure message names it;
 // HOSTILE_LOG=1 prints what the mix came to).
 // PGlite always, PostgreSQL with DATABASE_URL.
+import { MEMBER_DATA } from '../../src/hq/services/pull';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/bench/prng';
 import { uuidFrom } from '../helpers/uuidFrom';
@@ -346,8 +347,7 @@ async function memberFigures(hq: TestHq): Promise<Map<string, { balance: number;
 
 async function memberRows(hq: TestHq): Promise<{ id: string; j: string }[]> {
   return hq.db.query<{ id: string; j: string }>(
-    `SELECT id, json_build_object('cardNo', card_no, 'name', name, 'phone', phone, 'birthday', birthday, 'tier', tier, 'tierSince', tier_since, 'cardSerial', card_serial,
-       'status', status, 'joinedAt', joined_at, 'lastPurchaseAt', last_purchase_at, 'months', months, 'lots', lots, 'grants', grants)::text AS j FROM members ORDER BY id`,
+    `SELECT id, ${MEMBER_DATA}::text AS j FROM members ORDER BY id`,
   );
 }
 

@@ -15,7 +15,11 @@ import type { KioskSessionOptions } from '../../src/terminal/session/kioskSessio
 import { kioskApi } from '../helpers/sessions';
 import { scanMember } from '../../src/terminal/operations/scan';
 import { appCode, cardCode, hqKeyOf } from '../scan/fixtures';
-import { count, openDemoTerminal, tempDir, type DemoTerminal } from '../helpers/demoDb';
+import { count, NOW, openDemoTerminal, tempDir, type DemoTerminal } from '../helpers/demoDb';
+import { demoPhones } from '../helpers/demoPhones';
+
+/** openDemoTerminal(200) seeds with seed 'test' at NOW. */
+const PHONES = demoPhones({ seed: 'test', now: NOW, members: 200 });
 
 const FAST = { openMs: 2000, queryMs: 800, beforeMs: 3000 };
 let t: DemoTerminal;
@@ -51,7 +55,8 @@ function kiosk(o: KioskOptions = {}, state: PrinterState = 'ready') {
 }
 
 function member(where = "status = 'active'"): MemberRow {
-  return t.db.prepare(`SELECT id, name, phone, card_no, card_serial FROM members WHERE ${where} ORDER BY id LIMIT 1`).get() as MemberRow;
+  const row = t.db.prepare(`SELECT id, name, card_no, card_serial FROM members WHERE ${where} ORDER BY id LIMIT 1`).get() as Omit<MemberRow, 'phone'>;
+  return { ...row, phone: PHONES.get(row.id)! };
 }
 
 function ok<T>(r: Result<T>): T {

@@ -36,7 +36,7 @@ describe('receipt layout', () => {
 
   it('shows store, staff, time, masked member, tier, benefit, value and points before and after', () => {
     const text = docLines(layoutReceipt(model({ pointsBefore: 1500, pointsAfter: 1000 }), { cols: 48, lang: 'zh-CN', synced: false })).join('\n');
-    for (const part of ['上海南京西路店', '权益核销', 'SH001-T1', '王芳', '2026-11-23 10:00', '张* 138****1234', '进阶', '满100减20代金券', '￥20.00', '￥120.00', '1,500', '-500', '1,000', OP_ID]) {
+    for (const part of ['上海南京西路店', '权益核销', 'SH001-T1', '王芳', '2026-11-23 10:00', '张* ****1234', '进阶', '满100减20代金券', '￥20.00', '￥120.00', '1,500', '-500', '1,000', OP_ID]) {
       expect(text).toContain(part);
     }
     expect(text).toContain('离线 — 待同步');

@@ -16,7 +16,8 @@ afterEach(() => {
 const member = (grants: MemberData['grants']): MemberData => ({
   cardNo: '8860999999999990',
   name: '迟到',
-  phone: '13900000000',
+  phoneHash: 'h'.repeat(43),
+  phoneLast4: '0000',
   birthday: null,
   tier: 'basic',
   tierSince: NOW - 1_000,

@@ -189,7 +189,7 @@ describe.each(BACKENDS)('bulk pull on %s', (backend) => {
 describe('a page that fails to apply while the next one is already asked for', () => {
   const member = (id: string, cardNo: string, lotKey: string) => ({
     entity: 'member', id, seq: 1, deleted: false,
-    data: { cardNo, name: id, phone: '', birthday: null, tier: 'basic', tierSince: NOW, cardSerial: 1, status: 'active', joinedAt: NOW, lastPurchaseAt: null,
+    data: { cardNo, name: id, phoneHash: 'h'.repeat(43), phoneLast4: '0000', birthday: null, tier: 'basic', tierSince: NOW, cardSerial: 1, status: 'active', joinedAt: NOW, lastPurchaseAt: null,
       months: [{ month: '2026-11', visits: 1, spendFen: 100 }], lots: [{ key: lotKey, earnedAt: NOW, expiresAt: NOW + 1e10, points: 10, remaining: 10 }], grants: [] },
   });
   // Page 2 names a lot key page 1 gave another member: the terminal's unique index refuses it.

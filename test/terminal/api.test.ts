@@ -3,6 +3,7 @@ import { auditHash, verifyAuditChain } from '../../src/store/audit';
 import type { TerminalApi } from '../../src/contract/terminalApi';
 import { NOW, openDemoTerminal, type DemoTerminal } from '../helpers/demoDb';
 import { deskApi, present } from '../helpers/sessions';
+import { demoPhones, otherPhone } from '../helpers/demoPhones';
 import { snapshot } from '../helpers/snapshot';
 
 let t: DemoTerminal;
@@ -142,10 +143,15 @@ describe('audit chain with damaged content', () => {
   });
 });
 
-describe('phone-last-4 check', () => {
-  it('counts wrong answers per card across sessions, so a fresh session gets no fresh tries', async () => {
-    const member = t.db.prepare("SELECT id, card_no, phone FROM members WHERE status = 'active' ORDER BY id LIMIT 1").get() as { id: string; card_no: string; phone: string };
-    const wrong = member.phone.slice(-4) === '0000' ? '1111' : '0000';
+describe('the phone check and lookup by phone', () => {
+  const phones = demoPhones({ seed: 'test', now: NOW, members: 300 });
+  const activeMember = (offset = 0) =>
+    t.db.prepare("SELECT id, card_no FROM members WHERE status = 'active' ORDER BY id LIMIT 1 OFFSET ?").get(offset) as { id: string; card_no: string };
+
+  it('counts wrong numbers per card across sessions, so a fresh session gets no fresh tries', async () => {
+    const member = activeMember();
+    const phone = phones.get(member.id)!;
+    const wrong = otherPhone(phone);
     const session = async () => {
       const s = deskApi(t.service);
       await s['staff.signIn']({ pin: '1234' });
@@ -154,18 +160,53 @@ describe('phone-last-4 check', () => {
     };
     const first = await session();
     const codes = [];
+    // Not a phone number at all: refused, and not counted as a try.
+    const notPhone = await first['member.confirmPhone']({ memberId: member.id, phone: phone.slice(-4) });
+    codes.push(!notPhone.ok && notPhone.error.code);
     for (let i = 0; i < 2; i++) {
-      const r = await first['member.confirmPhone']({ memberId: member.id, last4: wrong });
+      const r = await first['member.confirmPhone']({ memberId: member.id, phone: wrong });
       codes.push(!r.ok && r.error.code);
     }
     const second = await session();
-    const third = await second['member.confirmPhone']({ memberId: member.id, last4: wrong });
+    const third = await second['member.confirmPhone']({ memberId: member.id, phone: wrong });
     codes.push(!third.ok && third.error.code);
-    const right = await second['member.confirmPhone']({ memberId: member.id, last4: member.phone.slice(-4) });
+    const right = await second['member.confirmPhone']({ memberId: member.id, phone });
     codes.push(!right.ok && right.error.code);
-    expect(codes).toEqual(['PHONE_MISMATCH', 'PHONE_MISMATCH', 'PHONE_CHECK_LOCKED', 'PHONE_CHECK_LOCKED']);
+    expect(codes).toEqual(['PHONE_INVALID', 'PHONE_MISMATCH', 'PHONE_MISMATCH', 'PHONE_CHECK_LOCKED', 'PHONE_CHECK_LOCKED']);
     t.clock.now = NOW + 15 * 60 * 1000 + 1;
-    const later = await (await session())['member.confirmPhone']({ memberId: member.id, last4: member.phone.slice(-4) });
+    // The number as people write it: +86, spaces, dashes.
+    const spoken = `+86 ${phone.slice(0, 3)}-${phone.slice(3, 7)}-${phone.slice(7)}`;
+    const later = await (await session())['member.confirmPhone']({ memberId: member.id, phone: spoken });
     expect(later.ok).toBe(true);
+  });
+
+  it('finds a member by the number they say, unverified: points can be earned, nothing spent until a code is scanned', async () => {
+    const member = activeMember(3);
+    const s = deskApi(t.service);
+    await s['staff.signIn']({ pin: '1234' });
+    const found = await s['scan.submit']({ code: phones.get(member.id)! });
+    expect(found).toMatchObject({ ok: true, value: { via: 'phone', verified: false, check: 'unverified', member: { id: member.id } } });
+    if (!found.ok) return;
+    expect(found.value.member.maskedPhone).toBe(`****${phones.get(member.id)!.slice(-4)}`);
+    // The number that found them cannot also verify them.
+    const again = await s['member.confirmPhone']({ memberId: member.id, phone: phones.get(member.id)! });
+    expect(!again.ok && again.error.code).toBe('PHONE_CHECK_NEEDS_CODE');
+    const card = await s['member.card']({ memberId: member.id });
+    expect(card.ok).toBe(true);
+    const free = card.ok ? card.value.benefits.find((b) => b.eligible && !b.needsAmount) : undefined;
+    expect(free).toBeDefined();
+    const spent = await s['benefit.redeem']({ memberId: member.id, benefitId: free!.id, amountFen: null });
+    expect(!spent.ok && spent.error.code).toBe('PHONE_NOT_CONFIRMED');
+    const earned = await s['points.earn']({ memberId: member.id, lines: [{ category: 'general', amountFen: 10_000 }] });
+    expect(earned.ok).toBe(true);
+    // member.lookup by phone presents the member the same way.
+    const s2 = deskApi(t.service);
+    await s2['staff.signIn']({ pin: '1234' });
+    expect(await s2['member.lookup']({ phone: phones.get(member.id)! })).toMatchObject({ ok: true, value: { id: member.id } });
+    expect([...phones.values()]).not.toContain('19999999999');
+    const unknown = await s2['member.lookup']({ phone: '19999999999' });
+    expect(!unknown.ok && unknown.error.code).toBe('PHONE_UNKNOWN');
+    expect(!unknown.ok && unknown.error.message).toContain('9999');
+    expect(!unknown.ok && unknown.error.message).not.toContain('19999999999');
   });
 });

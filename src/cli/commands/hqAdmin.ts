@@ -7,6 +7,7 @@ import { DeskError } from '../../contract/errors';
 import { DEFAULT_RULES } from '../../loyalty/rules';
 import { demoHqKey } from '../../scan/hqKeys';
 import { errorBodySchema } from '../../sync/protocol';
+import { NAME_DISPLAYS } from '../../sync/protocolEntities';
 import { DEMO_CATALOG, DEMO_OTHER_STAFF, DEMO_OTHER_STORE, DEMO_STAFF, DEMO_STOCK, DEMO_STORE, demoBenefits } from '../../terminal/demo/catalog';
 import { demoNow, generateDemoMembers, type DemoMember } from '../../terminal/demo/members';
 import type { SeedSummary } from '../../terminal/demo/seed';
@@ -88,7 +89,7 @@ export async function seedDemoAtHq(call: AdminCall, options: { members: number; 
       chunks.push(chunk);
       chunk = [];
     }
-    if (sample.length < 8 && !sample.some((s) => s.note === m.note)) sample.push({ mid: m.id, cs: m.cardSerial, tier: m.tier, cardNo: m.cardNo, note: m.note });
+    if (sample.length < 8 && !sample.some((s) => s.note === m.note)) sample.push({ mid: m.id, cs: m.cardSerial, tier: m.tier, cardNo: m.cardNo, phone: m.phone, note: m.note });
   });
   if (chunk.length > 0) chunks.push(chunk);
   let sent = 0;
@@ -109,7 +110,7 @@ export async function seedDemoAtHq(call: AdminCall, options: { members: number; 
   };
 }
 
-const ACTIONS = 'seed-demo --key-file F | enrollment-code | stores | members | benefits | catalog | rules | staff | stock (each --file F.json) | delete-member --id | limits --terminal ID --file | rotate-key [--retire KID] [--out F] | revoke --member ID [--serial N] [--reason T] | conflicts | terminals';
+const ACTIONS = 'seed-demo --key-file F | enrollment-code | stores | members | benefits | catalog | rules | staff | stock (each --file F.json) | delete-member --id | limits --terminal ID --file | rotate-key [--retire KID] [--out F] | revoke --member ID [--serial N] [--reason T] | brand --name-display full|masked | conflicts | terminals';
 
 function fileBody(flags: Flags): unknown {
   const file = check(z.string({ error: '--file F.json is required' }).min(1), flags.file);
@@ -182,6 +183,8 @@ export async function hqAdminCommand(flags: Flags, positionals: string[], now: n
         cardSerial: check(intArg('serial', 1_000_000), flags.serial ?? '0'),
         ...(typeof flags.reason === 'string' ? { reason: flags.reason } : {}),
       });
+    case 'brand':
+      return call('PUT', '/v1/admin/brand', { nameDisplay: check(z.enum(NAME_DISPLAYS, { error: '--name-display is full or masked' }), flags['name-display']) });
     case 'conflicts':
       return call('GET', `/v1/admin/conflicts${store ? `?storeId=${encodeURIComponent(store)}` : ''}`);
     case 'terminals':

@@ -1,20 +1,33 @@
 // The desk's operations from the command line: member, redeem, earn, exchange, cash, donate, void,
 // reprint (each one TerminalApi call through the operator's session, src/cli/operator.ts), and outbox.
 import { z } from 'zod';
-import { categorySchema, cardNoSchema, entityIdSchema, memberIdSchema, opIdSchema, purchaseLinesSchema } from '../../contract/inputs';
+import { categorySchema, cardNoSchema, entityIdSchema, memberIdSchema, opIdSchema, phoneTextSchema, purchaseLinesSchema } from '../../contract/inputs';
 import { DeskError } from '../../contract/errors';
 import { check, fenArg, intArg, type Flags } from '../args';
-import { callAs, withTerminal } from '../operator';
+import { callAs, operatorOf, withTerminal } from '../operator';
 import { printAfterCommit } from './print';
 
 const str = (name: string, schema: z.ZodType<string, string>) => z.string({ error: `--${name} is required` }).pipe(schema);
 
-export function memberCommand(flags: Flags) {
+/**
+ * `member --id M | --card C | --phone P`: the member card. With --card or --id, --phone is the phone
+ * check instead (the whole number against the keyed hash; exit 2 when it is not the member's).
+ */
+export async function memberCommand(flags: Flags) {
+  const phone = flags.phone === undefined ? undefined : check(str('phone', phoneTextSchema), flags.phone);
   const ref =
     flags.card !== undefined
       ? { cardNo: check(str('card', cardNoSchema), flags.card) }
-      : { memberId: check(str('id', memberIdSchema), flags.id) };
-  return callAs(flags, 'member.card', ref);
+      : phone !== undefined && flags.id === undefined
+        ? { phone }
+        : { memberId: check(str('id', memberIdSchema), flags.id) };
+  if (phone === undefined || 'phone' in ref) return callAs(flags, 'member.card', ref);
+  return withTerminal(flags, async (t) => {
+    const call = operatorOf(flags, t);
+    const card = await call('member.card', ref);
+    await call('member.confirmPhone', { memberId: card.member.id, phone });
+    return { ...card, phoneCheck: 'match' as const };
+  });
 }
 
 export async function redeemCommand(flags: Flags) {

@@ -26,6 +26,9 @@ function sayWhere(tr: Translator, log: (line: string) => void, prepared: ReturnT
   log(tr.t('start.dataFolder', { dir: prepared.dir }));
   log(prepared.seeded ? tr.t('start.seeded', { members: prepared.seeded.members }) : tr.t('start.existing', { db: prepared.dbPath }));
   log(tr.t('start.pins', { pins: DEMO_STAFF.map((s) => `${s.name} (${s.role}) ${s.pin}`).join(', ') }));
+  // The desk holds only a hash of each number: the demo's numbers are said here, once, for trying it out.
+  const sample = prepared.seeded?.sample.find((s) => s.note !== 'revoked');
+  if (sample) log(tr.t('start.member', { cardNo: sample.cardNo, phone: sample.phone }));
 }
 
 /** Resolves on Ctrl-C / SIGTERM (or when `also` settles), whichever comes first. */

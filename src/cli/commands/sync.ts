@@ -74,7 +74,7 @@ export const syncCommands: Record<string, Command> = {
   hq: { run: (f, { io }) => hqCommand(f, io.err, io.out), flags: ['port', 'admin-token', 'admin-token-file'], longRunning: true },
   'hq-admin': {
     run: (f, { io, positionals }) => hqAdminCommand(f, positionals, f.now !== undefined ? check(intArg('now', 10_000_000_000), f.now) * 1000 : io.now(), io.err),
-    flags: ['hq', 'token', 'token-file', 'members', 'seed', 'store', 'file', 'id', 'terminal', 'retire', 'out', 'member', 'serial', 'reason', 'key-file'],
+    flags: ['hq', 'token', 'token-file', 'members', 'seed', 'store', 'file', 'id', 'terminal', 'retire', 'out', 'member', 'serial', 'reason', 'key-file', 'name-display'],
   },
   enroll: { run: (f, { io }) => enrollCommand(f, io.err), flags: ['hq', 'code', 'label', 'timeout'], booleans: ['no-sync'] },
   sync: { run: (f, { io }) => syncCommand(f, io.err), flags: ['timeout'] },

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import * as admin from '../services/admin';
 import { createEnrollmentCode } from '../services/enroll';
 import { listSetAsideReports } from '../services/setAsideReports';
+import { setNameDisplay } from '../services/brand';
 import {
   benefitsBody,
   catalogBody,
@@ -10,6 +11,7 @@ import {
   idSchema,
   keyImportBody,
   limitsBody,
+  brandBody,
   membersBody,
   parseBody,
   revokeBody,
@@ -45,6 +47,8 @@ export const adminRoutes: RouteDef[] = [
     handler: async ({ body }, { db, clock }) => ok(await admin.setRules(db, parseBody(rulesBody, body), clock())) },
   { method: 'PUT', path: '/v1/admin/terminals/:id/limits', summary: "Set one terminal's offline risk limits (null: the rules' defaults)", auth: 'admin', body: limitsBody, response: okSchema,
     handler: async ({ body, params }, { db }) => ok(await admin.setTerminalLimits(db, id(params), parseBody(limitsBody, body).offline)) },
+  { method: 'PUT', path: '/v1/admin/brand', summary: "How terminals show members' names: full, or surname and mask (every member is sent again when it changes)", auth: 'admin', body: brandBody, response: okSchema,
+    handler: async ({ body }, { db }) => ok(await setNameDisplay(db, parseBody(brandBody, body).nameDisplay)) },
   { method: 'GET', path: '/v1/admin/terminals', summary: 'Enrolled terminals', auth: 'admin', query: storeQuery, response: okSchema,
     handler: async ({ query }, { db }) => ok(await admin.listTerminals(db, parseBody(storeQuery, query).storeId)) },
   { method: 'POST', path: '/v1/admin/staff', summary: 'Create or update staff (PINs hashed with the store salt; unique per store)', auth: 'admin', body: staffBody, response: okSchema,

@@ -33,8 +33,15 @@ function record(entity: Change['entity'], dataExpr: string): string {
   return `CASE WHEN tombstone THEN json_build_object(${head}, 'deleted', true) ELSE json_build_object(${head}, 'deleted', false, 'data', ${dataExpr}) END::text AS j`;
 }
 
-const MEMBER_DATA = `json_build_object('cardNo', card_no, 'name', name, 'phone', phone, 'birthday', birthday, 'tier', tier, 'tierSince', tier_since,
-  'cardSerial', card_serial, 'status', status, 'joinedAt', joined_at, 'lastPurchaseAt', last_purchase_at, 'months', months, 'lots', lots, 'grants', grants)`;
+// Never the phone number (docs/privacy.md): its keyed hash and last four digits; the name as the
+// brand's name_display says (the uncorrelated subquery runs once per statement).
+const MEMBER_NAME = `CASE WHEN (SELECT name_display FROM brand WHERE id = 'brand') = 'masked' THEN left(name, 1) || repeat('*', greatest(1, char_length(name) - 1)) ELSE name END`;
+const MEMBER_TAIL = `'birthday', birthday, 'tier', tier, 'tierSince', tier_since, 'cardSerial', card_serial, 'status', status, 'joinedAt', joined_at,
+  'lastPurchaseAt', last_purchase_at, 'months', months, 'lots', lots, 'grants', grants`;
+/** A member row's change data as terminals pull it (v2), a SQL expression over members. */
+export const MEMBER_DATA = `json_build_object('cardNo', card_no, 'name', ${MEMBER_NAME}, 'phoneHash', phone_hash, 'phoneLast4', right(phone, 4), ${MEMBER_TAIL})`;
+/** Protocol v1 has a `phone`: it gets the number masked to its last four digits, which is all its phone check reads. */
+const MEMBER_DATA_V1 = `json_build_object('cardNo', card_no, 'name', ${MEMBER_NAME}, 'phone', repeat('*', greatest(0, char_length(phone) - 4)) || right(phone, 4), ${MEMBER_TAIL})`;
 
 const CONFLICTS = `SELECT id::text AS id, seq, false AS tombstone, jsonb_build_object('opId', op_id, 'terminalId', terminal_id, 'memberId', member_id, 'kind', kind,
        'decision', decision, 'detail', detail, 'at', at, 'decidedAt', decided_at) AS data FROM conflicts`;
@@ -54,6 +61,10 @@ const FEED: Record<string, { entity: Change['entity']; select: string; scope?: s
   stock: { entity: 'stock', select: "SELECT sku AS id, seq, false AS tombstone, jsonb_build_object('name', name, 'qty', qty) AS data FROM stock", scope: 'store_id = $4' },
   stores: { entity: 'store', select: "SELECT id, seq, tombstone, jsonb_build_object('name', name, 'tz', tz, 'pinSalt', pin_salt) AS data FROM stores", scope: 'id = $4' },
   conflicts: { entity: 'conflict', select: CONFLICTS, scope: 'store_id = $4' },
+  brand: {
+    entity: 'brand',
+    select: "SELECT id, seq, false AS tombstone, jsonb_build_object('phoneKey', translate(encode(phone_key, 'base64'), '+/=', '-_'), 'nameDisplay', name_display) AS data FROM brand",
+  },
 };
 
 /**
@@ -65,16 +76,29 @@ export function unstampedChangesSql(table: string): string | null {
   return f ? `SELECT ${record(f.entity, 'data')} FROM (${f.select} WHERE seq IS NULL) AS s` : null;
 }
 
-const SOURCES: Source[] = [
+const memberSource = (data: string): Source => ({
   // Members keep their own statement: the snapshot's million rows go out without a subquery.
-  { sql: `SELECT seq, ${record('member', MEMBER_DATA)} FROM members WHERE seq > $1 AND ${LIVE} ORDER BY seq LIMIT $3`, scoped: false },
-  ...Object.values(FEED).slice(1).map((f) => simple(f.entity, f.select, f.scope)),
+  sql: `SELECT seq, ${record('member', data)} FROM members WHERE seq > $1 AND ${LIVE} ORDER BY seq LIMIT $3`,
+  scoped: false,
+});
+const { members: _members, conflicts: _conflicts, brand: _brand, ...REFERENCE } = FEED;
+
+const SOURCES: Source[] = [
+  memberSource(MEMBER_DATA),
+  ...Object.values(REFERENCE).map((f) => simple(f.entity, f.select, f.scope)),
+  simple('conflict', CONFLICTS, FEED.conflicts!.scope),
+  simple('brand', FEED.brand!.select),
 ];
 
-/** A v1 terminal is sent only the conflicts its schema knows (docs/authority.md "Protocol v1"). */
-const SOURCES_V1: Source[] = SOURCES.map((src, i) =>
-  i === SOURCES.length - 1 ? simple('conflict', CONFLICTS, `store_id = $4 AND kind IN (${inList(CONFLICT_KINDS_V1)}) AND decision IN (${inList(CONFLICT_DECISIONS_V1)})`) : src,
-);
+/**
+ * A v1 terminal is sent its own member shape, only the conflicts its schema knows, and no brand row
+ * (docs/authority.md "Protocol v1", docs/privacy.md).
+ */
+const SOURCES_V1: Source[] = [
+  memberSource(MEMBER_DATA_V1),
+  ...Object.values(REFERENCE).map((f) => simple(f.entity, f.select, f.scope)),
+  simple('conflict', CONFLICTS, `store_id = $4 AND kind IN (${inList(CONFLICT_KINDS_V1)}) AND decision IN (${inList(CONFLICT_DECISIONS_V1)})`),
+];
 
 function simple(entity: Change['entity'], select: string, scope?: string): Source {
   const hasTombstones = !select.includes('false AS tombstone');

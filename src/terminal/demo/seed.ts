@@ -1,7 +1,10 @@
 // Deterministic demo data for one terminal: members in every tier, birthdays this month, dormant
 // members, points expiring soon, benefits of every type, a catalog with stock, staff and an HQ key.
 // The same seed on the same store-day gives the same data; 1,000,000 members in well under a minute.
+import { createHmac } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { lastFour, normalizePhone, phoneHash } from '../../loyalty/phone';
+import { setBrand } from '../../store/brand';
 import { DEFAULT_RULES } from '../../loyalty/rules';
 import { DAY_MS } from '../../loyalty/time';
 import type { TierCode } from '../../loyalty/types';
@@ -18,6 +21,11 @@ import { hashPin, storePinSalt } from '../operations/staffAuth';
 // Kept here too: callers import the demo's id and card-number scheme from the seed.
 export { memberIdFor } from './members';
 
+/** The demo brand's phone key: fixed by the seed, like everything else in the demo. */
+export function demoPhoneKey(seed: string): string {
+  return createHmac('sha256', 'loyalty-desk demo phone key').update(seed).digest('base64url');
+}
+
 export interface SeedOptions {
   members: number;
   seed: string;
@@ -33,7 +41,8 @@ export interface SeedSummary {
   hqKeyId: string;
   storeId: string;
   terminalId: string;
-  sample: { mid: string; cs: number; tier: TierCode; cardNo: string; note: string }[];
+  /** A few members of different kinds, with their demo phone numbers (the desk holds only a hash of them). */
+  sample: { mid: string; cs: number; tier: TierCode; cardNo: string; phone: string; note: string }[];
   staff: { id: string; name: string; role: string; pin: string }[];
 }
 
@@ -42,11 +51,12 @@ export function seedDemo(db: Db, options: SeedOptions): SeedSummary {
   const now = demoNow(options.now); // 10:00 local: stable within a day
 
   const hqKey: PrivateJwk = demoHqKey(options.seed, `demo-${options.seed}`);
+  const phoneKey = demoPhoneKey(options.seed);
   writeFileSync(options.hqKeyFile, `${JSON.stringify(hqKey, null, 2)}\n`, { mode: 0o600 });
 
   const insMember = db.prepare(
-    `INSERT INTO members(id, card_no, name, phone, birthday, tier, tier_since, card_serial, status, joined_at, last_purchase_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO members(id, card_no, name, phone_hash, phone_last4, birthday, tier, tier_since, card_serial, status, joined_at, last_purchase_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insMonth = db.prepare('INSERT INTO member_months(member_id, month, visits, spend_fen) VALUES (?, ?, ?, ?)');
   const insLot = db.prepare('INSERT INTO point_lots(member_id, earned_at, expires_at, points, remaining) VALUES (?, ?, ?, ?, ?)');
@@ -59,6 +69,7 @@ export function seedDemo(db: Db, options: SeedOptions): SeedSummary {
     setMeta(db, 'rules_json', JSON.stringify(DEFAULT_RULES));
     setMeta(db, 'last_sync_at', String(now));
     setMeta(db, 'demo', '1');
+    setBrand(db, { phoneKey, nameDisplay: 'full' }, now);
     db.prepare('INSERT INTO trusted_keys(kid, x, valid_from, valid_to, updated_at) VALUES (?, ?, ?, NULL, ?)').run(hqKey.kid, hqKey.x, now - 365 * DAY_MS, now);
     for (const s of [DEMO_STORE, DEMO_OTHER_STORE]) upsertStore(db, { ...s, at: now });
     const salt = storePinSalt(db);
@@ -73,11 +84,12 @@ export function seedDemo(db: Db, options: SeedOptions): SeedSummary {
     for (const s of DEMO_STOCK) insStock.run(DEMO_STORE.id, s.sku, JSON.stringify(s.name), s.qty);
 
     generateDemoMembers({ seed: options.seed, now: options.now, members: options.members }, (m) => {
-      insMember.run(m.id, m.cardNo, m.name, m.phone, m.birthday, m.tier, m.joinedAt, m.cardSerial, m.revoked ? 'revoked' : 'active', m.joinedAt, m.lastPurchaseAt, now);
+      const e164 = normalizePhone(m.phone) ?? m.phone;
+      insMember.run(m.id, m.cardNo, m.name, phoneHash(phoneKey, e164), lastFour(e164), m.birthday, m.tier, m.joinedAt, m.cardSerial, m.revoked ? 'revoked' : 'active', m.joinedAt, m.lastPurchaseAt, now);
       for (const a of m.months) insMonth.run(m.id, a.month, a.visits, a.spendFen);
       for (const l of m.lots) insLot.run(m.id, l.earnedAt, l.expiresAt, l.points, l.points);
       for (const g of m.grants) grantBenefit(db, m.id, g.benefitId, now, g.reason);
-      if (sample.length < 8 && !sample.some((s) => s.note === m.note)) sample.push({ mid: m.id, cs: m.cardSerial, tier: m.tier, cardNo: m.cardNo, note: m.note });
+      if (sample.length < 8 && !sample.some((s) => s.note === m.note)) sample.push({ mid: m.id, cs: m.cardSerial, tier: m.tier, cardNo: m.cardNo, phone: m.phone, note: m.note });
     });
   }).immediate();
 

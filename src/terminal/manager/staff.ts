@@ -4,7 +4,8 @@ import { DeskError } from '../../contract/errors';
 import { checkStaffName, STAFF_NAME_MAX_DESK } from '../../loyalty/staffName';
 import { appendAudit } from '../../store/audit';
 import type { Db } from '../../store/open';
-import { getLockout, setLockout, staffByPinHash } from '../../store/staff';
+import { getLockout, setLockout, setStaffPinHash, staffByPinHash } from '../../store/staff';
+import { pepperPinHash } from '../../store/pinPepper';
 import { stmt } from '../../store/statements';
 import type { ServiceDeps } from '../operations/deps';
 import { requireManager } from '../operations/lookups';
@@ -88,7 +89,7 @@ export function addClerk(deps: ServiceDeps, input: { managerId: string; name: st
       id,
       deps.identity.storeId,
       name,
-      pinHash,
+      pepperPinHash(deps.db, pinHash),
       now,
     );
     appendAudit(deps.db, { at: now, actor: input.managerId, action: 'staff.add', ref: id, data: { name, role: 'clerk' } });
@@ -117,7 +118,7 @@ export function resetStaffPin(deps: ServiceDeps, input: { managerId: string; sta
     refuseWhileLocked(deps, input.managerId, now);
     const pinHash = hashPin(input.pin, storePinSalt(deps.db));
     if (pinTaken(deps, pinHash)) return recordCollision(deps, input.managerId, now, row.id);
-    stmt(deps.db, 'UPDATE staff SET pin_hash = ?, updated_at = ? WHERE id = ?').run(pinHash, now, row.id);
+    setStaffPinHash(deps.db, row.id, pinHash, now);
     // The PIN itself is never written anywhere but as its hash.
     appendAudit(deps.db, { at: now, actor: input.managerId, action: 'staff.resetPin', ref: row.id, data: { name: row.name } });
     return { id: row.id, ok: true };

@@ -2,7 +2,8 @@
 import { DeskError } from '../../contract/errors';
 import { availablePoints } from '../../loyalty/points';
 import type { LocalizedText } from '../../loyalty/types';
-import { maskName, maskPhone } from '../../print/receiptModel';
+import { maskName } from '../../print/receiptModel';
+import { maskedPhone } from '../../loyalty/phone';
 import { getMember, memberLots, type MemberRow } from '../../store/members';
 import { getStaff, type StaffRow } from '../../store/staff';
 import { getStoreName } from '../../store/stores';
@@ -62,7 +63,7 @@ export function buildReceipt(deps: ServiceDeps, f: ReceiptFacts): ReceiptModel {
     terminalId,
     staff: { id: f.staff.id, name: f.staff.name },
     approvedBy: f.approvedBy ? { id: f.approvedBy.id, name: f.approvedBy.name } : null,
-    member: { id: f.member.id, maskedName: maskName(f.member.name), maskedPhone: maskPhone(f.member.phone), tier: f.member.tier },
+    member: { id: f.member.id, maskedName: maskName(f.member.name), maskedPhone: maskedPhone(f.member.phone_last4), tier: f.member.tier },
     subject: f.subject,
     valueFen: f.valueFen,
     amountFen: f.amountFen,

@@ -8,8 +8,10 @@ import { businessDate, monthsBack } from '../../loyalty/time';
 import type { BenefitDef } from '../../loyalty/types';
 import { listBenefits, openGrants, stockMap, usageByBenefit } from '../../store/benefits';
 import { getMember, getMemberByCardNo, memberLots, memberMonths, toMemberFacts, type MemberRow } from '../../store/members';
-import { maskName, maskPhone } from '../../print/receiptModel';
+import { maskName } from '../../print/receiptModel';
+import { maskedPhone } from '../../loyalty/phone';
 import type { ServiceDeps } from './deps';
+import { memberByPhone } from './phoneLookup';
 import { isOffline } from './guards';
 import type { MemberSummary, BenefitView, MemberCard } from '../../contract/deskTypes';
 
@@ -19,17 +21,17 @@ export function summarize(row: MemberRow): MemberSummary {
     cardNo: row.card_no,
     name: row.name,
     maskedName: maskName(row.name),
-    maskedPhone: maskPhone(row.phone),
-    phoneLast4: row.phone.slice(-4),
+    maskedPhone: maskedPhone(row.phone_last4),
     tier: row.tier,
     status: row.status,
     cardSerial: row.card_serial,
   };
 }
 
-export type MemberRef = { memberId: string } | { cardNo: string };
+export type MemberRef = { memberId: string } | { cardNo: string } | { phone: string };
 
 export function findMember(deps: ServiceDeps, ref: MemberRef): MemberRow {
+  if ('phone' in ref) return memberByPhone(deps, ref.phone);
   const row = 'memberId' in ref ? getMember(deps.db, ref.memberId) : getMemberByCardNo(deps.db, ref.cardNo);
   if (!row) throw new DeskError('UNKNOWN_MEMBER', { ref: 'memberId' in ref ? ref.memberId : ref.cardNo });
   return row;

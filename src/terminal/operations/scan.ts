@@ -8,14 +8,18 @@ import { getMember, getMemberByCardNo, type MemberRow } from '../../store/member
 import { isRevoked, markSeen, pruneSeen, trustedKey } from '../../store/scanCache';
 import { stmt } from '../../store/statements';
 import type { ServiceDeps } from './deps';
+import { normalizePhone } from '../../loyalty/phone';
+import { memberByPhone } from './phoneLookup';
 import { summarize } from './memberCard';
 import type { MemberSummary } from '../../contract/deskTypes';
 
 export type ScanVerification = 'signed' | 'rotating' | 'unverified';
 
 export interface ScanResult {
-  /** 'unverified' (a typed or printed card number): confirm the phone's last 4 digits before redeeming. */
+  /** 'unverified' (a typed card or phone number): verified later by a code, or a card number by the whole phone number. */
   verified: ScanVerification;
+  /** What was typed or scanned: a card number, a phone number, or a member code. */
+  via: 'card' | 'phone' | 'code';
   member: MemberSummary;
 }
 
@@ -58,11 +62,30 @@ function inReplayTransaction<T>(deps: ServiceDeps, fn: () => T): T {
   }
 }
 
+/**
+ * A mobile number typed into the scan field finds the member it belongs to. Text that could also be a
+ * card number (11 digits) is tried as one when no member's phone matches; if neither finds anyone,
+ * the phone's answer is the one given.
+ */
+function byPhone(deps: ServiceDeps, code: string): MemberRow | null {
+  if (normalizePhone(code) === null) return null;
+  try {
+    return memberByPhone(deps, code);
+  } catch (err) {
+    const cardLike = /^\d{10,19}$/.test(code.trim());
+    if (!(err instanceof DeskError) || err.code === 'PHONE_AMBIGUOUS' || !cardLike) throw err;
+    if (getMemberByCardNo(deps.db, code.trim())) return null;
+    throw err;
+  }
+}
+
 export function scanMember(deps: ServiceDeps, code: string): ScanResult {
+  const phoneRow = byPhone(deps, code);
+  if (phoneRow) return { verified: 'unverified', via: 'phone', member: summarize(checkMember(deps, phoneRow, phoneRow.id, null)) };
   const parsed = parseCode(code);
   if (parsed.kind === 'card') {
     const row = checkMember(deps, getMemberByCardNo(deps.db, parsed.cardNo), parsed.cardNo, null);
-    return { verified: 'unverified', member: summarize(row) };
+    return { verified: 'unverified', via: 'card', member: summarize(row) };
   }
   const now = deps.clock();
   const verified = verifyCode(parsed, (kid) => trustedKey(deps.db, kid), now);
@@ -71,5 +94,5 @@ export function scanMember(deps: ServiceDeps, code: string): ScanResult {
     verified.kind === 'rotating'
       ? inReplayTransaction(deps, () => acceptSigned(deps, verified, now))
       : acceptSigned(deps, verified, now);
-  return { verified: verified.kind === 'rotating' ? 'rotating' : 'signed', member: summarize(row) };
+  return { verified: verified.kind === 'rotating' ? 'rotating' : 'signed', via: 'code', member: summarize(row) };
 }

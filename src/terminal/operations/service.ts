@@ -45,7 +45,7 @@ export function createTerminalService(deps: ServiceDeps) {
     signIn: (pin: string) => checkPin(deps, pin),
     /** Who an operator names (--staff, --manager): active staff of this store, or a typed refusal. */
     staffById: (id: string) => staffById(deps, id),
-    confirmPhone: (memberId: string, last4: string) => phoneCheckFor(deps, memberId, last4),
+    confirmPhone: (memberId: string, phone: string) => phoneCheckFor(deps, memberId, phone),
     receiptPreview: (opId: string) => receiptPreview(deps, opId),
     recentOperations: (limit: number) => recentOperations(deps, limit),
     statusFacts: () => statusFacts(deps),

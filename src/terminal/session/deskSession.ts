@@ -15,7 +15,7 @@ import {
   type TerminalOutputs,
   type WedgeSettings,
 } from '../../contract/terminalApi';
-import type { MemberSummary, SignedInStaff } from '../../contract/deskTypes';
+import type { SignedInStaff } from '../../contract/deskTypes';
 import type { Translator } from '../../i18n';
 import { describeZodError, zodErrorMap } from '../../i18n/zodLocale';
 import type { Lang } from '../../loyalty/types';
@@ -41,7 +41,7 @@ export const DEFAULT_WEDGE: WedgeSettings = { enabled: true, maxInterKeyMs: 35, 
 const MAX_PRESENTED = 20;
 
 interface Presence {
-  via: 'card' | 'code';
+  via: 'card' | 'code' | 'phone';
   verified: boolean;
 }
 
@@ -108,14 +108,11 @@ export function createDeskSession(
   const mayEarn = (memberId: string): void => {
     if (!presented.has(memberId) && requireScan) throw new DeskError('MEMBER_NOT_SCANNED', { ref: memberId });
   };
-  /** The phone's last digits are the check itself: never sent, and the masked number hidden until confirmed. */
-  const publicMember = <T extends MemberSummary>(m: T): Omit<T, 'phoneLast4'> => {
-    const { phoneLast4: _hidden, ...rest } = m;
-    const verified = presented.get(m.id)?.verified ?? false;
-    return verified ? rest : { ...rest, maskedPhone: '*'.repeat(m.maskedPhone.length || 11) };
-  };
-  const lookedUp = (ref: { memberId: string } | { cardNo: string }, id: string): void => {
-    if ('cardNo' in ref) present(id, { via: 'card', verified: false });
+  /** A member found by what anyone could type (a card or phone number) is presented, unverified. */
+  const lookedUp = (ref: ParsedInput<'member.lookup'>, id: string): void => {
+    // The operator names members by id (they hold the data folder); a phone check needs them presented.
+    if ('cardNo' in ref || (who.kind === 'operator' && 'memberId' in ref)) present(id, { via: 'card', verified: false });
+    if ('phone' in ref) present(id, { via: 'phone', verified: false });
   };
 
   // Most handlers answer at once; the manager's day-end, printing and printer checks wait on devices.
@@ -149,20 +146,23 @@ export function createDeskSession(
       reads();
       // Camera, wedge, serial and typed card numbers all go through the one scan path (src/terminal/operations/scan.ts).
       const scanned = service.scan(code);
-      const signed = scanned.verified !== 'unverified';
-      present(scanned.member.id, { via: signed ? 'code' : 'card', verified: signed });
+      present(scanned.member.id, { via: scanned.via, verified: scanned.via === 'code' });
       return {
-        member: publicMember(scanned.member),
-        via: signed ? 'code' : 'card',
+        member: scanned.member,
+        via: scanned.via,
         verified: presented.get(scanned.member.id)?.verified ?? false,
         check: scanned.verified,
       };
     },
-    'member.confirmPhone': ({ memberId, last4 }) => {
-      signedIn();
-      // Only a card in front of the desk is checked: guessing digits for arbitrary ids proves nothing.
-      if (!presented.has(memberId)) throw new DeskError('MEMBER_NOT_SCANNED', { ref: memberId });
-      service.confirmPhone(memberId, last4);
+    'member.confirmPhone': ({ memberId, phone }) => {
+      // A check, like a read: the operator names no one (its wrong answers still count per card).
+      reads();
+      // Only a card in front of the desk is checked: guessing numbers for arbitrary ids proves nothing.
+      const p = presented.get(memberId);
+      if (!p) throw new DeskError('MEMBER_NOT_SCANNED', { ref: memberId });
+      // A member found by their phone number cannot be verified by it again: only the code does that.
+      if (p.via === 'phone' && !p.verified) throw new DeskError('PHONE_CHECK_NEEDS_CODE');
+      service.confirmPhone(memberId, phone);
       present(memberId, { via: 'card', verified: true });
       return { memberId, verified: true };
     },
@@ -170,13 +170,13 @@ export function createDeskSession(
       reads();
       const member = service.lookupMember(ref);
       lookedUp(ref, member.id);
-      return publicMember(member);
+      return member;
     },
     'member.card': (ref): PublicMemberCard => {
       reads();
       const card = service.memberCard(ref);
       lookedUp(ref, card.member.id);
-      return { ...card, member: publicMember(card.member) };
+      return card;
     },
     'benefit.redeem': (i) => {
       const me = signedIn();
