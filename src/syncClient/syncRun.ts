@@ -112,8 +112,12 @@ export async function pushOutbox(
     answer.catch(() => undefined);
     return answer;
   };
+  // fetch writes the request from the event loop: let it go out before the synchronous SQLite work
+  // that follows, or HQ would only get it once that work is done and nothing would overlap.
+  const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
   let events = outboxAsEvents(db, batch);
   let answer = events.length > 0 ? send(events) : null;
+  if (answer) await flush();
   // Bounded: every round acknowledges at least one event or throws, and no more batches leave than
   // the outbox held at the start, and two for events recorded meanwhile.
   const maxBatches = Math.ceil(toPush / batch) + 2;
@@ -127,6 +131,7 @@ export async function pushOutbox(
     }
     answer = next.length > 0 && round < maxBatches ? send(next, value.anchor) : null;
     events = next;
+    if (answer) await flush();
     db.transaction(() => {
       applyAcks(db, acked.map((a) => a.seq));
       for (const c of value.conflicts) recordConflict(db, c, now());
