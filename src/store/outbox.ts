@@ -43,12 +43,13 @@ export function appendOutbox(
   return Number(info.lastInsertRowid);
 }
 
-export function pendingOutbox(db: Db, limit = 1000): OutboxEvent[] {
-  return stmt<[number], { seq: number; id: string; op_id: string | null; type: string; payload_json: string; created_at: number }>(
+/** `afterSeq`: only events after it (the sync sends the next batch while the previous one's acks are still being written). */
+export function pendingOutbox(db: Db, limit = 1000, afterSeq = 0): OutboxEvent[] {
+  return stmt<[number, number], { seq: number; id: string; op_id: string | null; type: string; payload_json: string; created_at: number }>(
     db,
-    'SELECT seq, id, op_id, type, payload_json, created_at FROM outbox WHERE acked_at IS NULL ORDER BY seq LIMIT ?',
+    'SELECT seq, id, op_id, type, payload_json, created_at FROM outbox WHERE acked_at IS NULL AND seq > ? ORDER BY seq LIMIT ?',
   )
-    .all(limit)
+    .all(afterSeq, limit)
     .map((r) => ({
       seq: r.seq,
       id: r.id,

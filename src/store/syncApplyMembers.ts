@@ -44,19 +44,19 @@ function releaseCards(db: Db, members: LiveMember[]): void {
   }
 }
 
-/** Months and grants of members whose old ones are gone (or who never had any). */
-function insertDetails(db: Db, members: LiveMember[]): void {
+/** Months (unless `months` is false) and grants of members whose old ones are gone (or who never had any). */
+function insertDetails(db: Db, members: LiveMember[], months = true): void {
   const benefitIds = new Set(stmt<[], { id: string }>(db, 'SELECT id FROM benefits').all().map((b) => b.id));
-  const months: unknown[] = [];
+  const monthRows: unknown[] = [];
   const grants: unknown[] = [];
   const pending: unknown[] = [];
   for (const { id, data: d } of members) {
-    for (const m of d.months) months.push(id, m.month, m.visits, m.spendFen);
+    if (months) for (const m of d.months) monthRows.push(id, m.month, m.visits, m.spendFen);
     // A grant of a benefit this terminal does not hold yet waits for it (docs/sync.md).
     for (const g of d.grants) (benefitIds.has(g.benefitId) ? grants : pending).push(id, g.benefitId, g.grantedAt, g.reason, g.usedOpId);
   }
   insertMany(db, 'INSERT INTO pending_grants(member_id, benefit_id, granted_at, reason, used_op_id)', '(?, ?, ?, ?, ?)', 5, pending);
-  insertMany(db, 'INSERT INTO member_months(member_id, month, visits, spend_fen)', '(?, ?, ?, ?)', 4, months);
+  insertMany(db, 'INSERT INTO member_months(member_id, month, visits, spend_fen)', '(?, ?, ?, ?)', 4, monthRows);
   insertMany(db, 'INSERT INTO benefit_grants(member_id, benefit_id, granted_at, reason, used_op_id)', '(?, ?, ?, ?, ?)', 5, grants);
 }
 
@@ -85,6 +85,9 @@ interface HeldLot {
   member_id: string;
   hq_key: string | null;
   op_id: string | null;
+  earned_at: number;
+  expires_at: number;
+  points: number;
   remaining: number;
 }
 
@@ -103,12 +106,12 @@ function replaceHeld(db: Db, members: LiveMember[]): void {
       tier_since = excluded.tier_since, card_serial = excluded.card_serial, status = excluded.status, joined_at = excluded.joined_at,
       last_purchase_at = excluded.last_purchase_at, updated_at = excluded.updated_at, tombstone = 0`,
   );
-  stmt(db, 'DELETE FROM member_months WHERE member_id IN (SELECT value FROM json_each(?))').run(ids);
+  replaceMonths(db, members, ids);
   stmt(db, 'DELETE FROM benefit_grants WHERE member_id IN (SELECT value FROM json_each(?))').run(ids);
   stmt(db, 'DELETE FROM pending_grants WHERE member_id IN (SELECT value FROM json_each(?))').run(ids);
 
   const byMember = new Map<string, HeldLot[]>();
-  const held = stmt<[string], HeldLot>(db, 'SELECT id, member_id, hq_key, op_id, remaining FROM point_lots WHERE member_id IN (SELECT value FROM json_each(?)) ORDER BY id').all(ids);
+  const held = stmt<[string], HeldLot>(db, 'SELECT id, member_id, hq_key, op_id, earned_at, expires_at, points, remaining FROM point_lots WHERE member_id IN (SELECT value FROM json_each(?)) ORDER BY id').all(ids);
   for (const l of held) {
     const list = byMember.get(l.member_id);
     if (list) list.push(l);
@@ -124,7 +127,9 @@ function replaceHeld(db: Db, members: LiveMember[]): void {
       const remaining = Math.min(lot.remaining, lot.points);
       const found = mine.find((l) => l.hq_key === lot.key || (l.hq_key === null && l.op_id === lot.key));
       if (found) {
-        update.run(lot.earnedAt, lot.expiresAt, lot.points, remaining, lot.key, found.id);
+        // Most of a member's lots are as held (a push re-sends the member for one new lot): no write for those.
+        const same = found.hq_key === lot.key && found.earned_at === lot.earnedAt && found.expires_at === lot.expiresAt && found.points === lot.points && found.remaining === remaining;
+        if (!same) update.run(lot.earnedAt, lot.expiresAt, lot.points, remaining, lot.key, found.id);
         found.hq_key = lot.key;
         found.remaining = remaining;
         seen.add(found.id);
@@ -137,7 +142,38 @@ function replaceHeld(db: Db, members: LiveMember[]): void {
   }
   if (emptied.length > 0) stmt(db, 'UPDATE point_lots SET remaining = 0 WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(emptied));
   insertMany(db, 'INSERT INTO point_lots(member_id, earned_at, expires_at, points, remaining, op_id, hq_key)', '(?, ?, ?, ?, ?, NULL, ?)', 6, fresh);
-  insertDetails(db, members);
+  insertDetails(db, members, false);
+}
+
+/**
+ * Held members' months made what HQ lists, writing only the months that differ: a push re-sends a
+ * member for one changed month, so deleting and inserting all of them wrote several times the rows.
+ */
+/** `ids`: the members' ids as a JSON array. */
+function replaceMonths(db: Db, members: LiveMember[], ids: string): void {
+  const held = new Map<string, { visits: number; spend: number }>();
+  const rows = stmt<[string], { member_id: string; month: string; visits: number; spend_fen: number }>(
+    db,
+    'SELECT member_id, month, visits, spend_fen FROM member_months WHERE member_id IN (SELECT value FROM json_each(?))',
+  ).all(ids);
+  for (const r of rows) held.set(`${r.member_id}\u0000${r.month}`, { visits: r.visits, spend: r.spend_fen });
+  const added: unknown[] = [];
+  const update = stmt(db, 'UPDATE member_months SET visits = ?, spend_fen = ? WHERE member_id = ? AND month = ?');
+  for (const { id, data: d } of members) {
+    for (const m of d.months) {
+      const key = `${id}\u0000${m.month}`;
+      const h = held.get(key);
+      if (h === undefined) added.push(id, m.month, m.visits, m.spendFen);
+      else if (h.visits !== m.visits || h.spend !== m.spendFen) update.run(m.visits, m.spendFen, id, m.month);
+      held.delete(key);
+    }
+  }
+  // What is left is held but no longer listed by HQ.
+  const gone = [...held.keys()].map((k) => k.split('\u0000'));
+  if (gone.length > 0) {
+    stmt(db, "DELETE FROM member_months WHERE (member_id, month) IN (SELECT value ->> '$[0]', value ->> '$[1]' FROM json_each(?))").run(JSON.stringify(gone));
+  }
+  insertMany(db, 'INSERT INTO member_months(member_id, month, visits, spend_fen)', '(?, ?, ?, ?)', 4, added);
 }
 
 /**

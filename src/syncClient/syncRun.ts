@@ -8,9 +8,9 @@ import { pendingOutbox, pendingOutboxCount } from '../store/outbox';
 import { applyPage, type AnyChange } from '../store/syncApply';
 import { applyAcks, getSyncState, recordConflict, setSyncState } from '../store/syncState';
 import { clockSkew, createHqClient, type HqClient, type Timed } from './hqClient';
-import { signedAnchorSchema, type AuditClaim } from '../sync/anchor';
+import { signedAnchorSchema, type AuditClaim, type SignedAnchor } from '../sync/anchor';
 import { auditHashAt, auditHead } from '../store/audit';
-import { DEFAULT_PULL_LIMIT, MAX_PUSH_EVENTS, MAX_SET_ASIDE_REPORTS, pushEventSchema, SKEW_WARN_MS, type PullPage, type PushEvent } from '../sync/protocol';
+import { DEFAULT_PULL_LIMIT, MAX_PUSH_EVENTS, MAX_SET_ASIDE_REPORTS, pushEventSchema, SKEW_WARN_MS, type PullPage, type PushEvent, type PushResponse } from '../sync/protocol';
 import { changeSchema, type Change } from '../sync/protocolEntities';
 import { listSetAside, markSetAsideReported, setAside } from '../store/setAside';
 
@@ -58,10 +58,13 @@ export function clientFor(db: Db, options: Pick<SyncOptions, 'timeoutMs'> = {}):
   return createHqClient({ url, credential, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
 }
 
-/** The audit head to anchor, and this terminal's own entry at the anchor it holds (docs/authority.md). */
-function auditClaim(db: Db): AuditClaim {
+/**
+ * The audit head to anchor, and this terminal's own entry at the anchor it holds (docs/authority.md).
+ * `latest`: an anchor HQ has just sent that is not stored yet (the next batch leaves before it is).
+ */
+function auditClaim(db: Db, latest?: SignedAnchor | null): AuditClaim {
   const head = auditHead(db);
-  const held = signedAnchorSchema.safeParse(parseJson(getSyncState(db, 'audit_anchor')));
+  const held = signedAnchorSchema.safeParse(latest ?? parseJson(getSyncState(db, 'audit_anchor')));
   const atAnchor = held.success && held.data.seq > 0 ? { seq: held.data.seq, hash: auditHashAt(db, held.data.seq) } : null;
   return { seq: head.seq, hash: head.hash, atAnchor };
 }
@@ -74,8 +77,8 @@ function parseJson(text: string | null): unknown {
   }
 }
 
-function outboxAsEvents(db: Db, limit: number): PushEvent[] {
-  return pendingOutbox(db, limit).map((e) => {
+function outboxAsEvents(db: Db, limit: number, afterSeq = 0): PushEvent[] {
+  return pendingOutbox(db, limit, afterSeq).map((e) => {
     const parsed = pushEventSchema.safeParse({ seq: e.seq, id: e.id, type: e.type, createdAt: e.createdAt, payload: e.payload });
     // Our own outbox row failing our own schema is a bug to report, never something to skip.
     if (!parsed.success) throw new DeskError('INTERNAL', { detail: `outbox event ${e.seq} does not match the sync protocol: ${parsed.error.issues[0]?.message ?? ''}` });
@@ -96,16 +99,39 @@ export async function pushOutbox(
   let refused = 0;
   let conflicts = 0;
   let skewMs: number | null = null;
-  // Bounded: every round acknowledges at least one event or throws.
-  for (let round = 0; round <= Math.ceil(toPush / batch) + 1; round++) {
-    const events = outboxAsEvents(db, batch);
-    if (events.length === 0) break;
-    const { value, sentAt, receivedAt } = await client.push(events, auditClaim(db));
+  // Pipelined, one batch ahead. The next batch is read (and checked) while HQ works on this one, and
+  // sent as soon as this one's answer is checked, before that answer is written here: HQ has
+  // committed this batch by then, so if writing its acks fails or the terminal stops, those events
+  // are only sent again and acknowledged `duplicate`. Batches still reach HQ one at a time, in
+  // outbox order (a batch leaves only after the one before it was acknowledged), and a failed
+  // answer throws before anything after it is sent.
+  const send = (events: PushEvent[], anchor?: SignedAnchor | null): Promise<Timed<PushResponse>> => {
+    // Async, so a client that throws at once fails the await below like any other failure.
+    const answer = (async () => client.push(events, auditClaim(db, anchor)))();
+    // A request left in flight when this loop throws (its batch is sent again next time) fails unheard.
+    answer.catch(() => undefined);
+    return answer;
+  };
+  // fetch writes the request from the event loop: let it go out before the synchronous SQLite work
+  // that follows, or HQ would only get it once that work is done and nothing would overlap.
+  const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+  let events = outboxAsEvents(db, batch);
+  let answer = events.length > 0 ? send(events) : null;
+  if (answer) await flush();
+  // Bounded: every round acknowledges at least one event or throws, and no more batches leave than
+  // the outbox held at the start, and two for events recorded meanwhile.
+  const maxBatches = Math.ceil(toPush / batch) + 2;
+  for (let round = 1; answer; round++) {
+    const next = outboxAsEvents(db, batch, events.at(-1)!.seq);
+    const { value, sentAt, receivedAt } = await answer;
     const sent = new Map(events.map((e) => [e.seq, e.id]));
     const acked = value.acks.filter((a) => sent.get(a.seq) === a.id);
     if (acked.length !== events.length || value.ackedThrough !== events.at(-1)!.seq) {
       throw new DeskError('HQ_BAD_RESPONSE', { detail: `HQ acknowledged ${acked.length} of ${events.length} events` });
     }
+    answer = next.length > 0 && round < maxBatches ? send(next, value.anchor) : null;
+    events = next;
+    if (answer) await flush();
     db.transaction(() => {
       applyAcks(db, acked.map((a) => a.seq));
       for (const c of value.conflicts) recordConflict(db, c, now());

@@ -101,6 +101,23 @@ describe.each(BACKENDS)('bulk pull on %s', (backend) => {
       expect(after.months).not.toEqual(expected.months);
       expect(dump(whole.db)).toEqual(after);
       expect(dump(paged.db)).toEqual(after);
+
+      // As after a push: HQ re-sends 30 of them with one month changed, one added, and every lot as
+      // held (the bulk path writes only what differs; the result must still be the row-by-row one).
+      const again = (await env.hq.db.query<HqRow>("SELECT * FROM members WHERE id <= 'M00000030' ORDER BY id")).map((r) => ({
+        id: r.id, cardNo: r.card_no, name: r.name, phone: r.phone, birthday: r.birthday, tier: r.tier, tierSince: r.tier_since, cardSerial: r.card_serial,
+        status: r.status, joinedAt: r.joined_at, lastPurchaseAt: r.last_purchase_at, lots: r.lots, grants: r.grants,
+        months: [{ month: '2026-11', visits: 3, spendFen: 6_000 }, { month: '2026-12', visits: 1, spendFen: 100 }],
+      }));
+      await env.hq.admin('POST', '/v1/admin/members', { members: again });
+      await pullRowByRow(reference);
+      expect((await syncOnce(whole.db, { now: () => clock.now, pullLimit: 5_000 })).pulled).toBe(30);
+      await syncOnce(paged.db, { now: () => clock.now, pullLimit: 37 });
+      const third = dump(reference.db);
+      expect(third.months).not.toEqual(after.months);
+      expect(third.lots).toEqual(after.lots);
+      expect(dump(whole.db)).toEqual(third);
+      expect(dump(paged.db)).toEqual(third);
     } finally {
       for (const t of [reference, whole, paged]) t.close();
     }

@@ -8,11 +8,13 @@ import { anchorMessage, type AuditClaim, type SignedAnchor } from '../../sync/an
 import type { Queryable } from '../db';
 import type { NewConflict } from './applyOperation';
 
-async function signed(q: Queryable, a: Omit<SignedAnchor, 'kid' | 'sig'>, now: number): Promise<SignedAnchor | null> {
-  const [key] = await q.query<{ kid: string; x: string; d: string }>(
-    `SELECT kid, x, d FROM signing_keys WHERE NOT tombstone AND valid_from <= $1 AND (valid_to IS NULL OR valid_to > $1) ORDER BY valid_from DESC, kid LIMIT 1`,
-    [now],
-  );
+interface SigningKey {
+  kid: string;
+  x: string;
+  d: string;
+}
+
+function signed(key: SigningKey | null, a: Omit<SignedAnchor, 'kid' | 'sig'>): SignedAnchor | null {
   if (!key) return null;
   const privateKey = createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', x: key.x, d: key.d }, format: 'jwk' });
   return { ...a, kid: key.kid, sig: sign(null, anchorMessage(a), privateKey).toString('base64url') };
@@ -24,7 +26,16 @@ export async function anchorAudit(
   claim: AuditClaim,
   now: number,
 ): Promise<{ anchor: SignedAnchor | null; conflicts: NewConflict[] }> {
-  const [held] = await q.query<{ seq: number; hash: string; at: number }>('SELECT seq, hash, at FROM audit_anchors WHERE terminal_id = $1 FOR UPDATE', [terminalId]);
+  // The anchor HQ holds (locked) and HQ's current signing key, in one round trip.
+  const [row] = await q.query<{ seq: number | null; hash: string | null; at: number | null; kid: string | null; x: string | null; d: string | null }>(
+    `SELECT h.seq, h.hash, h.at, k.kid, k.x, k.d FROM (SELECT 1) AS one
+       LEFT JOIN (SELECT seq, hash, at FROM audit_anchors WHERE terminal_id = $1 FOR UPDATE) AS h ON true
+       LEFT JOIN (SELECT kid, x, d FROM signing_keys WHERE NOT tombstone AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2)
+                   ORDER BY valid_from DESC, kid LIMIT 1) AS k ON true`,
+    [terminalId, now],
+  );
+  const held = row !== undefined && row.seq !== null && row.hash !== null && row.at !== null ? { seq: row.seq, hash: row.hash, at: row.at } : undefined;
+  const key = row !== undefined && row.kid !== null && row.x !== null && row.d !== null ? { kid: row.kid, x: row.x, d: row.d } : null;
   const conflicts: NewConflict[] = [];
   // Named after the claimed head, so each break is recorded once and a later one is recorded too.
   const flag = (kind: 'audit_truncated' | 'audit_rewritten') =>
@@ -50,15 +61,14 @@ export async function anchorAudit(
   // back below and proves the link at its next push. After a recorded break the anchor moves to the
   // new head: the conflict stays for the manager and HQ's admin, and later edits are still caught.
   if (moveTo) {
+    // The anchor and its log entry in one statement (the two tables do not read each other).
     await q.query(
-      `INSERT INTO audit_anchors(terminal_id, seq, hash, at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (terminal_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, at = excluded.at`,
+      `WITH a AS (INSERT INTO audit_anchors(terminal_id, seq, hash, at) VALUES ($1, $2, $3, $4)
+                  ON CONFLICT (terminal_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, at = excluded.at)
+       INSERT INTO audit_anchor_log(terminal_id, seq, hash) VALUES ($1, $2, $3) ON CONFLICT (terminal_id, seq) DO UPDATE SET hash = excluded.hash`,
       [terminalId, moveTo.seq, moveTo.hash, now],
     );
-    await q.query('INSERT INTO audit_anchor_log(terminal_id, seq, hash) VALUES ($1, $2, $3) ON CONFLICT (terminal_id, seq) DO UPDATE SET hash = excluded.hash', [
-      terminalId, moveTo.seq, moveTo.hash,
-    ]);
   }
   const current = moveTo ? { seq: moveTo.seq, hash: moveTo.hash, at: now } : { seq: Number(held!.seq), hash: held!.hash, at: Number(held!.at) };
-  return { anchor: await signed(q, { terminalId, ...current }, now), conflicts };
+  return { anchor: signed(key, { terminalId, ...current }), conflicts };
 }

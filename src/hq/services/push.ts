@@ -3,6 +3,7 @@
 // HQ already acknowledged means the terminal's outbox was rebuilt: refused, nothing applied.
 // Set-based: a fixed number of statements per batch, not per event (batchLoad → applyOperation
 // in memory, in event order → batchWrite); the result is the one applying events one by one gives.
+import type { LoyaltyRules } from '../../loyalty/types';
 import type { AuditClaim } from '../../sync/anchor';
 import type { PushEnvelope, PushResponse } from '../../sync/protocol';
 import type { HqDb, Queryable } from '../db';
@@ -13,7 +14,7 @@ import { loadBatchState } from './batchLoad';
 import { writeBatch } from './batchWrite';
 import type { TerminalPrincipal } from './enroll';
 import { readEvent, type HqOp, type ReadEvent } from './readEvent';
-import { globalRules } from './rules';
+import { rulesOfRow } from './rules';
 import { stampChanges } from './stamp';
 
 function isUniqueViolation(err: unknown): boolean {
@@ -27,24 +28,39 @@ interface Incoming {
   opId: string;
 }
 
-/** Records the batch's event ids; returns the ids (lower case) that were new. */
-async function recordEvents(q: Queryable, events: Incoming[], terminalId: string, now: number): Promise<Set<string>> {
+/**
+ * Records the batch's event ids; returns the ids (lower case) that were new, and which of `opIds`
+ * HQ already holds as operations. One statement: the insert does not touch operations, so both
+ * parts read the same state they would read one after the other.
+ */
+async function recordEvents(q: Queryable, events: Incoming[], opIds: string[], terminalId: string, now: number): Promise<{ fresh: Set<string>; known: Set<string> }> {
   // The first of several events with one id is the one recorded; the others are its duplicates.
   const firsts = new Map<string, Incoming>();
   for (const x of events) if (!firsts.has(x.e.id.toLowerCase())) firsts.set(x.e.id.toLowerCase(), x);
-  const rows = await q.query<{ id: string }>(
-    `INSERT INTO events(id, terminal_id, seq, op_id, received_at)
-     SELECT e.id, $2, e.seq, e.op_id, $3 FROM jsonb_to_recordset($1::jsonb) AS e(id uuid, seq bigint, op_id text)
-     ON CONFLICT (id) DO NOTHING RETURNING id`,
-    [JSON.stringify([...firsts.values()].map((x) => ({ id: x.e.id, seq: x.e.seq, op_id: x.opId }))), terminalId, now],
+  const rows = await q.query<{ fresh: boolean; id: string }>(
+    `WITH ins AS (
+       INSERT INTO events(id, terminal_id, seq, op_id, received_at)
+       SELECT e.id, $2, e.seq, e.op_id, $3 FROM jsonb_to_recordset($1::jsonb) AS e(id uuid, seq bigint, op_id text)
+       ON CONFLICT (id) DO NOTHING RETURNING id)
+     SELECT true AS fresh, id::text AS id FROM ins
+     UNION ALL SELECT false, id FROM operations WHERE id = ANY(ARRAY(SELECT jsonb_array_elements_text($4::jsonb)))`,
+    [JSON.stringify([...firsts.values()].map((x) => ({ id: x.e.id, seq: x.e.seq, op_id: x.opId }))), terminalId, now, JSON.stringify(opIds)],
   );
-  return new Set(rows.map((r) => r.id.toLowerCase()));
+  return { fresh: new Set(rows.filter((r) => r.fresh).map((r) => r.id.toLowerCase())), known: new Set(rows.filter((r) => !r.fresh).map((r) => r.id)) };
 }
 
-async function knownOperations(q: Queryable, opIds: string[]): Promise<Set<string>> {
-  if (opIds.length === 0) return new Set();
-  const rows = await q.query<{ id: string }>('SELECT id FROM operations WHERE id = ANY(ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))', [JSON.stringify(opIds)]);
-  return new Set(rows.map((r) => r.id));
+/**
+ * Moves the terminal's acknowledged seq and reads what the batch's checks need of the store, the
+ * terminal and the rules: one round trip. The terminal's row is locked from here to the commit, so
+ * two pushes of one terminal queue.
+ */
+async function batchContext(q: Queryable, who: TerminalPrincipal, lastSeq: number, now: number): Promise<{ tz: string | null; enrolledAt: number | null; rules: LoyaltyRules }> {
+  const [row] = await q.query<{ tz: string | null; enrolled_at: number | null; rules: unknown }>(
+    `WITH t AS (UPDATE terminals SET last_seq = greatest(last_seq, $1), last_seen_at = $2 WHERE id = $3 RETURNING enrolled_at)
+     SELECT (SELECT tz FROM stores WHERE id = $4) AS tz, (SELECT enrolled_at FROM t) AS enrolled_at, (SELECT rules FROM rules WHERE id = 'global') AS rules`,
+    [lastSeq, now, who.terminalId, who.storeId],
+  );
+  return { tz: row?.tz ?? null, enrolledAt: row?.enrolled_at ?? null, rules: rulesOfRow(row?.rules ?? null) };
 }
 
 /**
@@ -72,9 +88,10 @@ export async function pushEvents(
   }
   try {
     return await db.tx(async (q) => {
-      const fresh = await recordEvents(q, incoming, who.terminalId, now);
-      const candidates = incoming.filter((x) => fresh.has(x.e.id.toLowerCase()) && x.read.ok);
-      const known = await knownOperations(q, [...new Set(candidates.map((x) => x.opId))]);
+      // Every readable event's operation is looked up; only those of new ids are asked about below.
+      const { fresh, known } = await recordEvents(q, incoming, [...new Set(incoming.filter((x) => x.read.ok).map((x) => x.opId))], who.terminalId, now);
+      const last = events.at(-1)!.seq;
+      const context = await batchContext(q, who, last, now);
       const statuses: (PushResponse['acks'][number]['status'] | HqOp)[] = [];
       const toApply: HqOp[] = [];
       const decided: NewConflict[] = [];
@@ -96,11 +113,8 @@ export async function pushEvents(
       let conflicts: PushResponse['conflicts'] = [];
       const applied = new Map<string, 'applied' | 'refused'>();
       if (toApply.length > 0 || decided.length > 0) {
-        const [store] = await q.query<{ tz: string }>('SELECT tz FROM stores WHERE id = $1', [who.storeId]);
-        const [terminal] = await q.query<{ enrolled_at: number }>('SELECT enrolled_at FROM terminals WHERE id = $1', [who.terminalId]);
-        const { rules } = await globalRules(q);
         const state = await loadBatchState(q, toApply, {
-          rules, tz: store?.tz ?? 'Asia/Shanghai', storeId: who.storeId, enrolledAt: Number(terminal?.enrolled_at ?? now), now,
+          rules: context.rules, tz: context.tz ?? 'Asia/Shanghai', storeId: who.storeId, enrolledAt: Number(context.enrolledAt ?? now), now,
         });
         for (const op of toApply) decided.push(...applyOperation(state, op));
         for (const row of state.newOps) applied.set(row.id, row.status);
@@ -110,8 +124,6 @@ export async function pushEvents(
         const s = statuses[i]!;
         return { seq: e.seq, id: e.id, status: typeof s === 'string' ? s : (applied.get(s.opId) ?? 'applied') };
       });
-      const last = events.at(-1)!.seq;
-      await q.query('UPDATE terminals SET last_seq = greatest(last_seq, $1), last_seen_at = $2 WHERE id = $3', [last, now, who.terminalId]);
       await stampChanges(q, ['members', 'stock', 'conflicts']);
       return { ok: true as const, ackedThrough: last, acks, conflicts, ...(anchored ? { anchor: anchored.anchor } : {}), serverTime: Date.now() };
     });

@@ -5,7 +5,12 @@ import type { Queryable } from '../db';
 
 export async function globalRules(q: Queryable): Promise<{ rules: LoyaltyRules; seq: number }> {
   const [row] = await q.query<{ rules: unknown; seq: number | null }>("SELECT rules, seq FROM rules WHERE id = 'global'");
-  return row ? { rules: loyaltyRulesSchema.parse(row.rules), seq: row.seq ?? 0 } : { rules: DEFAULT_RULES, seq: 0 };
+  return { rules: rulesOfRow(row?.rules ?? null), seq: row?.seq ?? 0 };
+}
+
+/** The global rules as read from `rules.rules` (null: none published yet, the defaults apply). */
+export function rulesOfRow(rules: unknown): LoyaltyRules {
+  return rules === null ? DEFAULT_RULES : loyaltyRulesSchema.parse(rules);
 }
 
 export function effectiveRules(rules: LoyaltyRules, terminalLimits: OfflineRiskLimits | null): LoyaltyRules {
