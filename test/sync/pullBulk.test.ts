@@ -29,7 +29,8 @@ function dump(db: Db) {
     catalog: q('SELECT * FROM catalog_items ORDER BY id'),
     keys: q('SELECT * FROM trusted_keys ORDER BY kid'),
     revocations: q('SELECT * FROM revocations ORDER BY member_id, card_serial'),
-    staff: q('SELECT id, store_id, name, role, pin_hash, active, updated_at, tombstone FROM staff ORDER BY id'),
+    // PIN hashes are peppered with each terminal's own key (src/store/pinPepper.ts): compared by scheme only.
+    staff: q('SELECT id, store_id, name, role, substr(pin_hash, 1, 3) AS pin_scheme, active, updated_at, tombstone FROM staff ORDER BY id'),
     stock: q('SELECT * FROM stock ORDER BY store_id, sku'),
     stores: q('SELECT * FROM stores ORDER BY id'),
     meta: q("SELECT key, value FROM meta WHERE key IN ('rules_json', 'pin_salt', 'tz') ORDER BY key"),
