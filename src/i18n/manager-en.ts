@@ -4,7 +4,9 @@ export const managerEn = {
   entry: 'Manager',
   title: 'Manager',
   back: 'Back to the desk',
-  managerOnly: 'The manager area opens only for a manager. Sign in with a manager’s PIN.',
+  managerOnly: 'The manager area needs a manager’s approval: ask the manager to type their PIN. {{name}} stays signed in; what is done here is recorded under {{name}} with the manager’s approval.',
+  approve: 'Approve',
+  approvedBy: 'Approved by {{manager}} (recorded under {{clerk}})',
   tabs: { dayEnd: 'Day-end', zReport: 'Z report', kpis: 'KPIs', conflicts: 'Conflicts', staff: 'Staff', settings: 'Devices' },
   dayEnd: {
     explain: 'One button at closing time: sends today’s operations to HQ, takes HQ’s changes, then closes the business day and prints nothing until you ask.',

@@ -7,7 +7,9 @@ export const managerZhCN: Shape<typeof managerEn> = {
   entry: '店长',
   title: '店长',
   back: '返回服务台',
-  managerOnly: '店长区仅限店长进入，请用店长 PIN 登录。',
+  managerOnly: '进入店长区需要店长批准：请店长输入店长 PIN。{{name}} 仍保持登录，在此所做的操作记在 {{name}} 名下并注明店长批准。',
+  approve: '批准',
+  approvedBy: '店长 {{manager}} 已批准（操作记在 {{clerk}} 名下）',
   tabs: { dayEnd: '日结', zReport: 'Z 报表', kpis: '经营指标', conflicts: '冲突', staff: '员工', settings: '设备' },
   dayEnd: {
     explain: '打烊时一键完成：把今天的操作发送给总部、接收总部的更新，然后结束营业日。打印需另行点击。',

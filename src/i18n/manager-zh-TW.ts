@@ -7,7 +7,9 @@ export const managerZhTW: Shape<typeof managerEn> = {
   entry: '店長',
   title: '店長',
   back: '返回服務台',
-  managerOnly: '店長區僅限店長進入，請用店長 PIN 登入。',
+  managerOnly: '進入店長區需要店長核准：請店長輸入店長 PIN。{{name}} 仍保持登入，在此所做的操作記在 {{name}} 名下並註明店長核准。',
+  approve: '核准',
+  approvedBy: '店長 {{manager}} 已核准（操作記在 {{clerk}} 名下）',
   tabs: { dayEnd: '日結', zReport: 'Z 報表', kpis: '經營指標', conflicts: '衝突', staff: '員工', settings: '設備' },
   dayEnd: {
     explain: '打烊時一鍵完成：把今天的操作傳送給總部、接收總部的更新，然後結束營業日。列印需另行點選。',

@@ -24,6 +24,13 @@ export const uiEn = {
     checking: 'Checking…',
     digits: 'PIN digits entered: {{n}}',
   },
+  lock: {
+    title: 'The desk is locked',
+    remaining: '{{time}} left',
+    hint: 'Too many wrong PINs. A manager’s PIN unlocks it now; wrong PINs here count too.',
+    submit: 'Manager unlock',
+    lifted: '{{name}} (manager) unlocked the desk. Sign in with your PIN.',
+  },
   top: {
     signedIn: '{{name}} ({{role}})',
     role: { clerk: 'Clerk', manager: 'Manager' },

@@ -26,6 +26,13 @@ export const uiZhCN: UiMessages = {
     checking: '验证中…',
     digits: '已输入 {{n}} 位',
   },
+  lock: {
+    title: '服务台已锁定',
+    remaining: '还需等待 {{time}}',
+    hint: 'PIN 错误次数过多。店长输入店长 PIN 可立即解锁；输错同样计数。',
+    submit: '店长解锁',
+    lifted: '店长 {{name}} 已解锁。请输入您的 PIN 登录。',
+  },
   top: {
     signedIn: '{{name}}（{{role}}）',
     role: { clerk: '店员', manager: '店长' },

@@ -26,6 +26,13 @@ export const uiZhTW: UiMessages = {
     checking: '驗證中…',
     digits: '已輸入 {{n}} 位',
   },
+  lock: {
+    title: '服務台已鎖定',
+    remaining: '還需等待 {{time}}',
+    hint: 'PIN 錯誤次數過多。店長輸入店長 PIN 可立即解鎖；輸錯同樣計數。',
+    submit: '店長解鎖',
+    lifted: '店長 {{name}} 已解鎖。請輸入您的 PIN 登入。',
+  },
   top: {
     signedIn: '{{name}}（{{role}}）',
     role: { clerk: '店員', manager: '店長' },

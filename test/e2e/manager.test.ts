@@ -259,7 +259,9 @@ describe('the manager’s day-end in Chromium', () => {
     await page.waitForSelector('[data-screen="manager-gate"]');
     await page.keyboard.type('2345');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.textContent('[data-testid="error"]')).toBe(zh.t('manager.managerOnly'));
+    // Another clerk's PIN is no approval: refused as a wrong PIN (issue 18), the clerk still signed in.
+    await expect.poll(() => page.textContent('[data-testid="error"]')).toBe(zh.error('MANAGER_PIN_WRONG', { left: 4 }));
+    expect(await page.textContent('[data-testid="signed-in"]')).toContain('王芳');
     expect(await page.$('[data-screen="manager"]')).toBeNull();
     expect(await page.$('[data-testid="dayend-start"]')).toBeNull();
     await page.screenshot({ path: join(SHOTS, 'manager-04-clerk-refused.png'), fullPage: true });

@@ -6,6 +6,7 @@ import { getStoreName } from '../../store/stores';
 import { getSyncState } from '../../store/syncState';
 import { SKEW_WARN_MS } from '../../sync/protocol';
 import type { ServiceDeps } from './deps';
+import { lockedUntil } from './staffAuth';
 
 export function statusFacts(deps: ServiceDeps): Omit<DeskStatus, 'printer' | 'pendingSync' | 'scanner'> {
   const lastSync = getMeta(deps.db, 'last_sync_at');
@@ -18,6 +19,7 @@ export function statusFacts(deps: ServiceDeps): Omit<DeskStatus, 'printer' | 'pe
     storeName: getStoreName(deps.db, deps.identity.storeId),
     terminalId: deps.identity.terminalId,
     tz: deps.identity.tz,
+    lockedUntil: lockedUntil(deps, deps.clock()),
     hq: {
       online: deps.connectivity().online,
       lastSyncAt: lastSync === null ? null : Number(lastSync),
