@@ -137,6 +137,8 @@ export interface DeskStatus {
   scanner: ScannerStatus;
   /** The PIN pad is locked until this instant after wrong PINs (a manager's PIN lifts it); null when open. */
   lockedUntil: number | null;
+  /** The business day operations are recorded under; afterClose: today is closed, so it is the next day. */
+  day: { date: string; afterClose: boolean };
 }
 
 /** Pushed to the UI (web host: server-sent events; Electron: IPC). */

@@ -20,6 +20,16 @@ export const managerEn = {
     reason: 'Reason: {{reason}}',
     alreadyClosed: 'This day was already closed; here is its report again.',
     expired: '{{points}} expired points written off ({{lots}} lots).',
+    progressLabel: 'Day-end progress',
+    confirmTitle: 'Close business day {{date}}?',
+    confirm: 'Close the day',
+    what: {
+      sync: 'Sends the {{pending}} events waiting to HQ and takes HQ’s changes (if HQ does not answer, the day closes here and they go later).',
+      close: 'Closes business day {{date}} for good: writes off expired points and keeps its Z-report with the next Z number ({{ops}} redemptions so far). It cannot be undone.',
+      after: 'Everything the desk does after this counts for the next business day, {{next}}.',
+    },
+    closedByApproved: '{{name}} (approved by {{manager}})',
+    closedInfo: 'Business day {{date}} is closed: {{at}} by {{by}}, Z no. {{number}}. New work counts for {{next}}.',
   },
   z: {
     date: 'Business date',

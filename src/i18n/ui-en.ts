@@ -199,6 +199,7 @@ export const uiEn = {
     online: 'Online',
     offline: 'Offline',
     pending: '{{n}} to sync',
+    dayClosed: 'Day closed; new work counts for {{date}}',
     store: '{{store}} · {{terminal}}',
     disconnected: 'Desk service not reachable',
     serial: 'Serial scanner',

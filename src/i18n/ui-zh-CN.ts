@@ -201,6 +201,7 @@ export const uiZhCN: UiMessages = {
     online: '在线',
     offline: '离线',
     pending: '{{n}} 条待同步',
+    dayClosed: '今日已日结，新业务记入 {{date}}',
     store: '{{store}} · {{terminal}}',
     disconnected: '无法连接服务台程序',
     serial: '串口扫码枪',

@@ -201,6 +201,7 @@ export const uiZhTW: UiMessages = {
     online: '連線',
     offline: '離線',
     pending: '{{n}} 筆待同步',
+    dayClosed: '今日已日結，新業務記入 {{date}}',
     store: '{{store}} · {{terminal}}',
     disconnected: '無法連線服務台程式',
     serial: '序列埠掃描器',

@@ -1,15 +1,20 @@
 // Issue 18, "a desk that holds up through a day's work", in Debian's Chromium (playwright-core)
 // against the real web host and a seeded demo database, at 1024×768 and 1280×800 (screenshots in
 // test-output/e2e/daywork-*.png): a manager's approval never swaps the signed-in clerk; the lockout
-// says how long is left and a manager's PIN lifts it.
-import { mkdirSync } from 'node:fs';
+// says how long is left and a manager's PIN lifts it; the day-end asks first and says what it will
+// do, ends at 100 %, shows the closed day when the tab opens again, and later work carries the next
+// business day, which the status bar says.
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRenderer } from '../../src/cli/rendererBuild';
 import { launchDesk, RENDERER_DIR, REPO_ROOT, type DeskLaunch } from '../../src/host/launch';
-import { createTranslator } from '../../src/i18n';
-import { seedNewDatabase } from '../../src/runtime/dataFolder';
+import { createTranslator, formatInstant } from '../../src/i18n';
+import { HQ_KEY_FILE, seedNewDatabase } from '../../src/runtime/dataFolder';
+import { privateJwkSchema } from '../../src/scan/hqKeys';
+import { mintCardCode } from '../../src/scan/mintCode';
+import { businessDate, DAY_MS } from '../../src/loyalty/time';
 import { DEMO_STORE, DEMO_TERMINAL } from '../../src/terminal/demo/catalog';
 import { deskConfigSchema, scannerConfigSchema, writeConfig } from '../../src/terminal/operations/config';
 import { tempDir } from '../helpers/demoDb';
@@ -148,4 +153,85 @@ describe.each(VIEWPORTS.map((v) => [`${v.width}x${v.height}`, v] as const))('at 
     await page.click('[data-testid="sign-out"]');
     await page.waitForSelector('[data-screen="sign-in"]');
   });
+});
+
+describe('the day-end', () => {
+  it('asks first and says what it will do, ends at 100 %, shows the closed day again, and later work carries the next day', async () => {
+    await page.setViewportSize(VIEWPORTS[0]);
+    desk.terminal.db.prepare("DELETE FROM lockouts WHERE scope = 'terminal'").run();
+    const tz = desk.terminal.service.deps.identity.tz;
+    const today = businessDate(Date.now(), tz);
+    const next = businessDate(Date.now() + DAY_MS, tz);
+    await signInClerk();
+    await page.click('[data-testid="nav-manager"]');
+    await page.waitForSelector('[data-screen="manager-gate"]');
+    await pin('9999');
+    await page.waitForSelector('[data-testid="dayend-start"]');
+    await page.click('[data-testid="dayend-start"]');
+    await page.waitForSelector('[data-testid="dayend-confirm-dialog"]');
+    expect(await page.textContent('[data-testid="dayend-confirm-dialog"] h2')).toBe(zh.t('manager.dayEnd.confirmTitle', { date: today }));
+    expect(await page.textContent('[data-testid="dayend-what"]')).toContain(zh.t('manager.dayEnd.what.after', { next }));
+    for (const vp of VIEWPORTS) {
+      await page.setViewportSize(vp);
+      await expectFits(`${vp.width}x${vp.height}-06-dayend-confirm`);
+    }
+    // Cancel closes nothing.
+    await page.click('[data-testid="dayend-cancel"]');
+    expect(desk.terminal.db.prepare('SELECT count(*) AS n FROM business_days').get()).toEqual({ n: 0 });
+
+    await page.click('[data-testid="dayend-start"]');
+    await page.click('[data-testid="dayend-confirm"]');
+    await page.waitForSelector('[data-testid="dayend-result"]', { timeout: 30_000 });
+    expect(await page.getAttribute('[data-testid="dayend-progress"]', 'data-pct')).toBe('100');
+    expect(await page.textContent('[data-testid="dayend-step"]')).toBe(`${zh.t('manager.dayEnd.steps.done')} 100%`);
+    const closedAt = (desk.terminal.db.prepare('SELECT closed_at AS at FROM business_days WHERE date = ?').get(today) as { at: number }).at;
+    const closedText = zh.t('manager.dayEnd.closedInfo', {
+      date: today,
+      at: formatInstant(closedAt, tz),
+      by: zh.t('manager.dayEnd.closedByApproved', { name: '王芳', manager: '李娜' }),
+      number: 1,
+      next,
+    });
+    expect(await page.textContent('[data-testid="dayend-closed"]')).toBe(closedText);
+    for (const vp of VIEWPORTS) {
+      await page.setViewportSize(vp);
+      await page.evaluate(() => document.querySelector('[data-screen="manager"]')?.scrollTo(0, 0));
+      await page.screenshot({ path: join(SHOTS, `daywork-${vp.width}x${vp.height}-07-dayend-done.png`) });
+    }
+
+    // Coming back later: the tab says the day is closed, by whom and its number; no start button.
+    await page.click('[data-testid="manager-back"]');
+    await page.click('[data-testid="nav-manager"]');
+    await page.waitForSelector('[data-screen="manager-gate"]');
+    await pin('9999');
+    await page.waitForSelector('[data-testid="dayend-closed"]');
+    expect(await page.textContent('[data-testid="dayend-closed"]')).toBe(closedText);
+    expect(await page.$('[data-testid="dayend-start"]')).toBeNull();
+    await page.screenshot({ path: join(SHOTS, 'daywork-1280x800-08-dayend-reopened.png') });
+
+    // The desk says where new work goes, and a redemption now carries the next business day.
+    await page.click('[data-testid="manager-back"]');
+    await page.waitForSelector('[data-screen="scan"]');
+    await expect.poll(() => page.textContent('[data-testid="status-day"]')).toBe(zh.t('ui.status.dayClosed', { date: next }));
+    for (const vp of VIEWPORTS) {
+      await page.setViewportSize(vp);
+      await expectFits(`${vp.width}x${vp.height}-09-after-close`);
+    }
+    const m = desk.terminal.db.prepare("SELECT id, card_serial FROM members WHERE status = 'active' AND tier = 'advanced' ORDER BY id LIMIT 1").get() as { id: string; card_serial: number };
+    const hq = privateJwkSchema.parse(JSON.parse(readFileSync(join(desk.prepared.dir, HQ_KEY_FILE), 'utf8')));
+    await page.keyboard.type(mintCardCode(hq, { mid: m.id, cs: m.card_serial, iat: Math.floor(Date.now() / 1000) - 60 }), { delay: 2 });
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-screen="member"] [data-testid="points-balance"]');
+    const benefit = desk.terminal.service.memberCard({ memberId: m.id }).benefits.find((b) => b.eligible && !b.needsAmount)!;
+    await page.locator(`[data-testid="benefit-${benefit.id}"] [data-testid="redeem"]`).scrollIntoViewIfNeeded();
+    await page.click(`[data-testid="benefit-${benefit.id}"] [data-testid="redeem"]`);
+    await page.click('[data-testid="confirm-redeem"]');
+    await page.waitForSelector('[data-screen="receipt"] [data-testid="receipt-preview"]');
+    const op = desk.terminal.db.prepare("SELECT id, business_date FROM operations WHERE kind = 'redeem' ORDER BY at DESC LIMIT 1").get() as { id: string; business_date: string };
+    expect(op.business_date).toBe(next);
+    const event = desk.terminal.db.prepare('SELECT payload_json FROM outbox WHERE op_id = ?').get(op.id) as { payload_json: string };
+    expect(JSON.parse(event.payload_json)).toMatchObject({ businessDate: next, dayClosed: true });
+    // The closed day's report is final: the redemption is not in it.
+    expect(desk.terminal.db.prepare('SELECT count(*) AS n FROM operations WHERE business_date = ?').get(today)).toEqual({ n: 0 });
+  }, 90_000);
 });

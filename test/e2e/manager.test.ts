@@ -145,6 +145,7 @@ describe('the manager’s day-end in Chromium', () => {
     await page.waitForSelector('[data-testid="dayend-start"]');
     await watchProgress();
     await page.click('[data-testid="dayend-start"]');
+    await page.click('[data-testid="dayend-confirm"]');
     await page.waitForSelector('[data-testid="dayend-result"]', { timeout: 40_000 });
     await page.screenshot({ path: join(SHOTS, 'manager-01-dayend-synced.png'), fullPage: true });
     expect(await page.getAttribute('[data-testid="dayend-result"]', 'data-state')).toBe('synced');
@@ -237,6 +238,7 @@ describe('the manager’s day-end in Chromium', () => {
     await signInAt(desk2, '9999');
     await page.click('[data-testid="nav-manager"]');
     await page.click('[data-testid="dayend-start"]');
+    await page.click('[data-testid="dayend-confirm"]');
     await page.waitForSelector('[data-testid="dayend-result"]', { timeout: 30_000 });
     await page.screenshot({ path: join(SHOTS, 'manager-03-dayend-local.png'), fullPage: true });
     expect(await page.getAttribute('[data-testid="dayend-result"]', 'data-state')).toBe('local');
