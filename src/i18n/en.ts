@@ -171,6 +171,7 @@ export const en = {
     pointsAfter: 'Points after',
     pointsChange: 'Points',
     voided: 'Voided',
+    voidedKind: 'Voids',
     approvedBy: 'Approved by',
     opId: 'Receipt no.',
     audit: 'Audit',

@@ -136,6 +136,7 @@ export const uiEn = {
     valueLine: 'Value',
     amountLine: 'Purchase',
     pointsLine: 'Points',
+    voidedOp: 'Voids',
     approvedBy: 'Approved by',
   },
   catalog: {
@@ -179,6 +180,9 @@ export const uiEn = {
     reprint: 'Reprint',
     voided: 'Voided',
     preview: 'Receipt',
+    voidTitleKind: 'Void this {{kind}}?',
+    voidSelfApproves: 'You ({{name}}, manager) approve and make it. Points and benefits go back to the member.',
+    voidNeedsManager: 'A manager approves with their PIN; the void is recorded under {{name}} with the manager named. Points and benefits go back to the member.',
     voidTitle: 'Void this operation?',
     voidHelp: 'A manager approves with their PIN. Points and benefits go back to the member.',
     managerPin: 'Manager PIN',

@@ -138,6 +138,7 @@ export const uiZhCN: UiMessages = {
     valueLine: '价值',
     amountLine: '消费金额',
     pointsLine: '积分',
+    voidedOp: '撤销的业务',
     approvedBy: '批准人',
   },
   catalog: {
@@ -181,6 +182,9 @@ export const uiZhCN: UiMessages = {
     reprint: '重打',
     voided: '已撤销',
     preview: '小票',
+    voidTitleKind: '撤销这笔「{{kind}}」？',
+    voidSelfApproves: '由您（店长 {{name}}）批准并经办。积分和权益将退还会员。',
+    voidNeedsManager: '需店长输入 PIN 批准；撤销记在 {{name}} 名下，并注明批准的店长。积分和权益将退还会员。',
     voidTitle: '撤销这笔业务？',
     voidHelp: '需店长输入 PIN 授权。积分和权益将退还会员。',
     managerPin: '店长 PIN',

@@ -138,6 +138,7 @@ export const uiZhTW: UiMessages = {
     valueLine: '價值',
     amountLine: '消費金額',
     pointsLine: '點數',
+    voidedOp: '作廢的交易',
     approvedBy: '核准人',
   },
   catalog: {
@@ -181,6 +182,9 @@ export const uiZhTW: UiMessages = {
     reprint: '重印',
     voided: '已作廢',
     preview: '收據',
+    voidTitleKind: '作廢這筆「{{kind}}」？',
+    voidSelfApproves: '由您（店長 {{name}}）核准並經辦。點數和權益將退還會員。',
+    voidNeedsManager: '需店長輸入 PIN 核准；作廢記在 {{name}} 名下，並註明核准的店長。點數和權益將退還會員。',
     voidTitle: '作廢這筆交易？',
     voidHelp: '需店長輸入 PIN 授權。點數與權益將退還會員。',
     managerPin: '店長 PIN',

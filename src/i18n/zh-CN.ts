@@ -171,6 +171,7 @@ export const zhCN: Messages = {
     pointsAfter: '现有积分',
     pointsChange: '积分变动',
     voided: '撤销单号',
+    voidedKind: '撤销的业务',
     approvedBy: '批准人',
     opId: '单号',
     audit: '审计',

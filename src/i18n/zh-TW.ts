@@ -171,6 +171,7 @@ export const zhTW: Messages = {
     pointsAfter: '現有點數',
     pointsChange: '點數變動',
     voided: '撤銷單號',
+    voidedKind: '作廢的交易',
     approvedBy: '核准人',
     opId: '單號',
     audit: '稽核',

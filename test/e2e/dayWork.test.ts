@@ -3,7 +3,10 @@
 // test-output/e2e/daywork-*.png): a manager's approval never swaps the signed-in clerk; the lockout
 // says how long is left and a manager's PIN lifts it; the day-end asks first and says what it will
 // do, ends at 100 %, shows the closed day when the tab opens again, and later work carries the next
-// business day, which the status bar says.
+// business day, which the status bar says; the receipt screen follows the event stream (a receipt
+// that waited for paper shows as printed once it prints, however late); one error at a time on the
+// scan screen and in the void dialog, which names the operation and the approver, as the on-screen
+// void receipt does.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -18,6 +21,8 @@ import { businessDate, DAY_MS } from '../../src/loyalty/time';
 import { DEMO_STORE, DEMO_TERMINAL } from '../../src/terminal/demo/catalog';
 import { deskConfigSchema, scannerConfigSchema, writeConfig } from '../../src/terminal/operations/config';
 import { tempDir } from '../helpers/demoDb';
+import { allowPrinter } from '../helpers/printerConfig';
+import { startFakePrinter, type FakePrinter } from '../../src/print/fakePrinter/server';
 import { layoutProblems } from './layoutCheck';
 
 const SHOTS = join(REPO_ROOT, 'test-output', 'e2e');
@@ -233,5 +238,117 @@ describe('the day-end', () => {
     expect(JSON.parse(event.payload_json)).toMatchObject({ businessDate: next, dayClosed: true });
     // The closed day's report is final: the redemption is not in it.
     expect(desk.terminal.db.prepare('SELECT count(*) AS n FROM operations WHERE business_date = ?').get(today)).toEqual({ n: 0 });
+    // The window's session outlives a new launch link: sign out for the walks after this one.
+    await page.click('[data-testid="next-member"]');
+    await page.click('[data-testid="sign-out"]');
+    await page.waitForSelector('[data-screen="sign-in"]');
   }, 90_000);
+});
+
+describe('live state', () => {
+  let live: DeskLaunch;
+  let printer: FakePrinter;
+  beforeAll(async () => {
+    const dataDir = join(tmp.dir, 'live');
+    seedNewDatabase({ dbPath: join(dataDir, 'desk.db'), members: 30, seed: 'e2e-live', now: Date.now() });
+    writeConfig(dataDir, {
+      ...deskConfigSchema.parse({ storeId: DEMO_STORE.id, terminalId: DEMO_TERMINAL }),
+      scanner: scannerConfigSchema.parse({ wedge: { maxInterKeyMs: 120, minLength: 8 } }),
+    });
+    printer = await startFakePrinter({ port: 0, out: join(tmp.dir, 'live-printer'), fault: { fault: 'paper-out' } });
+    allowPrinter(dataDir, printer.allow);
+    live = await launchDesk({ dataDir, printerUri: printer.uri });
+  }, 60_000);
+  afterAll(async () => {
+    await live?.close();
+    await printer?.close();
+  });
+
+  it('the receipt screen says it waits for paper, then that it printed once the printer is back — long after', async () => {
+    await page.setViewportSize(VIEWPORTS[1]);
+    await page.goto(live.host.launchUrl());
+    await page.waitForSelector('[data-screen="sign-in"]');
+    await pin('1234');
+    await page.waitForSelector('[data-screen="scan"]');
+    const m = live.terminal.db.prepare("SELECT id, card_serial FROM members WHERE status = 'active' AND tier = 'advanced' ORDER BY id LIMIT 1").get() as { id: string; card_serial: number };
+    const hq = privateJwkSchema.parse(JSON.parse(readFileSync(join(live.prepared.dir, HQ_KEY_FILE), 'utf8')));
+    await page.keyboard.type(mintCardCode(hq, { mid: m.id, cs: m.card_serial, iat: Math.floor(Date.now() / 1000) - 60 }), { delay: 2 });
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-screen="member"] [data-testid="points-balance"]');
+    const benefit = live.terminal.service.memberCard({ memberId: m.id }).benefits.find((b) => b.eligible && !b.needsAmount)!;
+    await page.locator(`[data-testid="benefit-${benefit.id}"] [data-testid="redeem"]`).scrollIntoViewIfNeeded();
+    await page.click(`[data-testid="benefit-${benefit.id}"] [data-testid="redeem"]`);
+    await page.click('[data-testid="confirm-redeem"]');
+    await page.waitForSelector('[data-screen="receipt"] [data-testid="receipt-preview"]');
+    await expect.poll(() => page.textContent('[data-screen="receipt"] h1'), { timeout: 15_000 }).toBe(zh.t('ui.receipt.titleWaiting'));
+    expect(await page.getAttribute('[data-testid="print-state"]', 'data-status')).toBe('pending');
+    await page.screenshot({ path: join(SHOTS, 'daywork-1280x800-10-receipt-waits-for-paper.png') });
+
+    // Past the screen's quick look-agains, then paper back: the queue prints it on its next try.
+    await new Promise((r) => setTimeout(r, 11_000));
+    const before = printer.receipts.length;
+    printer.setFault({ fault: 'none' });
+    await expect.poll(() => printer.receipts.length, { timeout: 40_000, interval: 250 }).toBeGreaterThan(before);
+    const printedAt = Date.now();
+    await expect.poll(() => page.getAttribute('[data-testid="print-state"]', 'data-status'), { timeout: 3_000, interval: 100 }).toBe('printed');
+    expect(Date.now() - printedAt).toBeLessThan(3_000);
+    expect(await page.textContent('[data-screen="receipt"] h1')).toBe(zh.t('ui.receipt.titlePrinted'));
+    expect(await page.textContent('[data-testid="print-state"]')).toBe(zh.t('ui.receipt.printed'));
+    for (const vp of VIEWPORTS) {
+      await page.setViewportSize(vp);
+      await expectFits(`${vp.width}x${vp.height}-11-receipt-printed-late`);
+    }
+  }, 90_000);
+});
+
+describe.each(VIEWPORTS.map((v, i) => [`${v.width}x${v.height}`, v, i] as const))('one error at a time, at %s', (size, viewport, i) => {
+  it('the scan screen shows only the newest error; the void dialog names the operation and approver and shows its error once', async () => {
+    await page.setViewportSize(viewport);
+    desk.terminal.db.prepare("DELETE FROM lockouts WHERE scope = 'terminal'").run();
+    await signInClerk();
+    // A code that is no member code, then a card number too short: one red box, the newest.
+    await page.keyboard.type('LD1C.not-a-member-code', { delay: 2 });
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.textContent('[data-screen="scan"] [data-testid="error"]')).toBe(zh.error('MALFORMED'));
+    await page.fill('[data-testid="card-input"]', '123');
+    await page.click('[data-testid="card-submit"]');
+    await expect.poll(() => page.textContent('[data-screen="scan"] [data-testid="error"]')).toBe(zh.t('ui.scan.cardInvalid'));
+    expect(await page.locator('[data-testid="error"]').count()).toBe(1);
+    await expectFits(`${size}-12-scan-one-error`);
+
+    // An operation to void.
+    const m = desk.terminal.db.prepare("SELECT id, card_serial FROM members WHERE status = 'active' AND tier = 'core' ORDER BY id LIMIT 1 OFFSET ?").get(i) as { id: string; card_serial: number };
+    const hq = privateJwkSchema.parse(JSON.parse(readFileSync(join(desk.prepared.dir, HQ_KEY_FILE), 'utf8')));
+    await page.fill('[data-testid="card-input"]', '');
+    await page.locator('body').click({ position: { x: 5, y: 200 } });
+    await page.keyboard.type(mintCardCode(hq, { mid: m.id, cs: m.card_serial, iat: Math.floor(Date.now() / 1000) - 60 }), { delay: 2 });
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-screen="member"] [data-testid="points-balance"]');
+    const benefit = desk.terminal.service.memberCard({ memberId: m.id }).benefits.find((b) => b.eligible && !b.needsAmount)!;
+    await page.locator(`[data-testid="benefit-${benefit.id}"] [data-testid="redeem"]`).scrollIntoViewIfNeeded();
+    await page.click(`[data-testid="benefit-${benefit.id}"] [data-testid="redeem"]`);
+    await page.click('[data-testid="confirm-redeem"]');
+    await page.waitForSelector('[data-screen="receipt"] [data-testid="receipt-preview"]');
+    const op = desk.terminal.db.prepare("SELECT id FROM operations WHERE kind = 'redeem' AND member_id = ? ORDER BY at DESC LIMIT 1").get(m.id) as { id: string };
+
+    await page.click('[data-testid="nav-ops"]');
+    await page.click(`[data-testid="op-${op.id}"] [data-testid="op-void"]`);
+    await page.waitForSelector('[data-testid="void-dialog"]');
+    expect(await page.textContent('[data-testid="void-dialog"] h2')).toBe(zh.t('ui.ops.voidTitleKind', { kind: zh.t('opKind.redeem') }));
+    expect(await page.textContent('[data-testid="void-op-id"]')).toBe(op.id);
+    expect(await page.textContent('[data-testid="void-approver"]')).toBe(zh.t('ui.ops.voidNeedsManager', { name: '王芳' }));
+    await pin('0000');
+    await expect.poll(() => page.textContent('[data-testid="void-dialog"] [data-testid="error"]')).toBe(zh.error('WRONG_PIN', { left: 4 }));
+    expect(await page.locator('[data-testid="error"]').count(), 'the void error shows once, inside the dialog').toBe(1);
+    await expectFits(`${size}-13-void-dialog-error`);
+    await pin('9999');
+    await page.waitForSelector('[data-screen="receipt"] [data-testid="receipt-preview"]');
+    const paper = (await page.textContent('[data-testid="receipt-preview"]'))!;
+    expect(paper).toContain(`${zh.t('ui.receipt.voidedOp')}${zh.t('opKind.redeem')} · ${op.id}`);
+    expect(paper).toContain(`${zh.t('ui.receipt.approvedBy')}李娜`);
+    await expectFits(`${size}-14-void-receipt`);
+    await page.click('[data-testid="next-member"]');
+    await page.click('[data-testid="sign-out"]');
+    await page.waitForSelector('[data-screen="sign-in"]');
+  });
 });

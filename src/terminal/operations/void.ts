@@ -19,7 +19,7 @@ import { refused } from './guards';
 import { buildReceipt, requireManager, requireMember, requireStaff } from './lookups';
 import { recordOperation } from './record';
 import { undoEarnPurchase, undoEarnTier } from './voidEarn';
-import type { VoidResult } from '../../contract/deskTypes';
+import type { OpKind, ReceiptModel, VoidResult } from '../../contract/deskTypes';
 
 export interface VoidInput {
   opId: string;
@@ -88,7 +88,8 @@ export function voidOperation(deps: ServiceDeps, input: VoidInput): VoidResult {
 
     const pointsAfter = availablePoints(memberLots(deps.db, member.id), now);
     const offline = !deps.connectivity().online;
-    const receipt = buildReceipt(deps, {
+    // The receipt names what it voids: the kind beside the operation's number.
+    const receipt = withTargetKind(target.kind, buildReceipt(deps, {
       kind: 'void',
       opId,
       at: now,
@@ -102,7 +103,7 @@ export function voidOperation(deps: ServiceDeps, input: VoidInput): VoidResult {
       pointsAfter,
       targetOpId: target.id,
       offline,
-    });
+    }));
     const recorded = recordOperation(
       deps,
       {
@@ -129,4 +130,8 @@ export function voidOperation(deps: ServiceDeps, input: VoidInput): VoidResult {
     );
     return { ...recorded, targetOpId: target.id, pointsBefore, pointsAfter };
   }).immediate();
+}
+
+function withTargetKind(kind: OpKind, receipt: ReceiptModel): ReceiptModel {
+  return { ...receipt, targetKind: kind };
 }
