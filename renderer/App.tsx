@@ -29,7 +29,7 @@ type View =
   | { name: 'manager' };
 
 export function App() {
-  const { client, staff, setStaff, call, noteScan, wedge } = useDesk();
+  const { onEvent, staff, setStaff, call, noteScan, wedge } = useDesk();
   const [scanSeq, setScanSeq] = useState(0);
   const [view, setView] = useState<View>({ name: 'scan' });
   const [member, setMember] = useState<ScanOutcome | null>(null);
@@ -76,7 +76,7 @@ export function App() {
     return attachWedge(window, detector, (code) => void submitRef.current(code));
   }, [wedge]);
   // A serial scanner is read by the host; its codes arrive as events and take the same path.
-  useEffect(() => client.subscribe((e) => e.type === 'scan' && void submitRef.current(e.code)), [client]);
+  useEffect(() => onEvent((e) => e.type === 'scan' && void submitRef.current(e.code)), [onEvent]);
 
   const nextMember = () => {
     setMember(null);

@@ -1,9 +1,9 @@
 // The desk's shared state for every screen: the client, who is signed in, the member at the desk,
 // the status bar's facts, and `call`, which turns a broken link into an error staff can act on.
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Result } from '../src/contract/errors';
-import type { DeskStatus, Lang, SignedInStaff, TerminalInput, TerminalMethod, TerminalOutputs, WedgeSettings } from '../src/contract/terminalApi';
+import type { DeskEvent, DeskStatus, Lang, SignedInStaff, TerminalInput, TerminalMethod, TerminalOutputs, WedgeSettings } from '../src/contract/terminalApi';
 import { createTranslator, type Translator } from '../src/i18n';
 import { LinkError, type DeskClient } from './api/client';
 
@@ -21,6 +21,11 @@ export interface DeskState {
   /** The catalog's translator for refusals carried as data (benefit "why not"), in the UI language. */
   tr: Translator;
   call<M extends TerminalMethod>(method: M, input: TerminalInput<M>): Promise<Result<TerminalOutputs[M]>>;
+  /**
+   * Every event of the one stream (status, print, scan) as it arrives; returns the way to stop.
+   * Screens follow the stream instead of polling or opening streams of their own.
+   */
+  onEvent(listener: (event: DeskEvent) => void): () => void;
 }
 
 const DeskContext = createContext<DeskState | null>(null);
@@ -39,17 +44,23 @@ export function DeskProvider(props: { client: DeskClient; initialLang: Lang; ini
   const [status, setStatus] = useState<DeskStatus | null>(null);
   const [linkUp, setLinkUp] = useState(true);
   const [lastScanAt, setLastScanAt] = useState<number | null>(null);
+  const listeners = useRef(new Set<(event: DeskEvent) => void>());
 
   useEffect(
     () =>
       client.subscribe(
         (e) => {
           if (e.type === 'status') setStatus(e.status);
+          for (const listener of listeners.current) listener(e);
         },
         setLinkUp,
       ),
     [client],
   );
+  const onEvent = useCallback((listener: (event: DeskEvent) => void) => {
+    listeners.current.add(listener);
+    return () => void listeners.current.delete(listener);
+  }, []);
 
   const call = useCallback(
     async <M extends TerminalMethod>(method: M, input: TerminalInput<M>): Promise<Result<TerminalOutputs[M]>> => {
@@ -81,7 +92,7 @@ export function DeskProvider(props: { client: DeskClient; initialLang: Lang; ini
   const tr = useMemo(() => createTranslator(lang, tz), [lang, tz]);
   const noteScan = useCallback(() => setLastScanAt(Date.now()), []);
 
-  const value: DeskState = { client, lang, setLang, staff, setStaff, status, linkUp, lastScanAt, noteScan, wedge: props.wedge, tr, call };
+  const value: DeskState = { client, lang, setLang, staff, setStaff, status, linkUp, lastScanAt, noteScan, wedge: props.wedge, tr, call, onEvent };
   return <DeskContext.Provider value={value}>{props.children}</DeskContext.Provider>;
 }
 

@@ -46,6 +46,7 @@ export function StatusBar() {
       )}
       <Pill className={status.hq.online ? 'pill ok' : 'pill warn'} testId="status-hq" text={`${t('ui.status.hq')}: ${status.hq.online ? t('ui.status.online') : t('ui.status.offline')}`} />
       {clock !== null && <Pill className="pill warn" testId="status-clock" text={clock} title={`${clock}\n${t('ui.status.clockSkewHint')}`} />}
+      {status.day.afterClose && <Pill className="pill warn" testId="status-day" text={t('ui.status.dayClosed', { date: status.day.date })} />}
       <Pill className={status.pendingSync > 0 ? 'pill warn' : 'pill ok'} testId="status-pending" text={t('ui.status.pending', { n: status.pendingSync })} />
       <Pill className="pill plain store" testId="status-store" text={t('ui.status.store', { store: pick(status.storeName, lang) || status.storeId, terminal: status.terminalId })} />
     </footer>

@@ -1,11 +1,13 @@
-// Day-end (日结): one button. A progress bar follows the core's steps — events sent to HQ, pages
+// Day-end (日结): one button and a confirmation that says what will happen. A progress bar follows the core's steps — events sent to HQ, pages
 // taken from HQ, what is being done now — then a clear "all synced" or "closed locally, not synced,
-// N waiting", and the day's Z-report with print and CSV.
+// N waiting", and the day's Z-report with print and CSV. A day closed earlier shows when, by whom
+// and its Z number when the tab opens again (issue 18).
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { DayEndProgress, DayEndResult } from '../../src/contract/terminalApi';
-import { ErrorNote } from '../components/Notice';
-import { useDesk } from '../desk';
+import type { DayEndProgress, DayEndResult, DayReport } from '../../src/contract/terminalApi';
+import { Dialog, ErrorNote } from '../components/Notice';
+import { useDesk, useLoad } from '../desk';
+import { formatDateTime } from '../format';
 import { ZReportActions } from './ZReport';
 import { ZReportView } from './ZReportView';
 
@@ -29,13 +31,36 @@ export function progressPercent(p: DayEndProgress | null, finished: boolean): nu
   }
 }
 
+/** The day after a YYYY-MM-DD date (calendar arithmetic on the date alone, no zone involved). */
+export function nextDate(date: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+}
+
+/** A closed day: when, by whom (and who approved), its Z number, and where later work goes. */
+function ClosedDay(props: { report: DayReport }) {
+  const { t } = useTranslation();
+  const { status } = useDesk();
+  const r = props.report;
+  if (!r.closed || r.closedAt === null) return null;
+  const by = r.closeApprovedBy ? t('manager.dayEnd.closedByApproved', { name: r.closedByName ?? r.closedBy ?? '', manager: r.closeApprovedBy.name }) : (r.closedByName ?? r.closedBy ?? '');
+  return (
+    <div className="note ok big-text" data-testid="dayend-closed" data-number={r.number}>
+      {t('manager.dayEnd.closedInfo', { date: r.date, at: formatDateTime(r.closedAt, status?.tz ?? r.tz), by, number: r.number, next: nextDate(r.date) })}
+    </div>
+  );
+}
+
 export function DayEndTab() {
   const { t } = useTranslation();
-  const { call, tr } = useDesk();
+  const { call, tr, status } = useDesk();
   const [running, setRunning] = useState(false);
+  const [confirming, setConfirming] = useState(false);
   const [progress, setProgress] = useState<DayEndProgress | null>(null);
   const [result, setResult] = useState<DayEndResult | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Today's report as it stands: a day closed earlier shows as closed when the tab opens again.
+  const today = useLoad(() => call('manager.zReport', {}), []);
   const live = useRef(true);
   useEffect(() => {
     // Set on every mount: React's StrictMode mounts, unmounts and mounts again.
@@ -46,6 +71,7 @@ export function DayEndTab() {
   }, []);
 
   const start = async () => {
+    setConfirming(false);
     setRunning(true);
     setResult(null);
     setError(null);
@@ -66,22 +92,35 @@ export function DayEndTab() {
     if (r.ok) {
       setProgress(r.value.progress);
       setResult(r.value);
-    }
-    else setError(r.error.message);
+    } else setError(r.error.message);
   };
 
+  const closedBefore = result === null && today.value?.closed ? today.value : null;
   const pct = progressPercent(progress, result !== null);
   const step = result ? 'done' : (progress?.step ?? null);
+  const date = today.value?.date ?? status?.day.date ?? '';
   return (
     <section className="manager-panel dayend" data-testid="dayend">
-      <p className="hint">{t('manager.dayEnd.explain')}</p>
-      <button type="button" className="primary big" onClick={() => void start()} disabled={running} data-testid="dayend-start">
-        {running ? t('manager.dayEnd.running') : t('manager.dayEnd.start')}
-      </button>
+      {closedBefore ? (
+        <>
+          <ClosedDay report={closedBefore} />
+          <ZReportActions report={closedBefore} />
+          <ZReportView report={closedBefore} />
+        </>
+      ) : (
+        <>
+          <p className="hint">{t('manager.dayEnd.explain')}</p>
+          <button type="button" className="primary big" onClick={() => setConfirming(true)} disabled={running || result !== null || today.loading} data-testid="dayend-start">
+            {running ? t('manager.dayEnd.running') : t('manager.dayEnd.start')}
+          </button>
+        </>
+      )}
       {(running || result) && (
         <div className="dayend-progress">
-          <progress max={100} value={pct} data-pct={pct} data-testid="dayend-progress" aria-label={t('manager.dayEnd.running')} />
-          <div data-testid="dayend-step">{step ? t(`manager.dayEnd.steps.${step}`) : ''}</div>
+          <progress max={100} value={pct} data-pct={pct} data-testid="dayend-progress" aria-label={t('manager.dayEnd.progressLabel')} aria-valuetext={`${pct}%`} />
+          <div data-testid="dayend-step">
+            {step ? t(`manager.dayEnd.steps.${step}`) : ''} <span className="muted">{pct}%</span>
+          </div>
           {progress && (
             <div className="muted">
               <span data-testid="dayend-pushed">{t('manager.dayEnd.pushed', { pushed: progress.pushed, toPush: Math.max(progress.toPush, progress.pushed) })}</span>
@@ -109,11 +148,34 @@ export function DayEndTab() {
               {tr.error(result.auditProblem.code, result.auditProblem.params)}
             </div>
           )}
+          <ClosedDay report={result.report} />
           {result.alreadyClosed && <div className="note">{t('manager.dayEnd.alreadyClosed')}</div>}
           {result.expiry.lots > 0 && <div className="note">{t('manager.dayEnd.expired', { points: result.expiry.points, lots: result.expiry.lots })}</div>}
           <ZReportActions report={result.report} />
           <ZReportView report={result.report} />
         </>
+      )}
+      {confirming && (
+        <Dialog
+          title={t('manager.dayEnd.confirmTitle', { date })}
+          testId="dayend-confirm-dialog"
+          actions={
+            <>
+              <button type="button" className="secondary big" onClick={() => setConfirming(false)} data-testid="dayend-cancel">
+                {t('ui.common.cancel')}
+              </button>
+              <button type="button" className="primary big" onClick={() => void start()} data-testid="dayend-confirm">
+                {t('manager.dayEnd.confirm')}
+              </button>
+            </>
+          }
+        >
+          <ul className="dayend-steps" data-testid="dayend-what">
+            <li>{t('manager.dayEnd.what.sync', { pending: status?.pendingSync ?? 0 })}</li>
+            <li>{t('manager.dayEnd.what.close', { date, ops: today.value ? today.value.redemptions.count : 0 })}</li>
+            <li>{t('manager.dayEnd.what.after', { next: date ? nextDate(date) : '' })}</li>
+          </ul>
+        </Dialog>
       )}
     </section>
   );

@@ -1,7 +1,11 @@
-// The manager area (店长): day-end, Z-report, KPIs, conflicts, staff, devices. Opens only for a
-// manager: a clerk sees the manager's PIN pad instead, and the core refuses clerks regardless.
-import { useState } from 'react';
+// The manager area (店长): day-end, Z-report, KPIs, conflicts, staff, devices. A manager signed in
+// opens it; for a clerk the manager approves with their PIN on the pad here. The clerk stays signed
+// in (issue 18): what is done here is recorded as the clerk's with the manager's approval, and the
+// approval ends when the area is left. The core refuses anyone without an approval regardless.
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { SignedInStaff } from '../../src/contract/terminalApi';
+import { LockedPad, useLockedUntil } from '../components/LockedPad';
 import { ErrorNote } from '../components/Notice';
 import { PinPad } from '../components/PinPad';
 import { useDesk } from '../desk';
@@ -18,19 +22,32 @@ type Tab = (typeof TABS)[number];
 
 export function ManagerArea(props: { onBack(): void }) {
   const { t } = useTranslation();
-  const { staff, setStaff, call } = useDesk();
+  const { staff, call } = useDesk();
   const [tab, setTab] = useState<Tab>('dayEnd');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [approver, setApprover] = useState<SignedInStaff | null>(null);
+  const lockedUntil = useLockedUntil();
+  // However the area is left (its own Back, the top bar, sign-out), the approval ends with it.
+  const approved = useRef(false);
+  approved.current = approver !== null;
+  useEffect(
+    () => () => {
+      if (approved.current) void call('manager.leave', {});
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [],
+  );
+  const back = () => props.onBack();
 
-  if (staff?.role !== 'manager') {
-    const signIn = async (pin: string) => {
+  if (staff?.role !== 'manager' && approver === null) {
+    const approve = async (pin: string) => {
       setBusy(true);
-      const r = await call('staff.signIn', { pin });
+      setError(null);
+      const r = await call('manager.approve', { pin });
       setBusy(false);
-      if (!r.ok) return setError(r.error.message);
-      setStaff(r.value);
-      setError(r.value.role === 'manager' ? null : t('manager.managerOnly'));
+      if (!r.ok) return setError(r.error.code === 'LOCKED_OUT' ? null : r.error.message);
+      setApprover(r.value.manager);
     };
     return (
       <main className="screen signin manager-gate" data-screen="manager-gate">
@@ -41,9 +58,15 @@ export function ManagerArea(props: { onBack(): void }) {
             {t('manager.back')}
           </button>
         </div>
-        <p className="hint">{t('manager.managerOnly')}</p>
-        <ErrorNote message={error} />
-        <PinPad length={{ min: 4, max: 8 }} busy={busy} submitLabel={t('ui.signIn.submit')} onSubmit={(pin) => void signIn(pin)} active testId="manager-pin" />
+        {lockedUntil !== null ? (
+          <LockedPad until={lockedUntil} onLifted={() => setError(null)} />
+        ) : (
+          <>
+            <p className="hint">{t('manager.managerOnly', { name: staff?.name ?? '' })}</p>
+            <ErrorNote message={error} />
+            <PinPad length={{ min: 4, max: 8 }} busy={busy} submitLabel={t('manager.approve')} onSubmit={(pin) => void approve(pin)} active testId="manager-pin" />
+          </>
+        )}
       </main>
     );
   }
@@ -57,7 +80,12 @@ export function ManagerArea(props: { onBack(): void }) {
           </button>
         ))}
         <span className="spacer" />
-        <button type="button" onClick={props.onBack} data-testid="manager-back">
+        {approver && staff && (
+          <span className="approved-by" data-testid="approved-by" title={t('manager.approvedBy', { manager: approver.name, clerk: staff.name })}>
+            {t('manager.approvedBy', { manager: approver.name, clerk: staff.name })}
+          </span>
+        )}
+        <button type="button" onClick={back} data-testid="manager-back">
           {t('manager.back')}
         </button>
       </nav>

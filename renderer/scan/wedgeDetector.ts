@@ -1,8 +1,11 @@
 // Keyboard-wedge scanners type a code as a burst of keystrokes a few ms apart, ending in Enter.
 // People type 80–300 ms apart. Every printable keystroke is held back for up to maxInterKeyMs: if
 // the next one comes sooner it may be a burst, otherwise the held text is given back to whatever
-// had focus (typing lags by at most maxInterKeyMs, which nobody notices). Pure and DOM-free:
-// attachWedge.ts puts it on a window.
+// had focus (typing lags by at most maxInterKeyMs, which nobody notices). Once a burst has started
+// (BURST_STARTED keystrokes each within maxInterKeyMs: no person types like that), a busy machine may
+// deliver the rest late: slower keystrokes up to Enter still belong to it, within burstGapMs (issue
+// 18: on a loaded 2-core machine bursts arrived cut short). Pure and DOM-free: attachWedge.ts puts it
+// on a window.
 
 export interface WedgeOptions {
   /** Keystrokes closer than this may belong to a scanner burst (config.scanner.wedge.maxInterKeyMs). */
@@ -11,7 +14,12 @@ export interface WedgeOptions {
   minLength: number;
   /** A burst longer than this is not a code; it is given back as typing. */
   maxLength?: number;
+  /** Once a burst has started, the longest gap that still continues it (default max(8 × maxInterKeyMs, 250)). */
+  burstGapMs?: number;
 }
+
+/** Keystrokes in a row, each within maxInterKeyMs, after which the burst is a scanner's. */
+const BURST_STARTED = 4;
 
 export interface WedgeKey {
   key: string;
@@ -39,27 +47,43 @@ export class WedgeDetector {
   private held = '';
   private lastAt = -Infinity;
   private overlong = false;
+  /** BURST_STARTED fast keystrokes in a row were held: a scanner's, however late the rest comes. */
+  private started = false;
+  /** Every keystroke held so far came within maxInterKeyMs of the one before. */
+  private quick = true;
   private readonly maxLength: number;
+  private readonly burstGapMs: number;
 
   constructor(private readonly options: WedgeOptions) {
     this.maxLength = options.maxLength ?? 4096;
+    this.burstGapMs = options.burstGapMs ?? Math.max(8 * options.maxInterKeyMs, 250);
   }
 
-  /** Held text to give back when nothing followed within maxInterKeyMs (call it from a timer). */
+  /** The gap that still continues what is held now. */
+  private gap(): number {
+    return this.started ? this.burstGapMs : this.options.maxInterKeyMs;
+  }
+
+  /** Held text to give back when nothing followed in time (call it from a timer). */
   expire(now: number): string {
-    if (this.held === '' || now - this.lastAt <= this.options.maxInterKeyMs) return '';
+    if (this.held === '' || now - this.lastAt <= this.gap()) return '';
     return this.release();
   }
 
   /** How long until expire() has something to give back, or null when nothing is held. */
   pendingFor(now: number): number | null {
-    return this.held === '' ? null : Math.max(0, this.options.maxInterKeyMs + 1 - (now - this.lastAt));
+    return this.held === '' ? null : Math.max(0, this.gap() + 1 - (now - this.lastAt));
   }
 
   key(e: WedgeKey): WedgeDecision {
     // Scanners press Shift for capitals: modifiers neither end nor extend a burst.
-    if (MODIFIERS.has(e.key)) return { action: this.held === '' ? 'pass' : 'hold', release: '' };
-    const fast = e.time - this.lastAt <= this.options.maxInterKeyMs;
+    if (MODIFIERS.has(e.key)) {
+      // Inside a started burst a late Shift is the scanner's too: the next key's gap counts from it.
+      if (this.started && e.time - this.lastAt <= this.burstGapMs) this.lastAt = e.time;
+      return { action: this.held === '' ? 'pass' : 'hold', release: '' };
+    }
+    const gap = e.time - this.lastAt;
+    const fast = gap <= this.gap();
     const printable = e.key.length === 1 && !e.ctrlKey && !e.altKey && !e.metaKey && !e.isComposing;
 
     if (e.key === 'Enter' && fast && !this.overlong && this.held.length >= this.options.minLength) {
@@ -72,6 +96,9 @@ export class WedgeDetector {
     const release = fast ? '' : this.release();
     if (this.held.length >= this.maxLength) this.overlong = true;
     else this.held += e.key;
+    if (this.held.length === 1) this.quick = true;
+    else if (gap > this.options.maxInterKeyMs) this.quick = false;
+    if (this.quick && this.held.length >= BURST_STARTED) this.started = true;
     this.lastAt = e.time;
     return { action: 'hold', release };
   }
@@ -85,6 +112,8 @@ export class WedgeDetector {
   private reset(): void {
     this.held = '';
     this.overlong = false;
+    this.started = false;
+    this.quick = true;
     this.lastAt = -Infinity;
   }
 }

@@ -1,5 +1,5 @@
 // Today's operations at this terminal: reprint any receipt; void one with a manager's PIN.
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RecentOperation, VoidResult } from '../../src/contract/terminalApi';
 import { Dialog, Empty, ErrorNote, Loading } from '../components/Notice';
@@ -11,8 +11,13 @@ import { pick } from '../i18n';
 
 export function OperationsScreen(props: { onVoided(r: VoidResult): void; onPreview(opId: string): void; onBack(): void }) {
   const { t } = useTranslation();
-  const { call, lang, status, staff } = useDesk();
+  const { call, lang, status, staff, onEvent } = useDesk();
   const ops = useLoad(() => call('operation.recent', { limit: 50 }), []);
+  // Each receipt's print state follows the event stream (a receipt printed late shows as printed).
+  const reload = ops.reload;
+  const reloadRef = useRef(reload);
+  reloadRef.current = reload;
+  useEffect(() => onEvent((e) => e.type === 'print' && reloadRef.current()), [onEvent]);
   const [voiding, setVoiding] = useState<RecentOperation | null>(null);
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
@@ -42,7 +47,7 @@ export function OperationsScreen(props: { onVoided(r: VoidResult): void; onPrevi
           {t('ui.common.back')}
         </button>
       </div>
-      {note && (note.ok ? <div className="note ok">{note.text}</div> : <ErrorNote message={note.text} />)}
+      {note && !voiding && (note.ok ? <div className="note ok">{note.text}</div> : <ErrorNote message={note.text} />)}
       {ops.loading && !ops.value && <Loading />}
       <ErrorNote message={ops.error} onRetry={ops.reload} />
       {ops.value && list.length === 0 && <Empty>{t('ui.ops.empty')}</Empty>}
@@ -74,7 +79,7 @@ export function OperationsScreen(props: { onVoided(r: VoidResult): void; onPrevi
       </ScrollPanel>
       {voiding && (
         <Dialog
-          title={t('ui.ops.voidTitle')}
+          title={t('ui.ops.voidTitleKind', { kind: t(`opKind.${voiding.kind}`) })}
           testId="void-dialog"
           actions={
             <>
@@ -91,11 +96,45 @@ export function OperationsScreen(props: { onVoided(r: VoidResult): void; onPrevi
         >
           <div className={staff?.role === 'manager' ? 'dialog-text' : 'dialog-split'}>
             <div className="dialog-text">
-              <p>
-                {t(`opKind.${voiding.kind}`)} · {voiding.maskedName}
-                {voiding.subject && ` · ${pick(voiding.subject, lang)}`}
+              <dl className="void-what" data-testid="void-what">
+                <div className="paper-row">
+                  <dt>{t('ui.receipt.kind')}</dt>
+                  <dd>{t(`opKind.${voiding.kind}`)}</dd>
+                </div>
+                <div className="paper-row">
+                  <dt>{t('ui.receipt.opId')}</dt>
+                  <dd data-testid="void-op-id">{voiding.opId}</dd>
+                </div>
+                <div className="paper-row">
+                  <dt>{t('ui.receipt.time')}</dt>
+                  <dd>{formatTime(voiding.at, tz)}</dd>
+                </div>
+                <div className="paper-row">
+                  <dt>{t('ui.receipt.member')}</dt>
+                  <dd>{voiding.maskedName}</dd>
+                </div>
+                {voiding.subject && (
+                  <div className="paper-row">
+                    <dt>{t('ui.receipt.subject')}</dt>
+                    <dd>{pick(voiding.subject, lang)}</dd>
+                  </div>
+                )}
+                {voiding.valueFen > 0 && (
+                  <div className="paper-row">
+                    <dt>{t('ui.receipt.valueLine')}</dt>
+                    <dd>{formatYuan(voiding.valueFen)}</dd>
+                  </div>
+                )}
+                {voiding.points !== 0 && (
+                  <div className="paper-row">
+                    <dt>{t('ui.receipt.pointsLine')}</dt>
+                    <dd>{`${voiding.points > 0 ? '+' : ''}${formatPoints(voiding.points)}`}</dd>
+                  </div>
+                )}
+              </dl>
+              <p className="hint" data-testid="void-approver">
+                {staff?.role === 'manager' ? t('ui.ops.voidSelfApproves', { name: staff.name }) : t('ui.ops.voidNeedsManager', { name: staff?.name ?? '' })}
               </p>
-              <p className="hint">{t('ui.ops.voidHelp')}</p>
               {note && !note.ok && <ErrorNote message={note.text} />}
             </div>
             {staff?.role !== 'manager' && (

@@ -1,6 +1,6 @@
 // After an operation: the receipt as it will print (from the stored receipt model), whether it has
 // printed yet, reprint, and the way to the next member.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LocalizedText, PrinterState, ReceiptPreview } from '../../src/contract/terminalApi';
 import { ErrorNote, Loading } from '../components/Notice';
@@ -8,7 +8,9 @@ import { useDesk, useLoad } from '../desk';
 import { formatDateTime, formatPoints, formatYuan } from '../format';
 import { pick } from '../i18n';
 
-const POLLS = 10;
+/** While a receipt waits: look again every second for the first ten, then every five (events come first). */
+const QUICK_POLLS = 10;
+const SLOW_POLL_MS = 5_000;
 
 /** Printer states in which a waiting receipt is printing now, not stuck in the queue. */
 const PRINTING: readonly PrinterState[] = ['ready', 'paper-low', 'unknown'];
@@ -21,16 +23,29 @@ function waitingFor(printer: PrinterState | undefined): 'printing' | 'no-printer
 
 export function ReceiptScreen(props: { opId: string; drawn: LocalizedText | null; justDone: boolean; onBack?: () => void; onNext(): void }) {
   const { t } = useTranslation();
-  const { call, lang, status: desk } = useDesk();
+  const { call, lang, status: desk, onEvent, linkUp } = useDesk();
   const [poll, setPoll] = useState(0);
   const preview = useLoad(() => call('receipt.preview', { opId: props.opId }), [props.opId, poll]);
   const [reprint, setReprint] = useState<{ busy: boolean; done: boolean; error: string | null }>({ busy: false, done: false, error: null });
 
-  // Until printing reports back through events, look again a few times while the job waits.
+  // The screen follows the event stream (issue 18: it said 等待打印机 long after the printer had
+  // recovered and printed): this receipt's print event, a change of the printer's state or of the
+  // receipts waiting, and the link coming back all make it look again; a slow poll backs them up.
   const status = preview.value?.status;
+  const again = () => setPoll((p) => p + 1);
+  useEffect(() => onEvent((e) => e.type === 'print' && e.opId === props.opId && again()), [onEvent, props.opId]);
+  const printerState = desk?.printer.state;
+  const unprinted = desk?.printer.unprinted;
+  const seen = useRef({ printerState, unprinted, linkUp });
   useEffect(() => {
-    if (status !== 'pending' || poll >= POLLS) return;
-    const timer = setTimeout(() => setPoll((p) => p + 1), 1000);
+    const before = seen.current;
+    seen.current = { printerState, unprinted, linkUp };
+    if (status === 'printed') return;
+    if (before.printerState !== printerState || before.unprinted !== unprinted || (linkUp && !before.linkUp)) again();
+  }, [printerState, unprinted, linkUp, status]);
+  useEffect(() => {
+    if (status !== 'pending') return;
+    const timer = setTimeout(again, poll < QUICK_POLLS ? 1000 : SLOW_POLL_MS);
     return () => clearTimeout(timer);
   }, [status, poll]);
 
@@ -121,6 +136,7 @@ export function ReceiptPaper(props: { preview: ReceiptPreview }) {
     [t('ui.receipt.member'), `${r.member.maskedName} ${r.member.maskedPhone} · ${t(`tier.${r.member.tier}`)}`],
     [t('ui.receipt.staff'), r.staff.name],
   ];
+  if (r.kind === 'void' && r.targetOpId) rows.push([t('ui.receipt.voidedOp'), r.targetKind ? `${t(`opKind.${r.targetKind}`)} · ${r.targetOpId}` : r.targetOpId]);
   if (r.approvedBy) rows.push([t('ui.receipt.approvedBy'), r.approvedBy.name]);
   if (r.subject) rows.push([t('ui.receipt.subject'), pick(r.subject.name, lang)]);
   if (r.valueFen > 0) rows.push([t('ui.receipt.valueLine'), formatYuan(r.valueFen)]);

@@ -9,8 +9,12 @@ export function Scan(props: { busy: boolean; error: string | null; scanSeq: numb
   const { t } = useTranslation();
   const [card, setCard] = useState('');
   const [invalid, setInvalid] = useState(false);
-  // A scan arrived while something was half typed here: the scan wins, the field starts empty.
-  useEffect(() => setCard(''), [props.scanSeq]);
+  // A scan arrived while something was half typed here: the scan wins, the field starts empty, and
+  // an old complaint about the typed number goes with it.
+  useEffect(() => {
+    setCard('');
+    setInvalid(false);
+  }, [props.scanSeq]);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -35,7 +39,8 @@ export function Scan(props: { busy: boolean; error: string | null; scanSeq: numb
         {t('ui.scan.wedgeReady')}
       </p>
       <p className="hint">{t('ui.scan.hint')}</p>
-      <ErrorNote message={props.error} />
+      {/* One error at a time, the newest: a wrong card number typed now replaces an older scan's refusal. */}
+      <ErrorNote message={invalid ? t('ui.scan.cardInvalid') : props.error} />
       <form className="card-entry" onSubmit={submit}>
         <label htmlFor="card-no">{t('ui.scan.cardLabel')}</label>
         <input
@@ -46,13 +51,15 @@ export function Scan(props: { busy: boolean; error: string | null; scanSeq: numb
           placeholder={t('ui.scan.cardPlaceholder')}
           value={card}
           maxLength={23}
-          onChange={(e) => setCard(e.target.value)}
+          onChange={(e) => {
+            setCard(e.target.value);
+            setInvalid(false);
+          }}
         />
         <button type="submit" className="primary big" disabled={props.busy || card.trim() === ''} data-testid="card-submit">
           {props.busy ? t('ui.scan.looking') : t('ui.scan.lookUp')}
         </button>
       </form>
-      {invalid && <ErrorNote message={t('ui.scan.cardInvalid')} />}
       <CameraView onCode={props.onCode} deviceId={null} />
     </main>
   );

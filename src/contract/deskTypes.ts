@@ -161,6 +161,8 @@ export interface ReceiptModel {
   pointsAfter: number;
   /** For a void: the operation it undid. */
   targetOpId: string | null;
+  /** For a void: the kind of operation it undid (receipts before issue 18 lack it). */
+  targetKind?: OpKind;
   offline: boolean;
   /** Set on a reprint's job: the receipt says COPY / 重印. Absent on rows written before it existed. */
   copy?: boolean;

@@ -12,6 +12,9 @@ export const DESK_ERRORS = [
   'STAFF_INACTIVE',
   'WRONG_PIN',
   'LOCKED_OUT',
+  // A PIN that is not an active manager's where a manager must approve, or at the lockout's unlock (counted).
+  'MANAGER_PIN_WRONG',
+  'UNLOCK_PIN_WRONG',
   'NOT_MANAGER',
   'NOT_SIGNED_IN',
   // A command-line write with no --staff: the CLI signs in no one, it names who acts.

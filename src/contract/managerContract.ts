@@ -2,7 +2,7 @@
 // Z-report, KPIs, conflicts, staff and device settings. Every method refuses a clerk (NOT_MANAGER)
 // in the core; dates are checked by the core so a bad one gets its own sentence (DATE_INVALID).
 import { z } from 'zod';
-import type { DevicePrinterState } from './deskTypes';
+import type { DevicePrinterState, SignedInStaff } from './deskTypes';
 import { emptyInputSchema, pinSchema } from './inputs';
 import type { ConflictView, DayEndProgress, DayEndResult, DayReport, DeskSettings, Kpis, Printed, SetAsideView, StaffListEntry } from './managerTypes';
 import { LANGS } from '../loyalty/types';
@@ -31,6 +31,14 @@ const dateInput = z.string().max(32).optional();
 const staffIdSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,80}$/, 'a staff id');
 
 export const managerApiInputs = {
+  /**
+   * A manager approves the manager area for the signed-in clerk with their PIN: the clerk stays
+   * signed in, and what is done there is recorded as the clerk's with the manager's approval.
+   * A wrong PIN, or anyone else's, counts toward the pad's lockout (MANAGER_PIN_WRONG).
+   */
+  'manager.approve': z.object({ pin: pinSchema }).strict(),
+  /** Leaving the manager area ends the approval. */
+  'manager.leave': emptyInputSchema,
   /** The business day to close: today unless a past day was left open (the command line's --date). */
   'manager.dayEnd': z.object({ date: dateInput }).strict(),
   'manager.dayEndProgress': emptyInputSchema,
@@ -67,6 +75,9 @@ export interface CsvFile {
 }
 
 export interface ManagerOutputs {
+  /** Who acts (the signed-in clerk, or the manager) and who approves. */
+  'manager.approve': { actor: SignedInStaff; manager: SignedInStaff };
+  'manager.leave': { ok: true };
   'manager.dayEnd': DayEndResult;
   'manager.dayEndProgress': DayEndProgress | null;
   'manager.zReport': DayReport;

@@ -64,6 +64,8 @@ export const dayReportSchema = z.object({
   closedAt: z.number().int().nullable(),
   closedBy: z.string().nullable(),
   closedByName: z.string().nullable(),
+  /** The manager who approved the close when a clerk closed the day (reports kept before issue 18: null). */
+  closeApprovedBy: person.nullable().default(null),
   /** Operations of a closed day recorded after it was closed (not in the totals above). */
   lateOperations: count,
 });

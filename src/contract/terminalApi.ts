@@ -57,6 +57,8 @@ export const terminalApiInputs = {
   'member.confirmPhone': confirmPhoneInputSchema,
   'staff.signIn': signInInputSchema,
   'staff.signOut': emptyInputSchema,
+  /** While the pad is locked after wrong PINs: a manager's PIN lifts the lock at once (audited). */
+  'staff.unlock': signInInputSchema,
   'member.lookup': memberRefSchema,
   'member.card': memberRefSchema,
   'benefit.redeem': redeemInputSchema,
@@ -138,6 +140,10 @@ export interface DeskStatus {
   hq: { online: boolean; lastSyncAt: number | null; clockSkewMs: number | null; clockSkewWarning: boolean };
   pendingSync: number;
   scanner: ScannerStatus;
+  /** The PIN pad is locked until this instant after wrong PINs (a manager's PIN lifts it); null when open. */
+  lockedUntil: number | null;
+  /** The business day operations are recorded under; afterClose: today is closed, so it is the next day. */
+  day: { date: string; afterClose: boolean };
 }
 
 /** Pushed to the UI (web host: server-sent events; Electron: IPC). */
@@ -162,6 +168,7 @@ export interface TerminalOutputs extends ManagerOutputs {
   'member.confirmPhone': { memberId: string; verified: true };
   'staff.signIn': SignedInStaff;
   'staff.signOut': { ok: true };
+  'staff.unlock': { lifted: boolean; by: SignedInStaff | null };
   'member.lookup': PublicMember;
   'member.card': PublicMemberCard;
   'benefit.redeem': RedeemResult;

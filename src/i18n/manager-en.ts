@@ -4,7 +4,9 @@ export const managerEn = {
   entry: 'Manager',
   title: 'Manager',
   back: 'Back to the desk',
-  managerOnly: 'The manager area opens only for a manager. Sign in with a manager’s PIN.',
+  managerOnly: 'The manager area needs a manager’s approval: ask the manager to type their PIN. {{name}} stays signed in; what is done here is recorded under {{name}} with the manager’s approval.',
+  approve: 'Approve',
+  approvedBy: 'Approved by {{manager}} (recorded under {{clerk}})',
   tabs: { dayEnd: 'Day-end', zReport: 'Z report', kpis: 'KPIs', conflicts: 'Conflicts', staff: 'Staff', settings: 'Devices' },
   dayEnd: {
     explain: 'One button at closing time: sends today’s operations to HQ, takes HQ’s changes, then closes the business day and prints nothing until you ask.',
@@ -18,6 +20,16 @@ export const managerEn = {
     reason: 'Reason: {{reason}}',
     alreadyClosed: 'This day was already closed; here is its report again.',
     expired: '{{points}} expired points written off ({{lots}} lots).',
+    progressLabel: 'Day-end progress',
+    confirmTitle: 'Close business day {{date}}?',
+    confirm: 'Close the day',
+    what: {
+      sync: 'Sends the {{pending}} events waiting to HQ and takes HQ’s changes (if HQ does not answer, the day closes here and they go later).',
+      close: 'Closes business day {{date}} for good: writes off expired points and keeps its Z-report with the next Z number ({{ops}} redemptions so far). It cannot be undone.',
+      after: 'Everything the desk does after this counts for the next business day, {{next}}.',
+    },
+    closedByApproved: '{{name}} (approved by {{manager}})',
+    closedInfo: 'Business day {{date}} is closed: {{at}} by {{by}}, Z no. {{number}}. New work counts for {{next}}.',
   },
   z: {
     date: 'Business date',

@@ -7,7 +7,9 @@ export const managerZhCN: Shape<typeof managerEn> = {
   entry: '店长',
   title: '店长',
   back: '返回服务台',
-  managerOnly: '店长区仅限店长进入，请用店长 PIN 登录。',
+  managerOnly: '进入店长区需要店长批准：请店长输入店长 PIN。{{name}} 仍保持登录，在此所做的操作记在 {{name}} 名下并注明店长批准。',
+  approve: '批准',
+  approvedBy: '店长 {{manager}} 已批准（操作记在 {{clerk}} 名下）',
   tabs: { dayEnd: '日结', zReport: 'Z 报表', kpis: '经营指标', conflicts: '冲突', staff: '员工', settings: '设备' },
   dayEnd: {
     explain: '打烊时一键完成：把今天的操作发送给总部、接收总部的更新，然后结束营业日。打印需另行点击。',
@@ -20,6 +22,16 @@ export const managerZhCN: Shape<typeof managerEn> = {
     notSynced: '已在本地结账，尚未与总部同步：{{waiting}} 个事件待发送。下次日结或总部恢复后会在后台自动发送。',
     reason: '原因：{{reason}}',
     alreadyClosed: '这一天已经结过账，以下是它的报表。',
+    progressLabel: '日结进度',
+    confirmTitle: '确认结束营业日 {{date}}？',
+    confirm: '开始日结',
+    what: {
+      sync: '把 {{pending}} 个待同步事件发送给总部，并接收总部更新（总部无应答时在本机结账，事件稍后发送）。',
+      close: '结束营业日 {{date}}：清除已过期积分，并以下一个 Z 号保存 Z 报表（目前 {{ops}} 笔核销）。结账后不能撤销。',
+      after: '此后服务台的所有业务记入下一个营业日 {{next}}。',
+    },
+    closedByApproved: '{{name}}（店长 {{manager}} 批准）',
+    closedInfo: '营业日 {{date}} 已日结：{{at}} 由 {{by}} 完成，Z 号 {{number}}。新业务记入 {{next}}。',
     expired: '已注销过期积分 {{points}}（{{lots}} 笔）。',
   },
   z: {

@@ -7,7 +7,9 @@ export const managerZhTW: Shape<typeof managerEn> = {
   entry: '店長',
   title: '店長',
   back: '返回服務台',
-  managerOnly: '店長區僅限店長進入，請用店長 PIN 登入。',
+  managerOnly: '進入店長區需要店長核准：請店長輸入店長 PIN。{{name}} 仍保持登入，在此所做的操作記在 {{name}} 名下並註明店長核准。',
+  approve: '核准',
+  approvedBy: '店長 {{manager}} 已核准（操作記在 {{clerk}} 名下）',
   tabs: { dayEnd: '日結', zReport: 'Z 報表', kpis: '經營指標', conflicts: '衝突', staff: '員工', settings: '設備' },
   dayEnd: {
     explain: '打烊時一鍵完成：把今天的操作傳送給總部、接收總部的更新，然後結束營業日。列印需另行點選。',
@@ -20,6 +22,16 @@ export const managerZhTW: Shape<typeof managerEn> = {
     notSynced: '已在本機結帳，尚未與總部同步：{{waiting}} 個事件待傳送。下次日結或總部恢復後會在背景自動傳送。',
     reason: '原因：{{reason}}',
     alreadyClosed: '這一天已經結過帳，以下是它的報表。',
+    progressLabel: '日結進度',
+    confirmTitle: '確認結束營業日 {{date}}？',
+    confirm: '開始日結',
+    what: {
+      sync: '把 {{pending}} 個待同步事件傳送給總部，並接收總部更新（總部無回應時在本機結帳，事件稍後傳送）。',
+      close: '結束營業日 {{date}}：清除已過期點數，並以下一個 Z 號保存 Z 報表（目前 {{ops}} 筆核銷）。結帳後不能撤銷。',
+      after: '此後服務台的所有業務記入下一個營業日 {{next}}。',
+    },
+    closedByApproved: '{{name}}（店長 {{manager}} 核准）',
+    closedInfo: '營業日 {{date}} 已日結：{{at}} 由 {{by}} 完成，Z 號 {{number}}。新業務記入 {{next}}。',
     expired: '已註銷過期點數 {{points}}（{{lots}} 筆）。',
   },
   z: {

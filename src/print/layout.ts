@@ -66,6 +66,7 @@ export function layoutReceipt(model: ReceiptModel, opts: LayoutOptions): PrintDo
       if (model.approvedBy) body.push(...row(t('receipt.approvedBy'), model.approvedBy.name));
       break;
     case 'void':
+      if (model.targetKind) body.push(...row(t('receipt.voidedKind'), tr.t(`opKind.${model.targetKind}`)));
       if (model.targetOpId) body.push(...row(t('receipt.voided'), model.targetOpId));
       if (model.approvedBy) body.push(...row(t('receipt.approvedBy'), model.approvedBy.name));
       if (model.valueFen > 0) body.push(...row(t('receipt.value'), formatYuan(model.valueFen)));

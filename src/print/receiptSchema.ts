@@ -24,6 +24,7 @@ export const receiptModelSchema = z.object({
   pointsBefore: z.number().int(),
   pointsAfter: z.number().int(),
   targetOpId: z.string().nullable(),
+  targetKind: z.enum(OP_KINDS).optional(),
   offline: z.boolean(),
   copy: z.boolean().optional(),
   audit: z.object({ seq: z.number().int().positive(), mark: z.string().regex(/^[0-9a-f]{8}$/) }).optional(),

@@ -32,6 +32,11 @@ const toClosed = (r: Row): ClosedDayRow => ({
   reportJson: r.report_json,
 });
 
+/** Whether a business day is closed (one indexed lookup: every operation asks it). */
+export function isDayClosed(db: Db, date: string): boolean {
+  return stmt<[string], { one: number }>(db, 'SELECT 1 AS one FROM business_days WHERE date = ?').get(date) !== undefined;
+}
+
 export function getClosedDay(db: Db, date: string): ClosedDayRow | undefined {
   const row = stmt<[string], Row>(db, 'SELECT * FROM business_days WHERE date = ?').get(date);
   return row && toClosed(row);

@@ -121,11 +121,13 @@ describe('Z-report', () => {
     expect(again.alreadyClosed).toBe(true);
     expect(again.report).toEqual(first.report);
     expect(t.db.prepare('SELECT count(*) AS n FROM business_days').get()).toEqual({ n: 1 });
-    // A redemption after closing is not folded into the kept report; the report says it exists.
-    at(sh(23, 55), () => t.service.redeem({ memberId, benefitId: 'B-VOUCHER-20', staffId: 'clerk-01' }));
+    // A redemption after closing carries the next business day (issue 18): the kept report is final,
+    // and no operation lands late in the closed day.
+    const late = at(sh(23, 55), () => t.service.redeem({ memberId, benefitId: 'B-VOUCHER-20', staffId: 'clerk-01' }));
     const shown = dayReport(t.service.deps, '2026-11-23');
     expect(shown.redemptions).toEqual(first.report.redemptions);
-    expect(shown.lateOperations).toBe(1);
+    expect(shown.lateOperations).toBe(0);
+    expect(t.db.prepare('SELECT business_date AS d FROM operations WHERE id = ?').get(late.opId)).toEqual({ d: '2026-11-24' });
   });
 
   it('an empty day closes with zeros, and a clerk cannot close a day', () => {

@@ -21,6 +21,7 @@ import { demoPhones, otherPhone } from '../helpers/demoPhones';
 import { DEMO_STORE, DEMO_TERMINAL } from '../../src/terminal/demo/catalog';
 import { deskConfigSchema, scannerConfigSchema, writeConfig } from '../../src/terminal/operations/config';
 import { tempDir } from '../helpers/demoDb';
+import { layoutProblems } from './layoutCheck';
 
 const SHOTS = join(REPO_ROOT, 'test-output', 'e2e');
 const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -55,91 +56,12 @@ async function wedge(code: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-/** What is wrong with the screen as it is drawn now; an empty list when nothing is. */
-async function layoutProblems(): Promise<string[]> {
-  return page.evaluate(() => {
-    const problems: string[] = [];
-    const vw = window.innerWidth;
-    const vh = window.innerHeight;
-    const name = (el: Element) =>
-      `${el.tagName.toLowerCase()}${(el as HTMLElement).dataset.testid ? `[${(el as HTMLElement).dataset.testid}]` : ''} "${(el.textContent ?? '').trim().slice(0, 30)}"`;
-    const shown = (el: Element) => {
-      const r = el.getBoundingClientRect();
-      const cs = getComputedStyle(el);
-      return r.width > 0 && r.height > 0 && cs.visibility !== 'hidden' && cs.display !== 'none';
-    };
-    const inside = (r: DOMRect, box: { left: number; top: number; right: number; bottom: number }) =>
-      r.left >= box.left - 0.5 && r.top >= box.top - 0.5 && r.right <= box.right + 0.5 && r.bottom <= box.bottom + 0.5;
-    const viewport = { left: 0, top: 0, right: vw, bottom: vh };
-
-    // The bars: each one line, the status bar at the bottom of the window.
-    const bar = document.querySelector('[data-testid="statusbar"]');
-    if (!bar) return ['no status bar'];
-    const barBox = bar.getBoundingClientRect();
-    if (Math.abs(barBox.bottom - vh) > 1) problems.push(`status bar ends at ${barBox.bottom}, not at the window's bottom ${vh}`);
-    if (barBox.height > 52) problems.push(`status bar is ${Math.round(barBox.height)} px tall (more than one line)`);
-    const tops = new Set([...bar.children].filter(shown).map((c) => Math.round(c.getBoundingClientRect().top)));
-    if (tops.size > 1) problems.push(`status bar items on ${tops.size} lines`);
-    for (const pill of [...bar.children].filter(shown)) {
-      const el = pill as HTMLElement;
-      if (el.scrollWidth > el.clientWidth + 1 && !el.title) problems.push(`status bar item ${name(el)} is cut without a tooltip`);
-    }
-    const top = document.querySelector('.topbar');
-    if (top) {
-      for (const b of top.querySelectorAll('button')) {
-        if (shown(b) && b.getBoundingClientRect().height > 50) problems.push(`top bar ${name(b)} wraps (${Math.round(b.getBoundingClientRect().height)} px)`);
-      }
-      if (top.getBoundingClientRect().height > 72) problems.push(`top bar is ${Math.round(top.getBoundingClientRect().height)} px tall`);
-    }
-
-    // With a dialog up only the dialog can be tapped; otherwise the screen.
-    const dialog = document.querySelector('[role="dialog"]');
-    const scope: Element = dialog ?? document.body;
-    if (dialog) {
-      const box = dialog.getBoundingClientRect();
-      if (!inside(box, viewport)) problems.push(`dialog ${name(dialog)} reaches outside the window (${Math.round(box.top)}..${Math.round(box.bottom)})`);
-      const title = dialog.querySelector('h2');
-      if (!title || !inside(title.getBoundingClientRect(), viewport)) problems.push('dialog title is off screen');
-    }
-    // A panel may scroll its own list (data-scroll-panel) if it says there is more; the screen
-    // itself must not hide anything below the fold.
-    const main = document.querySelector('main[data-screen]');
-    if (main && main.scrollHeight > main.clientHeight + 1) problems.push(`screen ${name(main).slice(0, 40)} hides ${main.scrollHeight - main.clientHeight} px below the fold`);
-    for (const panel of scope.querySelectorAll('[data-scroll-panel]')) {
-      const more = panel.scrollHeight > panel.clientHeight + 1;
-      const cue = panel.parentElement?.querySelector('[data-testid="scroll-cue"]');
-      if (more && !(cue && shown(cue))) problems.push(`panel ${name(panel).slice(0, 40)} scrolls without a cue`);
-    }
-
-    for (const b of scope.querySelectorAll('button')) {
-      if (!shown(b)) continue;
-      const r = b.getBoundingClientRect();
-      const panel = b.closest('[data-scroll-panel]');
-      // Scrolled out of its own list (which shows its cue): not on screen yet, and not expected to be.
-      if (panel && !inside(r, panel.getBoundingClientRect())) continue;
-      if (!inside(r, viewport)) {
-        problems.push(`${name(b)} outside the window (${Math.round(r.left)},${Math.round(r.top)}–${Math.round(r.right)},${Math.round(r.bottom)})`);
-        continue;
-      }
-      if (r.bottom > barBox.top + 0.5 && r.top < barBox.bottom - 0.5) problems.push(`${name(b)} under the status bar`);
-      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-      if (!hit || !(hit === b || b.contains(hit))) problems.push(`${name(b)} covered by ${hit ? name(hit) : 'nothing'}`);
-    }
-    if (dialog) {
-      for (const b of dialog.querySelectorAll('.dialog-actions button')) {
-        if (!inside(b.getBoundingClientRect(), viewport)) problems.push(`dialog action ${name(b)} is off screen`);
-      }
-    }
-    return problems;
-  });
-}
-
 async function expectFits(label: string): Promise<void> {
   // Fonts and late answers (the status bar's facts) settle before the measure.
   await page.waitForSelector('[data-testid="statusbar"] [data-testid="status-printer"]');
   await page.evaluate(() => document.fonts.ready);
   await page.screenshot({ path: join(SHOTS, `layout-${label}.png`) });
-  expect(await layoutProblems(), label).toEqual([]);
+  expect(await layoutProblems(page), label).toEqual([]);
 }
 
 beforeAll(async () => {

@@ -149,6 +149,7 @@ describe('the manager’s day-end in Chromium', () => {
     await page.waitForSelector('[data-testid="dayend-start"]');
     await watchProgress();
     await page.click('[data-testid="dayend-start"]');
+    await page.click('[data-testid="dayend-confirm"]');
     await page.waitForSelector('[data-testid="dayend-result"]', { timeout: 40_000 });
     await page.screenshot({ path: join(SHOTS, 'manager-01-dayend-synced.png'), fullPage: true });
     expect(await page.getAttribute('[data-testid="dayend-result"]', 'data-state')).toBe('synced');
@@ -241,6 +242,7 @@ describe('the manager’s day-end in Chromium', () => {
     await signInAt(desk2, '9999');
     await page.click('[data-testid="nav-manager"]');
     await page.click('[data-testid="dayend-start"]');
+    await page.click('[data-testid="dayend-confirm"]');
     await page.waitForSelector('[data-testid="dayend-result"]', { timeout: 30_000 });
     await page.screenshot({ path: join(SHOTS, 'manager-03-dayend-local.png'), fullPage: true });
     expect(await page.getAttribute('[data-testid="dayend-result"]', 'data-state')).toBe('local');
@@ -263,7 +265,9 @@ describe('the manager’s day-end in Chromium', () => {
     await page.waitForSelector('[data-screen="manager-gate"]');
     await page.keyboard.type('2345');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.textContent('[data-testid="error"]')).toBe(zh.t('manager.managerOnly'));
+    // Another clerk's PIN is no approval: refused as a wrong PIN (issue 18), the clerk still signed in.
+    await expect.poll(() => page.textContent('[data-testid="error"]')).toBe(zh.error('MANAGER_PIN_WRONG', { left: 4 }));
+    expect(await page.textContent('[data-testid="signed-in"]')).toContain('王芳');
     expect(await page.$('[data-screen="manager"]')).toBeNull();
     expect(await page.$('[data-testid="dayend-start"]')).toBeNull();
     await page.screenshot({ path: join(SHOTS, 'manager-04-clerk-refused.png'), fullPage: true });

@@ -95,4 +95,24 @@ describe('keyboard-wedge detector', () => {
     expect(d.key({ key: 'x', time: 10 })).toEqual({ action: 'hold', release: '' });
     expect(d.key({ key: 'ArrowLeft', time: 12 })).toEqual({ action: 'pass', release: 'x' });
   });
+
+  it('keeps a burst whole when a loaded machine delivers its keystrokes late (issue 18: jittered bursts)', () => {
+    // A seeded generator: on a busy 2-core machine a burst's keystrokes arrive in clumps, with
+    // stalls of 40–220 ms anywhere after the first few characters (Shift included), and the Enter late too.
+    let seed = 18;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let run = 0; run < 200; run++) {
+      const code = run % 2 === 0 ? ROTATING : `88600000000${String(10000 + run).slice(-5)}`;
+      const keys = scannerBurst(code).map(([k, g], i): Keystroke => [k, i < 10 ? g : rand() < 0.15 ? 40 + Math.floor(rand() * 180) : g]);
+      expect(play(keys), `run ${run}`).toMatchObject({ field: '', scans: [code] });
+    }
+  });
+
+  it('still gives back typing that a slow start never made a burst, and a burst with no Enter', () => {
+    const stalls = scannerBurst('8860000000000010').map(([k, g], i): Keystroke => [k, i === 2 ? 120 : g]);
+    // Two quick keys and a stall before the burst started: those two are typing; the rest is a burst of its own.
+    expect(play(stalls).scans).toEqual(['60000000000010']);
+    const noEnter = scannerBurst('8860000000000010').slice(0, -1).map(([k, g], i): Keystroke => [k, i > 5 ? 150 : g]);
+    expect(play(noEnter)).toMatchObject({ field: '8860000000000010', scans: [] });
+  });
 });

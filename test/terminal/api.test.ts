@@ -31,7 +31,10 @@ describe('TerminalApi', () => {
     expect(!answers[0]!.ok && answers[0]!.error.message).toBe('PIN 不正确。再错 4 次将锁定。');
     await api['session.setLang']({ lang: 'en' });
     const locked = await api['staff.signIn']({ pin: '1234' });
-    expect(!locked.ok && locked.error).toMatchObject({ code: 'LOCKED_OUT', message: 'Too many wrong PINs. Try again after 2026-11-23 10:05.' });
+    expect(!locked.ok && locked.error).toMatchObject({
+      code: 'LOCKED_OUT',
+      message: 'Too many wrong PINs. The desk is locked until 2026-11-23 10:05 (about 5 min left). A manager can unlock it now with their PIN.',
+    });
     t.clock.now = NOW + 5 * 60 * 1000 + 1;
     expect((await api['staff.signIn']({ pin: '1234' })).ok).toBe(true);
   });

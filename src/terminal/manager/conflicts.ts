@@ -3,6 +3,7 @@
 // Acknowledging one records who saw it and when, audited.
 import { DeskError } from '../../contract/errors';
 import { appendAudit } from '../../store/audit';
+import { actorOf, approvalData, requireActor, type ManagerAct } from './approval';
 import { getBenefit } from '../../store/benefits';
 import { getMember } from '../../store/members';
 import { getOperation } from '../../store/operations';
@@ -60,9 +61,10 @@ export function conflictViews(deps: ServiceDeps, onlyOpen = false): ConflictView
 }
 
 /** Idempotent: acknowledging twice keeps the first acknowledgement. */
-export function acknowledgeConflict(deps: ServiceDeps, input: { managerId: string; conflictId: number; note?: string | undefined }): { id: number; at: number; by: string } {
+export function acknowledgeConflict(deps: ServiceDeps, input: ManagerAct & { conflictId: number; note?: string | undefined }): { id: number; at: number; by: string } {
   return deps.db.transaction(() => {
     requireManager(deps, input.managerId);
+    requireActor(deps, input);
     const row = stmt<[number], { seen_at: number | null; seen_by: string | null; op_id: string; kind: string }>(
       deps.db,
       'SELECT seen_at, seen_by, op_id, kind FROM sync_conflicts WHERE id = ?',
@@ -73,10 +75,10 @@ export function acknowledgeConflict(deps: ServiceDeps, input: { managerId: strin
     stmt(deps.db, 'UPDATE sync_conflicts SET seen_at = ?, seen_by = ? WHERE id = ?').run(now, input.managerId, input.conflictId);
     appendAudit(deps.db, {
       at: now,
-      actor: input.managerId,
+      actor: actorOf(input),
       action: 'conflict.acknowledged',
       ref: String(input.conflictId),
-      data: { opId: row.op_id, kind: row.kind, ...(input.note ? { note: input.note } : {}) },
+      data: { opId: row.op_id, kind: row.kind, ...(input.note ? { note: input.note } : {}), ...approvalData(input) },
     });
     return { id: input.conflictId, at: now, by: input.managerId };
   }).immediate();

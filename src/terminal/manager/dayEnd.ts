@@ -10,6 +10,7 @@ import { pendingOutboxCount } from '../../store/outbox';
 import type { ServiceDeps } from '../operations/deps';
 import { memberPopulation } from './kpis';
 import { requireManager } from '../operations/lookups';
+import { approvalData, requireActor } from './approval';
 import { checkBusinessDate, computeDayReport, dayBounds, dayReport } from './zReport';
 import type { ExpirySweep, DayEndProgress, DayEndResult, DayReport } from '../../contract/managerTypes';
 
@@ -35,12 +36,15 @@ export interface ClosedDay {
  * Closes a business day (today when no date): expired points written off, the report computed and
  * kept with its number, the closing audited — all or nothing. Closing a closed day returns its report.
  */
-export function closeDay(deps: ServiceDeps, input: { date?: string | undefined; staffId: string }): ClosedDay {
+export function closeDay(deps: ServiceDeps, input: { date?: string | undefined; staffId: string; actorId?: string | undefined }): ClosedDay {
   return deps.db.transaction((): ClosedDay => {
     const now = deps.clock();
     const { tz } = deps.identity;
     const date = checkBusinessDate(input.date ?? businessDate(now, tz), now, tz);
-    const closer = requireManager(deps, input.staffId);
+    const manager = requireManager(deps, input.staffId);
+    const act = { managerId: input.staffId, actorId: input.actorId };
+    const closer = requireActor(deps, act);
+    const approved = approvalData(act).approvedBy === undefined ? null : { id: manager.id, name: manager.name };
     if (getClosedDay(deps.db, date)) return { report: dayReport(deps, date), alreadyClosed: true, expiry: { lots: 0, points: 0 } };
 
     // Lots expiring later today are still usable: only what has expired by now (or by the day's end,
@@ -48,12 +52,12 @@ export function closeDay(deps: ServiceDeps, input: { date?: string | undefined; 
     const cutoff = Math.min(now, dayBounds(date, tz).end);
     const expiry = sweepExpiredPoints(deps, date, cutoff, now);
     const number = nextDayNumber(deps.db);
-    const report: DayReport = { ...computeDayReport(deps, date), number, closed: true, closedAt: now, closedBy: input.staffId, closedByName: closer.name };
+    const report: DayReport = { ...computeDayReport(deps, date), number, closed: true, closedAt: now, closedBy: closer.id, closedByName: closer.name, closeApprovedBy: approved };
     const stats = JSON.stringify(memberPopulation(deps.db, cutoff));
-    insertClosedDay(deps.db, { date, number, closedAt: now, closedBy: input.staffId, synced: report.synced, reportJson: JSON.stringify(report), statsJson: stats });
+    insertClosedDay(deps.db, { date, number, closedAt: now, closedBy: closer.id, synced: report.synced, reportJson: JSON.stringify(report), statsJson: stats });
     appendAudit(deps.db, {
       at: now,
-      actor: input.staffId,
+      actor: closer.id,
       action: 'day.closed',
       ref: date,
       data: {
@@ -64,6 +68,7 @@ export function closeDay(deps: ServiceDeps, input: { date?: string | undefined; 
         voids: report.voids.length,
         pending: report.pending,
         expiredLots: expiry.lots,
+        ...approvalData(act),
       },
     });
     return { report, alreadyClosed: false, expiry };
@@ -90,7 +95,7 @@ export function dayEndProgress(deps: ServiceDeps): DayEndProgress | null {
   return running.get(deps.db)?.progress ?? null;
 }
 
-export function runDayEnd(deps: ServiceDeps, input: { staffId: string; date?: string; sync: SyncPort | null; onProgress?: (p: DayEndProgress) => void }): Promise<DayEndResult> {
+export function runDayEnd(deps: ServiceDeps, input: { staffId: string; actorId?: string | undefined; date?: string; sync: SyncPort | null; onProgress?: (p: DayEndProgress) => void }): Promise<DayEndResult> {
   requireManager(deps, input.staffId);
   const date = input.date ?? businessDate(deps.clock(), deps.identity.tz);
   const current = running.get(deps.db);
@@ -120,7 +125,7 @@ export function runDayEnd(deps: ServiceDeps, input: { staffId: string; date?: st
       }
     }
     tell({ step: 'close' });
-    const closed = closeDay(deps, { staffId: input.staffId, date: input.date });
+    const closed = closeDay(deps, { staffId: input.staffId, actorId: input.actorId, date: input.date });
     if (sync.ok) deps.db.transaction(() => markClosedDaysSynced(deps.db, deps.clock())).immediate();
     tell({ step: 'done' });
     // The anchor check is one lookup; the whole chain walk stays doctor's (it reads every entry).

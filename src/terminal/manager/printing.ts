@@ -22,13 +22,13 @@ export function printerSpec(uri: string | null, allow: PrinterAllowance = {}): P
   return parsePrinterUri(uri, allow);
 }
 
-export async function printZReport(deps: ServiceDeps, input: { uri: string | null; allow?: PrinterAllowance; report: DayReport; lang: Lang; actor: string }): Promise<Printed> {
+export async function printZReport(deps: ServiceDeps, input: { uri: string | null; allow?: PrinterAllowance; report: DayReport; lang: Lang; actor: string; approvedBy?: string | undefined }): Promise<Printed> {
   const spec = printerSpec(input.uri, input.allow);
   const now = deps.clock();
   const doc = layoutZReport(toPrintedZReport(deps, input.report, now), { cols: spec.cols, lang: spec.lang ?? input.lang });
   const d = await deliver(spec, renderEscPos(doc, { commandSet: spec.commandSet, encoding: spec.encoding }));
   deps.db.transaction(() => {
-    appendAudit(deps.db, { at: now, actor: input.actor, action: 'zreport.printed', ref: input.report.date, data: { number: input.report.number, printer: spec.uri } });
+    appendAudit(deps.db, { at: now, actor: input.actor, action: 'zreport.printed', ref: input.report.date, data: { number: input.report.number, printer: spec.uri, ...(input.approvedBy !== undefined && input.approvedBy !== input.actor ? { approvedBy: input.approvedBy } : {}) } });
   }).immediate();
   return { printed: true, bytes: d.bytes, printerState: d.after.state, uri: spec.uri };
 }

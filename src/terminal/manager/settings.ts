@@ -11,6 +11,7 @@ import { settingsPatchSchema } from '../../contract/managerContract';
 import { parsePrinterUri } from '../../print/printerUri';
 import { serialPathAllowed } from '../../print/printerPolicy';
 import { appendAudit } from '../../store/audit';
+import { actorOf, approvalData, requireActor, type ManagerAct } from './approval';
 import { CONFIG_FILE, deskConfigSchema, printerAllowance, readConfig, type DeskConfig } from '../operations/config';
 import type { ServiceDeps } from '../operations/deps';
 import { requireManager } from '../operations/lookups';
@@ -63,8 +64,10 @@ function settingChanges(before: Pick<DeskConfig, 'printer' | 'lang' | 'scanner'>
 }
 
 /** Checks and writes the new settings (whole file replaced by rename: never half-written), audited. */
-export function updateSettings(deps: ServiceDeps, managerId: string, patch: SettingsPatch): DeskSettings & { changed: string[] } {
-  requireManager(deps, managerId);
+export function updateSettings(deps: ServiceDeps, by: string | ManagerAct, patch: SettingsPatch): DeskSettings & { changed: string[] } {
+  const act: ManagerAct = typeof by === 'string' ? { managerId: by } : by;
+  requireManager(deps, act.managerId);
+  requireActor(deps, act);
   const before = currentConfig(deps);
   const allow = printerAllowance(before);
   const printer = patch.printer === undefined ? before.printer : patch.printer === null || patch.printer === '' ? null : parsePrinterUri(patch.printer, allow).uri;
@@ -93,7 +96,7 @@ export function updateSettings(deps: ServiceDeps, managerId: string, patch: Sett
     // a rename that fails leaves no entry, and no change is made without one.
     try {
       deps.db.transaction(() => {
-        appendAudit(deps.db, { at: deps.clock(), actor: managerId, action: 'settings.update', ref: CONFIG_FILE, data: { changed, changes } });
+        appendAudit(deps.db, { at: deps.clock(), actor: actorOf(act), action: 'settings.update', ref: CONFIG_FILE, data: { changed, changes, ...approvalData(act) } });
         try {
           renameSync(tmp, path);
         } catch (err) {

@@ -3,6 +3,7 @@
 import { DeskError } from '../../contract/errors';
 import { checkStaffName, STAFF_NAME_MAX_DESK } from '../../loyalty/staffName';
 import { appendAudit } from '../../store/audit';
+import { actorOf, approvalData, requireActor, type ManagerAct } from './approval';
 import type { Db } from '../../store/open';
 import { getLockout, setLockout, setStaffPinHash, staffByPinHash } from '../../store/staff';
 import { pepperPinHash } from '../../store/pinPepper';
@@ -49,12 +50,13 @@ function refuseWhileLocked(deps: ServiceDeps, managerId: string, now: number): v
 const PIN_TAKEN = Symbol('pin taken');
 
 /** Audits the collision and counts it (this write commits); the caller throws after the commit. */
-function recordCollision(deps: ServiceDeps, managerId: string, now: number, ref: string | null): typeof PIN_TAKEN {
+function recordCollision(deps: ServiceDeps, act: ManagerAct, now: number, ref: string | null): typeof PIN_TAKEN {
+  const managerId = act.managerId;
   const lock = getLockout(deps.db, probeScope(managerId));
   const failures = (lock.lockedUntil !== null && lock.lockedUntil <= now ? 0 : lock.failures) + 1;
   const locked = failures >= PROBE_LIMIT;
   setLockout(deps.db, probeScope(managerId), { failures: locked ? 0 : failures, lockedUntil: locked ? now + PROBE_LOCK_MS : null });
-  appendAudit(deps.db, { at: now, actor: managerId, action: 'staff.pinInUse', ref, data: { attempt: failures, locked } });
+  appendAudit(deps.db, { at: now, actor: actorOf(act), action: 'staff.pinInUse', ref, data: { attempt: failures, locked, ...approvalData(act) } });
   return PIN_TAKEN;
 }
 
@@ -76,14 +78,15 @@ function keptName(raw: string): string {
   return checked.name;
 }
 
-export function addClerk(deps: ServiceDeps, input: { managerId: string; name: string; pin: string }): StaffListEntry {
+export function addClerk(deps: ServiceDeps, input: ManagerAct & { name: string; pin: string }): StaffListEntry {
   const result = deps.db.transaction((): StaffListEntry | typeof PIN_TAKEN => {
     requireManager(deps, input.managerId);
+    requireActor(deps, input);
     const name = keptName(input.name);
     const now = deps.clock();
     refuseWhileLocked(deps, input.managerId, now);
     const pinHash = hashPin(input.pin, storePinSalt(deps.db));
-    if (pinTaken(deps, pinHash)) return recordCollision(deps, input.managerId, now, null);
+    if (pinTaken(deps, pinHash)) return recordCollision(deps, input, now, null);
     const id = `local-${deps.newId()}`;
     stmt(deps.db, "INSERT INTO staff(id, store_id, name, role, pin_hash, active, updated_at, origin) VALUES (?, ?, ?, 'clerk', ?, 1, ?, 'local')").run(
       id,
@@ -92,35 +95,37 @@ export function addClerk(deps: ServiceDeps, input: { managerId: string; name: st
       pepperPinHash(deps.db, pinHash),
       now,
     );
-    appendAudit(deps.db, { at: now, actor: input.managerId, action: 'staff.add', ref: id, data: { name, role: 'clerk' } });
+    appendAudit(deps.db, { at: now, actor: actorOf(input), action: 'staff.add', ref: id, data: { name, role: 'clerk', ...approvalData(input) } });
     return { id, name, role: 'clerk', active: true, origin: 'local' };
   }).immediate();
   return throwIfTaken(deps, input.managerId, result);
 }
 
-export function setStaffActive(deps: ServiceDeps, input: { managerId: string; staffId: string; active: boolean }): StaffListEntry {
+export function setStaffActive(deps: ServiceDeps, input: ManagerAct & { staffId: string; active: boolean }): StaffListEntry {
   return deps.db.transaction((): StaffListEntry => {
     requireManager(deps, input.managerId);
-    if (input.staffId === input.managerId) throw new DeskError('CANNOT_DISABLE_SELF', {});
+    requireActor(deps, input);
+    if (input.staffId === input.managerId || input.staffId === actorOf(input)) throw new DeskError('CANNOT_DISABLE_SELF', {});
     const row = localStaff(deps, input.staffId);
     const now = deps.clock();
     stmt(deps.db, 'UPDATE staff SET active = ?, updated_at = ? WHERE id = ?').run(input.active ? 1 : 0, now, row.id);
-    appendAudit(deps.db, { at: now, actor: input.managerId, action: input.active ? 'staff.enable' : 'staff.disable', ref: row.id, data: { name: row.name } });
+    appendAudit(deps.db, { at: now, actor: actorOf(input), action: input.active ? 'staff.enable' : 'staff.disable', ref: row.id, data: { name: row.name, ...approvalData(input) } });
     return { id: row.id, name: row.name, role: 'clerk', active: input.active, origin: 'local' };
   }).immediate();
 }
 
-export function resetStaffPin(deps: ServiceDeps, input: { managerId: string; staffId: string; pin: string }): { id: string; ok: true } {
+export function resetStaffPin(deps: ServiceDeps, input: ManagerAct & { staffId: string; pin: string }): { id: string; ok: true } {
   const result = deps.db.transaction((): { id: string; ok: true } | typeof PIN_TAKEN => {
     requireManager(deps, input.managerId);
+    requireActor(deps, input);
     const row = localStaff(deps, input.staffId);
     const now = deps.clock();
     refuseWhileLocked(deps, input.managerId, now);
     const pinHash = hashPin(input.pin, storePinSalt(deps.db));
-    if (pinTaken(deps, pinHash)) return recordCollision(deps, input.managerId, now, row.id);
+    if (pinTaken(deps, pinHash)) return recordCollision(deps, input, now, row.id);
     setStaffPinHash(deps.db, row.id, pinHash, now);
     // The PIN itself is never written anywhere but as its hash.
-    appendAudit(deps.db, { at: now, actor: input.managerId, action: 'staff.resetPin', ref: row.id, data: { name: row.name } });
+    appendAudit(deps.db, { at: now, actor: actorOf(input), action: 'staff.resetPin', ref: row.id, data: { name: row.name, ...approvalData(input) } });
     return { id: row.id, ok: true };
   }).immediate();
   return throwIfTaken(deps, input.managerId, result);

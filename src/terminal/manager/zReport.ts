@@ -145,6 +145,7 @@ export function computeDayReport(deps: ServiceDeps, date: string): DayReport {
     closedAt: null,
     closedBy: null,
     closedByName: null,
+    closeApprovedBy: null,
     lateOperations: 0,
   };
 }

@@ -7,11 +7,12 @@ import type { EarnPreview } from '../../contract/deskTypes';
 import { checkEarnLimits } from '../../loyalty/earnLimits';
 import { earnPoints, type EarnResult as EarnedPoints } from '../../loyalty/points';
 import { decideTierChange, evaluateTier, type TierChange } from '../../loyalty/tiers';
-import { businessDate, monthKey, monthsBack } from '../../loyalty/time';
+import { monthKey, monthsBack } from '../../loyalty/time';
 import type { PurchaseLine } from '../../loyalty/types';
 import { memberMonths, parseBirthday, type MemberRow } from '../../store/members';
 import { earnedOnDay } from '../../store/operations';
 import type { ServiceDeps } from './deps';
+import { operatingDay } from './businessDay';
 import { refused } from './guards';
 import { pointsBalance, requireMember } from './lookups';
 
@@ -36,7 +37,7 @@ export function planEarn(deps: ServiceDeps, member: MemberRow, now: number, line
   const verdict = checkEarnLimits(rules, {
     amountFen,
     linePoints: earned.lines.map((l) => l.points),
-    earnedTodayPoints: earnedOnDay(deps.db, member.id, terminalId, businessDate(now, tz)),
+    earnedTodayPoints: earnedOnDay(deps.db, member.id, terminalId, operatingDay(deps, now).date),
     approved,
   });
   if (!verdict.ok) refused(verdict);

@@ -4,7 +4,7 @@ import { DeskError } from '../../contract/errors';
 import { benefitSku, checkBenefit, checkStock } from '../../loyalty/benefits';
 import { availablePoints, expiringSoon, isBirthdayMonth, isMemberDay } from '../../loyalty/points';
 import { evaluateTier, tierProgress, tierRule } from '../../loyalty/tiers';
-import { businessDate, monthsBack } from '../../loyalty/time';
+import { monthsBack } from '../../loyalty/time';
 import type { BenefitDef } from '../../loyalty/types';
 import { listBenefits, openGrants, stockMap, usageByBenefit } from '../../store/benefits';
 import { getMember, getMemberByCardNo, memberLots, memberMonths, toMemberFacts, type MemberRow } from '../../store/members';
@@ -12,6 +12,7 @@ import { maskName } from '../../print/receiptModel';
 import { maskedPhone } from '../../loyalty/phone';
 import type { ServiceDeps } from './deps';
 import { memberByPhone } from './phoneLookup';
+import { operatingDay } from './businessDay';
 import { isOffline } from './guards';
 import type { MemberSummary, BenefitView, MemberCard } from '../../contract/deskTypes';
 
@@ -92,7 +93,7 @@ export function memberCard(deps: ServiceDeps, ref: MemberRef): MemberCard {
   const progress = tierProgress(deps.rules, row.tier, evaluation);
   const lots = memberLots(deps.db, row.id);
   const expiring = expiringSoon(lots, now, deps.rules.points.expiryNoticeDays);
-  const today = businessDate(now, tz);
+  const today = operatingDay(deps, now).date;
   const offline = isOffline(deps);
   const usage = usageByBenefit(deps.db, row.id, today);
   const grants = openGrants(deps.db, row.id);

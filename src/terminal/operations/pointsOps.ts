@@ -2,13 +2,14 @@
 import { DeskError } from '../../contract/errors';
 import { checkCashDeduction, checkDonation, checkExchange } from '../../loyalty/exchange';
 import { availablePoints, lotExpiry } from '../../loyalty/points';
-import { businessDate, monthKey } from '../../loyalty/time';
+import { monthKey } from '../../loyalty/time';
 import type { PurchaseLine } from '../../loyalty/types';
 import { adjustStock, getCatalogItem, grantBenefit, listBenefits, stockOf } from '../../store/benefits';
 import { addMonthActivity, changeTier, insertLot, memberLots, recordPurchase, toMemberFacts, type MemberRow } from '../../store/members';
 import type { LedgerEntry } from '../../store/operations';
 import type { StaffRow } from '../../store/staff';
 import type { ServiceDeps } from './deps';
+import { operatingDay } from './businessDay';
 import { burnLots, enforceOfflineRisk, isOffline, refused } from './guards';
 import { planEarn } from './earnPlan';
 import { buildReceipt, requireManager, requireMember, requireStaff } from './lookups';
@@ -34,7 +35,7 @@ interface OpFacts {
 }
 
 function finish(deps: ServiceDeps, f: OpFacts, ledger: LedgerEntry[]): PointsOpResult {
-  const { storeId, terminalId, tz } = deps.identity;
+  const { storeId, terminalId } = deps.identity;
   const pointsAfter = f.pointsBefore + f.points;
   const receipt = buildReceipt(deps, {
     kind: f.kind,
@@ -64,7 +65,7 @@ function finish(deps: ServiceDeps, f: OpFacts, ledger: LedgerEntry[]): PointsOpR
       storeId,
       terminalId,
       at: f.now,
-      businessDate: businessDate(f.now, tz),
+      businessDate: operatingDay(deps, f.now).date,
       valueFen: f.valueFen,
       points: f.points,
       amountFen: f.amountFen,

@@ -6,6 +6,7 @@ import { appendOutbox } from '../../store/outbox';
 import { enqueuePrint } from '../../store/printJobs';
 import { OUTBOX_EVENT_TYPES, purchaseLineSchema, type OperationRecordedV2 } from '../../sync/events';
 import type { ServiceDeps } from './deps';
+import { businessDate } from '../../loyalty/time';
 import type { Recorded, ReceiptModel } from '../../contract/deskTypes';
 
 /** An earn's purchase lines as its detail keeps them (with each line's points), for the event. */
@@ -42,8 +43,8 @@ export function recordOperation(
     terminalId: op.terminalId,
     at: op.at,
     businessDate: op.businessDate,
-    // The desk records an operation on the day of its time, closed or not (issue 18 moves it to the next day).
-    dayClosed: false,
+    // After the manager closed the day, operations carry the next business day (businessDay.ts).
+    dayClosed: op.businessDate !== businessDate(op.at, deps.identity.tz),
     valueFen: op.valueFen,
     points: op.points,
     amountFen: op.amountFen,

@@ -2,11 +2,11 @@
 import { DeskError } from '../../contract/errors';
 import { benefitSku, checkBenefit, checkStock } from '../../loyalty/benefits';
 import { drawBlindBox } from '../../loyalty/draw';
-import { businessDate } from '../../loyalty/time';
 import { getBenefit, openGrants, stockOf, useGrant, usageOf, adjustStock, stockName } from '../../store/benefits';
 import { toMemberFacts } from '../../store/members';
 import type { LedgerEntry } from '../../store/operations';
 import type { ServiceDeps } from './deps';
+import { operatingDay } from './businessDay';
 import { enforceOfflineRisk, isOffline, refused } from './guards';
 import { buildReceipt, pointsBalance, requireMember, requireStaff } from './lookups';
 import { recordOperation } from './record';
@@ -28,7 +28,7 @@ export function redeemBenefit(deps: ServiceDeps, input: RedeemInput): RedeemResu
     const benefit = getBenefit(deps.db, input.benefitId);
     if (!benefit) throw new DeskError('UNKNOWN_BENEFIT', { ref: input.benefitId });
 
-    const today = businessDate(now, tz);
+    const today = operatingDay(deps, now).date;
     const offline = isOffline(deps);
     const grants = openGrants(deps.db, member.id).get(benefit.id) ?? 0;
     const usage = { ...usageOf(deps.db, member.id, benefit.id, today), grantsAvailable: grants };

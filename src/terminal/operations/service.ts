@@ -15,7 +15,7 @@ import { phoneCheckFor } from './phoneCheck';
 import { receiptPreview, reprint } from './reprint';
 import { recentOperations } from './recentOps';
 import { scanMember } from './scan';
-import { checkPin, staffById } from './staffAuth';
+import { checkPin, checkManagerPin, liftLockout, lockedUntil, staffById } from './staffAuth';
 import { statusFacts } from './statusFacts';
 import { voidOperation } from './void';
 
@@ -43,6 +43,11 @@ export function createTerminalService(deps: ServiceDeps) {
     voidOperation: (input: Parameters<typeof voidOperation>[1]) => voidOperation(deps, input),
     reprint: (input: Parameters<typeof reprint>[1]) => reprint(deps, input),
     signIn: (pin: string) => checkPin(deps, pin),
+    /** A manager's approval at the desk (the manager area's pad); any other PIN counts as a wrong one. */
+    approveAsManager: (pin: string) => checkManagerPin(deps, pin),
+    /** A manager's PIN lifts the pad's lockout at once (audited); wrong PINs here count too. */
+    liftLockout: (pin: string) => liftLockout(deps, pin),
+    lockedUntil: () => lockedUntil(deps, deps.clock()),
     /** Who an operator names (--staff, --manager): active staff of this store, or a typed refusal. */
     staffById: (id: string) => staffById(deps, id),
     confirmPhone: (memberId: string, phone: string) => phoneCheckFor(deps, memberId, phone),

@@ -2,7 +2,7 @@
 // operation (the original stays, marked voided), so the history keeps both.
 import { DeskError } from '../../contract/errors';
 import { availablePoints, planBurn } from '../../loyalty/points';
-import { businessDate, monthKey } from '../../loyalty/time';
+import { monthKey } from '../../loyalty/time';
 import { adjustStock, releaseGrant } from '../../store/benefits';
 import { adjustLot, memberLots, removeMonthActivity } from '../../store/members';
 import {
@@ -14,11 +14,12 @@ import {
   type LedgerEntry,
 } from '../../store/operations';
 import type { ServiceDeps } from './deps';
+import { operatingDay } from './businessDay';
 import { refused } from './guards';
 import { buildReceipt, requireManager, requireMember, requireStaff } from './lookups';
 import { recordOperation } from './record';
 import { undoEarnPurchase, undoEarnTier } from './voidEarn';
-import type { VoidResult } from '../../contract/deskTypes';
+import type { OpKind, ReceiptModel, VoidResult } from '../../contract/deskTypes';
 
 export interface VoidInput {
   opId: string;
@@ -59,7 +60,7 @@ export function voidOperation(deps: ServiceDeps, input: VoidInput): VoidResult {
     if (!target || target.storeId !== storeId) throw new DeskError('UNKNOWN_OPERATION', { ref: input.opId });
     if (target.kind === 'void') throw new DeskError('NOT_VOIDABLE', { kind: target.kind });
     if (target.voidedByOp !== null) throw new DeskError('ALREADY_VOIDED', { ref: target.id });
-    const today = businessDate(now, tz);
+    const today = operatingDay(deps, now).date;
     if (target.businessDate !== today) throw new DeskError('VOID_NOT_SAME_DAY', { today, date: target.businessDate });
 
     const found = requireMember(deps, target.memberId);
@@ -87,7 +88,8 @@ export function voidOperation(deps: ServiceDeps, input: VoidInput): VoidResult {
 
     const pointsAfter = availablePoints(memberLots(deps.db, member.id), now);
     const offline = !deps.connectivity().online;
-    const receipt = buildReceipt(deps, {
+    // The receipt names what it voids: the kind beside the operation's number.
+    const receipt = withTargetKind(target.kind, buildReceipt(deps, {
       kind: 'void',
       opId,
       at: now,
@@ -101,7 +103,7 @@ export function voidOperation(deps: ServiceDeps, input: VoidInput): VoidResult {
       pointsAfter,
       targetOpId: target.id,
       offline,
-    });
+    }));
     const recorded = recordOperation(
       deps,
       {
@@ -128,4 +130,8 @@ export function voidOperation(deps: ServiceDeps, input: VoidInput): VoidResult {
     );
     return { ...recorded, targetOpId: target.id, pointsBefore, pointsAfter };
   }).immediate();
+}
+
+function withTargetKind(kind: OpKind, receipt: ReceiptModel): ReceiptModel {
+  return { ...receipt, targetKind: kind };
 }

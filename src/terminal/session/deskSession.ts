@@ -37,6 +37,9 @@ export interface DeskPorts {
 
 export const DEFAULT_WEDGE: WedgeSettings = { enabled: true, maxInterKeyMs: 35, minLength: 8 };
 
+/** A manager's approval of the manager area lapses after this long unused (a clerk left it open). */
+const APPROVAL_IDLE_MS = 10 * 60_000;
+
 /** A desk serves one member at a time; remembering a few covers going back and forth. */
 const MAX_PRESENTED = 20;
 
@@ -68,6 +71,8 @@ export function createDeskSession(
   let staff: SignedInStaff | null = null;
   let lang: Lang = options.lang;
   const presented = new Map<string, Presence>();
+  /** A manager's approval of the manager area for the signed-in clerk, and when it was last used. */
+  let approval: { manager: SignedInStaff; usedAt: number } | null = null;
   const requireScan = who.kind === 'pin';
 
   /** Who acts: the PIN's owner, or the operator's --staff (checked now: disabled or unknown staff are refused). */
@@ -99,6 +104,26 @@ export function createDeskSession(
     while (presented.size > MAX_PRESENTED) presented.delete(presented.keys().next().value as string);
   };
   const forgetMembers = (): void => presented.clear();
+  /**
+   * Who does manager work, and which manager approves it: a manager signed in acts alone; a clerk
+   * acts with the approval given at the manager area's pad (or the operator's --manager). The clerk
+   * stays the one signed in, so everything after is still recorded under the clerk.
+   */
+  const managerAct = (): { actor: SignedInStaff; manager: SignedInStaff } => {
+    const me = signedIn();
+    if (me.role === 'manager') return { actor: me, manager: me };
+    if (who.kind === 'operator') {
+      if (who.managerId === null) throw new DeskError('NOT_MANAGER', { ref: me.id });
+      return { actor: me, manager: service.staffById(who.managerId) };
+    }
+    const now = service.deps.clock();
+    if (!approval || now - approval.usedAt > APPROVAL_IDLE_MS) {
+      approval = null;
+      throw new DeskError('NOT_MANAGER', { ref: me.id });
+    }
+    approval.usedAt = now;
+    return { actor: me, manager: approval.manager };
+  };
   /** Points or benefits leave the member only when we know the person at the desk holds the card. */
   const mayBurn = (memberId: string): void => {
     const p = presented.get(memberId);
@@ -135,11 +160,29 @@ export function createDeskSession(
       if (who.kind === 'operator') throw new DeskError('STAFF_REQUIRED');
       const next = service.signIn(pin);
       if (staff?.id !== next.id) forgetMembers();
+      approval = null;
       return (staff = next);
     },
     'staff.signOut': () => {
       staff = null;
+      approval = null;
       forgetMembers();
+      return { ok: true };
+    },
+    'staff.unlock': ({ pin }) => {
+      if (who.kind === 'operator') throw new DeskError('STAFF_REQUIRED');
+      // Lifting the lock signs no one in: the next person signs in with their own PIN.
+      return service.liftLockout(pin);
+    },
+    'manager.approve': ({ pin }) => {
+      const me = signedIn();
+      if (who.kind === 'operator') throw new DeskError('STAFF_REQUIRED');
+      const manager = service.approveAsManager(pin);
+      approval = manager.id === me.id ? null : { manager, usedAt: service.deps.clock() };
+      return { actor: me, manager };
+    },
+    'manager.leave': () => {
+      approval = null;
       return { ok: true };
     },
     'scan.submit': ({ code }) => {
@@ -221,7 +264,7 @@ export function createDeskSession(
     'operation.recent': ({ limit }) => (reads(), service.recentOperations(limit)),
     'catalog.list': () => (reads(), service.catalog()),
     'print.unprinted': () => (reads(), service.unprintedJobs()),
-    ...managerHandlers(service, { signedIn, lang: () => lang, tr: () => tr(lang), ports: ports.manager ?? {} }),
+    ...managerHandlers(service, { managerAct, lang: () => lang, tr: () => tr(lang), ports: ports.manager ?? {} }),
   };
 
   return {

@@ -34,17 +34,23 @@ export interface ManagerPorts {
 }
 
 type ManagerMethod = keyof typeof managerApiInputs;
-type Handlers = { [M in ManagerMethod]: (input: ParsedInput<M>) => TerminalOutputs[M] | Promise<TerminalOutputs[M]> };
+/** The approval's own two methods live in the desk session (they change its state). */
+type Handlers = { [M in Exclude<ManagerMethod, 'manager.approve' | 'manager.leave'>]: (input: ParsedInput<M>) => TerminalOutputs[M] | Promise<TerminalOutputs[M]> };
 
-export function managerHandlers(service: TerminalService, ctx: { signedIn: () => SignedInStaff; lang: () => Lang; tr: () => Translator; ports: ManagerPorts }): Handlers {
+export function managerHandlers(
+  service: TerminalService,
+  ctx: { managerAct: () => { actor: SignedInStaff; manager: SignedInStaff }; lang: () => Lang; tr: () => Translator; ports: ManagerPorts },
+): Handlers {
   const { deps } = service;
-  const manager = (): SignedInStaff => {
-    const me = ctx.signedIn();
-    if (me.role !== 'manager') throw new DeskError('NOT_MANAGER', { ref: me.id });
-    // Checked against the database too: a manager disabled since signing in is refused.
-    requireManager(deps, me.id);
-    return me;
+  /** Who acts and which manager approves; writes record the actor with the manager's approval. */
+  const act = (): { managerId: string; actorId: string } => {
+    const { actor, manager } = ctx.managerAct();
+    if (manager.role !== 'manager') throw new DeskError('NOT_MANAGER', { ref: actor.id });
+    // Checked against the database too: a manager disabled since approving is refused.
+    requireManager(deps, manager.id);
+    return { managerId: manager.id, actorId: actor.id };
   };
+  const manager = (): void => void act();
   const day = (date: string | undefined): string => {
     const now = deps.clock();
     return date === undefined ? businessDate(now, deps.identity.tz) : checkBusinessDate(date, now, deps.identity.tz);
@@ -60,8 +66,8 @@ export function managerHandlers(service: TerminalService, ctx: { signedIn: () =>
 
   return {
     'manager.dayEnd': ({ date }) => {
-      const me = manager();
-      return runDayEnd(deps, { staffId: me.id, sync: ctx.ports.sync ?? null, ...(date === undefined ? {} : { date: day(date) }) });
+      const a = act();
+      return runDayEnd(deps, { staffId: a.managerId, actorId: a.actorId, sync: ctx.ports.sync ?? null, ...(date === undefined ? {} : { date: day(date) }) });
     },
     'manager.dayEndProgress': () => (manager(), dayEndProgress(deps)),
     'manager.zReport': ({ date }) => (manager(), dayReport(deps, day(date))),
@@ -72,9 +78,9 @@ export function managerHandlers(service: TerminalService, ctx: { signedIn: () =>
       return { filename: `z-report-${deps.identity.terminalId}-${r.date}.csv`, csv: zReportCsv(r, ctx.tr()) };
     },
     'manager.printZReport': async ({ date }) => {
-      const me = manager();
+      const a = act();
       const report = dayReport(deps, day(date));
-      return onPrinter(() => printZReport(deps, { uri: printerUri(), allow: allow(), report, lang: ctx.ports.printLang?.() ?? ctx.lang(), actor: me.id }));
+      return onPrinter(() => printZReport(deps, { uri: printerUri(), allow: allow(), report, lang: ctx.ports.printLang?.() ?? ctx.lang(), actor: a.actorId, approvedBy: a.managerId }));
     },
     'manager.kpis': ({ date }) => {
       manager();
@@ -87,14 +93,14 @@ export function managerHandlers(service: TerminalService, ctx: { signedIn: () =>
       return { filename: `kpi-${chart}-${kpis.from}-${kpis.to}.csv`, csv: kpiCsv(kpis, chart, ctx.tr()) };
     },
     'manager.conflicts': ({ onlyOpen }) => (manager(), conflictViews(deps, onlyOpen)),
-    'manager.ackConflict': ({ id, note }) => acknowledgeConflict(deps, { managerId: manager().id, conflictId: id, note }),
+    'manager.ackConflict': ({ id, note }) => acknowledgeConflict(deps, { ...act(), conflictId: id, note }),
     'manager.setAside': () => (manager(), setAsideViews(deps)),
     'manager.staff.list': () => (manager(), listStaff(deps.db, deps.identity.storeId)),
-    'manager.staff.add': ({ name, pin }) => addClerk(deps, { managerId: manager().id, name, pin }),
-    'manager.staff.disable': ({ staffId }) => setStaffActive(deps, { managerId: manager().id, staffId, active: false }),
-    'manager.staff.resetPin': ({ staffId, pin }) => resetStaffPin(deps, { managerId: manager().id, staffId, pin }),
+    'manager.staff.add': ({ name, pin }) => addClerk(deps, { ...act(), name, pin }),
+    'manager.staff.disable': ({ staffId }) => setStaffActive(deps, { ...act(), staffId, active: false }),
+    'manager.staff.resetPin': ({ staffId, pin }) => resetStaffPin(deps, { ...act(), staffId, pin }),
     'manager.settings.get': () => (manager(), readSettings(deps)),
-    'manager.settings.set': (patch) => updateSettings(deps, manager().id, patch),
+    'manager.settings.set': (patch) => updateSettings(deps, act(), patch),
     'manager.settings.testPrint': async ({ printer }) => {
       manager();
       return onPrinter(() => printTestPage({ uri: printerUri(printer), allow: allow(), lang: ctx.ports.printLang?.() ?? ctx.lang(), tz: deps.identity.tz, now: deps.clock() }));
