@@ -178,7 +178,9 @@ describe('migrating from schema 90', () => {
     const indexes = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name IN ('outbox', 'ledger')").pluck().all();
     expect(indexes).toEqual(['ledger_member']);
     expect(db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'outbox'").pluck().get()).not.toMatch(/AUTOINCREMENT|UNIQUE/);
-    expect(db.prepare('SELECT count(*) FROM sqlite_sequence').pluck().get()).toBe(0);
+    // Empty, or gone altogether: the VACUUM after schema 130 drops an unused sqlite_sequence.
+    const sequence = db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_sequence'").pluck().get() === 0 ? 0 : db.prepare('SELECT count(*) FROM sqlite_sequence').pluck().get();
+    expect(sequence).toBe(0);
   });
 });
 
