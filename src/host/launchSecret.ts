@@ -1,7 +1,8 @@
 // The per-launch secret: the launch URL carries a one-time token, exchanged for an HttpOnly,
 // SameSite=Strict session cookie. Nothing else on this PC (another page, another user's browser)
 // can call the desk without that cookie, and the token is worthless once used.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sameSecret } from '../loyalty/sameSecret';
 
 const TOKEN_BYTES = 32;
 /** An unused launch link stops working after this long. */
@@ -10,12 +11,6 @@ export const TOKEN_TTL_MS = 10 * 60 * 1000;
 export const MAX_SESSIONS = 16;
 
 export const newSecret = (): string => randomBytes(TOKEN_BYTES).toString('base64url');
-
-function equal(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 /** Cookies are per host, not per port: two desks on one PC must not overwrite each other's. */
 export const cookieName = (port: number): string => `ld_session_${port}`;
@@ -49,7 +44,7 @@ export class LaunchTokens {
   redeem(candidate: string): boolean {
     const now = this.clock();
     for (const [t, at] of this.tokens) {
-      if (equal(t, candidate)) {
+      if (sameSecret(t, candidate)) {
         this.tokens.delete(t);
         return now - at <= TOKEN_TTL_MS;
       }

@@ -1,7 +1,7 @@
 // A member's mobile number as the brand knows it, and the little of it a terminal may keep: a keyed
 // hash (HMAC-SHA256 under the brand's phone key, synced from HQ) to find and check a member by the
 // number a person says, and the last four digits to show (****1234). docs/privacy.md.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 
 /**
  * Mobile numbers the desk takes, as a person types or says them, in their E.164 form:
@@ -38,12 +38,6 @@ export const PHONE_HASH_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 /** HMAC-SHA256 of the E.164 number under the brand's key (HQ computes the same in SQL, db/hq/070). */
 export function phoneHash(phoneKey: string, e164: string): string {
   return createHmac('sha256', Buffer.from(phoneKey, 'base64url')).update(e164, 'utf8').digest('base64url');
-}
-
-export function sameHash(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** The four digits a screen or receipt may show. */

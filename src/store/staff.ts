@@ -33,12 +33,12 @@ export function setStaffPinHash(db: Db, id: string, pinHash: string, at: number)
 
 export function insertStaff(
   db: Db,
-  s: { id: string; storeId: string; name: string; role: StaffRole; pinHash: string; at: number },
+  s: { id: string; storeId: string; name: string; role: StaffRole; pinHash: string; at: number; origin?: 'hq' | 'local' },
 ): void {
   stmt(
     db,
-    'INSERT INTO staff(id, store_id, name, role, pin_hash, active, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?)',
-  ).run(s.id, s.storeId, s.name, s.role, pepperPinHash(db, s.pinHash), s.at);
+    'INSERT INTO staff(id, store_id, name, role, pin_hash, active, updated_at, origin) VALUES (?, ?, ?, ?, ?, 1, ?, ?)',
+  ).run(s.id, s.storeId, s.name, s.role, pepperPinHash(db, s.pinHash), s.at, s.origin ?? 'hq');
 }
 
 export interface Lockout {

@@ -26,7 +26,6 @@ export async function ensureBrandKey(q: Queryable): Promise<void> {
   await q.query("UPDATE members SET phone = phone, seq = nextval('change_seq') WHERE phone_hash IS NULL");
 }
 
-
 /**
  * Sets how terminals show names; when it changes, every member row is published again so terminals
  * replace the names they hold (a switch to 'masked' leaves no full name on any terminal that syncs).

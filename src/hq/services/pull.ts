@@ -76,29 +76,25 @@ export function unstampedChangesSql(table: string): string | null {
   return f ? `SELECT ${record(f.entity, 'data')} FROM (${f.select} WHERE seq IS NULL) AS s` : null;
 }
 
-const memberSource = (data: string): Source => ({
-  // Members keep their own statement: the snapshot's million rows go out without a subquery.
-  sql: `SELECT seq, ${record('member', data)} FROM members WHERE seq > $1 AND ${LIVE} ORDER BY seq LIMIT $3`,
-  scoped: false,
-});
-const { members: _members, conflicts: _conflicts, brand: _brand, ...REFERENCE } = FEED;
-
-const SOURCES: Source[] = [
-  memberSource(MEMBER_DATA),
-  ...Object.values(REFERENCE).map((f) => simple(f.entity, f.select, f.scope)),
-  simple('conflict', CONFLICTS, FEED.conflicts!.scope),
-  simple('brand', FEED.brand!.select),
-];
-
 /**
- * A v1 terminal is sent its own member shape, only the conflicts its schema knows, and no brand row
- * (docs/authority.md "Protocol v1", docs/privacy.md).
+ * What a terminal pulls, per protocol. Members keep their own statement (the snapshot's million rows
+ * go out without a subquery). A v1 terminal is sent its own member shape, only the conflicts its schema
+ * knows, and no brand row (docs/authority.md "Protocol v1", docs/privacy.md).
  */
-const SOURCES_V1: Source[] = [
-  memberSource(MEMBER_DATA_V1),
-  ...Object.values(REFERENCE).map((f) => simple(f.entity, f.select, f.scope)),
-  simple('conflict', CONFLICTS, `store_id = $4 AND kind IN (${inList(CONFLICT_KINDS_V1)}) AND decision IN (${inList(CONFLICT_DECISIONS_V1)})`),
-];
+function sourcesFor(protocol: 1 | 2): Source[] {
+  return Object.entries(FEED).flatMap(([table, f]): Source[] => {
+    if (table === 'members') {
+      const data = protocol === 1 ? MEMBER_DATA_V1 : MEMBER_DATA;
+      return [{ sql: `SELECT seq, ${record('member', data)} FROM members WHERE seq > $1 AND ${LIVE} ORDER BY seq LIMIT $3`, scoped: false }];
+    }
+    if (protocol === 1 && table === 'brand') return [];
+    if (protocol === 1 && table === 'conflicts') {
+      return [simple(f.entity, f.select, `${f.scope} AND kind IN (${inList(CONFLICT_KINDS_V1)}) AND decision IN (${inList(CONFLICT_DECISIONS_V1)})`)];
+    }
+    return [simple(f.entity, f.select, f.scope)];
+  });
+}
+const SOURCES = { 1: sourcesFor(1), 2: sourcesFor(2) } as const;
 
 function simple(entity: Change['entity'], select: string, scope?: string): Source {
   const hasTombstones = !select.includes('false AS tombstone');
@@ -121,7 +117,7 @@ export async function pullChanges(db: HqDb, who: TerminalPrincipal, cursorText: 
   return db.tx(async (q) => {
     const cursor: Cursor = given ?? { v: 1, s: 0, h: await feedHigh(q) };
     const all: Row[] = [];
-    for (const src of protocol === 1 ? SOURCES_V1 : SOURCES) {
+    for (const src of SOURCES[protocol]) {
       const params: unknown[] = [cursor.s, cursor.h, limit + 1];
       if (src.scoped) params.push(who.storeId);
       for (const r of await q.query<Row>(src.sql, params)) all.push(r);

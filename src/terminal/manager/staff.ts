@@ -5,8 +5,7 @@ import { checkStaffName, STAFF_NAME_MAX_DESK } from '../../loyalty/staffName';
 import { appendAudit } from '../../store/audit';
 import { actorOf, approvalData, requireActor, type ManagerAct } from './approval';
 import type { Db } from '../../store/open';
-import { getLockout, setLockout, setStaffPinHash, staffByPinHash } from '../../store/staff';
-import { pepperPinHash } from '../../store/pinPepper';
+import { getLockout, insertStaff, setLockout, setStaffPinHash, staffByPinHash } from '../../store/staff';
 import { stmt } from '../../store/statements';
 import type { ServiceDeps } from '../operations/deps';
 import { requireManager } from '../operations/lookups';
@@ -88,13 +87,7 @@ export function addClerk(deps: ServiceDeps, input: ManagerAct & { name: string; 
     const pinHash = hashPin(input.pin, storePinSalt(deps.db));
     if (pinTaken(deps, pinHash)) return recordCollision(deps, input, now, null);
     const id = `local-${deps.newId()}`;
-    stmt(deps.db, "INSERT INTO staff(id, store_id, name, role, pin_hash, active, updated_at, origin) VALUES (?, ?, ?, 'clerk', ?, 1, ?, 'local')").run(
-      id,
-      deps.identity.storeId,
-      name,
-      pepperPinHash(deps.db, pinHash),
-      now,
-    );
+    insertStaff(deps.db, { id, storeId: deps.identity.storeId, name, role: 'clerk', pinHash, at: now, origin: 'local' });
     appendAudit(deps.db, { at: now, actor: actorOf(input), action: 'staff.add', ref: id, data: { name, role: 'clerk', ...approvalData(input) } });
     return { id, name, role: 'clerk', active: true, origin: 'local' };
   }).immediate();

@@ -4,7 +4,7 @@
 // numbers per card and the card is locked for a while. Failures are kept in the database, not a
 // session, so reloading the page or starting again gives a guesser no fresh tries.
 import { DeskError } from '../../contract/errors';
-import { sameHash } from '../../loyalty/phone';
+import { sameSecret } from '../../loyalty/sameSecret';
 import { getLockout, setLockout } from '../../store/staff';
 import type { ServiceDeps } from './deps';
 import { findMember } from './memberCard';
@@ -28,7 +28,7 @@ export function phoneCheckFor(deps: ServiceDeps, memberId: string, phone: string
   // No hash yet (a member HQ has not sent since this terminal dropped the numbers): only the code verifies.
   if (member.phone_hash === null) throw new DeskError('PHONE_LOOKUP_UNAVAILABLE');
   const prior = lock.lockedUntil === null ? lock.failures : 0;
-  if (!sameHash(member.phone_hash, hash)) {
+  if (!sameSecret(member.phone_hash, hash)) {
     const failures = prior + 1;
     if (failures >= MAX_PHONE_FAILURES) {
       setLockout(deps.db, scope, { failures: 0, lockedUntil: now + PHONE_FAILURE_WINDOW_MS });
