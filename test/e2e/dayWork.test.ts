@@ -8,25 +8,23 @@
 // scan screen and in the void dialog, which names the operation and the approver, as the on-screen
 // void receipt does.
 import { mkdirSync, readFileSync } from 'node:fs';
+import { CHROMIUM_FLAGS, prepareDeskFolder } from './deskFolder';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRenderer } from '../../src/cli/rendererBuild';
 import { launchDesk, RENDERER_DIR, REPO_ROOT, type DeskLaunch } from '../../src/host/launch';
 import { createTranslator, formatInstant } from '../../src/i18n';
-import { HQ_KEY_FILE, seedNewDatabase } from '../../src/runtime/dataFolder';
+import { HQ_KEY_FILE } from '../../src/runtime/dataFolder';
 import { privateJwkSchema } from '../../src/scan/hqKeys';
 import { mintCardCode } from '../../src/scan/mintCode';
 import { businessDate, DAY_MS } from '../../src/loyalty/time';
-import { DEMO_STORE, DEMO_TERMINAL } from '../../src/terminal/demo/catalog';
-import { deskConfigSchema, scannerConfigSchema, writeConfig } from '../../src/terminal/operations/config';
 import { tempDir } from '../helpers/demoDb';
 import { allowPrinter } from '../helpers/printerConfig';
 import { startFakePrinter, type FakePrinter } from '../../src/print/fakePrinter/server';
 import { layoutProblems } from './layoutCheck';
 
 const SHOTS = join(REPO_ROOT, 'test-output', 'e2e');
-const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const VIEWPORTS = [
   { width: 1024, height: 768 },
   { width: 1280, height: 800 },
@@ -66,16 +64,26 @@ async function signInClerk(): Promise<void> {
   await page.waitForSelector('[data-screen="scan"]');
 }
 
+/** An advanced member's signed code scanned, and a benefit that needs no amount redeemed, up to the receipt. */
+async function redeemFreeBenefit(at: DeskLaunch): Promise<void> {
+  const m = at.terminal.db.prepare("SELECT id, card_serial FROM members WHERE status = 'active' AND tier = 'advanced' ORDER BY id LIMIT 1").get() as { id: string; card_serial: number };
+  const hq = privateJwkSchema.parse(JSON.parse(readFileSync(join(at.prepared.dir, HQ_KEY_FILE), 'utf8')));
+  await page.keyboard.type(mintCardCode(hq, { mid: m.id, cs: m.card_serial, iat: Math.floor(Date.now() / 1000) - 60 }), { delay: 2 });
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-screen="member"] [data-testid="points-balance"]');
+  const benefit = at.terminal.service.memberCard({ memberId: m.id }).benefits.find((b) => b.eligible && !b.needsAmount)!;
+  await page.locator(`[data-testid="benefit-${benefit.id}"] [data-testid="redeem"]`).scrollIntoViewIfNeeded();
+  await page.click(`[data-testid="benefit-${benefit.id}"] [data-testid="redeem"]`);
+  await page.click('[data-testid="confirm-redeem"]');
+  await page.waitForSelector('[data-screen="receipt"] [data-testid="receipt-preview"]');
+}
+
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   await ensureRenderer(REPO_ROOT, RENDERER_DIR);
   tmp = tempDir('ld-e2e-daywork-');
   const dataDir = join(tmp.dir, 'data');
-  seedNewDatabase({ dbPath: join(dataDir, 'desk.db'), members: 60, seed: 'e2e-daywork', now: Date.now() });
-  writeConfig(dataDir, {
-    ...deskConfigSchema.parse({ storeId: DEMO_STORE.id, terminalId: DEMO_TERMINAL }),
-    scanner: scannerConfigSchema.parse({ wedge: { maxInterKeyMs: 120, minLength: 8 } }),
-  });
+  prepareDeskFolder(dataDir, { members: 60, seed: 'e2e-daywork' });
   desk = await launchDesk({ dataDir, printerUri: null });
   browser = await chromium.launchPersistentContext(join(tmp.dir, 'profile'), { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS, viewport: VIEWPORTS[0] });
   page = browser.pages()[0] ?? (await browser.newPage());
@@ -222,16 +230,7 @@ describe('the day-end', () => {
       await page.setViewportSize(vp);
       await expectFits(`${vp.width}x${vp.height}-09-after-close`);
     }
-    const m = desk.terminal.db.prepare("SELECT id, card_serial FROM members WHERE status = 'active' AND tier = 'advanced' ORDER BY id LIMIT 1").get() as { id: string; card_serial: number };
-    const hq = privateJwkSchema.parse(JSON.parse(readFileSync(join(desk.prepared.dir, HQ_KEY_FILE), 'utf8')));
-    await page.keyboard.type(mintCardCode(hq, { mid: m.id, cs: m.card_serial, iat: Math.floor(Date.now() / 1000) - 60 }), { delay: 2 });
-    await page.keyboard.press('Enter');
-    await page.waitForSelector('[data-screen="member"] [data-testid="points-balance"]');
-    const benefit = desk.terminal.service.memberCard({ memberId: m.id }).benefits.find((b) => b.eligible && !b.needsAmount)!;
-    await page.locator(`[data-testid="benefit-${benefit.id}"] [data-testid="redeem"]`).scrollIntoViewIfNeeded();
-    await page.click(`[data-testid="benefit-${benefit.id}"] [data-testid="redeem"]`);
-    await page.click('[data-testid="confirm-redeem"]');
-    await page.waitForSelector('[data-screen="receipt"] [data-testid="receipt-preview"]');
+    await redeemFreeBenefit(desk);
     const op = desk.terminal.db.prepare("SELECT id, business_date FROM operations WHERE kind = 'redeem' ORDER BY at DESC LIMIT 1").get() as { id: string; business_date: string };
     expect(op.business_date).toBe(next);
     const event = desk.terminal.db.prepare('SELECT payload_json FROM outbox WHERE op_id = ?').get(op.id) as { payload_json: string };
@@ -250,11 +249,7 @@ describe('live state', () => {
   let printer: FakePrinter;
   beforeAll(async () => {
     const dataDir = join(tmp.dir, 'live');
-    seedNewDatabase({ dbPath: join(dataDir, 'desk.db'), members: 30, seed: 'e2e-live', now: Date.now() });
-    writeConfig(dataDir, {
-      ...deskConfigSchema.parse({ storeId: DEMO_STORE.id, terminalId: DEMO_TERMINAL }),
-      scanner: scannerConfigSchema.parse({ wedge: { maxInterKeyMs: 120, minLength: 8 } }),
-    });
+    prepareDeskFolder(dataDir, { members: 30, seed: 'e2e-live' });
     printer = await startFakePrinter({ port: 0, out: join(tmp.dir, 'live-printer'), fault: { fault: 'paper-out' } });
     allowPrinter(dataDir, printer.allow);
     live = await launchDesk({ dataDir, printerUri: printer.uri });
@@ -270,16 +265,7 @@ describe('live state', () => {
     await page.waitForSelector('[data-screen="sign-in"]');
     await pin('1234');
     await page.waitForSelector('[data-screen="scan"]');
-    const m = live.terminal.db.prepare("SELECT id, card_serial FROM members WHERE status = 'active' AND tier = 'advanced' ORDER BY id LIMIT 1").get() as { id: string; card_serial: number };
-    const hq = privateJwkSchema.parse(JSON.parse(readFileSync(join(live.prepared.dir, HQ_KEY_FILE), 'utf8')));
-    await page.keyboard.type(mintCardCode(hq, { mid: m.id, cs: m.card_serial, iat: Math.floor(Date.now() / 1000) - 60 }), { delay: 2 });
-    await page.keyboard.press('Enter');
-    await page.waitForSelector('[data-screen="member"] [data-testid="points-balance"]');
-    const benefit = live.terminal.service.memberCard({ memberId: m.id }).benefits.find((b) => b.eligible && !b.needsAmount)!;
-    await page.locator(`[data-testid="benefit-${benefit.id}"] [data-testid="redeem"]`).scrollIntoViewIfNeeded();
-    await page.click(`[data-testid="benefit-${benefit.id}"] [data-testid="redeem"]`);
-    await page.click('[data-testid="confirm-redeem"]');
-    await page.waitForSelector('[data-screen="receipt"] [data-testid="receipt-preview"]');
+    await redeemFreeBenefit(live);
     await expect.poll(() => page.textContent('[data-screen="receipt"] h1'), { timeout: 15_000 }).toBe(zh.t('ui.receipt.titleWaiting'));
     expect(await page.getAttribute('[data-testid="print-state"]', 'data-status')).toBe('pending');
     await page.screenshot({ path: join(SHOTS, 'daywork-1280x800-10-receipt-waits-for-paper.png') });

@@ -3,6 +3,7 @@
 // wedge burst → redeem in 2 taps → the receipt reaches the printer; refusals show their sentences;
 // the language switches at runtime; every screen is saved under test-output/e2e/.
 import { mkdirSync, readFileSync } from 'node:fs';
+import { prepareDeskFolder } from './deskFolder';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,10 +14,8 @@ import { createTranslator } from '../../src/i18n';
 import { startFakePrinter, type FakePrinter } from '../../src/print/fakePrinter/server';
 import { privateJwkSchema } from '../../src/scan/hqKeys';
 import { mintCardCode } from '../../src/scan/mintCode';
-import { deskConfigSchema, scannerConfigSchema, writeConfig } from '../../src/terminal/operations/config';
-import { HQ_KEY_FILE, seedNewDatabase } from '../../src/runtime/dataFolder';
-import { demoPhones, otherPhone } from '../helpers/demoPhones';
-import { DEMO_STORE, DEMO_TERMINAL } from '../../src/terminal/demo/catalog';
+import { HQ_KEY_FILE } from '../../src/runtime/dataFolder';
+import { otherPhone } from '../helpers/demoPhones';
 import { tempDir } from '../helpers/demoDb';
 import { allowPrinter } from '../helpers/printerConfig';
 
@@ -72,15 +71,7 @@ beforeAll(async () => {
   await ensureRenderer(REPO_ROOT, RENDERER_DIR);
   tmp = tempDir('ld-e2e-');
   const dataDir = join(tmp.dir, 'data');
-  const seededAt = Date.now();
-  seedNewDatabase({ dbPath: join(dataDir, 'desk.db'), members: 300, seed: 'e2e', now: seededAt });
-  phones = demoPhones({ seed: 'e2e', now: seededAt, members: 300 });
-  // Keystrokes driven over CDP on a busy 2-core box can be further apart than a real scanner's;
-  // the burst window is the desk's own setting (config.json), not a test switch.
-  writeConfig(dataDir, {
-    ...deskConfigSchema.parse({ storeId: DEMO_STORE.id, terminalId: DEMO_TERMINAL }),
-    scanner: scannerConfigSchema.parse({ wedge: { maxInterKeyMs: 120, minLength: 8 } }),
-  });
+  phones = prepareDeskFolder(dataDir, { members: 300, seed: 'e2e' });
   printer = await startFakePrinter({ port: 0, out: join(tmp.dir, 'printer') });
   allowPrinter(dataDir, printer.allow);
   desk = await launchDesk({ dataDir, printerUri: printer.uri });

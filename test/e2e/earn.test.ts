@@ -4,6 +4,7 @@
 // confirmation and goes through with it; ¥300 is confirmed and goes through. (b) After the manager
 // voids that large approved earn, the member can still redeem the free gift wrap and spend points.
 import { mkdirSync, readFileSync } from 'node:fs';
+import { CHROMIUM_FLAGS, prepareDeskFolder } from './deskFolder';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,15 +15,12 @@ import { DEFAULT_RULES } from '../../src/loyalty/rules';
 import { startFakePrinter, type FakePrinter } from '../../src/print/fakePrinter/server';
 import { privateJwkSchema } from '../../src/scan/hqKeys';
 import { mintCardCode } from '../../src/scan/mintCode';
-import { HQ_KEY_FILE, seedNewDatabase } from '../../src/runtime/dataFolder';
-import { DEMO_STORE, DEMO_TERMINAL } from '../../src/terminal/demo/catalog';
-import { deskConfigSchema, scannerConfigSchema, writeConfig } from '../../src/terminal/operations/config';
+import { HQ_KEY_FILE } from '../../src/runtime/dataFolder';
 import { tempDir } from '../helpers/demoDb';
 import { allowPrinter } from '../helpers/printerConfig';
 import { snapshot } from '../helpers/snapshot';
 
 const SHOTS = join(REPO_ROOT, 'test-output', 'e2e');
-const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const zh = createTranslator('zh-CN');
 const en = createTranslator('en');
 // Printing and the PIN lockouts move on their own; everything else stays put after a refusal.
@@ -70,11 +68,7 @@ beforeAll(async () => {
   await ensureRenderer(REPO_ROOT, RENDERER_DIR);
   tmp = tempDir('ld-e2e-earn-');
   const dataDir = join(tmp.dir, 'data');
-  seedNewDatabase({ dbPath: join(dataDir, 'desk.db'), members: 200, seed: 'e2e-earn', now: Date.now() });
-  writeConfig(dataDir, {
-    ...deskConfigSchema.parse({ storeId: DEMO_STORE.id, terminalId: DEMO_TERMINAL }),
-    scanner: scannerConfigSchema.parse({ wedge: { maxInterKeyMs: 120, minLength: 8 } }),
-  });
+  prepareDeskFolder(dataDir, { members: 200, seed: 'e2e-earn' });
   printer = await startFakePrinter({ port: 0, out: join(tmp.dir, 'printer') });
   allowPrinter(dataDir, printer.allow);
   desk = await launchDesk({ dataDir, printerUri: printer.uri });

@@ -5,6 +5,7 @@
 // the core; the page never holds the phone number or full name. Screens in both orientations go to
 // test-output/kiosk/.
 import { mkdirSync } from 'node:fs';
+import { CHROMIUM_FLAGS, prepareDeskFolder } from './deskFolder';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,10 +14,6 @@ import { RENDERER_DIR, REPO_ROOT } from '../../src/host/launch';
 import { ensureRenderer } from '../../src/cli/rendererBuild';
 import { createTranslator } from '../../src/i18n';
 import { startFakePrinter, type FakePrinter } from '../../src/print/fakePrinter/server';
-import { deskConfigSchema, scannerConfigSchema, writeConfig } from '../../src/terminal/operations/config';
-import { seedNewDatabase } from '../../src/runtime/dataFolder';
-import { demoPhones } from '../helpers/demoPhones';
-import { DEMO_STORE, DEMO_TERMINAL } from '../../src/terminal/demo/catalog';
 import { tempDir } from '../helpers/demoDb';
 import { allowPrinter } from '../helpers/printerConfig';
 import { appCode, cardCode, hqKeyOf } from '../scan/fixtures';
@@ -25,7 +22,6 @@ const SHOTS = join(REPO_ROOT, 'test-output', 'kiosk');
 const IDLE_SECONDS = 4;
 const PORTRAIT = { width: 1080, height: 1920 };
 const LANDSCAPE = { width: 1920, height: 1080 };
-const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let phones: Map<string, string>;
 let tmp: ReturnType<typeof tempDir>;
@@ -81,15 +77,7 @@ beforeAll(async () => {
   await ensureRenderer(REPO_ROOT, RENDERER_DIR);
   tmp = tempDir('ld-e2e-kiosk-');
   dataDir = join(tmp.dir, 'data');
-  const seededAt = Date.now();
-  seedNewDatabase({ dbPath: join(dataDir, 'desk.db'), members: 300, seed: 'e2e-kiosk', now: seededAt });
-  phones = demoPhones({ seed: 'e2e-kiosk', now: seededAt, members: 300 });
-  // CDP keystrokes on a busy box can be further apart than a real scanner's: the burst window is
-  // the terminal's own setting (config.json), not a test switch.
-  writeConfig(dataDir, {
-    ...deskConfigSchema.parse({ storeId: DEMO_STORE.id, terminalId: DEMO_TERMINAL }),
-    scanner: scannerConfigSchema.parse({ wedge: { maxInterKeyMs: 120, minLength: 8 } }),
-  });
+  phones = prepareDeskFolder(dataDir, { members: 300, seed: 'e2e-kiosk' });
   printer = await startFakePrinter({ port: 0, out: join(tmp.dir, 'printer') });
   allowPrinter(dataDir, printer.allow);
   kiosk = await launchKiosk({ dataDir, printerUri: printer.uri, kiosk: { idleSeconds: IDLE_SECONDS } });

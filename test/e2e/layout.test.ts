@@ -7,6 +7,7 @@
 // screen; nothing waits below the fold of a panel that shows no cue. With no printer the receipt's
 // heading does not say it is printing, and the devices tab says the printer's state in words.
 import { mkdirSync, readFileSync } from 'node:fs';
+import { CHROMIUM_FLAGS, prepareDeskFolder } from './deskFolder';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,15 +17,12 @@ import { createTranslator } from '../../src/i18n';
 import type { Lang } from '../../src/loyalty/types';
 import { privateJwkSchema } from '../../src/scan/hqKeys';
 import { mintCardCode } from '../../src/scan/mintCode';
-import { HQ_KEY_FILE, seedNewDatabase } from '../../src/runtime/dataFolder';
-import { demoPhones, otherPhone } from '../helpers/demoPhones';
-import { DEMO_STORE, DEMO_TERMINAL } from '../../src/terminal/demo/catalog';
-import { deskConfigSchema, scannerConfigSchema, writeConfig } from '../../src/terminal/operations/config';
+import { HQ_KEY_FILE } from '../../src/runtime/dataFolder';
+import { otherPhone } from '../helpers/demoPhones';
 import { tempDir } from '../helpers/demoDb';
 import { layoutProblems } from './layoutCheck';
 
 const SHOTS = join(REPO_ROOT, 'test-output', 'e2e');
-const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const VIEWPORTS = [
   { width: 1024, height: 768 },
   { width: 1280, height: 800 },
@@ -69,13 +67,7 @@ beforeAll(async () => {
   await ensureRenderer(REPO_ROOT, RENDERER_DIR);
   tmp = tempDir('ld-e2e-layout-');
   const dataDir = join(tmp.dir, 'data');
-  const seededAt = Date.now();
-  seedNewDatabase({ dbPath: join(dataDir, 'desk.db'), members: 200, seed: 'e2e-layout', now: seededAt });
-  phones = demoPhones({ seed: 'e2e-layout', now: seededAt, members: 200 });
-  writeConfig(dataDir, {
-    ...deskConfigSchema.parse({ storeId: DEMO_STORE.id, terminalId: DEMO_TERMINAL }),
-    scanner: scannerConfigSchema.parse({ wedge: { maxInterKeyMs: 120, minLength: 8 } }),
-  });
+  phones = prepareDeskFolder(dataDir, { members: 200, seed: 'e2e-layout' });
   // No printer: receipts wait in the queue, and the screens must say so.
   desk = await launchDesk({ dataDir, printerUri: null });
   browser = await chromium.launchPersistentContext(join(tmp.dir, 'profile'), { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS, viewport: VIEWPORTS[0] });

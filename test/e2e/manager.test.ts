@@ -5,6 +5,7 @@
 // printer → the CSV matches; the same with HQ stopped; a clerk cannot open the manager area; each
 // KPI chart draws a non-empty canvas beside a table with the right numbers.
 import { mkdirSync, readFileSync } from 'node:fs';
+import { CHROMIUM_FLAGS } from './deskFolder';
 import { demoPhones } from '../helpers/demoPhones';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -24,7 +25,6 @@ import { allowPrinter } from '../helpers/printerConfig';
 import { callApi, openSession } from '../host/helpers';
 
 const SHOTS = join(REPO_ROOT, 'test-output', 'e2e');
-const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const ADMIN_TOKEN = 'e2e-admin-token';
 const zh = createTranslator('zh-CN');
 
