@@ -36,7 +36,11 @@ export function getMemberByCardNo(db: Db, cardNo: string): MemberRow | undefined
 
 /** Members (not tombstoned) whose phone hashes to this; more than one only if HQ let a number be shared. */
 export function membersByPhoneHash(db: Db, hash: string): MemberRow[] {
-  return stmt<[string], MemberRow>(db, `SELECT ${MEMBER_COLUMNS} FROM members WHERE phone_hash = ? AND tombstone = 0 ORDER BY id LIMIT 5`).all(hash);
+  // The index holds the hash's first 8 characters (db/terminal/130): the same expression finds it.
+  return stmt<[string, string], MemberRow>(
+    db,
+    `SELECT ${MEMBER_COLUMNS} FROM members WHERE substr(phone_hash, 1, 8) = ? AND phone_hash = ? AND tombstone = 0 ORDER BY id LIMIT 5`,
+  ).all(hash.slice(0, 8), hash);
 }
 
 export function parseBirthday(text: string | null): MonthDay | null {

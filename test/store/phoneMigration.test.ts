@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadMigrations } from '../../src/store/migrations';
 import { openStore } from '../../src/store/open';
+import { membersByPhoneHash } from '../../src/store/members';
 import { tempDir } from '../helpers/demoDb';
 
 let tmp: ReturnType<typeof tempDir> | undefined;
@@ -51,5 +52,22 @@ describe('schema 130 on a terminal that held phone numbers', () => {
     const bytes = readFileSync(path);
     const left = numbers.filter((p) => bytes.includes(Buffer.from(p)));
     expect(left).toEqual([]);
+  });
+
+  it('finds a member by phone hash through the prefix index, not by reading every member', () => {
+    tmp = tempDir('ld-phone-idx-');
+    const store = openStore(join(tmp.dir, 'desk.db'), { plaintext: true });
+    try {
+      const seen: string[] = [];
+      const prepare = store.db.prepare.bind(store.db);
+      store.db.prepare = ((sql: string) => (seen.push(sql), prepare(sql))) as typeof store.db.prepare;
+      expect(membersByPhoneHash(store.db, 'A'.repeat(43))).toEqual([]);
+      const lookup = seen.find((sql) => sql.includes('phone_hash'))!;
+      const plan = (prepare(`EXPLAIN QUERY PLAN ${lookup}`).all('AAAAAAAA', 'A'.repeat(43)) as { detail: string }[]).map((r) => r.detail).join('\n');
+      expect(plan).toContain('members_phone_prefix');
+      expect(plan).not.toMatch(/^SCAN members$/m);
+    } finally {
+      store.db.close();
+    }
   });
 });
