@@ -28,8 +28,8 @@ export interface BenchHq {
   url: string;
   backend: 'postgresql' | 'pglite';
   process: 'child' | 'in-process';
-  /** An enrollment code for the bench's terminal. */
-  code: string;
+  /** Enrollment codes for the bench's terminals: the encrypted one, then the plain one. */
+  codes: [string, string];
   seedSeconds: number;
   /** HQ changes the first n members (as an admin upsert would): the next pull is a delta of n. */
   changeMembers(n: number): Promise<void>;
@@ -100,12 +100,12 @@ export async function startBenchHq(options: BenchHqOptions): Promise<BenchHq> {
     }
     all.length = 0;
     const seedSeconds = Math.round(performance.now() - t0) / 1000;
-    const { code } = await createEnrollmentCode(hq.db, DEMO_STORE.id, now);
+    const codes: [string, string] = [(await createEnrollmentCode(hq.db, DEMO_STORE.id, now)).code, (await createEnrollmentCode(hq.db, DEMO_STORE.id, now)).code];
     return {
       url: hq.url,
       backend: url ? 'postgresql' : 'pglite',
       process: 'in-process',
-      code,
+      codes,
       seedSeconds,
       async changeMembers(n) {
         const changed: DemoMember[] = [];
@@ -127,7 +127,7 @@ export async function startBenchHq(options: BenchHqOptions): Promise<BenchHq> {
 // --- the child process --------------------------------------------------------------------------
 const CHILD = fileURLToPath(new URL('./syncHqChild.mjs', import.meta.url));
 const toParentSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready'), url: z.string(), code: z.string(), seedSeconds: z.number(), backend: z.enum(['postgresql', 'pglite']) }),
+  z.object({ type: z.literal('ready'), url: z.string(), codes: z.tuple([z.string(), z.string()]), seedSeconds: z.number(), backend: z.enum(['postgresql', 'pglite']) }),
   z.object({ type: z.literal('done'), id: z.int() }),
   z.object({ type: z.literal('failed'), id: z.int().optional(), message: z.string() }),
 ]);
@@ -182,7 +182,7 @@ export async function forkBenchHq(options: BenchHqOptions, startSeconds = 1_800)
       url: r.url,
       backend: r.backend,
       process: 'child',
-      code: r.code,
+      codes: r.codes,
       seedSeconds: r.seedSeconds,
       changeMembers: (n) => ask({ type: 'change', n }),
       async close() {
@@ -210,7 +210,7 @@ export async function runBenchHqChild(argv: string[]): Promise<void> {
     send({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
     process.exit(1);
   }
-  send({ type: 'ready', url: hq.url, code: hq.code, seedSeconds: hq.seedSeconds, backend: hq.backend });
+  send({ type: 'ready', url: hq.url, codes: hq.codes, seedSeconds: hq.seedSeconds, backend: hq.backend });
   process.on('message', (raw) => {
     const msg = toChildSchema.safeParse(raw);
     if (!msg.success) return;

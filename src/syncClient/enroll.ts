@@ -15,6 +15,8 @@ export interface EnrollRequest {
   code: string;
   label?: string;
   client?: HqClient;
+  /** Benchmarks only: an unencrypted file, to measure what encryption costs in the same run. */
+  plaintext?: boolean;
 }
 
 export interface EnrollResult {
@@ -28,7 +30,7 @@ export interface EnrollResult {
 export async function enrollTerminal(req: EnrollRequest): Promise<EnrollResult> {
   const isNew = !existsSync(req.dbPath) || statSync(req.dbPath).size === 0;
   mkdirSync(dirname(req.dbPath), { recursive: true });
-  const { db } = openStore(req.dbPath, { create: true });
+  const { db } = openStore(req.dbPath, { create: true, plaintext: req.plaintext === true });
   let enrolled = false;
   try {
     const existing = readIdentity(db);
