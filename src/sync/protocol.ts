@@ -14,6 +14,11 @@ export const PROTOCOL_VERSIONS = [1, 2] as const;
  * clock skew HQ allows (a terminal warns at SKEW_WARN_MS).
  */
 export const ALLOWED_SKEW_MS = 30 * 60 * 1000;
+/**
+ * How far before the latest `at` HQ has seen from a terminal one of its later events may be: its
+ * outbox is in creation order, so more than this is a backdated event (or a clock put back by hours).
+ */
+export const LOW_WATER_SLACK_MS = 2 * 60 * 60 * 1000;
 /** Most events in one push; the terminal sends its outbox in batches of at most this many. */
 export const MAX_PUSH_EVENTS = 500;
 export const MAX_PULL_LIMIT = 5_000;

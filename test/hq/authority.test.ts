@@ -260,6 +260,27 @@ describe.each(BACKENDS)('HQ is the authority, on %s', (backend) => {
     await hq.admin('PUT', '/v1/admin/rules', { ...DEFAULT_RULES, version: base.version + 1 });
   });
 
+  it("refuses an event backdated more than two hours before the terminal's latest, and a future-dated refusal never raises that mark", async () => {
+    const late = await enroll(hq, tmp.dir, 'backdating');
+    const later = NOW + 3 * 86_400_000;
+    hq.setClock(later);
+    try {
+      const m = 'M00000022';
+      expect((await push(hq, late, [earn(late, m, 1_000, { at: later })])).acks.map((a) => a.status)).toEqual(['applied']);
+      const backdated = earn(late, m, 1_000, { at: later - 3 * 3_600_000 });
+      const withinSlack = earn(late, m, 1_000, { at: later - 3_600_000 });
+      const future = earn(late, m, 1_000, { at: later + 10 * 86_400_000 });
+      const r = await push(hq, late, [backdated, withinSlack, future]);
+      expect(r.acks.map((a) => a.status)).toEqual(['refused', 'applied', 'refused']);
+      const bounds = r.conflicts.filter((c) => c.kind === 'time_out_of_range').map((c) => [c.opId, (c.detail as { bound?: string }).bound]);
+      expect(bounds).toEqual(expect.arrayContaining([[backdated.opId, 'before_earlier_event'], [future.opId, 'after_receipt']]));
+      // Had the future event raised the mark, this one (five minutes on) would be refused as backdated.
+      expect((await push(hq, late, [earn(late, m, 1_000, { at: later + 300_000 })])).acks.map((a) => a.status)).toEqual(['applied']);
+    } finally {
+      hq.setClock(NOW);
+    }
+  });
+
   it('after all of it an honest terminal syncs, and every member row it pulled passes the protocol schema', async () => {
     const t = openAt(honest.dbPath, { now: NOW });
     const summary = await syncOnce(t.db);

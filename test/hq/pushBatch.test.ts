@@ -315,7 +315,7 @@ describe('applyOperation on a batch state', () => {
       ops: new Map(), earns: new Map(), welcome: [], newOps: [], voidedLoaded: new Map(), stock: new Map(),
       rulesByVersion: new Map([[DEFAULT_RULES.version, { rules: DEFAULT_RULES, supersededAt: null }]]), earnedToday: new Map(),
       facts: {
-        now: NOW + 60_000, enrolledAt: NOW - 60_000, tz: 'Asia/Shanghai', rules: DEFAULT_RULES,
+        now: NOW + 60_000, enrolledAt: NOW - 60_000, lowWaterAt: null, tz: 'Asia/Shanghai', rules: DEFAULT_RULES,
         staff: new Map([['clerk-01', { role: 'clerk', active: true }], ['mgr-01', { role: 'manager', active: true }]]), benefits: new Map([['B-MUG', { maxValueFen: 3_900 }]]), items: new Map(),
       },
     };

@@ -198,6 +198,8 @@ export interface BatchContext {
   storeId: string;
   /** When the sending terminal was enrolled, and when HQ received the batch. */
   enrolledAt: number;
+  /** The latest plausible `at` of this terminal's earlier batches (null: none yet). */
+  lowWaterAt: number | null;
   now: number;
 }
 
@@ -231,7 +233,7 @@ export async function loadBatchState(q: Queryable, ops: HqOp[], ctx: BatchContex
 
   return {
     rules, tz, members, revocations, benefits: benefits.benefits, redeemCounts, earns, welcome, rulesByVersion, earnedToday,
-    facts: { now: ctx.now, enrolledAt: ctx.enrolledAt, tz, rules, staff, benefits: benefits.values, items },
+    facts: { now: ctx.now, enrolledAt: ctx.enrolledAt, lowWaterAt: ctx.lowWaterAt, tz, rules, staff, benefits: benefits.values, items },
     ops: new Map(targets.map((t) => [t.id, t])),
     newOps: [],
     voidedLoaded: new Map(),

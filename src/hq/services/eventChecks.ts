@@ -5,7 +5,7 @@
 // Points an earn gives and the tier it reaches need the member, so applyOperation.ts decides those.
 import { businessDate, DAY_MS } from '../../loyalty/time';
 import type { LoyaltyRules } from '../../loyalty/types';
-import { ALLOWED_SKEW_MS } from '../../sync/protocol';
+import { ALLOWED_SKEW_MS, LOW_WATER_SLACK_MS } from '../../sync/protocol';
 import type { ConflictDecision, ConflictKind } from '../../sync/protocolEntities';
 import type { HqOp } from './readEvent';
 
@@ -20,6 +20,8 @@ export interface CheckFacts {
   now: number;
   /** When the sending terminal was enrolled. */
   enrolledAt: number;
+  /** The latest plausible `at` of the terminal's earlier batches (null: none yet). */
+  lowWaterAt: number | null;
   tz: string;
   rules: LoyaltyRules;
   /** Staff of the sending terminal's store (tombstoned ones too: they may have acted before they left). */
@@ -102,6 +104,11 @@ export function checkEvent(facts: CheckFacts, given: HqOp): Checked {
   const earliest = facts.enrolledAt - ALLOWED_SKEW_MS;
   const latest = facts.now + ALLOWED_SKEW_MS;
   if (!(op.at >= earliest)) return { op, flags, refusal: refuse('time_out_of_range', { at: op.at, bound: 'before_enrollment', earliest }) };
+  // Outbox order is creation order: an event far before one already received was backdated (a clock
+  // put back by more than the slack is a terminal for support, and its refusals show the manager).
+  if (facts.lowWaterAt !== null && op.at < facts.lowWaterAt - LOW_WATER_SLACK_MS) {
+    return { op, flags, refusal: refuse('time_out_of_range', { at: op.at, bound: 'before_earlier_event', earliest: facts.lowWaterAt - LOW_WATER_SLACK_MS }) };
+  }
   if (!(op.at <= latest)) return { op, flags, refusal: refuse('time_out_of_range', { at: op.at, bound: 'after_receipt', latest }) };
   if (!facts.staff.has(op.staffId)) return { op, flags, refusal: refuse('staff_unknown', { staffId: op.staffId }) };
   const day = businessDate(op.at, facts.tz);

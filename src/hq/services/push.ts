@@ -5,7 +5,7 @@
 // in memory, in event order → batchWrite); the result is the one applying events one by one gives.
 import type { LoyaltyRules } from '../../loyalty/types';
 import type { AuditClaim } from '../../sync/anchor';
-import type { PushEnvelope, PushResponse } from '../../sync/protocol';
+import { ALLOWED_SKEW_MS, type PushEnvelope, type PushResponse } from '../../sync/protocol';
 import type { HqDb, Queryable } from '../db';
 import { HqError } from '../errors';
 import { applyOperation, type NewConflict } from './applyOperation';
@@ -50,17 +50,34 @@ async function recordEvents(q: Queryable, events: Incoming[], opIds: string[], t
 }
 
 /**
- * Moves the terminal's acknowledged seq and reads what the batch's checks need of the store, the
- * terminal and the rules: one round trip. The terminal's row is locked from here to the commit, so
- * two pushes of one terminal queue.
+ * Moves the terminal's acknowledged seq and its low-water mark (the latest `at` of this batch that
+ * is not beyond receipt + skew), and reads what the batch's checks need of the store, the terminal
+ * (the mark before this batch) and the rules: one round trip. The terminal's row is locked from here
+ * to the commit, so two pushes of one terminal queue.
  */
-async function batchContext(q: Queryable, who: TerminalPrincipal, lastSeq: number, now: number): Promise<{ tz: string | null; enrolledAt: number | null; rules: LoyaltyRules }> {
-  const [row] = await q.query<{ tz: string | null; enrolled_at: number | null; rules: unknown }>(
-    `WITH t AS (UPDATE terminals SET last_seq = greatest(last_seq, $1), last_seen_at = $2 WHERE id = $3 RETURNING enrolled_at)
-     SELECT (SELECT tz FROM stores WHERE id = $4) AS tz, (SELECT enrolled_at FROM t) AS enrolled_at, (SELECT rules FROM rules WHERE id = 'global') AS rules`,
-    [lastSeq, now, who.terminalId, who.storeId],
+async function batchContext(
+  q: Queryable,
+  who: TerminalPrincipal,
+  lastSeq: number,
+  now: number,
+  latestAt: number | null,
+): Promise<{ tz: string | null; enrolledAt: number | null; lowWaterAt: number | null; rules: LoyaltyRules }> {
+  const [row] = await q.query<{ tz: string | null; enrolled_at: number | null; low_water: number | null; rules: unknown }>(
+    `WITH before AS (SELECT max_op_at FROM terminals WHERE id = $3),
+          t AS (UPDATE terminals SET last_seq = greatest(last_seq, $1), last_seen_at = $2, max_op_at = greatest(max_op_at, $5::bigint) WHERE id = $3 RETURNING enrolled_at)
+     SELECT (SELECT tz FROM stores WHERE id = $4) AS tz, (SELECT enrolled_at FROM t) AS enrolled_at, (SELECT max_op_at FROM before) AS low_water,
+            (SELECT rules FROM rules WHERE id = 'global') AS rules`,
+    [lastSeq, now, who.terminalId, who.storeId, latestAt],
   );
-  return { tz: row?.tz ?? null, enrolledAt: row?.enrolled_at ?? null, rules: rulesOfRow(row?.rules ?? null) };
+  const num = (v: number | null | undefined) => (v === null || v === undefined ? null : Number(v));
+  return { tz: row?.tz ?? null, enrolledAt: num(row?.enrolled_at), lowWaterAt: num(row?.low_water), rules: rulesOfRow(row?.rules ?? null) };
+}
+
+/** The latest `at` among readable events that HQ could accept as to time (none beyond receipt + skew). */
+function latestPlausibleAt(incoming: Incoming[], now: number): number | null {
+  let latest: number | null = null;
+  for (const { read } of incoming) if (read.ok && read.op.at <= now + ALLOWED_SKEW_MS && (latest === null || read.op.at > latest)) latest = read.op.at;
+  return latest;
 }
 
 /**
@@ -91,7 +108,7 @@ export async function pushEvents(
       // Every readable event's operation is looked up; only those of new ids are asked about below.
       const { fresh, known } = await recordEvents(q, incoming, [...new Set(incoming.filter((x) => x.read.ok).map((x) => x.opId))], who.terminalId, now);
       const last = events.at(-1)!.seq;
-      const context = await batchContext(q, who, last, now);
+      const context = await batchContext(q, who, last, now, latestPlausibleAt(incoming, now));
       const statuses: (PushResponse['acks'][number]['status'] | HqOp)[] = [];
       const toApply: HqOp[] = [];
       const decided: NewConflict[] = [];
@@ -114,7 +131,7 @@ export async function pushEvents(
       const applied = new Map<string, 'applied' | 'refused'>();
       if (toApply.length > 0 || decided.length > 0) {
         const state = await loadBatchState(q, toApply, {
-          rules: context.rules, tz: context.tz ?? 'Asia/Shanghai', storeId: who.storeId, enrolledAt: Number(context.enrolledAt ?? now), now,
+          rules: context.rules, tz: context.tz ?? 'Asia/Shanghai', storeId: who.storeId, enrolledAt: context.enrolledAt ?? now, lowWaterAt: context.lowWaterAt, now,
         });
         for (const op of toApply) decided.push(...applyOperation(state, op));
         for (const row of state.newOps) applied.set(row.id, row.status);
