@@ -5,6 +5,7 @@ import { DeskError } from '../contract/errors';
 import { createTranslator, DEFAULT_LANG, isLang } from '../i18n';
 import { clockFrom, parseFlags } from './args';
 import { RefusedCall, type CliIo, type Command } from './command';
+import { endCliLog } from './cliLog';
 
 // Command modules load when their command runs (a dynamic import each): `member` does not load the
 // web host, HQ, the printers or the scanner, and starts in a fraction of the time.
@@ -42,6 +43,7 @@ const CORE_COMMANDS: Record<string, Command> = {
     },
     flags: [],
   },
+  logs: { run: async (f, { tr, io }) => (await import('./commands/logs')).logsCommand(f, tr, io), flags: ['since', 'level'], booleans: ['pretty'] },
   start: { run: async (f, { tr, io }) => (await import('./commands/start')).startCommand(f, tr, io), flags: ['port'], booleans: ['web', 'no-browser', 'kiosk', 'prepare'] },
 };
 
@@ -69,6 +71,12 @@ function usage(commands: Record<string, Command>): string {
 }
 
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  const code = await runCommand(argv, io);
+  endCliLog(argv[0] ?? '', code);
+  return code;
+}
+
+async function runCommand(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   let tr = createTranslator(DEFAULT_LANG);
   // Own names only: `toString` or `__proto__` is not a command.
