@@ -33,15 +33,17 @@ const CORE_COMMANDS: Record<string, Command> = {
   reprint: { run: async (f) => (await ops()).reprintCommand(f), flags: ['op', 'staff', ...PRINTED] },
   outbox: { run: async (f) => (await ops()).outboxCommand(f), flags: ['limit'] },
   doctor: {
-    run: async (f) => {
-      const report = (await import('./commands/doctor')).doctorCommand(f);
-      if (!report.audit.ok) {
+    run: async (f, { tr, io }) => {
+      const report = await (await import('./commands/doctor')).doctorCommand(f, tr, clockFrom(f)?.() ?? io.now());
+      // With a bundle written, the findings are in it: the command did its job (exit 0).
+      if ('bundle' in report) return report;
+      if ('audit' in report && !report.audit.ok) {
         throw Object.assign(new DeskError('AUDIT_CHAIN_BROKEN', { seq: report.audit.firstBrokenSeq, problem: report.audit.problem }), { report });
       }
-      if (!report.healthy) throw Object.assign(new DeskError('DB_CORRUPT', { path: report.path, detail: report.integrity.slice(0, 3).join('; ') }), { report });
+      if (!report.healthy && 'integrity' in report) throw Object.assign(new DeskError('DB_CORRUPT', { path: report.path, detail: report.integrity.slice(0, 3).join('; ') }), { report });
       return report;
     },
-    flags: [],
+    flags: ['bundle'],
   },
   logs: { run: async (f, { tr, io }) => (await import('./commands/logs')).logsCommand(f, tr, io), flags: ['since', 'level'], booleans: ['pretty'] },
   start: { run: async (f, { tr, io }) => (await import('./commands/start')).startCommand(f, tr, io), flags: ['port'], booleans: ['web', 'no-browser', 'kiosk', 'prepare'] },
