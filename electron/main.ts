@@ -13,6 +13,7 @@ import { defaultDataDir, ruleKeyOf } from '../src/runtime/dataFolder';
 import { openDeskRuntime, type DeskRuntime } from '../src/runtime/deskRuntime';
 import { CONTENT_SECURITY_POLICY } from '../src/host/security';
 import { wireTerminalIpc, type IpcWiring } from './ipc';
+import { openLogFiles, type LogFiles } from '../src/log/files';
 import { APP_SCHEME, checkPermission, contentTypeOf, DESK_URL, requestPermission, resolveAppPath } from '../src/host/appProtocol';
 
 /** dist/electron/main.mjs → dist/renderer and dist/electron/preload.cjs. */
@@ -42,6 +43,7 @@ function registerAppProtocol(): void {
 
 let win: BrowserWindow | null = null;
 let desk: DeskRuntime | null = null;
+let deskLog: LogFiles | null = null;
 let ipc: IpcWiring | null = null;
 /** `--kiosk`: the member self-service kiosk (docs/kiosk.md) instead of the desk. */
 const KIOSK = process.argv.includes('--kiosk');
@@ -99,8 +101,12 @@ function openDesk(): void {
   // scanner, background checkpoints, the manager's sync and printer.
   const dataDir = process.env.LOYALTY_DESK_DATA ?? defaultDataDir();
   const dbKey = deskKey(dataDir);
+  // The data folder's logs/ (src/log/files.ts): what support reads with `loyalty-desk logs`.
+  deskLog = openLogFiles(dataDir);
   const runtime = openDeskRuntime({
     dataDir,
+    log: deskLog,
+    host: 'electron',
     publish: (e) => ipc?.publish(e),
     onInternal: logError,
     ...(dbKey ? { dbKey } : {}),
@@ -179,7 +185,7 @@ if (!app.requestSingleInstanceLock()) {
   app.on('will-quit', () => {
     void kiosk?.close();
     ipc?.close();
-    void desk?.close();
+    void desk?.close().finally(() => deskLog?.close());
   });
   void app.whenReady().then(() => {
     if (KIOSK) void openKiosk().catch((err) => (logError(err), app.quit()));

@@ -59,6 +59,7 @@ const api = {
   'manager.settings.set': call('manager.settings.set'),
   'manager.settings.testPrint': call('manager.settings.testPrint'),
   'manager.settings.printerStatus': call('manager.settings.printerStatus'),
+  'manager.doctor': call('manager.doctor'),
 } satisfies TerminalApi;
 
 const bridge = {

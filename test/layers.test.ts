@@ -18,7 +18,7 @@ const CORE = ['src/contract', 'src/loyalty'];
 const OPERATIONS_MAY = [...CORE, 'src/i18n', 'src/store', 'src/scan', 'src/print', 'src/sync'];
 const PRODUCT = [
   'src/loyalty', 'src/contract', 'src/i18n', 'src/sync', 'src/store', 'src/scan', 'src/print', 'src/terminal',
-  'src/syncClient', 'src/runtime', 'src/host', 'src/hq',
+  'src/syncClient', 'src/runtime', 'src/host', 'src/hq', 'src/log',
 ];
 
 const LAYERS: readonly Layer[] = [
@@ -27,6 +27,8 @@ const LAYERS: readonly Layer[] = [
   // the floor: inputs (zod), outputs (types), error codes; the renderer bundles it and i18n, so no Node built-ins
   { layer: 'src/contract', mayImport: ['src/loyalty'], packages: ['zod'] },
   { layer: 'src/i18n', mayImport: CORE, packages: ['zod', 'i18next'] },
+  // the logger port, its allow-listed fields, the file sink and its reader: nothing of the app
+  { layer: 'src/log', mayImport: [], packages: ['zod', 'node:crypto', 'node:fs', 'node:path'] },
   // the wire protocol HQ and terminals share
   { layer: 'src/sync', mayImport: ['src/loyalty'], packages: ['zod', 'node:crypto'] },
   { layer: 'src/store', mayImport: [...CORE, 'src/sync'] },
@@ -35,19 +37,19 @@ const LAYERS: readonly Layer[] = [
   { layer: 'src/terminal/operations', mayImport: OPERATIONS_MAY },
   { layer: 'src/terminal/manager', mayImport: [...OPERATIONS_MAY, 'src/terminal/operations'] },
   // The sessions reach data only through the service (operations) and the manager's modules.
-  { layer: 'src/terminal/session', mayImport: [...CORE, 'src/i18n', 'src/terminal'] },
+  { layer: 'src/terminal/session', mayImport: [...CORE, 'src/i18n', 'src/terminal', 'src/log'] },
   { layer: 'src/terminal/demo', mayImport: ['src/terminal/operations', 'src/store', 'src/scan', ...CORE] },
-  { layer: 'src/syncClient', mayImport: ['src/sync', 'src/store', ...CORE, 'src/terminal/operations'] },
+  { layer: 'src/syncClient', mayImport: ['src/sync', 'src/store', ...CORE, 'src/terminal/operations', 'src/log'] },
   {
     layer: 'src/runtime',
-    mayImport: ['src/terminal', 'src/syncClient', 'src/print', 'src/scan', 'src/store', ...CORE, 'src/i18n'],
+    mayImport: ['src/terminal', 'src/syncClient', 'src/print', 'src/scan', 'src/store', ...CORE, 'src/i18n', 'src/log'],
   },
-  { layer: 'src/host', mayImport: ['src/runtime', 'src/terminal/session', ...CORE, 'src/i18n'] },
+  { layer: 'src/host', mayImport: ['src/runtime', 'src/terminal/session', ...CORE, 'src/i18n', 'src/log'] },
   // HQ applies the same rules, so it may import them besides the protocol
   { layer: 'src/hq', mayImport: ['src/sync', 'src/loyalty'] },
   { layer: 'src/cli', mayImport: PRODUCT },
   { layer: 'src/bench', mayImport: ['*'] },
-  { layer: 'electron', mayImport: ['src/runtime', 'src/terminal/session', 'src/host', 'src/contract', 'src/i18n'], packages: ['electron', 'node:*'] },
+  { layer: 'electron', mayImport: ['src/runtime', 'src/terminal/session', 'src/host', 'src/contract', 'src/i18n', 'src/log'], packages: ['electron', 'node:*'] },
   {
     layer: 'renderer',
     mayImport: ['src/contract', 'src/i18n'],

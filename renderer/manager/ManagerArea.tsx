@@ -1,4 +1,4 @@
-// The manager area (店长): day-end, Z-report, KPIs, conflicts, staff, devices. A manager signed in
+// The manager area (店长): day-end, Z-report, KPIs, conflicts, staff, devices, the check-up. A manager signed in
 // opens it; for a clerk the manager approves with their PIN on the pad here. The clerk stays signed
 // in (issue 18): what is done here is recorded as the clerk's with the manager's approval, and the
 // approval ends when the area is left. The core refuses anyone without an approval regardless.
@@ -11,13 +11,14 @@ import { PinPad } from '../components/PinPad';
 import { useDesk } from '../desk';
 import { ConflictsTab } from './Conflicts';
 import { DayEndTab } from './DayEnd';
+import { DoctorTab } from './Doctor';
 import { KpisTab } from './Kpis';
 import { SettingsTab } from './Settings';
 import { StaffTab } from './Staff';
 import { ZReportTab } from './ZReport';
 import './manager.css';
 
-const TABS = ['dayEnd', 'zReport', 'kpis', 'conflicts', 'staff', 'settings'] as const;
+const TABS = ['dayEnd', 'zReport', 'kpis', 'conflicts', 'staff', 'settings', 'doctor'] as const;
 type Tab = (typeof TABS)[number];
 
 export function ManagerArea(props: { onBack(): void }) {
@@ -95,6 +96,7 @@ export function ManagerArea(props: { onBack(): void }) {
       {tab === 'conflicts' && <ConflictsTab />}
       {tab === 'staff' && <StaffTab />}
       {tab === 'settings' && <SettingsTab />}
+      {tab === 'doctor' && <DoctorTab />}
     </main>
   );
 }

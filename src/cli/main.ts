@@ -5,6 +5,7 @@ import { DeskError } from '../contract/errors';
 import { createTranslator, DEFAULT_LANG, isLang } from '../i18n';
 import { clockFrom, parseFlags } from './args';
 import { RefusedCall, type CliIo, type Command } from './command';
+import { endCliLog } from './cliLog';
 
 // Command modules load when their command runs (a dynamic import each): `member` does not load the
 // web host, HQ, the printers or the scanner, and starts in a fraction of the time.
@@ -32,16 +33,19 @@ const CORE_COMMANDS: Record<string, Command> = {
   reprint: { run: async (f) => (await ops()).reprintCommand(f), flags: ['op', 'staff', ...PRINTED] },
   outbox: { run: async (f) => (await ops()).outboxCommand(f), flags: ['limit'] },
   doctor: {
-    run: async (f) => {
-      const report = (await import('./commands/doctor')).doctorCommand(f);
-      if (!report.audit.ok) {
+    run: async (f, { tr, io }) => {
+      const report = await (await import('./commands/doctor')).doctorCommand(f, tr, clockFrom(f)?.() ?? io.now());
+      // With a bundle written, the findings are in it: the command did its job (exit 0).
+      if ('bundle' in report) return report;
+      if ('audit' in report && !report.audit.ok) {
         throw Object.assign(new DeskError('AUDIT_CHAIN_BROKEN', { seq: report.audit.firstBrokenSeq, problem: report.audit.problem }), { report });
       }
-      if (!report.healthy) throw Object.assign(new DeskError('DB_CORRUPT', { path: report.path, detail: report.integrity.slice(0, 3).join('; ') }), { report });
+      if (!report.healthy && 'integrity' in report) throw Object.assign(new DeskError('DB_CORRUPT', { path: report.path, detail: report.integrity.slice(0, 3).join('; ') }), { report });
       return report;
     },
-    flags: [],
+    flags: ['bundle'],
   },
+  logs: { run: async (f, { tr, io }) => (await import('./commands/logs')).logsCommand(f, tr, io), flags: ['since', 'level'], booleans: ['pretty'] },
   start: { run: async (f, { tr, io }) => (await import('./commands/start')).startCommand(f, tr, io), flags: ['port'], booleans: ['web', 'no-browser', 'kiosk', 'prepare'] },
 };
 
@@ -69,6 +73,12 @@ function usage(commands: Record<string, Command>): string {
 }
 
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  const code = await runCommand(argv, io);
+  endCliLog(argv[0] ?? '', code);
+  return code;
+}
+
+async function runCommand(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   let tr = createTranslator(DEFAULT_LANG);
   // Own names only: `toString` or `__proto__` is not a command.

@@ -9,6 +9,7 @@ import { openTerminal, type OpenedTerminal } from '../terminal/operations/openTe
 import { createDispatcher, type DeskPorts } from '../terminal/session/dispatcher';
 import { check, clockFrom, dbPathFrom, type Flags } from './args';
 import { RefusedCall } from './command';
+import { cliLog } from './cliLog';
 
 const STAFF_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 const staffFlag = (flags: Flags, name: 'staff' | 'manager'): string | undefined =>
@@ -28,7 +29,7 @@ function toStderr(err: unknown, ref?: string): void {
 export function operatorOf(flags: Flags, terminal: OpenedTerminal, ports: DeskPorts = {}) {
   const lang = typeof flags.lang === 'string' && isLang(flags.lang) ? flags.lang : undefined;
   const who = operatorFlags(flags);
-  const dispatcher = createDispatcher(terminal.service, { desk: ports, onInternal: toStderr, ...(lang ? { lang } : {}) });
+  const dispatcher = createDispatcher(terminal.service, { desk: ports, onInternal: toStderr, log: cliLog(terminal.db.name), ...(lang ? { lang } : {}) });
   const session = dispatcher.openOperator(who);
   return async <M extends TerminalMethod>(method: M, input: TerminalInput<M>): Promise<TerminalOutputs[M]> => {
     const result = await dispatcher.dispatch(session, method, input);

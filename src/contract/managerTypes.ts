@@ -162,3 +162,42 @@ export interface SetAsideView {
   /** HQ has been told (at the sync after it was set aside). */
   reported: boolean;
 }
+
+/** What doctor found wrong (or that all is well), in severity order: each says what to do. */
+export const DOCTOR_CODES = [
+  'DB_DAMAGED',
+  'AUDIT_CHAIN_BROKEN',
+  'AUDIT_ANCHOR_INVALID',
+  'AUDIT_TRUNCATED',
+  'AUDIT_REWRITTEN',
+  'AUDIT_OPERATION_MISMATCH',
+  'NOT_ENROLLED',
+  'SYNC_NEVER',
+  'SYNC_STALE',
+  'OUTBOX_WAITING',
+  'RECEIPTS_WAITING',
+  'PRINTER_NOT_SET',
+  'PRINTER_FAULT',
+  'SCANNER_FAULT',
+  'SET_ASIDE_ROWS',
+  'CONFLICTS_OPEN',
+  'ALL_GOOD',
+] as const;
+export type DoctorCode = (typeof DOCTOR_CODES)[number];
+
+export interface DoctorFinding {
+  code: DoctorCode;
+  /** 'problem': data at risk or the desk cannot work; 'warn': needs attention soon; 'ok': nothing to do. */
+  severity: 'problem' | 'warn' | 'ok';
+  params: Record<string, string | number>;
+  /** What was found, in the session's language. */
+  title: string;
+  /** What to do about it, in the session's language. */
+  action: string;
+}
+
+export interface DoctorReport {
+  healthy: boolean;
+  checkedAt: number;
+  findings: DoctorFinding[];
+}

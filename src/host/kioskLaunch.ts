@@ -6,6 +6,7 @@ import type { KioskConfig } from '../runtime/kioskConfig';
 import { openKioskRuntime, type KioskRuntime } from '../runtime/kioskRuntime';
 import { startKioskHost, type RunningKioskHost } from './kioskServer';
 import { RENDERER_DIR, type LaunchOptions } from './launch';
+import { openLogFiles } from '../log/files';
 
 export interface KioskLaunch {
   prepared: PreparedFolder;
@@ -26,8 +27,10 @@ export interface KioskLaunchOptions extends LaunchOptions {
 
 export async function launchKiosk(o: KioskLaunchOptions): Promise<KioskLaunch> {
   let host: RunningKioskHost | null = null;
+  const log = openLogFiles(o.dataDir, o.logFiles);
   const runtime = openKioskRuntime({
     dataDir: o.dataDir,
+    log,
     ...(o.now === undefined ? {} : { now: o.now }),
     ...(o.printerUri === undefined ? {} : { printerUri: o.printerUri }),
     ...(o.kiosk ? { kiosk: o.kiosk } : {}),
@@ -45,6 +48,7 @@ export async function launchKiosk(o: KioskLaunchOptions): Promise<KioskLaunch> {
     });
   } catch (err) {
     await runtime.close();
+    log.close();
     throw err;
   }
   const running = host;
@@ -57,6 +61,7 @@ export async function launchKiosk(o: KioskLaunchOptions): Promise<KioskLaunch> {
     close: async () => {
       await running.close();
       await runtime.close();
+      log.close();
     },
   };
 }

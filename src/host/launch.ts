@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { PreparedFolder } from '../runtime/dataFolder';
 import { openDeskRuntime, type DeskRuntime } from '../runtime/deskRuntime';
 import { startHost, type RunningHost } from './server';
+import { openLogFiles, type LogFileOptions } from '../log/files';
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');
 export const RENDERER_DIR = join(REPO_ROOT, 'dist', 'renderer');
@@ -23,12 +24,17 @@ export interface LaunchOptions {
   /** Overrides config.json "printer" (tests point it at the fake printer). */
   printerUri?: string | null;
   onInternal?: (err: unknown, ref?: string) => void;
+  /** The log files' rotation (tests make it small); the data folder's logs/ in any case. */
+  logFiles?: LogFileOptions;
 }
 
 export async function launchDesk(o: LaunchOptions): Promise<DeskLaunch> {
   let host: RunningHost | null = null;
+  const log = openLogFiles(o.dataDir, o.logFiles);
   const runtime = openDeskRuntime({
     dataDir: o.dataDir,
+    log,
+    host: 'web',
     ...(o.now === undefined ? {} : { now: o.now }),
     ...(o.printerUri === undefined ? {} : { printerUri: o.printerUri }),
     publish: (e) => host?.publish(e),
@@ -45,6 +51,7 @@ export async function launchDesk(o: LaunchOptions): Promise<DeskLaunch> {
     });
   } catch (err) {
     await runtime.close();
+    log.close();
     throw err;
   }
   const running = host;
@@ -55,6 +62,7 @@ export async function launchDesk(o: LaunchOptions): Promise<DeskLaunch> {
     close: async () => {
       await running.close();
       await runtime.close();
+      log.close();
     },
   };
 }

@@ -7,7 +7,8 @@ export const managerEn = {
   managerOnly: 'The manager area needs a manager’s approval: ask the manager to type their PIN. {{name}} stays signed in; what is done here is recorded under {{name}} with the manager’s approval.',
   approve: 'Approve',
   approvedBy: 'Approved by {{manager}} (recorded under {{clerk}})',
-  tabs: { dayEnd: 'Day-end', zReport: 'Z report', kpis: 'KPIs', conflicts: 'Conflicts', staff: 'Staff', settings: 'Devices' },
+  tabs: { dayEnd: 'Day-end', zReport: 'Z report', kpis: 'KPIs', conflicts: 'Conflicts', staff: 'Staff', settings: 'Devices', doctor: 'Check-up' },
+  doctor: { explain: 'What doctor finds on this terminal, each with what to do. The brand’s support may ask for a support bundle: loyalty-desk doctor --bundle FILE.', recheck: 'Check again', checkedAt: 'Checked {{at}}' },
   dayEnd: {
     explain: 'One button at closing time: sends today’s operations to HQ, takes HQ’s changes, then closes the business day and prints nothing until you ask.',
     start: 'Start day-end',

@@ -10,7 +10,8 @@ export const managerZhCN: Shape<typeof managerEn> = {
   managerOnly: '进入店长区需要店长批准：请店长输入店长 PIN。{{name}} 仍保持登录，在此所做的操作记在 {{name}} 名下并注明店长批准。',
   approve: '批准',
   approvedBy: '店长 {{manager}} 已批准（操作记在 {{clerk}} 名下）',
-  tabs: { dayEnd: '日结', zReport: 'Z 报表', kpis: '经营指标', conflicts: '冲突', staff: '员工', settings: '设备' },
+  tabs: { dayEnd: '日结', zReport: 'Z 报表', kpis: '经营指标', conflicts: '冲突', staff: '员工', settings: '设备', doctor: '体检' },
+  doctor: { explain: '本终端的检查结果，每一项都写明该怎么做。品牌的技术支持可能会要一份支持包：loyalty-desk doctor --bundle 文件。', recheck: '重新检查', checkedAt: '检查时间 {{at}}' },
   dayEnd: {
     explain: '打烊时一键完成：把今天的操作发送给总部、接收总部的更新，然后结束营业日。打印需另行点击。',
     start: '开始日结',

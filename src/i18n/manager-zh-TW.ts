@@ -10,7 +10,8 @@ export const managerZhTW: Shape<typeof managerEn> = {
   managerOnly: '進入店長區需要店長核准：請店長輸入店長 PIN。{{name}} 仍保持登入，在此所做的操作記在 {{name}} 名下並註明店長核准。',
   approve: '核准',
   approvedBy: '店長 {{manager}} 已核准（操作記在 {{clerk}} 名下）',
-  tabs: { dayEnd: '日結', zReport: 'Z 報表', kpis: '經營指標', conflicts: '衝突', staff: '員工', settings: '設備' },
+  tabs: { dayEnd: '日結', zReport: 'Z 報表', kpis: '經營指標', conflicts: '衝突', staff: '員工', settings: '設備', doctor: '健檢' },
+  doctor: { explain: '本終端的檢查結果，每一項都寫明該怎麼做。品牌的技術支援可能會要一份支援包：loyalty-desk doctor --bundle 檔案。', recheck: '重新檢查', checkedAt: '檢查時間 {{at}}' },
   dayEnd: {
     explain: '打烊時一鍵完成：把今天的操作傳送給總部、接收總部的更新，然後結束營業日。列印需另行點選。',
     start: '開始日結',

@@ -15,6 +15,8 @@ import { startLivePrinting } from './livePrinting';
 import type { PrintLoop } from './printLoop';
 import { startScannerWiring } from './serialWiring';
 import { startSyncIfEnrolled } from './syncWiring';
+import { SILENT, type Logger } from '../log/port';
+import { appVersion } from './appVersion';
 
 export interface DeskRuntime {
   prepared: PreparedFolder;
@@ -39,6 +41,10 @@ export interface DeskRuntimeOptions {
   onInternal?: (err: unknown, ref?: string) => void;
   /** The database key itself (Electron: kept by the OS keystore); otherwise the key file rule (docs/encryption.md). */
   dbKey?: Buffer;
+  /** The host's log (the data folder's logs/, src/log/files.ts): start and stop, each call, sync and print job. */
+  log?: Logger;
+  /** Which host runs the desk, for the start and stop lines. */
+  host?: 'web' | 'electron';
 }
 
 export function openDeskRuntime(o: DeskRuntimeOptions): DeskRuntime {
@@ -51,8 +57,11 @@ export function openDeskRuntime(o: DeskRuntimeOptions): DeskRuntime {
     backgroundCheckpoints: true,
     ...(o.dbKey ? { key: { raw: o.dbKey } } : {}),
   });
-  sync = startSyncIfEnrolled(terminal);
+  const log = o.log ?? SILENT;
+  sync = startSyncIfEnrolled(terminal, log);
   const lang = config?.lang ?? 'zh-CN';
+  const host = o.host ?? 'web';
+  log.log('info', 'host.start', { host, version: appVersion(), schemaVersion: terminal.schemaVersion, lang });
   const scanners = startScannerWiring({ dataDir: prepared.dir, onCode: (code) => o.publish({ type: 'scan', code, source: 'serial' }) });
   // Follows the printer and language chosen in the manager's settings without a restart.
   const printing = startLivePrinting({
@@ -62,6 +71,7 @@ export function openDeskRuntime(o: DeskRuntimeOptions): DeskRuntime {
     lang,
     publish: o.publish,
     ...(o.onInternal ? { onError: o.onInternal } : {}),
+    log,
   });
   return {
     prepared,
@@ -71,6 +81,7 @@ export function openDeskRuntime(o: DeskRuntimeOptions): DeskRuntime {
     lang,
     dispatcher: createDispatcher(terminal.service, {
       lang,
+      log,
       ...(o.onInternal ? { onInternal: o.onInternal } : {}),
       desk: {
         printer: printing.state,
@@ -88,6 +99,7 @@ export function openDeskRuntime(o: DeskRuntimeOptions): DeskRuntime {
       await printing.close();
       await sync?.stop();
       await terminal.closeAsync();
+      log.log('info', 'host.stop', { host });
     },
   };
 }

@@ -16,6 +16,8 @@ import { readKioskConfig, type KioskConfig } from './kioskConfig';
 import { startPrintLoop } from './printLoop';
 import { startScannerWiring } from './serialWiring';
 import { startSyncIfEnrolled } from './syncWiring';
+import { SILENT, type Logger } from '../log/port';
+import { appVersion } from './appVersion';
 
 export interface KioskRuntime {
   prepared: PreparedFolder;
@@ -40,6 +42,8 @@ export interface KioskRuntimeOptions {
   /** Where a serial scanner's code goes (the kiosk page). */
   onScan: (code: string) => void;
   onInternal?: (err: unknown, ref?: string) => void;
+  /** The host's log (the data folder's logs/): start and stop, each call, sync and slip printing. */
+  log?: Logger;
 }
 
 /**
@@ -59,8 +63,10 @@ export function openKioskRuntime(o: KioskRuntimeOptions): KioskRuntime {
   const terminal = openTerminal(prepared.dbPath, { connectivity: () => sync?.connectivity() ?? { online: false }, ...(o.dbKey ? { key: { raw: o.dbKey } } : {}) });
   // Slips a crash left half-way never print late, and printed ones keep nothing of the member.
   sweepSlips(terminal.db, Date.now());
-  sync = startSyncIfEnrolled(terminal);
+  const log = o.log ?? SILENT;
+  sync = startSyncIfEnrolled(terminal, log);
   const lang = config?.lang ?? 'zh-CN';
+  log.log('info', 'host.start', { host: 'kiosk', version: appVersion(), schemaVersion: terminal.schemaVersion, lang });
   const printing = startPrintLoop({
     db: terminal.db,
     printerUri: o.printerUri === undefined ? (config?.printer ?? null) : o.printerUri,
@@ -68,11 +74,13 @@ export function openKioskRuntime(o: KioskRuntimeOptions): KioskRuntime {
     lang,
     publish: () => undefined,
     ...(o.onInternal ? { onError: o.onInternal } : {}),
+    log,
   });
   // The desk's serial wiring: a code from the configured serial scanner goes to the kiosk page.
   const scanners = startScannerWiring({ dataDir: prepared.dir, onCode: o.onScan });
   const dispatcher = createDispatcher(terminal.service, {
     lang,
+    log,
     ...(o.onInternal ? { onInternal: o.onInternal } : {}),
     kiosk: {
       idleMs: Math.round(kiosk.idleSeconds * 1000),
@@ -98,6 +106,7 @@ export function openKioskRuntime(o: KioskRuntimeOptions): KioskRuntime {
       await printing.close();
       await sync?.stop();
       terminal.close();
+      log.log('info', 'host.stop', { host: 'kiosk' });
     },
   };
 }

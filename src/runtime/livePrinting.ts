@@ -6,6 +6,7 @@
 import type { DeskEvent } from '../contract/terminalApi';
 import type { Lang } from '../loyalty/types';
 import type { Db } from '../store/open';
+import type { Logger } from '../log/port';
 import type { PrinterAllowance } from '../print/printerPolicy';
 import { configStamp, printerAllowance, readConfig } from '../terminal/operations/config';
 import { startPrintLoop, type PrintLoop } from './printLoop';
@@ -18,6 +19,7 @@ export interface LivePrintingOptions {
   lang: Lang;
   publish(event: DeskEvent): void;
   onError?(err: unknown): void;
+  log?: Logger;
   recheckMs?: number;
   now?: () => number;
 }
@@ -35,7 +37,7 @@ export function startLivePrinting(o: LivePrintingOptions): LivePrinting {
   // Where a printer may be is config.json's even for a fixed printer: tests list the fake printer's port there.
   let allow: PrinterAllowance = printerAllowance(first);
   let lang = o.lang;
-  const start = () => startPrintLoop({ db: o.db, printerUri: uri, printerAllow: allow, lang, publish: o.publish, ...(o.onError ? { onError: o.onError } : {}) });
+  const start = () => startPrintLoop({ db: o.db, printerUri: uri, printerAllow: allow, lang, publish: o.publish, ...(o.onError ? { onError: o.onError } : {}), ...(o.log ? { log: o.log } : {}) });
   let loop = start();
   let stamp = fixed ? '' : configStamp(o.dataDir);
   let checkedAt = now();

@@ -8,6 +8,7 @@ import { parsePrinterUri, type PrinterSpec } from '../print/printerUri';
 import type { PrinterAllowance } from '../print/printerPolicy';
 import { runPrintQueue } from '../print/queue';
 import type { Db } from '../store/open';
+import type { Logger } from '../log/port';
 
 export interface PrintLoop {
   state(): { state: PrinterState; name: string | null };
@@ -31,6 +32,8 @@ export interface PrintLoopOptions {
   retryMs?: number;
   statusMs?: number;
   onError?(err: unknown): void;
+  /** One line per job that printed or failed, under the run's request id. */
+  log?: Logger;
 }
 
 export function startPrintLoop(o: PrintLoopOptions): PrintLoop {
@@ -62,9 +65,14 @@ export function startPrintLoop(o: PrintLoopOptions): PrintLoop {
     runWaiting = true;
     exclusive(async () => {
       runWaiting = false;
+      const started = Date.now();
       const outcomes = await runPrintQueue(o.db, { spec, lang: o.lang });
+      const line = o.log?.withRequest();
+      const printer = spec.target.kind === 'file' ? 'device' : spec.target.kind;
       for (const r of outcomes) {
         if (r.printerState) current = r.printerState;
+        if (r.status === 'printed') line?.log('info', 'print.printed', { printJobId: r.jobId, attempts: r.attempts, printer, ms: Date.now() - started });
+        else line?.log('warn', 'print.failed', { printJobId: r.jobId, attempts: r.attempts, printer, ...(r.error ? { code: r.error.code } : {}), ...(r.printerState ? { state: r.printerState } : {}) });
         if (r.status === 'printed' || r.status === 'failed') {
           o.publish({ type: 'print', printJobId: r.jobId, opId: r.opId, state: r.status, message: r.error?.code ?? null });
         }

@@ -3,8 +3,9 @@
 import { isEnrolled } from '../syncClient/enroll';
 import { startSyncLoop, type SyncLoop } from '../syncClient/syncLoop';
 import type { OpenedTerminal } from '../terminal/operations/openTerminal';
+import type { Logger } from '../log/port';
 
-export function startSyncIfEnrolled(terminal: OpenedTerminal): SyncLoop | null {
+export function startSyncIfEnrolled(terminal: OpenedTerminal, log?: Logger): SyncLoop | null {
   if (!isEnrolled(terminal.db)) return null;
-  return startSyncLoop(terminal.db);
+  return startSyncLoop(terminal.db, log ? { log } : {});
 }

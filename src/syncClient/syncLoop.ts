@@ -8,6 +8,8 @@ import type { Db } from '../store/open';
 import { pendingOutboxCount } from '../store/outbox';
 import { SKEW_WARN_MS } from '../sync/protocol';
 import { syncOnce, type SyncOptions, type SyncProgress, type SyncSummary } from './syncRun';
+import { logSync } from './syncLog';
+import type { Logger } from '../log/port';
 
 export interface SyncState {
   online: boolean;
@@ -28,6 +30,8 @@ export interface SyncLoopOptions extends SyncOptions {
   maxBackoffMs?: number;
   random?: () => number;
   onState?: (s: SyncState) => void;
+  /** One line per sync: what went each way, or why it failed. */
+  log?: Logger;
 }
 
 /** Exponential backoff with full jitter: uniform in [0, min(max, base·2^failures)). */
@@ -80,8 +84,9 @@ export function startSyncLoop(db: Db, options: SyncLoopOptions = {}): SyncLoop {
 
   async function attempt(onProgress?: (p: SyncProgress) => void): Promise<SyncSummary> {
     publish({ syncing: true, pending: pendingOutboxCount(db) });
+    const started = Date.now();
     try {
-      const summary = await syncOnce(db, { ...options, onProgress: onProgress ?? options.onProgress });
+      const summary = await logSync(options.log, started, syncOnce(db, { ...options, onProgress: onProgress ?? options.onProgress }));
       publish({ online: true, syncing: false, pending: summary.pending, lastSyncAt: summary.lastSyncAt, lastError: null, skewMs: summary.skewMs, skewWarning: summary.skewWarning, failures: 0 });
       schedule(interval);
       return summary;

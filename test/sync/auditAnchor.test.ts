@@ -4,6 +4,7 @@
 // operation that no longer says what its audit entry says. Real HQ on loopback, real SQLite files.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { doctorCommand } from '../../src/cli/commands/doctor';
+import { createTranslator } from '../../src/i18n';
 import { auditHash, GENESIS_HASH, verifyAuditChain } from '../../src/store/audit';
 import { checkAuditAnchor, checkOperationsAgainstAudit } from '../../src/store/auditChecks';
 import type { Db } from '../../src/store/open';
@@ -82,9 +83,9 @@ describe.each(BACKENDS)('anchored audit chain, on %s', (backend) => {
       expect(await conflictKinds(terminalId!)).toEqual(['audit_truncated']);
       // HQ keeps its anchor where it was: the terminal's check still fails after the sync, and doctor says so.
       expect(checkAuditAnchor(t.db).problem).toBe('AUDIT_TRUNCATED');
-      const report = doctorCommand({ db: t.dbPath });
+      const report = await doctorCommand({ db: t.dbPath }, createTranslator('en'), Date.now());
       expect(report.healthy).toBe(false);
-      expect(report.problems).toContainEqual(expect.objectContaining({ code: 'AUDIT_TRUNCATED' }));
+      expect('findings' in report && report.findings).toContainEqual(expect.objectContaining({ code: 'AUDIT_TRUNCATED', severity: 'problem' }));
     } finally {
       t.close();
     }

@@ -1,52 +1,40 @@
-// `doctor`: integrity, schema version, row counts and the audit chain, read without changing anything.
-import { verifyAuditChain } from '../../store/audit';
-import { checkAuditAnchor, checkOperationsAgainstAudit } from '../../store/auditChecks';
-import { readIdentity } from '../../store/meta';
+// `doctor --data DIR | --db FILE [--bundle FILE]`: integrity, schema version, row counts, the audit
+// chain and HQ's anchor, what waits for HQ or the printer, read without changing anything; its
+// findings in --lang, each with what to do (src/terminal/manager/doctor.ts, as the manager area
+// shows them). --bundle FILE also writes the support bundle (supportBundle.ts) and then exits 0
+// whatever the findings: they are in it.
+import { dirname } from 'node:path';
+import { DeskError } from '../../contract/errors';
+import type { Translator } from '../../i18n';
 import { openStore } from '../../store/open';
-import { countUnprinted } from '../../store/printJobs';
+import { doctorReport, type DeviceFacts } from '../../terminal/manager/doctor';
 import { dbPathFrom, type Flags } from '../args';
+import { probePrinter, writeSupportBundle } from './supportBundle';
 
-// sync_set_aside: rows from HQ this terminal could not parse (schema 110), kept for IT and HQ.
-const COUNTED = ['members', 'point_lots', 'benefits', 'catalog_items', 'staff', 'operations', 'ledger', 'outbox', 'audit', 'print_jobs', 'sync_set_aside'] as const;
-
-export function doctorCommand(flags: Flags) {
+export async function doctorCommand(flags: Flags, tr: Translator, now: number) {
   const path = dbPathFrom(flags);
-  const { db, schemaVersion } = openStore(path, { create: false, quickCheck: false });
+  const bundle = typeof flags.bundle === 'string' ? flags.bundle : null;
+  if (flags.bundle !== undefined && (bundle === null || bundle === '')) throw new DeskError('INVALID_INPUT', { detail: '--bundle names the file to write' });
+  // The printer is asked only for a bundle: a plain doctor must answer even with the printer off.
+  const printer = bundle ? await probePrinter(dirname(path)) : null;
+  const devices: DeviceFacts = printer ? { printer: printer.state } : {};
+  let report;
   try {
-    const integrity = (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
-    const foreignKeys = db.pragma('foreign_key_check') as unknown[];
-    const counts = Object.fromEntries(
-      COUNTED.map((table) => [table, (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n]),
-    );
-    const pending = {
-      outbox: (db.prepare('SELECT count(*) AS n FROM outbox WHERE acked_at IS NULL').get() as { n: number }).n,
-      printJobs: countUnprinted(db),
-    };
-    const audit = verifyAuditChain(db);
-    // HQ's signed anchor and the operations' own entries: what a local edit of the log cannot hide.
-    const auditAnchor = checkAuditAnchor(db);
-    const operationsVsAudit = checkOperationsAgainstAudit(db);
-    const problems = [
-      ...(audit.ok ? [] : [{ code: 'AUDIT_CHAIN_BROKEN', seq: audit.firstBrokenSeq, problem: audit.problem }]),
-      ...(auditAnchor.problem ? [{ code: auditAnchor.problem, seq: auditAnchor.anchor?.seq ?? null }] : []),
-      ...(operationsVsAudit.mismatchedTotal > 0 ? [{ code: 'AUDIT_OPERATION_MISMATCH', count: operationsVsAudit.mismatchedTotal }] : []),
-    ];
-    const healthy = integrity.length === 1 && integrity[0] === 'ok' && foreignKeys.length === 0 && problems.length === 0;
-    return {
-      healthy,
-      path,
-      schemaVersion,
-      identity: readIdentity(db),
-      integrity,
-      foreignKeyProblems: foreignKeys.length,
-      counts,
-      pending,
-      audit,
-      auditAnchor,
-      operationsVsAudit,
-      problems,
-    };
-  } finally {
-    db.close();
+    const { db, schemaVersion } = openStore(path, { create: false, quickCheck: false });
+    try {
+      const { facts, ...r } = doctorReport(db, { tr, now, full: true, devices });
+      report = { ...r, path, schemaVersion, ...facts };
+    } finally {
+      db.close();
+    }
+  } catch (err) {
+    // A database too damaged to open is itself the finding the bundle must carry.
+    if (!bundle || !(err instanceof DeskError)) throw err;
+    report = { healthy: false, path, openError: { code: err.code, message: tr.error(err.code, err.params) } };
   }
+  if (bundle) {
+    const written = writeSupportBundle(bundle, { dataDir: dirname(path), report, printer, now });
+    return { ...report, bundle: { file: written.file, bytes: written.bytes, message: tr.t('support.doctor.bundleWritten', { file: written.file }) } };
+  }
+  return report;
 }

@@ -9,6 +9,8 @@ import { check, dbPathFrom, intArg, type Flags } from '../args';
 import type { Command } from '../command';
 import { hqAdminCommand } from './hqAdmin';
 import { readSecret } from '../secretFiles';
+import { cliLog } from '../cliLog';
+import { logSync } from '../../syncClient/syncLog';
 
 async function hqCommand(flags: Flags, err: (line: string) => void, out: (line: string) => void): Promise<undefined> {
   const port = check(intArg('port', 65_535), flags.port ?? '8787');
@@ -53,16 +55,17 @@ async function enrollCommand(flags: Flags, err: (line: string) => void) {
 }
 
 async function syncCommand(flags: Flags, err: (line: string) => void) {
-  const { db } = openStore(dbPathFrom(flags), { create: false });
+  const dbPath = dbPathFrom(flags);
+  const { db } = openStore(dbPath, { create: false });
   try {
-    const summary = await syncOnce(db, {
+    const summary = await logSync(cliLog(dbPath), Date.now(), syncOnce(db, {
       ...(flags.timeout !== undefined ? { timeoutMs: check(intArg('timeout', 3_600), flags.timeout) * 1000 } : {}),
       onProgress: (p) => {
         if (p.phase === 'push') err(`push ${p.pushed}/${p.toPush}`);
         else if (p.phase === 'pull') err(`pull page ${p.pages}: ${p.pulled} changes`);
         else err(`done: pushed ${p.pushed}, pulled ${p.pulled}`);
       },
-    });
+    }));
     if (summary.skewWarning) err(`warning: this PC's clock differs from HQ's by ${Math.round((summary.skewMs ?? 0) / 1000)} s; fix the clock`);
     return { ...summary, openConflicts: listConflicts(db, true).length };
   } finally {

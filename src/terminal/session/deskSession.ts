@@ -264,7 +264,14 @@ export function createDeskSession(
     'operation.recent': ({ limit }) => (reads(), service.recentOperations(limit)),
     'catalog.list': () => (reads(), service.catalog()),
     'print.unprinted': () => (reads(), service.unprintedJobs()),
-    ...managerHandlers(service, { managerAct, lang: () => lang, tr: () => tr(lang), ports: ports.manager ?? {} }),
+    ...managerHandlers(service, {
+      managerAct,
+      lang: () => lang,
+      tr: () => tr(lang),
+      ports: ports.manager ?? {},
+      // what the host knows of its devices; the command line's operator knows nothing of them
+      devices: () => ({ ...(ports.printer ? { printer: ports.printer() } : {}), ...(ports.scanner ? { scanner: ports.scanner() } : {}) }),
+    }),
   };
 
   return {

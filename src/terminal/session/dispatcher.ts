@@ -11,6 +11,8 @@ import type { TerminalService } from '../operations/service';
 import { createDeskSession, type DeskPorts, type DeskSession } from './deskSession';
 import { createKioskSession, type KioskSessionOptions, type KioskSession } from './kioskSession';
 import { refusal, type InternalErrorSink } from './results';
+import { errorFields } from '../../log/fields';
+import type { Logger, LogLevel } from '../../log/port';
 
 export type { DeskPorts } from './deskSession';
 
@@ -21,7 +23,7 @@ export type { DeskPorts } from './deskSession';
 export interface Session {
   readonly kind: 'desk' | 'kiosk';
 }
-type Inner = { kind: 'desk'; desk: DeskSession } | { kind: 'kiosk'; kiosk: KioskSession };
+type Inner = { kind: 'desk'; desk: DeskSession; operator?: true } | { kind: 'kiosk'; kiosk: KioskSession };
 
 export interface DispatcherOptions {
   /** Where unexpected errors go (the host's log); without one, the raw text is kept for whoever runs it (tests, CLI). */
@@ -32,6 +34,31 @@ export interface DispatcherOptions {
   desk?: DeskPorts;
   /** What kiosk sessions are wired to. */
   kiosk?: Omit<KioskSessionOptions, 'lang' | 'onInternal'>;
+  /** Where each call's line goes (method, outcome code, time taken; never its input or answer). */
+  log?: Logger;
+}
+
+/** Calls a window makes every second or so: logged at debug, so the file keeps what people did. */
+const POLLS = new Set(['status.get', 'session.current', 'manager.dayEndProgress', 'print.unprinted', 'kiosk.status', 'kiosk.slipStatus']);
+
+/** One line per dispatched call: which method, how it ended and how long it took. */
+function logCall(log: Logger, session: 'desk' | 'kiosk' | 'operator', method: string | null, result: Result<unknown>, ms: number): void {
+  const error = result.ok ? null : result.error;
+  const code = error?.code;
+  const level: LogLevel = code === 'INTERNAL' ? 'error' : method !== null && POLLS.has(method) && result.ok ? 'debug' : 'info';
+  // The reference the user was shown for an unexpected error ties this line to its 'internal' line.
+  const ref = code === 'INTERNAL' ? /ref ([0-9A-F]{6})/.exec(String(error?.params.detail ?? ''))?.[1] : undefined;
+  const value = result.ok ? (result.value as { opId?: unknown; printJobId?: unknown } | null) : null;
+  log.withRequest().log(level, 'call', {
+    session,
+    ...(method === null ? {} : { method }),
+    ok: result.ok,
+    ms,
+    ...(code ? { code } : {}),
+    ...(ref ? { ref } : {}),
+    ...(typeof value?.opId === 'string' ? { opId: value.opId } : {}),
+    ...(typeof value?.printJobId === 'number' ? { printJobId: value.printJobId } : {}),
+  });
 }
 
 export interface Dispatcher {
@@ -63,7 +90,17 @@ export function createDispatcher(service: TerminalService, options: DispatcherOp
     return t;
   };
   const lang = options.lang ?? DEFAULT_LANG;
-  const deskOptions = { lang, ports: options.desk ?? {}, ...(options.onInternal ? { onInternal: options.onInternal } : {}) };
+  const { log } = options;
+  // An unexpected error's whole text goes to the host's sink; the log keeps its name and frames.
+  const sink = options.onInternal;
+  const onInternal: InternalErrorSink | undefined =
+    sink && log
+      ? (err, ref) => {
+          log.log('error', 'internal', { ...errorFields(err), ...(ref ? { ref: ref.replace(/^ref /, '') } : {}) });
+          sink(err, ref);
+        }
+      : sink;
+  const deskOptions = { lang, ports: options.desk ?? {}, ...(onInternal ? { onInternal } : {}) };
   // The status bar's session: it signs in no one and only reads status.get.
   const statusSession = createDeskSession(service, tr, { kind: 'pin' }, deskOptions);
 
@@ -84,18 +121,25 @@ export function createDispatcher(service: TerminalService, options: DispatcherOp
     openKiosk: () =>
       open({
         kind: 'kiosk',
-        kiosk: createKioskSession(service, tr, { ...options.kiosk, lang, ...(options.onInternal ? { onInternal: (err: unknown) => options.onInternal?.(err) } : {}) }),
+        kiosk: createKioskSession(service, tr, { ...options.kiosk, lang, ...(onInternal ? { onInternal: (err: unknown) => onInternal(err) } : {}) }),
       }),
     openOperator: (who) =>
       open({
         kind: 'desk',
+        operator: true,
         desk: createDeskSession(service, tr, { kind: 'operator', staffId: who.staffId ?? null, managerId: who.managerId ?? null }, { ...deskOptions, lang: who.lang ?? lang }),
       }),
     dispatch: async (handle, method, input) => {
       const session = innerOf(handle);
-      if (session.kind === 'kiosk') return session.kiosk.call(method, input);
-      if (!Object.hasOwn(terminalApiInputs, method)) return refusal(tr(session.desk.lang()), 'INVALID_INPUT', { detail: `no method ${method.slice(0, 64)}` });
-      return session.desk.call(method as TerminalMethod, input);
+      const started = Date.now();
+      const known = Object.hasOwn(session.kind === 'kiosk' ? kioskApiInputs : terminalApiInputs, method);
+      let result: Result<unknown>;
+      if (session.kind === 'kiosk') result = await session.kiosk.call(method, input);
+      else if (!known) result = refusal(tr(session.desk.lang()), 'INVALID_INPUT', { detail: `no method ${method.slice(0, 64)}` });
+      else result = await session.desk.call(method as TerminalMethod, input);
+      // A method name the transport was sent but no session has is input, not ours to log.
+      if (log) logCall(log, session.kind === 'kiosk' ? 'kiosk' : session.operator ? 'operator' : 'desk', known ? method : null, result, Date.now() - started);
+      return result;
     },
     end: (handle) => {
       const session = inner.get(handle);

@@ -20,6 +20,7 @@ import { kpiCsv, kpiTable, zReportCsv } from '../manager/reportCsv';
 import type { TerminalService } from '../operations/service';
 import { checkBusinessDate, dayReport } from '../manager/zReport';
 import type { SignedInStaff } from '../../contract/deskTypes';
+import { doctorReport, type DeviceFacts } from '../manager/doctor';
 
 /** What the host gives the manager's handlers: HQ sync and the printer in use. */
 export interface ManagerPorts {
@@ -39,7 +40,7 @@ type Handlers = { [M in Exclude<ManagerMethod, 'manager.approve' | 'manager.leav
 
 export function managerHandlers(
   service: TerminalService,
-  ctx: { managerAct: () => { actor: SignedInStaff; manager: SignedInStaff }; lang: () => Lang; tr: () => Translator; ports: ManagerPorts },
+  ctx: { managerAct: () => { actor: SignedInStaff; manager: SignedInStaff }; lang: () => Lang; tr: () => Translator; ports: ManagerPorts; devices: () => DeviceFacts },
 ): Handlers {
   const { deps } = service;
   /** Who acts and which manager approves; writes record the actor with the manager's approval. */
@@ -106,5 +107,11 @@ export function managerHandlers(
       return onPrinter(() => printTestPage({ uri: printerUri(printer), allow: allow(), lang: ctx.ports.printLang?.() ?? ctx.lang(), tz: deps.identity.tz, now: deps.clock() }));
     },
     'manager.settings.printerStatus': async ({ printer }) => (manager(), onPrinter(() => printerLiveState(printerUri(printer), allow()))),
+    'manager.doctor': () => {
+      manager();
+      // quick_check here (the desk waits for it); the command line's doctor reads every page
+      const { facts: _facts, ...report } = doctorReport(deps.db, { tr: ctx.tr(), now: deps.clock(), full: false, devices: ctx.devices() });
+      return report;
+    },
   };
 }

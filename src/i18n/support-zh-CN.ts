@@ -1,0 +1,46 @@
+// 支持人员用语：日志的可读形式（`loyalty-desk logs --pretty`）和 doctor 的检查结果，简体中文。
+import type { SupportMessages } from './support-en';
+
+export const supportZhCN: SupportMessages = {
+  log: {
+    level: { debug: '细节', info: '信息', warn: '警告', error: '错误' },
+    host: { web: '服务台（网页版）', electron: '服务台（桌面版）', kiosk: '会员自助机', cli: '命令行' },
+    session: { desk: '服务台', kiosk: '自助机', operator: '命令行' },
+    event: {
+      'host.start': '{{hostText}}已启动（版本 {{version}}，数据库结构 {{schemaVersion}}，语言 {{lang}}）',
+      'host.stop': '{{hostText}}已停止',
+      call: '{{sessionText}}调用 {{method}}，完成，用时 {{ms}} 毫秒',
+      callRefused: '{{sessionText}}调用 {{method}}，被拒绝：{{code}}（{{ms}} 毫秒）',
+      'internal': '意外错误 {{errorName}}（编号 {{ref}}），位置 {{where}}',
+      'sync.done': '与总部同步完成，用时 {{ms}} 毫秒：发出 {{pushed}} 条，收到 {{pulled}} 条，仍待发送 {{pending}} 条',
+      'sync.failed': '与总部同步失败（{{ms}} 毫秒）：{{code}}',
+      'print.printed': '小票任务 {{printJobId}} 已打印（{{printer}}，第 {{attempts}} 次）',
+      'print.failed': '小票任务 {{printJobId}} 未能打印（{{printer}}，第 {{attempts}} 次）：{{code}} {{state}}',
+      'cli.command': '命令“{{command}}”结束，退出码 {{exitCode}}',
+    },
+    unknownMethod: '未知方法',
+    unreadable: '有 {{count}} 行无法读取（被截断或被改动），未显示。',
+    none: '没有符合条件的日志。',
+  },
+  doctor: {
+    severity: { problem: '问题', warn: '需要处理', ok: '正常' },
+    DB_DAMAGED: { title: '数据库已损坏（发现 {{problems}} 处问题）。', action: '请停止使用本服务台。用最近的备份恢复（loyalty-desk restore），或将支持包（loyalty-desk doctor --bundle）发给品牌的技术支持。' },
+    AUDIT_CHAIN_BROKEN: { title: '审计日志在第 {{seq}} 条断开：有记录被改动或删除。', action: '请不要手动修改任何内容。把支持包发给品牌的技术支持；以总部保存的记录为准。' },
+    AUDIT_ANCHOR_INVALID: { title: '总部最近签发的审计标记无法核对。', action: '请与总部同步（日结或 loyalty-desk sync）。如果仍然存在，把支持包发给品牌的技术支持。' },
+    AUDIT_TRUNCATED: { title: '审计日志比总部上次看到的短（第 {{seq}} 条）：有记录缺失。', action: '如果本服务台刚从备份恢复，请与总部同步，让总部记下这次恢复；否则把支持包发给品牌的技术支持。' },
+    AUDIT_REWRITTEN: { title: '审计日志第 {{seq}} 条与总部上次看到的不一致。', action: '请不要手动修改任何内容。把支持包发给品牌的技术支持。' },
+    AUDIT_OPERATION_MISMATCH: { title: '有 {{count}} 笔业务与其审计记录不一致。', action: '把支持包发给品牌的技术支持，等他们答复后再继续使用。' },
+    NOT_ENROLLED: { title: '本终端尚未在总部注册：所做的业务都到不了总部。', action: '请注册：向总部索取注册码，在设置中输入（或运行 loyalty-desk enroll）。' },
+    SYNC_NEVER: { title: '本终端已注册，但从未与总部同步。', action: '请检查到总部的网络，然后做日结或运行 loyalty-desk sync。' },
+    SYNC_STALE: { title: '距上次与总部同步已过 {{hours}} 小时。', action: '请检查到总部的网络并做日结。超过总部允许的时间后，离线核销将停止。' },
+    OUTBOX_WAITING: { title: '有 {{count}} 笔业务等待发送到总部。', action: '下次同步时会发送；做日结可立即发送。等待期间不会丢失。' },
+    RECEIPTS_WAITING: { title: '有 {{count}} 张小票还没有打印。', action: '请检查打印机（纸张、机盖、线缆）。打印机就绪后会自动补打，也可在服务台重打。' },
+    PRINTER_NOT_SET: { title: '尚未设置小票打印机。', action: '请在“店长 → 设备”中设置打印机并打印测试页。' },
+    PRINTER_FAULT: { title: '小票打印机状态：{{state}}。', action: '请处理打印机（纸张、机盖、电源、线缆），然后在“店长 → 设备”中打印测试页。' },
+    SCANNER_FAULT: { title: '串口扫码枪未连接（已尝试 {{attempts}} 次）。', action: '请检查扫码枪的线缆和“店长 → 设备”中的端口；在此期间键盘式扫码枪和摄像头仍可使用。' },
+    SET_ASIDE_ROWS: { title: '总部发来的 {{count}} 行数据无法读取，已另行保存。', action: '服务台无需处理，每次同步都会报告给总部。如果数量持续增加，请告诉品牌的技术支持。' },
+    CONFLICTS_OPEN: { title: '总部裁定了 {{count}} 个冲突，还没有人查看。', action: '请打开“店长 → 冲突”，查看总部的裁定并逐一确认。' },
+    ALL_GOOD: { title: '检查的各项均正常。', action: '无需处理。' },
+    bundleWritten: '支持包已写入 {{file}}。请把这个文件发给品牌的技术支持。',
+  },
+};

@@ -1,0 +1,46 @@
+// 支援人員用語：日誌的可讀形式（`loyalty-desk logs --pretty`）和 doctor 的檢查結果，繁體中文。
+import type { SupportMessages } from './support-en';
+
+export const supportZhTW: SupportMessages = {
+  log: {
+    level: { debug: '細節', info: '資訊', warn: '警告', error: '錯誤' },
+    host: { web: '服務台（網頁版）', electron: '服務台（桌面版）', kiosk: '會員自助機', cli: '命令列' },
+    session: { desk: '服務台', kiosk: '自助機', operator: '命令列' },
+    event: {
+      'host.start': '{{hostText}}已啟動（版本 {{version}}，資料庫結構 {{schemaVersion}}，語言 {{lang}}）',
+      'host.stop': '{{hostText}}已停止',
+      call: '{{sessionText}}呼叫 {{method}}，完成，用時 {{ms}} 毫秒',
+      callRefused: '{{sessionText}}呼叫 {{method}}，被拒絕：{{code}}（{{ms}} 毫秒）',
+      'internal': '意外錯誤 {{errorName}}（編號 {{ref}}），位置 {{where}}',
+      'sync.done': '與總部同步完成，用時 {{ms}} 毫秒：送出 {{pushed}} 筆，收到 {{pulled}} 筆，仍待送出 {{pending}} 筆',
+      'sync.failed': '與總部同步失敗（{{ms}} 毫秒）：{{code}}',
+      'print.printed': '收據任務 {{printJobId}} 已列印（{{printer}}，第 {{attempts}} 次）',
+      'print.failed': '收據任務 {{printJobId}} 未能列印（{{printer}}，第 {{attempts}} 次）：{{code}} {{state}}',
+      'cli.command': '命令「{{command}}」結束，結束碼 {{exitCode}}',
+    },
+    unknownMethod: '未知方法',
+    unreadable: '有 {{count}} 行無法讀取（被截斷或被改動），未顯示。',
+    none: '沒有符合條件的日誌。',
+  },
+  doctor: {
+    severity: { problem: '問題', warn: '需要處理', ok: '正常' },
+    DB_DAMAGED: { title: '資料庫已損壞（發現 {{problems}} 處問題）。', action: '請停止使用本服務台。用最近的備份還原（loyalty-desk restore），或將支援包（loyalty-desk doctor --bundle）寄給品牌的技術支援。' },
+    AUDIT_CHAIN_BROKEN: { title: '稽核日誌在第 {{seq}} 筆斷開：有紀錄被改動或刪除。', action: '請不要手動修改任何內容。把支援包寄給品牌的技術支援；以總部保存的紀錄為準。' },
+    AUDIT_ANCHOR_INVALID: { title: '總部最近簽發的稽核標記無法核對。', action: '請與總部同步（日結或 loyalty-desk sync）。如果仍然存在，把支援包寄給品牌的技術支援。' },
+    AUDIT_TRUNCATED: { title: '稽核日誌比總部上次看到的短（第 {{seq}} 筆）：有紀錄缺失。', action: '如果本服務台剛從備份還原，請與總部同步，讓總部記下這次還原；否則把支援包寄給品牌的技術支援。' },
+    AUDIT_REWRITTEN: { title: '稽核日誌第 {{seq}} 筆與總部上次看到的不一致。', action: '請不要手動修改任何內容。把支援包寄給品牌的技術支援。' },
+    AUDIT_OPERATION_MISMATCH: { title: '有 {{count}} 筆業務與其稽核紀錄不一致。', action: '把支援包寄給品牌的技術支援，等他們答覆後再繼續使用。' },
+    NOT_ENROLLED: { title: '本終端尚未在總部註冊：所做的業務都到不了總部。', action: '請註冊：向總部索取註冊碼，在設定中輸入（或執行 loyalty-desk enroll）。' },
+    SYNC_NEVER: { title: '本終端已註冊，但從未與總部同步。', action: '請檢查到總部的網路，然後做日結或執行 loyalty-desk sync。' },
+    SYNC_STALE: { title: '距上次與總部同步已過 {{hours}} 小時。', action: '請檢查到總部的網路並做日結。超過總部允許的時間後，離線核銷將停止。' },
+    OUTBOX_WAITING: { title: '有 {{count}} 筆業務等待送到總部。', action: '下次同步時會送出；做日結可立即送出。等待期間不會遺失。' },
+    RECEIPTS_WAITING: { title: '有 {{count}} 張收據還沒有列印。', action: '請檢查印表機（紙張、機蓋、線材）。印表機就緒後會自動補印，也可在服務台重印。' },
+    PRINTER_NOT_SET: { title: '尚未設定收據印表機。', action: '請在「店長 → 設備」中設定印表機並列印測試頁。' },
+    PRINTER_FAULT: { title: '收據印表機狀態：{{state}}。', action: '請處理印表機（紙張、機蓋、電源、線材），然後在「店長 → 設備」中列印測試頁。' },
+    SCANNER_FAULT: { title: '序列埠掃碼槍未連線（已嘗試 {{attempts}} 次）。', action: '請檢查掃碼槍的線材和「店長 → 設備」中的連接埠；在此期間鍵盤式掃碼槍和攝影機仍可使用。' },
+    SET_ASIDE_ROWS: { title: '總部傳來的 {{count}} 筆資料無法讀取，已另行保存。', action: '服務台無需處理，每次同步都會回報給總部。如果數量持續增加，請告訴品牌的技術支援。' },
+    CONFLICTS_OPEN: { title: '總部裁定了 {{count}} 個衝突，還沒有人查看。', action: '請開啟「店長 → 衝突」，查看總部的裁定並逐一確認。' },
+    ALL_GOOD: { title: '檢查的各項均正常。', action: '無需處理。' },
+    bundleWritten: '支援包已寫入 {{file}}。請把這個檔案寄給品牌的技術支援。',
+  },
+};

@@ -1,0 +1,123 @@
+// doctor: what is wrong with this terminal, in words a manager or the store's IT person can act on.
+// The checks read the database (integrity, the audit chain and HQ's anchor, what waits to go to HQ
+// or to the printer) and what the host says of its devices; each finding is a code with its
+// parameters, then a sentence and what to do in the reader's language. The manager area
+// (`manager.doctor`), `loyalty-desk doctor` and the support bundle all show the same findings.
+import type { DoctorCode, DoctorFinding, DoctorReport } from '../../contract/managerTypes';
+import type { PrinterState, ScannerStatus } from '../../contract/terminalApi';
+import type { Translator } from '../../i18n';
+import { verifyAuditChain, type AuditVerdict } from '../../store/audit';
+import { checkAuditAnchor, checkOperationsAgainstAudit } from '../../store/auditChecks';
+import { getMeta, readIdentity } from '../../store/meta';
+import type { Db } from '../../store/open';
+import { countUnprinted } from '../../store/printJobs';
+import { getSyncState, listConflicts } from '../../store/syncState';
+
+// sync_set_aside: rows from HQ this terminal could not parse (schema 110), kept for IT and HQ.
+const COUNTED = ['members', 'point_lots', 'benefits', 'catalog_items', 'staff', 'operations', 'ledger', 'outbox', 'audit', 'print_jobs', 'sync_set_aside'] as const;
+
+/** A day without a successful sync is worth a word; the offline limits will soon stop redemptions. */
+const STALE_SYNC_MS = 24 * 3_600_000;
+
+const SEVERITY: Record<DoctorCode, DoctorFinding['severity']> = {
+  DB_DAMAGED: 'problem',
+  AUDIT_CHAIN_BROKEN: 'problem',
+  AUDIT_ANCHOR_INVALID: 'problem',
+  AUDIT_TRUNCATED: 'problem',
+  AUDIT_REWRITTEN: 'problem',
+  AUDIT_OPERATION_MISMATCH: 'problem',
+  NOT_ENROLLED: 'warn',
+  SYNC_NEVER: 'warn',
+  SYNC_STALE: 'warn',
+  OUTBOX_WAITING: 'warn',
+  RECEIPTS_WAITING: 'warn',
+  PRINTER_NOT_SET: 'warn',
+  PRINTER_FAULT: 'warn',
+  SCANNER_FAULT: 'warn',
+  SET_ASIDE_ROWS: 'warn',
+  CONFLICTS_OPEN: 'warn',
+  ALL_GOOD: 'ok',
+};
+
+/** What the host knows of its devices (the desk's print loop and serial wiring); absent from the CLI unless asked. */
+export interface DeviceFacts {
+  printer?: { state: PrinterState; name: string | null } | null;
+  scanner?: ScannerStatus | null;
+}
+
+export interface DoctorFacts {
+  integrity: string[];
+  foreignKeyProblems: number;
+  counts: Record<(typeof COUNTED)[number], number>;
+  pending: { outbox: number; printJobs: number };
+  audit: AuditVerdict;
+  auditAnchor: ReturnType<typeof checkAuditAnchor>;
+  operationsVsAudit: ReturnType<typeof checkOperationsAgainstAudit>;
+  identity: ReturnType<typeof readIdentity>;
+  enrolled: boolean;
+  lastSyncAt: number | null;
+  openConflicts: number;
+}
+
+const count = (db: Db, sql: string): number => (db.prepare(sql).get() as { n: number }).n;
+
+/** Reads everything doctor looks at; `full` runs integrity_check (every page) instead of quick_check. */
+export function gatherFacts(db: Db, full: boolean): DoctorFacts {
+  const integrity = (db.pragma(full ? 'integrity_check' : 'quick_check') as Record<string, string>[]).map((r) => Object.values(r)[0]!);
+  const lastSync = getMeta(db, 'last_sync_at');
+  return {
+    integrity,
+    foreignKeyProblems: (db.pragma('foreign_key_check') as unknown[]).length,
+    counts: Object.fromEntries(COUNTED.map((t) => [t, count(db, `SELECT count(*) AS n FROM ${t}`)])) as DoctorFacts['counts'],
+    pending: { outbox: count(db, 'SELECT count(*) AS n FROM outbox WHERE acked_at IS NULL'), printJobs: countUnprinted(db) },
+    audit: verifyAuditChain(db),
+    // HQ's signed anchor and the operations' own entries: what a local edit of the log cannot hide.
+    auditAnchor: checkAuditAnchor(db),
+    operationsVsAudit: checkOperationsAgainstAudit(db),
+    identity: readIdentity(db),
+    enrolled: getSyncState(db, 'hq_url') !== null && getSyncState(db, 'credential') !== null,
+    lastSyncAt: lastSync === null ? null : Number(lastSync),
+    openConflicts: listConflicts(db, true).length,
+  };
+}
+
+/** The findings as codes and parameters, most serious first; ALL_GOOD alone when there is nothing. */
+export function findingsOf(f: DoctorFacts, devices: DeviceFacts, now: number): { code: DoctorCode; params: Record<string, string | number> }[] {
+  const out: { code: DoctorCode; params: Record<string, string | number> }[] = [];
+  const add = (code: DoctorCode, params: Record<string, string | number> = {}) => out.push({ code, params });
+  if (!(f.integrity.length === 1 && f.integrity[0] === 'ok') || f.foreignKeyProblems > 0) add('DB_DAMAGED', { problems: f.integrity.filter((l) => l !== 'ok').length + f.foreignKeyProblems });
+  if (!f.audit.ok) add('AUDIT_CHAIN_BROKEN', { seq: f.audit.firstBrokenSeq ?? 0 });
+  if (f.auditAnchor.problem) add(f.auditAnchor.problem, { seq: f.auditAnchor.anchor?.seq ?? 0 });
+  if (f.operationsVsAudit.mismatchedTotal > 0) add('AUDIT_OPERATION_MISMATCH', { count: f.operationsVsAudit.mismatchedTotal });
+  if (!f.enrolled) add('NOT_ENROLLED');
+  else if (f.lastSyncAt === null) add('SYNC_NEVER');
+  else if (now - f.lastSyncAt > STALE_SYNC_MS) add('SYNC_STALE', { hours: Math.floor((now - f.lastSyncAt) / 3_600_000) });
+  if (f.pending.outbox > 0 && f.enrolled) add('OUTBOX_WAITING', { count: f.pending.outbox });
+  if (f.pending.printJobs > 0) add('RECEIPTS_WAITING', { count: f.pending.printJobs });
+  const printer = devices.printer;
+  if (printer !== undefined) {
+    if (printer === null || printer.state === 'not-configured') add('PRINTER_NOT_SET');
+    else if (printer.state !== 'ready' && printer.state !== 'unknown' && printer.state !== 'paper-low') add('PRINTER_FAULT', { state: printer.state });
+  }
+  const serial = devices.scanner?.serial;
+  if (serial && (serial.state === 'error' || serial.state === 'reconnecting')) add('SCANNER_FAULT', { attempts: serial.attempts });
+  if (f.counts.sync_set_aside > 0) add('SET_ASIDE_ROWS', { count: f.counts.sync_set_aside });
+  if (f.openConflicts > 0) add('CONFLICTS_OPEN', { count: f.openConflicts });
+  if (out.length === 0) add('ALL_GOOD');
+  return out;
+}
+
+/** Each finding with its sentence and what to do, in the translator's language. */
+export function describeFindings(found: { code: DoctorCode; params: Record<string, string | number> }[], tr: Translator): DoctorFinding[] {
+  return found.map(({ code, params }) => {
+    const words: Record<string, string | number> = { ...params };
+    if (typeof params.state === 'string') words.state = tr.t(`printerState.${params.state}`, { defaultValue: params.state });
+    return { code, severity: SEVERITY[code], params, title: tr.t(`support.doctor.${code}.title`, words), action: tr.t(`support.doctor.${code}.action`, words) };
+  });
+}
+
+export function doctorReport(db: Db, o: { tr: Translator; now: number; full: boolean; devices?: DeviceFacts }): DoctorReport & { facts: DoctorFacts } {
+  const facts = gatherFacts(db, o.full);
+  const findings = describeFindings(findingsOf(facts, o.devices ?? {}, o.now), o.tr);
+  return { healthy: findings.every((x) => x.severity !== 'problem'), checkedAt: o.now, findings, facts };
+}
