@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { DevicePrinterState, SignedInStaff } from './deskTypes';
 import { emptyInputSchema, pinSchema } from './inputs';
-import type { ConflictView, DayEndProgress, DayEndResult, DayReport, DeskSettings, Kpis, Printed, SetAsideView, StaffListEntry } from './managerTypes';
+import type { ConflictView, DayEndProgress, DayEndResult, DayReport, DeskSettings, Kpis, Printed, RecoveryKeyIssued, SetAsideView, StaffListEntry } from './managerTypes';
 import { LANGS } from '../loyalty/types';
 
 export * from './managerTypes';
@@ -61,6 +61,11 @@ export const managerApiInputs = {
   'manager.settings.set': settingsPatchSchema,
   'manager.settings.testPrint': z.object({ printer: z.string().trim().min(1).max(300).optional() }).strict(),
   'manager.settings.printerStatus': z.object({ printer: z.string().trim().min(1).max(300).optional() }).strict(),
+  /**
+   * The recovery key that opens this terminal's backups on another PC, shown once (setup shows and
+   * prints it); again only with `renew` (the paper was lost), which makes a new one.
+   */
+  'manager.recoveryKey': z.object({ renew: z.boolean().default(false) }).strict(),
 } as const;
 
 export interface KpiTable {
@@ -97,4 +102,5 @@ export interface ManagerOutputs {
   'manager.settings.set': DeskSettings & { changed: string[] };
   'manager.settings.testPrint': Printed;
   'manager.settings.printerStatus': { uri: string | null; state: DevicePrinterState | 'not-configured'; error: { code: string; params: Record<string, string | number> } | null };
+  'manager.recoveryKey': RecoveryKeyIssued;
 }

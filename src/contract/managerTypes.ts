@@ -162,3 +162,9 @@ export interface SetAsideView {
   /** HQ has been told (at the sync after it was set aside). */
   reported: boolean;
 }
+
+/** The recovery key, the one time it is shown (docs/backup.md): nine groups of four, e.g. `7K2M-…-QX4T`. */
+export interface RecoveryKeyIssued {
+  recoveryKey: string;
+  shownAt: number;
+}

@@ -71,6 +71,7 @@ const VALID_INPUTS: { [M in Exclude<keyof typeof managerApiInputs, 'manager.appr
   'manager.settings.set': { lang: 'en' },
   'manager.settings.testPrint': {},
   'manager.settings.printerStatus': {},
+  'manager.recoveryKey': {},
 };
 
 describe('manager API', () => {

@@ -4,6 +4,7 @@ import { checkAuditAnchor, checkOperationsAgainstAudit } from '../../store/audit
 import { readIdentity } from '../../store/meta';
 import { openStore } from '../../store/open';
 import { countUnprinted } from '../../store/printJobs';
+import { readRestoredFrom } from '../../store/restore';
 import { dbPathFrom, type Flags } from '../args';
 
 // sync_set_aside: rows from HQ this terminal could not parse (schema 110), kept for IT and HQ.
@@ -31,6 +32,8 @@ export function doctorCommand(flags: Flags) {
       ...(auditAnchor.problem ? [{ code: auditAnchor.problem, seq: auditAnchor.anchor?.seq ?? null }] : []),
       ...(operationsVsAudit.mismatchedTotal > 0 ? [{ code: 'AUDIT_OPERATION_MISMATCH', count: operationsVsAudit.mismatchedTotal }] : []),
     ];
+    // A restored terminal's chain goes back to the backup's head: said as such, not as a truncation.
+    const restored = readRestoredFrom(db);
     const healthy = integrity.length === 1 && integrity[0] === 'ok' && foreignKeys.length === 0 && problems.length === 0;
     return {
       healthy,
@@ -45,6 +48,13 @@ export function doctorCommand(flags: Flags) {
       auditAnchor,
       operationsVsAudit,
       problems,
+      restored: restored && {
+        note: `restored from a backup of ${new Date(restored.backupAt).toISOString()}`,
+        backupAt: restored.backupAt,
+        restoredAt: restored.restoredAt,
+        auditSeq: restored.audit.seq,
+        toldHq: restored.reportedAt !== null,
+      },
     };
   } finally {
     db.close();

@@ -14,6 +14,7 @@ import { closedDays, dayEndProgress, runDayEnd, type SyncPort } from '../manager
 import { computeKpis } from '../manager/kpis';
 import { requireManager } from '../operations/lookups';
 import { printerLiveState, printTestPage, printZReport } from '../manager/printing';
+import { showRecoveryKey } from '../manager/recovery';
 import { readSettings, updateSettings } from '../manager/settings';
 import { addClerk, listStaff, resetStaffPin, setStaffActive } from '../manager/staff';
 import { kpiCsv, kpiTable, zReportCsv } from '../manager/reportCsv';
@@ -106,5 +107,6 @@ export function managerHandlers(
       return onPrinter(() => printTestPage({ uri: printerUri(printer), allow: allow(), lang: ctx.ports.printLang?.() ?? ctx.lang(), tz: deps.identity.tz, now: deps.clock() }));
     },
     'manager.settings.printerStatus': async ({ printer }) => (manager(), onPrinter(() => printerLiveState(printerUri(printer), allow()))),
+    'manager.recoveryKey': ({ renew }) => showRecoveryKey(deps, act(), renew),
   };
 }
