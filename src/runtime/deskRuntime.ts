@@ -15,12 +15,15 @@ import { startLivePrinting } from './livePrinting';
 import type { PrintLoop } from './printLoop';
 import { startScannerWiring } from './serialWiring';
 import { startSyncIfEnrolled } from './syncWiring';
+import { startDailyBackups, type DailyBackups } from './dailyBackup';
 
 export interface DeskRuntime {
   prepared: PreparedFolder;
   terminal: OpenedTerminal;
   printing: PrintLoop;
   sync: SyncLoop | null;
+  /** The automatic daily backup beside the data folder (docs/backup.md). */
+  backups: DailyBackups;
   /** The one door the windows' calls go through (web host sessions, Electron IPC). */
   dispatcher: Dispatcher;
   lang: Lang;
@@ -52,6 +55,7 @@ export function openDeskRuntime(o: DeskRuntimeOptions): DeskRuntime {
     ...(o.dbKey ? { key: { raw: o.dbKey } } : {}),
   });
   sync = startSyncIfEnrolled(terminal);
+  const backups = startDailyBackups(terminal.db, o.onInternal ? { onError: o.onInternal } : {});
   const lang = config?.lang ?? 'zh-CN';
   const scanners = startScannerWiring({ dataDir: prepared.dir, onCode: (code) => o.publish({ type: 'scan', code, source: 'serial' }) });
   // Follows the printer and language chosen in the manager's settings without a restart.
@@ -68,6 +72,7 @@ export function openDeskRuntime(o: DeskRuntimeOptions): DeskRuntime {
     terminal,
     printing,
     sync,
+    backups,
     lang,
     dispatcher: createDispatcher(terminal.service, {
       lang,
@@ -87,6 +92,7 @@ export function openDeskRuntime(o: DeskRuntimeOptions): DeskRuntime {
       await scanners.stop();
       await printing.close();
       await sync?.stop();
+      await backups.stop();
       await terminal.closeAsync();
     },
   };
