@@ -51,6 +51,7 @@ const api = {
   'manager.conflicts': call('manager.conflicts'),
   'manager.ackConflict': call('manager.ackConflict'),
   'manager.setAside': call('manager.setAside'),
+  'manager.recoveryKey': call('manager.recoveryKey'),
   'manager.staff.list': call('manager.staff.list'),
   'manager.staff.add': call('manager.staff.add'),
   'manager.staff.disable': call('manager.staff.disable'),

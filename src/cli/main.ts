@@ -57,6 +57,7 @@ async function allCommands(): Promise<Record<string, Command>> {
     import('./commands/print').then((m) => m.printCommands),
     import('./commands/sync').then((m) => m.syncCommands),
     import('./commands/dayEnd').then((m) => m.dayEndCommands),
+    import('./commands/backup').then((m) => m.backupCommands),
   ]);
   const commands: Record<string, Command> = {};
   for (const group of [CORE_COMMANDS, ...groups]) {

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { DevicePrinterState, SignedInStaff } from './deskTypes';
 import { emptyInputSchema, pinSchema } from './inputs';
-import type { ConflictView, DayEndProgress, DayEndResult, DayReport, DeskSettings, DoctorReport, Kpis, Printed, SetAsideView, StaffListEntry } from './managerTypes';
+import type { ConflictView, DayEndProgress, DayEndResult, DayReport, DeskSettings, DoctorReport, Kpis, Printed, RecoveryKeyIssued, SetAsideView, StaffListEntry } from './managerTypes';
 import { LANGS } from '../loyalty/types';
 
 export * from './managerTypes';
@@ -63,6 +63,11 @@ export const managerApiInputs = {
   'manager.settings.printerStatus': z.object({ printer: z.string().trim().min(1).max(300).optional() }).strict(),
   /** doctor's findings in the session's language, each with what to do (src/terminal/manager/doctor.ts). */
   'manager.doctor': emptyInputSchema,
+  /**
+   * The recovery key that opens this terminal's backups on another PC, shown once (setup shows and
+   * prints it); again only with `renew` (the paper was lost), which makes a new one.
+   */
+  'manager.recoveryKey': z.object({ renew: z.boolean().default(false) }).strict(),
 } as const;
 
 export interface KpiTable {
@@ -100,4 +105,5 @@ export interface ManagerOutputs {
   'manager.settings.testPrint': Printed;
   'manager.settings.printerStatus': { uri: string | null; state: DevicePrinterState | 'not-configured'; error: { code: string; params: Record<string, string | number> } | null };
   'manager.doctor': DoctorReport;
+  'manager.recoveryKey': RecoveryKeyIssued;
 }

@@ -181,6 +181,7 @@ export const DOCTOR_CODES = [
   'SCANNER_FAULT',
   'SET_ASIDE_ROWS',
   'CONFLICTS_OPEN',
+  'RESTORED_FROM_BACKUP',
   'ALL_GOOD',
 ] as const;
 export type DoctorCode = (typeof DOCTOR_CODES)[number];
@@ -200,4 +201,10 @@ export interface DoctorReport {
   healthy: boolean;
   checkedAt: number;
   findings: DoctorFinding[];
+}
+
+/** The recovery key, the one time it is shown (docs/backup.md): nine groups of four, e.g. `7K2M-…-QX4T`. */
+export interface RecoveryKeyIssued {
+  recoveryKey: string;
+  shownAt: number;
 }

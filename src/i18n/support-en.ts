@@ -39,6 +39,7 @@ export const supportEn = {
     SCANNER_FAULT: { title: 'The serial scanner is not connected ({{attempts}} tries).', action: 'Check the scanner’s cable and the port under Manager → Devices; a keyboard scanner or the camera still works meanwhile.' },
     SET_ASIDE_ROWS: { title: '{{count}} rows from HQ could not be read and were set aside.', action: 'Nothing to do at the desk; they are reported to HQ at each sync. If it grows, tell the brand’s support.' },
     CONFLICTS_OPEN: { title: 'HQ decided {{count}} conflicts that nobody has looked at.', action: 'Open Manager → Conflicts, read what HQ decided and acknowledge each.' },
+    RESTORED_FROM_BACKUP: { title: 'This terminal was restored from a backup made {{backupAt}}; its history before then is HQ\'s.', action: 'Nothing to do: at its next sync HQ sends back what this terminal did after the backup. If the old PC may still be running, switch it off.' },
     ALL_GOOD: { title: 'Everything checked is in order.', action: 'Nothing to do.' },
     bundleWritten: 'Support bundle written to {{file}}. Send this file to the brand’s support.',
   },

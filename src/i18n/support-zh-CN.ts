@@ -40,6 +40,7 @@ export const supportZhCN: SupportMessages = {
     SCANNER_FAULT: { title: '串口扫码枪未连接（已尝试 {{attempts}} 次）。', action: '请检查扫码枪的线缆和“店长 → 设备”中的端口；在此期间键盘式扫码枪和摄像头仍可使用。' },
     SET_ASIDE_ROWS: { title: '总部发来的 {{count}} 行数据无法读取，已另行保存。', action: '服务台无需处理，每次同步都会报告给总部。如果数量持续增加，请告诉品牌的技术支持。' },
     CONFLICTS_OPEN: { title: '总部裁定了 {{count}} 个冲突，还没有人查看。', action: '请打开“店长 → 冲突”，查看总部的裁定并逐一确认。' },
+    RESTORED_FROM_BACKUP: { title: '本终端已从 {{backupAt}} 的备份恢复；此前的记录以总部为准。', action: '无需处理：下次同步时，总部会把备份之后本终端的业务发回。如果旧电脑可能仍在运行，请将其关闭。' },
     ALL_GOOD: { title: '检查的各项均正常。', action: '无需处理。' },
     bundleWritten: '支持包已写入 {{file}}。请把这个文件发给品牌的技术支持。',
   },

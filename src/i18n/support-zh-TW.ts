@@ -40,6 +40,7 @@ export const supportZhTW: SupportMessages = {
     SCANNER_FAULT: { title: '序列埠掃碼槍未連線（已嘗試 {{attempts}} 次）。', action: '請檢查掃碼槍的線材和「店長 → 設備」中的連接埠；在此期間鍵盤式掃碼槍和攝影機仍可使用。' },
     SET_ASIDE_ROWS: { title: '總部傳來的 {{count}} 筆資料無法讀取，已另行保存。', action: '服務台無需處理，每次同步都會回報給總部。如果數量持續增加，請告訴品牌的技術支援。' },
     CONFLICTS_OPEN: { title: '總部裁定了 {{count}} 個衝突，還沒有人查看。', action: '請開啟「店長 → 衝突」，查看總部的裁定並逐一確認。' },
+    RESTORED_FROM_BACKUP: { title: '本終端已從 {{backupAt}} 的備份還原；此前的記錄以總部為準。', action: '無需處理：下次同步時，總部會把備份之後本終端的業務發回。如果舊電腦可能仍在運作，請將其關閉。' },
     ALL_GOOD: { title: '檢查的各項均正常。', action: '無需處理。' },
     bundleWritten: '支援包已寫入 {{file}}。請把這個檔案寄給品牌的技術支援。',
   },

@@ -17,12 +17,15 @@ import { startScannerWiring } from './serialWiring';
 import { startSyncIfEnrolled } from './syncWiring';
 import { SILENT, type Logger } from '../log/port';
 import { appVersion } from './appVersion';
+import { startDailyBackups, type DailyBackups } from './dailyBackup';
 
 export interface DeskRuntime {
   prepared: PreparedFolder;
   terminal: OpenedTerminal;
   printing: PrintLoop;
   sync: SyncLoop | null;
+  /** The automatic daily backup beside the data folder (docs/backup.md). */
+  backups: DailyBackups;
   /** The one door the windows' calls go through (web host sessions, Electron IPC). */
   dispatcher: Dispatcher;
   lang: Lang;
@@ -59,6 +62,7 @@ export function openDeskRuntime(o: DeskRuntimeOptions): DeskRuntime {
   });
   const log = o.log ?? SILENT;
   sync = startSyncIfEnrolled(terminal, log);
+  const backups = startDailyBackups(terminal.db, o.onInternal ? { onError: o.onInternal } : {});
   const lang = config?.lang ?? 'zh-CN';
   const host = o.host ?? 'web';
   log.log('info', 'host.start', { host, version: appVersion(), schemaVersion: terminal.schemaVersion, lang });
@@ -78,6 +82,7 @@ export function openDeskRuntime(o: DeskRuntimeOptions): DeskRuntime {
     terminal,
     printing,
     sync,
+    backups,
     lang,
     dispatcher: createDispatcher(terminal.service, {
       lang,
@@ -98,6 +103,7 @@ export function openDeskRuntime(o: DeskRuntimeOptions): DeskRuntime {
       await scanners.stop();
       await printing.close();
       await sync?.stop();
+      await backups.stop();
       await terminal.closeAsync();
       log.log('info', 'host.stop', { host });
     },

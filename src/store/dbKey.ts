@@ -47,9 +47,16 @@ export function readKeyFile(file: string): Buffer | null {
  * first opens at once agree on one key: the link fails for the second, which takes the first's.
  */
 export function createKeyFile(file: string): Buffer {
+  return linkKeyFile(file, randomBytes(32));
+}
+
+/**
+ * A known key (a restored backup's) written as `file` the same way; a key already there is kept and
+ * returned, so the caller compares it with what it meant to write.
+ */
+export function linkKeyFile(file: string, key: Buffer): Buffer {
   const dir = dirname(file);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const key = randomBytes(32);
   const tmp = `${file}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'wx', 0o600);
   try {

@@ -9,7 +9,10 @@ export type MetaKey =
   | 'pin_salt'
   | 'rules_json'
   | 'last_sync_at'
-  | 'demo';
+  | 'demo'
+  // The recovery key's wrap of the database key, and when the key was shown (src/store/recoveryKey.ts).
+  | 'recovery_wrap'
+  | 'recovery_shown_at';
 
 export function getMeta(db: Db, key: MetaKey): string | null {
   const row = stmt<[string], { value: string }>(db, 'SELECT value FROM meta WHERE key = ?').get(key);

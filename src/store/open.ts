@@ -69,10 +69,11 @@ function fileKind(path: string): 'plain' | 'encrypted' | 'foreign' {
   return size >= 512 && size % 512 === 0 ? 'encrypted' : 'foreign';
 }
 
-const isPlainFile = (path: string): boolean => fileKind(path) === 'plain';
+/** A file that starts with the SQLite header: readable by anyone (a backup must never be one). */
+export const isPlainFile = (path: string): boolean => fileKind(path) === 'plain';
 
 /** SQLCipher 4 settings with a raw 256-bit key (no passphrase derivation), before anything is read. */
-function unlock(db: Db, key: Buffer): void {
+export function unlock(db: Db, key: Buffer): void {
   db.pragma("cipher = 'sqlcipher'");
   db.pragma('legacy = 4');
   db.pragma(`key = "x'${key.toString('hex')}'"`);
@@ -82,7 +83,8 @@ function isNotADb(err: unknown): boolean {
   return err instanceof Error && 'code' in err && err.code === 'SQLITE_NOTADB';
 }
 
-function fsyncPath(path: string): void {
+/** Syncs a file or a folder (a rename is durable once its folder is synced). */
+export function fsyncPath(path: string): void {
   const fd = openSync(path, 'r');
   try {
     fsyncSync(fd);
@@ -181,6 +183,13 @@ function probe(path: string, key: Buffer | null): FileIdentity {
   }
 }
 
+const openedKeys = new WeakMap<Db, Buffer>();
+
+/** The key a connection openStore made was opened with (null: plain): backups and the recovery key need it. */
+export function keyOfConnection(db: Db): Buffer | null {
+  return openedKeys.get(db) ?? null;
+}
+
 function applyPragmas(db: Db): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
@@ -239,6 +248,7 @@ export function openStore(path: string, options: OpenOptions = {}): OpenedStore 
     }
     const migrated = migrate(db, migrations, TERMINAL_APPLICATION_ID);
     attachPinPepper(db, key);
+    if (key) openedKeys.set(db, key);
     return { db, key, schemaVersion: supported, created: !exists, migrated };
   } catch (err) {
     db.close();

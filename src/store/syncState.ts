@@ -4,8 +4,11 @@ import type { Db } from './open';
 import { countsTowardOfflineTotal, releaseOfflineValue } from './operations';
 import { stmt } from './statements';
 
-/** audit_anchor: the latest audit anchor HQ signed for this terminal (JSON, src/sync/anchor.ts). */
-export type SyncKey = 'hq_url' | 'credential' | 'cursor' | 'clock_skew_ms' | 'last_push_at' | 'last_pull_at' | 'last_error' | 'audit_anchor';
+/**
+ * audit_anchor: the latest audit anchor HQ signed for this terminal (JSON, src/sync/anchor.ts).
+ * restored_from: this database came from a backup (JSON, src/store/restore.ts); the next sync tells HQ.
+ */
+export type SyncKey = 'hq_url' | 'credential' | 'cursor' | 'clock_skew_ms' | 'last_push_at' | 'last_pull_at' | 'last_error' | 'audit_anchor' | 'restored_from';
 
 export function getSyncState(db: Db, key: SyncKey): string | null {
   return stmt<[string], { value: string }>(db, 'SELECT value FROM sync_state WHERE key = ?').get(key)?.value ?? null;

@@ -137,6 +137,32 @@ export type PullResponse = z.infer<typeof pullResponseSchema>;
 export const pullPageSchema = pullResponseSchema.extend({ changes: z.array(z.unknown()).max(MAX_PULL_LIMIT) });
 export type PullPage = z.infer<typeof pullPageSchema>;
 
+// --- after a restore (docs/sync.md "After a restore") --------------------------------------
+export const MAX_RESTORE_OPERATIONS = 500;
+/** A restored terminal says so before it pushes: the backup's audit head and outbox seq. */
+export const restoreRequestSchema = z.object({
+  audit: z.object({ seq: z.int().nonnegative(), hash: z.string().regex(/^[0-9a-f]{64}$/) }),
+  outboxSeq: z.int().nonnegative(),
+  backupAt: z.int().nonnegative(),
+  /** Paging: operations after this seq (absent on the first call, which records the restore and re-anchors). */
+  after: z.int().nonnegative().optional(),
+});
+export const restoreResponseSchema = z.object({
+  ok: z.literal(true),
+  /** The highest outbox seq HQ holds for this terminal: the terminal's next event takes a higher one. */
+  lastSeq: z.int().nonnegative(),
+  /** What this terminal pushed after the backup, in seq order, as it pushed it: the terminal keeps them as history. */
+  operations: z
+    .array(z.object({ seq: z.int().positive(), status: z.enum(['applied', 'refused']), payload: operationRecordedV2Schema }))
+    .max(MAX_RESTORE_OPERATIONS),
+  more: z.boolean(),
+  /** The anchor HQ now holds (the backup's head), signed; null when HQ has no key. */
+  anchor: signedAnchorSchema.nullable(),
+  serverTime,
+});
+export type RestoreRequest = z.infer<typeof restoreRequestSchema>;
+export type RestoreResponse = z.infer<typeof restoreResponseSchema>;
+
 // --- reports ------------------------------------------------------------------------------
 /** A pulled row the terminal could not parse and set aside: what and why, never the row (docs/authority.md). */
 export const setAsideReportSchema = z.object({

@@ -13,6 +13,7 @@ import { auditHashAt, auditHead } from '../store/audit';
 import { DEFAULT_PULL_LIMIT, MAX_PUSH_EVENTS, MAX_SET_ASIDE_REPORTS, pushEventSchema, SKEW_WARN_MS, type PullPage, type PushEvent, type PushResponse } from '../sync/protocol';
 import { changeSchema, type Change } from '../sync/protocolEntities';
 import { listSetAside, markSetAsideReported, setAside } from '../store/setAside';
+import { keepRestoreHistory, tellRestore } from './restoreSync';
 
 export interface SyncProgress {
   phase: 'push' | 'pull' | 'done';
@@ -34,6 +35,8 @@ export interface SyncSummary {
   setAside: number;
   /** Set-aside rows (this sync's or earlier ones') reported to HQ by this sync. */
   setAsideReported: number;
+  /** This sync told HQ the terminal was restored from a backup (docs/sync.md "After a restore"). */
+  restore?: { hqLastSeq: number; moved: number; kept: number; known: number; skipped: number };
   pending: number;
   skewMs: number | null;
   skewWarning: boolean;
@@ -241,8 +244,11 @@ async function reportSetAside(db: Db, client: HqClient, now: () => number): Prom
 export async function syncOnce(db: Db, options: SyncOptions = {}): Promise<SyncSummary> {
   const now = options.now ?? Date.now;
   const client = options.client ?? clientFor(db, options);
+  // A restored terminal first tells HQ, so nothing it pushes reuses a seq HQ holds.
+  const told = await tellRestore(db, client);
   const push = await pushOutbox(db, client, options);
   const pull = await pullChanges(db, client, options);
+  const restore = told ? { hqLastSeq: told.hqLastSeq, moved: told.moved, ...keepRestoreHistory(db, told, now()) } : null;
   // Anything recorded while we pulled goes now too, so a finished sync leaves the outbox empty.
   const late = pendingOutboxCount(db) > 0 ? await pushOutbox(db, client, options) : null;
   const reported = await reportSetAside(db, client, now);
@@ -261,6 +267,7 @@ export async function syncOnce(db: Db, options: SyncOptions = {}): Promise<SyncS
     pages: pull.pages,
     setAside: pull.setAside,
     setAsideReported: reported,
+    ...(restore ? { restore } : {}),
     pending: pendingOutboxCount(db),
     skewMs,
     skewWarning: skewMs !== null && Math.abs(skewMs) > SKEW_WARN_MS,

@@ -72,6 +72,7 @@ const VALID_INPUTS: { [M in Exclude<keyof typeof managerApiInputs, 'manager.appr
   'manager.settings.testPrint': {},
   'manager.settings.printerStatus': {},
   'manager.doctor': {},
+  'manager.recoveryKey': {},
 };
 
 describe('manager API', () => {
@@ -288,5 +289,20 @@ describe('manager API', () => {
     const csv = await ok('manager.kpiCsv', { chart: 'redemptionsPerDay' });
     expect(csv.csv.startsWith('\uFEFF日期,核销笔数,金额（元）\r\n')).toBe(true);
     expect(csv.csv.trimEnd().split('\r\n').at(-1)).toBe('2026-11-23,1,20.00');
+  });
+
+  it('shows the recovery key once, with the manager\'s approval, audited without the key; again only when renewed', async () => {
+    await ok('staff.signIn', { pin: '9999' });
+    const first = await ok('manager.recoveryKey', {});
+    expect(first.recoveryKey).toMatch(/^([0-9A-Z]{4}-){8}[0-9A-Z]{4}$/);
+    const again = await api['manager.recoveryKey']({});
+    expect(!again.ok && again.error.code).toBe('RECOVERY_KEY_ALREADY_SHOWN');
+    expect(!again.ok && again.error.message).toContain('恢复密钥');
+    const renewed = await ok('manager.recoveryKey', { renew: true });
+    expect(renewed.recoveryKey).not.toBe(first.recoveryKey);
+    const entries = t.db.prepare("SELECT actor, action, content_json FROM audit WHERE action LIKE 'recovery.%' ORDER BY seq").all() as { actor: string; action: string; content_json: string }[];
+    expect(entries.map((e) => [e.actor, e.action])).toEqual([['mgr-01', 'recovery.issued'], ['mgr-01', 'recovery.renewed']]);
+    for (const e of entries) expect(e.content_json).not.toContain(first.recoveryKey.slice(0, 9));
+    expect(verifyAuditChain(t.db).ok).toBe(true);
   });
 });

@@ -11,6 +11,8 @@ import {
   pushResponseV1Schema,
   reportRequestSchema,
   reportResponseSchema,
+  restoreRequestSchema,
+  restoreResponseSchema,
   timeResponseSchema,
   PROTOCOL_VERSION,
   PROTOCOL_VERSIONS,
@@ -22,6 +24,7 @@ import { HqError } from '../errors';
 import { enrollTerminal } from '../services/enroll';
 import { pullChanges } from '../services/pull';
 import { pushEvents } from '../services/push';
+import { takeRestore } from '../services/restore';
 import { recordSetAside } from '../services/setAsideReports';
 import { parseBody } from '../validation';
 import type { RouteDef } from './route';
@@ -89,6 +92,15 @@ export const syncRoutes: RouteDef[] = [
       const req = parseBody(pushRequestSchema, body);
       return pushEvents(db, principal(terminal), req.events, clock(), [1, 2], req.audit);
     },
+  },
+  {
+    method: 'POST',
+    path: '/v2/sync/restored',
+    summary: "A terminal restored from a backup says so before it pushes: HQ re-anchors its audit chain at the backup's head and answers with the highest seq it holds and, paged, the operations the terminal pushed after the backup",
+    auth: 'terminal',
+    body: restoreRequestSchema,
+    response: restoreResponseSchema,
+    handler: async ({ body, terminal }, { db, clock }) => takeRestore(db, principal(terminal), parseBody(restoreRequestSchema, body), clock()),
   },
   {
     method: 'POST',

@@ -20,6 +20,46 @@ function signed(key: SigningKey | null, a: Omit<SignedAnchor, 'kid' | 'sig'>): S
   return { ...a, kid: key.kid, sig: sign(null, anchorMessage(a), privateKey).toString('base64url') };
 }
 
+/** HQ's current signing key (null: none), for the anchor it answers with. */
+async function currentKey(q: Queryable, now: number): Promise<SigningKey | null> {
+  const [k] = await q.query<SigningKey>(
+    `SELECT kid, x, d FROM signing_keys WHERE NOT tombstone AND valid_from <= $1 AND (valid_to IS NULL OR valid_to > $1) ORDER BY valid_from DESC, kid LIMIT 1`,
+    [now],
+  );
+  return k ?? null;
+}
+
+/**
+ * Moves a terminal's anchor back to a restored backup's head (docs/sync.md "After a restore"): its
+ * next push extends that head. Says what HQ knew of the head: anchored exactly (known), another
+ * hash anchored at its seq (diverges), and where the anchor stood before.
+ */
+export async function reanchorAtRestore(
+  q: Queryable,
+  terminalId: string,
+  head: { seq: number; hash: string },
+  now: number,
+): Promise<{ anchor: SignedAnchor | null; known: boolean; diverges: boolean; before: number | null }> {
+  const [row] = await q.query<{ before: number | null; logged: string | null }>(
+    `SELECT (SELECT seq FROM audit_anchors WHERE terminal_id = $1 FOR UPDATE) AS before,
+            (SELECT hash FROM audit_anchor_log WHERE terminal_id = $1 AND seq = $2) AS logged`,
+    [terminalId, head.seq],
+  );
+  await q.query(
+    `WITH a AS (INSERT INTO audit_anchors(terminal_id, seq, hash, at) VALUES ($1, $2, $3, $4)
+                ON CONFLICT (terminal_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, at = excluded.at)
+     INSERT INTO audit_anchor_log(terminal_id, seq, hash) VALUES ($1, $2, $3) ON CONFLICT (terminal_id, seq) DO UPDATE SET hash = excluded.hash`,
+    [terminalId, head.seq, head.hash, now],
+  );
+  const logged = row?.logged ?? null;
+  return {
+    anchor: signed(await currentKey(q, now), { terminalId, seq: head.seq, hash: head.hash, at: now }),
+    known: logged === head.hash,
+    diverges: logged !== null && logged !== head.hash,
+    before: row?.before === null || row?.before === undefined ? null : Number(row.before),
+  };
+}
+
 export async function anchorAudit(
   q: Queryable,
   terminalId: string,

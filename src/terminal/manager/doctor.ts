@@ -6,11 +6,13 @@
 import type { DoctorCode, DoctorFinding, DoctorReport } from '../../contract/managerTypes';
 import type { PrinterState, ScannerStatus } from '../../contract/terminalApi';
 import type { Translator } from '../../i18n';
+import { businessDate, localParts } from '../../loyalty/time';
 import { verifyAuditChain, type AuditVerdict } from '../../store/audit';
 import { checkAuditAnchor, checkOperationsAgainstAudit } from '../../store/auditChecks';
 import { getMeta, readIdentity } from '../../store/meta';
 import type { Db } from '../../store/open';
 import { countUnprinted } from '../../store/printJobs';
+import { readRestoredFrom } from '../../store/restore';
 import { getSyncState, listConflicts } from '../../store/syncState';
 
 // sync_set_aside: rows from HQ this terminal could not parse (schema 110), kept for IT and HQ.
@@ -36,6 +38,7 @@ const SEVERITY: Record<DoctorCode, DoctorFinding['severity']> = {
   SCANNER_FAULT: 'warn',
   SET_ASIDE_ROWS: 'warn',
   CONFLICTS_OPEN: 'warn',
+  RESTORED_FROM_BACKUP: 'ok',
   ALL_GOOD: 'ok',
 };
 
@@ -57,6 +60,8 @@ export interface DoctorFacts {
   enrolled: boolean;
   lastSyncAt: number | null;
   openConflicts: number;
+  /** Set when this database was restored from a backup (docs/backup.md): its chain goes back to the backup's head. */
+  restored: ReturnType<typeof readRestoredFrom>;
 }
 
 const count = (db: Db, sql: string): number => (db.prepare(sql).get() as { n: number }).n;
@@ -78,8 +83,14 @@ export function gatherFacts(db: Db, full: boolean): DoctorFacts {
     enrolled: getSyncState(db, 'hq_url') !== null && getSyncState(db, 'credential') !== null,
     lastSyncAt: lastSync === null ? null : Number(lastSync),
     openConflicts: listConflicts(db, true).length,
+    restored: readRestoredFrom(db),
   };
 }
+
+const localMinute = (at: number, tz: string): string => {
+  const p = localParts(at, tz);
+  return `${businessDate(at, tz)} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
+};
 
 /** The findings as codes and parameters, most serious first; ALL_GOOD alone when there is nothing. */
 export function findingsOf(f: DoctorFacts, devices: DeviceFacts, now: number): { code: DoctorCode; params: Record<string, string | number> }[] {
@@ -103,7 +114,9 @@ export function findingsOf(f: DoctorFacts, devices: DeviceFacts, now: number): {
   if (serial && (serial.state === 'error' || serial.state === 'reconnecting')) add('SCANNER_FAULT', { attempts: serial.attempts });
   if (f.counts.sync_set_aside > 0) add('SET_ASIDE_ROWS', { count: f.counts.sync_set_aside });
   if (f.openConflicts > 0) add('CONFLICTS_OPEN', { count: f.openConflicts });
-  if (out.length === 0) add('ALL_GOOD');
+  // Said as what it is, not as a truncation: the audit chain of a restored terminal goes back to the backup's head.
+  if (f.restored) add('RESTORED_FROM_BACKUP', { backupAt: localMinute(f.restored.backupAt, f.identity?.tz ?? 'Asia/Shanghai') });
+  if (out.every((x) => SEVERITY[x.code] === 'ok')) add('ALL_GOOD');
   return out;
 }
 

@@ -14,6 +14,7 @@ import { closedDays, dayEndProgress, runDayEnd, type SyncPort } from '../manager
 import { computeKpis } from '../manager/kpis';
 import { requireManager } from '../operations/lookups';
 import { printerLiveState, printTestPage, printZReport } from '../manager/printing';
+import { showRecoveryKey } from '../manager/recovery';
 import { readSettings, updateSettings } from '../manager/settings';
 import { addClerk, listStaff, resetStaffPin, setStaffActive } from '../manager/staff';
 import { kpiCsv, kpiTable, zReportCsv } from '../manager/reportCsv';
@@ -113,5 +114,6 @@ export function managerHandlers(
       const { facts: _facts, ...report } = doctorReport(deps.db, { tr: ctx.tr(), now: deps.clock(), full: false, devices: ctx.devices() });
       return report;
     },
+    'manager.recoveryKey': ({ renew }) => showRecoveryKey(deps, act(), renew),
   };
 }

@@ -1,0 +1,70 @@
+// The desk's automatic backup (docs/backup.md): while the desk runs, once per store day, a daily
+// backup into the backup folder beside the data folder, then rotation (7 daily, 4 weekly). Checked
+// a minute after start and then hourly, so a desk that is only open in the afternoon still gets its
+// backup, and one left running over night gets the next day's. A failure is reported and retried at
+// the next check; it never stops the desk.
+import { businessDate } from '../loyalty/time';
+import { backupFolderFor, makeBackupInBackground, type BackupMade } from '../store/backup';
+import { listDailyBackups, rotateDailyBackups } from '../store/backupRotation';
+import { readIdentity } from '../store/meta';
+import { keyOfConnection, type Db } from '../store/open';
+
+export interface DailyBackups {
+  /** Makes today's backup when there is none yet (what the timer calls); null when not due. */
+  check(): Promise<BackupMade | null>;
+  stop(): Promise<void>;
+}
+
+export interface DailyBackupOptions {
+  clock?: () => number;
+  firstCheckMs?: number;
+  checkEveryMs?: number;
+  onError?: (err: unknown) => void;
+}
+
+export function startDailyBackups(db: Db, options: DailyBackupOptions = {}): DailyBackups {
+  const clock = options.clock ?? Date.now;
+  let running: Promise<BackupMade | null> | null = null;
+  let stopped = false;
+
+  const due = (now: number): boolean => {
+    const identity = readIdentity(db);
+    if (!identity || keyOfConnection(db) === null) return false;
+    const last = listDailyBackups(backupFolderFor(db.name), identity.terminalId).at(-1);
+    return !last || businessDate(last.at, identity.tz) !== businessDate(now, identity.tz);
+  };
+
+  const run = async (): Promise<BackupMade | null> => {
+    const now = clock();
+    if (stopped || !db.open || !due(now)) return null;
+    const identity = readIdentity(db)!;
+    const made = await makeBackupInBackground(db, keyOfConnection(db), { kind: 'daily', now });
+    rotateDailyBackups(backupFolderFor(db.name), identity.terminalId, identity.tz);
+    return made;
+  };
+
+  const check = (): Promise<BackupMade | null> => {
+    // One at a time: a check while a backup is being written waits for it.
+    running ??= run().finally(() => {
+      running = null;
+    });
+    return running;
+  };
+  const tick = () =>
+    void check().catch((err: unknown) => {
+      options.onError?.(err);
+    });
+  const first = setTimeout(tick, options.firstCheckMs ?? 60_000);
+  const every = setInterval(tick, options.checkEveryMs ?? 60 * 60_000);
+  first.unref();
+  every.unref();
+  return {
+    check,
+    async stop() {
+      stopped = true;
+      clearTimeout(first);
+      clearInterval(every);
+      await running?.catch(() => null);
+    },
+  };
+}
