@@ -11,7 +11,7 @@ import {
   pushResponseSchema,
   reportResponseSchema,
   timeResponseSchema,
-  type PushEvent,
+  type AnyPushEvent,
   type reportRequestSchema,
 } from '../sync/protocol';
 
@@ -99,7 +99,7 @@ export function createHqClient(options: HqClientOptions) {
     time: () => call('GET', '/v1/time', timeResponseSchema, undefined, false),
     enroll: (code: string, label?: string) => call('POST', '/v1/enroll', enrollResponseSchema, { code, ...(label ? { label } : {}) }, false),
     report: (setAside: ReportRequest['setAside']) => call('POST', '/v2/sync/report', reportResponseSchema, { setAside }),
-    push: (events: PushEvent[], audit?: AuditClaim) => call('POST', '/v2/sync/push', pushResponseSchema, { events, ...(audit ? { audit } : {}) }),
+    push: (events: AnyPushEvent[], audit?: AuditClaim) => call('POST', '/v2/sync/push', pushResponseSchema, { events, ...(audit ? { audit } : {}) }),
     pull: (cursor: string | null, limit: number) =>
       call('GET', `/v2/sync/pull?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, pullPageSchema),
   };
