@@ -137,4 +137,54 @@ describe.each(BACKENDS)('sign-up with HQ, on %s', (backend) => {
     const again = await createHqClient({ url: hq.url, credential }).push(events);
     expect(again.value.acks.every((a) => a.status === 'duplicate')).toBe(true);
   });
+
+  it('merges two offline sign-ups of one phone into the one HQ received first; the other id and card still find the member on both terminals', async () => {
+    const clock = { now: NOW };
+    // Two terminals of their own (the hostile test above pushed under the first desk's sequence numbers).
+    const a = openAt(await enrollNew(hq.url, hq.admin, tmp.dir, 'merge-1'), clock);
+    const second = await enrollNew(hq.url, hq.admin, tmp.dir, 'merge-2');
+    const b = openAt(second, clock);
+    try {
+      for (const t of [a, b]) await syncOnce(t.db, { now: () => clock.now });
+      const form = { phone: '13766660000', phoneAgain: '13766660000', name: '冯二', consentTermsVersion: 1 };
+      const ja = await operatorSession(a.service, { staffId: 'clerk-01' })('member.join', form);
+      const callB = operatorSession(b.service, { staffId: 'clerk-01' });
+      const jb = await callB('member.join', form);
+      expect(ja.ok && jb.ok).toBe(true);
+      if (!ja.ok || !jb.ok) return;
+      const first = (ja.value as { member: { id: string; cardNo: string } }).member;
+      const other = (jb.value as { member: { id: string; cardNo: string } }).member;
+      // The second sign-up's member buys something offline before its terminal syncs.
+      const earned = await callB('points.earn', { memberId: other.id, lines: [{ category: 'general', amountFen: 25_000 }] });
+      expect(earned.ok).toBe(true);
+
+      await syncOnce(a.db, { now: () => clock.now });
+      const sb = await syncOnce(b.db, { now: () => clock.now });
+      expect(sb.refused).toBe(0);
+      await syncOnce(a.db, { now: () => clock.now });
+
+      // HQ: one member, the first; the other is an alias; its purchase is on the member it became.
+      expect(await hq.db.query('SELECT 1 FROM members WHERE id = $1', [other.id])).toHaveLength(0);
+      const [alias] = await hq.db.query<{ member_id: string; card_no: string }>('SELECT member_id, card_no FROM member_aliases WHERE alias_id = $1', [other.id]);
+      expect(alias).toEqual({ member_id: first.id, card_no: other.cardNo });
+      const [kept] = await hq.db.query<{ lots: { points: number }[] }>('SELECT lots FROM members WHERE id = $1', [first.id]);
+      expect(kept!.lots.reduce((n, l) => n + l.points, 0)).toBe(250);
+      const [merged] = await hq.db.query<{ kind: string }>("SELECT kind FROM conflicts WHERE member_id = $1 AND kind = 'signup_merged'", [other.id]);
+      expect(merged).toBeDefined();
+
+      // Both terminals: the other id and its card find the first member; its phone finds only that one.
+      for (const t of [a, b]) {
+        const call = operatorSession(t.service, {});
+        for (const ref of [{ memberId: other.id }, { cardNo: other.cardNo }, { phone: '13766660000' }, { memberId: first.id }]) {
+          const found = await call('member.lookup', ref);
+          expect(found.ok && (found.value as { id: string }).id, JSON.stringify(ref)).toBe(first.id);
+        }
+      }
+      const card = await operatorSession(b.service, {})('member.card', { memberId: first.id });
+      expect(card.ok && (card.value as { points: { balance: number } }).points.balance).toBe(250);
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
 });
