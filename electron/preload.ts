@@ -26,6 +26,8 @@ const api = {
   'member.confirmPhone': call('member.confirmPhone'),
   'member.lookup': call('member.lookup'),
   'member.card': call('member.card'),
+  'member.join': call('member.join'),
+  'terms.current': call('terms.current'),
   'benefit.redeem': call('benefit.redeem'),
   'points.earn': call('points.earn'),
   'points.earnPreview': call('points.earnPreview'),

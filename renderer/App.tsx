@@ -12,6 +12,7 @@ import { OperationsScreen } from './screens/Operations';
 import { PhoneCheck } from './screens/PhoneCheck';
 import { DonateScreen, EarnScreen } from './screens/PointsForms';
 import { ReceiptScreen } from './screens/Receipt';
+import { JoinScreen } from './screens/Join';
 import { Scan } from './screens/Scan';
 import { SignIn } from './screens/SignIn';
 
@@ -26,6 +27,7 @@ type View =
   | { name: 'earn' }
   | { name: 'donate' }
   | { name: 'ops' }
+  | { name: 'join' }
   | { name: 'manager' };
 
 export function App() {
@@ -142,6 +144,17 @@ export function App() {
         onBack={() => setView(member ? { name: 'member' } : { name: 'scan' })}
       />
     );
+  } else if (view.name === 'join') {
+    screen = (
+      <JoinScreen
+        onBack={nextMember}
+        onJoined={(r) => {
+          // The new member stands at the desk: their card opens; spending waits for their member code.
+          setMember({ member: r.member, via: 'card', verified: false, check: 'unverified' });
+          setView({ name: 'member' });
+        }}
+      />
+    );
   } else if (view.name === 'manager') {
     screen = (
       <Suspense fallback={null}>
@@ -149,7 +162,7 @@ export function App() {
       </Suspense>
     );
   } else {
-    screen = <Scan busy={scanBusy} error={scanError} scanSeq={scanSeq} onCode={(code) => void submitCode(code)} />;
+    screen = <Scan busy={scanBusy} error={scanError} scanSeq={scanSeq} onCode={(code) => void submitCode(code)} onJoin={() => setView({ name: 'join' })} />;
   }
 
   return (

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { CameraView } from '../components/CameraView';
 import { ErrorNote } from '../components/Notice';
 
-export function Scan(props: { busy: boolean; error: string | null; scanSeq: number; onCode(code: string): void }) {
+export function Scan(props: { busy: boolean; error: string | null; scanSeq: number; onCode(code: string): void; onJoin(): void }) {
   const { t } = useTranslation();
   const [card, setCard] = useState('');
   const [invalid, setInvalid] = useState(false);
@@ -61,6 +61,10 @@ export function Scan(props: { busy: boolean; error: string | null; scanSeq: numb
         </button>
       </form>
       <CameraView onCode={props.onCode} deviceId={null} />
+      {/* 开卡: one tap from here (a new customer has no code to scan). */}
+      <button type="button" className="secondary big join-open" onClick={props.onJoin} data-testid="join-open">
+        {t('ui.join.open')}
+      </button>
     </main>
   );
 }

@@ -132,6 +132,24 @@ export interface EarnPreview {
   approvalAboveFen: number;
 }
 
+/** A member signed up at this desk (member.join): the card is theirs at once, offline too. */
+export interface JoinResult {
+  member: MemberSummary;
+  /** The privacy terms the member agreed to, when, and the staff member who recorded it. */
+  consent: { termsVersion: number; at: number; staffId: string };
+  referrer: MemberSummary | null;
+  /** The sign-up's place in the outbox and the audit chain. */
+  outboxSeq: number;
+  auditSeq: number;
+}
+
+/** The brand's privacy terms shown to a member before they agree (terms.current). */
+export interface PrivacyTerms {
+  version: number;
+  text: LocalizedText;
+  publishedAt: number;
+}
+
 export interface VoidResult extends Recorded {
   targetOpId: string;
   pointsBefore: number;

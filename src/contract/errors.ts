@@ -84,6 +84,14 @@ export const DESK_ERRORS = [
   'PHONE_LOOKUP_UNAVAILABLE',
   'PHONE_CHECK_NEEDS_CODE',
   'MEMBER_NOT_SCANNED',
+  // Sign-up at the desk (docs/join.md).
+  'PHONE_TAKEN',
+  'CONSENT_REQUIRED',
+  'CARD_BLOCK_EMPTY',
+  'TERMS_UNAVAILABLE',
+  'MEMBER_NAME_INVALID',
+  'BIRTHDAY_INVALID',
+  'REFERRER_UNKNOWN',
   'PRINTER_URI_INVALID',
   // Where a printer or serial scanner may be (docs/security.md); the reason is the i18n context.
   'PRINTER_ADDRESS_REFUSED',

@@ -41,3 +41,20 @@ export const voidInputSchema = z.object({ opId: opIdSchema, managerPin: pinSchem
 export const reprintInputSchema = z.object({ opId: opIdSchema }).strict();
 export const signInInputSchema = z.object({ pin: pinSchema }).strict();
 export const emptyInputSchema = z.object({}).strict();
+
+/**
+ * 开卡 (member.join): the phone typed twice, the name, optionally the birthday (MM-DD) and a referrer
+ * (member id, card or phone number, or their member code). consentTermsVersion: the terms version
+ * the member agreed to on the terms screen; without it the answer is CONSENT_REQUIRED (with the
+ * version to show) once everything else is right. The core checks what the text means (typed errors).
+ */
+export const joinInputSchema = z
+  .object({
+    phone: phoneTextSchema,
+    phoneAgain: phoneTextSchema,
+    name: z.string().max(200, 'a name is at most 200 characters'),
+    birthday: z.string().trim().max(10, 'a birthday is MM-DD').nullable().optional(),
+    referrer: z.string().trim().min(1, 'the referrer is empty').max(512, 'a referrer is at most 512 characters').nullable().optional(),
+    consentTermsVersion: z.number().int().min(1).max(2_147_483_647).nullable().optional(),
+  })
+  .strict();

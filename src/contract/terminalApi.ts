@@ -6,10 +6,12 @@ import type {
   DevicePrinterState,
   EarnPreview,
   EarnResult,
+  JoinResult,
   MemberCard,
   MemberSummary,
   PointsOpResult,
   PrintJob,
+  PrivacyTerms,
   ReceiptModel,
   RecentOperation,
   RedeemResult,
@@ -26,6 +28,7 @@ import {
   earnPreviewInputSchema,
   emptyInputSchema,
   exchangeInputSchema,
+  joinInputSchema,
   memberIdSchema,
   memberRefSchema,
   phoneTextSchema,
@@ -61,6 +64,10 @@ export const terminalApiInputs = {
   'staff.unlock': signInInputSchema,
   'member.lookup': memberRefSchema,
   'member.card': memberRefSchema,
+  /** 开卡: a new member, offline too (docs/join.md). */
+  'member.join': joinInputSchema,
+  /** The privacy terms to show the member before they agree; null before HQ sent any. */
+  'terms.current': emptyInputSchema,
   'benefit.redeem': redeemInputSchema,
   'points.earn': earnInputSchema,
   'points.earnPreview': earnPreviewInputSchema,
@@ -171,6 +178,8 @@ export interface TerminalOutputs extends ManagerOutputs {
   'staff.unlock': { lifted: boolean; by: SignedInStaff | null };
   'member.lookup': PublicMember;
   'member.card': PublicMemberCard;
+  'member.join': JoinResult;
+  'terms.current': PrivacyTerms | null;
   'benefit.redeem': RedeemResult;
   'points.earn': EarnResult;
   'points.earnPreview': EarnPreview;

@@ -42,6 +42,9 @@ export const membersBody = z.object({ members: z.array(adminMemberSchema).min(1)
 export const benefitsBody = z.object({ benefits: z.array(benefitDefSchema).min(1).max(1000) });
 export const catalogBody = z.object({ items: z.array(catalogDataSchema.extend({ id: idSchema })).min(1).max(1000) });
 export const rulesBody = loyaltyRulesSchema;
+const termsText = z.string().min(1).max(20_000);
+/** The brand's privacy terms in the desk's three languages (docs/join.md). */
+export const termsBody = z.object({ version: z.int().min(1).max(2_147_483_647), text: z.object({ 'zh-CN': termsText, 'zh-TW': termsText, en: termsText }).strict() }).strict();
 export const brandBody = z.object({ nameDisplay: z.enum(NAME_DISPLAYS) }).strict();
 export const limitsBody = z.object({ offline: loyaltyRulesSchema.shape.offline.nullable() });
 // The desk's staff-name rule (src/loyalty/staffName.ts), with HQ's 80 characters; HQ's admin API

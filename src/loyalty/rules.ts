@@ -4,6 +4,9 @@ import { z } from 'zod';
 import { TIER_CODES } from './types';
 import type { LoyaltyRules } from './types';
 
+/** 老带新 (issue 17): 200 points to the referrer, 100 to the new member, at the new member's first purchase. */
+const DEFAULT_REFERRAL = { referrerPoints: 200, refereePoints: 100, referrerBenefitId: null, refereeBenefitId: null };
+
 const DEFAULT_EARN_LIMITS = {
   maxPointsPerLine: 200_000,
   maxPointsPerEarn: 400_000,
@@ -42,6 +45,7 @@ export const DEFAULT_RULES: LoyaltyRules = {
   },
   // ¥300 goes through, ¥30,000 needs the manager, ¥2,580,000 is refused (issue 15).
   earn: DEFAULT_EARN_LIMITS,
+  referral: DEFAULT_REFERRAL,
 };
 
 const count = z.int().min(0);
@@ -110,6 +114,15 @@ export const loyaltyRulesSchema = z.object({
     })
     .refine((e) => e.approvalAboveFen <= e.refuseAboveFen, { message: 'the approval threshold must not exceed the refusal cap' })
     .default(() => ({ ...DEFAULT_EARN_LIMITS })),
+  // Rules published before referrals existed get the defaults.
+  referral: z
+    .object({
+      referrerPoints: count.max(1_000_000),
+      refereePoints: count.max(1_000_000),
+      referrerBenefitId: z.string().min(1).max(64).nullable(),
+      refereeBenefitId: z.string().min(1).max(64).nullable(),
+    })
+    .default(() => ({ ...DEFAULT_REFERRAL })),
 });
 
 // Compile-time proof that the schema and the hand-written type describe the same shape: if either

@@ -76,6 +76,18 @@ export interface LoyaltyRules {
   points: PointsRules;
   offline: OfflineRiskLimits;
   earn: EarnLimits;
+  referral: ReferralRules;
+}
+
+/**
+ * 老带新: what a referral gives, at the referee's first purchase (an earn HQ applies), to both sides.
+ * Points go in a lot of their own; a benefit id (a referral_reward the brand publishes) is granted too.
+ */
+export interface ReferralRules {
+  referrerPoints: number;
+  refereePoints: number;
+  referrerBenefitId: string | null;
+  refereeBenefitId: string | null;
 }
 
 /** A member's activity in one calendar month of the store's time zone. */

@@ -16,3 +16,8 @@ export function setBrand(db: Db, brand: BrandData, at: number): void {
 export function brandPhoneKey(db: Db): string | null {
   return stmt<[], { phone_key: string }>(db, "SELECT phone_key FROM brand WHERE id = 'brand'").get()?.phone_key ?? null;
 }
+
+/** How this terminal keeps member names: the brand's setting (full when HQ has said nothing). */
+export function brandNameDisplay(db: Db): 'full' | 'masked' {
+  return stmt<[], { name_display: 'full' | 'masked' }>(db, "SELECT name_display FROM brand WHERE id = 'brand'").get()?.name_display ?? 'full';
+}

@@ -11,6 +11,9 @@ import { stmt } from './statements';
 import { recordConflict } from './syncState';
 import { setBrand } from './brand';
 import { pepperPinHash } from './pinPepper';
+import { setTerms } from './terms';
+import { addCardBlock } from './cardBlocks';
+import { applyAlias, dropAlias } from './aliases';
 
 function hasUnsyncedOps(db: Db, memberId: string): boolean {
   return stmt<[string], { x: number }>(db, 'SELECT 1 AS x FROM operations WHERE member_id = ? AND synced = 0 LIMIT 1').get(memberId) !== undefined;
@@ -111,10 +114,11 @@ function applyStock(db: Db, storeId: string, c: ChangeOf<'stock'>): void {
   ).run(storeId, c.id, JSON.stringify(c.data.name), qty);
 }
 
-export type AnyChange = ChangeOf<'member'> | ChangeOf<'benefit'> | ChangeOf<'catalog'> | ChangeOf<'rules'> | ChangeOf<'key'> | ChangeOf<'revocation'> | ChangeOf<'staff'> | ChangeOf<'stock'> | ChangeOf<'store'> | ChangeOf<'conflict'> | ChangeOf<'brand'>;
+export type AnyChange = ChangeOf<'member'> | ChangeOf<'benefit'> | ChangeOf<'catalog'> | ChangeOf<'rules'> | ChangeOf<'key'> | ChangeOf<'revocation'> | ChangeOf<'staff'> | ChangeOf<'stock'> | ChangeOf<'store'> | ChangeOf<'conflict'> | ChangeOf<'brand'>
+  | ChangeOf<'terms'> | ChangeOf<'cardBlock'> | ChangeOf<'alias'>;
 
 /** One change; call inside the page's transaction. */
-export function applyChange(db: Db, storeId: string, c: AnyChange, now: number): void {
+export function applyChange(db: Db, storeId: string, c: AnyChange, now: number, terminalId?: string): void {
   switch (c.entity) {
     case 'member':
       return applyMember(db, c);
@@ -210,6 +214,17 @@ export function applyChange(db: Db, storeId: string, c: AnyChange, now: number):
     case 'brand':
       if (!c.deleted) setBrand(db, c.data, c.seq);
       return;
+    case 'terms':
+      if (!c.deleted) setTerms(db, c.data, c.seq);
+      return;
+    case 'cardBlock':
+      // HQ sends each terminal its own blocks; one meant for another terminal is never used here.
+      if (!c.deleted && (terminalId === undefined || c.data.terminalId === terminalId)) addCardBlock(db, c.data, c.seq);
+      return;
+    case 'alias':
+      if (c.deleted) dropAlias(db, c.id, c.seq);
+      else applyAlias(db, { aliasId: c.id, memberId: c.data.memberId, cardNo: c.data.cardNo }, c.seq);
+      return;
   }
 }
 
@@ -218,11 +233,15 @@ export function applyChange(db: Db, storeId: string, c: AnyChange, now: number):
  * may name each other in any order). Reference data first, members last, so a member's grants
  * find their benefits; members go in bulk (syncApplyMembers.ts).
  */
-export function applyPage(db: Db, storeId: string, changes: readonly AnyChange[], now: number): void {
+export function applyPage(db: Db, storeId: string, changes: readonly AnyChange[], now: number, terminalId?: string): void {
   const members: ChangeOf<'member'>[] = [];
+  const aliases: ChangeOf<'alias'>[] = [];
   for (const change of changes) {
     if (change.entity === 'member') members.push(change);
-    else applyChange(db, storeId, change, now);
+    else if (change.entity === 'alias') aliases.push(change);
+    else applyChange(db, storeId, change, now, terminalId);
   }
   applyMemberPage(db, members, (c) => applyMember(db, c));
+  // After the members: an alias retires the merged-away member, which a page may also have sent.
+  for (const a of aliases) applyChange(db, storeId, a, now, terminalId);
 }

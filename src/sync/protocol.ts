@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { auditClaimSchema, signedAnchorSchema } from './anchor';
 import { EVENT_VERSIONS, operationRecordedSchema, operationRecordedV2Schema, OUTBOX_EVENT_TYPES } from './events';
+import { MEMBER_JOINED_EVENT, memberJoinedSchema } from './joinEvent';
 import { changeSchema, conflictSchema, CONFLICT_DECISIONS_V1, CONFLICT_KINDS_V1 } from './protocolEntities';
 
 /** What /v1/time names; the protocols this HQ serves are in `protocols`. */
@@ -73,13 +74,19 @@ const envelope = {
   type: z.literal(OUTBOX_EVENT_TYPES.operationRecorded),
   createdAt: z.int(),
 };
+/** v2 also carries sign-ups (src/sync/joinEvent.ts); v1 terminals never write them. */
+const envelopeV2 = { ...envelope, type: z.enum([OUTBOX_EVENT_TYPES.operationRecorded, MEMBER_JOINED_EVENT]) };
 /** An event as a terminal sends it: version 2, or a version 1 event written before the upgrade. */
-export const pushEventSchema = z.object({ ...envelope, payload: z.union([operationRecordedV2Schema, operationRecordedSchema]) });
-export type PushEvent = z.infer<typeof pushEventSchema>;
+const operationEventSchema = z.object({ ...envelope, payload: z.union([operationRecordedV2Schema, operationRecordedSchema]) });
+/** An operation's event, or (v2) a sign-up's. */
+export const pushEventSchema = z.union([operationEventSchema, z.object({ ...envelope, type: z.literal(MEMBER_JOINED_EVENT), payload: memberJoinedSchema })]);
+export type PushEvent = z.infer<typeof operationEventSchema>;
+/** Whatever an outbox sends: operations, and sign-ups (v2 only). */
+export type AnyPushEvent = z.infer<typeof pushEventSchema>;
 /** v1 push: every payload version 1. */
 const pushEventV1Schema = z.object({ ...envelope, payload: operationRecordedSchema });
 /** An event as HQ first reads it: the envelope strictly, the payload checked on its own (a bad one is refused alone). */
-export const pushEnvelopeSchema = z.object({ ...envelope, payload: z.unknown() });
+export const pushEnvelopeSchema = z.object({ ...envelopeV2, payload: z.unknown() });
 export type PushEnvelope = z.infer<typeof pushEnvelopeSchema>;
 
 const inSeqOrder = (es: { seq: number }[]) => es.every((e, i) => i === 0 || e.seq > es[i - 1]!.seq);

@@ -49,6 +49,19 @@ export type NameDisplay = (typeof NAME_DISPLAYS)[number];
 export const brandDataSchema = z.object({ phoneKey: z.string().regex(PHONE_KEY_PATTERN), nameDisplay: z.enum(NAME_DISPLAYS) });
 export type BrandData = z.infer<typeof brandDataSchema>;
 
+/** The brand's privacy terms, one row per published version (the terminal shows the highest). */
+const termsText = z.string().min(1).max(20_000);
+export const termsDataSchema = z.object({
+  version: z.int().min(1).max(2_147_483_647),
+  text: z.object({ 'zh-CN': termsText, 'zh-TW': termsText, en: termsText }),
+  publishedAt: instant,
+});
+export type TermsData = z.infer<typeof termsDataSchema>;
+/** Card numbers HQ reserved for one terminal's sign-ups: issued numbers start … start + size − 1 (src/loyalty/cardNumber.ts). */
+export const cardBlockDataSchema = z.object({ terminalId: z.string().min(1).max(80), start: z.int().min(1), size: z.int().min(1).max(100_000) });
+/** A member id (and its card) merged into another member: it still finds that member (docs/join.md). */
+export const aliasDataSchema = z.object({ memberId: z.string().min(1).max(80), cardNo: z.string().regex(/^\d{10,19}$/).nullable() });
+
 export const catalogDataSchema = z.object({
   name: localizedTextSchema,
   sku: z.string().min(1).max(64),
@@ -95,6 +108,13 @@ export const CONFLICT_KINDS = [
   'void_target',
   'audit_truncated',
   'audit_rewritten',
+  // Sign-ups (docs/join.md): refused (detail.reason says why), merged into the member HQ had first,
+  // a referrer HQ does not know (the sign-up stands without one), a once-only benefit both merged
+  // members had used.
+  'signup_refused',
+  'signup_merged',
+  'referrer_unknown',
+  'merge_benefit_twice',
 ] as const;
 export type ConflictKind = (typeof CONFLICT_KINDS)[number];
 /** applied_as_hq: HQ applied its own computation instead of the terminal's; refused: not applied at all. */
@@ -134,6 +154,9 @@ export const changeSchema = z.union([
   entity('store', storeDataSchema),
   entity('conflict', conflictSchema.omit({ id: true })),
   entity('brand', brandDataSchema),
+  entity('terms', termsDataSchema),
+  entity('cardBlock', cardBlockDataSchema),
+  entity('alias', aliasDataSchema),
 ]);
 export type Change = z.infer<typeof changeSchema>;
 export type ChangeOf<E extends Change['entity']> = Extract<Change, { entity: E }>;

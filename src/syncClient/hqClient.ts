@@ -12,7 +12,7 @@ import {
   reportResponseSchema,
   restoreResponseSchema,
   timeResponseSchema,
-  type PushEvent,
+  type AnyPushEvent,
   type RestoreRequest,
   type reportRequestSchema,
 } from '../sync/protocol';
@@ -101,7 +101,7 @@ export function createHqClient(options: HqClientOptions) {
     time: () => call('GET', '/v1/time', timeResponseSchema, undefined, false),
     enroll: (code: string, label?: string) => call('POST', '/v1/enroll', enrollResponseSchema, { code, ...(label ? { label } : {}) }, false),
     report: (setAside: ReportRequest['setAside']) => call('POST', '/v2/sync/report', reportResponseSchema, { setAside }),
-    push: (events: PushEvent[], audit?: AuditClaim) => call('POST', '/v2/sync/push', pushResponseSchema, { events, ...(audit ? { audit } : {}) }),
+    push: (events: AnyPushEvent[], audit?: AuditClaim) => call('POST', '/v2/sync/push', pushResponseSchema, { events, ...(audit ? { audit } : {}) }),
     restored: (req: RestoreRequest) => call('POST', '/v2/sync/restored', restoreResponseSchema, req),
     pull: (cursor: string | null, limit: number) =>
       call('GET', `/v2/sync/pull?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, pullPageSchema),

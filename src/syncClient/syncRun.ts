@@ -10,7 +10,7 @@ import { applyAcks, getSyncState, recordConflict, setSyncState } from '../store/
 import { clockSkew, createHqClient, type HqClient, type Timed } from './hqClient';
 import { signedAnchorSchema, type AuditClaim, type SignedAnchor } from '../sync/anchor';
 import { auditHashAt, auditHead } from '../store/audit';
-import { DEFAULT_PULL_LIMIT, MAX_PUSH_EVENTS, MAX_SET_ASIDE_REPORTS, pushEventSchema, SKEW_WARN_MS, type PullPage, type PushEvent, type PushResponse } from '../sync/protocol';
+import { DEFAULT_PULL_LIMIT, MAX_PUSH_EVENTS, MAX_SET_ASIDE_REPORTS, pushEventSchema, SKEW_WARN_MS, type PullPage, type AnyPushEvent, type PushResponse } from '../sync/protocol';
 import { changeSchema, type Change } from '../sync/protocolEntities';
 import { listSetAside, markSetAsideReported, setAside } from '../store/setAside';
 import { keepRestoreHistory, tellRestore } from './restoreSync';
@@ -80,7 +80,7 @@ function parseJson(text: string | null): unknown {
   }
 }
 
-function outboxAsEvents(db: Db, limit: number, afterSeq = 0): PushEvent[] {
+function outboxAsEvents(db: Db, limit: number, afterSeq = 0): AnyPushEvent[] {
   return pendingOutbox(db, limit, afterSeq).map((e) => {
     const parsed = pushEventSchema.safeParse({ seq: e.seq, id: e.id, type: e.type, createdAt: e.createdAt, payload: e.payload });
     // Our own outbox row failing our own schema is a bug to report, never something to skip.
@@ -108,7 +108,7 @@ export async function pushOutbox(
   // are only sent again and acknowledged `duplicate`. Batches still reach HQ one at a time, in
   // outbox order (a batch leaves only after the one before it was acknowledged), and a failed
   // answer throws before anything after it is sent.
-  const send = (events: PushEvent[], anchor?: SignedAnchor | null): Promise<Timed<PushResponse>> => {
+  const send = (events: AnyPushEvent[], anchor?: SignedAnchor | null): Promise<Timed<PushResponse>> => {
     // Async, so a client that throws at once fails the await below like any other failure.
     const answer = (async () => client.push(events, auditClaim(db, anchor)))();
     // A request left in flight when this loop throws (its batch is sent again next time) fails unheard.
@@ -169,6 +169,7 @@ export async function pullChanges(db: Db, client: HqClient, options: SyncOptions
   const now = options.now ?? Date.now;
   const storeId = getMeta(db, 'store_id');
   if (storeId === null) throw new DeskError('NO_HQ_CREDENTIAL', {});
+  const terminalId = getMeta(db, 'terminal_id') ?? undefined;
   const limit = options.pullLimit ?? DEFAULT_PULL_LIMIT;
   const maxPages = options.maxPages ?? 100_000;
   let pulled = 0;
@@ -202,7 +203,7 @@ export async function pullChanges(db: Db, client: HqClient, options: SyncOptions
       db.transaction(() => {
         // Rows of one page may name each other in any order (a grant before its benefit): checked at commit.
         db.pragma('defer_foreign_keys = ON');
-        applyPage(db, storeId, good as AnyChange[], now());
+        applyPage(db, storeId, good as AnyChange[], now(), terminalId);
         for (const a of aside) setAside(db, a, now());
         setSyncState(db, 'cursor', value.cursor);
         setSyncState(db, 'last_pull_at', String(now()));

@@ -48,3 +48,10 @@ export async function present(api: TerminalApi, t: { dir: string; db: Db }, memb
   const r = await api['scan.submit']({ code });
   if (!r.ok) throw new Error(`could not present ${memberId}: ${r.error.code} ${r.error.message}`);
 }
+
+/** The command line's session (no PIN; --staff names who acts): call(method, input) answers a Result. */
+export function operatorSession(service: TerminalService, who: { staffId?: string; managerId?: string }): (method: string, input: unknown) => Promise<Result<unknown>> {
+  const dispatcher = createDispatcher(service);
+  const session = dispatcher.openOperator(who);
+  return (method, input) => dispatcher.dispatch(session, method, input);
+}

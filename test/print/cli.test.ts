@@ -1,30 +1,19 @@
 // The print commands end to end, in child processes: printing after commit, a print failure that
 // keeps the operation, a crash between commit and print, the fake-printer command itself.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { promisify } from 'node:util';
 import { openRaw } from '../../src/store/open';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakePrinter, type FakePrinter } from '../../src/print/fakePrinter/server';
 import { DEMO_STORE, DEMO_TERMINAL } from '../../src/terminal/demo/catalog';
 import { tempDir } from '../helpers/demoDb';
+import { cli } from '../helpers/cliChild';
 import { allowPrinter } from '../helpers/printerConfig';
 
-const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '../../src/cli/bin.mjs');
 const NOW_S = String(Date.UTC(2026, 10, 23, 2, 0, 0) / 1000);
-
-async function cli(...args: string[]): Promise<{ code: number; json: Record<string, any> }> {
-  try {
-    const { stdout } = await run(process.execPath, [BIN, ...args], { timeout: 30_000 });
-    return { code: 0, json: JSON.parse(stdout) };
-  } catch (err) {
-    const e = err as { code: number; stdout: string };
-    return { code: e.code, json: JSON.parse(e.stdout) };
-  }
-}
 
 let dir: string;
 let cleanup: () => void;

@@ -1,28 +1,15 @@
 // `loyalty-desk member-qr` and `loyalty-desk scan`: a code made, drawn as a PNG, read back from the
 // image and scanned, with the exit codes the CLI promises.
-import { execFile } from 'node:child_process';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeFrame } from '../../renderer/scan/decodeFrame';
 import { main } from '../../src/cli/main';
 import { frameWith, pngToGray } from '../../src/bench/syntheticFrames';
 import { NOW, seedDemoDb } from '../helpers/demoDb';
+import { cli } from '../helpers/cliChild';
 
-const run = promisify(execFile);
-const BIN = join(import.meta.dirname, '../../src/cli/bin.mjs');
 const NOW_S = String(NOW / 1000);
-
-async function cli(...args: string[]): Promise<{ code: number; json: Record<string, any> }> {
-  try {
-    const { stdout } = await run(process.execPath, [BIN, ...args], { timeout: 30_000 });
-    return { code: 0, json: JSON.parse(stdout) };
-  } catch (err) {
-    const e = err as { code: number; stdout: string };
-    return { code: e.code, json: JSON.parse(e.stdout) };
-  }
-}
 
 async function inProcess(...args: string[]): Promise<{ code: number; json: Record<string, any> }> {
   const out: string[] = [];

@@ -10,6 +10,7 @@ import { errorBodySchema } from '../../sync/protocol';
 import { NAME_DISPLAYS } from '../../sync/protocolEntities';
 import { DEMO_CATALOG, DEMO_OTHER_STAFF, DEMO_OTHER_STORE, DEMO_STAFF, DEMO_STOCK, DEMO_STORE, demoBenefits } from '../../terminal/demo/catalog';
 import { demoNow, generateDemoMembers, type DemoMember } from '../../terminal/demo/members';
+import { DEMO_TERMS } from '../../terminal/demo/terms';
 import type { SeedSummary } from '../../terminal/demo/seed';
 import { check, intArg, type Flags } from '../args';
 import { checkSecretPath, readSecret, writeSecretFile } from '../secretFiles';
@@ -71,6 +72,7 @@ export async function seedDemoAtHq(call: AdminCall, options: { members: number; 
   const hqKeyFile = writeSecretFile(options.hqKeyFile, `${JSON.stringify(key, null, 2)}\n`, '--key-file');
   await call('PUT', '/v1/admin/stores', { stores: [DEMO_STORE, DEMO_OTHER_STORE] });
   await call('PUT', '/v1/admin/rules', DEFAULT_RULES);
+  await call('PUT', '/v1/admin/terms', DEMO_TERMS);
   await call('POST', '/v1/admin/keys', { jwk: key, validFrom: now - 365 * 86_400_000 });
   const benefits = demoBenefits(now);
   await call('POST', '/v1/admin/benefits', { benefits });
@@ -110,7 +112,7 @@ export async function seedDemoAtHq(call: AdminCall, options: { members: number; 
   };
 }
 
-const ACTIONS = 'seed-demo --key-file F | enrollment-code | stores | members | benefits | catalog | rules | staff | stock (each --file F.json) | delete-member --id | limits --terminal ID --file | rotate-key [--retire KID] [--out F] | revoke --member ID [--serial N] [--reason T] | brand --name-display full|masked | conflicts | terminals';
+const ACTIONS = 'seed-demo --key-file F | enrollment-code | stores | members | benefits | catalog | rules | terms | staff | stock (each --file F.json) | delete-member --id | limits --terminal ID --file | rotate-key [--retire KID] [--out F] | revoke --member ID [--serial N] [--reason T] | brand --name-display full|masked | conflicts | terminals';
 
 function fileBody(flags: Flags): unknown {
   const file = check(z.string({ error: '--file F.json is required' }).min(1), flags.file);
@@ -161,6 +163,8 @@ export async function hqAdminCommand(flags: Flags, positionals: string[], now: n
       return call('POST', '/v1/admin/catalog', fileBody(flags));
     case 'rules':
       return call('PUT', '/v1/admin/rules', fileBody(flags));
+    case 'terms':
+      return call('PUT', '/v1/admin/terms', fileBody(flags));
     case 'staff':
       return call('POST', '/v1/admin/staff', fileBody(flags));
     case 'stock':

@@ -60,6 +60,28 @@ export async function earnCommand(flags: Flags) {
   return printAfterCommit(flags, await callAs(flags, 'points.earn', input));
 }
 
+/**
+ * `join --phone P --name N [--birthday MM-DD] [--referrer ID_OR_PHONE] --consent --staff ID` (开卡):
+ * --consent says the member read and agreed to the terms this terminal holds now (their version is
+ * recorded); without it the answer is CONSENT_REQUIRED. The number is typed once here: the shell
+ * history is the second copy the desk's form asks for.
+ */
+export async function joinCommand(flags: Flags) {
+  const phone = check(str('phone', phoneTextSchema), flags.phone);
+  const input = {
+    phone,
+    phoneAgain: phone,
+    name: check(z.string({ error: '--name is required' }), flags.name),
+    birthday: flags.birthday === undefined ? null : check(z.string(), flags.birthday),
+    referrer: flags.referrer === undefined ? null : check(z.string(), flags.referrer),
+  };
+  return withTerminal(flags, async (t) => {
+    const call = operatorOf(flags, t);
+    const terms = flags.consent === true ? await call('terms.current', {}) : null;
+    return call('member.join', { ...input, consentTermsVersion: terms?.version ?? null });
+  });
+}
+
 export async function exchangeCommand(flags: Flags) {
   const input = {
     memberId: check(str('member', memberIdSchema), flags.member),

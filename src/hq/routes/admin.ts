@@ -4,6 +4,7 @@ import * as admin from '../services/admin';
 import { createEnrollmentCode } from '../services/enroll';
 import { listSetAsideReports } from '../services/setAsideReports';
 import { setNameDisplay } from '../services/brand';
+import { publishTerms } from '../services/terms';
 import {
   benefitsBody,
   catalogBody,
@@ -12,6 +13,7 @@ import {
   keyImportBody,
   limitsBody,
   brandBody,
+  termsBody,
   membersBody,
   parseBody,
   revokeBody,
@@ -49,6 +51,8 @@ export const adminRoutes: RouteDef[] = [
     handler: async ({ body, params }, { db }) => ok(await admin.setTerminalLimits(db, id(params), parseBody(limitsBody, body).offline)) },
   { method: 'PUT', path: '/v1/admin/brand', summary: "How terminals show members' names: full, or surname and mask (every member is sent again when it changes)", auth: 'admin', body: brandBody, response: okSchema,
     handler: async ({ body }, { db }) => ok(await setNameDisplay(db, parseBody(brandBody, body).nameDisplay)) },
+  { method: 'PUT', path: '/v1/admin/terms', summary: 'Publish the privacy terms members agree to at sign-up (a new version; terminals show the highest)', auth: 'admin', body: termsBody, response: okSchema,
+    handler: async ({ body }, { db, clock }) => ok(await publishTerms(db, parseBody(termsBody, body), clock())) },
   { method: 'GET', path: '/v1/admin/terminals', summary: 'Enrolled terminals', auth: 'admin', query: storeQuery, response: okSchema,
     handler: async ({ query }, { db }) => ok(await admin.listTerminals(db, parseBody(storeQuery, query).storeId)) },
   { method: 'POST', path: '/v1/admin/staff', summary: 'Create or update staff (PINs hashed with the store salt; unique per store)', auth: 'admin', body: staffBody, response: okSchema,

@@ -2,6 +2,7 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { HqDb, Queryable } from '../db';
 import { HqError } from '../errors';
+import { reserveCardBlock } from './cardBlocks';
 import { stampChanges } from './stamp';
 
 export const CODE_TTL_MS = 24 * 3_600_000;
@@ -54,7 +55,9 @@ export async function enrollTerminal(db: HqDb, code: string, label: string | und
       now,
     ]);
     await q.query('UPDATE enrollment_codes SET used_at = $1, terminal_id = $2 WHERE code_hash = $3', [now, terminalId, sha256(code)]);
-    await stampChanges(q, ['terminals']);
+    // Card numbers for its sign-ups from the first sync on (docs/join.md).
+    await reserveCardBlock(q, terminalId, now);
+    await stampChanges(q, ['terminals', 'card_blocks']);
     return { storeId: row.store_id, terminalId, tz: store.tz, credential };
   });
 }

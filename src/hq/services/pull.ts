@@ -11,7 +11,8 @@ import { JsonText } from '../jsonText';
 import { decodeCursor, encodeCursor, type Cursor } from './cursor';
 import type { TerminalPrincipal } from './enroll';
 import { effectiveRules, globalRules } from './rules';
-import { feedHigh } from './stamp';
+import { topUpCardBlocks } from './cardBlocks';
+import { feedHigh, stampChanges } from './stamp';
 
 /** One change record: its stamp (to merge the sources in order) and its JSON text. */
 interface Row {
@@ -20,9 +21,9 @@ interface Row {
 }
 
 interface Source {
-  /** $1 cursor stamp, $2 snapshot height, $3 limit, $4 store; yields seq and j (the change record as JSON text). */
+  /** $1 cursor stamp, $2 snapshot height, $3 limit, $4 store or terminal (scoped); yields seq and j (the change record as JSON text). */
   sql: string;
-  scoped: boolean;
+  scoped: 'store' | 'terminal' | null;
 }
 
 const LIVE = '(NOT tombstone OR seq > $2)';
@@ -48,7 +49,7 @@ const CONFLICTS = `SELECT id::text AS id, seq, false AS tombstone, jsonb_build_o
 const inList = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(', ');
 
 /** Each pulled table: its entity and a SELECT of id, seq, tombstone and data (the change's data). */
-const FEED: Record<string, { entity: Change['entity']; select: string; scope?: string }> = {
+const FEED: Record<string, { entity: Change['entity']; select: string; scope?: string; scopeBy?: 'terminal' }> = {
   members: { entity: 'member', select: `SELECT id, seq, tombstone, ${MEMBER_DATA} AS data FROM members` },
   benefits: { entity: 'benefit', select: 'SELECT id, seq, tombstone, def AS data FROM benefits' },
   catalog_items: { entity: 'catalog', select: 'SELECT id, seq, tombstone, data FROM catalog_items' },
@@ -65,7 +66,25 @@ const FEED: Record<string, { entity: Change['entity']; select: string; scope?: s
     entity: 'brand',
     select: "SELECT id, seq, false AS tombstone, jsonb_build_object('phoneKey', translate(encode(phone_key, 'base64'), '+/=', '-_'), 'nameDisplay', name_display) AS data FROM brand",
   },
+  // Sign-up (docs/join.md): the privacy terms, this terminal's card blocks, merged member ids.
+  privacy_terms: {
+    entity: 'terms',
+    select: "SELECT version::text AS id, seq, false AS tombstone, jsonb_build_object('version', version, 'text', text, 'publishedAt', published_at) AS data FROM privacy_terms",
+  },
+  card_blocks: {
+    entity: 'cardBlock',
+    select: "SELECT start::text AS id, seq, false AS tombstone, jsonb_build_object('terminalId', terminal_id, 'start', start, 'size', size) AS data FROM card_blocks",
+    scope: 'terminal_id = $4',
+    scopeBy: 'terminal',
+  },
+  member_aliases: {
+    entity: 'alias',
+    select: "SELECT alias_id AS id, seq, tombstone, jsonb_build_object('memberId', member_id, 'cardNo', card_no) AS data FROM member_aliases",
+  },
 };
+
+/** Entities protocol v1 never had: a v1 terminal would only set them aside. */
+const V2_ONLY = new Set(['brand', 'privacy_terms', 'card_blocks', 'member_aliases']);
 
 /**
  * The change records a writing transaction is about to publish (its rows still unstamped), as
@@ -85,22 +104,22 @@ function sourcesFor(protocol: 1 | 2): Source[] {
   return Object.entries(FEED).flatMap(([table, f]): Source[] => {
     if (table === 'members') {
       const data = protocol === 1 ? MEMBER_DATA_V1 : MEMBER_DATA;
-      return [{ sql: `SELECT seq, ${record('member', data)} FROM members WHERE seq > $1 AND ${LIVE} ORDER BY seq LIMIT $3`, scoped: false }];
+      return [{ sql: `SELECT seq, ${record('member', data)} FROM members WHERE seq > $1 AND ${LIVE} ORDER BY seq LIMIT $3`, scoped: null }];
     }
-    if (protocol === 1 && table === 'brand') return [];
+    if (protocol === 1 && V2_ONLY.has(table)) return [];
     if (protocol === 1 && table === 'conflicts') {
       return [simple(f.entity, f.select, `${f.scope} AND kind IN (${inList(CONFLICT_KINDS_V1)}) AND decision IN (${inList(CONFLICT_DECISIONS_V1)})`)];
     }
-    return [simple(f.entity, f.select, f.scope)];
+    return [simple(f.entity, f.select, f.scope, f.scopeBy)];
   });
 }
 const SOURCES = { 1: sourcesFor(1), 2: sourcesFor(2) } as const;
 
-function simple(entity: Change['entity'], select: string, scope?: string): Source {
+function simple(entity: Change['entity'], select: string, scope?: string, scopeBy: 'store' | 'terminal' = 'store'): Source {
   const hasTombstones = !select.includes('false AS tombstone');
   // $2 is always bound, so rows without tombstones still name it (Postgres wants every parameter typed).
   const where = `seq > $1 AND ${hasTombstones ? LIVE : '$2::bigint >= 0'}${scope ? ` AND ${scope}` : ''}`;
-  return { sql: `SELECT seq, ${record(entity, 'data')} FROM (${select} WHERE ${where} ORDER BY seq LIMIT $3) AS s`, scoped: scope !== undefined };
+  return { sql: `SELECT seq, ${record(entity, 'data')} FROM (${select} WHERE ${where} ORDER BY seq LIMIT $3) AS s`, scoped: scope === undefined ? null : scopeBy };
 }
 
 async function rulesChange(q: Queryable, who: TerminalPrincipal, cursor: Cursor): Promise<Row | null> {
@@ -115,11 +134,13 @@ async function rulesChange(q: Queryable, who: TerminalPrincipal, cursor: Cursor)
 export async function pullChanges(db: HqDb, who: TerminalPrincipal, cursorText: string | undefined, limit: number, protocol: 1 | 2 = 2): Promise<JsonText<PullResponse>> {
   const given = cursorText === undefined ? null : decodeCursor(cursorText);
   return db.tx(async (q) => {
+    // A terminal running low on card numbers gets a new block in this very page (docs/join.md).
+    if (protocol === 2 && (await topUpCardBlocks(q, who.terminalId, Date.now()))) await stampChanges(q, ['card_blocks']);
     const cursor: Cursor = given ?? { v: 1, s: 0, h: await feedHigh(q) };
     const all: Row[] = [];
     for (const src of SOURCES[protocol]) {
       const params: unknown[] = [cursor.s, cursor.h, limit + 1];
-      if (src.scoped) params.push(who.storeId);
+      if (src.scoped) params.push(src.scoped === 'terminal' ? who.terminalId : who.storeId);
       for (const r of await q.query<Row>(src.sql, params)) all.push(r);
     }
     const rules = await rulesChange(q, who, cursor);

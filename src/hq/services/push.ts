@@ -13,7 +13,10 @@ import { anchorAudit } from './auditAnchor';
 import { loadBatchState } from './batchLoad';
 import { writeBatch } from './batchWrite';
 import type { TerminalPrincipal } from './enroll';
-import { readEvent, type HqOp, type ReadEvent } from './readEvent';
+import { readEvent, readJoinEvent, type HqOp, type ReadEvent, type ReadJoin } from './readEvent';
+import { applyJoins } from './applyJoin';
+import { resolveAliases } from './mergeMembers';
+import { MEMBER_JOINED_EVENT, type MemberJoined } from '../../sync/joinEvent';
 import { rulesOfRow } from './rules';
 import { stampChanges } from './stamp';
 
@@ -23,7 +26,8 @@ function isUniqueViolation(err: unknown): boolean {
 
 interface Incoming {
   e: PushEnvelope;
-  read: ReadEvent;
+  /** An operation, or a sign-up (docs/join.md). */
+  read: ReadEvent | ReadJoin;
   /** The operation id the event is recorded under (a malformed one's own id when it names none). */
   opId: string;
 }
@@ -76,7 +80,11 @@ async function batchContext(
 /** The latest `at` among readable events that HQ could accept as to time (none beyond receipt + skew). */
 function latestPlausibleAt(incoming: Incoming[], now: number): number | null {
   let latest: number | null = null;
-  for (const { read } of incoming) if (read.ok && read.op.at <= now + ALLOWED_SKEW_MS && (latest === null || read.op.at > latest)) latest = read.op.at;
+  for (const { read } of incoming) {
+    if (!read.ok) continue;
+    const at = 'op' in read ? read.op.at : read.join.at;
+    if (at <= now + ALLOWED_SKEW_MS && (latest === null || at > latest)) latest = at;
+  }
   return latest;
 }
 
@@ -94,23 +102,25 @@ export async function pushEvents(
   audit?: AuditClaim,
 ): Promise<PushResponse> {
   const incoming: Incoming[] = events.map((e) => {
-    const read = readEvent(e.payload, accepts);
-    return { e, read, opId: read.ok ? read.op.opId : (read.opId ?? e.id.toLowerCase()) };
+    const read = e.type === MEMBER_JOINED_EVENT ? readJoinEvent(e.payload, accepts) : readEvent(e.payload, accepts);
+    return { e, read, opId: read.ok ? ('join' in read ? read.join.joinId : read.op.opId) : (read.opId ?? e.id.toLowerCase()) };
   });
   for (const { e, read } of incoming) {
     // Another terminal's identity is not a bad event but a terminal speaking for another: the whole batch is refused.
-    if (read.ok && (read.op.storeId !== who.storeId || read.op.terminalId !== who.terminalId)) {
-      throw new HqError('FORBIDDEN', `event ${e.seq} belongs to ${read.op.storeId}/${read.op.terminalId}, not to this terminal`);
+    const claimed = read.ok ? ('join' in read ? read.join : read.op) : null;
+    if (claimed && (claimed.storeId !== who.storeId || claimed.terminalId !== who.terminalId)) {
+      throw new HqError('FORBIDDEN', `event ${e.seq} belongs to ${claimed.storeId}/${claimed.terminalId}, not to this terminal`);
     }
   }
   try {
     return await db.tx(async (q) => {
       // Every readable event's operation is looked up; only those of new ids are asked about below.
-      const { fresh, known } = await recordEvents(q, incoming, [...new Set(incoming.filter((x) => x.read.ok).map((x) => x.opId))], who.terminalId, now);
+      const { fresh, known } = await recordEvents(q, incoming, [...new Set(incoming.filter((x) => x.read.ok && !('join' in x.read)).map((x) => x.opId))], who.terminalId, now);
       const last = events.at(-1)!.seq;
       const context = await batchContext(q, who, last, now, latestPlausibleAt(incoming, now));
-      const statuses: (PushResponse['acks'][number]['status'] | HqOp)[] = [];
-      const toApply: HqOp[] = [];
+      const statuses: (PushResponse['acks'][number]['status'] | HqOp | MemberJoined)[] = [];
+      let toApply: HqOp[] = [];
+      const joins: MemberJoined[] = [];
       const decided: NewConflict[] = [];
       for (const { e, read, opId } of incoming) {
         // Once per id, and once per operation however many events carry it.
@@ -118,6 +128,9 @@ export async function pushEvents(
         else if (!read.ok) {
           decided.push({ opId, memberId: read.memberId, kind: 'malformed', decision: 'refused', detail: { seq: e.seq, problem: read.problem }, at: now });
           statuses.push('refused');
+        } else if ('join' in read) {
+          joins.push(read.join);
+          statuses.push(read.join);
         } else if (known.has(opId)) statuses.push('duplicate');
         else {
           known.add(opId);
@@ -125,6 +138,11 @@ export async function pushEvents(
           statuses.push(read.op);
         }
       }
+      // Sign-ups first: the batch's operations may name the members they create (docs/join.md).
+      const joined = await applyJoins(q, joins, { storeId: who.storeId, terminalId: who.terminalId, enrolledAt: Number(context.enrolledAt ?? now), now }, decided);
+      // An operation naming a member merged into another applies to the member it became.
+      const aliases = await resolveAliases(q, toApply.map((o) => o.memberId));
+      if (aliases.size > 0) toApply = toApply.map((o) => (aliases.has(o.memberId) ? { ...o, memberId: aliases.get(o.memberId)! } : o));
       const anchored = audit ? await anchorAudit(q, who.terminalId, audit, now) : null;
       if (anchored) decided.push(...anchored.conflicts);
       let conflicts: PushResponse['conflicts'] = [];
@@ -139,9 +157,10 @@ export async function pushEvents(
       }
       const acks: PushResponse['acks'] = incoming.map(({ e }, i) => {
         const s = statuses[i]!;
-        return { seq: e.seq, id: e.id, status: typeof s === 'string' ? s : (applied.get(s.opId) ?? 'applied') };
+        if (typeof s === 'string') return { seq: e.seq, id: e.id, status: s };
+        return { seq: e.seq, id: e.id, status: 'joinId' in s ? (joined.get(s.joinId) ?? 'applied') : (applied.get(s.opId) ?? 'applied') };
       });
-      await stampChanges(q, ['members', 'stock', 'conflicts']);
+      await stampChanges(q, joins.length > 0 ? ['members', 'stock', 'conflicts', 'card_blocks', 'member_aliases'] : ['members', 'stock', 'conflicts']);
       return { ok: true as const, ackedThrough: last, acks, conflicts, ...(anchored ? { anchor: anchored.anchor } : {}), serverTime: Date.now() };
     });
   } catch (err) {

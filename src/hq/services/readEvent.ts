@@ -1,6 +1,7 @@
 // An event's payload as HQ reads it, one event at a time: a payload that does not parse is refused
 // on its own (the rest of the batch goes on), and version 1 and 2 payloads become one shape.
 import { z } from 'zod';
+import { memberJoinedSchema, type MemberJoined } from '../../sync/joinEvent';
 import { operationRecordedSchema, operationRecordedV2Schema, purchaseLineSchema, type OperationRecorded, type OperationRecordedV2 } from '../../sync/events';
 
 /** An operation as HQ applies it. `rulesVersion` null: a v1 event, checked against the current rules. */
@@ -37,7 +38,7 @@ function unstorable(value: unknown, depth = 0): string | null {
   return null;
 }
 
-function failed(raw: unknown, problem: string): ReadEvent {
+function failed(raw: unknown, problem: string): Extract<ReadEvent, { ok: false }> {
   const r = (typeof raw === 'object' && raw !== null ? raw : {}) as { opId?: unknown; memberId?: unknown };
   const opId = typeof r.opId === 'string' && z.uuid().safeParse(r.opId).success ? r.opId.toLowerCase() : null;
   const memberId = typeof r.memberId === 'string' && r.memberId.length <= 80 && !UNSTORABLE.test(r.memberId) ? r.memberId : '';
@@ -70,4 +71,18 @@ export function readEvent(raw: unknown, accepts: readonly (1 | 2)[]): ReadEvent 
 function describe(err: z.ZodError): string {
   const issue = err.issues[0];
   return issue ? `${issue.path.join('.') || 'payload'}: ${issue.message}`.slice(0, 200) : 'not an operation';
+}
+
+export type ReadJoin = { ok: true; join: MemberJoined } | { ok: false; opId: string | null; memberId: string; problem: string };
+
+/** A sign-up's payload (src/sync/joinEvent.ts); v2 endpoints only, like every v2 payload. */
+export function readJoinEvent(raw: unknown, accepts: readonly (1 | 2)[]): ReadJoin {
+  const r = (typeof raw === 'object' && raw !== null ? raw : {}) as { joinId?: unknown };
+  const asOp = { ...(r as object), opId: r.joinId };
+  if (!accepts.includes(2)) return failed(asOp, 'a sign-up is not accepted here (protocol v2 only)');
+  const bad = unstorable(raw);
+  if (bad) return failed(asOp, bad);
+  const p = memberJoinedSchema.safeParse(raw);
+  if (!p.success) return failed(asOp, describe(p.error));
+  return { ok: true, join: { ...p.data, joinId: p.data.joinId.toLowerCase() } };
 }

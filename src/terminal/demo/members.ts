@@ -3,6 +3,7 @@
 // hold the same people. Pure apart from the hash that seeds the PRNG.
 import { createHash } from 'node:crypto';
 import { DEFAULT_RULES } from '../../loyalty/rules';
+import { luhnDigit } from '../../loyalty/cardNumber';
 import { lotExpiry } from '../../loyalty/points';
 import { addMonthsUtc, DAY_MS, localParts, monthKey, startOfLocalDay } from '../../loyalty/time';
 import type { TierCode } from '../../loyalty/types';
@@ -34,16 +35,7 @@ export function memberIdFor(i: number): string {
 /** 16-digit card number: 8860, the member number, a Luhn check digit (catches one mistyped digit). */
 export function cardNoFor(i: number): string {
   const body = `8860${String(i).padStart(11, '0')}`;
-  let sum = 0;
-  for (let k = 0; k < body.length; k++) {
-    let digit = Number(body[body.length - 1 - k]);
-    if (k % 2 === 0) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return body + String((10 - (sum % 10)) % 10);
+  return body + luhnDigit(body);
 }
 
 const TIER_PROFILE: Record<TierCode, { visits: [number, number]; spendFen: [number, number] }> = {

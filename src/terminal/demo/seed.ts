@@ -17,6 +17,9 @@ import { demoHqKey, type PrivateJwk } from '../../scan/hqKeys';
 import { DEMO_CATALOG, DEMO_OTHER_STORE, DEMO_STAFF, DEMO_STOCK, DEMO_STORE, DEMO_TERMINAL, demoBenefits } from './catalog';
 import { demoNow, generateDemoMembers } from './members';
 import { hashPin, storePinSalt } from '../operations/staffAuth';
+import { setTerms } from '../../store/terms';
+import { addCardBlock } from '../../store/cardBlocks';
+import { DEMO_CARD_BLOCK, DEMO_TERMS } from './terms';
 
 // Kept here too: callers import the demo's id and card-number scheme from the seed.
 export { memberIdFor } from './members';
@@ -70,6 +73,9 @@ export function seedDemo(db: Db, options: SeedOptions): SeedSummary {
     setMeta(db, 'last_sync_at', String(now));
     setMeta(db, 'demo', '1');
     setBrand(db, { phoneKey, nameDisplay: 'full' }, now);
+    // Sign-up at the desk works in the demo too: terms to agree to and card numbers to issue.
+    setTerms(db, { version: DEMO_TERMS.version, text: { ...DEMO_TERMS.text }, publishedAt: now - 30 * DAY_MS }, now);
+    addCardBlock(db, DEMO_CARD_BLOCK, now);
     db.prepare('INSERT INTO trusted_keys(kid, x, valid_from, valid_to, updated_at) VALUES (?, ?, ?, NULL, ?)').run(hqKey.kid, hqKey.x, now - 365 * DAY_MS, now);
     for (const s of [DEMO_STORE, DEMO_OTHER_STORE]) upsertStore(db, { ...s, at: now });
     const salt = storePinSalt(db);

@@ -7,7 +7,8 @@ import { evaluateTier, tierProgress, tierRule } from '../../loyalty/tiers';
 import { monthsBack } from '../../loyalty/time';
 import type { BenefitDef } from '../../loyalty/types';
 import { listBenefits, openGrants, stockMap, usageByBenefit } from '../../store/benefits';
-import { getMember, getMemberByCardNo, memberLots, memberMonths, toMemberFacts, type MemberRow } from '../../store/members';
+import { memberOrAlias } from '../../store/aliases';
+import { memberLots, memberMonths, toMemberFacts, type MemberRow } from '../../store/members';
 import { maskName } from '../../print/receiptModel';
 import { maskedPhone } from '../../loyalty/phone';
 import type { ServiceDeps } from './deps';
@@ -33,7 +34,8 @@ export type MemberRef = { memberId: string } | { cardNo: string } | { phone: str
 
 export function findMember(deps: ServiceDeps, ref: MemberRef): MemberRow {
   if ('phone' in ref) return memberByPhone(deps, ref.phone);
-  const row = 'memberId' in ref ? getMember(deps.db, ref.memberId) : getMemberByCardNo(deps.db, ref.cardNo);
+  // An id or card HQ merged into another member (docs/join.md) finds the member it became.
+  const row = memberOrAlias(deps.db, ref);
   if (!row) throw new DeskError('UNKNOWN_MEMBER', { ref: 'memberId' in ref ? ref.memberId : ref.cardNo });
   return row;
 }

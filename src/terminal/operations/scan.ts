@@ -4,7 +4,8 @@
 import { DeskError } from '../../contract/errors';
 import { parseCode } from '../../scan/codeFormat';
 import { STEP_TOLERANCE, verifyCode, type VerifiedCode } from '../../scan/verifyCode';
-import { getMember, getMemberByCardNo, type MemberRow } from '../../store/members';
+import { memberOrAlias } from '../../store/aliases';
+import { getMemberByCardNo, type MemberRow } from '../../store/members';
 import { isRevoked, markSeen, pruneSeen, trustedKey } from '../../store/scanCache';
 import { stmt } from '../../store/statements';
 import type { ServiceDeps } from './deps';
@@ -35,7 +36,7 @@ function checkMember(deps: ServiceDeps, row: MemberRow | undefined, ref: string,
 }
 
 function acceptSigned(deps: ServiceDeps, code: VerifiedCode, now: number): MemberRow {
-  const row = checkMember(deps, getMember(deps.db, code.mid), code.mid, code.cs);
+  const row = checkMember(deps, memberOrAlias(deps.db, { memberId: code.mid }), code.mid, code.cs);
   if (code.step !== null) {
     if (!markSeen(deps.db, code.mid, code.step, now)) throw new DeskError('REPLAYED', { ref: code.mid });
     pruneSeen(deps.db, code.step - STEP_TOLERANCE - SEEN_RETENTION_STEPS);
@@ -84,7 +85,7 @@ export function scanMember(deps: ServiceDeps, code: string): ScanResult {
   if (phoneRow) return { verified: 'unverified', via: 'phone', member: summarize(checkMember(deps, phoneRow, phoneRow.id, null)) };
   const parsed = parseCode(code);
   if (parsed.kind === 'card') {
-    const row = checkMember(deps, getMemberByCardNo(deps.db, parsed.cardNo), parsed.cardNo, null);
+    const row = checkMember(deps, memberOrAlias(deps.db, { cardNo: parsed.cardNo }), parsed.cardNo, null);
     return { verified: 'unverified', via: 'card', member: summarize(row) };
   }
   const now = deps.clock();

@@ -8,6 +8,8 @@ import { getStoreName } from '../../store/stores';
 import type { ServiceDeps } from './deps';
 import { findMember, memberCard, summarize, type MemberRef } from './memberCard';
 import { earnPreview } from './earnPlan';
+import { joinMember } from './memberJoin';
+import { currentTerms } from '../../store/terms';
 import { cashDeduct, donate, earn, exchange } from './pointsOps';
 import { redeemBenefit } from './redeem';
 import { kioskScan, slipProgress, withdrawSlips, writeSlip } from './kioskSlips';
@@ -35,6 +37,9 @@ export function createTerminalService(deps: ServiceDeps) {
     memberCard: (ref: MemberRef) => memberCard(deps, ref),
     redeem: (input: Parameters<typeof redeemBenefit>[1]) => redeemBenefit(deps, input),
     earn: (input: Parameters<typeof earn>[1]) => earn(deps, input),
+    /** 开卡: a new member with a card from this terminal's block, their consent recorded. */
+    join: (input: Parameters<typeof joinMember>[1]) => joinMember(deps, input),
+    terms: () => currentTerms(deps.db),
     /** What an earn would do (points, tier change, whether a manager must approve); writes nothing. */
     earnPreview: (input: Parameters<typeof earnPreview>[1]) => earnPreview(deps, input),
     exchange: (input: Parameters<typeof exchange>[1]) => exchange(deps, input),

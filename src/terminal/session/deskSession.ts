@@ -221,6 +221,23 @@ export function createDeskSession(
       lookedUp(ref, card.member.id);
       return card;
     },
+    'member.join': (i) => {
+      const me = signedIn();
+      const joined = service.commits.run(() =>
+        service.join({
+          phone: i.phone,
+          phoneAgain: i.phoneAgain,
+          name: i.name,
+          birthday: i.birthday ?? null,
+          referrer: i.referrer ?? null,
+          consentTermsVersion: i.consentTermsVersion ?? null,
+          staffId: me.id,
+        }),
+      );
+      // The new member stands at the desk: presented, but unverified until they have a member code.
+      return joined.then((r) => (present(r.member.id, { via: 'card', verified: false }), r));
+    },
+    'terms.current': () => (reads(), service.terms()),
     'benefit.redeem': (i) => {
       const me = signedIn();
       mayBurn(i.memberId);
