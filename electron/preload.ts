@@ -33,6 +33,8 @@ const api = {
   'points.cash': call('points.cash'),
   'points.donate': call('points.donate'),
   'operation.void': call('operation.void'),
+  'points.return': call('points.return'),
+  'points.returnQuote': call('points.returnQuote'),
   'operation.recent': call('operation.recent'),
   'receipt.reprint': call('receipt.reprint'),
   'receipt.preview': call('receipt.preview'),

@@ -41,3 +41,23 @@ export const voidInputSchema = z.object({ opId: opIdSchema, managerPin: pinSchem
 export const reprintInputSchema = z.object({ opId: opIdSchema }).strict();
 export const signInInputSchema = z.object({ pin: pinSchema }).strict();
 export const emptyInputSchema = z.object({}).strict();
+
+/**
+ * A return of a purchase (docs/returns.md): the whole of what is left (neither amount nor lines), an
+ * amount, or lines CATEGORY:FEN — never both. `memberId`: the member the desk has on screen, whose
+ * purchase it must be.
+ */
+export const returnInputSchema = z
+  .object({
+    opId: opIdSchema,
+    memberId: memberIdSchema.optional(),
+    amountFen: amountFenSchema.positive().optional(),
+    lines: purchaseLinesSchema.optional(),
+  })
+  .strict()
+  .refine((r) => r.amountFen === undefined || r.lines === undefined, { message: 'give an amount or lines, not both', path: ['lines'] });
+/** What a return would do, or only what the purchase allows (no amount, no lines, `whole: false`). */
+export const returnQuoteInputSchema = z
+  .object({ opId: opIdSchema, memberId: memberIdSchema.optional(), amountFen: amountFenSchema.positive().optional(), lines: purchaseLinesSchema.optional(), whole: z.boolean().optional() })
+  .strict()
+  .refine((r) => r.amountFen === undefined || r.lines === undefined, { message: 'give an amount or lines, not both', path: ['lines'] });

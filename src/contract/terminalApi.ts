@@ -13,6 +13,8 @@ import type {
   ReceiptModel,
   RecentOperation,
   RedeemResult,
+  ReturnQuote,
+  ReturnResult,
   SignedInStaff,
   VoidResult,
 } from './deskTypes';
@@ -32,6 +34,8 @@ import {
   opIdSchema,
   redeemInputSchema,
   reprintInputSchema,
+  returnInputSchema,
+  returnQuoteInputSchema,
   signInInputSchema,
   voidInputSchema,
 } from './inputs';
@@ -68,6 +72,9 @@ export const terminalApiInputs = {
   'points.cash': cashInputSchema,
   'points.donate': donateInputSchema,
   'operation.void': voidInputSchema,
+  /** A purchase returned on a later day (退货): whole, an amount, or lines. */
+  'points.return': returnInputSchema,
+  'points.returnQuote': returnQuoteInputSchema,
   'receipt.reprint': reprintInputSchema,
   'catalog.list': emptyInputSchema,
   'print.unprinted': emptyInputSchema,
@@ -178,6 +185,8 @@ export interface TerminalOutputs extends ManagerOutputs {
   'points.cash': PointsOpResult;
   'points.donate': PointsOpResult;
   'operation.void': VoidResult;
+  'points.return': ReturnResult;
+  'points.returnQuote': ReturnQuote;
   'receipt.reprint': { printJobId: number };
   'catalog.list': CatalogItem[];
   'print.unprinted': PrintJob[];

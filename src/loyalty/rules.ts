@@ -42,6 +42,7 @@ export const DEFAULT_RULES: LoyaltyRules = {
   },
   // ¥300 goes through, ¥30,000 needs the manager, ¥2,580,000 is refused (issue 15).
   earn: DEFAULT_EARN_LIMITS,
+  returns: { windowDays: 30 },
 };
 
 const count = z.int().min(0);
@@ -110,6 +111,8 @@ export const loyaltyRulesSchema = z.object({
     })
     .refine((e) => e.approvalAboveFen <= e.refuseAboveFen, { message: 'the approval threshold must not exceed the refusal cap' })
     .default(() => ({ ...DEFAULT_EARN_LIMITS })),
+  // Rules published before returns existed get the 30-day window.
+  returns: z.object({ windowDays: z.int().min(0).max(3650) }).default(() => ({ windowDays: 30 })),
 });
 
 // Compile-time proof that the schema and the hand-written type describe the same shape: if either

@@ -67,6 +67,12 @@ export interface EarnLimits {
   refuseAboveFen: Fen;
 }
 
+/** Returns (退货) of purchases (docs/returns.md). */
+export interface ReturnRules {
+  /** Days after the purchase within which it may be returned. */
+  windowDays: number;
+}
+
 export interface LoyaltyRules {
   version: number;
   /** Ordered from lowest to highest. */
@@ -76,6 +82,7 @@ export interface LoyaltyRules {
   points: PointsRules;
   offline: OfflineRiskLimits;
   earn: EarnLimits;
+  returns: ReturnRules;
 }
 
 /** A member's activity in one calendar month of the store's time zone. */

@@ -93,6 +93,9 @@ export const CONFLICT_KINDS = [
   'unknown_item',
   'benefit_not_allowed',
   'void_target',
+  // Returns (docs/returns.md): a return HQ cannot stand behind, and points a return could not take back.
+  'return_target',
+  'return_shortfall',
   'audit_truncated',
   'audit_rewritten',
 ] as const;
