@@ -35,6 +35,7 @@ const api = {
   'operation.void': call('operation.void'),
   'points.return': call('points.return'),
   'points.returnQuote': call('points.returnQuote'),
+  'points.purchases': call('points.purchases'),
   'operation.recent': call('operation.recent'),
   'receipt.reprint': call('receipt.reprint'),
   'receipt.preview': call('receipt.preview'),

@@ -12,8 +12,12 @@ import { OperationsScreen } from './screens/Operations';
 import { PhoneCheck } from './screens/PhoneCheck';
 import { DonateScreen, EarnScreen } from './screens/PointsForms';
 import { ReceiptScreen } from './screens/Receipt';
+import { ReturnScreen } from './screens/ReturnScreen';
 import { Scan } from './screens/Scan';
 import { SignIn } from './screens/SignIn';
+
+/** What a receipt's QR holds: the operation id (src/print/layout.ts). */
+const RECEIPT_QR = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // The manager area (and ECharts with it) loads only when a manager opens it.
 const ManagerArea = lazy(() => import('./manager/ManagerArea').then((m) => ({ default: m.ManagerArea })));
@@ -25,6 +29,7 @@ type View =
   | { name: 'catalog' }
   | { name: 'earn' }
   | { name: 'donate' }
+  | { name: 'return'; opId: string | null }
   | { name: 'ops' }
   | { name: 'manager' };
 
@@ -45,6 +50,12 @@ export function App() {
       setScanSeq((n) => n + 1);
       setScanBusy(true);
       setScanError(null);
+      // A receipt's QR carries its operation id: scanned, it opens that purchase's return (退货).
+      if (RECEIPT_QR.test(code.trim())) {
+        setScanBusy(false);
+        setView({ name: 'return', opId: code.trim().toLowerCase() });
+        return;
+      }
       const r = await call('scan.submit', { code });
       setScanBusy(false);
       if (!r.ok) {
@@ -115,6 +126,7 @@ export function App() {
         onExchange={() => setView({ name: 'catalog' })}
         onEarn={() => setView({ name: 'earn' })}
         onDonate={() => setView({ name: 'donate' })}
+        onReturn={() => setView({ name: 'return', opId: null })}
       />
     );
   } else if (view.name === 'receipt') {
@@ -134,6 +146,15 @@ export function App() {
     screen = <EarnScreen memberId={member.member.id} onDone={(r) => toReceipt(r.opId)} onBack={() => setView({ name: 'member' })} />;
   } else if (view.name === 'donate' && member) {
     screen = <DonateScreen memberId={member.member.id} onDone={(r) => toReceipt(r.opId)} onBack={() => setView({ name: 'member' })} />;
+  } else if (view.name === 'return' && (member || view.opId)) {
+    screen = (
+      <ReturnScreen
+        {...(member ? { memberId: member.member.id } : {})}
+        {...(view.opId ? { opId: view.opId } : {})}
+        onDone={(r) => toReceipt(r.opId)}
+        onBack={() => setView(member ? { name: 'member' } : { name: 'scan' })}
+      />
+    );
   } else if (view.name === 'ops') {
     screen = (
       <OperationsScreen

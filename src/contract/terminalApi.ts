@@ -75,6 +75,8 @@ export const terminalApiInputs = {
   /** A purchase returned on a later day (退货): whole, an amount, or lines. */
   'points.return': returnInputSchema,
   'points.returnQuote': returnQuoteInputSchema,
+  /** The member's purchases at this terminal still inside the return window (the desk's 退货 list). */
+  'points.purchases': z.object({ memberId: memberIdSchema }).strict(),
   'receipt.reprint': reprintInputSchema,
   'catalog.list': emptyInputSchema,
   'print.unprinted': emptyInputSchema,
@@ -187,6 +189,7 @@ export interface TerminalOutputs extends ManagerOutputs {
   'operation.void': VoidResult;
   'points.return': ReturnResult;
   'points.returnQuote': ReturnQuote;
+  'points.purchases': ReturnQuote[];
   'receipt.reprint': { printJobId: number };
   'catalog.list': CatalogItem[];
   'print.unprinted': PrintJob[];

@@ -75,7 +75,8 @@ export function layoutReceipt(model: ReceiptModel, opts: LayoutOptions): PrintDo
       if (model.targetOpId) body.push(...row(t('receipt.returnOf'), model.targetOpId));
       if (model.amountFen !== null) body.push(...row(t('receipt.returnedAmount'), formatYuan(model.amountFen)));
       for (const l of model.returned?.lines ?? []) {
-        if (l.category) body.push(...row(`  ${l.category}`, formatYuan(l.amountFen)));
+        // The desk's own categories in the receipt's language; any other as HQ named it.
+        if (l.category) body.push(...row(`  ${tr.t(`ui.earn.categories.${l.category}`, { defaultValue: l.category })}`, formatYuan(l.amountFen)));
       }
       if (model.returned) body.push(...row(t('receipt.pointsReturned'), points(model.returned.lines.reduce((s, l) => s + l.points, 0))));
       // Points already spent are not taken from the member: the receipt says how many, as HQ records them.

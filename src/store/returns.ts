@@ -17,6 +17,17 @@ export function returnsOfPurchase(db: Db, memberId: string, purchaseId: string):
     .flatMap((r) => returnedLinesOf(JSON.parse(r.detail_json)));
 }
 
+/** The member's purchases (earns) recorded here since `since`, not voided, newest first. */
+export function purchasesSince(db: Db, memberId: string, since: number, limit: number): string[] {
+  return stmt<[string, number, number], { id: string }>(
+    db,
+    `SELECT id FROM operations INDEXED BY operations_member_benefit
+      WHERE member_id = ? AND benefit_id IS NULL AND at >= ? AND kind = 'earn' AND voided_by_op IS NULL ORDER BY at DESC, id DESC LIMIT ?`,
+  )
+    .all(memberId, since, limit)
+    .map((r) => r.id);
+}
+
 /** The lot a purchase's points went into: ours (op_id) or HQ's copy of it (hq_key, the purchase's id). */
 export function purchaseLotId(db: Db, memberId: string, purchaseId: string): number | null {
   return (

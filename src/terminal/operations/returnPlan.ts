@@ -12,7 +12,7 @@ import { DAY_MS, monthKey, monthsBack } from '../../loyalty/time';
 import type { PurchaseLine, TierCode } from '../../loyalty/types';
 import { memberLots, memberMonths, tierChangeOfOp, type MemberRow, type TierChangeRow } from '../../store/members';
 import { getOperation, type StoredOperation } from '../../store/operations';
-import { purchaseLotId, returnsOfPurchase } from '../../store/returns';
+import { purchaseLotId, purchasesSince, returnsOfPurchase } from '../../store/returns';
 import type { ServiceDeps } from './deps';
 import { operatingDay } from './businessDay';
 import { refused } from './guards';
@@ -159,5 +159,14 @@ export function returnQuote(deps: ServiceDeps, ask: ReturnAsk & { whole?: boolea
       refusal,
       plan,
     };
+  })();
+}
+
+/** points.purchases: the member's purchases here still inside the return window, each as its quote (the desk's 退货 list). */
+export function memberPurchases(deps: ServiceDeps, memberId: string): ReturnQuote[] {
+  return deps.db.transaction((): ReturnQuote[] => {
+    requireMember(deps, memberId);
+    const since = deps.clock() - deps.rules.returns.windowDays * DAY_MS;
+    return purchasesSince(deps.db, memberId, since, 20).map((opId) => returnQuote(deps, { opId, memberId }));
   })();
 }

@@ -18,7 +18,7 @@ import { scanMember } from './scan';
 import { checkPin, checkManagerPin, liftLockout, lockedUntil, staffById } from './staffAuth';
 import { statusFacts } from './statusFacts';
 import { voidOperation } from './void';
-import { returnQuote } from './returnPlan';
+import { memberPurchases, returnQuote } from './returnPlan';
 import { returnPurchase } from './returnPurchase';
 
 type Tail<T extends unknown[]> = T extends [unknown, ...infer R] ? R : never;
@@ -47,6 +47,7 @@ export function createTerminalService(deps: ServiceDeps) {
     returnPurchase: (input: Parameters<typeof returnPurchase>[1]) => returnPurchase(deps, input),
     /** What a purchase allows to be returned, and what a return would do; writes nothing. */
     returnQuote: (input: Parameters<typeof returnQuote>[1]) => returnQuote(deps, input),
+    memberPurchases: (memberId: string) => memberPurchases(deps, memberId),
     reprint: (input: Parameters<typeof reprint>[1]) => reprint(deps, input),
     signIn: (pin: string) => checkPin(deps, pin),
     /** A manager's approval at the desk (the manager area's pad); any other PIN counts as a wrong one. */

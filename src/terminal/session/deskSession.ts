@@ -266,6 +266,7 @@ export function createDeskSession(
       return service.commits.run(() => service.returnPurchase({ ...i, staffId: me.id }));
     },
     'points.returnQuote': (i) => (reads(), service.returnQuote(i)),
+    'points.purchases': ({ memberId }) => (reads(), service.memberPurchases(memberId)),
     'receipt.reprint': ({ opId }) => service.reprint({ opId, staffId: signedIn().id }),
     'receipt.preview': ({ opId }) => (reads(), service.receiptPreview(opId)),
     'operation.recent': ({ limit }) => (reads(), service.recentOperations(limit)),
