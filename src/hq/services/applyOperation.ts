@@ -15,7 +15,7 @@ import { ALLOWED_SKEW_MS } from '../../sync/protocol';
 import type { PublishedRules } from './rules';
 import type { ConflictDecision, ConflictKind, MemberData } from '../../sync/protocolEntities';
 import { checkEvent, type CheckFacts, type Flag } from './eventChecks';
-import { addMonth, burnOldest, restore } from './memberState';
+import { addMonth, burnOldest, countUse, restore } from './memberState';
 import { applyReturn, planHqReturn, type HqReturn } from './applyReturn';
 import type { ReturnedLine } from '../../loyalty/returns';
 import type { HqOp } from './readEvent';
@@ -46,6 +46,8 @@ export interface MemberState {
   months: MemberData['months'];
   lots: MemberData['lots'];
   grants: MemberData['grants'];
+  /** Brand-wide use of each benefit, published with the member (memberState.ts countUse). */
+  usage: NonNullable<MemberData['usage']>;
   changed: boolean;
 }
 
@@ -223,6 +225,7 @@ function applyToMember(state: BatchState, member: MemberState, op: HqOp, flag: F
       if (i >= 0) grants = grants.map((g, k) => (k === i ? { ...g, usedOpId: op.opId } : g));
     }
     moveStock(state, op.storeId, skuOf(op), -1);
+    member.usage = countUse(member.usage, op.benefitId, op.businessDate, op.at, 1);
   }
   if (BURN_KINDS.has(op.kind) && op.points < 0) {
     const want = -op.points;
@@ -299,6 +302,7 @@ function applyToMember(state: BatchState, member: MemberState, op: HqOp, flag: F
     if (target.loaded) state.voidedLoaded.set(target.id, op.opId);
     for (const e of state.earns.get(op.memberId) ?? []) if (e.id === target.id) e.voidedBy = op.opId;
     if (target.kind === 'redeem' && target.benefitId !== null) {
+      member.usage = countUse(member.usage, target.benefitId, target.payload.businessDate, target.at, -1);
       const key = redeemKey(target.memberId, target.benefitId);
       const n = state.redeemCounts.get(key);
       if (n !== undefined) state.redeemCounts.set(key, n - 1);

@@ -29,6 +29,7 @@ interface MemberRow {
   months: MemberState['months'];
   lots: MemberState['lots'];
   grants: MemberState['grants'];
+  usage: MemberState['usage'];
 }
 
 interface TargetRow {
@@ -52,7 +53,7 @@ function monthDay(birthday: string | null): MonthDay | null {
 
 async function loadMembers(q: Queryable, ops: HqOp[]): Promise<Map<string, MemberState>> {
   const rows = await q.query<MemberRow>(
-    `SELECT id, status, card_serial, birthday, tier, tier_since, last_purchase_at, months, lots, grants FROM members WHERE id = ANY(${IDS}) ORDER BY id FOR UPDATE`,
+    `SELECT id, status, card_serial, birthday, tier, tier_since, last_purchase_at, months, lots, grants, usage FROM members WHERE id = ANY(${IDS}) ORDER BY id FOR UPDATE`,
     [JSON.stringify(unique(ops.map((o) => o.memberId)))],
   );
   return new Map(
@@ -60,7 +61,7 @@ async function loadMembers(q: Queryable, ops: HqOp[]): Promise<Map<string, Membe
       r.id,
       {
         id: r.id, status: r.status, cardSerial: r.card_serial, birthday: monthDay(r.birthday), tier: r.tier, tierSinceNow: Number(r.tier_since), tierSince: null,
-        lastPurchaseAt: r.last_purchase_at, months: r.months, lots: r.lots, grants: r.grants, changed: false,
+        lastPurchaseAt: r.last_purchase_at, months: r.months, lots: r.lots, grants: r.grants, usage: r.usage, changed: false,
       },
     ]),
   );

@@ -41,3 +41,16 @@ DROP TABLE operations_149;
 -- are found by operations_member_benefit: (member, no benefit) and then target_op_id.
 CREATE INDEX operations_member_benefit ON operations(member_id, benefit_id, at);
 CREATE INDEX operations_day ON operations(business_date, kind);
+
+-- A member's brand-wide use of each benefit as HQ last sent it (issue 17 item 4, docs/sync.md "Usage
+-- across terminals"): redemptions HQ counted, the business day of the last one and how many fell on
+-- that day, and when. The desk adds its own redemptions HQ has not acknowledged yet.
+CREATE TABLE member_usage (
+  member_id  TEXT NOT NULL,
+  benefit_id TEXT NOT NULL,
+  total      INTEGER NOT NULL CHECK (total >= 0),
+  day        TEXT,
+  day_count  INTEGER NOT NULL CHECK (day_count >= 0),
+  last_at    INTEGER,
+  PRIMARY KEY (member_id, benefit_id)
+) STRICT, WITHOUT ROWID;
