@@ -13,8 +13,12 @@ import { PhoneCheck } from './screens/PhoneCheck';
 import { DonateScreen, EarnScreen } from './screens/PointsForms';
 import { ReceiptScreen } from './screens/Receipt';
 import { JoinScreen } from './screens/Join';
+import { ReturnScreen } from './screens/ReturnScreen';
 import { Scan } from './screens/Scan';
 import { SignIn } from './screens/SignIn';
+
+/** What a receipt's QR holds: the operation id (src/print/layout.ts). */
+const RECEIPT_QR = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // The manager area (and ECharts with it) loads only when a manager opens it.
 const ManagerArea = lazy(() => import('./manager/ManagerArea').then((m) => ({ default: m.ManagerArea })));
@@ -26,6 +30,7 @@ type View =
   | { name: 'catalog' }
   | { name: 'earn' }
   | { name: 'donate' }
+  | { name: 'return'; opId: string | null }
   | { name: 'ops' }
   | { name: 'join' }
   | { name: 'manager' };
@@ -47,6 +52,12 @@ export function App() {
       setScanSeq((n) => n + 1);
       setScanBusy(true);
       setScanError(null);
+      // A receipt's QR carries its operation id: scanned, it opens that purchase's return (退货).
+      if (RECEIPT_QR.test(code.trim())) {
+        setScanBusy(false);
+        setView({ name: 'return', opId: code.trim().toLowerCase() });
+        return;
+      }
       const r = await call('scan.submit', { code });
       setScanBusy(false);
       if (!r.ok) {
@@ -117,6 +128,7 @@ export function App() {
         onExchange={() => setView({ name: 'catalog' })}
         onEarn={() => setView({ name: 'earn' })}
         onDonate={() => setView({ name: 'donate' })}
+        onReturn={() => setView({ name: 'return', opId: null })}
       />
     );
   } else if (view.name === 'receipt') {
@@ -136,6 +148,15 @@ export function App() {
     screen = <EarnScreen memberId={member.member.id} onDone={(r) => toReceipt(r.opId)} onBack={() => setView({ name: 'member' })} />;
   } else if (view.name === 'donate' && member) {
     screen = <DonateScreen memberId={member.member.id} onDone={(r) => toReceipt(r.opId)} onBack={() => setView({ name: 'member' })} />;
+  } else if (view.name === 'return' && (member || view.opId)) {
+    screen = (
+      <ReturnScreen
+        {...(member ? { memberId: member.member.id } : {})}
+        {...(view.opId ? { opId: view.opId } : {})}
+        onDone={(r) => toReceipt(r.opId)}
+        onBack={() => setView(member ? { name: 'member' } : { name: 'scan' })}
+      />
+    );
   } else if (view.name === 'ops') {
     screen = (
       <OperationsScreen

@@ -46,6 +46,11 @@ export function ZReportView(props: { report: DayReport }) {
           {t('manager.z.voidLine', { kind: t(`opKind.${v.kind}`), value: formatYuan(v.valueFen), name: v.approvedBy.name })}
         </div>
       ))}
+      <h3>{t('zreport.returns')}</h3>
+      <Row label={t('manager.z.count')} value={r.returns.count} testId="z-returns" />
+      {r.returns.count > 0 && <Row label={t('receipt.returnedAmount')} value={formatYuan(r.returns.amountFen)} testId="z-returns-amount" />}
+      {r.returns.count > 0 && <Row label={t('receipt.pointsReturned')} value={r.returns.points} testId="z-returns-points" />}
+      {r.returns.shortfall > 0 && <Row label={t('receipt.shortfall')} value={r.returns.shortfall} testId="z-returns-shortfall" />}
       <h3>{t('manager.z.byStaff')}</h3>
       {r.byStaff.map((s) => (
         <Row key={s.staffId} label={`${s.name} ×${s.count}`} value={formatYuan(s.valueFen)} testId={`z-staff-${s.staffId}`} />

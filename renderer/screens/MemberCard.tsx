@@ -15,6 +15,8 @@ export interface MemberActions {
   onExchange(): void;
   onEarn(): void;
   onDonate(): void;
+  /** 退货: the member's purchases here, one tap to pick the one that comes back. */
+  onReturn(): void;
 }
 
 export function MemberCardScreen(props: { scan: ScanOutcome } & MemberActions) {
@@ -47,6 +49,9 @@ export function MemberCardScreen(props: { scan: ScanOutcome } & MemberActions) {
             </button>
             <button type="button" className="secondary" onClick={props.onDonate} data-testid="go-donate">
               {t('ui.member.donate')}
+            </button>
+            <button type="button" className="secondary" onClick={props.onReturn} data-testid="go-return">
+              {t('ui.member.return')}
             </button>
           </nav>
         </div>

@@ -140,7 +140,10 @@ export function ReceiptPaper(props: { preview: ReceiptPreview }) {
   if (r.approvedBy) rows.push([t('ui.receipt.approvedBy'), r.approvedBy.name]);
   if (r.subject) rows.push([t('ui.receipt.subject'), pick(r.subject.name, lang)]);
   if (r.valueFen > 0) rows.push([t('ui.receipt.valueLine'), formatYuan(r.valueFen)]);
-  if (r.amountFen !== null) rows.push([t('ui.receipt.amountLine'), formatYuan(r.amountFen)]);
+  if (r.kind === 'return' && r.targetOpId) rows.push([t('receipt.returnOf'), r.targetOpId]);
+  if (r.amountFen !== null) rows.push([t(r.kind === 'return' ? 'receipt.returnedAmount' : 'ui.receipt.amountLine'), formatYuan(r.amountFen)]);
+  if (r.returned && r.returned.shortfall > 0) rows.push([t('receipt.shortfall'), formatPoints(r.returned.shortfall)]);
+  if (r.returned?.tierChange) rows.push([t('receipt.tierUndone'), `${t(`tier.${r.returned.tierChange.from}`)} → ${t(`tier.${r.returned.tierChange.to}`)}`]);
   if (r.pointsBefore !== r.pointsAfter) rows.push([t('ui.receipt.pointsLine'), `${formatPoints(r.pointsBefore)} → ${formatPoints(r.pointsAfter)}`]);
   return (
     <figure className="paper" data-testid="receipt-preview" aria-label={t('ui.receipt.previewTitle')}>

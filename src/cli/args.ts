@@ -7,13 +7,22 @@ import { MAX_AMOUNT_FEN } from '../contract/inputs';
 import { describeZodError } from '../i18n/zodLocale';
 import { DB_FILE } from '../terminal/operations/config';
 
-export type Flags = Record<string, string | boolean | undefined>;
+export type Flags = Record<string, string | boolean | string[] | undefined>;
 
-/** Parses argv against the command's known flags; an unknown or malformed flag is INVALID_INPUT. */
-export function parseFlags(argv: string[], strings: readonly string[], booleans: readonly string[] = []): { flags: Flags; positionals: string[] } {
-  const options: Record<string, { type: 'string' | 'boolean' }> = {};
+/**
+ * Parses argv against the command's known flags; an unknown or malformed flag is INVALID_INPUT.
+ * `repeated` flags may be given more than once (`--line a:1 --line b:2`) and come as a list.
+ */
+export function parseFlags(
+  argv: string[],
+  strings: readonly string[],
+  booleans: readonly string[] = [],
+  repeated: readonly string[] = [],
+): { flags: Flags; positionals: string[] } {
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {};
   for (const name of strings) options[name] = { type: 'string' };
   for (const name of booleans) options[name] = { type: 'boolean' };
+  for (const name of repeated) options[name] = { type: 'string', multiple: true };
   try {
     const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
     return { flags: values as Flags, positionals };

@@ -16,6 +16,8 @@ export interface Command {
   /** Flags the command takes besides the common ones (--db, --data, --lang, --now); anything else is refused. */
   flags: readonly string[];
   booleans?: readonly string[];
+  /** Flags that may be given more than once; their value is a list. */
+  repeated?: readonly string[];
   /** Long-running commands (servers) print their own output and return undefined. */
   longRunning?: boolean;
 }

@@ -32,6 +32,7 @@ const CORE_COMMANDS: Record<string, Command> = {
   donate: { run: async (f) => (await ops()).donateCommand(f), flags: ['member', 'staff', 'points', ...PRINTED] },
   void: { run: async (f) => (await ops()).voidCommand(f), flags: ['op', 'staff', 'manager', ...PRINTED] },
   reprint: { run: async (f) => (await ops()).reprintCommand(f), flags: ['op', 'staff', ...PRINTED] },
+  return: { run: async (f) => (await ops()).returnCommand(f), flags: ['op', 'staff', 'amount', ...PRINTED], repeated: ['line'] },
   outbox: { run: async (f) => (await ops()).outboxCommand(f), flags: ['limit'] },
   doctor: {
     run: async (f, { tr, io }) => {
@@ -96,7 +97,7 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
     }
   }
   try {
-    const { flags, positionals } = parseFlags(rest, [...COMMON_FLAGS, ...command.flags], command.booleans);
+    const { flags, positionals } = parseFlags(rest, [...COMMON_FLAGS, ...command.flags], command.booleans, command.repeated);
     if (flags.lang !== undefined) {
       if (typeof flags.lang !== 'string' || !isLang(flags.lang)) throw new DeskError('INVALID_INPUT', { detail: '--lang is zh-CN, zh-TW or en' });
       tr = createTranslator(flags.lang);

@@ -6,7 +6,7 @@ import type { LoyaltyReason, RefusalParams } from '../loyalty/refusal';
 
 export type StaffRole = 'clerk' | 'manager';
 
-export const OP_KINDS = ['redeem', 'exchange', 'cash', 'donate', 'earn', 'void'] as const;
+export const OP_KINDS = ['redeem', 'exchange', 'cash', 'donate', 'earn', 'void', 'return'] as const;
 export type OpKind = (typeof OP_KINDS)[number];
 
 /** A printer's real-time state (DLE EOT, src/print/status.ts). */
@@ -150,6 +150,50 @@ export interface PrivacyTerms {
   publishedAt: number;
 }
 
+/** A purchase line as a return shows it: what was bought, what came back so far, what is left. */
+export interface ReturnableLine {
+  category: string;
+  amountFen: number;
+  returnedFen: number;
+  points: number;
+}
+
+/** points.returnQuote: a purchase of this terminal, what of it may still come back, and by when. */
+export interface ReturnQuote {
+  opId: string;
+  memberId: string;
+  at: number;
+  businessDate: string;
+  amountFen: number;
+  points: number;
+  returnedFen: number;
+  lines: ReturnableLine[];
+  /** The last instant a return is accepted (rules.returns.windowDays after the purchase). */
+  returnBy: number;
+  /** Why no return is possible now (same day, window passed, voided, all returned), or null. */
+  refusal: { code: string; params: Record<string, string | number> } | null;
+  /** What the return asked for would do (only when one was asked and it stands). */
+  plan: ReturnPlanView | null;
+}
+
+export interface ReturnPlanView {
+  amountFen: number;
+  /** The points of the returned part. */
+  points: number;
+  /** What is taken from the balance: at most what the member has (the rest is the shortfall). */
+  takenBack: number;
+  shortfall: number;
+  pointsBefore: number;
+  pointsAfter: number;
+  /** The tier step the purchase caused, undone because the member no longer reaches it. */
+  tierChange: EarnTierChange | null;
+  lines: { category: string; amountFen: number; points: number }[];
+}
+
+export interface ReturnResult extends Recorded, ReturnPlanView {
+  targetOpId: string;
+}
+
 export interface VoidResult extends Recorded {
   targetOpId: string;
   pointsBefore: number;
@@ -181,6 +225,8 @@ export interface ReceiptModel {
   targetOpId: string | null;
   /** For a void: the kind of operation it undid (receipts before issue 18 lack it). */
   targetKind?: OpKind;
+  /** For a return: the lines returned, the points the balance could not give back, the tier undone. */
+  returned?: { lines: { category: string; amountFen: number; points: number }[]; shortfall: number; tierChange: EarnTierChange | null };
   offline: boolean;
   /** Set on a reprint's job: the receipt says COPY / 重印. Absent on rows written before it existed. */
   copy?: boolean;

@@ -23,6 +23,9 @@ export const DESK_ERRORS = [
   'ALREADY_VOIDED',
   'NOT_VOIDABLE',
   'VOID_GRANT_USED',
+  // Returns (docs/returns.md): only a purchase, and not one that was voided.
+  'RETURN_NOT_PURCHASE',
+  'RETURN_OF_VOIDED',
   'DB_NOT_FOUND',
   'NOT_LOYALTY_DB',
   'DB_FROM_FUTURE',

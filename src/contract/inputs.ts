@@ -58,3 +58,22 @@ export const joinInputSchema = z
     consentTermsVersion: z.number().int().min(1).max(2_147_483_647).nullable().optional(),
   })
   .strict();
+/**
+ * A return of a purchase (docs/returns.md): the whole of what is left (neither amount nor lines), an
+ * amount, or lines CATEGORY:FEN — never both. `memberId`: the member the desk has on screen, whose
+ * purchase it must be.
+ */
+export const returnInputSchema = z
+  .object({
+    opId: opIdSchema,
+    memberId: memberIdSchema.optional(),
+    amountFen: amountFenSchema.positive().optional(),
+    lines: purchaseLinesSchema.optional(),
+  })
+  .strict()
+  .refine((r) => r.amountFen === undefined || r.lines === undefined, { message: 'give an amount or lines, not both', path: ['lines'] });
+/** What a return would do, or only what the purchase allows (no amount, no lines, `whole: false`). */
+export const returnQuoteInputSchema = z
+  .object({ opId: opIdSchema, memberId: memberIdSchema.optional(), amountFen: amountFenSchema.positive().optional(), lines: purchaseLinesSchema.optional(), whole: z.boolean().optional() })
+  .strict()
+  .refine((r) => r.amountFen === undefined || r.lines === undefined, { message: 'give an amount or lines, not both', path: ['lines'] });

@@ -53,6 +53,8 @@ export const dayReportSchema = z.object({
     z.object({ opId: z.string(), targetOpId: z.string(), kind: z.enum(OP_KINDS), valueFen: fen, points: z.number().int(), at: z.number().int(), staff: person, approvedBy: person }),
   ),
   byStaff: z.array(z.object({ staffId: z.string(), name: z.string(), count, valueFen: fen })),
+  /** Returns (退货) of the day: how many, the purchase amount returned, the points taken back and the shortfall (already spent). */
+  returns: z.object({ count, amountFen: fen, points: count, shortfall: count }).default({ count: 0, amountFen: 0, points: 0, shortfall: 0 }),
   /** Operations of the day not yet acknowledged by HQ. */
   pending: count,
   conflicts: z.array(

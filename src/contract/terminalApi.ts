@@ -15,6 +15,8 @@ import type {
   ReceiptModel,
   RecentOperation,
   RedeemResult,
+  ReturnQuote,
+  ReturnResult,
   SignedInStaff,
   VoidResult,
 } from './deskTypes';
@@ -35,6 +37,8 @@ import {
   opIdSchema,
   redeemInputSchema,
   reprintInputSchema,
+  returnInputSchema,
+  returnQuoteInputSchema,
   signInInputSchema,
   voidInputSchema,
 } from './inputs';
@@ -75,6 +79,11 @@ export const terminalApiInputs = {
   'points.cash': cashInputSchema,
   'points.donate': donateInputSchema,
   'operation.void': voidInputSchema,
+  /** A purchase returned on a later day (退货): whole, an amount, or lines. */
+  'points.return': returnInputSchema,
+  'points.returnQuote': returnQuoteInputSchema,
+  /** The member's purchases at this terminal still inside the return window (the desk's 退货 list). */
+  'points.purchases': z.object({ memberId: memberIdSchema }).strict(),
   'receipt.reprint': reprintInputSchema,
   'catalog.list': emptyInputSchema,
   'print.unprinted': emptyInputSchema,
@@ -187,6 +196,9 @@ export interface TerminalOutputs extends ManagerOutputs {
   'points.cash': PointsOpResult;
   'points.donate': PointsOpResult;
   'operation.void': VoidResult;
+  'points.return': ReturnResult;
+  'points.returnQuote': ReturnQuote;
+  'points.purchases': ReturnQuote[];
   'receipt.reprint': { printJobId: number };
   'catalog.list': CatalogItem[];
   'print.unprinted': PrintJob[];

@@ -127,6 +127,8 @@ export const managerEn = {
     audit_truncated: 'Audit log shortened',
     audit_rewritten: 'Audit log rewritten',
     void_target: 'Void target not valid',
+    return_target: 'Return not valid (purchase, amount or date)',
+    return_shortfall: 'Return: points already spent, not taken back',
   },
   decision: {
     honored: 'Honoured: the redemption stands',

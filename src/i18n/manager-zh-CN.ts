@@ -130,6 +130,8 @@ export const managerZhCN: Shape<typeof managerEn> = {
     audit_truncated: '审计日志被删减',
     audit_rewritten: '审计日志被改写',
     void_target: '撤销对象无效',
+    return_target: '退货无效（原消费、金额或日期不符）',
+    return_shortfall: '退货：积分已用掉，未能扣回',
   },
   decision: {
     honored: '认可：核销有效',

@@ -130,6 +130,8 @@ export const managerZhTW: Shape<typeof managerEn> = {
     audit_truncated: '稽核日誌被刪減',
     audit_rewritten: '稽核日誌被改寫',
     void_target: '撤銷對象無效',
+    return_target: '退貨無效（原消費、金額或日期不符）',
+    return_shortfall: '退貨：點數已用掉，未能扣回',
   },
   decision: {
     honored: '認可：核銷有效',

@@ -31,6 +31,10 @@ export const LOYALTY_REASONS = [
   'EARN_POINTS_CAP',
   'EARN_DAY_CAP',
   'EARN_NEEDS_MANAGER',
+  'RETURN_EXCEEDS_PURCHASE',
+  'RETURN_CATEGORY_NOT_IN_PURCHASE',
+  'RETURN_WINDOW_PASSED',
+  'RETURN_SAME_DAY',
 ] as const;
 export type LoyaltyReason = (typeof LOYALTY_REASONS)[number];
 

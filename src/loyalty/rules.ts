@@ -46,6 +46,7 @@ export const DEFAULT_RULES: LoyaltyRules = {
   // ¥300 goes through, ¥30,000 needs the manager, ¥2,580,000 is refused (issue 15).
   earn: DEFAULT_EARN_LIMITS,
   referral: DEFAULT_REFERRAL,
+  returns: { windowDays: 30 },
 };
 
 const count = z.int().min(0);
@@ -123,6 +124,8 @@ export const loyaltyRulesSchema = z.object({
       refereeBenefitId: z.string().min(1).max(64).nullable(),
     })
     .default(() => ({ ...DEFAULT_REFERRAL })),
+  // Rules published before returns existed get the 30-day window.
+  returns: z.object({ windowDays: z.int().min(0).max(3650) }).default(() => ({ windowDays: 30 })),
 });
 
 // Compile-time proof that the schema and the hand-written type describe the same shape: if either

@@ -67,6 +67,12 @@ export interface EarnLimits {
   refuseAboveFen: Fen;
 }
 
+/** Returns (退货) of purchases (docs/returns.md). */
+export interface ReturnRules {
+  /** Days after the purchase within which it may be returned. */
+  windowDays: number;
+}
+
 export interface LoyaltyRules {
   version: number;
   /** Ordered from lowest to highest. */
@@ -77,6 +83,7 @@ export interface LoyaltyRules {
   offline: OfflineRiskLimits;
   earn: EarnLimits;
   referral: ReferralRules;
+  returns: ReturnRules;
 }
 
 /**

@@ -71,6 +71,20 @@ export function layoutReceipt(model: ReceiptModel, opts: LayoutOptions): PrintDo
       if (model.approvedBy) body.push(...row(t('receipt.approvedBy'), model.approvedBy.name));
       if (model.valueFen > 0) body.push(...row(t('receipt.value'), formatYuan(model.valueFen)));
       break;
+    case 'return':
+      if (model.targetOpId) body.push(...row(t('receipt.returnOf'), model.targetOpId));
+      if (model.amountFen !== null) body.push(...row(t('receipt.returnedAmount'), formatYuan(model.amountFen)));
+      for (const l of model.returned?.lines ?? []) {
+        // The desk's own categories in the receipt's language; any other as HQ named it.
+        if (l.category) body.push(...row(`  ${tr.t(`ui.earn.categories.${l.category}`, { defaultValue: l.category })}`, formatYuan(l.amountFen)));
+      }
+      if (model.returned) body.push(...row(t('receipt.pointsReturned'), points(model.returned.lines.reduce((s, l) => s + l.points, 0))));
+      // Points already spent are not taken from the member: the receipt says how many, as HQ records them.
+      if (model.returned && model.returned.shortfall > 0) body.push(...row(t('receipt.shortfall'), points(model.returned.shortfall)));
+      if (model.returned?.tierChange) {
+        body.push(...row(t('receipt.tierUndone'), `${tr.tier(model.returned.tierChange.from)} → ${tr.tier(model.returned.tierChange.to)}`));
+      }
+      break;
   }
   body.push(...row(t('receipt.pointsBefore'), points(model.pointsBefore)));
   if (model.pointsAfter !== model.pointsBefore) body.push(...row(t('receipt.pointsChange'), signed(model.pointsAfter - model.pointsBefore)));
@@ -85,7 +99,8 @@ export function layoutReceipt(model: ReceiptModel, opts: LayoutOptions): PrintDo
   // Code128 only where it fits at a scannable module width (see opIdCode.ts).
   const digits = cols === 48 ? barcodeDigitsForOpId(model.opId) : null;
   if (digits) blocks.push({ t: 'barcode', digits });
-  text(centered(tr.t(model.kind === 'void' ? 'receipt.footerVoid' : 'receipt.footer')));
+  const footer = model.kind === 'void' ? 'receipt.footerVoid' : model.kind === 'return' ? 'receipt.footerReturn' : 'receipt.footer';
+  text(centered(tr.t(footer)));
   if (model.copy) text(centered(tr.t('receipt.copy')));
   return { cols, blocks };
 }

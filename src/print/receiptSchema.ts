@@ -25,6 +25,13 @@ export const receiptModelSchema = z.object({
   pointsAfter: z.number().int(),
   targetOpId: z.string().nullable(),
   targetKind: z.enum(OP_KINDS).optional(),
+  returned: z
+    .object({
+      lines: z.array(z.object({ category: z.string().max(40), amountFen: fen, points: z.number().int() })).max(200),
+      shortfall: z.number().int().min(0),
+      tierChange: z.object({ from: z.enum(TIER_CODES), to: z.enum(TIER_CODES), reason: z.string() }).nullable(),
+    })
+    .optional(),
   offline: z.boolean(),
   copy: z.boolean().optional(),
   audit: z.object({ seq: z.number().int().positive(), mark: z.string().regex(/^[0-9a-f]{8}$/) }).optional(),

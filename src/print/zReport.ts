@@ -31,6 +31,8 @@ export const zReportSchema = z.object({
     z.object({ opId: z.string(), kind: z.enum(OP_KINDS), valueFen: fen, approvedBy: z.object({ id: z.string(), name: z.string() }) }),
   ),
   byStaff: z.array(z.object({ staffId: z.string(), name: z.string(), count, valueFen: fen })),
+  /** Returns of the day (reports printed before returns existed have none). */
+  returns: z.object({ count, amountFen: fen, points: count, shortfall: count }).default({ count: 0, amountFen: 0, points: 0, shortfall: 0 }),
   /** Outbox events not yet acknowledged by HQ. */
   pending: count,
   /** Conflicts HQ reported and the manager has not yet reconciled. */
@@ -77,6 +79,15 @@ export function layoutZReport(report: ZReport, opts: { cols: PaperCols; lang: La
   text(row(t('zreport.voids'), n(report.voids.length)), { bold: true });
   for (const v of report.voids) {
     text([...row(`  ${tr.t(`opKind.${v.kind}`)}`, formatYuan(v.valueFen)), ...wrap(`  ${v.opId}`, cols), ...row(`  ${t('receipt.approvedBy')}`, v.approvedBy.name)]);
+  }
+  blocks.push({ t: 'rule' });
+  text(row(t('zreport.returns'), n(report.returns.count)), { bold: true });
+  if (report.returns.count > 0) {
+    text([
+      ...row(`  ${t('receipt.returnedAmount')}`, formatYuan(report.returns.amountFen)),
+      ...row(`  ${t('receipt.pointsReturned')}`, n(report.returns.points)),
+      ...(report.returns.shortfall > 0 ? row(`  ${t('receipt.shortfall')}`, n(report.returns.shortfall)) : []),
+    ]);
   }
   blocks.push({ t: 'rule' });
   text([t('zreport.byStaff')], { bold: true });

@@ -4,6 +4,7 @@ import type { BenefitDef, BenefitUsage, CatalogItem, LocalizedText, TierCode } f
 import { benefitParamsSchema, localizedTextSchema, tierListSchema } from '../loyalty/schemas';
 import type { Db } from './open';
 import { stmt } from './statements';
+import { withBrandUsage } from './memberUsage';
 
 interface BenefitRow {
   id: string;
@@ -107,28 +108,31 @@ interface UsageRow {
   total: number;
   today: number;
   last_at: number | null;
+  unsynced: number;
+  unsynced_today: number;
 }
 
-/** Non-voided redemptions of every benefit by one member, with today's count, in one read. */
+/**
+ * Non-voided redemptions of every benefit by one member, with today's count, in one read; with the
+ * brand-wide use HQ last sent, so a limit holds across terminals after a sync (memberUsage.ts).
+ */
 export function usageByBenefit(db: Db, memberId: string, businessDate: string): Map<string, Omit<BenefitUsage, 'grantsAvailable'>> {
-  const rows = stmt<[string, string], UsageRow>(
+  const rows = stmt<[string, string, string], UsageRow>(
     db,
-    `SELECT benefit_id, count(*) AS total, sum(business_date = ?) AS today, max(at) AS last_at
+    `SELECT benefit_id, count(*) AS total, sum(business_date = ?) AS today, max(at) AS last_at,
+            sum(synced = 0) AS unsynced, sum(synced = 0 AND business_date = ?) AS unsynced_today
        FROM operations
       WHERE member_id = ? AND kind = 'redeem' AND voided_by_op IS NULL
       GROUP BY benefit_id`,
-  ).all(businessDate, memberId);
-  return new Map(rows.map((r) => [r.benefit_id, { memberTotal: r.total, memberToday: r.today, lastRedeemedAt: r.last_at }]));
+  ).all(businessDate, businessDate, memberId);
+  const local = new Map(
+    rows.map((r) => [r.benefit_id, { memberTotal: r.total, memberToday: r.today, lastRedeemedAt: r.last_at, unsyncedTotal: r.unsynced, unsyncedToday: r.unsynced_today }]),
+  );
+  return withBrandUsage(db, memberId, businessDate, local);
 }
 
 export function usageOf(db: Db, memberId: string, benefitId: string, businessDate: string): Omit<BenefitUsage, 'grantsAvailable'> {
-  const r = stmt<[string, string, string], { total: number; today: number | null; last_at: number | null }>(
-    db,
-    `SELECT count(*) AS total, sum(business_date = ?) AS today, max(at) AS last_at
-       FROM operations
-      WHERE member_id = ? AND benefit_id = ? AND kind = 'redeem' AND voided_by_op IS NULL`,
-  ).get(businessDate, memberId, benefitId);
-  return { memberTotal: r?.total ?? 0, memberToday: r?.today ?? 0, lastRedeemedAt: r?.last_at ?? null };
+  return usageByBenefit(db, memberId, businessDate).get(benefitId) ?? { memberTotal: 0, memberToday: 0, lastRedeemedAt: null };
 }
 
 export function openGrants(db: Db, memberId: string): Map<string, number> {

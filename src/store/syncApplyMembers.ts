@@ -8,6 +8,7 @@
 import type { ChangeOf } from '../sync/protocolEntities';
 import type { Db } from './open';
 import { stmt } from './statements';
+import { replaceUsage } from './memberUsage';
 
 type MemberChange = ChangeOf<'member'>;
 type LiveMember = Extract<MemberChange, { deleted: false }>;
@@ -183,6 +184,8 @@ function replaceMonths(db: Db, members: LiveMember[], ids: string): void {
 export function applyMemberPage(db: Db, changes: MemberChange[], applyOne: (c: MemberChange) => void): void {
   const live = changes.filter((c): c is LiveMember => !c.deleted);
   const ids = new Set(changes.map((c) => c.id));
+  // HQ's count of each benefit's use goes in whichever path the member takes below.
+  replaceUsage(db, changes);
   // A member named twice in one page (HQ never does this) keeps the plain in-order semantics.
   if (ids.size !== changes.length || live.length < 2) {
     for (const c of changes) applyOne(c);

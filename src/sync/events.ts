@@ -5,6 +5,8 @@
 import { z } from 'zod';
 
 export const operationKindSchema = z.enum(['redeem', 'exchange', 'cash', 'donate', 'earn', 'void']);
+/** Protocol v2 adds returns (退货); a v1 payload naming one is malformed. */
+export const operationKindV2Schema = z.enum([...operationKindSchema.options, 'return']);
 
 export const operationRecordedSchema = z.object({
   v: z.literal(1),
@@ -49,7 +51,7 @@ export const purchaseLineSchema = z.object({ category: z.string().max(40), amoun
 export const operationRecordedV2Schema = z.object({
   v: z.literal(2),
   opId: z.uuid(),
-  kind: operationKindSchema,
+  kind: operationKindV2Schema,
   memberId: ref,
   benefitId: ref.nullable(),
   itemId: ref.nullable(),
@@ -65,7 +67,7 @@ export const operationRecordedV2Schema = z.object({
   valueFen: fen,
   points: z.int().min(-EVENT_BOUNDS.maxPoints).max(EVENT_BOUNDS.maxPoints),
   amountFen: fen.nullable(),
-  /** An earn's purchase lines (empty for every other kind): HQ computes the points from them. */
+  /** An earn's purchase lines, or the lines a return names (empty otherwise): HQ computes the points from them. */
   lines: z.array(purchaseLineSchema).max(EVENT_BOUNDS.maxLines),
   /** The version of the loyalty rules the terminal applied. */
   rulesVersion: z.int().min(0).max(2_147_483_647),

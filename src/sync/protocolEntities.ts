@@ -17,6 +17,17 @@ export const lotSchema = z.object({
   points: z.int().positive(),
   remaining: z.int().nonnegative(),
 });
+/**
+ * A member's brand-wide use of one benefit as HQ counted it (protocol v2): non-voided redemptions,
+ * the business day of the last one and how many fell on that day, and when the last one was.
+ */
+export const usageSchema = z.object({
+  benefitId: z.string().min(1).max(80),
+  total: z.int().nonnegative(),
+  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable(),
+  dayCount: z.int().nonnegative(),
+  lastAt: instant.nullable(),
+});
 export const grantSchema = z.object({ benefitId: z.string().min(1), grantedAt: instant, reason: z.string().max(80), usedOpId: z.string().nullable() });
 
 /**
@@ -39,6 +50,8 @@ export const memberDataSchema = z.object({
   months: z.array(monthActivitySchema),
   lots: z.array(lotSchema),
   grants: z.array(grantSchema),
+  /** Absent from HQs before issue 17 (and from v1 feeds): no usage beyond this terminal's own. */
+  usage: z.array(usageSchema).max(1_000).optional(),
 });
 export type MemberData = z.infer<typeof memberDataSchema>;
 
@@ -106,6 +119,9 @@ export const CONFLICT_KINDS = [
   'unknown_item',
   'benefit_not_allowed',
   'void_target',
+  // Returns (docs/returns.md): a return HQ cannot stand behind, and points a return could not take back.
+  'return_target',
+  'return_shortfall',
   'audit_truncated',
   'audit_rewritten',
   // Sign-ups (docs/join.md): refused (detail.reason says why), merged into the member HQ had first,

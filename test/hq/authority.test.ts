@@ -9,56 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HqError } from '../../src/hq/errors';
 import { DEFAULT_RULES } from '../../src/loyalty/rules';
 import { stampChanges } from '../../src/hq/services/stamp';
-import { getSyncState } from '../../src/store/syncState';
 import type { OperationRecordedV2 } from '../../src/sync/events';
-import type { PushEvent } from '../../src/sync/protocol';
 import { memberDataSchema } from '../../src/sync/protocolEntities';
-import { createHqClient } from '../../src/syncClient/hqClient';
 import { syncOnce } from '../../src/syncClient/syncRun';
 import { NOW, tempDir } from '../helpers/demoDb';
 import { deskApi } from '../helpers/sessions';
-import { BACKENDS, enrollNew, openAt, seedHq, startTestHq, type TestHq } from './harness';
-
-interface Desk {
-  dbPath: string;
-  storeId: string;
-  terminalId: string;
-  credential: string;
-  seq: number;
-}
-
-interface Lot {
-  remaining: number;
-}
-
-async function enroll(hq: TestHq, dir: string, name: string, storeId?: string): Promise<Desk> {
-  const dbPath = await enrollNew(hq.url, hq.admin, dir, name, storeId);
-  const t = openAt(dbPath, { now: NOW });
-  const credential = getSyncState(t.db, 'credential')!;
-  t.close();
-  const [row] = await hq.db.query<{ id: string; store_id: string }>('SELECT id, store_id FROM terminals ORDER BY enrolled_at DESC, id DESC LIMIT 1');
-  return { dbPath, storeId: row!.store_id, terminalId: row!.id, credential, seq: 1_000 };
-}
-
-/** An operation as an honest v2 terminal records it; `extra` is what a hostile one changes. */
-function op(desk: Desk, kind: OperationRecordedV2['kind'], memberId: string, extra: Partial<OperationRecordedV2> = {}): OperationRecordedV2 {
-  return {
-    v: 2, opId: randomUUID(), kind, memberId, benefitId: null, itemId: null, targetOpId: null, staffId: desk.storeId === 'SH001' ? 'clerk-01' : 'bj-mgr-01',
-    approvedBy: kind === 'void' ? (desk.storeId === 'SH001' ? 'mgr-01' : 'bj-mgr-01') : null, storeId: desk.storeId, terminalId: desk.terminalId, at: NOW,
-    businessDate: '2026-11-23', dayClosed: false, valueFen: 0, points: 0, amountFen: null, lines: [], rulesVersion: 1, detail: {}, offline: false, lots: [], ...extra,
-  };
-}
-
-function earn(desk: Desk, memberId: string, amountFen: number, extra: Partial<OperationRecordedV2> = {}): OperationRecordedV2 {
-  return op(desk, 'earn', memberId, { amountFen, lines: [{ category: 'apparel', amountFen }], points: Math.floor(amountFen / 100), ...extra });
-}
-
-const eventsOf = (desk: Desk, payloads: unknown[]) => payloads.map((payload) => ({ seq: ++desk.seq, id: randomUUID(), type: 'operation.recorded', createdAt: NOW, payload }));
-
-/** Through the terminal's own client; payloads a terminal would never write go through as they are. */
-async function push(hq: TestHq, desk: Desk, payloads: unknown[]) {
-  return (await createHqClient({ url: hq.url, credential: desk.credential }).push(eventsOf(desk, payloads) as PushEvent[])).value;
-}
+import { BACKENDS, openAt, seedHq, startTestHq, type TestHq } from './harness';
+import { earn, enroll, eventsOf, op, push, type Desk, type Lot } from './events';
 
 async function pushV1(hq: TestHq, desk: Desk, payloads: unknown[]) {
   const events = eventsOf(desk, payloads);

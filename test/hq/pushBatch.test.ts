@@ -307,12 +307,12 @@ describe('applyOperation on a batch state', () => {
   function state(members: Partial<MemberState>[]): BatchState {
     const full = members.map((m) => ({
       id: 'M1', status: 'active', cardSerial: 1, birthday: null, tier: 'basic', tierSinceNow: NOW - 86_400_000, tierSince: null, lastPurchaseAt: null,
-      months: [], lots: [], grants: [], changed: false, ...m,
+      months: [], lots: [], grants: [], usage: [], changed: false, ...m,
     }));
     return {
       rules: DEFAULT_RULES, tz: 'Asia/Shanghai', members: new Map(full.map((m) => [m.id, m])), revocations: new Map(),
       benefits: new Map([['B-MUG', { perMemberLimit: 1, requiresGrant: false, stores: [], tiers: [], validFrom: 0, validTo: Number.MAX_SAFE_INTEGER }]]), redeemCounts: new Map([['M1\u0000B-MUG', 0]]),
-      ops: new Map(), earns: new Map(), welcome: [], newOps: [], voidedLoaded: new Map(), stock: new Map(),
+      ops: new Map(), earns: new Map(), welcome: [], newOps: [], voidedLoaded: new Map(), stock: new Map(), returned: new Map(),
       rulesByVersion: new Map([[DEFAULT_RULES.version, { rules: DEFAULT_RULES, supersededAt: null }]]), earnedToday: new Map(),
       facts: {
         now: NOW + 60_000, enrolledAt: NOW - 60_000, lowWaterAt: null, tz: 'Asia/Shanghai', rules: DEFAULT_RULES,

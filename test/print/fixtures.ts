@@ -22,6 +22,7 @@ export const Z_REPORT: ZReport = {
   points: { earned: 9876, burned: 4321, donated: 500, expired: 120 },
   voids: [{ opId: OP_ID, kind: 'redeem', valueFen: 2000, approvedBy: { id: 'mgr-01', name: '李店长' } }],
   byStaff: [{ staffId: 'clerk-01', name: '王芳', count: 40, valueFen: 120000 }],
+  returns: { count: 2, amountFen: 39900, points: 598, shortfall: 0 },
   pending: 3,
   conflicts: 1,
 };

@@ -112,6 +112,29 @@ export async function voidCommand(flags: Flags) {
   return printAfterCommit(flags, await callAs(flags, 'operation.void', { opId: check(str('op', opIdSchema), flags.op) }));
 }
 
+/**
+ * `return --op OPID --staff ID [--amount FEN | --line CATEGORY:FEN …]`: a purchase returned on a later
+ * day (docs/returns.md). Neither --amount nor --line returns whatever of the purchase is left.
+ */
+export async function returnCommand(flags: Flags) {
+  const lineFlags = Array.isArray(flags.line) ? flags.line : [];
+  if (flags.amount !== undefined && lineFlags.length > 0) throw new DeskError('INVALID_INPUT', { detail: 'give --amount or --line, not both' });
+  const lines = lineFlags.length === 0 ? undefined : check(purchaseLinesSchema, lineFlags.map(parseLineArg));
+  const input = {
+    opId: check(str('op', opIdSchema), flags.op),
+    ...(flags.amount !== undefined ? { amountFen: check(fenArg('amount'), flags.amount) } : {}),
+    ...(lines ? { lines } : {}),
+  };
+  return printAfterCommit(flags, await callAs(flags, 'points.return', input));
+}
+
+/** CATEGORY:FEN, the fen plain digits like every amount on the command line. */
+function parseLineArg(text: string): { category: string; amountFen: number } {
+  const m = /^([^:]*):(.*)$/.exec(text);
+  if (!m) throw new DeskError('INVALID_INPUT', { detail: `--line ${text.slice(0, 40)} is not CATEGORY:FEN` });
+  return { category: check(categorySchema, m[1]), amountFen: check(fenArg('line'), m[2]) };
+}
+
 export async function reprintCommand(flags: Flags) {
   return printAfterCommit(flags, await callAs(flags, 'receipt.reprint', { opId: check(str('op', opIdSchema), flags.op) }));
 }

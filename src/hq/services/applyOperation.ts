@@ -15,7 +15,9 @@ import { ALLOWED_SKEW_MS } from '../../sync/protocol';
 import type { PublishedRules } from './rules';
 import type { ConflictDecision, ConflictKind, MemberData } from '../../sync/protocolEntities';
 import { checkEvent, type CheckFacts, type Flag } from './eventChecks';
-import { addMonth, burnOldest, restore } from './memberState';
+import { addMonth, burnOldest, countUse, restore } from './memberState';
+import { applyReturn, planHqReturn, type HqReturn } from './applyReturn';
+import type { ReturnedLine } from '../../loyalty/returns';
 import type { HqOp } from './readEvent';
 
 export interface NewConflict {
@@ -44,6 +46,8 @@ export interface MemberState {
   months: MemberData['months'];
   lots: MemberData['lots'];
   grants: MemberData['grants'];
+  /** Brand-wide use of each benefit, published with the member (memberState.ts countUse). */
+  usage: NonNullable<MemberData['usage']>;
   changed: boolean;
 }
 
@@ -89,6 +93,8 @@ export interface BatchState {
   redeemCounts: Map<string, number>;
   /** Operations a void may name: loaded targets, then every operation this batch made. */
   ops: Map<string, OpRow>;
+  /** What the applied returns took of each purchase a return or void of this batch names, by purchase id. */
+  returned: Map<string, ReturnedLine[]>;
   /** Earn rows (all stores) of the members a void of this batch names. */
   earns: Map<string, EarnRow[]>;
   /** Benefits granted on reaching a tier (requiresGrant, not tombstoned), in id order. */
@@ -186,13 +192,16 @@ function notAllowed(state: BatchState, member: MemberState, op: HqOp): string | 
 }
 
 /** Why a void may not undo its target, or null when it may. */
-function voidTargetProblem(target: OpRow | undefined, op: HqOp): string | null {
+function voidTargetProblem(target: OpRow | undefined, op: HqOp, returned: BatchState['returned']): string | null {
   if (!target) return 'unknown';
   if (target.storeId !== op.storeId) return 'other_store';
   if (target.memberId !== op.memberId) return 'other_member';
   if (target.status !== 'applied') return 'refused';
   if (target.kind === 'void') return 'a_void';
+  if (target.kind === 'return') return 'a_return';
   if (target.voidedBy !== null) return 'already_voided';
+  // A purchase partly returned stays; its returns would be left taking back points it never gave.
+  if ((returned.get(target.id) ?? []).length > 0) return 'returned';
   return null;
 }
 
@@ -216,6 +225,7 @@ function applyToMember(state: BatchState, member: MemberState, op: HqOp, flag: F
       if (i >= 0) grants = grants.map((g, k) => (k === i ? { ...g, usedOpId: op.opId } : g));
     }
     moveStock(state, op.storeId, skuOf(op), -1);
+    member.usage = countUse(member.usage, op.benefitId, op.businessDate, op.at, 1);
   }
   if (BURN_KINDS.has(op.kind) && op.points < 0) {
     const want = -op.points;
@@ -292,6 +302,7 @@ function applyToMember(state: BatchState, member: MemberState, op: HqOp, flag: F
     if (target.loaded) state.voidedLoaded.set(target.id, op.opId);
     for (const e of state.earns.get(op.memberId) ?? []) if (e.id === target.id) e.voidedBy = op.opId;
     if (target.kind === 'redeem' && target.benefitId !== null) {
+      member.usage = countUse(member.usage, target.benefitId, target.payload.businessDate, target.at, -1);
       const key = redeemKey(target.memberId, target.benefitId);
       const n = state.redeemCounts.get(key);
       if (n !== undefined) state.redeemCounts.set(key, n - 1);
@@ -314,8 +325,14 @@ export function applyOperation(state: BatchState, given: HqOp): NewConflict[] {
   const barred = !refusal && member ? notAllowed(state, member, op) : null;
   if (barred) refusal = { kind: 'benefit_not_allowed', decision: 'refused', detail: { benefitId: op.benefitId, itemId: op.itemId, reason: barred } };
   if (!refusal && op.kind === 'void') {
-    const problem = voidTargetProblem(op.targetOpId === null ? undefined : state.ops.get(op.targetOpId), op);
+    const problem = voidTargetProblem(op.targetOpId === null ? undefined : state.ops.get(op.targetOpId), op, state.returned);
     if (problem) refusal = { kind: 'void_target', decision: 'refused', detail: { targetOpId: op.targetOpId, problem } };
+  }
+  let returning: HqReturn | null = null;
+  if (!refusal && op.kind === 'return' && member) {
+    const planned = planHqReturn(state, member, op);
+    if ('problem' in planned) refusal = { kind: 'return_target', decision: 'refused', detail: { targetOpId: op.targetOpId, problem: planned.problem } };
+    else returning = planned;
   }
   checked.flags.forEach(record);
   let burned: Burned = [];
@@ -328,7 +345,8 @@ export function applyOperation(state: BatchState, given: HqOp): NewConflict[] {
     flag('unknown_member', 'recorded', { kind: op.kind });
   } else {
     const before = lotTotal(member.lots);
-    burned = applyToMember(state, member, op, flag);
+    if (returning) applyReturn(state, member, op, returning, flag);
+    else burned = applyToMember(state, member, op, flag);
     points = lotTotal(member.lots) - before;
   }
   const status = refusal ? 'refused' : 'applied';

@@ -3,6 +3,7 @@
 // so two HQ processes applying batches that share members queue instead of deadlocking.
 // Lists go to PostgreSQL as one jsonb parameter: the same on pg and PGlite, any batch size.
 import { maxBenefitValueFen } from '../../loyalty/benefits';
+import { returnedLinesOf, type ReturnedLine } from '../../loyalty/returns';
 import { benefitParamsSchema } from '../../loyalty/schemas';
 import { DAY_MS, startOfLocalDay } from '../../loyalty/time';
 import type { LoyaltyRules, MonthDay } from '../../loyalty/types';
@@ -28,6 +29,7 @@ interface MemberRow {
   months: MemberState['months'];
   lots: MemberState['lots'];
   grants: MemberState['grants'];
+  usage: MemberState['usage'];
 }
 
 interface TargetRow {
@@ -51,7 +53,7 @@ function monthDay(birthday: string | null): MonthDay | null {
 
 async function loadMembers(q: Queryable, ops: HqOp[]): Promise<Map<string, MemberState>> {
   const rows = await q.query<MemberRow>(
-    `SELECT id, status, card_serial, birthday, tier, tier_since, last_purchase_at, months, lots, grants FROM members WHERE id = ANY(${IDS}) ORDER BY id FOR UPDATE`,
+    `SELECT id, status, card_serial, birthday, tier, tier_since, last_purchase_at, months, lots, grants, usage FROM members WHERE id = ANY(${IDS}) ORDER BY id FOR UPDATE`,
     [JSON.stringify(unique(ops.map((o) => o.memberId)))],
   );
   return new Map(
@@ -59,7 +61,7 @@ async function loadMembers(q: Queryable, ops: HqOp[]): Promise<Map<string, Membe
       r.id,
       {
         id: r.id, status: r.status, cardSerial: r.card_serial, birthday: monthDay(r.birthday), tier: r.tier, tierSinceNow: Number(r.tier_since), tierSince: null,
-        lastPurchaseAt: r.last_purchase_at, months: r.months, lots: r.lots, grants: r.grants, changed: false,
+        lastPurchaseAt: r.last_purchase_at, months: r.months, lots: r.lots, grants: r.grants, usage: r.usage, changed: false,
       },
     ]),
   );
@@ -160,7 +162,10 @@ async function loadRedeemCounts(q: Queryable, pairs: { m: string; b: string }[])
   return new Map(rows.map((r) => [redeemKey(r.m, r.b), r.n]));
 }
 
-/** The operations the voids name (locked: they may get voided_by); whether a void may undo one is applyOperation's to say. */
+/**
+ * The operations the voids and returns name (locked: they may get voided_by, and two returns of one
+ * purchase queue); whether one may be undone or returned is applyOperation's to say.
+ */
 async function loadTargets(q: Queryable, voids: HqOp[]): Promise<OpRow[]> {
   if (voids.length === 0) return [];
   const rows = await q.query<TargetRow>(
@@ -172,6 +177,18 @@ async function loadTargets(q: Queryable, voids: HqOp[]): Promise<OpRow[]> {
     id: r.id, storeId: r.store_id, memberId: r.member_id, kind: r.kind, benefitId: r.benefit_id, at: Number(r.at), points: Number(r.points),
     payload: r.payload, status: r.status, burned: r.burned, voidedBy: r.voided_by, loaded: true,
   }));
+}
+
+/** What the applied returns of each purchase took (HQ's own figures, index operations_returns). */
+async function loadReturned(q: Queryable, purchaseIds: string[]): Promise<Map<string, ReturnedLine[]>> {
+  const out = new Map<string, ReturnedLine[]>();
+  if (purchaseIds.length === 0) return out;
+  const rows = await q.query<{ target_op_id: string; detail: unknown }>(
+    `SELECT target_op_id, payload->'detail' AS detail FROM operations WHERE target_op_id = ANY(${IDS}) AND kind = 'return' AND status = 'applied'`,
+    [JSON.stringify(purchaseIds)],
+  );
+  for (const r of rows) out.set(r.target_op_id, [...(out.get(r.target_op_id) ?? []), ...returnedLinesOf(r.detail)]);
+  return out;
 }
 
 async function loadEarns(q: Queryable, memberIds: string[]): Promise<Map<string, EarnRow[]>> {
@@ -211,6 +228,7 @@ export async function loadBatchState(q: Queryable, ops: HqOp[], ctx: BatchContex
   const redeems = onMembers.filter((o): o is HqOp & { benefitId: string } => o.kind === 'redeem' && o.benefitId !== null && o.benefitId !== '');
   // Every void's target, a member's HQ does not know too, so the refusal says what the target was.
   const voids = ops.filter((o) => o.kind === 'void' && o.targetOpId);
+  const returns = ops.filter((o) => o.kind === 'return' && o.targetOpId);
   const earnsIn = onMembers.filter((o) => o.kind === 'earn');
   const pairs = new Map(redeems.map((o) => [redeemKey(o.memberId, o.benefitId), { m: o.memberId, b: o.benefitId }]));
 
@@ -220,19 +238,22 @@ export async function loadBatchState(q: Queryable, ops: HqOp[], ctx: BatchContex
   const items = await loadItems(q, unique(ops.filter((o) => o.kind === 'exchange' && o.itemId !== null).map((o) => o.itemId!)));
   const staff = await loadStaff(q, ctx.storeId);
   const redeemCounts = await loadRedeemCounts(q, [...pairs.values()]);
-  const targets = await loadTargets(q, voids);
+  const targets = await loadTargets(q, [...voids, ...returns]);
+  const returned = await loadReturned(q, unique([...voids, ...returns].map((o) => o.targetOpId!)));
   // A void of an earn may need the member's other purchases (see lastPurchaseWithout).
   const batchEarns = new Set(earnsIn.map((o) => o.opId));
   const undoEarn = voids.filter((v) => batchEarns.has(v.targetOpId!) || targets.some((t) => t.id === v.targetOpId && t.kind === 'earn'));
   const earns = await loadEarns(q, unique(undoEarn.map((v) => v.memberId)));
   const welcome = earnsIn.length > 0 ? await loadWelcome(q) : [];
-  const named = unique(earnsIn.map((o) => o.rulesVersion).filter((v): v is number => v !== null && v !== rules.version));
+  // A return re-derives its purchase's points under the rules version the purchase named.
+  const returnedEarns = targets.filter((t) => t.kind === 'earn').map((t) => t.payload);
+  const named = unique([...earnsIn, ...returnedEarns].map((o) => o.rulesVersion).filter((v): v is number => v !== null && v !== rules.version));
   const rulesByVersion = await rulesVersions(q, named);
   rulesByVersion.set(rules.version, { rules, supersededAt: null });
   const earnedToday = await loadEarnedToday(q, earnsIn, tz);
 
   return {
-    rules, tz, members, revocations, benefits: benefits.benefits, redeemCounts, earns, welcome, rulesByVersion, earnedToday,
+    rules, tz, members, revocations, benefits: benefits.benefits, redeemCounts, earns, welcome, rulesByVersion, earnedToday, returned,
     facts: { now: ctx.now, enrolledAt: ctx.enrolledAt, lowWaterAt: ctx.lowWaterAt, tz, rules, staff, benefits: benefits.values, items },
     ops: new Map(targets.map((t) => [t.id, t])),
     newOps: [],

@@ -94,6 +94,11 @@ function checkKind(facts: CheckFacts, op: HqOp, flags: Flag[]): Flag | null {
     case 'void':
       if (!isManager(facts, op.approvedBy)) return refuse('approver_invalid', { approvedBy: op.approvedBy });
       return null;
+    case 'return':
+      // What it takes back needs the purchase and the member: applyReturn.ts decides that.
+      if (op.valueFen !== 0) flags.push(adjust('value_adjusted', { field: 'valueFen', claimed: op.valueFen, applied: 0 }));
+      op.valueFen = 0;
+      return null;
   }
 }
 

@@ -35,6 +35,22 @@ export function restore(lots: Lot[], burned: { key: string; points: number }[]):
   return lots.map((l) => (back.has(l.key) ? { ...l, remaining: Math.min(l.points, l.remaining + back.get(l.key)!) } : l));
 }
 
+type Usage = NonNullable<MemberData['usage']>;
+
+/**
+ * One more (or, for a void, one less) use of `benefitId` on business day `day`: the brand-wide count
+ * terminals pull with the member. The day count follows the latest day a redemption fell on.
+ */
+export function countUse(usage: Usage, benefitId: string, day: string, at: number, delta: 1 | -1): Usage {
+  const found = usage.find((u) => u.benefitId === benefitId);
+  const u = found ?? { benefitId, total: 0, day: null, dayCount: 0, lastAt: null };
+  const next =
+    delta === 1
+      ? { ...u, total: u.total + 1, day: u.day !== null && u.day > day ? u.day : day, dayCount: u.day === day ? u.dayCount + 1 : u.day !== null && u.day > day ? u.dayCount : 1, lastAt: Math.max(u.lastAt ?? at, at) }
+      : { ...u, total: Math.max(0, u.total - 1), dayCount: u.day === day ? Math.max(0, u.dayCount - 1) : u.dayCount };
+  return found ? usage.map((x) => (x === found ? next : x)) : [...usage, next];
+}
+
 export function addMonth(months: MemberData['months'], month: string, visits: number, spendFen: number): MemberData['months'] {
   const found = months.some((m) => m.month === month);
   const next = found

@@ -1,5 +1,5 @@
 // The Z-report of one business day (store time zone) at this terminal: redemptions by benefit type,
-// points earned / burned / donated / expired, voids with their approver, redemptions per staff
+// points earned / burned / donated / expired, voids with their approver, returns, redemptions per staff
 // member, what still waits for HQ and the conflicts HQ reported. Voided operations are left out of
 // the totals (a void is listed instead), so the totals are what actually left the store.
 import { z } from 'zod';
@@ -126,6 +126,11 @@ export function computeDayReport(deps: ServiceDeps, date: string): DayReport {
   )
     .all(date)
     .map((s) => ({ staffId: s.staff_id, name: staffName(db, s.staff_id), count: s.n, valueFen: s.v }));
+  const ret = stmt<[string], { n: number; a: number | null; p: number | null; s: number | null }>(
+    db,
+    `SELECT count(*) AS n, sum(amount_fen) AS a, -sum(points) AS p, sum(json_extract(detail_json, '$.shortfall')) AS s FROM operations
+      WHERE business_date = ? AND kind = 'return' AND voided_by_op IS NULL`,
+  ).get(date);
   const pending = pendingOn(db, date);
   return {
     date,
@@ -137,6 +142,7 @@ export function computeDayReport(deps: ServiceDeps, date: string): DayReport {
     points: { earned: pts?.earned ?? 0, burned: pts?.burned ?? 0, donated: pts?.donated ?? 0, expired: expiredPointsOn(db, date) },
     voids,
     byStaff,
+    returns: { count: ret?.n ?? 0, amountFen: ret?.a ?? 0, points: Math.max(0, ret?.p ?? 0), shortfall: ret?.s ?? 0 },
     pending,
     conflicts: conflictsOn(deps, date),
     storeId: deps.identity.storeId,
@@ -186,6 +192,7 @@ export function toPrintedZReport(deps: ServiceDeps, r: DayReport, now: number): 
     points: r.points,
     voids: r.voids.map((v) => ({ opId: v.targetOpId, kind: v.kind, valueFen: v.valueFen, approvedBy: v.approvedBy })),
     byStaff: r.byStaff,
+    returns: r.returns,
     pending: r.pending,
     conflicts: r.conflicts.filter((c) => !c.acknowledged).length,
   };

@@ -9,7 +9,7 @@ import type { ServiceDeps } from './deps';
 import { businessDate } from '../../loyalty/time';
 import type { Recorded, ReceiptModel } from '../../contract/deskTypes';
 
-/** An earn's purchase lines as its detail keeps them (with each line's points), for the event. */
+/** An earn's purchase lines as its detail keeps them (with each line's points), or the lines a return names, for the event. */
 function purchaseLines(detail: Record<string, unknown>): OperationRecordedV2['lines'] {
   const lines = Array.isArray(detail.lines) ? (detail.lines as unknown[]) : [];
   return lines.flatMap((l) => {
@@ -49,7 +49,7 @@ export function recordOperation(
     points: op.points,
     amountFen: op.amountFen,
     // HQ computes an earn's points from its lines under the rules version named here (docs/authority.md).
-    lines: op.kind === 'earn' ? purchaseLines(op.detail) : [],
+    lines: op.kind === 'earn' || op.kind === 'return' ? purchaseLines(op.detail) : [],
     rulesVersion: deps.rules.version,
     detail: op.detail,
     offline: op.offline,

@@ -20,6 +20,8 @@ import { scanMember } from './scan';
 import { checkPin, checkManagerPin, liftLockout, lockedUntil, staffById } from './staffAuth';
 import { statusFacts } from './statusFacts';
 import { voidOperation } from './void';
+import { memberPurchases, returnQuote } from './returnPlan';
+import { returnPurchase } from './returnPurchase';
 
 type Tail<T extends unknown[]> = T extends [unknown, ...infer R] ? R : never;
 
@@ -46,6 +48,11 @@ export function createTerminalService(deps: ServiceDeps) {
     cashDeduct: (input: Parameters<typeof cashDeduct>[1]) => cashDeduct(deps, input),
     donate: (input: Parameters<typeof donate>[1]) => donate(deps, input),
     voidOperation: (input: Parameters<typeof voidOperation>[1]) => voidOperation(deps, input),
+    /** A purchase returned on a later day (退货): its points, spend and tier step taken back. */
+    returnPurchase: (input: Parameters<typeof returnPurchase>[1]) => returnPurchase(deps, input),
+    /** What a purchase allows to be returned, and what a return would do; writes nothing. */
+    returnQuote: (input: Parameters<typeof returnQuote>[1]) => returnQuote(deps, input),
+    memberPurchases: (memberId: string) => memberPurchases(deps, memberId),
     reprint: (input: Parameters<typeof reprint>[1]) => reprint(deps, input),
     signIn: (pin: string) => checkPin(deps, pin),
     /** A manager's approval at the desk (the manager area's pad); any other PIN counts as a wrong one. */

@@ -58,7 +58,8 @@ export function voidOperation(deps: ServiceDeps, input: VoidInput): VoidResult {
     const approver = requireManager(deps, input.approverId);
     const target = getOperation(deps.db, input.opId);
     if (!target || target.storeId !== storeId) throw new DeskError('UNKNOWN_OPERATION', { ref: input.opId });
-    if (target.kind === 'void') throw new DeskError('NOT_VOIDABLE', { kind: target.kind });
+    // A return is not undone by a void (docs/returns.md): it would need its spend, visit and tier back too.
+    if (target.kind === 'void' || target.kind === 'return') throw new DeskError('NOT_VOIDABLE', { kind: target.kind });
     if (target.voidedByOp !== null) throw new DeskError('ALREADY_VOIDED', { ref: target.id });
     const today = operatingDay(deps, now).date;
     if (target.businessDate !== today) throw new DeskError('VOID_NOT_SAME_DAY', { today, date: target.businessDate });

@@ -276,6 +276,14 @@ export function createDeskSession(
       const by = approver(managerPin, me);
       return service.commits.run(() => service.voidOperation({ opId, staffId: me.id, approverId: by.id }));
     },
+    // A return names its purchase by the receipt's operation id; it gives nothing out, so the member
+    // need not be verified, only the staff signed in.
+    'points.return': (i) => {
+      const me = signedIn();
+      return service.commits.run(() => service.returnPurchase({ ...i, staffId: me.id }));
+    },
+    'points.returnQuote': (i) => (reads(), service.returnQuote(i)),
+    'points.purchases': ({ memberId }) => (reads(), service.memberPurchases(memberId)),
     'receipt.reprint': ({ opId }) => service.reprint({ opId, staffId: signedIn().id }),
     'receipt.preview': ({ opId }) => (reads(), service.receiptPreview(opId)),
     'operation.recent': ({ limit }) => (reads(), service.recentOperations(limit)),
