@@ -2,6 +2,7 @@
 import { uiEn } from './ui-en';
 import { kioskEn } from './kiosk-en';
 import { managerEn } from './manager-en';
+import { inputEn } from './input-en';
 
 export const en = {
   error: {
@@ -223,6 +224,7 @@ export const en = {
   ui: uiEn,
   manager: managerEn,
   kiosk: kioskEn,
+  input: inputEn,
   start: {
     dataFolder: 'Data folder: {{dir}}',
     seeded: 'Demo data created ({{members}} members).',

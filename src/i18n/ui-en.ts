@@ -106,6 +106,8 @@ export const uiEn = {
     amount: 'Purchase amount (¥)',
     amountHint: 'e.g. 258 or 258.50',
     amountInvalid: 'Type the amount in yuan, e.g. 258 or 258.50.',
+    amountNegative: 'The amount cannot be negative: type what the customer paid.',
+    amountZero: 'The amount must be more than 0.',
     confirm: 'Redeem and print',
   },
   receipt: {
@@ -171,6 +173,9 @@ export const uiEn = {
     title: 'Donate points to charity',
     points: 'Points to donate',
     pointsInvalid: 'Type a whole number of points.',
+    pointsPositive: 'Points to donate must be a positive whole number, e.g. 200.',
+    balance: 'Points available: {{points}}',
+    overBalance: 'Only {{balance}} points are available; {{points}} cannot be donated.',
     submit: 'Donate',
     confirm: 'Donate {{points}} points?',
   },
@@ -192,6 +197,8 @@ export const uiEn = {
     print: { pending: 'Not printed', printed: 'Printed', failed: 'Print failed' },
   },
   status: {
+    /** A fact in the status bar: its name, then its state (full-width colon in Chinese). */
+    pair: '{{label}}: {{value}}',
     printer: 'Printer',
     printerNotConfigured: 'Not set up',
     unprinted: '{{n}} receipt(s) waiting',

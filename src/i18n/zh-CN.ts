@@ -2,6 +2,7 @@ import type { Messages } from './en';
 import { uiZhCN } from './ui-zh-CN';
 import { kioskZhCN } from './kiosk-zh-CN';
 import { managerZhCN } from './manager-zh-CN';
+import { inputZhCN } from './input-zh-CN';
 
 export const zhCN: Messages = {
   error: {
@@ -223,6 +224,7 @@ export const zhCN: Messages = {
   ui: uiZhCN,
   manager: managerZhCN,
   kiosk: kioskZhCN,
+  input: inputZhCN,
   start: {
     dataFolder: '数据文件夹：{{dir}}',
     seeded: '已创建演示数据（{{members}} 位会员）。',

@@ -2,6 +2,7 @@ import type { Messages } from './en';
 import { uiZhTW } from './ui-zh-TW';
 import { kioskZhTW } from './kiosk-zh-TW';
 import { managerZhTW } from './manager-zh-TW';
+import { inputZhTW } from './input-zh-TW';
 
 export const zhTW: Messages = {
   error: {
@@ -223,6 +224,7 @@ export const zhTW: Messages = {
   ui: uiZhTW,
   manager: managerZhTW,
   kiosk: kioskZhTW,
+  input: inputZhTW,
   start: {
     dataFolder: '資料夾：{{dir}}',
     seeded: '已建立示範資料（{{members}} 位會員）。',

@@ -7,20 +7,20 @@ import { check, fenArg, intArg, type Flags } from '../args';
 import { callAs, operatorOf, withTerminal } from '../operator';
 import { printAfterCommit } from './print';
 
-const str = (name: string, schema: z.ZodType<string, string>) => z.string({ error: `--${name} is required` }).pipe(schema);
+const str = (schema: z.ZodType<string, string>) => z.string().pipe(schema);
 
 /**
  * `member --id M | --card C | --phone P`: the member card. With --card or --id, --phone is the phone
  * check instead (the whole number against the keyed hash; exit 2 when it is not the member's).
  */
 export async function memberCommand(flags: Flags) {
-  const phone = flags.phone === undefined ? undefined : check(str('phone', phoneTextSchema), flags.phone);
+  const phone = flags.phone === undefined ? undefined : check(str(phoneTextSchema), flags.phone, 'phone');
   const ref =
     flags.card !== undefined
-      ? { cardNo: check(str('card', cardNoSchema), flags.card) }
+      ? { cardNo: check(str(cardNoSchema), flags.card, 'card') }
       : phone !== undefined && flags.id === undefined
         ? { phone }
-        : { memberId: check(str('id', memberIdSchema), flags.id) };
+        : { memberId: check(str(memberIdSchema), flags.id, 'id') };
   if (phone === undefined || 'phone' in ref) return callAs(flags, 'member.card', ref);
   return withTerminal(flags, async (t) => {
     const call = operatorOf(flags, t);
@@ -32,9 +32,9 @@ export async function memberCommand(flags: Flags) {
 
 export async function redeemCommand(flags: Flags) {
   const input = {
-    memberId: check(str('member', memberIdSchema), flags.member),
-    benefitId: check(str('benefit', entityIdSchema), flags.benefit),
-    amountFen: flags.amount === undefined ? null : check(fenArg('amount'), flags.amount),
+    memberId: check(str(memberIdSchema), flags.member, 'member'),
+    benefitId: check(str(entityIdSchema), flags.benefit, 'benefit'),
+    amountFen: flags.amount === undefined ? null : check(fenArg(), flags.amount, 'amount'),
   };
   return printAfterCommit(flags, await callAs(flags, 'benefit.redeem', input));
 }
@@ -46,15 +46,15 @@ export async function redeemCommand(flags: Flags) {
 export async function earnCommand(flags: Flags) {
   const lines =
     flags.lines !== undefined
-      ? check(purchaseLinesSchema, parseJson(String(flags.lines), '--lines'))
+      ? check(purchaseLinesSchema, parseJson(String(flags.lines), '--lines'), 'lines')
       : check(purchaseLinesSchema, [
           {
-            category: check(z.string().default('general').pipe(categorySchema), flags.category),
-            amountFen: check(fenArg('amount'), flags.amount),
+            category: check(z.string().default('general').pipe(categorySchema), flags.category, 'category'),
+            amountFen: check(fenArg(), flags.amount, 'amount'),
           },
-        ]);
+        ], 'amount');
   const input = {
-    memberId: check(str('member', memberIdSchema), flags.member),
+    memberId: check(str(memberIdSchema), flags.member, 'member'),
     lines,
   };
   return printAfterCommit(flags, await callAs(flags, 'points.earn', input));
@@ -62,40 +62,40 @@ export async function earnCommand(flags: Flags) {
 
 export async function exchangeCommand(flags: Flags) {
   const input = {
-    memberId: check(str('member', memberIdSchema), flags.member),
-    itemId: check(str('item', entityIdSchema), flags.item),
+    memberId: check(str(memberIdSchema), flags.member, 'member'),
+    itemId: check(str(entityIdSchema), flags.item, 'item'),
   };
   return printAfterCommit(flags, await callAs(flags, 'points.exchange', input));
 }
 
 export async function cashCommand(flags: Flags) {
   const input = {
-    memberId: check(str('member', memberIdSchema), flags.member),
-    points: check(intArg('points', 100_000_000), flags.points),
-    amountFen: check(fenArg('amount'), flags.amount),
+    memberId: check(str(memberIdSchema), flags.member, 'member'),
+    points: check(intArg(100_000_000), flags.points, 'points'),
+    amountFen: check(fenArg(), flags.amount, 'amount'),
   };
   return printAfterCommit(flags, await callAs(flags, 'points.cash', input));
 }
 
 export async function donateCommand(flags: Flags) {
   const input = {
-    memberId: check(str('member', memberIdSchema), flags.member),
-    points: check(intArg('points', 100_000_000), flags.points),
+    memberId: check(str(memberIdSchema), flags.member, 'member'),
+    points: check(intArg(100_000_000), flags.points, 'points'),
   };
   return printAfterCommit(flags, await callAs(flags, 'points.donate', input));
 }
 
 /** --staff voids; a clerk needs --manager ID to approve (the core checks the approver is a manager). */
 export async function voidCommand(flags: Flags) {
-  return printAfterCommit(flags, await callAs(flags, 'operation.void', { opId: check(str('op', opIdSchema), flags.op) }));
+  return printAfterCommit(flags, await callAs(flags, 'operation.void', { opId: check(str(opIdSchema), flags.op, 'op') }));
 }
 
 export async function reprintCommand(flags: Flags) {
-  return printAfterCommit(flags, await callAs(flags, 'receipt.reprint', { opId: check(str('op', opIdSchema), flags.op) }));
+  return printAfterCommit(flags, await callAs(flags, 'receipt.reprint', { opId: check(str(opIdSchema), flags.op, 'op') }));
 }
 
 export function outboxCommand(flags: Flags) {
-  const limit = flags.limit === undefined ? 1000 : check(intArg('limit', 100_000), flags.limit);
+  const limit = flags.limit === undefined ? 1000 : check(intArg(100_000), flags.limit, 'limit');
   return withTerminal(flags, async (t) => ({ pending: t.service.pendingCount(), events: t.service.pendingOutbox(limit) }));
 }
 
@@ -103,6 +103,6 @@ function parseJson(text: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new DeskError('INVALID_INPUT', { detail: `${what} is not JSON` });
+    throw new DeskError('INVALID_INPUT', { detailKey: 'flag.json', flag: what });
   }
 }

@@ -49,8 +49,8 @@ function untilStopped(also?: Promise<unknown>): Promise<void> {
 const EARLY_EXIT_MS = 3_000;
 
 export async function startCommand(flags: Flags, tr: Translator, io: CliIo): Promise<object | undefined> {
-  const dir = check(z.string().min(1).default(defaultDataDir()), flags.data);
-  const port = flags.port === undefined ? 0 : check(intArg('port', 65_535), flags.port);
+  const dir = check(z.string().min(1).default(defaultDataDir()), flags.data, 'data');
+  const port = flags.port === undefined ? 0 : check(intArg(65_535), flags.port, 'port');
   const log = io.err;
 
   if (flags.prepare === true) {

@@ -17,7 +17,7 @@ import {
 } from '../../contract/terminalApi';
 import type { SignedInStaff } from '../../contract/deskTypes';
 import type { Translator } from '../../i18n';
-import { describeZodError, zodErrorMap } from '../../i18n/zodLocale';
+import { inputErrorParams } from '../../i18n/inputIssues';
 import type { Lang } from '../../loyalty/types';
 import type { TerminalService } from '../operations/service';
 import { managerHandlers, type ManagerPorts } from './managerHandlers';
@@ -270,8 +270,8 @@ export function createDeskSession(
   return {
     lang: () => lang,
     call: async (method, input) => {
-      const parsed = terminalApiInputs[method].safeParse(input ?? {}, { error: zodErrorMap(lang) });
-      if (!parsed.success) return refusal(tr(lang), 'INVALID_INPUT', { detail: describeZodError(parsed.error) });
+      const parsed = terminalApiInputs[method].safeParse(input ?? {});
+      if (!parsed.success) return refusal(tr(lang), 'INVALID_INPUT', inputErrorParams(parsed.error, input ?? {}));
       const handler = impl[method] as (i: unknown) => unknown;
       return toAsyncResult(tr(lang), () => handler(parsed.data), options.onInternal);
     },
