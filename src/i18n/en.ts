@@ -189,6 +189,7 @@ export const en = {
     testLine: 'Chinese: 会员服务台 測試 ¥12.30',
   },
   zreport: {
+    pointsMoved: '{{points}} points',
     title: 'Z report',
     date: 'Business date',
     number: 'Z no.',

@@ -10,6 +10,15 @@ import { zhTW } from './zh-TW';
 export { formatInstant, formatYuan, isLang } from './format';
 
 export const DEFAULT_LANG: Lang = 'zh-CN';
+
+/**
+ * What a void moved, for the Z-report (screen, paper, CSV): money where its operation moved money,
+ * otherwise the points it moved, signed ("-2,580,000 积分" for a voided earn) — never "¥0.00".
+ */
+export function voidAmount(v: { valueFen: number; points: number }, t: (key: string, params?: Record<string, unknown>) => string): string {
+  if (v.valueFen !== 0 || v.points === 0) return formatYuan(v.valueFen);
+  return t('zreport.pointsMoved', { points: `${v.points > 0 ? '+' : ''}${v.points.toLocaleString('en-US')}` });
+}
 export const resources = {
   'zh-CN': { translation: zhCN },
   'zh-TW': { translation: zhTW },

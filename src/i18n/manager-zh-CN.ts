@@ -38,7 +38,7 @@ export const managerZhCN: Shape<typeof managerEn> = {
     date: '营业日',
     show: '查看',
     print: '打印',
-    printed: '已打印（{{bytes}} 字节）。',
+    printed: '日结报表已送到小票打印机，请到打印机取走。',
     csv: '下载 CSV',
     closed: '已结账',
     open: '尚未结账：截至目前的数据',
@@ -192,5 +192,5 @@ export const managerZhCN: Shape<typeof managerEn> = {
     maxPointsBurned: '每位会员离线消耗积分',
     maxHoursSinceSync: '距上次同步小时数',
   },
-  csv: { section: '类别', item: '项目', name: '名称', count: '数量', valueFen: '金额（分）', valueYuan: '金额（元）' },
+  csv: { section: '类别', item: '项目', ref: '编号', count: '数量', valueFen: '金额（分）', valueYuan: '金额（元）', points: '积分变动', total: '合计' },
 };

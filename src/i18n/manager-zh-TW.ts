@@ -38,7 +38,7 @@ export const managerZhTW: Shape<typeof managerEn> = {
     date: '營業日',
     show: '檢視',
     print: '列印',
-    printed: '已列印（{{bytes}} 位元組）。',
+    printed: '日結報表已送到收據印表機，請到印表機取走。',
     csv: '下載 CSV',
     closed: '已結帳',
     open: '尚未結帳：截至目前的資料',
@@ -192,5 +192,5 @@ export const managerZhTW: Shape<typeof managerEn> = {
     maxPointsBurned: '每位會員離線消耗點數',
     maxHoursSinceSync: '距上次同步小時數',
   },
-  csv: { section: '類別', item: '項目', name: '名稱', count: '數量', valueFen: '金額（分）', valueYuan: '金額（元）' },
+  csv: { section: '類別', item: '項目', ref: '編號', count: '數量', valueFen: '金額（分）', valueYuan: '金額（元）', points: '點數變動', total: '合計' },
 };

@@ -158,7 +158,7 @@ export const zhCN: Messages = {
     exchange: '积分兑换',
     cash: '积分抵现',
     donate: '积分捐赠',
-    earn: '消费积分',
+    earn: '累积积分',
     void: '撤销',
   },
   receipt: {
@@ -189,6 +189,7 @@ export const zhCN: Messages = {
     testLine: '中文：会员服务台 測試 ¥12.30',
   },
   zreport: {
+    pointsMoved: '{{points}} 积分',
     title: '日结报表',
     date: '营业日',
     number: '日结号',

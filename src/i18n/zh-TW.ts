@@ -158,7 +158,7 @@ export const zhTW: Messages = {
     exchange: '點數兌換',
     cash: '點數折抵',
     donate: '點數捐贈',
-    earn: '消費累點',
+    earn: '累積點數',
     void: '作廢',
   },
   receipt: {
@@ -189,6 +189,7 @@ export const zhTW: Messages = {
     testLine: '中文：會員服務台 测试 ¥12.30',
   },
   zreport: {
+    pointsMoved: '{{points}} 點',
     title: '日結報表',
     date: '營業日',
     number: '日結號',
