@@ -227,6 +227,8 @@ export const en = {
   kiosk: kioskEn,
   input: inputEn,
   start: {
+    pin: '{{name}} ({{role}}) {{pin}}',
+    rendererBuilt: 'Screens built ({{seconds}} s).',
     dataFolder: 'Data folder: {{dir}}',
     seeded: 'Demo data created ({{members}} members).',
     existing: 'Using the existing database {{db}}.',

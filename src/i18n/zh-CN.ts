@@ -227,6 +227,8 @@ export const zhCN: Messages = {
   kiosk: kioskZhCN,
   input: inputZhCN,
   start: {
+    pin: '{{name}}（{{role}}）{{pin}}',
+    rendererBuilt: '界面已构建（{{seconds}} 秒）。',
     dataFolder: '数据文件夹：{{dir}}',
     seeded: '已创建演示数据（{{members}} 位会员）。',
     existing: '使用现有数据库 {{db}}。',

@@ -227,6 +227,8 @@ export const zhTW: Messages = {
   kiosk: kioskZhTW,
   input: inputZhTW,
   start: {
+    pin: '{{name}}（{{role}}）{{pin}}',
+    rendererBuilt: '畫面已建置（{{seconds}} 秒）。',
     dataFolder: '資料夾：{{dir}}',
     seeded: '已建立示範資料（{{members}} 位會員）。',
     existing: '使用現有資料庫 {{db}}。',
