@@ -93,7 +93,8 @@ export function createDeskSession(
    * whoever acts (the core checks that an approver is a manager).
    */
   const approver = (managerPin: string | undefined, me: SignedInStaff): SignedInStaff => {
-    if (managerPin !== undefined) return service.signIn(managerPin);
+    // A manager's PIN, checked as one: a clerk's PIN here is as wrong as a mistyped one (MANAGER_PIN_WRONG, counted).
+    if (managerPin !== undefined) return service.approveAsManager(managerPin);
     if (who.kind === 'operator' && who.managerId !== null) return service.staffById(who.managerId);
     return me;
   };
