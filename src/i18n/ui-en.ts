@@ -72,6 +72,7 @@ export const uiEn = {
     useCode: 'Scan the member code instead',
   },
   member: {
+    progressLabel: 'Progress to the next tier',
     verifiedCode: 'Verified by member code',
     verifiedPhone: 'Verified by phone number',
     unverifiedByPhone: 'Found by phone number: points can be earned; before points or benefits are used, ask for the member code.',

@@ -74,6 +74,7 @@ export const uiZhCN: UiMessages = {
     useCode: '改为扫描会员码',
   },
   member: {
+    progressLabel: '升级进度',
     verifiedCode: '已通过会员码验证',
     verifiedPhone: '已核对手机号',
     unverifiedByPhone: '按手机号找到：可以累积积分；使用积分或权益前，请会员出示会员码。',
