@@ -3,7 +3,8 @@
 // a clerk, a manager and a member meet, in Chromium against the real web hosts: the PIN pad (after a
 // wrong PIN), the scan screen with an error, the member card, the redeem dialog (with an error), the
 // receipt, the earn, exchange and donate forms, today's operations and the void dialog, the manager's
-// gate and every manager tab, and the kiosk's attract screen and refusal. A violation names its rule
+// gate and every manager tab, the phone check dialog, and the kiosk's attract screen, refusal and a
+// member's page. A violation names its rule
 // and the elements it found. Screenshots: test-output/e2e/a11y-*.png.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -11,6 +12,9 @@ import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchKiosk } from '../../src/host/kioskLaunch';
+import { HQ_KEY_FILE } from '../../src/runtime/dataFolder';
+import { privateJwkSchema } from '../../src/scan/hqKeys';
+import { mintCardCode } from '../../src/scan/mintCode';
 import { tempDir } from '../helpers/demoDb';
 import { CHROMIUM_FLAGS, prepareDeskFolder } from './deskFolder';
 import { presentMember, SHOTS, startWalk, type Walk } from './deskWalk';
@@ -53,6 +57,13 @@ describe('accessibility (axe-core) in Chromium', () => {
     await page.click('[data-testid="card-submit"]');
     await page.waitForSelector('[data-screen="scan"] [data-testid="error"]');
     found.push(...(await serious(page, 'scan-error')));
+    // A typed card number asks for the member's whole phone number (the phone check dialog).
+    const carded = desk.terminal.db.prepare("SELECT card_no FROM members WHERE status = 'active' ORDER BY id LIMIT 1 OFFSET 7").get() as { card_no: string };
+    await page.fill('[data-testid="card-input"]', carded.card_no);
+    await page.click('[data-testid="card-submit"]');
+    await page.waitForSelector('[role="dialog"] [data-testid="phone-cancel"]');
+    found.push(...(await serious(page, 'phone-check')));
+    await page.click('[data-testid="phone-cancel"]');
 
     const member = desk.terminal.db.prepare("SELECT id, card_serial FROM members WHERE status = 'active' ORDER BY (SELECT coalesce(sum(remaining), 0) FROM point_lots WHERE member_id = members.id) DESC LIMIT 1").get() as { id: string; card_serial: number };
     await presentMember(walk, member);
@@ -120,6 +131,14 @@ describe('accessibility (axe-core) in Chromium', () => {
       await page.keyboard.press('Enter');
       await page.getByRole('button', { name: '好的' }).waitFor();
       found.push(...(await serious(page, 'kiosk-refusal')));
+      await page.getByRole('button', { name: '好的' }).click();
+      // A member's own page, opened by their signed card code.
+      const hq = privateJwkSchema.parse(JSON.parse(readFileSync(join(kiosk.prepared.dir, HQ_KEY_FILE), 'utf8')));
+      const m = kiosk.terminal.db.prepare("SELECT id, card_serial FROM members WHERE status = 'active' ORDER BY id LIMIT 1").get() as { id: string; card_serial: number };
+      await page.keyboard.type(mintCardCode(hq, { mid: m.id, cs: m.card_serial, iat: Math.floor(Date.now() / 1000) - 60 }), { delay: 2 });
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('[data-screen="member"]');
+      found.push(...(await serious(page, 'kiosk-member')));
       expect(found).toEqual([]);
     } finally {
       await browser.close();
