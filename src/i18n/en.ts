@@ -1,4 +1,5 @@
 // English messages. zh-CN and zh-TW must have exactly these keys (checked by the type and a test).
+import type { Shape } from './shape';
 import { uiEn } from './ui-en';
 import { kioskEn } from './kiosk-en';
 import { managerEn } from './manager-en';
@@ -239,5 +240,4 @@ export const en = {
   },
 } as const;
 
-type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 export type Messages = Shape<typeof en>;

@@ -1,5 +1,6 @@
 // How a refused input is told (src/i18n/inputIssues.ts): the field in words and what to do. zh-CN and
 // zh-TW have exactly these keys.
+import type { Shape } from './shape';
 export const inputEn = {
   field: {
     _: 'This entry',
@@ -85,5 +86,4 @@ export const inputEn = {
   },
 } as const;
 
-type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 export type InputMessages = Shape<typeof inputEn>;

@@ -1,7 +1,7 @@
 // 店长区的文字（renderer/manager/ 与店长导出的 CSV），简体中文。键与 manager-en.ts 完全一致。
+import type { Shape } from './shape';
 import type { managerEn } from './manager-en';
 
-type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
 export const managerZhCN: Shape<typeof managerEn> = {
   entry: '店长',

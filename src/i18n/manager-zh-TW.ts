@@ -1,7 +1,7 @@
 // 店長區的文字（renderer/manager/ 與店長匯出的 CSV），繁體中文。鍵與 manager-en.ts 完全一致。
+import type { Shape } from './shape';
 import type { managerEn } from './manager-en';
 
-type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
 export const managerZhTW: Shape<typeof managerEn> = {
   entry: '店長',

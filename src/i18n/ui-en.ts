@@ -1,4 +1,5 @@
 // The desk UI's words (renderer/), English. ui-zh-CN.ts and ui-zh-TW.ts have exactly these keys.
+import type { Shape } from './shape';
 export const uiEn = {
   appName: 'Loyalty Desk',
   common: {
@@ -226,5 +227,4 @@ export const uiEn = {
   },
 } as const;
 
-type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 export type UiMessages = Shape<typeof uiEn>;
