@@ -106,6 +106,26 @@ export function App() {
     setStaff(null);
   };
 
+  // The browser's Back stays inside the desk (issue 18 item 11): the page keeps one history entry of
+  // its own ahead of wherever it was opened from (about:blank, a used launch link), and Back goes to
+  // the screen this one came from instead of leaving the app for a blank page.
+  const backRef = useRef<() => void>(() => undefined);
+  backRef.current = () => {
+    if (phoneCheck) return setPhoneCheck(null);
+    if (view.name === 'receipt') return view.fromMember && member ? setView({ name: 'member' }) : nextMember();
+    if ((view.name === 'catalog' || view.name === 'earn' || view.name === 'donate' || view.name === 'ops') && member) return setView({ name: 'member' });
+    if (view.name !== 'scan') nextMember();
+  };
+  useEffect(() => {
+    history.pushState({ desk: true }, '');
+    const onPop = () => {
+      history.pushState({ desk: true }, '');
+      backRef.current();
+    };
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, []);
+
   if (!staff) {
     return (
       <div className="app">

@@ -4,19 +4,31 @@ import { formatInstant, formatYuan } from '../src/i18n/format';
 
 export { formatYuan };
 
-/** "258", "258.5", "258.50" → fen; anything else → null. No float ever holds the amount. */
-export function parseYuan(text: string): number | null {
-  const m = /^\s*(\d{1,8})(?:\.(\d{1,2}))?\s*$/.exec(text);
-  if (!m) return null;
-  const yuan = Number(m[1]);
-  const fen = Number((m[2] ?? '').padEnd(2, '0'));
-  return yuan * 100 + fen;
+/** What a typed number is: its value, or what is wrong with it (said to the clerk before anything is asked). */
+export type Typed = { value: number } | { problem: 'format' | 'negative' | 'zero' };
+
+/**
+ * "258", "258.5", "258.50" → fen. No float ever holds the amount. Any number of digits passes here:
+ * the core's limit is told by the core with the limit in yuan ("金额最多 ¥10,000,000.00").
+ */
+export function readYuan(text: string): Typed {
+  const m = /^\s*(-)?\s*(\d{1,13})(?:\.(\d{1,2}))?\s*$/.exec(text);
+  if (!m) return { problem: 'format' };
+  const fen = Number(m[2]) * 100 + Number((m[3] ?? '').padEnd(2, '0'));
+  if (m[1] && fen > 0) return { problem: 'negative' };
+  return fen === 0 ? { problem: 'zero' } : { value: fen };
 }
 
-export function parseWhole(text: string, max = 100_000_000): number | null {
-  if (!/^\s*\d{1,9}\s*$/.test(text)) return null;
-  const n = Number(text.trim());
-  return n >= 1 && n <= max ? n : null;
+/** The sentence (ui.*) for a typed amount that is not one. */
+export const AMOUNT_PROBLEM = { format: 'ui.redeem.amountInvalid', negative: 'ui.redeem.amountNegative', zero: 'ui.redeem.amountZero' } as const;
+
+/** A whole number of points, more than 0 ("-200" is negative, not "not a number"); the core checks the top. */
+export function readWhole(text: string): Typed {
+  const m = /^\s*(-)?\s*(\d{1,13})\s*$/.exec(text);
+  if (!m) return { problem: 'format' };
+  const n = Number(m[2]);
+  if (m[1] && n > 0) return { problem: 'negative' };
+  return n === 0 ? { problem: 'zero' } : { value: n };
 }
 
 export const formatDate = (at: number, tz: string): string => formatInstant(at, tz, false);

@@ -28,8 +28,8 @@ export function StatusBar() {
   const printerOk = status.printer.state === 'ready' || status.printer.state === 'paper-low';
   const printerText =
     status.printer.state === 'not-configured' ? t('ui.status.printerNotConfigured') : t(`printerState.${status.printer.state}`);
-  const printerLine = `${t('ui.status.printer')}: ${printerText}${status.printer.unprinted > 0 ? ` · ${t('ui.status.unprinted', { n: status.printer.unprinted })}` : ''}`;
-  const scannerLine = `${t('ui.status.scanner')}: ${lastScanAt === null ? t('ui.status.scannerReady') : t('ui.status.scannerLast', { time: formatTime(lastScanAt, status.tz) })}`;
+  const printerLine = `${t('ui.status.pair', { label: t('ui.status.printer'), value: printerText })}${status.printer.unprinted > 0 ? ` · ${t('ui.status.unprinted', { n: status.printer.unprinted })}` : ''}`;
+  const scannerLine = t('ui.status.pair', { label: t('ui.status.scanner'), value: lastScanAt === null ? t('ui.status.scannerReady') : t('ui.status.scannerLast', { time: formatTime(lastScanAt, status.tz) }) });
   const clock = status.hq.clockSkewWarning && status.hq.clockSkewMs !== null ? t('ui.status.clockSkew', { minutes: Math.round(Math.abs(status.hq.clockSkewMs) / 60_000) }) : null;
   // One line always: a pill that does not fit ends in "…" and shows all of itself as its tooltip.
   return (
@@ -41,10 +41,10 @@ export function StatusBar() {
           className={serialClass}
           testId="status-serial"
           state={serial.state}
-          text={`${t('ui.status.serial')}: ${t(`ui.status.serialState.${serial.state}`, { port: serial.port ?? '', error: serial.error ?? '' })}`}
+          text={t('ui.status.pair', { label: t('ui.status.serial'), value: t(`ui.status.serialState.${serial.state}`, { port: serial.port ?? '', error: serial.error ?? '' }) })}
         />
       )}
-      <Pill className={status.hq.online ? 'pill ok' : 'pill warn'} testId="status-hq" text={`${t('ui.status.hq')}: ${status.hq.online ? t('ui.status.online') : t('ui.status.offline')}`} />
+      <Pill className={status.hq.online ? 'pill ok' : 'pill warn'} testId="status-hq" text={t('ui.status.pair', { label: t('ui.status.hq'), value: status.hq.online ? t('ui.status.online') : t('ui.status.offline') })} />
       {clock !== null && <Pill className="pill warn" testId="status-clock" text={clock} title={`${clock}\n${t('ui.status.clockSkewHint')}`} />}
       {status.day.afterClose && <Pill className="pill warn" testId="status-day" text={t('ui.status.dayClosed', { date: status.day.date })} />}
       <Pill className={status.pendingSync > 0 ? 'pill warn' : 'pill ok'} testId="status-pending" text={t('ui.status.pending', { n: status.pendingSync })} />

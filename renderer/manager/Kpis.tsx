@@ -44,7 +44,8 @@ function optionFor(chart: KpiChartName, k: Kpis, tr: Translator) {
 
 function Table(props: { table: KpiTable; testId: string }) {
   return (
-    <table className="kpi-table" data-testid={props.testId}>
+    // It scrolls on its own (max-height), so it takes focus: a keyboard can scroll it too.
+    <table className="kpi-table" data-testid={props.testId} tabIndex={0}>
       <thead>
         <tr>
           {props.table.header.map((h) => (

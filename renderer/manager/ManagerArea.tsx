@@ -74,12 +74,15 @@ export function ManagerArea(props: { onBack(): void }) {
 
   return (
     <main className="screen manager" data-screen="manager">
-      <nav className="manager-tabs" role="tablist">
-        {TABS.map((name) => (
-          <button key={name} type="button" role="tab" aria-selected={tab === name} className={tab === name ? 'tab active' : 'tab'} onClick={() => setTab(name)} data-testid={`tab-${name}`}>
-            {t(`manager.tabs.${name}`)}
-          </button>
-        ))}
+      <nav className="manager-tabs">
+        {/* The tab list holds only its tabs (ARIA); the approval note and the way back sit beside it. */}
+        <div className="manager-tablist" role="tablist">
+          {TABS.map((name) => (
+            <button key={name} type="button" role="tab" aria-selected={tab === name} className={tab === name ? 'tab active' : 'tab'} onClick={() => setTab(name)} data-testid={`tab-${name}`}>
+              {t(`manager.tabs.${name}`)}
+            </button>
+          ))}
+        </div>
         <span className="spacer" />
         {approver && staff && (
           <span className="approved-by" data-testid="approved-by" title={t('manager.approvedBy', { manager: approver.name, clerk: staff.name })}>

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { DeskSettings, Lang } from '../../src/contract/terminalApi';
 import { ErrorNote, Loading } from '../components/Notice';
 import { useDesk, useLoad } from '../desk';
-import { formatYuan } from '../format';
+import { formatPoints, formatYuan } from '../format';
 import { LANGS } from '../i18n';
 
 function Form(props: { settings: DeskSettings; onSaved(): void }) {
@@ -66,7 +66,7 @@ function Form(props: { settings: DeskSettings; onSaved(): void }) {
     >
       <div className="settings-col">
         <label className="field">
-          {t('manager.settings.printer')}
+          <span className="field-label">{t('manager.settings.printer')}</span>
           <input value={printer} placeholder={t('manager.settings.printerHint')} onChange={(e) => setPrinter(e.target.value)} data-testid="settings-printer" />
         </label>
         <div className="printer-state">
@@ -84,7 +84,7 @@ function Form(props: { settings: DeskSettings; onSaved(): void }) {
           </div>
         </div>
         <label className="field">
-          {t('manager.settings.camera')}
+          <span className="field-label">{t('manager.settings.camera')}</span>
           <select value={camera} onChange={(e) => setCamera(e.target.value)}>
             <option value="">{t('manager.settings.cameraDefault')}</option>
             {cameras.map((c) => (
@@ -95,7 +95,7 @@ function Form(props: { settings: DeskSettings; onSaved(): void }) {
           </select>
         </label>
         <label className="field">
-          {t('manager.settings.lang')}
+          <span className="field-label">{t('manager.settings.lang')}</span>
           <select value={lang} onChange={(e) => setLang(e.target.value as Lang)}>
             {LANGS.map((l) => (
               <option key={l} value={l}>
@@ -115,31 +115,41 @@ function Form(props: { settings: DeskSettings; onSaved(): void }) {
           <label className="check">
             <input type="checkbox" checked={wedge.enabled} onChange={(e) => setWedge({ ...wedge, enabled: e.target.checked })} /> {t('manager.settings.wedgeEnabled')}
           </label>
-          <label className="row">
-            <span>{t('manager.settings.maxInterKeyMs')}</span>
-            <input value={wedge.maxInterKeyMs} onChange={(e) => setWedge({ ...wedge, maxInterKeyMs: num(e.target.value, wedge.maxInterKeyMs) })} />
-          </label>
-          <label className="row">
-            <span>{t('manager.settings.minLength')}</span>
-            <input value={wedge.minLength} onChange={(e) => setWedge({ ...wedge, minLength: num(e.target.value, wedge.minLength) })} />
-          </label>
-          <label className="row">
-            <span>{t('manager.settings.serialPort')}</span>
-            <input value={port} placeholder="/dev/ttyACM0" onChange={(e) => setPort(e.target.value)} />
-          </label>
-          <label className="row">
-            <span>{t('manager.settings.baud')}</span>
-            <input value={baud} onChange={(e) => setBaud(num(e.target.value, baud))} />
-          </label>
+          {/* Labels above their boxes, two to a row: a label beside a far-off box ("Baud" …… [9600]) reads apart. */}
+          <div className="field-grid">
+            <label className="field">
+              <span className="field-label">{t('manager.settings.maxInterKeyMs')}</span>
+              <input inputMode="numeric" value={wedge.maxInterKeyMs} onChange={(e) => setWedge({ ...wedge, maxInterKeyMs: num(e.target.value, wedge.maxInterKeyMs) })} />
+            </label>
+            <label className="field">
+              <span className="field-label">{t('manager.settings.minLength')}</span>
+              <input inputMode="numeric" value={wedge.minLength} onChange={(e) => setWedge({ ...wedge, minLength: num(e.target.value, wedge.minLength) })} />
+            </label>
+            <label className="field">
+              <span className="field-label">{t('manager.settings.serialPort')}</span>
+              <input value={port} placeholder="/dev/ttyACM0" onChange={(e) => setPort(e.target.value)} />
+            </label>
+            <label className="field">
+              <span className="field-label">{t('manager.settings.baud')}</span>
+              <input inputMode="numeric" value={baud} onChange={(e) => setBaud(num(e.target.value, baud))} />
+            </label>
+          </div>
         </fieldset>
         <dl className="readonly">
           <dt>{t('manager.settings.tz')}</dt>
           <dd data-testid="settings-tz">{s.tz}</dd>
           <dt>{t('manager.settings.offline')}</dt>
           <dd>
-            {t('manager.settings.maxValuePerRedemption')}: {formatYuan(s.offlineLimits.maxValuePerRedemptionFen)} · {t('manager.settings.maxUnsyncedValue')}:{' '}
-            {formatYuan(s.offlineLimits.maxUnsyncedValueFen)} · {t('manager.settings.maxPointsBurned')}: {s.offlineLimits.maxPointsBurnedPerMember} ·{' '}
-            {t('manager.settings.maxHoursSinceSync')}: {s.offlineLimits.maxHoursSinceSync}
+            <dl className="limits">
+              <dt>{t('manager.settings.maxValuePerRedemption')}</dt>
+              <dd>{formatYuan(s.offlineLimits.maxValuePerRedemptionFen)}</dd>
+              <dt>{t('manager.settings.maxUnsyncedValue')}</dt>
+              <dd>{formatYuan(s.offlineLimits.maxUnsyncedValueFen)}</dd>
+              <dt>{t('manager.settings.maxPointsBurned')}</dt>
+              <dd>{formatPoints(s.offlineLimits.maxPointsBurnedPerMember)}</dd>
+              <dt>{t('manager.settings.maxHoursSinceSync')}</dt>
+              <dd>{s.offlineLimits.maxHoursSinceSync}</dd>
+            </dl>
           </dd>
         </dl>
       </div>

@@ -34,7 +34,7 @@ export function StaffTab() {
   return (
     <section className="manager-panel" data-testid="staff">
       {note && (note.ok ? <div className="note ok">{note.text}</div> : <ErrorNote message={note.text} />)}
-      <table className="kpi-table">
+      <table className="staff-table">
         <thead>
           <tr>
             <th>{t('manager.staff.name')}</th>
@@ -77,19 +77,23 @@ export function StaffTab() {
         </tbody>
       </table>
       <form
-        className="form"
+        className="staff-add"
         onSubmit={(e) => {
           e.preventDefault();
           void add();
         }}
       >
         <h2>{t('manager.staff.addTitle')}</h2>
-        <label>
-          {t('manager.staff.name')} <input value={name} onChange={(e) => setName(e.target.value)} data-testid="staff-name" />
-        </label>
-        <label>
-          {t('manager.staff.pin')} <input type="password" inputMode="numeric" value={pin} onChange={(e) => setPin(e.target.value)} data-testid="staff-pin" />
-        </label>
+        <div className="field-grid">
+          <label className="field">
+            <span className="field-label">{t('manager.staff.name')}</span>
+            <input value={name} onChange={(e) => setName(e.target.value)} data-testid="staff-name" />
+          </label>
+          <label className="field">
+            <span className="field-label">{t('manager.staff.pin')}</span>
+            <input type="password" inputMode="numeric" value={pin} onChange={(e) => setPin(e.target.value)} data-testid="staff-pin" />
+          </label>
+        </div>
         <button type="submit" className="primary" data-testid="staff-add">
           {t('manager.staff.add')}
         </button>

@@ -18,7 +18,7 @@ export function ZReportActions(props: { report: DayReport }) {
     setNote(null);
     const r = await call('manager.printZReport', { date });
     setBusy(false);
-    setNote(r.ok ? { ok: true, text: t('manager.z.printed', { bytes: r.value.bytes }) } : { ok: false, text: r.error.message });
+    setNote(r.ok ? { ok: true, text: t('manager.z.printed') } : { ok: false, text: r.error.message });
   };
   const csv = async () => {
     const r = await call('manager.zReportCsv', { date });

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { DayReport } from '../../src/contract/terminalApi';
 import { useDesk } from '../desk';
 import { formatDateTime, formatYuan } from '../format';
+import { voidAmount } from '../../src/i18n';
 
 function Row(props: { label: string; value: string | number; testId?: string }) {
   return (
@@ -43,7 +44,7 @@ export function ZReportView(props: { report: DayReport }) {
       {r.voids.length === 0 && <div className="muted">{t('manager.z.none')}</div>}
       {r.voids.map((v) => (
         <div key={v.opId} className="paper-row" data-testid="z-void">
-          {t('manager.z.voidLine', { kind: t(`opKind.${v.kind}`), value: formatYuan(v.valueFen), name: v.approvedBy.name })}
+          {t('manager.z.voidLine', { kind: t(`opKind.${v.kind}`), value: voidAmount(v, t), name: v.approvedBy.name })}
         </div>
       ))}
       <h3>{t('zreport.returns')}</h3>

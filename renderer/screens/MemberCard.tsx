@@ -124,7 +124,7 @@ function MemberHeader(props: { card: PublicMemberCard; scan: ScanOutcome }) {
           {t(`tier.${tier.code}`)}
         </span>
         <span className="sub">{t('ui.member.discount', { rate: formatPay(tier.payPermille, lang) })}</span>
-        <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(ratio * 100)}>
+        <div className="progress" role="progressbar" aria-label={t('ui.member.progressLabel')} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(ratio * 100)}>
           <div className="progress-fill" style={{ width: `${Math.round(ratio * 100)}%` }} />
         </div>
         <div className="sub" data-testid="tier-progress">

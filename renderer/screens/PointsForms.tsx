@@ -5,8 +5,8 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EarnPreview, EarnResult, PointsOpResult } from '../../src/contract/terminalApi';
 import { Dialog, ErrorNote } from '../components/Notice';
-import { useDesk } from '../desk';
-import { parseWhole, parseYuan, formatPoints } from '../format';
+import { useDesk, useLoad } from '../desk';
+import { AMOUNT_PROBLEM, formatPoints, readWhole, readYuan } from '../format';
 import { EarnConfirm, type EarnRequest } from './EarnConfirm';
 
 const CATEGORIES = ['general', 'cosmetics', 'apparel', 'food'] as const;
@@ -24,11 +24,12 @@ export function EarnScreen(props: { memberId: string; onDone(r: EarnResult): voi
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (busy || confirming) return;
-    const amountFen = parseYuan(amount);
-    if (amountFen === null || amountFen === 0) {
-      setError(t('ui.redeem.amountInvalid'));
+    const typed = readYuan(amount);
+    if ('problem' in typed) {
+      setError(t(AMOUNT_PROBLEM[typed.problem]));
       return;
     }
+    const amountFen = typed.value;
     setBusy(true);
     setError(null);
     const request: EarnRequest = { memberId: props.memberId, lines: [{ category, amountFen }] };
@@ -70,20 +71,28 @@ export function EarnScreen(props: { memberId: string; onDone(r: EarnResult): voi
 export function DonateScreen(props: { memberId: string; onDone(r: PointsOpResult): void; onBack(): void }) {
   const { t } = useTranslation();
   const { call } = useDesk();
+  const card = useLoad(() => call('member.card', { memberId: props.memberId }), [props.memberId]);
+  const balance = card.value?.points.balance ?? null;
   const [text, setText] = useState('');
   const [confirming, setConfirming] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
+  // Said before the confirmation: a donation the balance cannot cover is refused here, in the same
+  // grouped numbers the card shows (the core refuses it anyway).
   const ask = (e: FormEvent) => {
     e.preventDefault();
-    const points = parseWhole(text);
-    if (points === null) {
-      setError(t('ui.donate.pointsInvalid'));
+    const typed = readWhole(text);
+    if ('problem' in typed) {
+      setError(t(typed.problem === 'format' ? 'ui.donate.pointsInvalid' : 'ui.donate.pointsPositive'));
+      return;
+    }
+    if (balance !== null && typed.value > balance) {
+      setError(t('ui.donate.overBalance', { points: formatPoints(typed.value), balance: formatPoints(balance) }));
       return;
     }
     setError(null);
-    setConfirming(points);
+    setConfirming(typed.value);
   };
   const donate = async (points: number) => {
     setBusy(true);
@@ -98,6 +107,9 @@ export function DonateScreen(props: { memberId: string; onDone(r: PointsOpResult
     <main className="screen donate" data-screen="donate">
       <h1>{t('ui.donate.title')}</h1>
       <form onSubmit={ask} className="form">
+        <p className="form-note" data-testid="donate-balance">
+          {balance === null ? t('ui.common.loading') : t('ui.donate.balance', { points: formatPoints(balance) })}
+        </p>
         <label htmlFor="donate-points">{t('ui.donate.points')}</label>
         <input id="donate-points" data-testid="donate-points" inputMode="numeric" autoFocus value={text} onChange={(e) => setText(e.target.value)} />
         <ErrorNote message={error} />

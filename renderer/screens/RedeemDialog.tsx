@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { BenefitView, RedeemResult } from '../../src/contract/terminalApi';
 import { Dialog, ErrorNote } from '../components/Notice';
 import { useDesk } from '../desk';
-import { formatYuan, parseYuan } from '../format';
+import { AMOUNT_PROBLEM, formatYuan, readYuan } from '../format';
 import { pick } from '../i18n';
 
 export function RedeemDialog(props: { memberId: string; benefit: BenefitView; onCancel(): void; onDone(r: RedeemResult): void }) {
@@ -23,11 +23,12 @@ export function RedeemDialog(props: { memberId: string; benefit: BenefitView; on
     if (inFlight.current) return;
     let amountFen: number | null = null;
     if (b.needsAmount) {
-      amountFen = parseYuan(amount);
-      if (amountFen === null) {
-        setError(t('ui.redeem.amountInvalid'));
+      const typed = readYuan(amount);
+      if ('problem' in typed) {
+        setError(t(AMOUNT_PROBLEM[typed.problem]));
         return;
       }
+      amountFen = typed.value;
     }
     inFlight.current = true;
     setBusy(true);

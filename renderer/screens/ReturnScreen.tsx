@@ -7,7 +7,7 @@ import type { ReturnQuote, ReturnResult, TerminalInput } from '../../src/contrac
 import { Dialog, Empty, ErrorNote, Loading } from '../components/Notice';
 import { ScrollPanel } from '../components/ScrollPanel';
 import { useDesk, useLoad } from '../desk';
-import { formatDate, formatPoints, formatYuan, parseYuan } from '../format';
+import { AMOUNT_PROBLEM, formatDate, formatPoints, formatYuan, readYuan, type Typed } from '../format';
 
 type Ask = TerminalInput<'points.return'>;
 type Mode = 'whole' | 'amount' | 'lines';
@@ -82,26 +82,29 @@ function ReturnForm(props: { opId: string; memberId?: string; onDone(r: ReturnRe
   const q = quote.value;
   const categories = [...new Set(q.lines.map((l) => l.category))];
 
-  const askOf = (): Ask | null => {
+  // A typed amount that is not one is said before anything is asked: which problem, in words.
+  const askOf = (): Ask | { problem: keyof typeof AMOUNT_PROBLEM } => {
     if (mode === 'whole') return base;
     if (mode === 'amount') {
-      const fen = parseYuan(amount);
-      return fen === null || fen === 0 ? null : { ...base, amountFen: fen };
+      const typed: Typed = readYuan(amount);
+      return 'problem' in typed ? typed : { ...base, amountFen: typed.value };
     }
-    const lines = categories.flatMap((c) => {
+    const lines: { category: string; amountFen: number }[] = [];
+    for (const c of categories) {
       const text = (perLine[c] ?? '').trim();
-      if (text === '') return [];
-      const fen = parseYuan(text);
-      return [{ category: c, amountFen: fen ?? -1 }];
-    });
-    return lines.length === 0 || lines.some((l) => l.amountFen <= 0) ? null : { ...base, lines };
+      if (text === '') continue;
+      const typed = readYuan(text);
+      if ('problem' in typed) return typed;
+      lines.push({ category: c, amountFen: typed.value });
+    }
+    return lines.length === 0 ? { problem: 'zero' } : { ...base, lines };
   };
   // The core says what the return would do (or why not); the dialog shows exactly that.
   const preview = async (e: FormEvent) => {
     e.preventDefault();
     const ask = askOf();
-    if (!ask) {
-      setError(t('ui.redeem.amountInvalid'));
+    if ('problem' in ask) {
+      setError(t(AMOUNT_PROBLEM[ask.problem]));
       return;
     }
     setBusy(true);

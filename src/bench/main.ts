@@ -22,7 +22,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
   try {
     const { flags } = parseFlags(argv, STRINGS, BOOLEANS);
     if (flags.lang !== undefined) {
-      if (typeof flags.lang !== 'string' || !isLang(flags.lang)) throw new DeskError('INVALID_INPUT', { detail: '--lang is zh-CN, zh-TW or en' });
+      if (typeof flags.lang !== 'string' || !isLang(flags.lang)) throw new DeskError('INVALID_INPUT', { detailKey: 'flag.lang' });
       tr = createTranslator(flags.lang);
     }
     const value = await runBench(flags, io.err);

@@ -23,7 +23,7 @@ export function planFrom(flags: Flags): BenchPlan {
   const members =
     flags.members === undefined
       ? defaultMembers
-      : check(intArg('members', 5_000_000).pipe(z.number().min(1_000, '--members is at least 1000')), flags.members);
+      : check(intArg(5_000_000).pipe(z.number().min(1_000)), flags.members, 'members');
   const reuseDb = flags.db === undefined && flags.data === undefined ? null : dbPathFrom(flags);
   const scale = quick ? 0.25 : 1;
   const n = (x: number) => Math.max(50, Math.round(x * scale));

@@ -3,10 +3,12 @@
 // when a source is newer than the build (src/cli/build.mjs: once, under a lock). No compiler at run time.
 import { pathToFileURL } from 'node:url';
 import { ensureBuilt } from './build.mjs';
+import { builtLine, startLang } from './startLang.mjs';
 
 let entry = null;
 try {
-  entry = await ensureBuilt();
+  // The build line in the language the command will speak (its --lang, or the system's).
+  entry = await ensureBuilt(undefined, undefined, (ms) => builtLine(startLang(), ms));
 } catch (err) {
   // The command's answer is JSON whatever happens; esbuild has printed each error with its line on stderr.
   const detail = err instanceof Error ? err.message.split('\n')[0] : String(err);

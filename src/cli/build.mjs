@@ -212,7 +212,7 @@ export async function withLock(lock, fn, { staleMs = STALE_LOCK_MS, waitMs = LOC
  * The CLI bundle's path, built first when stale: once, under the lock; a process that waited for
  * another's build checks again and finds it fresh.
  */
-export async function ensureBuilt(root = ROOT, log = (line) => process.stderr.write(`${line}\n`)) {
+export async function ensureBuilt(root = ROOT, log = (line) => process.stderr.write(`${line}\n`), say = (ms, why) => `loyalty-desk: built dist/ in ${ms} ms (${why})`) {
   // An installed copy without the sources (a package) runs the build it came with.
   if (mtime(join(root, 'src', 'cli', 'main.ts')) < 0 && mtime(join(root, CLI_ENTRY)) >= 0) return join(root, CLI_ENTRY);
   if (staleReason(root) !== null) {
@@ -220,7 +220,7 @@ export async function ensureBuilt(root = ROOT, log = (line) => process.stderr.wr
       const why = staleReason(root);
       if (why === null) return;
       const ms = await build(root);
-      log(`loyalty-desk: built dist/ in ${ms} ms (${why})`);
+      log(say(ms, why));
     });
   }
   return join(root, CLI_ENTRY);

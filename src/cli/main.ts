@@ -96,14 +96,17 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
       return 2;
     }
   }
+  // The language first, so even a flag the parser refuses is told in it.
+  const langArg = rest.find((a, i) => rest[i - 1] === '--lang' || a.startsWith('--lang='))?.replace(/^--lang=/, '');
+  if (langArg !== undefined && isLang(langArg)) tr = createTranslator(langArg);
   try {
     const { flags, positionals } = parseFlags(rest, [...COMMON_FLAGS, ...command.flags], command.booleans, command.repeated);
     if (flags.lang !== undefined) {
-      if (typeof flags.lang !== 'string' || !isLang(flags.lang)) throw new DeskError('INVALID_INPUT', { detail: '--lang is zh-CN, zh-TW or en' });
+      if (typeof flags.lang !== 'string' || !isLang(flags.lang)) throw new DeskError('INVALID_INPUT', { detailKey: 'flag.lang' });
       tr = createTranslator(flags.lang);
     }
     if (flags.key !== undefined) {
-      if (typeof flags.key !== 'string' || flags.key === '') throw new DeskError('INVALID_INPUT', { detail: '--key names the database key file' });
+      if (typeof flags.key !== 'string' || flags.key === '') throw new DeskError('INVALID_INPUT', { detailKey: 'flag.keyFile' });
       // Every store the command opens (and any process it starts) takes this key file.
       process.env[KEY_FILE_ENV] = resolve(flags.key);
     }

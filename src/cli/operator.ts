@@ -13,7 +13,7 @@ import { cliLog } from './cliLog';
 
 const STAFF_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 const staffFlag = (flags: Flags, name: 'staff' | 'manager'): string | undefined =>
-  flags[name] === undefined ? undefined : check(z.string().regex(STAFF_ID, `--${name} is a staff id: 1–64 letters, digits, ., :, - or _`), flags[name]);
+  flags[name] === undefined ? undefined : check(z.string().regex(STAFF_ID), flags[name], name);
 
 /** Who the flags name, checked for shape before any database is opened. */
 function operatorFlags(flags: Flags): { staffId: string | undefined; managerId: string | undefined } {

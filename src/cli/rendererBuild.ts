@@ -26,7 +26,8 @@ export function rendererIsStale(root: string, outDir: string): boolean {
   return SOURCES.some((s) => newestMtime(join(root, s)) > built);
 }
 
-export async function buildRenderer(root: string, log: (line: string) => void = () => undefined): Promise<void> {
+export async function buildRenderer(root: string, onBuilt: (ms: number) => void = () => undefined): Promise<void> {
+  const started = Date.now();
   const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
   await new Promise<void>((resolve, reject) => {
     const child = spawn(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -44,7 +45,7 @@ export async function buildRenderer(root: string, log: (line: string) => void = 
       else reject(new Error(`vite build failed (${signal ?? code}):\n${output}`));
     });
   });
-  log('renderer built');
+  onBuilt(Date.now() - started);
 }
 
 const LOCK_WAIT_MS = 150_000;
@@ -55,13 +56,14 @@ const STALE_LOCK_MS = 5 * 60_000;
  * Builds when stale; true when it built. Two processes (start and a test, two test files) may ask at
  * once: the build lock (build.mjs withLock) lets one build while the other waits and then re-checks.
  */
-export async function ensureRenderer(root: string, outDir: string, log?: (line: string) => void): Promise<boolean> {
+/** `onBuilt`: told how long a build took, for the caller to say so in its language. */
+export async function ensureRenderer(root: string, outDir: string, onBuilt?: (ms: number) => void): Promise<boolean> {
   if (!rendererIsStale(root, outDir)) return false;
   return withLock(
     `${outDir}.build-lock`,
     async () => {
       if (!rendererIsStale(root, outDir)) return false;
-      await buildRenderer(root, log);
+      await buildRenderer(root, onBuilt);
       return true;
     },
     { staleMs: STALE_LOCK_MS, waitMs: LOCK_WAIT_MS },

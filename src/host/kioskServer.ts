@@ -12,7 +12,7 @@ import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { DEFAULT_LANG } from '../i18n';
 import type { Lang } from '../loyalty/types';
 import type { Dispatcher, Session } from '../terminal/session/dispatcher';
-import { cookieName, LaunchTokens, readCookie, sessionCookie, Sessions } from './launchSecret';
+import { cookieName, launch, LaunchTokens, readCookie, sessionCookie, Sessions } from './launchSecret';
 import { SECURITY_HEADERS } from './security';
 import { installSessionGuard } from './sessionGuard';
 import { LOOPBACK, type RunningHost } from './server';
@@ -77,11 +77,9 @@ export async function startKioskHost(options: KioskHostOptions): Promise<Running
 
   app.get<{ Querystring: { token?: string } }>('/launch', async (req, reply) => {
     const token = typeof req.query.token === 'string' ? req.query.token : '';
-    if (!sessionOf(req)) {
-      if (!tokens.redeem(token)) return reply.code(401).type('text/html; charset=utf-8').send(restingPage());
-      const { id } = sessions.open(() => dispatcher.openKiosk());
-      reply.header('set-cookie', sessionCookie(cookie, id));
-    }
+    const opened = launch(tokens, sessions, readCookie(req.headers.cookie, cookie), token, () => dispatcher.openKiosk());
+    if (opened === 'refuse') return reply.code(401).type('text/html; charset=utf-8').send(restingPage());
+    if (opened !== 'keep') reply.header('set-cookie', sessionCookie(cookie, opened.cookieId));
     return reply.redirect('/', 303);
   });
 

@@ -78,7 +78,29 @@ export class Sessions<S> {
     return this.byId.get(id) ?? null;
   }
 
+  /** Ends a session now (a new launch link replaced it in its browser). */
+  close(id: string): void {
+    const session = this.byId.get(id);
+    if (session === undefined) return;
+    this.byId.delete(id);
+    this.onDrop(session);
+  }
+
   get size(): number {
     return this.byId.size;
   }
+}
+
+/**
+ * A launch link opened in a browser. A valid token always starts a new session (signed out), and the
+ * one the browser held ends: a new link is a new start, as the README says, and never leaves the
+ * last person signed in. A used or unknown token keeps the browser's session (a reloaded old link),
+ * or, with none, is refused.
+ */
+export function launch<S>(tokens: LaunchTokens, sessions: Sessions<S>, held: string | null, token: string, open: () => S): { cookieId: string } | 'keep' | 'refuse' {
+  if (tokens.redeem(token)) {
+    if (held !== null && sessions.get(held) !== null) sessions.close(held);
+    return { cookieId: sessions.open(open).id };
+  }
+  return held !== null && sessions.get(held) !== null ? 'keep' : 'refuse';
 }

@@ -11,7 +11,7 @@ import { DEFAULT_LANG } from '../i18n';
 import type { Lang } from '../loyalty/types';
 import type { Dispatcher, Session } from '../terminal/session/dispatcher';
 import { EventHub } from './eventHub';
-import { cookieName, LaunchTokens, readCookie, sessionCookie, Sessions } from './launchSecret';
+import { cookieName, launch, LaunchTokens, readCookie, sessionCookie, Sessions } from './launchSecret';
 import { SECURITY_HEADERS } from './security';
 import { installSessionGuard } from './sessionGuard';
 
@@ -89,11 +89,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
   app.get<{ Querystring: { token?: string } }>('/launch', async (req, reply) => {
     const token = typeof req.query.token === 'string' ? req.query.token : '';
-    if (!sessionOf(req)) {
-      if (!tokens.redeem(token)) return reply.code(401).type('text/html; charset=utf-8').send(unauthorizedPage());
-      const { id } = sessions.open(() => dispatcher.openDesk());
-      reply.header('set-cookie', sessionCookie(cookie, id));
-    }
+    const opened = launch(tokens, sessions, readCookie(req.headers.cookie, cookie), token, () => dispatcher.openDesk());
+    if (opened === 'refuse') return reply.code(401).type('text/html; charset=utf-8').send(unauthorizedPage());
+    if (opened !== 'keep') reply.header('set-cookie', sessionCookie(cookie, opened.cookieId));
     return reply.redirect('/', 303);
   });
 

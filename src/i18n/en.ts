@@ -1,8 +1,10 @@
 // English messages. zh-CN and zh-TW must have exactly these keys (checked by the type and a test).
+import type { Shape } from './shape';
 import { uiEn } from './ui-en';
 import { kioskEn } from './kiosk-en';
 import { managerEn } from './manager-en';
 import { supportEn } from './support-en';
+import { inputEn } from './input-en';
 
 export const en = {
   error: {
@@ -230,6 +232,7 @@ export const en = {
     testLine: 'Chinese: 会员服务台 測試 ¥12.30',
   },
   zreport: {
+    pointsMoved: '{{points}} points',
     title: 'Z report',
     date: 'Business date',
     number: 'Z no.',
@@ -267,7 +270,10 @@ export const en = {
   manager: managerEn,
   kiosk: kioskEn,
   support: supportEn,
+  input: inputEn,
   start: {
+    pin: '{{name}} ({{role}}) {{pin}}',
+    rendererBuilt: 'Screens built ({{seconds}} s).',
     dataFolder: 'Data folder: {{dir}}',
     seeded: 'Demo data created ({{members}} members).',
     existing: 'Using the existing database {{db}}.',
@@ -278,5 +284,4 @@ export const en = {
   },
 } as const;
 
-type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 export type Messages = Shape<typeof en>;

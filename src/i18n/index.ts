@@ -10,6 +10,15 @@ import { zhTW } from './zh-TW';
 export { formatInstant, formatYuan, isLang } from './format';
 
 export const DEFAULT_LANG: Lang = 'zh-CN';
+
+/**
+ * What a void moved, for the Z-report (screen, paper, CSV): money where its operation moved money,
+ * otherwise the points it moved, signed ("-2,580,000 积分" for a voided earn) — never "¥0.00".
+ */
+export function voidAmount(v: { valueFen: number; points: number }, t: (key: string, params?: Record<string, unknown>) => string): string {
+  if (v.valueFen !== 0 || v.points === 0) return formatYuan(v.valueFen);
+  return t('zreport.pointsMoved', { points: `${v.points > 0 ? '+' : ''}${v.points.toLocaleString('en-US')}` });
+}
 export const resources = {
   'zh-CN': { translation: zhCN },
   'zh-TW': { translation: zhTW },
@@ -25,6 +34,8 @@ export interface Translator {
 }
 
 const INSTANT_PARAMS = new Set(['validFrom', 'validTo', 'until', 'at']);
+// Counts of points a person compares ("需要 12,000，可用 8,500"): grouped by thousands like the screen shows them.
+const POINT_PARAMS = new Set(['needed', 'available', 'cap', 'earned', 'points', 'balance']);
 
 export function createTranslator(lang: Lang = DEFAULT_LANG, tz = 'Asia/Shanghai'): Translator {
   const instance = i18next.createInstance();
@@ -45,6 +56,7 @@ export function createTranslator(lang: Lang = DEFAULT_LANG, tz = 'Asia/Shanghai'
     for (const [key, value] of Object.entries(params)) {
       if (key.endsWith('Fen') && typeof value === 'number') out[`${key.slice(0, -3)}Yuan`] = formatYuan(value);
       if (INSTANT_PARAMS.has(key) && typeof value === 'number') out[key] = formatInstant(value, tz);
+      if (POINT_PARAMS.has(key) && typeof value === 'number') out[key] = value.toLocaleString('en-US');
       if (key === 'tiers' && typeof value === 'string') {
         const sep = lang === 'en' ? ', ' : '、';
         out.tiersText = value.split(',').filter(Boolean).map((c) => tier(c as TierCode)).join(sep);
@@ -54,11 +66,23 @@ export function createTranslator(lang: Lang = DEFAULT_LANG, tz = 'Asia/Shanghai'
     return out;
   }
 
+  function inputSentence(params: RefusalParams): string {
+    const field = typeof params.field === 'string' ? t(`input.field.${params.field}`, { defaultValue: t('input.field._') }) : '';
+    const named = params.line === undefined ? field : t('input.inLine', { field, line: params.line });
+    const sentence = t(`input.${String(params.detailKey)}`, { ...params, field: named });
+    // A command-line flag's value: the flag as typed, then the sentence about the field ("--points：积分须为整数。").
+    const flagged = typeof params.flag === 'string' && !String(params.detailKey).startsWith('flag.');
+    return flagged ? `${params.flag}${lang === 'en' ? ': ' : '：'}${sentence}` : sentence;
+  }
+
   return {
     lang,
     t,
     tier,
     error(code, params = {}) {
+      // A refused input carries what was wrong as data (src/i18n/inputIssues.ts): one sentence naming
+      // the field in words, in place of the generic "not valid" with a detail.
+      if (code === 'INVALID_INPUT' && typeof params.detailKey === 'string' && instance.exists(`input.${params.detailKey}`)) return inputSentence(params);
       const key = `error.${code}`;
       if (!instance.exists(key)) return t('error.INTERNAL', { detail: code });
       return t(key, readable(params));

@@ -1,5 +1,6 @@
 // The member kiosk's words (renderer/kiosk, the benefit slip), English. kiosk-zh-CN.ts and
 // kiosk-zh-TW.ts have exactly these keys. Spoken to the member, not to staff.
+import type { Shape } from './shape';
 export const kioskEn = {
   title: 'Member self-check',
   attract: {
@@ -155,5 +156,4 @@ export const kioskEn = {
   },
 } as const;
 
-type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 export type KioskMessages = Shape<typeof kioskEn>;

@@ -36,7 +36,7 @@ export const managerEn = {
     date: 'Business date',
     show: 'Show',
     print: 'Print',
-    printed: 'Printed ({{bytes}} bytes).',
+    printed: 'The Z-report went to the receipt printer: take it from there.',
     csv: 'Download CSV',
     closed: 'Closed',
     open: 'Not closed yet: figures so far',
@@ -192,5 +192,5 @@ export const managerEn = {
     maxPointsBurned: 'Points burned per member offline',
     maxHoursSinceSync: 'Hours since last sync',
   },
-  csv: { section: 'Section', item: 'Item', name: 'Name', count: 'Count', valueFen: 'Value (fen)', valueYuan: 'Value (yuan)' },
+  csv: { section: 'Section', item: 'Item', ref: 'Reference', count: 'Count', valueFen: 'Value (fen)', valueYuan: 'Value (yuan)', points: 'Points moved', total: 'Total' },
 } as const;

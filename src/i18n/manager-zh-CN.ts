@@ -1,7 +1,7 @@
 // 店长区的文字（renderer/manager/ 与店长导出的 CSV），简体中文。键与 manager-en.ts 完全一致。
+import type { Shape } from './shape';
 import type { managerEn } from './manager-en';
 
-type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
 export const managerZhCN: Shape<typeof managerEn> = {
   entry: '店长',
@@ -39,7 +39,7 @@ export const managerZhCN: Shape<typeof managerEn> = {
     date: '营业日',
     show: '查看',
     print: '打印',
-    printed: '已打印（{{bytes}} 字节）。',
+    printed: '日结报表已送到小票打印机，请到打印机取走。',
     csv: '下载 CSV',
     closed: '已结账',
     open: '尚未结账：截至目前的数据',
@@ -195,5 +195,5 @@ export const managerZhCN: Shape<typeof managerEn> = {
     maxPointsBurned: '每位会员离线消耗积分',
     maxHoursSinceSync: '距上次同步小时数',
   },
-  csv: { section: '类别', item: '项目', name: '名称', count: '数量', valueFen: '金额（分）', valueYuan: '金额（元）' },
+  csv: { section: '类别', item: '项目', ref: '编号', count: '数量', valueFen: '金额（分）', valueYuan: '金额（元）', points: '积分变动', total: '合计' },
 };

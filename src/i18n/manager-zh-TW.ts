@@ -1,7 +1,7 @@
 // 店長區的文字（renderer/manager/ 與店長匯出的 CSV），繁體中文。鍵與 manager-en.ts 完全一致。
+import type { Shape } from './shape';
 import type { managerEn } from './manager-en';
 
-type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
 export const managerZhTW: Shape<typeof managerEn> = {
   entry: '店長',
@@ -39,7 +39,7 @@ export const managerZhTW: Shape<typeof managerEn> = {
     date: '營業日',
     show: '檢視',
     print: '列印',
-    printed: '已列印（{{bytes}} 位元組）。',
+    printed: '日結報表已送到收據印表機，請到印表機取走。',
     csv: '下載 CSV',
     closed: '已結帳',
     open: '尚未結帳：截至目前的資料',
@@ -195,5 +195,5 @@ export const managerZhTW: Shape<typeof managerEn> = {
     maxPointsBurned: '每位會員離線消耗點數',
     maxHoursSinceSync: '距上次同步小時數',
   },
-  csv: { section: '類別', item: '項目', name: '名稱', count: '數量', valueFen: '金額（分）', valueYuan: '金額（元）' },
+  csv: { section: '類別', item: '項目', ref: '編號', count: '數量', valueFen: '金額（分）', valueYuan: '金額（元）', points: '點數變動', total: '合計' },
 };

@@ -1,4 +1,5 @@
 // The desk UI's words (renderer/), English. ui-zh-CN.ts and ui-zh-TW.ts have exactly these keys.
+import type { Shape } from './shape';
 export const uiEn = {
   appName: 'Loyalty Desk',
   common: {
@@ -88,6 +89,7 @@ export const uiEn = {
     useCode: 'Scan the member code instead',
   },
   member: {
+    progressLabel: 'Progress to the next tier',
     verifiedCode: 'Verified by member code',
     verifiedPhone: 'Verified by phone number',
     unverifiedByPhone: 'Found by phone number: points can be earned; before points or benefits are used, ask for the member code.',
@@ -123,6 +125,8 @@ export const uiEn = {
     amount: 'Purchase amount (¥)',
     amountHint: 'e.g. 258 or 258.50',
     amountInvalid: 'Type the amount in yuan, e.g. 258 or 258.50.',
+    amountNegative: 'The amount cannot be negative: type what the customer paid.',
+    amountZero: 'The amount must be more than 0.',
     confirm: 'Redeem and print',
   },
   receipt: {
@@ -206,6 +210,9 @@ export const uiEn = {
     title: 'Donate points to charity',
     points: 'Points to donate',
     pointsInvalid: 'Type a whole number of points.',
+    pointsPositive: 'Points to donate must be a positive whole number, e.g. 200.',
+    balance: 'Points available: {{points}}',
+    overBalance: 'Only {{balance}} points are available; {{points}} cannot be donated.',
     submit: 'Donate',
     confirm: 'Donate {{points}} points?',
   },
@@ -227,6 +234,8 @@ export const uiEn = {
     print: { pending: 'Not printed', printed: 'Printed', failed: 'Print failed' },
   },
   status: {
+    /** A fact in the status bar: its name, then its state (full-width colon in Chinese). */
+    pair: '{{label}}: {{value}}',
     printer: 'Printer',
     printerNotConfigured: 'Not set up',
     unprinted: '{{n}} receipt(s) waiting',
@@ -253,5 +262,4 @@ export const uiEn = {
   },
 } as const;
 
-type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 export type UiMessages = Shape<typeof uiEn>;

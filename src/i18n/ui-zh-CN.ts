@@ -90,6 +90,7 @@ export const uiZhCN: UiMessages = {
     useCode: '改为扫描会员码',
   },
   member: {
+    progressLabel: '升级进度',
     verifiedCode: '已通过会员码验证',
     verifiedPhone: '已核对手机号',
     unverifiedByPhone: '按手机号找到：可以累积积分；使用积分或权益前，请会员出示会员码。',
@@ -115,7 +116,7 @@ export const uiZhCN: UiMessages = {
     used: '已用 {{used}}/{{limit}}',
     validTo: '有效期至 {{date}}',
     exchange: '积分兑换',
-    earn: '消费积分',
+    earn: '累积积分',
     donate: '积分捐赠',
     return: '退货',
   },
@@ -125,6 +126,8 @@ export const uiZhCN: UiMessages = {
     amount: '消费金额（元）',
     amountHint: '如 258 或 258.50',
     amountInvalid: '请输入以元为单位的金额，如 258 或 258.50。',
+    amountNegative: '金额不能为负数，请输入顾客实付的金额。',
+    amountZero: '金额须大于 0。',
     confirm: '核销并打印',
   },
   receipt: {
@@ -208,6 +211,9 @@ export const uiZhCN: UiMessages = {
     title: '积分公益捐赠',
     points: '捐赠积分',
     pointsInvalid: '请输入整数积分。',
+    pointsPositive: '捐赠积分须为正整数，如 200。',
+    balance: '可用积分：{{points}}',
+    overBalance: '可用积分只有 {{balance}}，不能捐赠 {{points}} 积分。',
     submit: '捐赠',
     confirm: '捐赠 {{points}} 积分？',
   },
@@ -229,6 +235,8 @@ export const uiZhCN: UiMessages = {
     print: { pending: '未打印', printed: '已打印', failed: '打印失败' },
   },
   status: {
+    /** A fact in the status bar: its name, then its state (full-width colon in Chinese). */
+    pair: '{{label}}：{{value}}',
     printer: '打印机',
     printerNotConfigured: '未设置',
     unprinted: '{{n}} 张小票待打印',

@@ -90,6 +90,7 @@ export const uiZhTW: UiMessages = {
     useCode: '改為掃描會員條碼',
   },
   member: {
+    progressLabel: '升級進度',
     verifiedCode: '已透過會員條碼驗證',
     verifiedPhone: '已核對手機號碼',
     unverifiedByPhone: '依手機號碼找到：可以累積點數；使用點數或權益前，請會員出示會員條碼。',
@@ -115,7 +116,7 @@ export const uiZhTW: UiMessages = {
     used: '已用 {{used}}/{{limit}}',
     validTo: '有效期至 {{date}}',
     exchange: '點數兌換',
-    earn: '消費累點',
+    earn: '累積點數',
     donate: '點數捐贈',
     return: '退貨',
   },
@@ -125,6 +126,8 @@ export const uiZhTW: UiMessages = {
     amount: '消費金額（元）',
     amountHint: '如 258 或 258.50',
     amountInvalid: '請輸入以元為單位的金額，如 258 或 258.50。',
+    amountNegative: '金額不能為負數，請輸入顧客實付的金額。',
+    amountZero: '金額須大於 0。',
     confirm: '核銷並列印',
   },
   receipt: {
@@ -208,6 +211,9 @@ export const uiZhTW: UiMessages = {
     title: '點數公益捐贈',
     points: '捐贈點數',
     pointsInvalid: '請輸入整數點數。',
+    pointsPositive: '捐贈點數須為正整數，如 200。',
+    balance: '可用點數：{{points}}',
+    overBalance: '可用點數只有 {{balance}}，無法捐贈 {{points}} 點。',
     submit: '捐贈',
     confirm: '捐贈 {{points}} 點？',
   },
@@ -229,6 +235,8 @@ export const uiZhTW: UiMessages = {
     print: { pending: '未列印', printed: '已列印', failed: '列印失敗' },
   },
   status: {
+    /** A fact in the status bar: its name, then its state (full-width colon in Chinese). */
+    pair: '{{label}}：{{value}}',
     printer: '印表機',
     printerNotConfigured: '未設定',
     unprinted: '{{n}} 張收據待列印',

@@ -3,6 +3,7 @@ import { uiZhCN } from './ui-zh-CN';
 import { kioskZhCN } from './kiosk-zh-CN';
 import { managerZhCN } from './manager-zh-CN';
 import { supportZhCN } from './support-zh-CN';
+import { inputZhCN } from './input-zh-CN';
 
 export const zhCN: Messages = {
   error: {
@@ -192,7 +193,7 @@ export const zhCN: Messages = {
     exchange: '积分兑换',
     cash: '积分抵现',
     donate: '积分捐赠',
-    earn: '消费积分',
+    earn: '累积积分',
     void: '撤销',
     return: '退货',
   },
@@ -230,6 +231,7 @@ export const zhCN: Messages = {
     testLine: '中文：会员服务台 測試 ¥12.30',
   },
   zreport: {
+    pointsMoved: '{{points}} 积分',
     title: '日结报表',
     date: '营业日',
     number: '日结号',
@@ -267,7 +269,10 @@ export const zhCN: Messages = {
   manager: managerZhCN,
   kiosk: kioskZhCN,
   support: supportZhCN,
+  input: inputZhCN,
   start: {
+    pin: '{{name}}（{{role}}）{{pin}}',
+    rendererBuilt: '界面已构建（{{seconds}} 秒）。',
     dataFolder: '数据文件夹：{{dir}}',
     seeded: '已创建演示数据（{{members}} 位会员）。',
     existing: '使用现有数据库 {{db}}。',

@@ -3,6 +3,7 @@ import { uiZhTW } from './ui-zh-TW';
 import { kioskZhTW } from './kiosk-zh-TW';
 import { managerZhTW } from './manager-zh-TW';
 import { supportZhTW } from './support-zh-TW';
+import { inputZhTW } from './input-zh-TW';
 
 export const zhTW: Messages = {
   error: {
@@ -192,7 +193,7 @@ export const zhTW: Messages = {
     exchange: '點數兌換',
     cash: '點數折抵',
     donate: '點數捐贈',
-    earn: '消費累點',
+    earn: '累積點數',
     void: '作廢',
     return: '退貨',
   },
@@ -230,6 +231,7 @@ export const zhTW: Messages = {
     testLine: '中文：會員服務台 测试 ¥12.30',
   },
   zreport: {
+    pointsMoved: '{{points}} 點',
     title: '日結報表',
     date: '營業日',
     number: '日結號',
@@ -267,7 +269,10 @@ export const zhTW: Messages = {
   manager: managerZhTW,
   kiosk: kioskZhTW,
   support: supportZhTW,
+  input: inputZhTW,
   start: {
+    pin: '{{name}}（{{role}}）{{pin}}',
+    rendererBuilt: '畫面已建置（{{seconds}} 秒）。',
     dataFolder: '資料夾：{{dir}}',
     seeded: '已建立示範資料（{{members}} 位會員）。',
     existing: '使用現有資料庫 {{db}}。',

@@ -1,6 +1,6 @@
 // The manager's day-end Z report: its data (filled by the day-end issue) and its printed layout.
 import { z } from 'zod';
-import { formatInstant, formatYuan } from '../i18n';
+import { formatInstant, formatYuan, voidAmount } from '../i18n';
 import { BENEFIT_TYPES, type Lang } from '../loyalty/types';
 import type { Block, PaperCols, PrintDoc } from './doc';
 import { center, labelValue, printable, wrap } from './text';
@@ -28,7 +28,7 @@ export const zReportSchema = z.object({
   }),
   points: z.object({ earned: count, burned: count, donated: count, expired: count }),
   voids: z.array(
-    z.object({ opId: z.string(), kind: z.enum(OP_KINDS), valueFen: fen, approvedBy: z.object({ id: z.string(), name: z.string() }) }),
+    z.object({ opId: z.string(), kind: z.enum(OP_KINDS), valueFen: fen, points: z.number().int().default(0), approvedBy: z.object({ id: z.string(), name: z.string() }) }),
   ),
   byStaff: z.array(z.object({ staffId: z.string(), name: z.string(), count, valueFen: fen })),
   /** Returns of the day (reports printed before returns existed have none). */
@@ -78,7 +78,7 @@ export function layoutZReport(report: ZReport, opts: { cols: PaperCols; lang: La
   blocks.push({ t: 'rule' });
   text(row(t('zreport.voids'), n(report.voids.length)), { bold: true });
   for (const v of report.voids) {
-    text([...row(`  ${tr.t(`opKind.${v.kind}`)}`, formatYuan(v.valueFen)), ...wrap(`  ${v.opId}`, cols), ...row(`  ${t('receipt.approvedBy')}`, v.approvedBy.name)]);
+    text([...row(`  ${tr.t(`opKind.${v.kind}`)}`, voidAmount(v, tr.t)), ...wrap(`  ${v.opId}`, cols), ...row(`  ${t('receipt.approvedBy')}`, v.approvedBy.name)]);
   }
   blocks.push({ t: 'rule' });
   text(row(t('zreport.returns'), n(report.returns.count)), { bold: true });

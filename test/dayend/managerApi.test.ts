@@ -167,12 +167,21 @@ describe('manager API', () => {
     expect(csv.charCodeAt(0)).toBe(0xfeff);
     expect(Buffer.from(csv, 'utf8').subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
     const rows = csv.slice(1).trimEnd().split('\r\n').map((l) => l.split(','));
-    expect(rows[0]).toEqual(['类别', '项目', '名称', '数量', '金额（分）', '金额（元）']);
+    // Every heading and section in the report's language (issue 18 item 7); identifiers only as references.
+    expect(rows[0]).toEqual(['类别', '项目', '编号', '数量', '金额（分）', '金额（元）', '积分变动']);
+    for (const r of rows) expect(r[0], r.join(',')).toMatch(/^[\u4e00-\u9fff]+$/);
     const row = (section: string, item: string) => rows.find((r) => r[0] === section && r[1] === item);
-    expect(row('redemptions', 'total')?.slice(3)).toEqual([String(report.redemptions.count), String(report.redemptions.valueFen), '20.00']);
-    expect(row('redemptions', 'voucher')?.slice(2)).toEqual(['代金券', '1', '2000', '20.00']);
-    expect(row('staff', 'clerk-02')?.slice(2, 4)).toEqual(['陈磊', '1']);
-    expect(row('pending', 'operations')?.[3]).toBe('2');
+    expect(row('核销', '合计')?.slice(3, 6)).toEqual([String(report.redemptions.count), String(report.redemptions.valueFen), '20.00']);
+    expect(row('核销', '代金券')?.slice(3, 6)).toEqual(['1', '2000', '20.00']);
+    expect(row('按店员', '陈磊')?.slice(2, 4)).toEqual(['clerk-02', '1']);
+    expect(row('待同步', '待同步')?.[3]).toBe('2');
+
+    // A voided earn shows the points it took back, on screen's model and in the CSV.
+    const earned = t.service.earn({ memberId: member.id, staffId: 'clerk-01', lines: [{ category: 'general', amountFen: 25_800 }] });
+    t.service.voidOperation({ opId: earned.opId, staffId: 'clerk-01', approverId: 'mgr-01' });
+    const after = (await ok('manager.zReportCsv', {})).csv.slice(1).trimEnd().split('\r\n').map((l: string) => l.split(','));
+    const voided = after.find((r: string[]) => r[0] === '撤销' && r[2] === earned.opId);
+    expect(voided?.slice(1)).toEqual(['累积积分 · 批准人 李娜', earned.opId, '1', '0', '0.00', String(-earned.points)]);
   });
 
   it('prints the Z-report on the fake printer, and a printer that is off gets a clear message with nothing changed', async () => {

@@ -324,7 +324,7 @@ describe.each(VIEWPORTS.map((v, i) => [`${v.width}x${v.height}`, v, i] as const)
     expect(await page.textContent('[data-testid="void-op-id"]')).toBe(op.id);
     expect(await page.textContent('[data-testid="void-approver"]')).toBe(zh.t('ui.ops.voidNeedsManager', { name: '王芳' }));
     await pin('0000');
-    await expect.poll(() => page.textContent('[data-testid="void-dialog"] [data-testid="error"]')).toBe(zh.error('WRONG_PIN', { left: 4 }));
+    await expect.poll(() => page.textContent('[data-testid="void-dialog"] [data-testid="error"]')).toBe(zh.error('MANAGER_PIN_WRONG', { left: 4 }));
     expect(await page.locator('[data-testid="error"]').count(), 'the void error shows once, inside the dialog').toBe(1);
     await expectFits(`${size}-13-void-dialog-error`);
     await pin('9999');

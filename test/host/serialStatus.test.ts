@@ -177,13 +177,13 @@ describe('the serial scanner in the desk status', () => {
       const pill = '[data-testid="status-serial"]';
       const zh = createTranslator('zh-CN');
       await page.waitForSelector(`${pill}[data-state="connected"]`);
-      expect(await page.textContent(pill)).toBe(`${zh.t('ui.status.serial')}: ${zh.t('ui.status.serialState.connected', { port })}`);
+      expect(await page.textContent(pill)).toBe(zh.t('ui.status.pair', { label: zh.t('ui.status.serial'), value: zh.t('ui.status.serialState.connected', { port }) }));
       await unplug(socat);
       await page.waitForSelector(`${pill}[data-state="reconnecting"]`);
-      expect(await page.textContent(pill)).toBe(`${zh.t('ui.status.serial')}: ${zh.t('ui.status.serialState.reconnecting', { port })}`);
+      expect(await page.textContent(pill)).toBe(zh.t('ui.status.pair', { label: zh.t('ui.status.serial'), value: zh.t('ui.status.serialState.reconnecting', { port }) }));
       await page.selectOption('[data-testid="lang"]', 'zh-TW');
       const tw = createTranslator('zh-TW');
-      await expect.poll(() => page.textContent(pill)).toBe(`${tw.t('ui.status.serial')}: ${tw.t('ui.status.serialState.reconnecting', { port })}`);
+      await expect.poll(() => page.textContent(pill)).toBe(tw.t('ui.status.pair', { label: tw.t('ui.status.serial'), value: tw.t('ui.status.serialState.reconnecting', { port }) }));
       await page.selectOption('[data-testid="lang"]', 'en');
       socat = plugIn(device, port);
       await page.waitForSelector(`${pill}[data-state="connected"]`);

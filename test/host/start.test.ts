@@ -29,7 +29,9 @@ describe('loyalty-desk start', () => {
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/launch\?token=[A-Za-z0-9_-]{43}$/);
       expect(err).toContain(`Data folder: ${data}`);
-      expect(err).toContain('Demo PINs: 王芳 (clerk) 1234, 陈磊 (clerk) 2345, 李娜 (manager) 9999');
+      expect(err).toContain('Demo PINs: 王芳 (Clerk) 1234, 陈磊 (Clerk) 2345, 李娜 (Manager) 9999');
+      // Every line in the language asked for (staff names are names).
+      expect(err.replace(/王芳|陈磊|李娜/g, '')).not.toMatch(/[\u4e00-\u9fff]/);
 
       const launch = await fetch(lines[0]!, { redirect: 'manual' });
       expect(launch.status).toBe(303);

@@ -1,5 +1,6 @@
 // `loyalty-desk start --kiosk --web --no-browser` as a real process: one stdout line with the kiosk
-// link, which opens the kiosk page (not the desk), where a staff sign-in is refused by the core.
+// link, which opens the kiosk page (not the desk), where a staff sign-in is refused by the core; its
+// stderr names the data folder and prints no staff PINs (a kiosk has no staff).
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,8 +17,9 @@ describe('loyalty-desk start --kiosk', () => {
     const data = join(tmp.dir, 'data');
     const child = spawn(process.execPath, [join(REPO_ROOT, 'src/cli/bin.mjs'), 'start', '--kiosk', '--web', '--no-browser', '--data', data], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
+    let err = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.resume();
+    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       const deadline = Date.now() + 45_000;
@@ -25,6 +27,9 @@ describe('loyalty-desk start --kiosk', () => {
       const lines = out.trim().split('\n');
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/launch\?token=[A-Za-z0-9_-]{43}$/);
+      // The kiosk has no staff: its start prints the data folder, never the staff PINs.
+      expect(err).toContain(data);
+      expect(err).not.toMatch(/PIN|1234|9999/);
       const launch = await fetch(lines[0]!, { redirect: 'manual' });
       expect(launch.status).toBe(303);
       const cookie = launch.headers.get('set-cookie')!.split(';')[0]!;

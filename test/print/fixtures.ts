@@ -20,7 +20,11 @@ export const Z_REPORT: ZReport = {
   synced: false,
   redemptions: { count: 42, valueFen: 123450, byType: [{ type: 'voucher', count: 30, valueFen: 60000 }, { type: 'gift', count: 12, valueFen: 63450 }] },
   points: { earned: 9876, burned: 4321, donated: 500, expired: 120 },
-  voids: [{ opId: OP_ID, kind: 'redeem', valueFen: 2000, approvedBy: { id: 'mgr-01', name: '李店长' } }],
+  voids: [
+    { opId: OP_ID, kind: 'redeem', valueFen: 2000, points: 0, approvedBy: { id: 'mgr-01', name: '李店长' } },
+    // A voided earn moves no money: its line shows the points it took back.
+    { opId: OP_ID, kind: 'earn', valueFen: 0, points: -2_580_000, approvedBy: { id: 'mgr-01', name: '李店长' } },
+  ],
   byStaff: [{ staffId: 'clerk-01', name: '王芳', count: 40, valueFen: 120000 }],
   returns: { count: 2, amountFen: 39900, points: 598, shortfall: 0 },
   pending: 3,

@@ -205,6 +205,9 @@ describe('Z report', () => {
       for (const line of lines) expect(textWidth(line)).toBeLessThanOrEqual(cols);
       const text = lines.join('\n');
       for (const part of ['日结报表', '2026-11-23', '17', '42', '￥1,234.50', '代金券 ×30', '9,876', '4,321', '李店长', '王芳 ×40', '待同步', '冲突']) expect(text).toContain(part);
+      // The voided earn shows the points it took back, not "￥0.00".
+      expect(lines.find((l) => l.includes('累积积分'))).toMatch(/-2,580,000 积分$/);
+      expect(text).not.toMatch(/￥0\.00/);
       const { jobs } = parse(renderEscPos(doc, { commandSet: 'epson', encoding: 'gb18030' }), 'epson', 'gb18030');
       expect(jobs[0]!.lines).toEqual(lines);
     }

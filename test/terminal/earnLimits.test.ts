@@ -199,9 +199,10 @@ describe('earn and its preview through a desk session', () => {
     const alone = await api['points.earn']({ memberId: m!, lines });
     expect(!alone.ok && alone.error).toMatchObject({ code: 'EARN_NEEDS_MANAGER', message: '消费超过 ¥10,000.00，需要店长输入 PIN 批准。' });
     const clerk = await api['points.earn']({ memberId: m!, lines, managerPin: '2345' });
-    expect(!clerk.ok && clerk.error.code).toBe('NOT_MANAGER');
+    // A clerk's PIN and a wrong one are the same refusal: the pad tells no PIN from a wrong guess.
+    expect(!clerk.ok && clerk.error.code).toBe('MANAGER_PIN_WRONG');
     const wrong = await api['points.earn']({ memberId: m!, lines, managerPin: '0000' });
-    expect(!wrong.ok && wrong.error.code).toBe('WRONG_PIN');
+    expect(!wrong.ok && wrong.error.code).toBe('MANAGER_PIN_WRONG');
     const huge = await api['points.earnPreview']({ memberId: m!, lines: general(258_000_000) });
     expect(!huge.ok && huge.error).toMatchObject({ code: 'EARN_AMOUNT_CAP', message: '单笔消费超过 ¥100,000.00，服务台不能积分：请由总部后台处理。' });
     expect(snapshot(t.db, ['lockouts'])).toEqual(before);

@@ -9,6 +9,7 @@ import { NOW, openDemoTerminal, type DemoTerminal } from '../helpers/demoDb';
 import { deskApi, present } from '../helpers/sessions';
 import { snapshot } from '../helpers/snapshot';
 
+const zh = createTranslator('zh-CN');
 let t: DemoTerminal;
 let api: TerminalApi;
 beforeEach(() => {
@@ -72,6 +73,29 @@ describe("a manager's approval at the desk", () => {
     expect(!answers[0]!.ok && answers[0]!.error.message).toMatch(/^[^A-Za-z]*PIN[^A-Za-z]*$/);
     // The clerk is still signed in; the manager's own PIN waits for the lock.
     expect((await ok(api['session.current']({}))).staff?.id).toBe('clerk-01');
+  });
+
+  it("refuses a clerk's PIN in the void dialog and at a large earn exactly as a wrong PIN, counted, and writes nothing", async () => {
+    await ok(api['staff.signIn']({ pin: '1234' }));
+    const member = (t.db.prepare("SELECT id FROM members WHERE status = 'active' ORDER BY id LIMIT 1").get() as { id: string }).id;
+    await present(api, t, member);
+    const earned = await ok(api['points.earn']({ memberId: member, lines: [{ category: 'general', amountFen: 5_000 }] }));
+    const before = snapshot(t.db, ['lockouts']);
+    const attempts = [
+      () => api['operation.void']({ opId: earned.opId, managerPin: '2345' }), // 陈磊, a clerk
+      () => api['operation.void']({ opId: earned.opId, managerPin: '0000' }), // nobody's
+      () => api['points.earn']({ memberId: member, lines: [{ category: 'general', amountFen: 3_000_000 }], managerPin: '2345' }),
+    ];
+    const answers = [];
+    for (const attempt of attempts) answers.push(await attempt());
+    expect(answers.map((r) => !r.ok && r.error.code)).toEqual(['MANAGER_PIN_WRONG', 'MANAGER_PIN_WRONG', 'MANAGER_PIN_WRONG']);
+    // The clerk's PIN and a wrong one read alike; each counts toward the lockout (4, 3, 2 left).
+    expect(answers.map((r) => !r.ok && r.error.message)).toEqual([4, 3, 2].map((left) => zh.error('MANAGER_PIN_WRONG', { left })));
+    expect(snapshot(t.db, ['lockouts'])).toEqual(before);
+    expect((await ok(api['session.current']({}))).staff?.id).toBe('clerk-01');
+    // The manager's PIN still voids it, approved by the manager.
+    const voided = await ok(api['operation.void']({ opId: earned.opId, managerPin: '9999' }));
+    expect(t.db.prepare('SELECT approved_by FROM operations WHERE id = ?').get(voided.opId)).toEqual({ approved_by: 'mgr-01' });
   });
 
   it('lapses after ten minutes unused', async () => {

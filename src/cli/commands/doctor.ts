@@ -14,7 +14,7 @@ import { probePrinter, writeSupportBundle } from './supportBundle';
 export async function doctorCommand(flags: Flags, tr: Translator, now: number) {
   const path = dbPathFrom(flags);
   const bundle = typeof flags.bundle === 'string' ? flags.bundle : null;
-  if (flags.bundle !== undefined && (bundle === null || bundle === '')) throw new DeskError('INVALID_INPUT', { detail: '--bundle names the file to write' });
+  if (flags.bundle !== undefined && (bundle === null || bundle === '')) throw new DeskError('INVALID_INPUT', { detailKey: 'flag.needsValue', flag: '--bundle' });
   // The printer is asked only for a bundle: a plain doctor must answer even with the printer off.
   const printer = bundle ? await probePrinter(dirname(path)) : null;
   const devices: DeviceFacts = printer ? { printer: printer.state } : {};

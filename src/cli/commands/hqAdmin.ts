@@ -115,7 +115,7 @@ export async function seedDemoAtHq(call: AdminCall, options: { members: number; 
 const ACTIONS = 'seed-demo --key-file F | enrollment-code | stores | members | benefits | catalog | rules | terms | staff | stock (each --file F.json) | delete-member --id | limits --terminal ID --file | rotate-key [--retire KID] [--out F] | revoke --member ID [--serial N] [--reason T] | brand --name-display full|masked | conflicts | terminals';
 
 function fileBody(flags: Flags): unknown {
-  const file = check(z.string({ error: '--file F.json is required' }).min(1), flags.file);
+  const file = check(z.string().min(1), flags.file, 'file');
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
@@ -124,27 +124,29 @@ function fileBody(flags: Flags): unknown {
 }
 
 export async function hqAdminCommand(flags: Flags, positionals: string[], now: number, err: (line: string) => void): Promise<unknown> {
-  const url = check(z.url({ error: '--hq URL is required (http://host:port)' }), flags.hq);
+  const url = check(z.url(), flags.hq, 'hq');
   const token = check(
-    z.string({ error: 'the admin token is required: set HQ_ADMIN_TOKEN or pass --token-file F' }).min(1),
+    z.string().min(1),
     readSecret(flags, { flag: 'token', fileFlag: 'token-file', env: 'HQ_ADMIN_TOKEN' }, err),
+    'token-file',
   );
   const call = adminClient(url, token);
   const [action, ...extra] = positionals;
   if (extra.length > 0) throw new DeskError('INVALID_INPUT', { detail: `unexpected ${extra.join(' ')}` });
-  const store = flags.store === undefined ? undefined : check(z.string().min(1), flags.store);
+  const store = flags.store === undefined ? undefined : check(z.string().min(1), flags.store, 'store');
   switch (action) {
     case 'seed-demo': {
       // HQ's demo signing key goes only where the operator says (never into the current folder by default).
       const keyFile = check(
-        z.string({ error: "--key-file FILE is required: where to keep HQ's demo private signing key (written 0600, refused inside a git work tree)" }).min(1),
+        z.string().min(1),
         flags['key-file'],
+        'key-file',
       );
       return seedDemoAtHq(
         call,
         {
-          members: check(intArg('members', 5_000_000).pipe(z.number().min(1, '--members is at least 1')), flags.members ?? '2000'),
-          seed: check(SEED, flags.seed ?? 'demo'),
+          members: check(intArg(5_000_000).pipe(z.number().min(1)), flags.members ?? '2000', 'members'),
+          seed: check(SEED, flags.seed ?? 'demo', 'seed'),
           now,
           hqKeyFile: checkSecretPath(keyFile, '--key-file'),
         },
@@ -170,9 +172,9 @@ export async function hqAdminCommand(flags: Flags, positionals: string[], now: n
     case 'stock':
       return call('PUT', '/v1/admin/stock', fileBody(flags));
     case 'delete-member':
-      return call('DELETE', `/v1/admin/members/${encodeURIComponent(check(z.string().min(1), flags.id))}`);
+      return call('DELETE', `/v1/admin/members/${encodeURIComponent(check(z.string().min(1), flags.id, 'id'))}`);
     case 'limits':
-      return call('PUT', `/v1/admin/terminals/${encodeURIComponent(check(z.string({ error: '--terminal ID is required' }).min(1), flags.terminal))}/limits`, fileBody(flags));
+      return call('PUT', `/v1/admin/terminals/${encodeURIComponent(check(z.string().min(1), flags.terminal, 'terminal'))}/limits`, fileBody(flags));
     case 'rotate-key': {
       // The place is checked before HQ rotates: a refused path must not lose the new private key.
       if (typeof flags.out === 'string') checkSecretPath(flags.out, '--out');
@@ -183,12 +185,12 @@ export async function hqAdminCommand(flags: Flags, positionals: string[], now: n
     }
     case 'revoke':
       return call('POST', '/v1/admin/revocations', {
-        memberId: check(z.string({ error: '--member ID is required' }).min(1), flags.member),
-        cardSerial: check(intArg('serial', 1_000_000), flags.serial ?? '0'),
+        memberId: check(z.string().min(1), flags.member, 'member'),
+        cardSerial: check(intArg(1_000_000), flags.serial ?? '0', 'serial'),
         ...(typeof flags.reason === 'string' ? { reason: flags.reason } : {}),
       });
     case 'brand':
-      return call('PUT', '/v1/admin/brand', { nameDisplay: check(z.enum(NAME_DISPLAYS, { error: '--name-display is full or masked' }), flags['name-display']) });
+      return call('PUT', '/v1/admin/brand', { nameDisplay: check(z.enum(NAME_DISPLAYS), flags['name-display'], 'name-display') });
     case 'conflicts':
       return call('GET', `/v1/admin/conflicts${store ? `?storeId=${encodeURIComponent(store)}` : ''}`);
     case 'terminals':

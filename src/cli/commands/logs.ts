@@ -30,8 +30,8 @@ export function prettyLine(tr: Translator, line: LogLine, tz = localZone()): str
 
 export function logsCommand(flags: Flags, tr: Translator, io: CliIo): undefined {
   const dir = join(dirname(dbPathFrom(flags)), LOGS_DIR);
-  const since = flags.since === undefined ? undefined : check(intArg('since', 10_000_000), flags.since);
-  const level = flags.level === undefined ? undefined : check(z.enum(LOG_LEVELS, { error: '--level is debug, info, warn or error' }), flags.level);
+  const since = flags.since === undefined ? undefined : check(intArg(10_000_000), flags.since, 'since');
+  const level = flags.level === undefined ? undefined : check(z.enum(LOG_LEVELS), flags.level, 'level');
   const read = readLogs(dir, { ...(since === undefined ? {} : { sinceMs: io.now() - since * 60_000 }), ...(level ? { minLevel: level } : {}) });
   if (flags.pretty === true) {
     for (const line of read.lines) io.out(prettyLine(tr, line));

@@ -7,20 +7,20 @@ import { check, fenArg, intArg, type Flags } from '../args';
 import { callAs, operatorOf, withTerminal } from '../operator';
 import { printAfterCommit } from './print';
 
-const str = (name: string, schema: z.ZodType<string, string>) => z.string({ error: `--${name} is required` }).pipe(schema);
+const str = (schema: z.ZodType<string, string>) => z.string().pipe(schema);
 
 /**
  * `member --id M | --card C | --phone P`: the member card. With --card or --id, --phone is the phone
  * check instead (the whole number against the keyed hash; exit 2 when it is not the member's).
  */
 export async function memberCommand(flags: Flags) {
-  const phone = flags.phone === undefined ? undefined : check(str('phone', phoneTextSchema), flags.phone);
+  const phone = flags.phone === undefined ? undefined : check(str(phoneTextSchema), flags.phone, 'phone');
   const ref =
     flags.card !== undefined
-      ? { cardNo: check(str('card', cardNoSchema), flags.card) }
+      ? { cardNo: check(str(cardNoSchema), flags.card, 'card') }
       : phone !== undefined && flags.id === undefined
         ? { phone }
-        : { memberId: check(str('id', memberIdSchema), flags.id) };
+        : { memberId: check(str(memberIdSchema), flags.id, 'id') };
   if (phone === undefined || 'phone' in ref) return callAs(flags, 'member.card', ref);
   return withTerminal(flags, async (t) => {
     const call = operatorOf(flags, t);
@@ -32,9 +32,9 @@ export async function memberCommand(flags: Flags) {
 
 export async function redeemCommand(flags: Flags) {
   const input = {
-    memberId: check(str('member', memberIdSchema), flags.member),
-    benefitId: check(str('benefit', entityIdSchema), flags.benefit),
-    amountFen: flags.amount === undefined ? null : check(fenArg('amount'), flags.amount),
+    memberId: check(str(memberIdSchema), flags.member, 'member'),
+    benefitId: check(str(entityIdSchema), flags.benefit, 'benefit'),
+    amountFen: flags.amount === undefined ? null : check(fenArg(), flags.amount, 'amount'),
   };
   return printAfterCommit(flags, await callAs(flags, 'benefit.redeem', input));
 }
@@ -46,15 +46,15 @@ export async function redeemCommand(flags: Flags) {
 export async function earnCommand(flags: Flags) {
   const lines =
     flags.lines !== undefined
-      ? check(purchaseLinesSchema, parseJson(String(flags.lines), '--lines'))
+      ? check(purchaseLinesSchema, parseJson(String(flags.lines), '--lines'), 'lines')
       : check(purchaseLinesSchema, [
           {
-            category: check(z.string().default('general').pipe(categorySchema), flags.category),
-            amountFen: check(fenArg('amount'), flags.amount),
+            category: check(z.string().default('general').pipe(categorySchema), flags.category, 'category'),
+            amountFen: check(fenArg(), flags.amount, 'amount'),
           },
-        ]);
+        ], 'amount');
   const input = {
-    memberId: check(str('member', memberIdSchema), flags.member),
+    memberId: check(str(memberIdSchema), flags.member, 'member'),
     lines,
   };
   return printAfterCommit(flags, await callAs(flags, 'points.earn', input));
@@ -67,13 +67,13 @@ export async function earnCommand(flags: Flags) {
  * history is the second copy the desk's form asks for.
  */
 export async function joinCommand(flags: Flags) {
-  const phone = check(str('phone', phoneTextSchema), flags.phone);
+  const phone = check(str(phoneTextSchema), flags.phone, 'phone');
   const input = {
     phone,
     phoneAgain: phone,
-    name: check(z.string({ error: '--name is required' }), flags.name),
-    birthday: flags.birthday === undefined ? null : check(z.string(), flags.birthday),
-    referrer: flags.referrer === undefined ? null : check(z.string(), flags.referrer),
+    name: check(z.string(), flags.name, 'name'),
+    birthday: flags.birthday === undefined ? null : check(z.string(), flags.birthday, 'birthday'),
+    referrer: flags.referrer === undefined ? null : check(z.string(), flags.referrer, 'referrer'),
   };
   return withTerminal(flags, async (t) => {
     const call = operatorOf(flags, t);
@@ -84,32 +84,32 @@ export async function joinCommand(flags: Flags) {
 
 export async function exchangeCommand(flags: Flags) {
   const input = {
-    memberId: check(str('member', memberIdSchema), flags.member),
-    itemId: check(str('item', entityIdSchema), flags.item),
+    memberId: check(str(memberIdSchema), flags.member, 'member'),
+    itemId: check(str(entityIdSchema), flags.item, 'item'),
   };
   return printAfterCommit(flags, await callAs(flags, 'points.exchange', input));
 }
 
 export async function cashCommand(flags: Flags) {
   const input = {
-    memberId: check(str('member', memberIdSchema), flags.member),
-    points: check(intArg('points', 100_000_000), flags.points),
-    amountFen: check(fenArg('amount'), flags.amount),
+    memberId: check(str(memberIdSchema), flags.member, 'member'),
+    points: check(intArg(100_000_000), flags.points, 'points'),
+    amountFen: check(fenArg(), flags.amount, 'amount'),
   };
   return printAfterCommit(flags, await callAs(flags, 'points.cash', input));
 }
 
 export async function donateCommand(flags: Flags) {
   const input = {
-    memberId: check(str('member', memberIdSchema), flags.member),
-    points: check(intArg('points', 100_000_000), flags.points),
+    memberId: check(str(memberIdSchema), flags.member, 'member'),
+    points: check(intArg(100_000_000), flags.points, 'points'),
   };
   return printAfterCommit(flags, await callAs(flags, 'points.donate', input));
 }
 
 /** --staff voids; a clerk needs --manager ID to approve (the core checks the approver is a manager). */
 export async function voidCommand(flags: Flags) {
-  return printAfterCommit(flags, await callAs(flags, 'operation.void', { opId: check(str('op', opIdSchema), flags.op) }));
+  return printAfterCommit(flags, await callAs(flags, 'operation.void', { opId: check(str(opIdSchema), flags.op, 'op') }));
 }
 
 /**
@@ -118,11 +118,11 @@ export async function voidCommand(flags: Flags) {
  */
 export async function returnCommand(flags: Flags) {
   const lineFlags = Array.isArray(flags.line) ? flags.line : [];
-  if (flags.amount !== undefined && lineFlags.length > 0) throw new DeskError('INVALID_INPUT', { detail: 'give --amount or --line, not both' });
-  const lines = lineFlags.length === 0 ? undefined : check(purchaseLinesSchema, lineFlags.map(parseLineArg));
+  if (flags.amount !== undefined && lineFlags.length > 0) throw new DeskError('INVALID_INPUT', { detailKey: 'flag.oneOf', flag: '--amount', other: '--line' });
+  const lines = lineFlags.length === 0 ? undefined : check(purchaseLinesSchema, lineFlags.map(parseLineArg), 'lines');
   const input = {
-    opId: check(str('op', opIdSchema), flags.op),
-    ...(flags.amount !== undefined ? { amountFen: check(fenArg('amount'), flags.amount) } : {}),
+    opId: check(str(opIdSchema), flags.op, 'op'),
+    ...(flags.amount !== undefined ? { amountFen: check(fenArg(), flags.amount, 'amount') } : {}),
     ...(lines ? { lines } : {}),
   };
   return printAfterCommit(flags, await callAs(flags, 'points.return', input));
@@ -131,16 +131,16 @@ export async function returnCommand(flags: Flags) {
 /** CATEGORY:FEN, the fen plain digits like every amount on the command line. */
 function parseLineArg(text: string): { category: string; amountFen: number } {
   const m = /^([^:]*):(.*)$/.exec(text);
-  if (!m) throw new DeskError('INVALID_INPUT', { detail: `--line ${text.slice(0, 40)} is not CATEGORY:FEN` });
-  return { category: check(categorySchema, m[1]), amountFen: check(fenArg('line'), m[2]) };
+  if (!m) throw new DeskError('INVALID_INPUT', { detailKey: 'flag.categoryFen', flag: '--line' });
+  return { category: check(categorySchema, m[1], 'category'), amountFen: check(fenArg(), m[2], 'line') };
 }
 
 export async function reprintCommand(flags: Flags) {
-  return printAfterCommit(flags, await callAs(flags, 'receipt.reprint', { opId: check(str('op', opIdSchema), flags.op) }));
+  return printAfterCommit(flags, await callAs(flags, 'receipt.reprint', { opId: check(str(opIdSchema), flags.op, 'op') }));
 }
 
 export function outboxCommand(flags: Flags) {
-  const limit = flags.limit === undefined ? 1000 : check(intArg('limit', 100_000), flags.limit);
+  const limit = flags.limit === undefined ? 1000 : check(intArg(100_000), flags.limit, 'limit');
   return withTerminal(flags, async (t) => ({ pending: t.service.pendingCount(), events: t.service.pendingOutbox(limit) }));
 }
 
@@ -148,6 +148,6 @@ function parseJson(text: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new DeskError('INVALID_INPUT', { detail: `${what} is not JSON` });
+    throw new DeskError('INVALID_INPUT', { detailKey: 'flag.json', flag: what });
   }
 }

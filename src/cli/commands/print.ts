@@ -17,7 +17,7 @@ import { openStore } from '../../store/open';
 import { unprintedQueue } from '../../store/printJobs';
 import { printerAllowance, readConfig } from '../../terminal/operations/config';
 import { formatInstant } from '../../i18n';
-import { check, clockFrom, dbPathFrom, intArg, type Flags } from '../args';
+import { check, checkFlags, clockFrom, dbPathFrom, intArg, type Flags } from '../args';
 import type { CliIo, Command } from '../command';
 
 interface ResolvedPrinter {
@@ -107,7 +107,7 @@ async function printQueueCommand(flags: Flags, tr: Translator) {
   const dbPath = dbPathFrom(flags);
   const { db } = openStore(dbPath, { create: false });
   try {
-    const limit = flags.limit === undefined ? 100 : check(intArg('limit', 10_000), flags.limit);
+    const limit = flags.limit === undefined ? 100 : check(intArg(10_000), flags.limit, 'limit');
     const list = () =>
       unprintedQueue(db, limit).map((j) => ({
         jobId: j.id,
@@ -146,7 +146,7 @@ const fakeFlagsSchema = z.object({
 });
 
 async function fakePrinterCommand(flags: Flags, io: CliIo): Promise<undefined> {
-  const f = check(fakeFlagsSchema, {
+  const f = checkFlags(fakeFlagsSchema, {
     port: flags.port,
     out: flags.out,
     control: flags.control,

@@ -43,8 +43,8 @@ export async function scanCommand(flags: Flags, positionals: string[]) {
 }
 
 export async function memberQrCommand(flags: Flags, now: number) {
-  const memberId = check(z.string({ error: '--member is required' }).pipe(memberIdSchema), flags.member);
-  const png = flags.png === undefined ? null : check(z.string().min(1, '--png needs a file name'), flags.png);
+  const memberId = check(z.string().pipe(memberIdSchema), flags.member, 'member');
+  const png = flags.png === undefined ? null : check(z.string().min(1), flags.png, 'png');
   const code = withTerminal(flags, now, (t, dbPath) => {
     const member = getMember(t.db, memberId);
     if (!member) throw new DeskError('UNKNOWN_MEMBER', { ref: memberId });

@@ -6,8 +6,8 @@ import { check, dbPathFrom, intArg, type Flags } from '../args';
 export function seedCommand(flags: Flags, now: number) {
   return seedNewDatabase({
     dbPath: dbPathFrom(flags),
-    members: check(intArg('members', 5_000_000).pipe(z.number().min(1, '--members is at least 1')), flags.members ?? '2000'),
-    seed: check(z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, '--seed is 1–32 letters, digits, - or _'), flags.seed ?? 'demo'),
+    members: check(intArg(5_000_000).pipe(z.number().min(1)), flags.members ?? '2000', 'members'),
+    seed: check(z.string().regex(/^[A-Za-z0-9_-]{1,32}$/), flags.seed ?? 'demo', 'seed'),
     now,
   });
 }

@@ -11,7 +11,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Translator } from '../../i18n';
+import { createTranslator, type Translator } from '../../i18n';
 import { openAppWindow, findChromium } from '../../host/browser';
 import { electronBinary } from '../../host/electronBinary';
 import { launchKiosk } from '../../host/kioskLaunch';
@@ -20,12 +20,15 @@ import { ensureRenderer } from '../rendererBuild';
 import { defaultDataDir, prepareDataFolder } from '../../runtime/dataFolder';
 import { DEMO_STAFF } from '../../terminal/demo/catalog';
 import { check, intArg, type Flags } from '../args';
+import { startLang } from '../startLang.mjs';
 import type { CliIo } from '../command';
 
-function sayWhere(tr: Translator, log: (line: string) => void, prepared: ReturnType<typeof prepareDataFolder>): void {
+/** Where the data is and how to try it; the kiosk has no staff and no sign-in, so no PINs are printed for it. */
+function sayWhere(tr: Translator, log: (line: string) => void, prepared: ReturnType<typeof prepareDataFolder>, kiosk: boolean): void {
   log(tr.t('start.dataFolder', { dir: prepared.dir }));
   log(prepared.seeded ? tr.t('start.seeded', { members: prepared.seeded.members }) : tr.t('start.existing', { db: prepared.dbPath }));
-  log(tr.t('start.pins', { pins: DEMO_STAFF.map((s) => `${s.name} (${s.role}) ${s.pin}`).join(', ') }));
+  if (kiosk) return;
+  log(tr.t('start.pins', { pins: DEMO_STAFF.map((s) => tr.t('start.pin', { name: s.name, role: tr.t(`ui.top.role.${s.role}`), pin: s.pin })).join(tr.lang === 'en' ? ', ' : '；') }));
   // The desk holds only a hash of each number: the demo's numbers are said here, once, for trying it out.
   const sample = prepared.seeded?.sample.find((s) => s.note !== 'revoked');
   if (sample) log(tr.t('start.member', { cardNo: sample.cardNo, phone: sample.phone }));
@@ -48,22 +51,26 @@ function untilStopped(also?: Promise<unknown>): Promise<void> {
 /** A browser that exits sooner than this never showed a desk window. */
 const EARLY_EXIT_MS = 3_000;
 
-export async function startCommand(flags: Flags, tr: Translator, io: CliIo): Promise<object | undefined> {
-  const dir = check(z.string().min(1).default(defaultDataDir()), flags.data);
-  const port = flags.port === undefined ? 0 : check(intArg('port', 65_535), flags.port);
+export async function startCommand(flags: Flags, given: Translator, io: CliIo): Promise<object | undefined> {
+  // Without --lang the lines are in the system's language (zh-CN when it is none of the three).
+  const tr = flags.lang === undefined ? createTranslator(startLang([], process.env)) : given;
+  const kiosk = flags.kiosk === true;
+  const dir = check(z.string().min(1).default(defaultDataDir()), flags.data, 'data');
+  const port = flags.port === undefined ? 0 : check(intArg(65_535), flags.port, 'port');
   const log = io.err;
+  const built = (ms: number) => log(tr.t('start.rendererBuilt', { seconds: (ms / 1000).toFixed(1) }));
 
   if (flags.prepare === true) {
     const prepared = prepareDataFolder(dir, io.now());
-    sayWhere(tr, log, prepared);
+    sayWhere(tr, log, prepared, kiosk);
     return { dataDir: prepared.dir, db: prepared.dbPath, seeded: prepared.seeded !== null, sample: prepared.seeded?.sample ?? null };
   }
 
   const electron = flags.web === true ? null : electronBinary(REPO_ROOT);
   if (electron) {
     const prepared = prepareDataFolder(dir, io.now());
-    sayWhere(tr, log, prepared);
-    await ensureRenderer(REPO_ROOT, RENDERER_DIR, log);
+    sayWhere(tr, log, prepared, kiosk);
+    await ensureRenderer(REPO_ROOT, RENDERER_DIR, built);
     // Built with the CLI bundle that runs this (src/cli/build.mjs), so as fresh as it.
     const main = join(REPO_ROOT, 'dist', 'electron', 'main.mjs');
     const child = spawn(electron, [main, ...(flags.kiosk === true ? ['--kiosk'] : [])], { stdio: 'inherit', env: { ...process.env, LOYALTY_DESK_DATA: prepared.dir } });
@@ -71,7 +78,7 @@ export async function startCommand(flags: Flags, tr: Translator, io: CliIo): Pro
     return undefined;
   }
 
-  await ensureRenderer(REPO_ROOT, RENDERER_DIR, log);
+  await ensureRenderer(REPO_ROOT, RENDERER_DIR, built);
   const launchOptions = {
     dataDir: dir,
     port,
@@ -79,7 +86,7 @@ export async function startCommand(flags: Flags, tr: Translator, io: CliIo): Pro
     onInternal: (err: unknown, ref?: string) => log(`${ref ? `[${ref}] ` : ''}${err instanceof Error && err.stack ? err.stack : String(err)}`),
   };
   const desk = flags.kiosk === true ? await launchKiosk(launchOptions) : await launchDesk(launchOptions);
-  sayWhere(tr, log, desk.prepared);
+  sayWhere(tr, log, desk.prepared, kiosk);
   const url = desk.host.launchUrl();
   io.out(url);
 

@@ -13,7 +13,7 @@ import { cliLog } from '../cliLog';
 import { logSync } from '../../syncClient/syncLog';
 
 async function hqCommand(flags: Flags, err: (line: string) => void, out: (line: string) => void): Promise<undefined> {
-  const port = check(intArg('port', 65_535), flags.port ?? '8787');
+  const port = check(intArg(65_535), flags.port ?? '8787', 'port');
   // HQ_ADMIN_TOKEN or --admin-token-file F; --admin-token T is refused (visible to every user in ps).
   const adminToken = readSecret(flags, { flag: 'admin-token', fileFlag: 'admin-token-file', env: 'HQ_ADMIN_TOKEN' }, err);
   const url = process.env.DATABASE_URL;
@@ -38,8 +38,8 @@ async function enrollCommand(flags: Flags, err: (line: string) => void) {
   const dbPath = dbPathFrom(flags);
   const enrolled = await enrollTerminal({
     dbPath,
-    hqUrl: check(z.url({ error: '--hq URL is required' }), flags.hq),
-    code: check(z.string({ error: '--code CODE is required' }).trim().toUpperCase().pipe(z.string().regex(/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/, 'an enrollment code looks like ABCD-EFGH-JKLM')), flags.code),
+    hqUrl: check(z.url(), flags.hq, 'hq'),
+    code: check(z.string().trim().toUpperCase().pipe(z.string().regex(/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/)), flags.code, 'code'),
     ...(typeof flags.label === 'string' ? { label: flags.label } : {}),
   });
   if (flags['no-sync'] === true) return enrolled;
@@ -59,7 +59,7 @@ async function syncCommand(flags: Flags, err: (line: string) => void) {
   const { db } = openStore(dbPath, { create: false });
   try {
     const summary = await logSync(cliLog(dbPath), Date.now(), syncOnce(db, {
-      ...(flags.timeout !== undefined ? { timeoutMs: check(intArg('timeout', 3_600), flags.timeout) * 1000 } : {}),
+      ...(flags.timeout !== undefined ? { timeoutMs: check(intArg(3_600), flags.timeout, 'timeout') * 1000 } : {}),
       onProgress: (p) => {
         if (p.phase === 'push') err(`push ${p.pushed}/${p.toPush}`);
         else if (p.phase === 'pull') err(`pull page ${p.pages}: ${p.pulled} changes`);
@@ -76,7 +76,7 @@ async function syncCommand(flags: Flags, err: (line: string) => void) {
 export const syncCommands: Record<string, Command> = {
   hq: { run: (f, { io }) => hqCommand(f, io.err, io.out), flags: ['port', 'admin-token', 'admin-token-file'], longRunning: true },
   'hq-admin': {
-    run: (f, { io, positionals }) => hqAdminCommand(f, positionals, f.now !== undefined ? check(intArg('now', 10_000_000_000), f.now) * 1000 : io.now(), io.err),
+    run: (f, { io, positionals }) => hqAdminCommand(f, positionals, f.now !== undefined ? check(intArg(10_000_000_000), f.now, 'now') * 1000 : io.now(), io.err),
     flags: ['hq', 'token', 'token-file', 'members', 'seed', 'store', 'file', 'id', 'terminal', 'retire', 'out', 'member', 'serial', 'reason', 'key-file', 'name-display'],
   },
   enroll: { run: (f, { io }) => enrollCommand(f, io.err), flags: ['hq', 'code', 'label', 'timeout'], booleans: ['no-sync'] },

@@ -23,26 +23,34 @@ const yuan = (fen: number): string => {
   return `${fen < 0 ? '-' : ''}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 };
 
-/** The Z-report as one table: section, item, name, count, value (fen), value (yuan). */
+/**
+ * The Z-report as one table in the report's language: section, item, reference (a staff id, an
+ * operation or conflict number, where the row has one), count, value (fen), value (yuan), points
+ * moved (a void's). No column carries a code word (issue 18 item 7): a Chinese report reads Chinese.
+ */
 export function zReportCsv(r: DayReport, tr: Translator): string {
   const t = (k: string): string => tr.t(k);
+  const report = t('zreport.title');
+  const redemptions = t('zreport.redemptions');
+  const points = t('zreport.points');
   const rows: Cell[][] = [
-    ['report', 'date', t('zreport.date'), r.date, null, null],
-    ['report', 'number', t('zreport.number'), r.number, null, null],
-    ['report', 'closed', t('manager.z.closed'), r.closed ? 1 : 0, null, null],
-    ['report', 'synced', t('zreport.synced'), r.synced ? 1 : 0, null, null],
-    ['redemptions', 'total', t('zreport.redemptions'), r.redemptions.count, r.redemptions.valueFen, yuan(r.redemptions.valueFen)],
-    ...Object.entries(r.redemptions.byType).map(([type, v]): Cell[] => ['redemptions', type, tr.t(`benefitType.${type}`, { defaultValue: type }), v.count, v.valueFen, yuan(v.valueFen)]),
-    ['points', 'earned', t('zreport.earned'), r.points.earned, null, null],
-    ['points', 'burned', t('zreport.burned'), r.points.burned, null, null],
-    ['points', 'donated', t('zreport.donated'), r.points.donated, null, null],
-    ['points', 'expired', t('zreport.expired'), r.points.expired, null, null],
-    ...r.voids.map((v): Cell[] => ['void', v.targetOpId, `${tr.t(`opKind.${v.kind}`)} · ${t('receipt.approvedBy')} ${v.approvedBy.name}`, 1, v.valueFen, yuan(v.valueFen)]),
-    ...r.byStaff.map((s): Cell[] => ['staff', s.staffId, s.name, s.count, s.valueFen, yuan(s.valueFen)]),
-    ['pending', 'operations', t('zreport.pending'), r.pending, null, null],
-    ...r.conflicts.map((c): Cell[] => ['conflict', String(c.id), `${tr.t(`manager.conflictKind.${c.kind}`, { defaultValue: c.kind })} · ${c.opId}`, 1, null, null]),
+    [report, t('zreport.date'), null, r.date, null, null, null],
+    [report, t('zreport.number'), null, r.number, null, null, null],
+    [report, t('manager.z.closed'), null, r.closed ? 1 : 0, null, null, null],
+    [report, t('zreport.synced'), null, r.synced ? 1 : 0, null, null, null],
+    [redemptions, t('manager.csv.total'), null, r.redemptions.count, r.redemptions.valueFen, yuan(r.redemptions.valueFen), null],
+    ...Object.entries(r.redemptions.byType).map(([type, v]): Cell[] => [redemptions, tr.t(`benefitType.${type}`, { defaultValue: type }), null, v.count, v.valueFen, yuan(v.valueFen), null]),
+    [points, t('zreport.earned'), null, r.points.earned, null, null, null],
+    [points, t('zreport.burned'), null, r.points.burned, null, null, null],
+    [points, t('zreport.donated'), null, r.points.donated, null, null, null],
+    [points, t('zreport.expired'), null, r.points.expired, null, null, null],
+    ...r.voids.map((v): Cell[] => [t('zreport.voids'), `${tr.t(`opKind.${v.kind}`)} · ${t('receipt.approvedBy')} ${v.approvedBy.name}`, v.targetOpId, 1, v.valueFen, yuan(v.valueFen), v.points]),
+    ...r.byStaff.map((s): Cell[] => [t('zreport.byStaff'), s.name, s.staffId, s.count, s.valueFen, yuan(s.valueFen), null]),
+    [t('zreport.pending'), t('zreport.pending'), null, r.pending, null, null, null],
+    ...r.conflicts.map((c): Cell[] => [t('zreport.conflicts'), tr.t(`manager.conflictKind.${c.kind}`, { defaultValue: c.kind }), c.opId, 1, null, null, null]),
   ];
-  return toCsv([t('manager.csv.section'), t('manager.csv.item'), t('manager.csv.name'), t('manager.csv.count'), t('manager.csv.valueFen'), t('manager.csv.valueYuan')], rows);
+  const h = (k: string): string => t(`manager.csv.${k}`);
+  return toCsv([h('section'), h('item'), h('ref'), h('count'), h('valueFen'), h('valueYuan'), h('points')], rows);
 }
 
 export const KPI_CHARTS = ['redemptionsPerDay', 'byTier', 'usageRate', 'pointsPerWeek', 'winBack'] as const;

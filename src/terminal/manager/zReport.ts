@@ -190,7 +190,7 @@ export function toPrintedZReport(deps: ServiceDeps, r: DayReport, now: number): 
         .map(([type, v]) => ({ type, count: v.count, valueFen: v.valueFen })),
     },
     points: r.points,
-    voids: r.voids.map((v) => ({ opId: v.targetOpId, kind: v.kind, valueFen: v.valueFen, approvedBy: v.approvedBy })),
+    voids: r.voids.map((v) => ({ opId: v.targetOpId, kind: v.kind, valueFen: v.valueFen, points: v.points, approvedBy: v.approvedBy })),
     byStaff: r.byStaff,
     returns: r.returns,
     pending: r.pending,

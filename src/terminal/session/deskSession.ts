@@ -17,7 +17,7 @@ import {
 } from '../../contract/terminalApi';
 import type { SignedInStaff } from '../../contract/deskTypes';
 import type { Translator } from '../../i18n';
-import { describeZodError, zodErrorMap } from '../../i18n/zodLocale';
+import { inputErrorParams } from '../../i18n/inputIssues';
 import type { Lang } from '../../loyalty/types';
 import type { TerminalService } from '../operations/service';
 import { managerHandlers, type ManagerPorts } from './managerHandlers';
@@ -93,7 +93,8 @@ export function createDeskSession(
    * whoever acts (the core checks that an approver is a manager).
    */
   const approver = (managerPin: string | undefined, me: SignedInStaff): SignedInStaff => {
-    if (managerPin !== undefined) return service.signIn(managerPin);
+    // A manager's PIN, checked as one: a clerk's PIN here is as wrong as a mistyped one (MANAGER_PIN_WRONG, counted).
+    if (managerPin !== undefined) return service.approveAsManager(managerPin);
     if (who.kind === 'operator' && who.managerId !== null) return service.staffById(who.managerId);
     return me;
   };
@@ -302,8 +303,8 @@ export function createDeskSession(
   return {
     lang: () => lang,
     call: async (method, input) => {
-      const parsed = terminalApiInputs[method].safeParse(input ?? {}, { error: zodErrorMap(lang) });
-      if (!parsed.success) return refusal(tr(lang), 'INVALID_INPUT', { detail: describeZodError(parsed.error) });
+      const parsed = terminalApiInputs[method].safeParse(input ?? {});
+      if (!parsed.success) return refusal(tr(lang), 'INVALID_INPUT', inputErrorParams(parsed.error, input ?? {}));
       const handler = impl[method] as (i: unknown) => unknown;
       return toAsyncResult(tr(lang), () => handler(parsed.data), options.onInternal);
     },
