@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { app, BrowserWindow, Menu, protocol, safeStorage, session } from 'electron';
 import { launchKiosk, type KioskLaunch } from '../src/host/kioskLaunch';
 import { defaultDataDir, ruleKeyOf } from '../src/runtime/dataFolder';
-import { openDeskRuntime, type DeskRuntime } from '../src/runtime/deskRuntime';
+import { openDeskHost, type DeskHost } from '../src/runtime/deskHost';
 import { CONTENT_SECURITY_POLICY } from '../src/host/security';
 import { wireTerminalIpc, type IpcWiring } from './ipc';
 import { APP_SCHEME, checkPermission, contentTypeOf, DESK_URL, requestPermission, resolveAppPath } from '../src/host/appProtocol';
@@ -41,7 +41,7 @@ function registerAppProtocol(): void {
 }
 
 let win: BrowserWindow | null = null;
-let desk: DeskRuntime | null = null;
+let desk: DeskHost | null = null;
 let ipc: IpcWiring | null = null;
 /** `--kiosk`: the member self-service kiosk (docs/kiosk.md) instead of the desk. */
 const KIOSK = process.argv.includes('--kiosk');
@@ -99,7 +99,9 @@ function openDesk(): void {
   // scanner, background checkpoints, the manager's sync and printer.
   const dataDir = process.env.LOYALTY_DESK_DATA ?? defaultDataDir();
   const dbKey = deskKey(dataDir);
-  const runtime = openDeskRuntime({
+  // A packaged install's first start (no desk.db) is set up from the UI; a developer's gets demo data.
+  const runtime = openDeskHost({
+    demo: !app.isPackaged && process.env.LOYALTY_DESK_NO_DEMO !== '1',
     dataDir,
     publish: (e) => ipc?.publish(e),
     onInternal: logError,

@@ -11,15 +11,15 @@ import { prepareDataFolder, type PreparedFolder } from './dataFolder';
 import { openTerminal, type OpenedTerminal } from '../terminal/operations/openTerminal';
 import { createDispatcher, type Dispatcher } from '../terminal/session/dispatcher';
 import { managerPorts } from './managerWiring';
-import { startLivePrinting } from './livePrinting';
-import type { PrintLoop } from './printLoop';
+import { startLivePrinting, type LivePrinting } from './livePrinting';
+import { openedSetupPort } from './setupWiring';
 import { startScannerWiring } from './serialWiring';
 import { startSyncIfEnrolled } from './syncWiring';
 
 export interface DeskRuntime {
   prepared: PreparedFolder;
   terminal: OpenedTerminal;
-  printing: PrintLoop;
+  printing: LivePrinting;
   sync: SyncLoop | null;
   /** The one door the windows' calls go through (web host sessions, Electron IPC). */
   dispatcher: Dispatcher;
@@ -63,22 +63,25 @@ export function openDeskRuntime(o: DeskRuntimeOptions): DeskRuntime {
     publish: o.publish,
     ...(o.onInternal ? { onError: o.onInternal } : {}),
   });
-  return {
+  let runtime: DeskRuntime | null = null;
+  const dispatcher = createDispatcher(terminal.service, {
+    lang,
+    ...(o.onInternal ? { onInternal: o.onInternal } : {}),
+    desk: {
+      printer: printing.state,
+      scanner: () => scanners.status(),
+      ...(config ? { wedge: config.scanner.wedge } : {}),
+      manager: managerPorts(sync, () => printing.printerUri(), printing),
+      setup: openedSetupPort(() => runtime, () => dispatcher),
+    },
+  });
+  runtime = {
     prepared,
     terminal,
     printing,
     sync,
     lang,
-    dispatcher: createDispatcher(terminal.service, {
-      lang,
-      ...(o.onInternal ? { onInternal: o.onInternal } : {}),
-      desk: {
-        printer: printing.state,
-        scanner: () => scanners.status(),
-        ...(config ? { wedge: config.scanner.wedge } : {}),
-        manager: managerPorts(sync, () => printing.printerUri(), printing),
-      },
-    }),
+    dispatcher,
     afterCall(result) {
       const value = (result as { ok?: unknown; value?: { printJobId?: unknown } | null } | null) ?? null;
       if (value?.ok === true && typeof value.value?.printJobId === 'number') printing.kick();
@@ -90,4 +93,5 @@ export function openDeskRuntime(o: DeskRuntimeOptions): DeskRuntime {
       await terminal.closeAsync();
     },
   };
+  return runtime;
 }
