@@ -32,6 +32,8 @@ export interface SetupSyncProgress {
 }
 
 export interface SetupState {
+  /** This window: a setup session (no PIN, opened before there was a terminal) or a desk session (a manager's). */
+  session: 'setup' | 'desk';
   /** 'new': no identity yet (no PIN needed); 'enrolled': enrolled with HQ; 'demo': demo data, never enrolled. */
   terminal: 'new' | 'enrolled' | 'demo';
   storeId: string | null;

@@ -2,6 +2,7 @@
 import { uiEn } from './ui-en';
 import { kioskEn } from './kiosk-en';
 import { managerEn } from './manager-en';
+import { setupEn } from './setup-en';
 
 export const en = {
   error: {
@@ -234,6 +235,7 @@ export const en = {
     unknown: 'Status unknown',
   },
   ui: uiEn,
+  setup: setupEn,
   manager: managerEn,
   kiosk: kioskEn,
   start: {

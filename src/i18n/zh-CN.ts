@@ -2,6 +2,7 @@ import type { Messages } from './en';
 import { uiZhCN } from './ui-zh-CN';
 import { kioskZhCN } from './kiosk-zh-CN';
 import { managerZhCN } from './manager-zh-CN';
+import { setupZhCN } from './setup-zh-CN';
 
 export const zhCN: Messages = {
   error: {
@@ -234,6 +235,7 @@ export const zhCN: Messages = {
     unknown: '状态未知',
   },
   ui: uiZhCN,
+  setup: setupZhCN,
   manager: managerZhCN,
   kiosk: kioskZhCN,
   start: {

@@ -2,6 +2,7 @@ import type { Messages } from './en';
 import { uiZhTW } from './ui-zh-TW';
 import { kioskZhTW } from './kiosk-zh-TW';
 import { managerZhTW } from './manager-zh-TW';
+import { setupZhTW } from './setup-zh-TW';
 
 export const zhTW: Messages = {
   error: {
@@ -234,6 +235,7 @@ export const zhTW: Messages = {
     unknown: '狀態未知',
   },
   ui: uiZhTW,
+  setup: setupZhTW,
   manager: managerZhTW,
   kiosk: kioskZhTW,
   start: {

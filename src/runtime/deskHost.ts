@@ -3,12 +3,11 @@
 // packaged install's first start, `npm start -- --no-demo`), setup from the UI until the desk opens.
 import type { Result } from '../contract/errors';
 import type { Lang } from '../loyalty/types';
-import { readConfig } from '../terminal/operations/config';
 import type { Dispatcher } from '../terminal/session/dispatcher';
 import { createSetupDispatcher } from '../terminal/session/setupDispatcher';
 import { isFreshFolder, type PreparedFolder } from './dataFolder';
 import { openDeskRuntime, type DeskRuntime, type DeskRuntimeOptions } from './deskRuntime';
-import { startSetupWiring } from './setupWiring';
+import { readPresetConfig, startSetupWiring } from './setupWiring';
 
 export interface DeskHost {
   /** The one door the windows' calls go through. */
@@ -32,13 +31,8 @@ export function openDeskHost(o: DeskHostOptions): DeskHost {
     const runtime = openDeskRuntime(o);
     return { dispatcher: runtime.dispatcher, lang: runtime.lang, prepared: runtime.prepared, desk: () => runtime, afterCall: (r) => runtime.afterCall(r), close: () => runtime.close() };
   }
-  // A config.json IT wrote ahead (printer ports, language) is kept; it cannot name a store yet.
-  let lang: Lang = 'zh-CN';
-  try {
-    lang = readConfig(o.dataDir)?.lang ?? lang;
-  } catch {
-    // An unreadable config.json is rewritten at enrollment.
-  }
+  // A config.json IT wrote ahead (printer ports, scanner, language) is kept; it names no store yet.
+  const lang: Lang = readPresetConfig(o.dataDir)?.lang ?? 'zh-CN';
   const wiring = startSetupWiring({
     dataDir: o.dataDir,
     lang,

@@ -3,8 +3,9 @@
 // the first sync with its progress, the printer — after which the desk itself opens in this process.
 // A desk already open (enrolled, or the demo) gets the same port for its manager's "Setup" entry:
 // state and serial ports only, since its printer goes through the manager's audited settings.
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { z } from 'zod';
 import { DeskError } from '../contract/errors';
 import type { PrinterCheck, SetupState, SetupSyncProgress } from '../contract/setupContract';
 import type { Translator } from '../i18n';
@@ -24,6 +25,21 @@ import { makePrivate } from './dataFolder';
 import type { DeskRuntime } from './deskRuntime';
 
 const SERIAL_LIST_MS = 5_000;
+
+/**
+ * What IT may write into config.json before setup: everything but the store and terminal, which
+ * come from HQ at enrollment (printer ports and serial paths, scanner thresholds, the language).
+ * A file that does not parse is left to be rewritten at enrollment.
+ */
+const presetSchema = deskConfigSchema.partial({ storeId: true, terminalId: true });
+export function readPresetConfig(dataDir: string): z.infer<typeof presetSchema> | null {
+  try {
+    const parsed = presetSchema.safeParse(JSON.parse(readFileSync(join(dataDir, CONFIG_FILE), 'utf8')));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
 
 /** The serial ports serialport finds on this PC (none when it cannot list them). */
 async function serialPorts(): Promise<{ path: string; label: string | null }[]> {
@@ -133,7 +149,7 @@ export function startSetupWiring(o: SetupWiringOptions): SetupWiring {
   };
 
   const port: SetupPort = {
-    state: (tr: Translator): SetupState => ({
+    state: (tr: Translator): Omit<SetupState, 'session'> => ({
       terminal: identity ? 'enrolled' : 'new',
       storeId: identity?.storeId ?? null,
       terminalId: identity?.terminalId ?? null,
@@ -154,7 +170,7 @@ export function startSetupWiring(o: SetupWiringOptions): SetupWiring {
         throw inSetupWords(err);
       }
       // IT may have listed printer ports and serial paths by hand already; the identity is HQ's.
-      const before = readConfig(o.dataDir);
+      const before = readPresetConfig(o.dataDir);
       writeChecked({ ...(before ?? {}), storeId: identity.storeId, terminalId: identity.terminalId, tz: identity.tz, lang });
       makePrivate(o.dataDir);
       await firstSync();

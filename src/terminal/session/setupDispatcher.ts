@@ -42,7 +42,7 @@ export function createSetupDispatcher(port: SetupPort, options: { lang?: Lang; o
   let enrolling = false;
 
   const handlers = (s: SetupInner): { [M in SetupMethod]: (input: ParsedInput<M>) => SetupOutputs[M] | Promise<SetupOutputs[M]> } => ({
-    'setup.state': () => port.state(tr(s.lang)),
+    'setup.state': () => ({ session: 'setup' as const, ...port.state(tr(s.lang)) }),
     'setup.enroll': async ({ hqUrl, code }) => {
       // One enrollment at a time: a second window (or a double tap) must not trade a second code.
       if (enrolling) throw new DeskError('DB_BUSY', {});
@@ -52,11 +52,11 @@ export function createSetupDispatcher(port: SetupPort, options: { lang?: Lang; o
       } finally {
         enrolling = false;
       }
-      return port.state(tr(s.lang));
+      return { session: 'setup' as const, ...port.state(tr(s.lang)) };
     },
     'setup.sync': async () => {
       await port.sync();
-      return port.state(tr(s.lang));
+      return { session: 'setup' as const, ...port.state(tr(s.lang)) };
     },
     'setup.serialPorts': async () => ({ ports: await port.serialPorts() }),
     'setup.printer': ({ printer }) => port.setPrinter(printer === '' ? null : printer, tr(s.lang)),

@@ -28,7 +28,7 @@ export function setupDeskHandlers(
     return { uri: s.uri, state: s.state, error: s.error ? { code: s.error.code, message: ctx.tr().error(s.error.code as never, s.error.params) } : null };
   };
   return {
-    'setup.state': () => port().state(ctx.tr()),
+    'setup.state': () => ({ session: 'desk' as const, ...port().state(ctx.tr()) }),
     'setup.enroll': () => {
       port();
       throw new DeskError('ALREADY_ENROLLED', { storeId: ctx.identity.storeId, terminalId: ctx.identity.terminalId, context: 'desk' });

@@ -7,8 +7,8 @@ import type { Lang } from '../../loyalty/types';
 import type { Dispatcher } from './dispatcher';
 
 export interface SetupPort {
-  /** Where setup stands; a failed first sync's error is worded by tr. */
-  state(tr: Translator): SetupState;
+  /** Where setup stands (the session adds which kind it is); a failed first sync's error is worded by tr. */
+  state(tr: Translator): Omit<SetupState, 'session'>;
   /** Enrolls with HQ and takes the first sync; throws DeskError (nothing is left of a refused enrollment). */
   enroll(hqUrl: string, code: string): Promise<void>;
   /** The first sync again (the enrollment stood, the sync failed). */
