@@ -11,7 +11,7 @@ type Source = 'wedge' | 'serial' | 'camera';
 
 export function ScannerStep() {
   const { t } = useTranslation();
-  const { call, onEvent, wedge: bootWedge } = useDesk();
+  const { call, onEvent, claimScans, wedge: bootWedge } = useDesk();
   const [read, setRead] = useState<{ code: string; source: Source } | null>(null);
   const [wedge, setWedge] = useState(bootWedge);
 
@@ -25,6 +25,9 @@ export function ScannerStep() {
     return attachWedge(window, detector, (code) => setRead({ code, source: 'wedge' }));
   }, [wedge]);
   useEffect(() => onEvent((e) => e.type === 'scan' && e.source === 'serial' && setRead({ code: e.code, source: 'serial' })), [onEvent]);
+  // Inside the desk (the manager area), the desk's own scanner handling hands scans here instead of
+  // looking them up; on the setup screen there is none and the detector above reads them.
+  useEffect(() => claimScans((code, source) => setRead({ code, source })), [claimScans]);
 
   return (
     <>

@@ -1,6 +1,6 @@
 // Setup: the steps a new terminal goes through before its desk opens (docs/setup.md) — language,
-// HQ enrollment with the first sync, printer, scanner, then the desk. The manager area's "Setup"
-// reaches the same screen (mode 'manager'): its HQ step says the terminal is enrolled or the demo.
+// HQ enrollment with the first sync, printer, scanner, then the desk. The manager area's "Setup" tab
+// shows the same steps (embedded): its HQ step says the terminal is enrolled or the demo.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Lang, SetupState } from '../../src/contract/terminalApi';
@@ -15,7 +15,7 @@ import './setup.css';
 const STEPS = ['lang', 'hq', 'printer', 'scanner', 'done'] as const;
 type Step = (typeof STEPS)[number];
 
-export function SetupWizard(props: { initial: SetupState; onDone(): void }) {
+export function SetupWizard(props: { initial: SetupState; onDone(): void; embedded?: boolean }) {
   const { t } = useTranslation();
   const { lang, setLang, call } = useDesk();
   const [step, setStep] = useState<Step>('lang');
@@ -32,9 +32,8 @@ export function SetupWizard(props: { initial: SetupState; onDone(): void }) {
     else setError(r.error.message);
   };
 
-  return (
-    <div className="app">
-    <main className="screen setup" data-screen="setup">
+  const body = (
+    <>
       <h1>{t('setup.title')}</h1>
       <ol className="setup-steps" aria-label={t('setup.title')}>
         {STEPS.map((s, i) => (
@@ -79,7 +78,20 @@ export function SetupWizard(props: { initial: SetupState; onDone(): void }) {
           </button>
         )}
       </nav>
-    </main>
+    </>
+  );
+  if (props.embedded) {
+    return (
+      <section className="manager-panel setup" data-testid="manager-setup">
+        {body}
+      </section>
+    );
+  }
+  return (
+    <div className="app">
+      <main className="screen setup" data-screen="setup">
+        {body}
+      </main>
     </div>
   );
 }

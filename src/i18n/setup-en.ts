@@ -1,6 +1,9 @@
 // The setup screen's words (renderer/setup/), English. setup-zh-CN.ts and setup-zh-TW.ts have exactly these keys.
 export const setupEn = {
   title: 'Set up this terminal',
+  /** The manager area's tab, and the day-end's way there when the terminal is not enrolled. */
+  tab: 'Setup',
+  dayEndLink: 'Set up this terminal',
   steps: { lang: 'Language', hq: 'HQ', printer: 'Printer', scanner: 'Scanner', done: 'Open the desk' },
   next: 'Next',
   back: 'Back',

@@ -3,6 +3,8 @@ import type { SetupMessages } from './setup-en';
 
 export const setupZhCN: SetupMessages = {
   title: '设置本终端',
+  tab: '设置向导',
+  dayEndLink: '打开设置向导',
   steps: { lang: '语言', hq: '总部', printer: '打印机', scanner: '扫码枪', done: '打开服务台' },
   next: '下一步',
   back: '上一步',

@@ -3,6 +3,8 @@ import type { SetupMessages } from './setup-en';
 
 export const setupZhTW: SetupMessages = {
   title: '設定本終端',
+  tab: '設定精靈',
+  dayEndLink: '開啟設定精靈',
   steps: { lang: '語言', hq: '總部', printer: '印表機', scanner: '掃碼槍', done: '開啟服務台' },
   next: '下一步',
   back: '上一步',

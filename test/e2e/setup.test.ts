@@ -16,11 +16,12 @@ import { DEMO_STAFF } from '../../src/terminal/demo/catalog';
 import { CONFIG_FILE } from '../../src/terminal/operations/config';
 import { seedHq, startTestHq, type TestHq } from '../hq/harness';
 import { tempDir } from '../helpers/demoDb';
-import { CHROMIUM_FLAGS } from './deskFolder';
+import { CHROMIUM_FLAGS, prepareDeskFolder } from './deskFolder';
 
 const SHOTS = join(REPO_ROOT, 'test-output', 'e2e');
 const tr = createTranslator('zh-CN');
 const CLERK = DEMO_STAFF.find((s) => s.role === 'clerk')!;
+const MANAGER = DEMO_STAFF.find((s) => s.role === 'manager')!;
 
 let tmp: ReturnType<typeof tempDir>;
 let hq: TestHq;
@@ -188,4 +189,57 @@ describe('setting a terminal up in Chromium', () => {
     expect(await text('signed-in')).toContain(CLERK.name);
     await shot('setup-06-desk');
   }, 180_000);
+
+  it('reaches the same steps from the manager area, where enrollment says it is done', async () => {
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await page.click('[data-testid="nav-manager"]');
+    // The clerk stays signed in; the manager approves the area with their PIN (synced from HQ too).
+    await page.waitForSelector('[data-screen="manager-gate"]');
+    await page.keyboard.type(MANAGER.pin);
+    await page.keyboard.press('Enter');
+    await page.click('[data-testid="tab-setup"]');
+    await page.waitForSelector('[data-testid="manager-setup"]');
+    await page.click('[data-testid="setup-next"]');
+    const terminalId = desk.terminal.service.deps.identity.terminalId;
+    await expect.poll(() => text('setup-enrolled')).toContain(terminalId);
+    expect(await text('setup-enrolled')).toContain('不能再次注册');
+    await fitsBothSizes();
+    await shot('setup-07-manager-enrolled');
+    // The scanner step reads the burst; the desk does not go looking for a member.
+    await page.click('[data-testid="setup-next"]');
+    await page.click('[data-testid="setup-next"]');
+    await page.keyboard.type('8860000000000010', { delay: 2 });
+    await page.keyboard.press('Enter');
+    await expect.poll(() => text('setup-scan-code')).toBe('8860000000000010');
+    expect(await page.$('[data-testid="manager-setup"]')).not.toBeNull();
+    await page.click('[data-testid="setup-next"]');
+    await page.click('[data-testid="setup-open-desk"]');
+    await page.waitForSelector('[data-testid="dayend"]');
+  }, 60_000);
+});
+
+describe('the demo desk’s day-end', () => {
+  it('leads from "本终端尚未在总部注册" to setup, which says it is the demo', async () => {
+    const dataDir = join(tmp.dir, 'demo');
+    prepareDeskFolder(dataDir, { members: 40, seed: 'setup-demo' });
+    const demo = await launchDesk({ dataDir, printerUri: null });
+    try {
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.goto(demo.host.launchUrl());
+      await page.waitForSelector('[data-screen="sign-in"]');
+      await page.keyboard.type(MANAGER.pin);
+      await page.keyboard.press('Enter');
+      await page.click('[data-testid="nav-manager"]');
+      await page.click('[data-testid="dayend-start"]');
+      await page.click('[data-testid="dayend-confirm"]');
+      await page.waitForSelector('[data-testid="dayend-result"]', { timeout: 30_000 });
+      expect(await text('dayend-result')).toContain(tr.error('NO_HQ_CREDENTIAL', {}));
+      await page.click('[data-testid="dayend-setup"]');
+      await page.click('[data-testid="setup-next"]');
+      await expect.poll(() => text('setup-enrolled')).toBe(tr.t('setup.hq.demo'));
+      await shot('setup-08-demo');
+    } finally {
+      await demo.close();
+    }
+  }, 90_000);
 });
