@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { app, BrowserWindow, Menu, protocol, safeStorage, session } from 'electron';
 import { launchKiosk, type KioskLaunch } from '../src/host/kioskLaunch';
 import { defaultDataDir, ruleKeyOf } from '../src/runtime/dataFolder';
-import { openDeskRuntime, type DeskRuntime } from '../src/runtime/deskRuntime';
+import { openDeskHost, type DeskHost } from '../src/runtime/deskHost';
 import { CONTENT_SECURITY_POLICY } from '../src/host/security';
 import { wireTerminalIpc, type IpcWiring } from './ipc';
 import { openLogFiles, type LogFiles } from '../src/log/files';
@@ -42,7 +42,7 @@ function registerAppProtocol(): void {
 }
 
 let win: BrowserWindow | null = null;
-let desk: DeskRuntime | null = null;
+let desk: DeskHost | null = null;
 let deskLog: LogFiles | null = null;
 let ipc: IpcWiring | null = null;
 /** `--kiosk`: the member self-service kiosk (docs/kiosk.md) instead of the desk. */
@@ -103,7 +103,9 @@ function openDesk(): void {
   const dbKey = deskKey(dataDir);
   // The data folder's logs/ (src/log/files.ts): what support reads with `loyalty-desk logs`.
   deskLog = openLogFiles(dataDir);
-  const runtime = openDeskRuntime({
+  // A packaged install's first start (no desk.db) is set up from the UI; a developer's gets demo data.
+  const runtime = openDeskHost({
+    demo: !app.isPackaged && process.env.LOYALTY_DESK_NO_DEMO !== '1',
     dataDir,
     log: deskLog,
     host: 'electron',

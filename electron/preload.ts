@@ -66,6 +66,13 @@ const api = {
   'manager.settings.testPrint': call('manager.settings.testPrint'),
   'manager.settings.printerStatus': call('manager.settings.printerStatus'),
   'manager.doctor': call('manager.doctor'),
+  'setup.state': call('setup.state'),
+  'setup.enroll': call('setup.enroll'),
+  'setup.sync': call('setup.sync'),
+  'setup.serialPorts': call('setup.serialPorts'),
+  'setup.printer': call('setup.printer'),
+  'setup.testPrint': call('setup.testPrint'),
+  'setup.finish': call('setup.finish'),
 } satisfies TerminalApi;
 
 const bridge = {

@@ -36,7 +36,7 @@ type View =
   | { name: 'manager' };
 
 export function App() {
-  const { onEvent, staff, setStaff, call, noteScan, wedge } = useDesk();
+  const { onEvent, staff, setStaff, call, noteScan, wedge, routeScan } = useDesk();
   const [scanSeq, setScanSeq] = useState(0);
   const [view, setView] = useState<View>({ name: 'scan' });
   const [member, setMember] = useState<ScanOutcome | null>(null);
@@ -86,10 +86,10 @@ export function App() {
     // Also before sign-in: a card scanned at the PIN pad must not be typed in as a PIN (and use up tries).
     if (!wedge.enabled) return;
     const detector = new WedgeDetector({ maxInterKeyMs: wedge.maxInterKeyMs, minLength: wedge.minLength });
-    return attachWedge(window, detector, (code) => void submitRef.current(code));
-  }, [wedge]);
+    return attachWedge(window, detector, (code) => routeScan(code, 'wedge') || void submitRef.current(code));
+  }, [wedge, routeScan]);
   // A serial scanner is read by the host; its codes arrive as events and take the same path.
-  useEffect(() => onEvent((e) => e.type === 'scan' && void submitRef.current(e.code)), [onEvent]);
+  useEffect(() => onEvent((e) => e.type === 'scan' && !routeScan(e.code, 'serial') && void submitRef.current(e.code)), [onEvent, routeScan]);
 
   const nextMember = () => {
     setMember(null);

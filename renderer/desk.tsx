@@ -26,6 +26,12 @@ export interface DeskState {
    * Screens follow the stream instead of polling or opening streams of their own.
    */
   onEvent(listener: (event: DeskEvent) => void): () => void;
+  /**
+   * A screen that reads scans itself (setup's scanner step in the manager area) takes them from the
+   * desk's own scanner handling until it lets go; routeScan says whether one took the code.
+   */
+  claimScans(onCode: (code: string, source: 'wedge' | 'serial') => void): () => void;
+  routeScan(code: string, source: 'wedge' | 'serial'): boolean;
 }
 
 const DeskContext = createContext<DeskState | null>(null);
@@ -45,6 +51,18 @@ export function DeskProvider(props: { client: DeskClient; initialLang: Lang; ini
   const [linkUp, setLinkUp] = useState(true);
   const [lastScanAt, setLastScanAt] = useState<number | null>(null);
   const listeners = useRef(new Set<(event: DeskEvent) => void>());
+  const claim = useRef<((code: string, source: 'wedge' | 'serial') => void) | null>(null);
+  const claimScans = useCallback((onCode: (code: string, source: 'wedge' | 'serial') => void) => {
+    claim.current = onCode;
+    return () => {
+      if (claim.current === onCode) claim.current = null;
+    };
+  }, []);
+  const routeScan = useCallback((code: string, source: 'wedge' | 'serial') => {
+    if (!claim.current) return false;
+    claim.current(code, source);
+    return true;
+  }, []);
 
   useEffect(
     () =>
@@ -92,7 +110,7 @@ export function DeskProvider(props: { client: DeskClient; initialLang: Lang; ini
   const tr = useMemo(() => createTranslator(lang, tz), [lang, tz]);
   const noteScan = useCallback(() => setLastScanAt(Date.now()), []);
 
-  const value: DeskState = { client, lang, setLang, staff, setStaff, status, linkUp, lastScanAt, noteScan, wedge: props.wedge, tr, call, onEvent };
+  const value: DeskState = { client, lang, setLang, staff, setStaff, status, linkUp, lastScanAt, noteScan, wedge: props.wedge, tr, call, onEvent, claimScans, routeScan };
   return <DeskContext.Provider value={value}>{props.children}</DeskContext.Provider>;
 }
 

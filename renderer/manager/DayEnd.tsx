@@ -51,7 +51,7 @@ function ClosedDay(props: { report: DayReport }) {
   );
 }
 
-export function DayEndTab() {
+export function DayEndTab(props: { /** Opens setup: where a terminal not yet enrolled with HQ is enrolled. */ onSetup?: () => void }) {
   const { t } = useTranslation();
   const { call, tr, status } = useDesk();
   const [running, setRunning] = useState(false);
@@ -141,6 +141,12 @@ export function DayEndTab() {
             <div className="note warn big-text" data-testid="dayend-result" data-state="local" data-waiting={result.waiting}>
               <span>{t('manager.dayEnd.notSynced', { waiting: result.waiting })}</span>
               {!result.sync.ok && <span className="sub">{t('manager.dayEnd.reason', { reason: tr.error(result.sync.error.code, result.sync.error.params) })}</span>}
+              {/* "本终端尚未在总部注册": setup is where a terminal is enrolled (docs/setup.md). */}
+              {!result.sync.ok && result.sync.error.code === 'NO_HQ_CREDENTIAL' && props.onSetup && (
+                <button type="button" className="secondary" onClick={props.onSetup} data-testid="dayend-setup">
+                  {t('setup.dayEndLink')}
+                </button>
+              )}
             </div>
           )}
           {result.auditProblem && (

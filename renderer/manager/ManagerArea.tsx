@@ -16,9 +16,10 @@ import { KpisTab } from './Kpis';
 import { SettingsTab } from './Settings';
 import { StaffTab } from './Staff';
 import { ZReportTab } from './ZReport';
+import { SetupTab } from '../setup/SetupTab';
 import './manager.css';
 
-const TABS = ['dayEnd', 'zReport', 'kpis', 'conflicts', 'staff', 'settings', 'doctor'] as const;
+const TABS = ['dayEnd', 'zReport', 'kpis', 'conflicts', 'staff', 'settings', 'doctor', 'setup'] as const;
 type Tab = (typeof TABS)[number];
 
 export function ManagerArea(props: { onBack(): void }) {
@@ -79,7 +80,7 @@ export function ManagerArea(props: { onBack(): void }) {
         <div className="manager-tablist" role="tablist">
           {TABS.map((name) => (
             <button key={name} type="button" role="tab" aria-selected={tab === name} className={tab === name ? 'tab active' : 'tab'} onClick={() => setTab(name)} data-testid={`tab-${name}`}>
-              {t(`manager.tabs.${name}`)}
+              {name === 'setup' ? t('setup.tab') : t(`manager.tabs.${name}`)}
             </button>
           ))}
         </div>
@@ -93,13 +94,14 @@ export function ManagerArea(props: { onBack(): void }) {
           {t('manager.back')}
         </button>
       </nav>
-      {tab === 'dayEnd' && <DayEndTab />}
+      {tab === 'dayEnd' && <DayEndTab onSetup={() => setTab('setup')} />}
       {tab === 'zReport' && <ZReportTab />}
       {tab === 'kpis' && <KpisTab />}
       {tab === 'conflicts' && <ConflictsTab />}
       {tab === 'staff' && <StaffTab />}
       {tab === 'settings' && <SettingsTab />}
       {tab === 'doctor' && <DoctorTab />}
+      {tab === 'setup' && <SetupTab onDone={() => setTab('dayEnd')} />}
     </main>
   );
 }

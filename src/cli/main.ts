@@ -48,7 +48,7 @@ const CORE_COMMANDS: Record<string, Command> = {
     flags: ['bundle'],
   },
   logs: { run: async (f, { tr, io }) => (await import('./commands/logs')).logsCommand(f, tr, io), flags: ['since', 'level'], booleans: ['pretty'] },
-  start: { run: async (f, { tr, io }) => (await import('./commands/start')).startCommand(f, tr, io), flags: ['port'], booleans: ['web', 'no-browser', 'kiosk', 'prepare'] },
+  start: { run: async (f, { tr, io }) => (await import('./commands/start')).startCommand(f, tr, io), flags: ['port'], booleans: ['web', 'no-browser', 'kiosk', 'prepare', 'no-demo'] },
 };
 
 // Each domain registers its commands in its own file, loaded only for a command that is not a core

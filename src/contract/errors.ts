@@ -68,6 +68,13 @@ export const DESK_ERRORS = [
   'ENROLLMENT_CODE_REJECTED',
   'ALREADY_ENROLLED',
   'NO_HQ_CREDENTIAL',
+  // Setup from the UI (docs/setup.md): the address and code checked before HQ is asked, HQ's answer
+  // on the code, and a setup method where setup is not open.
+  'HQ_URL_INVALID',
+  'ENROLLMENT_CODE_MALFORMED',
+  'ENROLLMENT_CODE_INVALID',
+  'ENROLLMENT_CODE_USED',
+  'SETUP_CLOSED',
   // Member code rejections (DESIGN.md "Member codes"); UNKNOWN_MEMBER and NOT_YET_VALID are shared.
   'MALFORMED',
   'UNKNOWN_KEY',

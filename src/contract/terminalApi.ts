@@ -23,6 +23,7 @@ import type {
 import type { WedgeSettings } from './managerTypes';
 import type { Result } from './errors';
 import { managerApiInputs, type ManagerOutputs } from './managerContract';
+import { setupApiInputs, type SetupOutputs } from './setupContract';
 import {
   cashInputSchema,
   donateInputSchema,
@@ -55,6 +56,7 @@ export type { CatalogItem, Lang, LocalizedText } from '../loyalty/types';
 export * from './deskTypes';
 export type { WedgeSettings } from './managerTypes';
 export * from './managerContract';
+export * from './setupContract';
 
 export const terminalApiInputs = {
   'session.current': emptyInputSchema,
@@ -90,6 +92,7 @@ export const terminalApiInputs = {
   'receipt.preview': receiptPreviewInputSchema,
   'operation.recent': recentInputSchema,
   ...managerApiInputs,
+  ...setupApiInputs,
 } as const;
 
 export type TerminalMethod = keyof typeof terminalApiInputs;
@@ -176,7 +179,7 @@ export interface ReceiptPreview {
   receipt: ReceiptModel;
 }
 
-export interface TerminalOutputs extends ManagerOutputs {
+export interface TerminalOutputs extends ManagerOutputs, SetupOutputs {
   'session.current': { staff: SignedInStaff | null; pendingSync: number; lang: Lang; wedge: WedgeSettings };
   'session.setLang': { lang: Lang };
   'status.get': DeskStatus;

@@ -1,8 +1,10 @@
 // One call from a data folder to a running desk in the browser: the desk runtime (deskRuntime.ts,
-// the same one Electron runs) and the web host listening on 127.0.0.1.
+// the same one Electron runs), or setup from the UI on a folder without one (deskHost.ts), and the
+// web host listening on 127.0.0.1.
 import { join } from 'node:path';
 import type { PreparedFolder } from '../runtime/dataFolder';
-import { openDeskRuntime, type DeskRuntime } from '../runtime/deskRuntime';
+import { openDeskHost, type DeskHost } from '../runtime/deskHost';
+import type { DeskRuntime } from '../runtime/deskRuntime';
 import { startHost, type RunningHost } from './server';
 import { openLogFiles, type LogFileOptions } from '../log/files';
 
@@ -10,8 +12,13 @@ export const REPO_ROOT = join(import.meta.dirname, '..', '..');
 export const RENDERER_DIR = join(REPO_ROOT, 'dist', 'renderer');
 
 export interface DeskLaunch {
-  prepared: PreparedFolder;
-  terminal: DeskRuntime['terminal'];
+  /** The data folder as prepared; throws while it is being set up (no desk.db, started without demo data). */
+  readonly prepared: PreparedFolder;
+  /** Started on a folder with no terminal and no demo data: the first window shows setup. */
+  settingUp: boolean;
+  /** The opened terminal; throws while the folder is being set up. */
+  readonly terminal: DeskRuntime['terminal'];
+  runtime: DeskHost;
   host: RunningHost;
   close(): Promise<void>;
 }
@@ -26,12 +33,15 @@ export interface LaunchOptions {
   onInternal?: (err: unknown, ref?: string) => void;
   /** The log files' rotation (tests make it small); the data folder's logs/ in any case. */
   logFiles?: LogFileOptions;
+  /** A folder without desk.db gets demo data (default) or, false, the setup screen. */
+  demo?: boolean;
 }
 
 export async function launchDesk(o: LaunchOptions): Promise<DeskLaunch> {
   let host: RunningHost | null = null;
   const log = openLogFiles(o.dataDir, o.logFiles);
-  const runtime = openDeskRuntime({
+  const runtime = openDeskHost({
+    demo: o.demo ?? true,
     dataDir: o.dataDir,
     log,
     host: 'web',
@@ -55,9 +65,20 @@ export async function launchDesk(o: LaunchOptions): Promise<DeskLaunch> {
     throw err;
   }
   const running = host;
+  const settingUp = runtime.prepared === null;
   return {
-    prepared: runtime.prepared,
-    terminal: runtime.terminal,
+    get prepared() {
+      const prepared = runtime.prepared;
+      if (!prepared) throw new Error('the terminal is being set up: no desk yet');
+      return prepared;
+    },
+    settingUp,
+    get terminal() {
+      const desk = runtime.desk();
+      if (!desk) throw new Error('the terminal is being set up: no desk yet');
+      return desk.terminal;
+    },
+    runtime,
     host: running,
     close: async () => {
       await running.close();

@@ -5,6 +5,7 @@ import { kioskEn } from './kiosk-en';
 import { managerEn } from './manager-en';
 import { supportEn } from './support-en';
 import { inputEn } from './input-en';
+import { setupEn } from './setup-en';
 
 export const en = {
   error: {
@@ -67,6 +68,19 @@ export const en = {
     ENROLLMENT_CODE_REJECTED: 'HQ did not accept this enrollment code ({{detail}}). Ask HQ for a new code.',
     ALREADY_ENROLLED: 'The database {{path}} already belongs to store {{storeId}}, terminal {{terminalId}}. Enroll into a new file.',
     NO_HQ_CREDENTIAL: 'This terminal has not been enrolled with HQ yet. Enroll it with a code from HQ first.',
+    // Setup from the UI (docs/setup.md).
+    HQ_URL_INVALID: 'This is not an HQ address. Write it as HQ gave it, like https://hq.example.com.',
+    HQ_URL_INVALID_shape: 'This is not an HQ address. Write it as HQ gave it, like https://hq.example.com.',
+    HQ_URL_INVALID_scheme: 'An HQ address starts with https:// (or http:// on the store network).',
+    HQ_URL_INVALID_userinfo: 'Leave the user name and password out of the HQ address: the terminal gets its own credential from HQ.',
+    HQ_URL_INVALID_query: 'An HQ address has no "?" or "#" part. Write only the address HQ gave.',
+    ENROLLMENT_CODE_MALFORMED: 'An enrollment code is three groups of four letters or digits, like ABCD-EFGH-JKLM.',
+    ENROLLMENT_CODE_INVALID: 'HQ does not know this enrollment code, or it has expired. Check the code, or ask HQ for a new one.',
+    ENROLLMENT_CODE_USED: 'This enrollment code was already used by another terminal. Ask HQ for a new code.',
+    SETUP_CLOSED: 'Setup is not open here. A manager opens it from the manager area.',
+    ALREADY_ENROLLED_desk: 'This terminal is already enrolled (store {{storeId}}, terminal {{terminalId}}) and cannot be enrolled again. A new terminal is set up in a new data folder.',
+    HQ_UNREACHABLE_setup: 'HQ at {{url}} cannot be reached ({{detail}}). Check the address and this PC\'s network, then try again.',
+    HQ_TIMEOUT_setup: 'HQ at {{url}} did not answer within {{seconds}} seconds. Check the network, then try again.',
     MALFORMED: 'This is not a Loyalty Desk member code. Scan the QR code in the member\'s app or on the card, or type the card number.',
     UNKNOWN_KEY: 'This code was signed with a key this terminal does not know yet. Sync with HQ, then scan again.',
     BAD_SIGNATURE: 'This code failed the security check: it is damaged or not genuine. Do not serve it; ask the member to open the app again or show the card.',
@@ -267,6 +281,7 @@ export const en = {
     unknown: 'Status unknown',
   },
   ui: uiEn,
+  setup: setupEn,
   manager: managerEn,
   kiosk: kioskEn,
   support: supportEn,
@@ -281,6 +296,7 @@ export const en = {
     member: 'Demo member: card {{cardNo}}, phone {{phone}} (type the phone number to find them; after typing the card number, check this phone number).',
     browserClosed: 'Chromium ({{browser}}) closed at once (exit {{code}}): open the link above in a browser. Ctrl-C stops the desk.',
     noBrowser: 'Chromium was not found: open the link above in a browser (or set LOYALTY_DESK_BROWSER). Ctrl-C stops the desk.',
+    setup: 'No terminal in {{dir}} yet: open the link below to set it up (language, HQ enrollment, printer, scanner).',
   },
 } as const;
 

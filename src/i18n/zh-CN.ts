@@ -4,6 +4,7 @@ import { kioskZhCN } from './kiosk-zh-CN';
 import { managerZhCN } from './manager-zh-CN';
 import { supportZhCN } from './support-zh-CN';
 import { inputZhCN } from './input-zh-CN';
+import { setupZhCN } from './setup-zh-CN';
 
 export const zhCN: Messages = {
   error: {
@@ -66,6 +67,19 @@ export const zhCN: Messages = {
     ENROLLMENT_CODE_REJECTED: '总部不接受此注册码（{{detail}}）。请向总部索取新的注册码。',
     ALREADY_ENROLLED: '数据库 {{path}} 已属于门店 {{storeId}} 的终端 {{terminalId}}。请注册到新文件。',
     NO_HQ_CREDENTIAL: '本终端尚未在总部注册。请先用总部提供的注册码注册。',
+    // Setup from the UI (docs/setup.md).
+    HQ_URL_INVALID: '这不是总部地址。请按总部提供的写法填写，例如 https://hq.example.com。',
+    HQ_URL_INVALID_shape: '这不是总部地址。请按总部提供的写法填写，例如 https://hq.example.com。',
+    HQ_URL_INVALID_scheme: '总部地址以 https:// 开头（门店内网可用 http://）。',
+    HQ_URL_INVALID_userinfo: '总部地址中不要包含用户名和密码：终端会从总部获得自己的凭证。',
+    HQ_URL_INVALID_query: '总部地址不含“?”或“#”部分，只填写总部提供的地址。',
+    ENROLLMENT_CODE_MALFORMED: '注册码是三组、每组四个字母或数字，例如 ABCD-EFGH-JKLM。',
+    ENROLLMENT_CODE_INVALID: '总部不认识此注册码，或注册码已过期。请核对注册码，或向总部索取新的注册码。',
+    ENROLLMENT_CODE_USED: '此注册码已被另一台终端使用。请向总部索取新的注册码。',
+    SETUP_CLOSED: '此处未开放设置向导。请由店长在店长区打开。',
+    ALREADY_ENROLLED_desk: '本终端已注册（门店 {{storeId}}，终端 {{terminalId}}），不能再次注册。新终端请在新的数据文件夹中设置。',
+    HQ_UNREACHABLE_setup: '无法连接总部 {{url}}（{{detail}}）。请检查地址和本机网络后重试。',
+    HQ_TIMEOUT_setup: '总部 {{url}} 在 {{seconds}} 秒内没有响应。请检查网络后重试。',
     MALFORMED: '这不是会员码。请扫描会员 App 或会员卡上的二维码，或输入卡号。',
     UNKNOWN_KEY: '本终端还不认识签发此码的密钥。请先与总部同步，再重新扫码。',
     BAD_SIGNATURE: '此码未通过安全校验：已损坏或不是正版。请勿办理；请会员重新打开 App 或出示会员卡。',
@@ -266,6 +280,7 @@ export const zhCN: Messages = {
     unknown: '状态未知',
   },
   ui: uiZhCN,
+  setup: setupZhCN,
   manager: managerZhCN,
   kiosk: kioskZhCN,
   support: supportZhCN,
@@ -280,5 +295,6 @@ export const zhCN: Messages = {
     member: '演示会员：卡号 {{cardNo}}，手机号 {{phone}}（在查询框输入手机号即可找到；输入卡号后核对此手机号）。',
     browserClosed: 'Chromium（{{browser}}）立即退出了（退出码 {{code}}）：请在浏览器中打开上面的链接。按 Ctrl-C 停止服务台。',
     noBrowser: '未找到 Chromium：请在浏览器中打开上面的链接（或设置 LOYALTY_DESK_BROWSER）。按 Ctrl-C 停止服务台。',
+    setup: '{{dir}} 中还没有终端：请打开下面的链接进行设置（语言、总部注册、打印机、扫码枪）。',
   },
 };

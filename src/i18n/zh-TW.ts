@@ -4,6 +4,7 @@ import { kioskZhTW } from './kiosk-zh-TW';
 import { managerZhTW } from './manager-zh-TW';
 import { supportZhTW } from './support-zh-TW';
 import { inputZhTW } from './input-zh-TW';
+import { setupZhTW } from './setup-zh-TW';
 
 export const zhTW: Messages = {
   error: {
@@ -66,6 +67,19 @@ export const zhTW: Messages = {
     ENROLLMENT_CODE_REJECTED: '總部不接受此註冊碼（{{detail}}）。請向總部索取新的註冊碼。',
     ALREADY_ENROLLED: '資料庫 {{path}} 已屬於門市 {{storeId}} 的終端 {{terminalId}}。請註冊到新檔案。',
     NO_HQ_CREDENTIAL: '本終端尚未在總部註冊。請先用總部提供的註冊碼註冊。',
+    // Setup from the UI (docs/setup.md).
+    HQ_URL_INVALID: '這不是總部位址。請依總部提供的寫法填寫，例如 https://hq.example.com。',
+    HQ_URL_INVALID_shape: '這不是總部位址。請依總部提供的寫法填寫，例如 https://hq.example.com。',
+    HQ_URL_INVALID_scheme: '總部位址以 https:// 開頭（門市內網可用 http://）。',
+    HQ_URL_INVALID_userinfo: '總部位址中不要包含使用者名稱和密碼：終端會從總部取得自己的憑證。',
+    HQ_URL_INVALID_query: '總部位址不含“?”或“#”部分，只填寫總部提供的位址。',
+    ENROLLMENT_CODE_MALFORMED: '註冊碼是三組、每組四個字母或數字，例如 ABCD-EFGH-JKLM。',
+    ENROLLMENT_CODE_INVALID: '總部不認得此註冊碼，或註冊碼已過期。請核對註冊碼，或向總部索取新的註冊碼。',
+    ENROLLMENT_CODE_USED: '此註冊碼已被另一台終端使用。請向總部索取新的註冊碼。',
+    SETUP_CLOSED: '此處未開放設定精靈。請由店長在店長區開啟。',
+    ALREADY_ENROLLED_desk: '本終端已註冊（門市 {{storeId}}，終端 {{terminalId}}），不能再次註冊。新終端請在新的資料夾中設定。',
+    HQ_UNREACHABLE_setup: '無法連線總部 {{url}}（{{detail}}）。請檢查位址和本機網路後重試。',
+    HQ_TIMEOUT_setup: '總部 {{url}} 在 {{seconds}} 秒內沒有回應。請檢查網路後重試。',
     MALFORMED: '這不是會員碼。請掃描會員 App 或會員卡上的 QR 碼，或輸入卡號。',
     UNKNOWN_KEY: '本終端還不認識簽發此碼的金鑰。請先與總部同步，再重新掃碼。',
     BAD_SIGNATURE: '此碼未通過安全檢查：已損壞或不是正版。請勿辦理；請會員重新開啟 App 或出示會員卡。',
@@ -266,6 +280,7 @@ export const zhTW: Messages = {
     unknown: '狀態未知',
   },
   ui: uiZhTW,
+  setup: setupZhTW,
   manager: managerZhTW,
   kiosk: kioskZhTW,
   support: supportZhTW,
@@ -280,5 +295,6 @@ export const zhTW: Messages = {
     member: '示範會員：卡號 {{cardNo}}，手機號碼 {{phone}}（在查詢框輸入手機號碼即可找到；輸入卡號後核對此手機號碼）。',
     browserClosed: 'Chromium（{{browser}}）立即結束了（結束碼 {{code}}）：請在瀏覽器中開啟上面的連結。按 Ctrl-C 停止服務台。',
     noBrowser: '找不到 Chromium：請在瀏覽器中開啟上面的連結（或設定 LOYALTY_DESK_BROWSER）。按 Ctrl-C 停止服務台。',
+    setup: '{{dir}} 中還沒有終端：請開啟下面的連結進行設定（語言、總部註冊、印表機、掃碼槍）。',
   },
 };

@@ -47,17 +47,23 @@ export interface PreparedFolder {
 }
 
 /** The data folder is its owner's alone: 0700, every file in it 0600 (the database's key is elsewhere). */
-function makePrivate(dir: string): void {
+export function makePrivate(dir: string): void {
   chmodSync(dir, 0o700);
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.isFile()) chmodSync(join(dir, entry.name), 0o600);
   }
 }
 
+/** A folder with no desk.db (or an empty one): demo data is seeded into it, or it is set up from the UI. */
+export function isFreshFolder(dir: string): boolean {
+  const dbPath = join(dir, DB_FILE);
+  return !existsSync(dbPath) || statSync(dbPath).size === 0;
+}
+
 export function prepareDataFolder(dir: string, now: number, dbKey?: Buffer): PreparedFolder {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const dbPath = join(dir, DB_FILE);
-  const fresh = !existsSync(dbPath) || statSync(dbPath).size === 0;
+  const fresh = isFreshFolder(dir);
   const seeded = fresh ? seedNewDatabase({ dbPath, members: DEMO_MEMBERS, seed: 'demo', now, ...(dbKey ? { dbKey } : {}) }) : null;
   if (seeded && !existsSync(join(dir, CONFIG_FILE))) {
     writeConfig(dir, {

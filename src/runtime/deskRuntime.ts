@@ -11,8 +11,8 @@ import { prepareDataFolder, type PreparedFolder } from './dataFolder';
 import { openTerminal, type OpenedTerminal } from '../terminal/operations/openTerminal';
 import { createDispatcher, type Dispatcher } from '../terminal/session/dispatcher';
 import { managerPorts } from './managerWiring';
-import { startLivePrinting } from './livePrinting';
-import type { PrintLoop } from './printLoop';
+import { startLivePrinting, type LivePrinting } from './livePrinting';
+import { openedSetupPort } from './setupWiring';
 import { startScannerWiring } from './serialWiring';
 import { startSyncIfEnrolled } from './syncWiring';
 import { SILENT, type Logger } from '../log/port';
@@ -22,7 +22,7 @@ import { startDailyBackups, type DailyBackups } from './dailyBackup';
 export interface DeskRuntime {
   prepared: PreparedFolder;
   terminal: OpenedTerminal;
-  printing: PrintLoop;
+  printing: LivePrinting;
   sync: SyncLoop | null;
   /** The automatic daily backup beside the data folder (docs/backup.md). */
   backups: DailyBackups;
@@ -77,24 +77,27 @@ export function openDeskRuntime(o: DeskRuntimeOptions): DeskRuntime {
     ...(o.onInternal ? { onError: o.onInternal } : {}),
     log,
   });
-  return {
+  let runtime: DeskRuntime | null = null;
+  const dispatcher = createDispatcher(terminal.service, {
+    lang,
+    log,
+    ...(o.onInternal ? { onInternal: o.onInternal } : {}),
+    desk: {
+      printer: printing.state,
+      scanner: () => scanners.status(),
+      ...(config ? { wedge: config.scanner.wedge } : {}),
+      manager: managerPorts(sync, () => printing.printerUri(), printing),
+      setup: openedSetupPort(() => runtime, () => dispatcher),
+    },
+  });
+  runtime = {
     prepared,
     terminal,
     printing,
     sync,
     backups,
     lang,
-    dispatcher: createDispatcher(terminal.service, {
-      lang,
-      log,
-      ...(o.onInternal ? { onInternal: o.onInternal } : {}),
-      desk: {
-        printer: printing.state,
-        scanner: () => scanners.status(),
-        ...(config ? { wedge: config.scanner.wedge } : {}),
-        manager: managerPorts(sync, () => printing.printerUri(), printing),
-      },
-    }),
+    dispatcher,
     afterCall(result) {
       const value = (result as { ok?: unknown; value?: { printJobId?: unknown } | null } | null) ?? null;
       if (value?.ok === true && typeof value.value?.printJobId === 'number') printing.kick();
@@ -108,4 +111,5 @@ export function openDeskRuntime(o: DeskRuntimeOptions): DeskRuntime {
       log.log('info', 'host.stop', { host });
     },
   };
+  return runtime;
 }

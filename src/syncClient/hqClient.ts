@@ -85,7 +85,8 @@ export function createHqClient(options: HqClientOptions) {
       const hqCode = err.success ? err.data.error.code : 'UNKNOWN';
       const detail = err.success ? err.data.error.message : `HTTP ${res.status}`;
       if (res.status >= 500) throw new DeskError('HQ_ERROR', { status: res.status, detail });
-      if (hqCode === 'ENROLLMENT_CODE_INVALID' || hqCode === 'ENROLLMENT_CODE_USED') throw new DeskError('ENROLLMENT_CODE_REJECTED', { detail, hqCode });
+      // HQ's own words are English: the code says which refusal it is, and the UI words it.
+      if (hqCode === 'ENROLLMENT_CODE_INVALID' || hqCode === 'ENROLLMENT_CODE_USED') throw new DeskError(hqCode, {});
       throw new DeskError('HQ_REFUSED', { hqCode, detail, status: res.status });
     }
     const parsed = schema.safeParse(json);

@@ -6,6 +6,7 @@
 //   --kiosk        the member self-service kiosk (docs/kiosk.md): kiosk page and KioskApi only;
 //                  Chromium --kiosk, or Electron's fullscreen kiosk window
 //   --data DIR     the data folder (its desk.db is used as it is; a folder without one gets demo data)
+//   --no-demo      a folder without desk.db is set up from the UI (docs/setup.md) instead of seeded
 //   --port N       a fixed port (a free one otherwise)
 //   --prepare      prepare the data folder, print the JSON summary and exit (IT, scripts, tests)
 import { spawn } from 'node:child_process';
@@ -17,7 +18,7 @@ import { electronBinary } from '../../host/electronBinary';
 import { launchKiosk } from '../../host/kioskLaunch';
 import { launchDesk, RENDERER_DIR, REPO_ROOT } from '../../host/launch';
 import { ensureRenderer } from '../rendererBuild';
-import { defaultDataDir, prepareDataFolder } from '../../runtime/dataFolder';
+import { defaultDataDir, isFreshFolder, prepareDataFolder } from '../../runtime/dataFolder';
 import { DEMO_STAFF } from '../../terminal/demo/catalog';
 import { check, intArg, type Flags } from '../args';
 import { startLang } from '../startLang.mjs';
@@ -66,14 +67,16 @@ export async function startCommand(flags: Flags, given: Translator, io: CliIo): 
     return { dataDir: prepared.dir, db: prepared.dbPath, seeded: prepared.seeded !== null, sample: prepared.seeded?.sample ?? null };
   }
 
+  const noDemo = flags['no-demo'] === true && flags.kiosk !== true;
   const electron = flags.web === true ? null : electronBinary(REPO_ROOT);
   if (electron) {
-    const prepared = prepareDataFolder(dir, io.now());
-    sayWhere(tr, log, prepared, kiosk);
+    if (noDemo && isFreshFolder(dir)) log(tr.t('start.setup', { dir }));
+    else sayWhere(tr, log, prepareDataFolder(dir, io.now()), kiosk);
     await ensureRenderer(REPO_ROOT, RENDERER_DIR, built);
     // Built with the CLI bundle that runs this (src/cli/build.mjs), so as fresh as it.
     const main = join(REPO_ROOT, 'dist', 'electron', 'main.mjs');
-    const child = spawn(electron, [main, ...(flags.kiosk === true ? ['--kiosk'] : [])], { stdio: 'inherit', env: { ...process.env, LOYALTY_DESK_DATA: prepared.dir } });
+    const env = { ...process.env, LOYALTY_DESK_DATA: dir, ...(noDemo ? { LOYALTY_DESK_NO_DEMO: '1' } : {}) };
+    const child = spawn(electron, [main, ...(flags.kiosk === true ? ['--kiosk'] : [])], { stdio: 'inherit', env });
     await new Promise<void>((resolve) => child.on('exit', () => resolve()));
     return undefined;
   }
@@ -85,8 +88,9 @@ export async function startCommand(flags: Flags, given: Translator, io: CliIo): 
     now: io.now(),
     onInternal: (err: unknown, ref?: string) => log(`${ref ? `[${ref}] ` : ''}${err instanceof Error && err.stack ? err.stack : String(err)}`),
   };
-  const desk = flags.kiosk === true ? await launchKiosk(launchOptions) : await launchDesk(launchOptions);
-  sayWhere(tr, log, desk.prepared, kiosk);
+  const desk = flags.kiosk === true ? await launchKiosk(launchOptions) : await launchDesk({ ...launchOptions, demo: !noDemo });
+  if ('settingUp' in desk && desk.settingUp) log(tr.t('start.setup', { dir }));
+  else sayWhere(tr, log, desk.prepared, kiosk);
   const url = desk.host.launchUrl();
   io.out(url);
 

@@ -22,6 +22,8 @@ import type { Lang } from '../../loyalty/types';
 import type { TerminalService } from '../operations/service';
 import { managerHandlers, type ManagerPorts } from './managerHandlers';
 import { refusal, toAsyncResult, type InternalErrorSink } from './results';
+import { setupDeskHandlers } from './setupHandlers';
+import type { SetupPort } from './setupPort';
 
 /** What the host wires into desk sessions: devices, HQ sync, the UI's scanner thresholds. */
 export interface DeskPorts {
@@ -33,6 +35,8 @@ export interface DeskPorts {
   manager?: ManagerPorts;
   /** The serial scanner's state and the chosen camera (src/runtime/serialWiring.ts). */
   scanner?: () => ScannerStatus;
+  /** Setup from the manager area (setupHandlers.ts): the host's serial ports and setup state. */
+  setup?: SetupPort;
 }
 
 export const DEFAULT_WEDGE: WedgeSettings = { enabled: true, maxInterKeyMs: 35, minLength: 8 };
@@ -141,6 +145,14 @@ export function createDeskSession(
     if ('phone' in ref) present(id, { via: 'phone', verified: false });
   };
 
+  const managerSide = managerHandlers(service, {
+    managerAct,
+    lang: () => lang,
+    tr: () => tr(lang),
+    ports: ports.manager ?? {},
+    // what the host knows of its devices; the command line's operator knows nothing of them
+    devices: () => ({ ...(ports.printer ? { printer: ports.printer() } : {}), ...(ports.scanner ? { scanner: ports.scanner() } : {}) }),
+  });
   // Most handlers answer at once; the manager's day-end, printing and printer checks wait on devices.
   const impl: { [M in TerminalMethod]: (input: ParsedInput<M>) => TerminalOutputs[M] | Promise<TerminalOutputs[M]> } = {
     'session.current': () => ({ staff, pendingSync: service.pendingCount(), lang, wedge: ports.wedge ?? DEFAULT_WEDGE }),
@@ -290,14 +302,8 @@ export function createDeskSession(
     'operation.recent': ({ limit }) => (reads(), service.recentOperations(limit)),
     'catalog.list': () => (reads(), service.catalog()),
     'print.unprinted': () => (reads(), service.unprintedJobs()),
-    ...managerHandlers(service, {
-      managerAct,
-      lang: () => lang,
-      tr: () => tr(lang),
-      ports: ports.manager ?? {},
-      // what the host knows of its devices; the command line's operator knows nothing of them
-      devices: () => ({ ...(ports.printer ? { printer: ports.printer() } : {}), ...(ports.scanner ? { scanner: ports.scanner() } : {}) }),
-    }),
+    ...managerSide,
+    ...setupDeskHandlers(managerSide, { requireManager: () => void managerAct(), identity: service.deps.identity, tr: () => tr(lang), port: ports.setup }),
   };
 
   return {

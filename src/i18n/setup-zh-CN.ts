@@ -1,0 +1,53 @@
+// 设置向导的文字（renderer/setup/），简体中文。键与 setup-en.ts 完全一致。
+import type { SetupMessages } from './setup-en';
+
+export const setupZhCN: SetupMessages = {
+  title: '设置本终端',
+  tab: '设置向导',
+  dayEndLink: '打开设置向导',
+  steps: { lang: '语言', hq: '总部', printer: '打印机', scanner: '扫码枪', done: '打开服务台' },
+  next: '下一步',
+  back: '上一步',
+  lang: { prompt: '请选择服务台的语言，之后店员也可以更改。' },
+  hq: {
+    prompt: '请输入总部地址和总部提供的一次性注册码。',
+    url: '总部地址',
+    urlHint: 'https://hq.example.com',
+    code: '注册码',
+    codeHint: 'ABCD-EFGH-JKLM',
+    enroll: '注册并同步',
+    enrolling: '正在向总部注册…',
+    syncing: '正在接收总部数据：{{pulled}} 条，{{pages}} 页',
+    synced: '已注册为门店 {{storeId}} 的终端 {{terminalId}}：从总部接收 {{pulled}} 条数据，{{staff}} 名店员可以登录。',
+    failed: '首次同步未完成：{{message}}',
+    retry: '重新同步',
+    enrolled: '本终端已注册（门店 {{storeId}}，终端 {{terminalId}}，总部 {{hqUrl}}），不能再次注册。',
+    demo: '本服务台运行的是演示数据，不能注册。正式终端请在新的数据文件夹中设置（npm start -- --no-demo）。',
+  },
+  printer: {
+    prompt: '小票打印机在哪里？',
+    kind: { tcp: '网络（TCP）', serial: '串口', file: 'USB 设备文件' },
+    host: 'IP 地址',
+    port: '端口',
+    serialPort: '串口',
+    noPorts: '本机没有找到串口。',
+    refreshPorts: '重新查找',
+    baud: '波特率',
+    device: '设备文件',
+    save: '保存并检查',
+    test: '打印测试页',
+    printed: '测试页已发送（{{bytes}} 字节）。打印机状态：{{state}}',
+    state: '打印机：{{state}}',
+    none: '未设置打印机：小票会在队列中等待，直到设置打印机。',
+  },
+  scanner: {
+    prompt: '请随便扫一个码（会员码或商品条码），服务台读到的内容会显示在这里。',
+    waiting: '等待扫码…',
+    read: '从{{source}}读到 {{length}} 个字符：',
+    source: { wedge: '键盘式扫码枪', serial: '串口扫码枪', camera: '摄像头' },
+  },
+  done: {
+    prompt: '设置完成。店员用总部提供的 PIN 登录。',
+    open: '打开服务台',
+  },
+};

@@ -1,0 +1,53 @@
+// 設定精靈的文字（renderer/setup/），繁體中文。鍵與 setup-en.ts 完全一致。
+import type { SetupMessages } from './setup-en';
+
+export const setupZhTW: SetupMessages = {
+  title: '設定本終端',
+  tab: '設定精靈',
+  dayEndLink: '開啟設定精靈',
+  steps: { lang: '語言', hq: '總部', printer: '印表機', scanner: '掃碼槍', done: '開啟服務台' },
+  next: '下一步',
+  back: '上一步',
+  lang: { prompt: '請選擇服務台的語言，之後店員也可以變更。' },
+  hq: {
+    prompt: '請輸入總部位址和總部提供的一次性註冊碼。',
+    url: '總部位址',
+    urlHint: 'https://hq.example.com',
+    code: '註冊碼',
+    codeHint: 'ABCD-EFGH-JKLM',
+    enroll: '註冊並同步',
+    enrolling: '正在向總部註冊…',
+    syncing: '正在接收總部資料：{{pulled}} 筆，{{pages}} 頁',
+    synced: '已註冊為門市 {{storeId}} 的終端 {{terminalId}}：從總部接收 {{pulled}} 筆資料，{{staff}} 名店員可以登入。',
+    failed: '首次同步未完成：{{message}}',
+    retry: '重新同步',
+    enrolled: '本終端已註冊（門市 {{storeId}}，終端 {{terminalId}}，總部 {{hqUrl}}），不能再次註冊。',
+    demo: '本服務台執行的是示範資料，不能註冊。正式終端請在新的資料夾中設定（npm start -- --no-demo）。',
+  },
+  printer: {
+    prompt: '收據印表機在哪裡？',
+    kind: { tcp: '網路（TCP）', serial: '序列埠', file: 'USB 裝置檔' },
+    host: 'IP 位址',
+    port: '連接埠',
+    serialPort: '序列埠',
+    noPorts: '本機沒有找到序列埠。',
+    refreshPorts: '重新尋找',
+    baud: '鮑率',
+    device: '裝置檔',
+    save: '儲存並檢查',
+    test: '列印測試頁',
+    printed: '測試頁已送出（{{bytes}} 位元組）。印表機狀態：{{state}}',
+    state: '印表機：{{state}}',
+    none: '未設定印表機：收據會在佇列中等待，直到設定印表機。',
+  },
+  scanner: {
+    prompt: '請隨意掃一個碼（會員碼或商品條碼），服務台讀到的內容會顯示在這裡。',
+    waiting: '等待掃碼…',
+    read: '從{{source}}讀到 {{length}} 個字元：',
+    source: { wedge: '鍵盤式掃碼槍', serial: '序列埠掃碼槍', camera: '攝影機' },
+  },
+  done: {
+    prompt: '設定完成。店員用總部提供的 PIN 登入。',
+    open: '開啟服務台',
+  },
+};
