@@ -130,6 +130,10 @@ export const managerZhCN: Shape<typeof managerEn> = {
     audit_truncated: '审计日志被删减',
     audit_rewritten: '审计日志被改写',
     void_target: '撤销对象无效',
+    signup_refused: '总部拒绝了开卡',
+    signup_merged: '开卡已合并到该手机号的原会员',
+    referrer_unknown: '总部不认识推荐人，开卡照常生效（无推荐人）',
+    merge_benefit_twice: '合并前该会员的两次开卡都用过一次性权益，第二次使用照常有效',
   },
   decision: {
     honored: '认可：核销有效',

@@ -130,6 +130,10 @@ export const managerZhTW: Shape<typeof managerEn> = {
     audit_truncated: '稽核日誌被刪減',
     audit_rewritten: '稽核日誌被改寫',
     void_target: '撤銷對象無效',
+    signup_refused: '總部拒絕了開卡',
+    signup_merged: '開卡已合併到該手機號碼的原會員',
+    referrer_unknown: '總部不認識推薦人，開卡照常生效（無推薦人）',
+    merge_benefit_twice: '合併前該會員的兩次開卡都用過一次性權益，第二次使用照常有效',
   },
   decision: {
     honored: '認可：核銷有效',
