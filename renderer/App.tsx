@@ -12,7 +12,7 @@ import { OperationsScreen } from './screens/Operations';
 import { PhoneCheck } from './screens/PhoneCheck';
 import { DonateScreen, EarnScreen } from './screens/PointsForms';
 import { ReceiptScreen } from './screens/Receipt';
-import { JoinScreen } from './screens/Join';
+import { JoinScreen, type ReferrerScan } from './screens/Join';
 import { ReturnScreen } from './screens/ReturnScreen';
 import { Scan } from './screens/Scan';
 import { SignIn } from './screens/SignIn';
@@ -43,6 +43,10 @@ export function App() {
   const [phoneCheck, setPhoneCheck] = useState<ScanOutcome | null>(null);
   const [scanBusy, setScanBusy] = useState(false);
   const [scanError, setScanError] = useState<string | null>(null);
+  // A scan while the sign-up form is open names the referrer, not the next member.
+  const [referrerScan, setReferrerScan] = useState<ReferrerScan | null>(null);
+  const viewRef = useRef(view);
+  viewRef.current = view;
 
   const submitCode = useCallback(
     async (code: string) => {
@@ -80,8 +84,15 @@ export function App() {
     [call, noteScan],
   );
 
-  const submitRef = useRef(submitCode);
-  submitRef.current = submitCode;
+  // The desk's own routing, after the host's (routeScan: a setup step reading the scanner takes it first).
+  const routeDeskScan = (code: string): Promise<void> => {
+    if (viewRef.current.name !== 'join') return submitCode(code);
+    noteScan();
+    setReferrerScan((s) => ({ code, n: (s?.n ?? 0) + 1 }));
+    return Promise.resolve();
+  };
+  const submitRef = useRef(routeDeskScan);
+  submitRef.current = routeDeskScan;
   useEffect(() => {
     // Also before sign-in: a card scanned at the PIN pad must not be typed in as a PIN (and use up tries).
     if (!wedge.enabled) return;
@@ -189,6 +200,11 @@ export function App() {
     screen = (
       <JoinScreen
         onBack={nextMember}
+        scanned={referrerScan}
+        onOpenMember={(m) => {
+          setMember({ member: m, via: 'phone', verified: false, check: 'unverified' });
+          setView({ name: 'member' });
+        }}
         onJoined={(r) => {
           // The new member stands at the desk: their card opens; spending waits for their member code.
           setMember({ member: r.member, via: 'card', verified: false, check: 'unverified' });
@@ -203,7 +219,9 @@ export function App() {
       </Suspense>
     );
   } else {
-    screen = <Scan busy={scanBusy} error={scanError} scanSeq={scanSeq} onCode={(code) => void submitCode(code)} onJoin={() => setView({ name: 'join' })} />;
+    screen = (
+      <Scan busy={scanBusy} error={scanError} scanSeq={scanSeq} onCode={(code) => void submitCode(code)} onJoin={() => (setReferrerScan(null), setView({ name: 'join' }))} />
+    );
   }
 
   return (

@@ -1,11 +1,13 @@
 // 开卡: staff type the member's phone twice, the name, optionally birthday and referrer; the core
 // checks the form first (member.join without consent answers CONSENT_REQUIRED only when everything
 // else is right), then the desk's screen is turned to the member for the privacy terms, full screen,
-// with the version and 同意; the member's tap records the consent and opens the new card.
-import { useState, type FormEvent } from 'react';
+// with the version and 同意; the member's tap records the consent and opens the new card. A known
+// phone (PHONE_TAKEN) offers its member, opened as a phone lookup opens one; a scanner burst while
+// the form is open is the referrer's member code (App routes it here).
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ErrorBody } from '../../src/contract/errors';
-import type { JoinResult, Lang, PrivacyTerms } from '../../src/contract/terminalApi';
+import type { JoinResult, Lang, PrivacyTerms, PublicMember } from '../../src/contract/terminalApi';
 import { ErrorNote } from '../components/Notice';
 import { useDesk } from '../desk';
 
@@ -43,7 +45,13 @@ function TermsView(props: { terms: PrivacyTerms; busy: boolean; error: string | 
   );
 }
 
-export function JoinScreen(props: { onJoined(r: JoinResult): void; onBack(): void }) {
+/** A scanned code for the referrer field; `n` tells two scans of one code apart. */
+export interface ReferrerScan {
+  code: string;
+  n: number;
+}
+
+export function JoinScreen(props: { onJoined(r: JoinResult): void; onBack(): void; onOpenMember(m: PublicMember): void; scanned: ReferrerScan | null }) {
   const { t } = useTranslation();
   const { call } = useDesk();
   const [form, setForm] = useState<Form>(EMPTY);
@@ -53,6 +61,17 @@ export function JoinScreen(props: { onJoined(r: JoinResult): void; onBack(): voi
   const [failure, setFailure] = useState<ErrorBody | null>(null);
   const error = failure && t(`error.${failure.code}`, { ...failure.params, defaultValue: failure.message });
   const [terms, setTerms] = useState<PrivacyTerms | null>(null);
+  // The number PHONE_TAKEN was about (the form may be edited after it).
+  const [takenPhone, setTakenPhone] = useState<string | null>(null);
+
+  // While the member reads the terms the form is not on screen: a scan then changes nothing.
+  const scanned = props.scanned;
+  const filledBy = useRef(scanned?.n ?? 0);
+  useEffect(() => {
+    if (!scanned || scanned.n === filledBy.current) return;
+    filledBy.current = scanned.n;
+    if (!terms) setForm((f) => ({ ...f, referrer: scanned.code }));
+  }, [scanned, terms]);
 
   const input = (consentTermsVersion: number | null) => ({
     phone: form.phone,
@@ -86,7 +105,18 @@ export function JoinScreen(props: { onJoined(r: JoinResult): void; onBack(): voi
     }
     setBusy(false);
     setTerms(null);
+    setTakenPhone(r.error.code === 'PHONE_TAKEN' ? form.phone : null);
     setFailure(r.error);
+  };
+
+  const openTaken = async () => {
+    if (takenPhone === null) return;
+    setBusy(true);
+    // A phone lookup: the member is presented unverified (spending waits for their code).
+    const r = await call('member.lookup', { phone: takenPhone });
+    setBusy(false);
+    if (r.ok) props.onOpenMember(r.value);
+    else setFailure(r.error);
   };
 
   const submit = (e: FormEvent) => {
@@ -116,6 +146,11 @@ export function JoinScreen(props: { onJoined(r: JoinResult): void; onBack(): voi
     <main className="screen join" data-screen="join">
       <h1>{t('ui.join.title')}</h1>
       <ErrorNote message={error} />
+      {failure?.code === 'PHONE_TAKEN' && takenPhone !== null && (
+        <button type="button" className="primary big" onClick={() => void openTaken()} disabled={busy} data-testid="join-open-taken">
+          {t('ui.join.openTaken', { cardNo: String(failure.params?.cardNo ?? '') })}
+        </button>
+      )}
       <form className="join-form" onSubmit={submit}>
         {field('phone', t('ui.join.phone'), { inputMode: 'tel', maxLength: 32, required: true })}
         {field('phoneAgain', t('ui.join.phoneAgain'), { inputMode: 'tel', maxLength: 32, required: true })}

@@ -138,6 +138,11 @@ export interface JoinResult {
   /** The privacy terms the member agreed to, when, and the staff member who recorded it. */
   consent: { termsVersion: number; at: number; staffId: string };
   referrer: MemberSummary | null;
+  /**
+   * 老带新 as this terminal's rules expect it, when a referrer was named: HQ gives it (or not) at the
+   * new member's first purchase and decides the figures (docs/join.md "Referral reward").
+   */
+  expectedReferralReward: { referrerPoints: number; refereePoints: number } | null;
   /** The sign-up's place in the outbox and the audit chain. */
   outboxSeq: number;
   auditSeq: number;

@@ -129,6 +129,10 @@ export const managerEn = {
     void_target: 'Void target not valid',
     return_target: 'Return not valid (purchase, amount or date)',
     return_shortfall: 'Return: points already spent, not taken back',
+    signup_refused: 'Sign-up refused by HQ',
+    signup_merged: 'Sign-up merged into the member HQ had for this phone',
+    referrer_unknown: 'Referrer unknown at HQ: the sign-up stands without one',
+    merge_benefit_twice: 'Both sign-ups of this member used a once-only benefit before HQ merged them; the second use stands',
   },
   decision: {
     honored: 'Honoured: the redemption stands',

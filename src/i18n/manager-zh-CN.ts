@@ -132,6 +132,10 @@ export const managerZhCN: Shape<typeof managerEn> = {
     void_target: '撤销对象无效',
     return_target: '退货无效（原消费、金额或日期不符）',
     return_shortfall: '退货：积分已用掉，未能扣回',
+    signup_refused: '总部拒绝了开卡',
+    signup_merged: '开卡已合并到该手机号的原会员',
+    referrer_unknown: '总部不认识推荐人，开卡照常生效（无推荐人）',
+    merge_benefit_twice: '合并前该会员的两次开卡都用过一次性权益，第二次使用照常有效',
   },
   decision: {
     honored: '认可：核销有效',

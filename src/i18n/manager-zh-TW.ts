@@ -132,6 +132,10 @@ export const managerZhTW: Shape<typeof managerEn> = {
     void_target: '撤銷對象無效',
     return_target: '退貨無效（原消費、金額或日期不符）',
     return_shortfall: '退貨：點數已用掉，未能扣回',
+    signup_refused: '總部拒絕了開卡',
+    signup_merged: '開卡已合併到該手機號碼的原會員',
+    referrer_unknown: '總部不認識推薦人，開卡照常生效（無推薦人）',
+    merge_benefit_twice: '合併前該會員的兩次開卡都用過一次性權益，第二次使用照常有效',
   },
   decision: {
     honored: '認可：核銷有效',

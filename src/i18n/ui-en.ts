@@ -64,6 +64,7 @@ export const uiEn = {
     termsVersion: 'Version {{version}} — please read, then tap Agree',
     agree: 'Agree',
     termsBack: 'Back to the form',
+    openTaken: 'Open that member (card {{cardNo}})',
   },
   camera: {
     start: 'Scan with the camera',

@@ -65,6 +65,7 @@ export const uiZhCN: UiMessages = {
     termsVersion: '第 {{version}} 版 · 请阅读后点“同意”',
     agree: '同意',
     termsBack: '返回修改',
+    openTaken: '打开这位会员（卡号 {{cardNo}}）',
   },
   camera: {
     start: '用摄像头扫码',

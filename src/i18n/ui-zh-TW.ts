@@ -65,6 +65,7 @@ export const uiZhTW: UiMessages = {
     termsVersion: '第 {{version}} 版 · 請閱讀後點「同意」',
     agree: '同意',
     termsBack: '返回修改',
+    openTaken: '開啟這位會員（卡號 {{cardNo}}）',
   },
   camera: {
     start: '用相機掃碼',

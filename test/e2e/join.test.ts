@@ -2,13 +2,18 @@
 // scan screen in one tap, the form (phone twice, name, birthday), a refusal in the UI's language that
 // changes nothing, the terms full screen with their version and 同意 (the member's tap), then the new
 // member's card. Keyboard only for the second sign-up (Enter submits, the terms' Agree has focus).
-import { mkdirSync } from 'node:fs';
+// PHONE_TAKEN offers the existing member and opens their card as a phone lookup does (unverified);
+// a scanner burst while the form is open fills the referrer field and the sign-up records that member.
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRenderer } from '../../src/cli/rendererBuild';
 import { launchDesk, RENDERER_DIR, REPO_ROOT, type DeskLaunch } from '../../src/host/launch';
 import { createTranslator } from '../../src/i18n';
+import { HQ_KEY_FILE } from '../../src/runtime/dataFolder';
+import { privateJwkSchema } from '../../src/scan/hqKeys';
+import { mintCardCode } from '../../src/scan/mintCode';
 import { DEMO_TERMS } from '../../src/terminal/demo/terms';
 import { tempDir } from '../helpers/demoDb';
 import { snapshot } from '../helpers/snapshot';
@@ -118,5 +123,49 @@ describe('开卡 in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-screen="member"]');
     expect(db().prepare("SELECT count(*) AS n FROM members WHERE phone_last4 = '0000' AND card_no LIKE '8870%'").get()).toEqual({ n: 1 });
+  });
+
+  it('offers the member a known phone belongs to and opens their card unverified, as a phone lookup does', async () => {
+    await page.click('[data-testid="nav-next"]');
+    await page.waitForSelector('[data-screen="scan"]');
+    await page.click('[data-testid="join-open"]');
+    const holder = db().prepare("SELECT id, card_no FROM members WHERE phone_last4 = '5678' AND card_no LIKE '8870%'").get() as { id: string; card_no: string };
+    const count = members();
+    await fillForm({ phone: '13512345678', phoneAgain: '13512345678', name: '王二' });
+    await page.click('[data-testid="join-submit"]');
+    await page.waitForSelector('[data-testid="join-open-taken"]');
+    expect(await page.textContent('[data-testid="join-open-taken"]')).toBe(zh.t('ui.join.openTaken', { cardNo: holder.card_no }));
+    // Another number typed after the refusal: the button still opens the member the refusal named.
+    await page.fill('[data-testid="join-phone"]', '13500000000');
+    await shot('join-04-phone-taken');
+    await page.click('[data-testid="join-open-taken"]');
+    await page.waitForSelector('[data-screen="member"]');
+    expect(await page.textContent('[data-screen="member"]')).toContain(holder.card_no);
+    expect(await page.textContent('[data-testid="verified"]')).toBe(zh.t('ui.member.unverifiedByPhone'));
+    expect(members()).toBe(count);
+  });
+
+  it('takes a scanner burst while the form is open as the referrer (not the next member); the sign-up records them', async () => {
+    await page.click('[data-testid="nav-next"]');
+    await page.waitForSelector('[data-screen="scan"]');
+    await page.click('[data-testid="join-open"]');
+    await fillForm({ phone: '13512341111', phoneAgain: '13512341111', name: '冯三' });
+    const referrer = db().prepare("SELECT id, card_serial FROM members WHERE card_no LIKE '8860%' ORDER BY id LIMIT 1").get() as { id: string; card_serial: number };
+    const key = privateJwkSchema.parse(JSON.parse(readFileSync(join(desk.prepared.dir, HQ_KEY_FILE), 'utf8')));
+    const code = mintCardCode(key, { mid: referrer.id, cs: referrer.card_serial, iat: Math.floor(Date.now() / 1000) - 60 });
+    // The cursor is in the name field: the burst lands in the referrer field, not in the name.
+    await page.focus('[data-testid="join-name"]');
+    await page.keyboard.type(code, { delay: 2 });
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.inputValue('[data-testid="join-referrer"]')).toBe(code);
+    expect(await page.inputValue('[data-testid="join-name"]')).toBe('冯三');
+    expect(await page.locator('[data-screen="join"]').count()).toBe(1);
+    await shot('join-05-referrer-scanned');
+    await page.click('[data-testid="join-submit"]');
+    await page.waitForSelector('[data-testid="terms-view"]');
+    await page.click('[data-testid="terms-agree"]');
+    await page.waitForSelector('[data-screen="member"]');
+    const joined = db().prepare("SELECT c.referrer_id AS r FROM members m JOIN member_consents c ON c.member_id = m.id WHERE m.phone_last4 = '1111' AND m.card_no LIKE '8870%'").get();
+    expect(joined).toEqual({ r: referrer.id });
   });
 });

@@ -57,6 +57,7 @@ describe('member.join', () => {
     expect(issuedCardSeq(member.cardNo)).toBe(1);
     expect(member.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);
     expect(joined.value.consent).toEqual({ termsVersion: 1, at: NOW, staffId: 'clerk-01' });
+    expect(joined.value.expectedReferralReward).toBeNull();
 
     // Kept: hash and last four; the number only in the outbox event, which HQ's ack deletes.
     const row = t.db.prepare('SELECT * FROM members WHERE id = ?').get(member.id) as Record<string, unknown>;
@@ -95,6 +96,8 @@ describe('member.join', () => {
     for (const [i, referrer] of [refPhone, refCard, refId].entries()) {
       const r = await api['member.join'](form({ phone: numbers[i], phoneAgain: numbers[i], referrer, consentTermsVersion: 1 }));
       expect(r.ok && r.value.referrer?.id).toBe(refId);
+      // What the desk may tell them; HQ gives it at the first purchase (the demo rules' defaults).
+      expect(r.ok && r.value.expectedReferralReward).toEqual({ referrerPoints: 200, refereePoints: 100 });
     }
     const before = fingerprint();
     const r = await api['member.join'](form({ phone: '13900000009', phoneAgain: '13900000009', referrer: '13800000000', consentTermsVersion: 1 }));

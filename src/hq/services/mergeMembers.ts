@@ -3,7 +3,8 @@
 // aliases every terminal pulls, so they still find the member; the merged-away member's operations,
 // which reach HQ after its sign-up (outbox order), are applied to the member it became
 // (resolveAliases), so points, purchases and benefit usage are kept and the tier is evaluated on the
-// whole history; a once-only benefit both had used is flagged (benefit_limit, merge_benefit_twice).
+// whole history; a once-only benefit both had used is flagged (benefit_limit, and merge_benefit_twice:
+// mergedBenefitUse.ts).
 import type { Queryable } from '../db';
 
 export async function mergeSignup(q: Queryable, m: { aliasId: string; cardNo: string; into: string; at: number }): Promise<void> {

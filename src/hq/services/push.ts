@@ -16,6 +16,8 @@ import type { TerminalPrincipal } from './enroll';
 import { readEvent, readJoinEvent, type HqOp, type ReadEvent, type ReadJoin } from './readEvent';
 import { applyJoins } from './applyJoin';
 import { resolveAliases } from './mergeMembers';
+import { mergedBenefitTwice, recordAliasOps } from './mergedBenefitUse';
+import { rewardReferrals } from './referralReward';
 import { MEMBER_JOINED_EVENT, type MemberJoined } from '../../sync/joinEvent';
 import { rulesOfRow } from './rules';
 import { stampChanges } from './stamp';
@@ -142,6 +144,8 @@ export async function pushEvents(
       const joined = await applyJoins(q, joins, { storeId: who.storeId, terminalId: who.terminalId, enrolledAt: Number(context.enrolledAt ?? now), now }, decided);
       // An operation naming a member merged into another applies to the member it became.
       const aliases = await resolveAliases(q, toApply.map((o) => o.memberId));
+      // Which sign-up each such operation came from (op id → the alias it named): merge_benefit_twice.
+      const named = new Map(toApply.filter((o) => aliases.has(o.memberId)).map((o) => [o.opId, o.memberId]));
       if (aliases.size > 0) toApply = toApply.map((o) => (aliases.has(o.memberId) ? { ...o, memberId: aliases.get(o.memberId)! } : o));
       const anchored = audit ? await anchorAudit(q, who.terminalId, audit, now) : null;
       if (anchored) decided.push(...anchored.conflicts);
@@ -152,8 +156,12 @@ export async function pushEvents(
           rules: context.rules, tz: context.tz ?? 'Asia/Shanghai', storeId: who.storeId, enrolledAt: context.enrolledAt ?? now, lowWaterAt: context.lowWaterAt, now,
         });
         for (const op of toApply) decided.push(...applyOperation(state, op));
+        decided.push(...(await mergedBenefitTwice(q, state, decided, named)));
         for (const row of state.newOps) applied.set(row.id, row.status);
         conflicts = await writeBatch(q, state, decided, who, now);
+        await recordAliasOps(q, named);
+        // 老带新: the referee's first purchase rewards both sides (docs/join.md "Referral reward").
+        await rewardReferrals(q, state, now);
       }
       const acks: PushResponse['acks'] = incoming.map(({ e }, i) => {
         const s = statuses[i]!;

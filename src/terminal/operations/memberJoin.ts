@@ -124,6 +124,7 @@ export function joinMember(deps: ServiceDeps, input: JoinInput): JoinResult {
         member: summarize(getMember(db, memberId)!),
         consent: { termsVersion: terms.version, at: now, staffId: staff.id },
         referrer: referrer && summarize(referrer),
+        expectedReferralReward: referrer && { referrerPoints: deps.rules.referral.referrerPoints, refereePoints: deps.rules.referral.refereePoints },
         outboxSeq,
         auditSeq: audit.seq,
       };
