@@ -190,6 +190,7 @@ export const en = {
     void: 'Void',
   },
   receipt: {
+    cardReplaced: { title: 'Card replacement', oldCard: 'Old card', newCard: 'New card', note: 'Card {{old}} reported lost, replaced by {{new}}' },
     store: 'Store',
     terminal: 'Terminal',
     staff: 'Staff',

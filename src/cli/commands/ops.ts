@@ -112,6 +112,14 @@ export async function voidCommand(flags: Flags) {
   return printAfterCommit(flags, await callAs(flags, 'operation.void', { opId: check(str('op', opIdSchema), flags.op) }));
 }
 
+/**
+ * `card-replace --member ID --staff ID --manager ID` (挂失补卡): the member's next card from this
+ * terminal's block; --manager approves (a manager's --staff alone may too). Prints the receipt when a printer is set.
+ */
+export async function cardReplaceCommand(flags: Flags) {
+  return printAfterCommit(flags, await callAs(flags, 'member.replaceCard', { memberId: check(str('member', memberIdSchema), flags.member) }));
+}
+
 export async function reprintCommand(flags: Flags) {
   return printAfterCommit(flags, await callAs(flags, 'receipt.reprint', { opId: check(str('op', opIdSchema), flags.op) }));
 }
