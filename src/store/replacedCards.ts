@@ -33,3 +33,7 @@ export function replacedCard(db: Db, cardNo: string): ReplacedCard | undefined {
     'SELECT card_no AS cardNo, member_id AS memberId, card_serial AS cardSerial, replaced_by AS replacedBy, at FROM replaced_cards WHERE card_no = ? AND tombstone = 0',
   ).get(cardNo);
 }
+
+export function dropReplacedCard(db: Db, cardNo: string, at: number): void {
+  stmt(db, 'UPDATE replaced_cards SET tombstone = 1, updated_at = ? WHERE card_no = ?').run(at, cardNo);
+}

@@ -2,6 +2,7 @@
 // on its own (the rest of the batch goes on), and version 1 and 2 payloads become one shape.
 import { z } from 'zod';
 import { memberJoinedSchema, type MemberJoined } from '../../sync/joinEvent';
+import { cardReplacedSchema, type CardReplaced } from '../../sync/cardReplaceEvent';
 import { operationRecordedSchema, operationRecordedV2Schema, purchaseLineSchema, type OperationRecorded, type OperationRecordedV2 } from '../../sync/events';
 
 /** An operation as HQ applies it. `rulesVersion` null: a v1 event, checked against the current rules. */
@@ -85,4 +86,18 @@ export function readJoinEvent(raw: unknown, accepts: readonly (1 | 2)[]): ReadJo
   const p = memberJoinedSchema.safeParse(raw);
   if (!p.success) return failed(asOp, describe(p.error));
   return { ok: true, join: { ...p.data, joinId: p.data.joinId.toLowerCase() } };
+}
+
+export type ReadCardReplace = { ok: true; replace: CardReplaced } | { ok: false; opId: string | null; memberId: string; problem: string };
+
+/** A card replacement's payload (src/sync/cardReplaceEvent.ts); v2 endpoints only. */
+export function readCardReplaceEvent(raw: unknown, accepts: readonly (1 | 2)[]): ReadCardReplace {
+  const r = (typeof raw === 'object' && raw !== null ? raw : {}) as { replaceId?: unknown };
+  const asOp = { ...(r as object), opId: r.replaceId };
+  if (!accepts.includes(2)) return failed(asOp, 'a card replacement is not accepted here (protocol v2 only)');
+  const bad = unstorable(raw);
+  if (bad) return failed(asOp, bad);
+  const p = cardReplacedSchema.safeParse(raw);
+  if (!p.success) return failed(asOp, describe(p.error));
+  return { ok: true, replace: { ...p.data, replaceId: p.data.replaceId.toLowerCase() } };
 }
