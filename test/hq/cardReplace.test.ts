@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../src/bench/prng';
 import { issuedCardNo } from '../../src/loyalty/cardNumber';
 import { parsePrivateJwk } from '../../src/scan/hqKeys';
 import { mintCardCode } from '../../src/scan/mintCode';
@@ -126,5 +127,53 @@ describe.each(BACKENDS)('lost card with HQ, on %s', (backend) => {
     // The same events again: duplicates, nothing applied twice.
     const again = await createHqClient({ url: hq.url, credential }).push(events);
     expect(again.value.acks.every((a) => a.status === 'duplicate')).toBe(true);
+  });
+
+  it('generated malformed replacement payloads are refused alone as malformed; the honest one in the batch applies', async () => {
+    const clock = { now: NOW };
+    const t = openAt(await enrollNew(hq.url, hq.admin, tmp.dir, 'fuzz'), clock);
+    await syncOnce(t.db, { now: () => clock.now });
+    const credential = getSyncState(t.db, 'credential')!;
+    const { storeId, terminalId } = t.service.deps.identity;
+    t.close();
+    const [own] = await hq.db.query<{ start: number; used: number }>('SELECT start::int AS start, used FROM card_blocks WHERE terminal_id = $1 ORDER BY start LIMIT 1', [terminalId]);
+    const [m] = await hq.db.query<{ id: string; card_no: string }>("SELECT id, card_no FROM members WHERE id LIKE 'M%' AND card_serial = 1 AND status = 'active' ORDER BY id LIMIT 1 OFFSET 3");
+    const honest: CardReplaced = {
+      v: 1, replaceId: randomUUID(), memberId: m!.id, oldCardNo: m!.card_no, oldSerial: 1, newCardNo: issuedCardNo(own!.start + own!.used), newSerial: 2,
+      staffId: 'clerk-01', approvedBy: 'mgr-01', storeId, terminalId, at: NOW,
+    };
+    // Each mutation breaks the schema (wrong type, out of range, unstorable text, missing field): never a valid event by chance.
+    const rnd = mulberry32(1703);
+    const keys = Object.keys(honest) as (keyof CardReplaced)[];
+    const breakers: ((v: unknown) => unknown)[] = [
+      () => undefined,
+      () => ({ nested: true }),
+      () => [1, 2],
+      (v) => (typeof v === 'number' ? String(v) : 12_345),
+      () => 'x\u0000y',
+      () => '\uD800',
+      () => 'z'.repeat(300),
+      () => -1.5,
+    ];
+    const bad: Record<string, unknown>[] = [];
+    for (let i = 0; i < 60; i++) {
+      const key = keys[Math.floor(rnd() * keys.length)]!;
+      const breaker = breakers[Math.floor(rnd() * breakers.length)]!;
+      const payload: Record<string, unknown> = { ...honest, replaceId: randomUUID(), [key]: breaker(honest[key]) };
+      if (payload[key] === undefined) delete payload[key];
+      // A string where a string was wanted may still fit (e.g. a short text as staffId): keep only sure breaks.
+      const sure = !['staffId', 'approvedBy'].includes(key) || typeof payload[key] !== 'string' || (payload[key] as string).length > 80 || /\u0000|[\uD800-\uDFFF]/.test(payload[key] as string);
+      const storeOrTerminal = (key === 'storeId' || key === 'terminalId') && typeof payload[key] === 'string';
+      if (sure && !storeOrTerminal) bad.push(payload);
+    }
+    expect(bad.length).toBeGreaterThan(30);
+    const seq0 = Number((await hq.db.query<{ s: number }>('SELECT last_seq::int AS s FROM terminals WHERE id = $1', [terminalId]))[0]!.s);
+    const events = [honest, ...bad].map((payload, i) => ({ seq: seq0 + i + 1, id: randomUUID(), type: 'card.replaced' as const, createdAt: NOW, payload }));
+    const answer = await createHqClient({ url: hq.url, credential }).push(events as AnyPushEvent[]);
+    expect(answer.value.acks.map((a) => a.status)).toEqual(['applied', ...bad.map(() => 'refused')]);
+    expect(answer.value.conflicts.filter((c) => c.kind === 'malformed')).toHaveLength(bad.length);
+    const [moved] = await hq.db.query<{ card_no: string; card_serial: number }>('SELECT card_no, card_serial FROM members WHERE id = $1', [m!.id]);
+    expect(moved).toEqual({ card_no: honest.newCardNo, card_serial: 2 });
+    expect(await hq.db.query('SELECT 1 FROM card_replacements WHERE member_id = $1', [m!.id])).toHaveLength(1);
   });
 });
