@@ -27,6 +27,8 @@ const api = {
   'member.lookup': call('member.lookup'),
   'member.card': call('member.card'),
   'member.join': call('member.join'),
+  'member.replaceCard': call('member.replaceCard'),
+  'member.replaceCardPreview': call('member.replaceCardPreview'),
   'terms.current': call('terms.current'),
   'benefit.redeem': call('benefit.redeem'),
   'points.earn': call('points.earn'),

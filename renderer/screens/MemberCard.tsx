@@ -9,6 +9,7 @@ import { useDesk, useLoad } from '../desk';
 import { formatDate, formatPay, formatPoints, formatYuan } from '../format';
 import { pick } from '../i18n';
 import { RedeemDialog } from './RedeemDialog';
+import { CardReplaceDialog } from './CardReplaceDialog';
 
 export interface MemberActions {
   onRedeemed(result: RedeemResult): void;
@@ -25,6 +26,7 @@ export function MemberCardScreen(props: { scan: ScanOutcome } & MemberActions) {
   const memberId = props.scan.member.id;
   const card = useLoad(() => call('member.card', { memberId }), [memberId]);
   const [redeeming, setRedeeming] = useState<BenefitView | null>(null);
+  const [replacing, setReplacing] = useState(false);
   const shown = card.value !== null;
   useEffect(() => {
     if (shown) performance.mark('ld:member-card');
@@ -53,6 +55,9 @@ export function MemberCardScreen(props: { scan: ScanOutcome } & MemberActions) {
             <button type="button" className="secondary" onClick={props.onReturn} data-testid="go-return">
               {t('ui.member.return')}
             </button>
+            <button type="button" className="secondary" onClick={() => setReplacing(true)} data-testid="go-replace-card">
+              {t('ui.member.replaceCard')}
+            </button>
           </nav>
         </div>
         {c.benefits.length === 0 ? (
@@ -65,6 +70,16 @@ export function MemberCardScreen(props: { scan: ScanOutcome } & MemberActions) {
           </ScrollPanel>
         )}
       </section>
+      {replacing && (
+        <CardReplaceDialog
+          memberId={memberId}
+          onClose={(replaced) => {
+            setReplacing(false);
+            // The card now shows the new number.
+            if (replaced) card.reload();
+          }}
+        />
+      )}
       {redeeming && (
         <RedeemDialog
           memberId={memberId}

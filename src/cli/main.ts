@@ -27,6 +27,7 @@ const CORE_COMMANDS: Record<string, Command> = {
   redeem: { run: async (f) => (await ops()).redeemCommand(f), flags: ['member', 'benefit', 'staff', 'amount', ...PRINTED] },
   earn: { run: async (f) => (await ops()).earnCommand(f), flags: ['member', 'staff', 'manager', 'amount', 'category', 'lines', ...PRINTED] },
   join: { run: async (f) => (await ops()).joinCommand(f), flags: ['phone', 'name', 'birthday', 'referrer', 'staff'], booleans: ['consent'] },
+  'card-replace': { run: async (f) => (await ops()).cardReplaceCommand(f), flags: ['member', 'staff', 'manager', ...PRINTED] },
   exchange: { run: async (f) => (await ops()).exchangeCommand(f), flags: ['member', 'staff', 'item', ...PRINTED] },
   cash: { run: async (f) => (await ops()).cashCommand(f), flags: ['member', 'staff', 'points', 'amount', ...PRINTED] },
   donate: { run: async (f) => (await ops()).donateCommand(f), flags: ['member', 'staff', 'points', ...PRINTED] },

@@ -148,6 +148,26 @@ export interface JoinResult {
   auditSeq: number;
 }
 
+/** 挂失补卡's confirmation (member.replaceCardPreview): the card the member loses and the one they get. */
+export interface CardReplacePreview {
+  member: MemberSummary;
+  oldCardNo: string;
+  newCardNo: string;
+}
+
+/** A lost card replaced (member.replaceCard): the old card's codes are refused from now on (CARD_SUPERSEDED). */
+export interface CardReplaceResult {
+  member: MemberSummary;
+  replaceId: string;
+  oldCardNo: string;
+  newCardNo: string;
+  cardSerial: number;
+  approvedBy: { id: string; name: string };
+  outboxSeq: number;
+  auditSeq: number;
+  printJobId: number;
+}
+
 /** The brand's privacy terms shown to a member before they agree (terms.current). */
 export interface PrivacyTerms {
   version: number;

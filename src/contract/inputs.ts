@@ -38,6 +38,9 @@ export const exchangeInputSchema = z.object({ memberId: memberIdSchema, itemId: 
 export const cashInputSchema = z.object({ memberId: memberIdSchema, points: pointsSchema, amountFen: amountFenSchema.positive() }).strict();
 export const donateInputSchema = z.object({ memberId: memberIdSchema, points: pointsSchema }).strict();
 export const voidInputSchema = z.object({ opId: opIdSchema, managerPin: pinSchema.optional() }).strict();
+/** 挂失补卡: the member's lost card replaced; managerPin: a manager's approval typed at the desk (a manager signed in approves alone). */
+export const replaceCardInputSchema = z.object({ memberId: memberIdSchema, managerPin: pinSchema.optional() }).strict();
+export const replaceCardPreviewInputSchema = z.object({ memberId: memberIdSchema }).strict();
 export const reprintInputSchema = z.object({ opId: opIdSchema }).strict();
 export const signInInputSchema = z.object({ pin: pinSchema }).strict();
 export const emptyInputSchema = z.object({}).strict();

@@ -7,6 +7,8 @@ import type {
   EarnPreview,
   EarnResult,
   JoinResult,
+  CardReplaceResult,
+  CardReplacePreview,
   MemberCard,
   MemberSummary,
   PointsOpResult,
@@ -32,6 +34,8 @@ import {
   emptyInputSchema,
   exchangeInputSchema,
   joinInputSchema,
+  replaceCardInputSchema,
+  replaceCardPreviewInputSchema,
   memberIdSchema,
   memberRefSchema,
   phoneTextSchema,
@@ -72,6 +76,10 @@ export const terminalApiInputs = {
   'member.card': memberRefSchema,
   /** 开卡: a new member, offline too (docs/join.md). */
   'member.join': joinInputSchema,
+  /** 挂失补卡: a new card number and serial from this terminal's block, with a manager's approval (docs/lostcard.md). */
+  'member.replaceCard': replaceCardInputSchema,
+  /** The confirmation before it: old → new card number; takes nothing. */
+  'member.replaceCardPreview': replaceCardPreviewInputSchema,
   /** The privacy terms to show the member before they agree; null before HQ sent any. */
   'terms.current': emptyInputSchema,
   'benefit.redeem': redeemInputSchema,
@@ -191,6 +199,8 @@ export interface TerminalOutputs extends ManagerOutputs, SetupOutputs {
   'member.lookup': PublicMember;
   'member.card': PublicMemberCard;
   'member.join': JoinResult;
+  'member.replaceCard': CardReplaceResult;
+  'member.replaceCardPreview': CardReplacePreview;
   'terms.current': PrivacyTerms | null;
   'benefit.redeem': RedeemResult;
   'points.earn': EarnResult;

@@ -213,6 +213,7 @@ export const en = {
     return: 'Return',
   },
   receipt: {
+    cardReplaced: { title: 'Card replacement', oldCard: 'Old card', newCard: 'New card', note: 'Card {{old}} reported lost, replaced by {{new}}' },
     store: 'Store',
     terminal: 'Terminal',
     staff: 'Staff',

@@ -212,6 +212,7 @@ export const zhCN: Messages = {
     return: '退货',
   },
   receipt: {
+    cardReplaced: { title: '补卡凭条', oldCard: '旧卡', newCard: '新卡', note: '{{old}} 已挂失，由新卡 {{new}} 替代' },
     store: '门店',
     terminal: '终端',
     staff: '店员',

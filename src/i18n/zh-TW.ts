@@ -212,6 +212,7 @@ export const zhTW: Messages = {
     return: '退貨',
   },
   receipt: {
+    cardReplaced: { title: '補卡憑條', oldCard: '舊卡', newCard: '新卡', note: '{{old}} 已掛失，由新卡 {{new}} 取代' },
     store: '門市',
     terminal: '終端',
     staff: '店員',

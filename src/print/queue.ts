@@ -1,6 +1,7 @@
 // The durable print queue worker: unprinted jobs in order, each rendered from its stored receipt
 // model at print time, sent with status checks, then marked printed — or kept with the reason and
 // a retry time. The operation is never touched: a receipt that cannot print simply waits.
+import { CARD_REPLACED_JOB, layoutCardReplacedJob } from './cardReplacedReceipt';
 import { DeskError } from '../contract/errors';
 import type { Lang } from '../loyalty/types';
 import type { Db } from '../store/open';
@@ -73,7 +74,9 @@ export function renderJob(job: QueuedJob, spec: PrinterSpec, lang: Lang): Buffer
   const doc =
     job.kind === 'slip'
       ? layoutSlipJob(job.payload, spec.cols)
-      : layoutReceipt(parseReceiptModel(job.payload), { cols: spec.cols, lang: spec.lang ?? lang, synced: job.opSynced });
+      : job.kind === CARD_REPLACED_JOB
+        ? layoutCardReplacedJob(job.payload, spec.cols, spec.lang ?? lang)
+        : layoutReceipt(parseReceiptModel(job.payload), { cols: spec.cols, lang: spec.lang ?? lang, synced: job.opSynced });
   return renderEscPos(doc, { commandSet: spec.commandSet, encoding: spec.encoding });
 }
 

@@ -13,9 +13,19 @@ export function addCardBlock(db: Db, block: { start: number; size: number }, at:
   ).run(block.start, block.size, at);
 }
 
+function nextFree(db: Db): { start: number; used: number } | undefined {
+  return stmt<[], { start: number; used: number }>(db, 'SELECT start, used FROM card_blocks WHERE used < size ORDER BY start LIMIT 1').get();
+}
+
+/** The number takeCardNo would take now, taking nothing (a replacement's confirmation shows it). */
+export function peekCardNo(db: Db): string | null {
+  const block = nextFree(db);
+  return block ? issuedCardNo(block.start + block.used) : null;
+}
+
 /** Takes the next card number, or null when every block is used up (CARD_BLOCK_EMPTY). */
 export function takeCardNo(db: Db, at: number): string | null {
-  const block = stmt<[], { start: number; used: number }>(db, 'SELECT start, used FROM card_blocks WHERE used < size ORDER BY start LIMIT 1').get();
+  const block = nextFree(db);
   if (!block) return null;
   stmt(db, 'UPDATE card_blocks SET used = used + 1, updated_at = ? WHERE start = ?').run(at, block.start);
   return issuedCardNo(block.start + block.used);

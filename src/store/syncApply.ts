@@ -14,6 +14,7 @@ import { pepperPinHash } from './pinPepper';
 import { setTerms } from './terms';
 import { addCardBlock } from './cardBlocks';
 import { applyAlias, dropAlias } from './aliases';
+import { dropReplacedCard, recordReplacedCard } from './replacedCards';
 
 function hasUnsyncedOps(db: Db, memberId: string): boolean {
   return stmt<[string], { x: number }>(db, 'SELECT 1 AS x FROM operations WHERE member_id = ? AND synced = 0 LIMIT 1').get(memberId) !== undefined;
@@ -115,7 +116,7 @@ function applyStock(db: Db, storeId: string, c: ChangeOf<'stock'>): void {
 }
 
 export type AnyChange = ChangeOf<'member'> | ChangeOf<'benefit'> | ChangeOf<'catalog'> | ChangeOf<'rules'> | ChangeOf<'key'> | ChangeOf<'revocation'> | ChangeOf<'staff'> | ChangeOf<'stock'> | ChangeOf<'store'> | ChangeOf<'conflict'> | ChangeOf<'brand'>
-  | ChangeOf<'terms'> | ChangeOf<'cardBlock'> | ChangeOf<'alias'>;
+  | ChangeOf<'terms'> | ChangeOf<'cardBlock'> | ChangeOf<'alias'> | ChangeOf<'cardReplaced'>;
 
 /** One change; call inside the page's transaction. */
 export function applyChange(db: Db, storeId: string, c: AnyChange, now: number, terminalId?: string): void {
@@ -224,6 +225,11 @@ export function applyChange(db: Db, storeId: string, c: AnyChange, now: number, 
     case 'alias':
       if (c.deleted) dropAlias(db, c.id, c.seq);
       else applyAlias(db, { aliasId: c.id, memberId: c.data.memberId, cardNo: c.data.cardNo }, c.seq);
+      return;
+    case 'cardReplaced':
+      // 挂失补卡 at any terminal: the old number is refused here too (docs/lostcard.md).
+      if (c.deleted) dropReplacedCard(db, c.id, c.seq);
+      else recordReplacedCard(db, { cardNo: c.id, memberId: c.data.memberId, cardSerial: c.data.cardSerial, replacedBy: c.data.replacedBy, at: c.data.at }, c.seq);
       return;
   }
 }

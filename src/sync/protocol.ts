@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { auditClaimSchema, signedAnchorSchema } from './anchor';
 import { EVENT_VERSIONS, operationRecordedSchema, operationRecordedV2Schema, OUTBOX_EVENT_TYPES } from './events';
 import { MEMBER_JOINED_EVENT, memberJoinedSchema } from './joinEvent';
+import { CARD_REPLACED_EVENT, cardReplacedSchema } from './cardReplaceEvent';
 import { changeSchema, conflictSchema, CONFLICT_DECISIONS_V1, CONFLICT_KINDS_V1 } from './protocolEntities';
 
 /** What /v1/time names; the protocols this HQ serves are in `protocols`. */
@@ -74,12 +75,16 @@ const envelope = {
   type: z.literal(OUTBOX_EVENT_TYPES.operationRecorded),
   createdAt: z.int(),
 };
-/** v2 also carries sign-ups (src/sync/joinEvent.ts); v1 terminals never write them. */
-const envelopeV2 = { ...envelope, type: z.enum([OUTBOX_EVENT_TYPES.operationRecorded, MEMBER_JOINED_EVENT]) };
+/** v2 also carries sign-ups (src/sync/joinEvent.ts) and card replacements (cardReplaceEvent.ts); v1 terminals never write them. */
+const envelopeV2 = { ...envelope, type: z.enum([OUTBOX_EVENT_TYPES.operationRecorded, MEMBER_JOINED_EVENT, CARD_REPLACED_EVENT]) };
 /** An event as a terminal sends it: version 2, or a version 1 event written before the upgrade. */
 const operationEventSchema = z.object({ ...envelope, payload: z.union([operationRecordedV2Schema, operationRecordedSchema]) });
 /** An operation's event, or (v2) a sign-up's. */
-export const pushEventSchema = z.union([operationEventSchema, z.object({ ...envelope, type: z.literal(MEMBER_JOINED_EVENT), payload: memberJoinedSchema })]);
+export const pushEventSchema = z.union([
+  operationEventSchema,
+  z.object({ ...envelope, type: z.literal(MEMBER_JOINED_EVENT), payload: memberJoinedSchema }),
+  z.object({ ...envelope, type: z.literal(CARD_REPLACED_EVENT), payload: cardReplacedSchema }),
+]);
 export type PushEvent = z.infer<typeof operationEventSchema>;
 /** Whatever an outbox sends: operations, and sign-ups (v2 only). */
 export type AnyPushEvent = z.infer<typeof pushEventSchema>;

@@ -73,6 +73,8 @@ export type TermsData = z.infer<typeof termsDataSchema>;
 /** Card numbers HQ reserved for one terminal's sign-ups: issued numbers start … start + size − 1 (src/loyalty/cardNumber.ts). */
 export const cardBlockDataSchema = z.object({ terminalId: z.string().min(1).max(80), start: z.int().min(1), size: z.int().min(1).max(100_000) });
 /** A member id (and its card) merged into another member: it still finds that member (docs/join.md). */
+/** A replaced card (id: its number): it names the member and the card that replaced it (docs/lostcard.md). */
+export const cardReplacedDataSchema = z.object({ memberId: z.string().min(1).max(80), cardSerial: z.int().min(1), replacedBy: z.string().regex(/^\d{10,19}$/), at: instant });
 export const aliasDataSchema = z.object({ memberId: z.string().min(1).max(80), cardNo: z.string().regex(/^\d{10,19}$/).nullable() });
 
 export const catalogDataSchema = z.object({
@@ -131,6 +133,8 @@ export const CONFLICT_KINDS = [
   'signup_merged',
   'referrer_unknown',
   'merge_benefit_twice',
+  // 挂失补卡 (docs/lostcard.md): a replacement HQ would not take (detail.reason says why).
+  'card_replace_refused',
 ] as const;
 export type ConflictKind = (typeof CONFLICT_KINDS)[number];
 /** applied_as_hq: HQ applied its own computation instead of the terminal's; refused: not applied at all. */
@@ -173,6 +177,7 @@ export const changeSchema = z.union([
   entity('terms', termsDataSchema),
   entity('cardBlock', cardBlockDataSchema),
   entity('alias', aliasDataSchema),
+  entity('cardReplaced', cardReplacedDataSchema),
 ]);
 export type Change = z.infer<typeof changeSchema>;
 export type ChangeOf<E extends Change['entity']> = Extract<Change, { entity: E }>;

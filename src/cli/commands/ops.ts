@@ -135,6 +135,14 @@ function parseLineArg(text: string): { category: string; amountFen: number } {
   return { category: check(categorySchema, m[1], 'category'), amountFen: check(fenArg(), m[2], 'line') };
 }
 
+/**
+ * `card-replace --member ID --staff ID --manager ID` (挂失补卡): the member's next card from this
+ * terminal's block; --manager approves (a manager's --staff alone may too). Prints the receipt when a printer is set.
+ */
+export async function cardReplaceCommand(flags: Flags) {
+  return printAfterCommit(flags, await callAs(flags, 'member.replaceCard', { memberId: check(str(memberIdSchema), flags.member, 'member') }));
+}
+
 export async function reprintCommand(flags: Flags) {
   return printAfterCommit(flags, await callAs(flags, 'receipt.reprint', { opId: check(str(opIdSchema), flags.op, 'op') }));
 }

@@ -81,10 +81,15 @@ const FEED: Record<string, { entity: Change['entity']; select: string; scope?: s
     entity: 'alias',
     select: "SELECT alias_id AS id, seq, tombstone, jsonb_build_object('memberId', member_id, 'cardNo', card_no) AS data FROM member_aliases",
   },
+  // 挂失补卡 (docs/lostcard.md): every terminal refuses a replaced card's number.
+  card_replacements: {
+    entity: 'cardReplaced',
+    select: "SELECT old_card_no AS id, seq, tombstone, jsonb_build_object('memberId', member_id, 'cardSerial', old_serial, 'replacedBy', new_card_no, 'at', at) AS data FROM card_replacements",
+  },
 };
 
 /** Entities protocol v1 never had: a v1 terminal would only set them aside. */
-const V2_ONLY = new Set(['brand', 'privacy_terms', 'card_blocks', 'member_aliases']);
+const V2_ONLY = new Set(['brand', 'privacy_terms', 'card_blocks', 'member_aliases', 'card_replacements']);
 
 /**
  * The change records a writing transaction is about to publish (its rows still unstamped), as

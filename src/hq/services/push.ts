@@ -13,7 +13,9 @@ import { anchorAudit } from './auditAnchor';
 import { loadBatchState } from './batchLoad';
 import { writeBatch } from './batchWrite';
 import type { TerminalPrincipal } from './enroll';
-import { readEvent, readJoinEvent, type HqOp, type ReadEvent, type ReadJoin } from './readEvent';
+import { readCardReplaceEvent, readEvent, readJoinEvent, type HqOp, type ReadCardReplace, type ReadEvent, type ReadJoin } from './readEvent';
+import { applyCardReplacements } from './applyCardReplace';
+import { CARD_REPLACED_EVENT, type CardReplaced } from '../../sync/cardReplaceEvent';
 import { applyJoins } from './applyJoin';
 import { resolveAliases } from './mergeMembers';
 import { mergedBenefitTwice, recordAliasOps } from './mergedBenefitUse';
@@ -28,8 +30,8 @@ function isUniqueViolation(err: unknown): boolean {
 
 interface Incoming {
   e: PushEnvelope;
-  /** An operation, or a sign-up (docs/join.md). */
-  read: ReadEvent | ReadJoin;
+  /** An operation, a sign-up (docs/join.md) or a card replacement (docs/lostcard.md). */
+  read: ReadEvent | ReadJoin | ReadCardReplace;
   /** The operation id the event is recorded under (a malformed one's own id when it names none). */
   opId: string;
 }
@@ -84,7 +86,7 @@ function latestPlausibleAt(incoming: Incoming[], now: number): number | null {
   let latest: number | null = null;
   for (const { read } of incoming) {
     if (!read.ok) continue;
-    const at = 'op' in read ? read.op.at : read.join.at;
+    const at = 'op' in read ? read.op.at : 'join' in read ? read.join.at : read.replace.at;
     if (at <= now + ALLOWED_SKEW_MS && (latest === null || at > latest)) latest = at;
   }
   return latest;
@@ -104,12 +106,12 @@ export async function pushEvents(
   audit?: AuditClaim,
 ): Promise<PushResponse> {
   const incoming: Incoming[] = events.map((e) => {
-    const read = e.type === MEMBER_JOINED_EVENT ? readJoinEvent(e.payload, accepts) : readEvent(e.payload, accepts);
-    return { e, read, opId: read.ok ? ('join' in read ? read.join.joinId : read.op.opId) : (read.opId ?? e.id.toLowerCase()) };
+    const read = e.type === MEMBER_JOINED_EVENT ? readJoinEvent(e.payload, accepts) : e.type === CARD_REPLACED_EVENT ? readCardReplaceEvent(e.payload, accepts) : readEvent(e.payload, accepts);
+    return { e, read, opId: read.ok ? ('join' in read ? read.join.joinId : 'replace' in read ? read.replace.replaceId : read.op.opId) : (read.opId ?? e.id.toLowerCase()) };
   });
   for (const { e, read } of incoming) {
     // Another terminal's identity is not a bad event but a terminal speaking for another: the whole batch is refused.
-    const claimed = read.ok ? ('join' in read ? read.join : read.op) : null;
+    const claimed = read.ok ? ('join' in read ? read.join : 'replace' in read ? read.replace : read.op) : null;
     if (claimed && (claimed.storeId !== who.storeId || claimed.terminalId !== who.terminalId)) {
       throw new HqError('FORBIDDEN', `event ${e.seq} belongs to ${claimed.storeId}/${claimed.terminalId}, not to this terminal`);
     }
@@ -117,10 +119,11 @@ export async function pushEvents(
   try {
     return await db.tx(async (q) => {
       // Every readable event's operation is looked up; only those of new ids are asked about below.
-      const { fresh, known } = await recordEvents(q, incoming, [...new Set(incoming.filter((x) => x.read.ok && !('join' in x.read)).map((x) => x.opId))], who.terminalId, now);
+      const { fresh, known } = await recordEvents(q, incoming, [...new Set(incoming.filter((x) => x.read.ok && 'op' in x.read).map((x) => x.opId))], who.terminalId, now);
       const last = events.at(-1)!.seq;
       const context = await batchContext(q, who, last, now, latestPlausibleAt(incoming, now));
-      const statuses: (PushResponse['acks'][number]['status'] | HqOp | MemberJoined)[] = [];
+      const statuses: (PushResponse['acks'][number]['status'] | HqOp | MemberJoined | CardReplaced)[] = [];
+      const replacements: CardReplaced[] = [];
       let toApply: HqOp[] = [];
       const joins: MemberJoined[] = [];
       const decided: NewConflict[] = [];
@@ -133,6 +136,9 @@ export async function pushEvents(
         } else if ('join' in read) {
           joins.push(read.join);
           statuses.push(read.join);
+        } else if ('replace' in read) {
+          replacements.push(read.replace);
+          statuses.push(read.replace);
         } else if (known.has(opId)) statuses.push('duplicate');
         else {
           known.add(opId);
@@ -141,7 +147,10 @@ export async function pushEvents(
         }
       }
       // Sign-ups first: the batch's operations may name the members they create (docs/join.md).
-      const joined = await applyJoins(q, joins, { storeId: who.storeId, terminalId: who.terminalId, enrolledAt: Number(context.enrolledAt ?? now), now }, decided);
+      const eventContext = { storeId: who.storeId, terminalId: who.terminalId, enrolledAt: Number(context.enrolledAt ?? now), now };
+      const joined = await applyJoins(q, joins, eventContext, decided);
+      // Then lost-card replacements (docs/lostcard.md): a sign-up of the batch may be the member whose card is replaced.
+      const replaced = await applyCardReplacements(q, replacements, eventContext, decided);
       // An operation naming a member merged into another applies to the member it became.
       const aliases = await resolveAliases(q, toApply.map((o) => o.memberId));
       // Which sign-up each such operation came from (op id → the alias it named): merge_benefit_twice.
@@ -166,9 +175,11 @@ export async function pushEvents(
       const acks: PushResponse['acks'] = incoming.map(({ e }, i) => {
         const s = statuses[i]!;
         if (typeof s === 'string') return { seq: e.seq, id: e.id, status: s };
-        return { seq: e.seq, id: e.id, status: 'joinId' in s ? (joined.get(s.joinId) ?? 'applied') : (applied.get(s.opId) ?? 'applied') };
+        const status = 'joinId' in s ? joined.get(s.joinId) : 'replaceId' in s ? replaced.get(s.replaceId) : applied.get(s.opId);
+        return { seq: e.seq, id: e.id, status: status ?? 'applied' };
       });
-      await stampChanges(q, joins.length > 0 ? ['members', 'stock', 'conflicts', 'card_blocks', 'member_aliases'] : ['members', 'stock', 'conflicts']);
+      const feeds = ['members', 'stock', 'conflicts'] as const;
+      await stampChanges(q, [...feeds, ...(joins.length > 0 ? (['card_blocks', 'member_aliases'] as const) : []), ...(replacements.length > 0 ? (['card_replacements'] as const) : [])]);
       return { ok: true as const, ackedThrough: last, acks, conflicts, ...(anchored ? { anchor: anchored.anchor } : {}), serverTime: Date.now() };
     });
   } catch (err) {

@@ -2,6 +2,7 @@
 // on its own (the rest of the batch goes on), and version 1 and 2 payloads become one shape.
 import { z } from 'zod';
 import { memberJoinedSchema, type MemberJoined } from '../../sync/joinEvent';
+import { cardReplacedSchema, type CardReplaced } from '../../sync/cardReplaceEvent';
 import { operationRecordedSchema, operationRecordedV2Schema, purchaseLineSchema, type OperationRecorded, type OperationRecordedV2 } from '../../sync/events';
 
 /** An operation as HQ applies it. `rulesVersion` null: a v1 event, checked against the current rules. */
@@ -73,16 +74,34 @@ function describe(err: z.ZodError): string {
   return issue ? `${issue.path.join('.') || 'payload'}: ${issue.message}`.slice(0, 200) : 'not an operation';
 }
 
-export type ReadJoin = { ok: true; join: MemberJoined } | { ok: false; opId: string | null; memberId: string; problem: string };
+type Unread = Extract<ReadEvent, { ok: false }>;
+
+/**
+ * A v2-only payload (a sign-up, a card replacement) read against its schema; `idKey` names its own
+ * id, under which a refusal is recorded. v1 endpoints refuse it like any v2 payload.
+ */
+function readV2Only<T>(raw: unknown, accepts: readonly (1 | 2)[], schema: z.ZodType<T>, idKey: string, what: string): { ok: true; value: T } | Unread {
+  const r = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const asOp = { ...r, opId: r[idKey] };
+  if (!accepts.includes(2)) return failed(asOp, `${what} is not accepted here (protocol v2 only)`);
+  const bad = unstorable(raw);
+  if (bad) return failed(asOp, bad);
+  const p = schema.safeParse(raw);
+  return p.success ? { ok: true, value: p.data } : failed(asOp, describe(p.error));
+}
+
+export type ReadJoin = { ok: true; join: MemberJoined } | Unread;
 
 /** A sign-up's payload (src/sync/joinEvent.ts); v2 endpoints only, like every v2 payload. */
 export function readJoinEvent(raw: unknown, accepts: readonly (1 | 2)[]): ReadJoin {
-  const r = (typeof raw === 'object' && raw !== null ? raw : {}) as { joinId?: unknown };
-  const asOp = { ...(r as object), opId: r.joinId };
-  if (!accepts.includes(2)) return failed(asOp, 'a sign-up is not accepted here (protocol v2 only)');
-  const bad = unstorable(raw);
-  if (bad) return failed(asOp, bad);
-  const p = memberJoinedSchema.safeParse(raw);
-  if (!p.success) return failed(asOp, describe(p.error));
-  return { ok: true, join: { ...p.data, joinId: p.data.joinId.toLowerCase() } };
+  const p = readV2Only(raw, accepts, memberJoinedSchema, 'joinId', 'a sign-up');
+  return p.ok ? { ok: true, join: { ...p.value, joinId: p.value.joinId.toLowerCase() } } : p;
+}
+
+export type ReadCardReplace = { ok: true; replace: CardReplaced } | Unread;
+
+/** A card replacement's payload (src/sync/cardReplaceEvent.ts); v2 endpoints only. */
+export function readCardReplaceEvent(raw: unknown, accepts: readonly (1 | 2)[]): ReadCardReplace {
+  const p = readV2Only(raw, accepts, cardReplacedSchema, 'replaceId', 'a card replacement');
+  return p.ok ? { ok: true, replace: { ...p.value, replaceId: p.value.replaceId.toLowerCase() } } : p;
 }

@@ -6,7 +6,7 @@ import { checkUnstampedRows } from './publishCheck';
 
 export const FEED_LOCK = 0x4c44_4645; // 'LDFE'
 
-const FEED_TABLES = ['stores', 'terminals', 'members', 'benefits', 'catalog_items', 'rules', 'signing_keys', 'revocations', 'staff', 'stock', 'conflicts', 'brand', 'privacy_terms', 'card_blocks', 'member_aliases'] as const;
+const FEED_TABLES = ['stores', 'terminals', 'members', 'benefits', 'catalog_items', 'rules', 'signing_keys', 'revocations', 'staff', 'stock', 'conflicts', 'brand', 'privacy_terms', 'card_blocks', 'member_aliases', 'card_replacements'] as const;
 
 /** Call last in a writing transaction. */
 export async function stampChanges(q: Queryable, tables: readonly (typeof FEED_TABLES)[number][] = FEED_TABLES): Promise<void> {

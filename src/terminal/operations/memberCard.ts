@@ -1,5 +1,6 @@
 // The member card: who the member is, their tier and progress, points and what expires soon,
 // and every benefit with "eligible" or the reason why not.
+import { refuseReplacedCard } from './supersededCard';
 import { DeskError } from '../../contract/errors';
 import { benefitSku, checkBenefit, checkStock } from '../../loyalty/benefits';
 import { availablePoints, expiringSoon, isBirthdayMonth, isMemberDay } from '../../loyalty/points';
@@ -36,6 +37,7 @@ export function findMember(deps: ServiceDeps, ref: MemberRef): MemberRow {
   if ('phone' in ref) return memberByPhone(deps, ref.phone);
   // An id or card HQ merged into another member (docs/join.md) finds the member it became.
   const row = memberOrAlias(deps.db, ref);
+  if (!row && 'cardNo' in ref) refuseReplacedCard(deps, ref.cardNo);
   if (!row) throw new DeskError('UNKNOWN_MEMBER', { ref: 'memberId' in ref ? ref.memberId : ref.cardNo });
   return row;
 }

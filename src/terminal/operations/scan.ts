@@ -11,6 +11,7 @@ import { stmt } from '../../store/statements';
 import type { ServiceDeps } from './deps';
 import { normalizePhone } from '../../loyalty/phone';
 import { memberByPhone } from './phoneLookup';
+import { refuseReplacedCard } from './supersededCard';
 import { summarize } from './memberCard';
 import type { MemberSummary } from '../../contract/deskTypes';
 
@@ -85,7 +86,9 @@ export function scanMember(deps: ServiceDeps, code: string): ScanResult {
   if (phoneRow) return { verified: 'unverified', via: 'phone', member: summarize(checkMember(deps, phoneRow, phoneRow.id, null)) };
   const parsed = parseCode(code);
   if (parsed.kind === 'card') {
-    const row = checkMember(deps, memberOrAlias(deps.db, { cardNo: parsed.cardNo }), parsed.cardNo, null);
+    const found = memberOrAlias(deps.db, { cardNo: parsed.cardNo });
+    if (!found) refuseReplacedCard(deps, parsed.cardNo);
+    const row = checkMember(deps, found, parsed.cardNo, null);
     return { verified: 'unverified', via: 'card', member: summarize(row) };
   }
   const now = deps.clock();

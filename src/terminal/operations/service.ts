@@ -9,6 +9,7 @@ import type { ServiceDeps } from './deps';
 import { findMember, memberCard, summarize, type MemberRef } from './memberCard';
 import { earnPreview } from './earnPlan';
 import { joinMember } from './memberJoin';
+import { previewReplaceCard, replaceCard } from './cardReplace';
 import { currentTerms } from '../../store/terms';
 import { cashDeduct, donate, earn, exchange } from './pointsOps';
 import { redeemBenefit } from './redeem';
@@ -42,6 +43,9 @@ export function createTerminalService(deps: ServiceDeps) {
     /** 开卡: a new member with a card from this terminal's block, their consent recorded. */
     join: (input: Parameters<typeof joinMember>[1]) => joinMember(deps, input),
     terms: () => currentTerms(deps.db),
+    /** 挂失补卡: the member's next card from this terminal's block, approved by a manager. */
+    replaceCard: (input: Parameters<typeof replaceCard>[1]) => replaceCard(deps, input),
+    replaceCardPreview: (memberId: string) => previewReplaceCard(deps, memberId),
     /** What an earn would do (points, tier change, whether a manager must approve); writes nothing. */
     earnPreview: (input: Parameters<typeof earnPreview>[1]) => earnPreview(deps, input),
     exchange: (input: Parameters<typeof exchange>[1]) => exchange(deps, input),

@@ -250,6 +250,13 @@ export function createDeskSession(
       // The new member stands at the desk: presented, but unverified until they have a member code.
       return joined.then((r) => (present(r.member.id, { via: 'card', verified: false }), r));
     },
+    'member.replaceCard': ({ memberId, managerPin }) => {
+      const me = signedIn();
+      // A clerk's own PIN, or no approval at all, is refused by the core (NOT_MANAGER).
+      const by = approver(managerPin, me);
+      return service.commits.run(() => service.replaceCard({ memberId, staffId: me.id, approverId: by.id }));
+    },
+    'member.replaceCardPreview': ({ memberId }) => (reads(), service.replaceCardPreview(memberId)),
     'terms.current': () => (reads(), service.terms()),
     'benefit.redeem': (i) => {
       const me = signedIn();

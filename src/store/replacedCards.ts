@@ -1,0 +1,39 @@
+// Replaced cards (挂失补卡, db/terminal/190): the member moves to the new card number and serial;
+// the old number stays known so that typing or scanning it says CARD_SUPERSEDED.
+import type { Db } from './open';
+import { stmt } from './statements';
+
+export interface ReplacedCard {
+  cardNo: string;
+  memberId: string;
+  cardSerial: number;
+  replacedBy: string;
+  at: number;
+}
+
+/** The member's current card becomes `newCardNo` with `newSerial`; the old one is recorded as replaced. */
+export function moveToNewCard(db: Db, r: { memberId: string; oldCardNo: string; oldSerial: number; newCardNo: string; newSerial: number; at: number }): void {
+  stmt(db, 'UPDATE members SET card_no = ?, card_serial = ?, updated_at = ? WHERE id = ?').run(r.newCardNo, r.newSerial, r.at, r.memberId);
+  recordReplacedCard(db, { cardNo: r.oldCardNo, memberId: r.memberId, cardSerial: r.oldSerial, replacedBy: r.newCardNo, at: r.at }, r.at);
+}
+
+/** A replaced card this terminal learned (its own replacement, or HQ's `cardReplaced` change). */
+export function recordReplacedCard(db: Db, c: ReplacedCard, updatedAt: number): void {
+  stmt(
+    db,
+    `INSERT INTO replaced_cards(card_no, member_id, card_serial, replaced_by, at, updated_at, tombstone) VALUES (?, ?, ?, ?, ?, ?, 0)
+     ON CONFLICT(card_no) DO UPDATE SET member_id = excluded.member_id, card_serial = excluded.card_serial,
+       replaced_by = excluded.replaced_by, at = excluded.at, updated_at = excluded.updated_at, tombstone = 0`,
+  ).run(c.cardNo, c.memberId, c.cardSerial, c.replacedBy, c.at, updatedAt);
+}
+
+export function replacedCard(db: Db, cardNo: string): ReplacedCard | undefined {
+  return stmt<[string], ReplacedCard>(
+    db,
+    'SELECT card_no AS cardNo, member_id AS memberId, card_serial AS cardSerial, replaced_by AS replacedBy, at FROM replaced_cards WHERE card_no = ? AND tombstone = 0',
+  ).get(cardNo);
+}
+
+export function dropReplacedCard(db: Db, cardNo: string, at: number): void {
+  stmt(db, 'UPDATE replaced_cards SET tombstone = 1, updated_at = ? WHERE card_no = ?').run(at, cardNo);
+}

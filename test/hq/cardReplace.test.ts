@@ -1,0 +1,179 @@
+// 挂失补卡 against a real HQ (docs/lostcard.md): terminal A replaces a member's card offline, HQ
+// re-derives the event, and terminal B refuses the old card's code and number after its next sync.
+// Hostile replacement events are refused alone (each with a conflict) without stalling the batch.
+// PGlite always; PostgreSQL too with DATABASE_URL.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../src/bench/prng';
+import { issuedCardNo } from '../../src/loyalty/cardNumber';
+import { parsePrivateJwk } from '../../src/scan/hqKeys';
+import { mintCardCode } from '../../src/scan/mintCode';
+import type { CardReplaced } from '../../src/sync/cardReplaceEvent';
+import type { AnyPushEvent } from '../../src/sync/protocol';
+import { createHqClient } from '../../src/syncClient/hqClient';
+import { syncOnce } from '../../src/syncClient/syncRun';
+import { getSyncState } from '../../src/store/syncState';
+import { NOW, tempDir } from '../helpers/demoDb';
+import { operatorSession } from '../helpers/sessions';
+import { BACKENDS, enrollNew, openAt, seedHq, startTestHq, type TestHq } from './harness';
+
+describe.each(BACKENDS)('lost card with HQ, on %s', (backend) => {
+  let hq: TestHq;
+  let tmp: ReturnType<typeof tempDir>;
+
+  beforeAll(async () => {
+    tmp = tempDir('ld-card-hq-');
+    hq = await startTestHq(backend);
+    await seedHq(hq, tmp.dir, 40);
+  }, 120_000);
+  afterAll(async () => {
+    await hq.stop();
+    tmp.cleanup();
+  });
+
+  const codeFor = (mid: string, cs: number): string => {
+    const key = parsePrivateJwk(readFileSync(join(tmp.dir, 'hq-key.jwk.json'), 'utf8'));
+    if (!key) throw new Error('no HQ key');
+    return mintCardCode(key, { mid, cs, iat: Math.floor(NOW / 1000) - 60 });
+  };
+
+  it('A replaces the card; HQ moves the member to the new card; B refuses the old code and number after its sync', async () => {
+    const clock = { now: NOW };
+    const a = openAt(await enrollNew(hq.url, hq.admin, tmp.dir, 'a'), clock);
+    const b = openAt(await enrollNew(hq.url, hq.admin, tmp.dir, 'b'), clock);
+    try {
+      for (const t of [a, b]) await syncOnce(t.db, { now: () => clock.now });
+      const [m] = await hq.db.query<{ id: string; card_no: string }>("SELECT id, card_no FROM members WHERE id LIKE 'M%' AND card_serial = 1 AND status = 'active' ORDER BY id LIMIT 1");
+      const oldCode = codeFor(m!.id, 1);
+      const scanB = operatorSession(b.service, {});
+      expect((await scanB('scan.submit', { code: oldCode })).ok).toBe(true);
+
+      const done = await operatorSession(a.service, { staffId: 'clerk-01', managerId: 'mgr-01' })('member.replaceCard', { memberId: m!.id });
+      expect(done.ok).toBe(true);
+      if (!done.ok) return;
+      const newCardNo = (done.value as { newCardNo: string }).newCardNo;
+      const sa = await syncOnce(a.db, { now: () => clock.now });
+      expect(sa.refused).toBe(0);
+      expect(sa.pending).toBe(0);
+
+      const [row] = await hq.db.query<{ card_no: string; card_serial: number }>('SELECT card_no, card_serial FROM members WHERE id = $1', [m!.id]);
+      expect(row).toEqual({ card_no: newCardNo, card_serial: 2 });
+      const [rep] = await hq.db.query<{ old_card_no: string; approved_by: string; staff_id: string }>('SELECT old_card_no, approved_by, staff_id FROM card_replacements WHERE member_id = $1', [m!.id]);
+      expect(rep).toEqual({ old_card_no: m!.card_no, approved_by: 'mgr-01', staff_id: 'clerk-01' });
+
+      await syncOnce(b.db, { now: () => clock.now });
+      const byCode = await scanB('scan.submit', { code: oldCode });
+      expect(!byCode.ok && byCode.error.code).toBe('CARD_SUPERSEDED');
+      const byNumber = await scanB('scan.submit', { code: m!.card_no });
+      expect(!byNumber.ok && byNumber.error.code).toBe('CARD_SUPERSEDED');
+      const byNew = await scanB('scan.submit', { code: newCardNo });
+      expect(byNew.ok && (byNew.value as { member: { id: string } }).member.id).toBe(m!.id);
+      expect((await scanB('scan.submit', { code: codeFor(m!.id, 2) })).ok).toBe(true);
+      // A keeps the replacement after pulling HQ's copy of the member.
+      await syncOnce(a.db, { now: () => clock.now });
+      expect(a.db.prepare('SELECT card_no, card_serial FROM members WHERE id = ?').get(m!.id)).toEqual({ card_no: newCardNo, card_serial: 2 });
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
+  it('refuses hostile replacements alone, each with a conflict, and applies the honest one in the same batch', async () => {
+    const clock = { now: NOW };
+    const t = openAt(await enrollNew(hq.url, hq.admin, tmp.dir, 'hostile'), clock);
+    await syncOnce(t.db, { now: () => clock.now });
+    const credential = getSyncState(t.db, 'credential')!;
+    const { storeId, terminalId } = t.service.deps.identity;
+    t.close();
+    const [own] = await hq.db.query<{ start: number; used: number }>('SELECT start::int AS start, used FROM card_blocks WHERE terminal_id = $1 ORDER BY start LIMIT 1', [terminalId]);
+    const [other] = await hq.db.query<{ start: number }>('SELECT start::int AS start FROM card_blocks WHERE terminal_id <> $1 ORDER BY start LIMIT 1', [terminalId]);
+    const members = await hq.db.query<{ id: string; card_no: string }>("SELECT id, card_no FROM members WHERE id LIKE 'M%' AND card_serial = 1 AND status = 'active' ORDER BY id DESC LIMIT 8");
+    let n = own!.start + own!.used;
+    let k = 0;
+    const replace = (over: Partial<CardReplaced> = {}): CardReplaced => {
+      const m = members[k++]!;
+      return {
+        v: 1, replaceId: randomUUID(), memberId: m.id, oldCardNo: m.card_no, oldSerial: 1, newCardNo: issuedCardNo(n++), newSerial: 2,
+        staffId: 'clerk-01', approvedBy: 'mgr-01', storeId, terminalId, at: NOW, ...over,
+      };
+    };
+    const honest = replace();
+    const hostile: [string, CardReplaced][] = [
+      ['card_outside_block', replace({ newCardNo: issuedCardNo(other!.start) })],
+      ['card_outside_block', replace({ newCardNo: issuedCardNo(9_000_000) })],
+      ['approver_not_manager', replace({ approvedBy: 'clerk-02' })],
+      // A manager of another store approves nothing here.
+      ['approver_not_manager', replace({ approvedBy: 'bj-mgr-01' })],
+      ['staff_unknown', replace({ staffId: 'nobody' })],
+      // Another terminal replaced the same lost card first (the honest event): this one's old card is no longer current.
+      ['card_not_current', replace({ memberId: honest.memberId, oldCardNo: honest.oldCardNo })],
+      ['card_not_current', replace({ oldSerial: 5, newSerial: 6 })],
+    ];
+    const payloads = [honest, ...hostile.map(([, r]) => r)];
+    // Refused ones change nothing: their members keep the card they had.
+    const before = await hq.db.query<{ id: string; card_no: string; card_serial: number }>('SELECT id, card_no, card_serial FROM members WHERE id = ANY($1) ORDER BY id', [hostile.map(([, r]) => r.memberId)]);
+    const seq0 = Number((await hq.db.query<{ s: number }>('SELECT last_seq::int AS s FROM terminals WHERE id = $1', [terminalId]))[0]!.s);
+    const events = payloads.map((payload, i) => ({ seq: seq0 + i + 1, id: randomUUID(), type: 'card.replaced' as const, createdAt: NOW, payload })) as AnyPushEvent[];
+    const answer = await createHqClient({ url: hq.url, credential }).push(events);
+    expect(answer.value.acks.map((a) => a.status)).toEqual(['applied', ...hostile.map(() => 'refused')]);
+    expect(answer.value.conflicts.filter((c) => c.kind === 'card_replace_refused').map((c) => c.detail.reason)).toEqual(hostile.map(([r]) => r));
+    expect(await hq.db.query('SELECT 1 FROM card_replacements WHERE replace_id = ANY($1)', [hostile.map(([, r]) => r.replaceId)])).toHaveLength(0);
+    const after = await hq.db.query<{ id: string; card_no: string; card_serial: number }>('SELECT id, card_no, card_serial FROM members WHERE id = ANY($1) ORDER BY id', [hostile.map(([, r]) => r.memberId)]);
+    expect(after.filter((m) => m.id !== honest.memberId)).toEqual(before.filter((m) => m.id !== honest.memberId));
+    const [moved] = await hq.db.query<{ card_no: string }>('SELECT card_no FROM members WHERE id = $1', [honest.memberId]);
+    expect(moved!.card_no).toBe(honest.newCardNo);
+    // The same events again: duplicates, nothing applied twice.
+    const again = await createHqClient({ url: hq.url, credential }).push(events);
+    expect(again.value.acks.every((a) => a.status === 'duplicate')).toBe(true);
+  });
+
+  it('generated malformed replacement payloads are refused alone as malformed; the honest one in the batch applies', async () => {
+    const clock = { now: NOW };
+    const t = openAt(await enrollNew(hq.url, hq.admin, tmp.dir, 'fuzz'), clock);
+    await syncOnce(t.db, { now: () => clock.now });
+    const credential = getSyncState(t.db, 'credential')!;
+    const { storeId, terminalId } = t.service.deps.identity;
+    t.close();
+    const [own] = await hq.db.query<{ start: number; used: number }>('SELECT start::int AS start, used FROM card_blocks WHERE terminal_id = $1 ORDER BY start LIMIT 1', [terminalId]);
+    const [m] = await hq.db.query<{ id: string; card_no: string }>("SELECT id, card_no FROM members WHERE id LIKE 'M%' AND card_serial = 1 AND status = 'active' ORDER BY id LIMIT 1 OFFSET 3");
+    const honest: CardReplaced = {
+      v: 1, replaceId: randomUUID(), memberId: m!.id, oldCardNo: m!.card_no, oldSerial: 1, newCardNo: issuedCardNo(own!.start + own!.used), newSerial: 2,
+      staffId: 'clerk-01', approvedBy: 'mgr-01', storeId, terminalId, at: NOW,
+    };
+    // Each mutation breaks the schema (wrong type, out of range, unstorable text, missing field): never a valid event by chance.
+    const rnd = mulberry32(1703);
+    const keys = Object.keys(honest) as (keyof CardReplaced)[];
+    const breakers: ((v: unknown) => unknown)[] = [
+      () => undefined,
+      () => ({ nested: true }),
+      () => [1, 2],
+      (v) => (typeof v === 'number' ? String(v) : 12_345),
+      () => 'x\u0000y',
+      () => '\uD800',
+      () => 'z'.repeat(300),
+      () => -1.5,
+    ];
+    const bad: Record<string, unknown>[] = [];
+    for (let i = 0; i < 60; i++) {
+      const key = keys[Math.floor(rnd() * keys.length)]!;
+      const breaker = breakers[Math.floor(rnd() * breakers.length)]!;
+      const payload: Record<string, unknown> = { ...honest, replaceId: randomUUID(), [key]: breaker(honest[key]) };
+      if (payload[key] === undefined) delete payload[key];
+      // A string where a string was wanted may still fit (e.g. a short text as staffId): keep only sure breaks.
+      const sure = !['staffId', 'approvedBy'].includes(key) || typeof payload[key] !== 'string' || (payload[key] as string).length > 80 || /\u0000|[\uD800-\uDFFF]/.test(payload[key] as string);
+      const storeOrTerminal = (key === 'storeId' || key === 'terminalId') && typeof payload[key] === 'string';
+      if (sure && !storeOrTerminal) bad.push(payload);
+    }
+    expect(bad.length).toBeGreaterThan(30);
+    const seq0 = Number((await hq.db.query<{ s: number }>('SELECT last_seq::int AS s FROM terminals WHERE id = $1', [terminalId]))[0]!.s);
+    const events = [honest, ...bad].map((payload, i) => ({ seq: seq0 + i + 1, id: randomUUID(), type: 'card.replaced' as const, createdAt: NOW, payload }));
+    const answer = await createHqClient({ url: hq.url, credential }).push(events as AnyPushEvent[]);
+    expect(answer.value.acks.map((a) => a.status)).toEqual(['applied', ...bad.map(() => 'refused')]);
+    expect(answer.value.conflicts.filter((c) => c.kind === 'malformed')).toHaveLength(bad.length);
+    const [moved] = await hq.db.query<{ card_no: string; card_serial: number }>('SELECT card_no, card_serial FROM members WHERE id = $1', [m!.id]);
+    expect(moved).toEqual({ card_no: honest.newCardNo, card_serial: 2 });
+    expect(await hq.db.query('SELECT 1 FROM card_replacements WHERE member_id = $1', [m!.id])).toHaveLength(1);
+  });
+});
