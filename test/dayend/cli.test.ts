@@ -81,7 +81,7 @@ describe('loyalty-desk zreport', () => {
     expect(closed.sync).toMatchObject({ ok: false, error: { code: 'NO_HQ_CREDENTIAL' } });
     const bytes = readFileSync(csvPath);
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    expect(bytes.toString('utf8')).toContain('\r\nreport,number,日结号,1,,\r\n');
+    expect(bytes.toString('utf8')).toContain('\r\n日结报表,日结号,,1,,,\r\n');
     const again = await cli('zreport', '--db', seeded.dbPath, '--now', NOW_S, '--staff', 'mgr-01', '--close');
     expect(again.json.number).toBe(1);
     expect(again.json.closedAt).toBe(closed.closedAt);
