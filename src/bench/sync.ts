@@ -75,8 +75,14 @@ export async function benchSync(options: BenchSyncOptions = {}): Promise<Record<
       }
       desk.close();
       t0 = performance.now();
-      const push = await syncOnce(t.db, { pushBatch: 500, pullLimit: MAX_PULL_LIMIT });
+      // The sync that pushes also pulls the members its events changed back: the push phase alone
+      // (the last push batch acknowledged) is what the 5-s target is about; the whole sync is kept beside it.
+      let pushedAt = t0;
+      const push = await syncOnce(t.db, {
+        pushBatch: 500, pullLimit: MAX_PULL_LIMIT, onProgress: (p) => void (p.phase === 'push' ? (pushedAt = performance.now()) : null),
+      });
       const pushSeconds = seconds(t0);
+      const pushPhaseSeconds = Math.round((pushedAt - t0) / 10) / 100;
       return {
         hq: hq.backend,
         hqProcess: hq.process,
@@ -87,7 +93,7 @@ export async function benchSync(options: BenchSyncOptions = {}): Promise<Record<
           plainTerminal: { seconds: plain.seconds, changes: plain.pulled, encryptedRatio: Math.round((initialSeconds / plain.seconds) * 100) / 100 },
         },
         delta: { changes: delta, seconds: deltaSeconds, pulled: deltaRun.pulled, targetSeconds: 3 },
-        push: { events: pushN, seconds: pushSeconds, pushed: push.pushed, duplicates: push.duplicates, pendingAfter: push.pending, targetSeconds: 5 },
+        push: { events: pushN, seconds: pushSeconds, pushPhaseSeconds, pullAfterPushSeconds: Math.round((pushSeconds - pushPhaseSeconds) * 100) / 100, pulled: push.pulled, pushed: push.pushed, duplicates: push.duplicates, pendingAfter: push.pending, targetSeconds: 5 },
         loadRun500Terminals: 'see the "load" area (src/bench/loadRun.ts)',
       };
     } finally {
