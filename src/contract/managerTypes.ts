@@ -185,6 +185,11 @@ export const DOCTOR_CODES = [
   'CONFLICTS_OPEN',
   'RESTORED_FROM_BACKUP',
   'ALL_GOOD',
+  // Background work that keeps failing (issue 19): the sync loop, the daily backup.
+  'SYNC_FAILING',
+  'BACKUP_FAILED',
+  'BACKUP_OVERDUE',
+  'BACKUP_NONE',
 ] as const;
 export type DoctorCode = (typeof DOCTOR_CODES)[number];
 

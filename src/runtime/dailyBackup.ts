@@ -8,6 +8,7 @@ import { backupFolderFor, makeBackupInBackground, type BackupMade } from '../sto
 import { listDailyBackups, rotateDailyBackups } from '../store/backupRotation';
 import { readIdentity } from '../store/meta';
 import { keyOfConnection, type Db } from '../store/open';
+import { clearBackupFailure, readBackupFailure, recordBackupFailure } from '../store/opsFailures';
 
 export interface DailyBackups {
   /** Makes today's backup when there is none yet (what the timer calls); null when not due. */
@@ -38,9 +39,20 @@ export function startDailyBackups(db: Db, options: DailyBackupOptions = {}): Dai
     const now = clock();
     if (stopped || !db.open || !due(now)) return null;
     const identity = readIdentity(db)!;
-    const made = await makeBackupInBackground(db, keyOfConnection(db), { kind: 'daily', now });
-    rotateDailyBackups(backupFolderFor(db.name), identity.terminalId, identity.tz);
-    return made;
+    try {
+      const made = await makeBackupInBackground(db, keyOfConnection(db), { kind: 'daily', now });
+      rotateDailyBackups(backupFolderFor(db.name), identity.terminalId, identity.tz);
+      if (db.open && readBackupFailure(db) !== null) clearBackupFailure(db);
+      return made;
+    } catch (err) {
+      // Kept in the database, so doctor and the manager's backup panel say "failing since".
+      try {
+        if (db.open) recordBackupFailure(db, err, now);
+      } catch {
+        // The host's error sink still hears of it.
+      }
+      throw err;
+    }
   };
 
   const check = (): Promise<BackupMade | null> => {
