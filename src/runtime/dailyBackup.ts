@@ -3,6 +3,7 @@
 // a minute after start and then hourly, so a desk that is only open in the afternoon still gets its
 // backup, and one left running over night gets the next day's. A failure is reported and retried at
 // the next check; it never stops the desk.
+import { DeskError } from '../contract/errors';
 import { businessDate } from '../loyalty/time';
 import { backupFolderFor, makeBackupInBackground, type BackupMade } from '../store/backup';
 import { listDailyBackups, rotateDailyBackups } from '../store/backupRotation';
@@ -45,13 +46,15 @@ export function startDailyBackups(db: Db, options: DailyBackupOptions = {}): Dai
       if (db.open && readBackupFailure(db) !== null) clearBackupFailure(db);
       return made;
     } catch (err) {
+      // A folder that cannot be made is an fs error, not yet a DeskError: worded as a failed backup all the same.
+      const said = err instanceof DeskError ? err : new DeskError('BACKUP_FAILED', { path: backupFolderFor(db.name), detail: err instanceof Error ? err.message : String(err) }, err);
       // Kept in the database, so doctor and the manager's backup panel say "failing since".
       try {
-        if (db.open) recordBackupFailure(db, err, now);
+        if (db.open) recordBackupFailure(db, said, now);
       } catch {
         // The host's error sink still hears of it.
       }
-      throw err;
+      throw said;
     }
   };
 

@@ -86,7 +86,7 @@ export interface BackupFacts {
   /** This terminal's newest daily backup in the folder. */
   lastDaily: { name: string; at: number } | null;
   failure: FailureStreak | null;
-  /** The first audit entry: how long this database has had to make a backup. */
+  /** The first audit entry: how long this database has had to make a backup (none yet: nothing to lose). */
   since: number | null;
 }
 
