@@ -288,7 +288,7 @@ describe('setting a terminal up in Chromium', () => {
     await expect.poll(() => printer.receipts.length).toBe(before + 1);
     expect(printer.receipts.at(-1)!.lines.join('\n')).toContain(recoveryKeys[1]!.split('-').slice(6).join(' '));
     await shot('setup-10-recovery-renewed');
-    await page.check('[data-testid="recovery-kept"]');
+    await page.click('[data-testid="recovery-kept"]');
     await page.waitForSelector('[data-testid="recovery-shown-at"]');
     expect(await page.$('[data-testid="recovery-key"]')).toBeNull();
   }, 60_000);
