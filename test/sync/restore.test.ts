@@ -16,7 +16,8 @@ import { issueRecoveryKey } from '../../src/store/recoveryKey';
 import { restoreBackup } from '../../src/store/restore';
 import { syncOnce } from '../../src/syncClient/syncRun';
 import { NOW, tempDir } from '../helpers/demoDb';
-import { BACKENDS, enrollNew, openAt, seedHq, startTestHq, type TestHq } from '../hq/harness';
+import { hqAdminCommand } from '../../src/cli/commands/hqAdmin';
+import { ADMIN_TOKEN, BACKENDS, enrollNew, openAt, seedHq, startTestHq, type TestHq } from '../hq/harness';
 
 type Desk = ReturnType<typeof openAt>;
 
@@ -123,6 +124,13 @@ describe.each(BACKENDS)('after a restore, on %s', (backend) => {
       ]);
       expect(typeof listed.restores[0]!.at).toBe('number');
       expect(await hq.admin('GET', '/v1/admin/terminal-restores?storeId=NO-SUCH-STORE')).toEqual({ restores: [] });
+      // The same list from the command line (the token from the environment, as an operator gives it).
+      process.env.HQ_ADMIN_TOKEN = ADMIN_TOKEN;
+      try {
+        expect(await hqAdminCommand({ hq: hq.url, store: storeId }, ['restores'], clock.now, () => undefined)).toEqual(listed);
+      } finally {
+        delete process.env.HQ_ADMIN_TOKEN;
+      }
 
       // The terminal: every operation once (the backup's, HQ's history, its own new ones), all synced.
       expect(ids(fresh)).toEqual([...done, ...after].sort());
