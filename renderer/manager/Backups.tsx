@@ -110,7 +110,7 @@ export function BackupsPanel() {
             </div>
           )}
           {confirming && (
-            <div className="note warn" role="alertdialog" data-testid="recovery-renew-confirm">
+            <div className="note warn" role="alertdialog" aria-label={t('manager.backups.recovery.renew')} data-testid="recovery-renew-confirm">
               <span>{t('manager.backups.recovery.confirmRenew')}</span>
               <div className="manager-actions">
                 <button type="button" className="primary" onClick={() => void showKey(true)} data-testid="recovery-renew-yes">
