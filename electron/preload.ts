@@ -75,6 +75,11 @@ const api = {
   'setup.printer': call('setup.printer'),
   'setup.testPrint': call('setup.testPrint'),
   'setup.finish': call('setup.finish'),
+  'setup.recoveryKey': call('setup.recoveryKey'),
+  'setup.printRecoveryKey': call('setup.printRecoveryKey'),
+  'manager.backups': call('manager.backups'),
+  'manager.backupNow': call('manager.backupNow'),
+  'manager.printRecoveryKey': call('manager.printRecoveryKey'),
 } satisfies TerminalApi;
 
 const bridge = {

@@ -1,9 +1,11 @@
 // The check-up (体检): doctor's findings for this terminal, most serious first, each with what to do,
-// in the desk's language (the core words them: manager.doctor).
+// in the desk's language (the core words them: manager.doctor); below them, the backups and the
+// recovery key (Backups.tsx).
 import { useTranslation } from 'react-i18next';
 import { ErrorNote, Loading } from '../components/Notice';
 import { useDesk, useLoad } from '../desk';
 import { formatDateTime } from '../format';
+import { BackupsPanel } from './Backups';
 
 export function DoctorTab() {
   const { t } = useTranslation();
@@ -31,6 +33,7 @@ export function DoctorTab() {
           </li>
         ))}
       </ul>
+      <BackupsPanel />
     </section>
   );
 }

@@ -1,7 +1,7 @@
 // Setup: the steps a new terminal goes through before its desk opens (docs/setup.md) — language,
 // HQ enrollment with the first sync, printer, scanner, then the desk. The manager area's "Setup" tab
 // shows the same steps (embedded): its HQ step says the terminal is enrolled or the demo.
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Lang, SetupState } from '../../src/contract/terminalApi';
 import { ErrorNote } from '../components/Notice';
@@ -9,10 +9,11 @@ import { useDesk } from '../desk';
 import { LANGS } from '../i18n';
 import { HqStep } from './HqStep';
 import { PrinterStep } from './PrinterStep';
+import { askRecoveryKey, NO_RECOVERY, recoveryDone, RecoveryStep, type RecoveryState } from './RecoveryStep';
 import { ScannerStep } from './ScannerStep';
 import './setup.css';
 
-const STEPS = ['lang', 'hq', 'printer', 'scanner', 'done'] as const;
+const STEPS = ['lang', 'hq', 'printer', 'recovery', 'scanner', 'done'] as const;
 type Step = (typeof STEPS)[number];
 
 export function SetupWizard(props: { initial: SetupState; onDone(): void; embedded?: boolean }) {
@@ -21,9 +22,21 @@ export function SetupWizard(props: { initial: SetupState; onDone(): void; embedd
   const [step, setStep] = useState<Step>('lang');
   const [state, setState] = useState<SetupState>(props.initial);
   const [error, setError] = useState<string | null>(null);
+  const [recovery, setRecovery] = useState<RecoveryState>(NO_RECOVERY);
+  const asking = useRef(false);
   const at = STEPS.indexOf(step);
   // The printer and scanner steps need a terminal (config.json names its store).
   const canLeaveHq = state.terminal !== 'new' && state.ready;
+
+  const go = (next: Step) => {
+    setStep(next);
+    // The key is made and shown the first time the step is reached, never again by this wizard.
+    if (next === 'recovery' && !asking.current) {
+      asking.current = true;
+      void askRecoveryKey(call, t('setup.recovery.alreadyShown')).then(setRecovery);
+    }
+  };
+  const blocked = (step === 'hq' && !canLeaveHq) || (step === 'recovery' && !recoveryDone(recovery));
 
   const finish = async () => {
     setError(null);
@@ -38,7 +51,7 @@ export function SetupWizard(props: { initial: SetupState; onDone(): void; embedd
       <ol className="setup-steps" aria-label={t('setup.title')}>
         {STEPS.map((s, i) => (
           <li key={s} className={s === step ? 'current' : i < at ? 'past' : ''} aria-current={s === step ? 'step' : undefined}>
-            {t(`setup.steps.${s}`)}
+            {s === 'recovery' ? t('setup.recovery.step') : t(`setup.steps.${s}`)}
           </li>
         ))}
       </ol>
@@ -57,6 +70,7 @@ export function SetupWizard(props: { initial: SetupState; onDone(): void; embedd
         )}
         {step === 'hq' && <HqStep state={state} onState={setState} />}
         {step === 'printer' && <PrinterStep current={state.printer} />}
+        {step === 'recovery' && <RecoveryStep state={recovery} onState={setRecovery} />}
         {step === 'scanner' && <ScannerStep />}
         {step === 'done' && (
           <>
@@ -69,11 +83,11 @@ export function SetupWizard(props: { initial: SetupState; onDone(): void; embedd
         )}
       </section>
       <nav className="setup-nav">
-        <button className="secondary big" disabled={at === 0} onClick={() => setStep(STEPS[at - 1]!)} data-testid="setup-back">
+        <button className="secondary big" disabled={at === 0} onClick={() => go(STEPS[at - 1]!)} data-testid="setup-back">
           {t('setup.back')}
         </button>
         {step !== 'done' && (
-          <button className="primary big" disabled={step === 'hq' && !canLeaveHq} onClick={() => setStep(STEPS[at + 1]!)} data-testid="setup-next">
+          <button className="primary big" disabled={blocked} onClick={() => go(STEPS[at + 1]!)} data-testid="setup-next">
             {t('setup.next')}
           </button>
         )}

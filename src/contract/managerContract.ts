@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { DevicePrinterState, SignedInStaff } from './deskTypes';
 import { emptyInputSchema, pinSchema } from './inputs';
-import type { ConflictView, DayEndProgress, DayEndResult, DayReport, DeskSettings, DoctorReport, Kpis, Printed, RecoveryKeyIssued, SetAsideView, StaffListEntry } from './managerTypes';
+import type { BackupFileView, BackupStatus, ConflictView, DayEndProgress, DayEndResult, DayReport, DeskSettings, DoctorReport, Kpis, Printed, RecoveryKeyIssued, SetAsideView, StaffListEntry } from './managerTypes';
 import { LANGS } from '../loyalty/types';
 
 export * from './managerTypes';
@@ -68,6 +68,13 @@ export const managerApiInputs = {
    * prints it); again only with `renew` (the paper was lost), which makes a new one.
    */
   'manager.recoveryKey': z.object({ renew: z.boolean().default(false) }).strict(),
+  // Backups in the manager area (issue 19; docs/backup.md).
+  /** Where backups go, the last automatic one, a failing daily backup, when the recovery key was shown. */
+  'manager.backups': emptyInputSchema,
+  /** A manual backup now (kept until a person removes it). */
+  'manager.backupNow': emptyInputSchema,
+  /** Prints the recovery key just shown on the receipt printer; only the key in force prints (RECOVERY_KEY_INVALID). */
+  'manager.printRecoveryKey': z.object({ recoveryKey: z.string().max(64) }).strict(),
 } as const;
 
 export interface KpiTable {
@@ -106,4 +113,7 @@ export interface ManagerOutputs {
   'manager.settings.printerStatus': { uri: string | null; state: DevicePrinterState | 'not-configured'; error: { code: string; params: Record<string, string | number> } | null };
   'manager.doctor': DoctorReport;
   'manager.recoveryKey': RecoveryKeyIssued;
+  'manager.backups': BackupStatus;
+  'manager.backupNow': BackupFileView;
+  'manager.printRecoveryKey': Printed;
 }

@@ -185,6 +185,11 @@ export const DOCTOR_CODES = [
   'CONFLICTS_OPEN',
   'RESTORED_FROM_BACKUP',
   'ALL_GOOD',
+  // Background work that keeps failing (issue 19): the sync loop, the daily backup.
+  'SYNC_FAILING',
+  'BACKUP_FAILED',
+  'BACKUP_OVERDUE',
+  'BACKUP_NONE',
 ] as const;
 export type DoctorCode = (typeof DOCTOR_CODES)[number];
 
@@ -209,4 +214,27 @@ export interface DoctorReport {
 export interface RecoveryKeyIssued {
   recoveryKey: string;
   shownAt: number;
+}
+
+/** One backup file in the backup folder (docs/backup.md): `daily` (rotated) or `manual` (kept). */
+export interface BackupFileView {
+  name: string;
+  kind: 'daily' | 'manual';
+  /** When it was made (epoch ms, read from its name). */
+  at: number;
+  bytes: number;
+}
+
+/** The manager's view of backups: where they go, the last automatic one, a failing streak, the recovery key. */
+export interface BackupStatus {
+  /** The desk can back up this database (encrypted and with an identity). */
+  possible: boolean;
+  folder: string;
+  lastDaily: BackupFileView | null;
+  /** This terminal's newest backups, newest first (at most 10). */
+  recent: BackupFileView[];
+  /** The daily backup failing since when, with the reason in the session's language. */
+  failure: { since: number; lastAt: number; failures: number; message: string } | null;
+  /** When the recovery key in force was shown; null: none made yet. */
+  recoveryShownAt: number | null;
 }

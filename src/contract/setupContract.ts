@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { DevicePrinterState } from './deskTypes';
 import { emptyInputSchema } from './inputs';
-import type { Printed } from './managerTypes';
+import type { Printed, RecoveryKeyIssued } from './managerTypes';
 
 export const setupApiInputs = {
   /** Where setup stands: enrolled or not (or the demo), the first sync's progress, the printer. */
@@ -19,6 +19,10 @@ export const setupApiInputs = {
   /** Saves the printer (tcp://, serial:, a /dev/ file; null: none) and says its state. */
   'setup.printer': z.object({ printer: z.string().trim().max(300).nullable() }).strict(),
   'setup.testPrint': emptyInputSchema,
+  /** The recovery key, shown this once (a second time: RECOVERY_KEY_ALREADY_SHOWN; a manager renews it). */
+  'setup.recoveryKey': emptyInputSchema,
+  /** Prints the key just shown on the receipt printer; only the key in force prints. */
+  'setup.printRecoveryKey': z.object({ recoveryKey: z.string().max(64) }).strict(),
   /** Setup is done: the window goes to the desk's sign-in; a setup session's rights end here. */
   'setup.finish': emptyInputSchema,
 } as const;
@@ -62,4 +66,6 @@ export interface SetupOutputs {
   'setup.printer': PrinterCheck;
   'setup.testPrint': Printed;
   'setup.finish': { ready: true };
+  'setup.recoveryKey': RecoveryKeyIssued;
+  'setup.printRecoveryKey': Printed;
 }

@@ -299,6 +299,14 @@ export const en = {
     noBrowser: 'Chromium was not found: open the link above in a browser (or set LOYALTY_DESK_BROWSER). Ctrl-C stops the desk.',
     setup: 'No terminal in {{dir}} yet: open the link below to set it up (language, HQ enrollment, printer, scanner).',
   },
+  // The recovery key's printed sheet (issue 19).
+  recoverySheet: {
+    title: 'Recovery key',
+    store: 'Store',
+    terminal: 'Terminal',
+    made: 'Made',
+    keep: 'Keep this paper away from the PC. With it, this terminal’s backups open on a new PC (loyalty-desk restore).',
+  },
 } as const;
 
 export type Messages = Shape<typeof en>;

@@ -49,6 +49,15 @@ export const setupEn = {
     prompt: 'Setup is done. Staff sign in with the PIN HQ gave them.',
     open: 'Open the desk',
   },
+  // The recovery key step (issue 19): shown once, printed, kept.
+  recovery: {
+    step: 'Recovery key',
+    prompt: 'This is the recovery key. With it, this terminal’s backups can be restored on a new PC. It is shown only this once: write it down or print it, and keep the paper away from this PC.',
+    print: 'Print it',
+    printed: 'Printed ({{bytes}} bytes). The printer says: {{state}}',
+    kept: 'I have kept the recovery key',
+    alreadyShown: 'The recovery key was already shown. If the paper is lost, a manager makes a new one under Manager → Check-up.',
+  },
 };
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };

@@ -42,6 +42,11 @@ export const supportEn = {
     RESTORED_FROM_BACKUP: { title: 'This terminal was restored from a backup made {{backupAt}}; its history before then is HQ\'s.', action: 'Nothing to do: at its next sync HQ sends back what this terminal did after the backup. If the old PC may still be running, switch it off.' },
     ALL_GOOD: { title: 'Everything checked is in order.', action: 'Nothing to do.' },
     bundleWritten: 'Support bundle written to {{file}}. Send this file to the brand’s support.',
+    // Background work that keeps failing (issue 19).
+    SYNC_FAILING: { title: 'Syncing with HQ has failed since {{since}} ({{failures}} tries): {{reason}}', action: 'Check the network and HQ’s address; the desk keeps trying by itself. Operations wait safely meanwhile. If it goes on, send a support bundle (loyalty-desk doctor --bundle) to the brand’s support.' },
+    BACKUP_FAILED: { title: 'The daily backup has failed since {{since}} ({{failures}} tries): {{reason}}', action: 'Check the disk space and that the backup folder can be written; the desk tries again every hour. Make one now with Back up now below, or loyalty-desk backup.' },
+    BACKUP_OVERDUE: { title: 'The last daily backup is {{hours}} hours old.', action: 'The desk makes one each day it runs. Make one now with Back up now below (or loyalty-desk backup) and check the folder {{folder}}.' },
+    BACKUP_NONE: { title: 'This terminal has no daily backup yet.', action: 'Make one now with Back up now below (or loyalty-desk backup), and keep the recovery key from setup. Backups go to {{folder}}.' },
   },
 } as const;
 

@@ -43,5 +43,10 @@ export const supportZhCN: SupportMessages = {
     RESTORED_FROM_BACKUP: { title: '本终端已从 {{backupAt}} 的备份恢复；此前的记录以总部为准。', action: '无需处理：下次同步时，总部会把备份之后本终端的业务发回。如果旧电脑可能仍在运行，请将其关闭。' },
     ALL_GOOD: { title: '检查的各项均正常。', action: '无需处理。' },
     bundleWritten: '支持包已写入 {{file}}。请把这个文件发给品牌的技术支持。',
+    // 后台一直失败的工作（issue 19）。
+    SYNC_FAILING: { title: '自 {{since}} 起与总部同步一直失败（已尝试 {{failures}} 次）：{{reason}}', action: '请检查网络和总部地址；服务台会自动重试，期间业务会安全保存等待发送。如果一直失败，请把支持包（loyalty-desk doctor --bundle）发给品牌的技术支持。' },
+    BACKUP_FAILED: { title: '自 {{since}} 起每日备份一直失败（已尝试 {{failures}} 次）：{{reason}}', action: '请检查磁盘空间以及备份文件夹能否写入；服务台每小时会重试一次。也可以点下面的“立即备份”（或运行 loyalty-desk backup）马上备份。' },
+    BACKUP_OVERDUE: { title: '最近一次每日备份是 {{hours}} 小时前。', action: '服务台每天运行时会自动备份一次。请点下面的“立即备份”（或运行 loyalty-desk backup），并检查文件夹 {{folder}}。' },
+    BACKUP_NONE: { title: '本终端还没有每日备份。', action: '请点下面的“立即备份”（或运行 loyalty-desk backup），并妥善保管设置时的恢复密钥。备份保存在 {{folder}}。' },
   },
 };

@@ -298,4 +298,12 @@ export const zhCN: Messages = {
     noBrowser: '未找到 Chromium：请在浏览器中打开上面的链接（或设置 LOYALTY_DESK_BROWSER）。按 Ctrl-C 停止服务台。',
     setup: '{{dir}} 中还没有终端：请打开下面的链接进行设置（语言、总部注册、打印机、扫码枪）。',
   },
+  // 打印的恢复密钥单（issue 19）。
+  recoverySheet: {
+    title: '恢复密钥',
+    store: '门店',
+    terminal: '终端',
+    made: '生成时间',
+    keep: '请与电脑分开保管本纸。凭它可在新电脑上打开本终端的备份（loyalty-desk restore）。',
+  },
 };

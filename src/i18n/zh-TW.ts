@@ -298,4 +298,12 @@ export const zhTW: Messages = {
     noBrowser: '找不到 Chromium：請在瀏覽器中開啟上面的連結（或設定 LOYALTY_DESK_BROWSER）。按 Ctrl-C 停止服務台。',
     setup: '{{dir}} 中還沒有終端：請開啟下面的連結進行設定（語言、總部註冊、印表機、掃碼槍）。',
   },
+  // 列印的復原金鑰單（issue 19）。
+  recoverySheet: {
+    title: '復原金鑰',
+    store: '門市',
+    terminal: '終端',
+    made: '產生時間',
+    keep: '請與電腦分開保管本紙。憑它可在新電腦上開啟本終端的備份（loyalty-desk restore）。',
+  },
 };

@@ -3,11 +3,13 @@
 // a minute after start and then hourly, so a desk that is only open in the afternoon still gets its
 // backup, and one left running over night gets the next day's. A failure is reported and retried at
 // the next check; it never stops the desk.
+import { DeskError } from '../contract/errors';
 import { businessDate } from '../loyalty/time';
 import { backupFolderFor, makeBackupInBackground, type BackupMade } from '../store/backup';
 import { listDailyBackups, rotateDailyBackups } from '../store/backupRotation';
 import { readIdentity } from '../store/meta';
 import { keyOfConnection, type Db } from '../store/open';
+import { clearBackupFailure, readBackupFailure, recordBackupFailure } from '../store/opsFailures';
 
 export interface DailyBackups {
   /** Makes today's backup when there is none yet (what the timer calls); null when not due. */
@@ -38,9 +40,22 @@ export function startDailyBackups(db: Db, options: DailyBackupOptions = {}): Dai
     const now = clock();
     if (stopped || !db.open || !due(now)) return null;
     const identity = readIdentity(db)!;
-    const made = await makeBackupInBackground(db, keyOfConnection(db), { kind: 'daily', now });
-    rotateDailyBackups(backupFolderFor(db.name), identity.terminalId, identity.tz);
-    return made;
+    try {
+      const made = await makeBackupInBackground(db, keyOfConnection(db), { kind: 'daily', now });
+      rotateDailyBackups(backupFolderFor(db.name), identity.terminalId, identity.tz);
+      if (db.open && readBackupFailure(db) !== null) clearBackupFailure(db);
+      return made;
+    } catch (err) {
+      // A folder that cannot be made is an fs error, not yet a DeskError: worded as a failed backup all the same.
+      const said = err instanceof DeskError ? err : new DeskError('BACKUP_FAILED', { path: backupFolderFor(db.name), detail: err instanceof Error ? err.message : String(err) }, err);
+      // Kept in the database, so doctor and the manager's backup panel say "failing since".
+      try {
+        if (db.open) recordBackupFailure(db, said, now);
+      } catch {
+        // The host's error sink still hears of it.
+      }
+      throw said;
+    }
   };
 
   const check = (): Promise<BackupMade | null> => {

@@ -18,6 +18,7 @@ import { startScannerWiring } from './serialWiring';
 import { startSyncIfEnrolled } from './syncWiring';
 import { SILENT, type Logger } from '../log/port';
 import { appVersion } from './appVersion';
+import { startDailyBackups, type DailyBackups } from './dailyBackup';
 
 export interface KioskRuntime {
   prepared: PreparedFolder;
@@ -25,6 +26,8 @@ export interface KioskRuntime {
   config: KioskConfig;
   lang: Lang;
   dispatcher: Dispatcher;
+  /** The automatic daily backup beside the data folder, as the desk's (docs/backup.md). */
+  backups: DailyBackups;
   /** The serial scanner's state (config.json scanner.serial), as the desk's status bar shows it. */
   scanner(): ScannerStatus;
   close(): Promise<void>;
@@ -65,6 +68,8 @@ export function openKioskRuntime(o: KioskRuntimeOptions): KioskRuntime {
   sweepSlips(terminal.db, Date.now());
   const log = o.log ?? SILENT;
   sync = startSyncIfEnrolled(terminal, log);
+  // The kiosk keeps its own database (its slips, its sync with HQ): backed up daily like the desk's.
+  const backups = startDailyBackups(terminal.db, o.onInternal ? { onError: o.onInternal } : {});
   const lang = config?.lang ?? 'zh-CN';
   log.log('info', 'host.start', { host: 'kiosk', version: appVersion(), schemaVersion: terminal.schemaVersion, lang });
   const printing = startPrintLoop({
@@ -100,11 +105,13 @@ export function openKioskRuntime(o: KioskRuntimeOptions): KioskRuntime {
     config: kiosk,
     lang,
     dispatcher,
+    backups,
     scanner: () => scanners.status(),
     close: async () => {
       await scanners.stop();
       await printing.close();
       await sync?.stop();
+      await backups.stop();
       terminal.close();
       log.log('info', 'host.stop', { host: 'kiosk' });
     },

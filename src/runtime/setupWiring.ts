@@ -12,7 +12,9 @@ import type { Translator } from '../i18n';
 import type { Lang } from '../loyalty/types';
 import { parsePrinterUri } from '../print/printerUri';
 import { appendAudit } from '../store/audit';
-import { openStore, type Db } from '../store/open';
+import { keyOfConnection, openStore, type Db } from '../store/open';
+import { issueRecoveryKey } from '../store/recoveryKey';
+import { printRecoverySheet } from '../terminal/manager/recovery';
 import { getSyncState } from '../store/syncState';
 import { enrollTerminal, isEnrolled } from '../syncClient/enroll';
 import { syncOnce } from '../syncClient/syncRun';
@@ -88,6 +90,9 @@ export function openedSetupPort(runtime: () => DeskRuntime | null, dispatcher: (
     },
     enroll: async () => closed(),
     sync: async () => closed(),
+    // A desk session's setup goes through the manager's own methods (setupHandlers.ts).
+    recoveryKey: () => closed(),
+    printRecoveryKey: async () => closed(),
     serialPorts,
     setPrinter: async () => closed(),
     testPrint: async () => closed(),
@@ -203,6 +208,20 @@ export function startSetupWiring(o: SetupWiringOptions): SetupWiring {
       const config = readConfig(o.dataDir);
       const task = () => printTestPage({ uri: config?.printer ?? null, allow: printerAllowance(config), lang: l, tz: identity!.tz, now: o.now() });
       return ready ? ready.printing.withPrinter(task) : task();
+    },
+    recoveryKey: () => {
+      // After the first sync the desk is open: its database and key. Whoever enrolled sees it, as setup's actor.
+      if (!ready) throw new DeskError('NOT_ENROLLED', {});
+      const { db } = ready.terminal;
+      return issueRecoveryKey(db, keyOfConnection(db), { actor: 'setup', now: o.now() });
+    },
+    printRecoveryKey: async (recoveryKey, l) => {
+      if (!ready) throw new DeskError('NOT_ENROLLED', {});
+      const desk = ready;
+      const config = readConfig(o.dataDir);
+      return desk.printing.withPrinter(() =>
+        printRecoverySheet(desk.terminal.db, { uri: desk.printing.printerUri(), allow: printerAllowance(config), lang: config?.lang ?? l, now: o.now(), recoveryKey, actor: 'setup' }),
+      );
     },
     setLang: (l) => {
       lang = l;

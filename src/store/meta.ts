@@ -12,7 +12,9 @@ export type MetaKey =
   | 'demo'
   // The recovery key's wrap of the database key, and when the key was shown (src/store/recoveryKey.ts).
   | 'recovery_wrap'
-  | 'recovery_shown_at';
+  | 'recovery_shown_at'
+  // The daily backup failing since when (src/store/opsFailures.ts); gone after the next success.
+  | 'backup_failure';
 
 export function getMeta(db: Db, key: MetaKey): string | null {
   const row = stmt<[string], { value: string }>(db, 'SELECT value FROM meta WHERE key = ?').get(key);

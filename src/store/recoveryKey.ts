@@ -152,3 +152,15 @@ export function issueRecoveryKey(db: Db, dbKey: Buffer | null, by: { actor: stri
   }).immediate();
   return { recoveryKey: formatRecoveryKey(secret), shownAt: now };
 }
+
+/**
+ * Whether `text` is the recovery key in force for this database (it unwraps the stored wrap to the
+ * database's own key): only that key is printed, so the printer is no way to put other words on a
+ * sheet that says "recovery key".
+ */
+export function isCurrentRecoveryKey(db: Db, dbKey: Buffer | null, text: string): boolean {
+  const wrap = storedRecoveryWrap(db);
+  if (wrap === null || dbKey === null) return false;
+  const unwrapped = unwrapKey(wrap, parseRecoveryKey(text));
+  return unwrapped !== null && unwrapped.equals(dbKey);
+}

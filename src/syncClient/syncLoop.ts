@@ -5,6 +5,7 @@ import { DeskError } from '../contract/errors';
 import type { Connectivity } from '../terminal/operations/deps';
 import { getMeta } from '../store/meta';
 import type { Db } from '../store/open';
+import { clearSyncFailure, readSyncFailure, recordSyncFailure } from '../store/opsFailures';
 import { pendingOutboxCount } from '../store/outbox';
 import { SKEW_WARN_MS } from '../sync/protocol';
 import { syncOnce, type SyncOptions, type SyncProgress, type SyncSummary } from './syncRun';
@@ -82,11 +83,23 @@ export function startSyncLoop(db: Db, options: SyncLoopOptions = {}): SyncLoop {
     timer.unref();
   };
 
+  /** The streak of failures, kept for doctor ("failing since"); a closed database (shutting down) keeps nothing. */
+  const remember = (err: unknown | null) => {
+    try {
+      if (err === null) {
+        if (readSyncFailure(db) !== null) clearSyncFailure(db);
+      } else recordSyncFailure(db, err, now());
+    } catch {
+      // The state the UI reads is published either way.
+    }
+  };
+
   async function attempt(onProgress?: (p: SyncProgress) => void): Promise<SyncSummary> {
     publish({ syncing: true, pending: pendingOutboxCount(db) });
     const started = Date.now();
     try {
       const summary = await logSync(options.log, started, syncOnce(db, { ...options, onProgress: onProgress ?? options.onProgress }));
+      remember(null);
       publish({ online: true, syncing: false, pending: summary.pending, lastSyncAt: summary.lastSyncAt, lastError: null, skewMs: summary.skewMs, skewWarning: summary.skewWarning, failures: 0 });
       schedule(interval);
       return summary;
@@ -96,6 +109,7 @@ export function startSyncLoop(db: Db, options: SyncLoopOptions = {}): SyncLoop {
       // "Online" is what lifts the offline risk limits, so it means "syncing succeeds", not "HQ
       // answers": an HQ that refuses or answers 500 takes none of our operations either.
       const failures = state.failures + 1;
+      remember(err);
       publish({ online: false, syncing: false, pending: pendingOutboxCount(db), lastError: { code, params }, failures });
       schedule(backoffDelay(failures, base, max, random));
       throw err;

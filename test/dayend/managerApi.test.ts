@@ -73,6 +73,9 @@ const VALID_INPUTS: { [M in Exclude<keyof typeof managerApiInputs, 'manager.appr
   'manager.settings.printerStatus': {},
   'manager.doctor': {},
   'manager.recoveryKey': {},
+  'manager.backups': {},
+  'manager.backupNow': {},
+  'manager.printRecoveryKey': { recoveryKey: 'ABCD' },
 };
 
 describe('manager API', () => {
@@ -313,5 +316,40 @@ describe('manager API', () => {
     expect(entries.map((e) => [e.actor, e.action])).toEqual([['mgr-01', 'recovery.issued'], ['mgr-01', 'recovery.renewed']]);
     for (const e of entries) expect(e.content_json).not.toContain(first.recoveryKey.slice(0, 9));
     expect(verifyAuditChain(t.db).ok).toBe(true);
+  });
+
+  it('prints only the recovery key in force, audited without it; backs up now and shows the folder', async () => {
+    await ok('staff.signIn', { pin: '9999' });
+    printer = await startFakePrinter({ port: 0, out: join(t.dir, 'printer') });
+    allowPrinter(t.dir, printer.allow);
+    printerUri = `tcp://127.0.0.1:${printer.port}`;
+    const { recoveryKey } = await ok('manager.recoveryKey', {});
+    // Not the key in force (a typed one, a malformed one): nothing prints.
+    for (const wrong of ['0000-0000-0000-0000-0000-0000-0000-0000-0000', 'not a key']) {
+      const r = await api['manager.printRecoveryKey']({ recoveryKey: wrong });
+      expect(!r.ok && r.error.code, wrong).toBe('RECOVERY_KEY_INVALID');
+    }
+    expect(printer.receipts).toHaveLength(0);
+    const printed = await ok('manager.printRecoveryKey', { recoveryKey });
+    expect(printed.printed).toBe(true);
+    await expect.poll(() => printer!.receipts.length).toBe(1);
+    const text = printer.receipts[0]!.lines.join('\n');
+    const groups = recoveryKey.split('-');
+    expect(text).toContain(groups.slice(0, 3).join(' '));
+    expect(text).toContain(groups.slice(6, 9).join(' '));
+    expect(text).toContain('恢复密钥');
+    const entries = t.db.prepare("SELECT action, content_json FROM audit WHERE action = 'recovery.printed'").all() as { content_json: string }[];
+    expect(entries).toHaveLength(1);
+    expect(entries[0]!.content_json).not.toContain(groups[0]!);
+
+    const before = await ok('manager.backups', {});
+    expect(before).toMatchObject({ possible: true, lastDaily: null, recent: [], failure: null, recoveryShownAt: NOW });
+    expect(before.folder).toBe(`${t.dir}-backups`);
+    const made = await ok('manager.backupNow', {});
+    expect(made).toMatchObject({ kind: 'manual' });
+    expect(made.bytes).toBeGreaterThan(0);
+    const after = await ok('manager.backups', {});
+    expect(after.recent).toEqual([made]);
+    expect(after.lastDaily).toBeNull();
   });
 });

@@ -2,15 +2,20 @@
 // an empty data folder without demo data, a real HQ (PGlite) and the fake printer (a real TCP
 // server). Wrong code → its sentence; right code → the first sync's progress → the printer's test
 // page reaches the fake printer → a wedge burst read at the scanner step → the desk's sign-in with a
-// staff PIN that came from HQ. Each step is checked at 1024×768 and 1280×800 (every button on screen).
-import { mkdirSync, writeFileSync } from 'node:fs';
+// staff PIN that came from HQ; the recovery key shown once, printed and kept (and never logged); the
+// check-up's backups. Each step is checked at 1024×768 and 1280×800 (every button on screen).
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRenderer } from '../../src/cli/rendererBuild';
 import { launchDesk, RENDERER_DIR, REPO_ROOT, type DeskLaunch } from '../../src/host/launch';
+import { DeskError } from '../../src/contract/errors';
 import { createTranslator } from '../../src/i18n';
+import { backupFolderFor } from '../../src/store/backup';
+import { listDailyBackups } from '../../src/store/backupRotation';
+import { recordBackupFailure } from '../../src/store/opsFailures';
 import { startFakePrinter, type FakePrinter } from '../../src/print/fakePrinter/server';
 import { DEMO_STAFF } from '../../src/terminal/demo/catalog';
 import { CONFIG_FILE } from '../../src/terminal/operations/config';
@@ -53,6 +58,15 @@ async function slowHq(target: string): Promise<{ url: string; server: Server }> 
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server };
+}
+
+const recoveryKeys: string[] = [];
+
+/** The recovery key on screen, three groups a line, read back in its printed form. */
+async function shownKey(): Promise<string> {
+  await page.waitForSelector('[data-testid="recovery-key"]');
+  const rows = await page.locator('[data-testid="recovery-key"] span').allTextContents();
+  return rows.join(' ').trim().split(/\s+/).join('-');
 }
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
@@ -170,6 +184,27 @@ describe('setting a terminal up in Chromium', () => {
     await shot('setup-04-printer');
     await page.click('[data-testid="setup-next"]');
 
+    // Recovery key: shown once in its nine groups, printed on the receipt printer, kept before going on.
+    recoveryKeys.push(await shownKey());
+    expect(recoveryKeys[0]).toMatch(/^([0-9A-Z]{4}-){8}[0-9A-Z]{4}$/);
+    expect(await page.isDisabled('[data-testid="setup-next"]')).toBe(true);
+    const beforeSheet = printer.receipts.length;
+    await page.click('[data-testid="recovery-print"]');
+    await page.waitForSelector('[data-testid="recovery-printed"]');
+    await expect.poll(() => printer.receipts.length).toBe(beforeSheet + 1);
+    const sheet = printer.receipts.at(-1)!.lines.join('\n');
+    expect(sheet).toContain('恢复密钥');
+    expect(sheet).toContain(recoveryKeys[0]!.split('-').slice(0, 3).join(' '));
+    await page.check('[data-testid="recovery-kept"]');
+    expect(await page.isDisabled('[data-testid="setup-next"]')).toBe(false);
+    await fitsBothSizes();
+    await shot('setup-04b-recovery');
+    // Back and forth: the wizard keeps the key it was given; the core would not give it twice.
+    await page.click('[data-testid="setup-back"]');
+    await page.click('[data-testid="setup-next"]');
+    expect(await shownKey()).toBe(recoveryKeys[0]);
+    await page.click('[data-testid="setup-next"]');
+
     // Scanner: a wedge burst is read and shown as read, nothing looked up.
     await page.waitForSelector('[data-testid="setup-scan-read"]');
     await page.keyboard.type('LD-SETUP-12345678', { delay: 2 });
@@ -205,8 +240,12 @@ describe('setting a terminal up in Chromium', () => {
     expect(await text('setup-enrolled')).toContain('不能再次注册');
     await fitsBothSizes();
     await shot('setup-07-manager-enrolled');
-    // The scanner step reads the burst; the desk does not go looking for a member.
+    // The scanner step reads the burst; the desk does not go looking for a member. On the way, the
+    // recovery key step says the key was shown already (a manager makes a new one in the check-up).
     await page.click('[data-testid="setup-next"]');
+    await page.click('[data-testid="setup-next"]');
+    await expect.poll(() => text('setup-recovery-note')).toBe(tr.t('setup.recovery.alreadyShown'));
+    expect(await page.$('[data-testid="recovery-key"]')).toBeNull();
     await page.click('[data-testid="setup-next"]');
     await page.keyboard.type('8860000000000010', { delay: 2 });
     await page.keyboard.press('Enter');
@@ -216,6 +255,56 @@ describe('setting a terminal up in Chromium', () => {
     await page.click('[data-testid="setup-open-desk"]');
     await page.waitForSelector('[data-testid="dayend"]');
   }, 60_000);
+
+  it('shows backups in the check-up: the last one, back up now, a failing backup as a problem, a new recovery key', async () => {
+    const runtime = desk.runtime.desk()!;
+    // The daily backup's own check (the timer's first is a minute after start).
+    await runtime.backups.check();
+    const daily = listDailyBackups(backupFolderFor(runtime.terminal.db.name), desk.terminal.service.deps.identity.terminalId).at(-1)!;
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await page.click('[data-testid="tab-doctor"]');
+    await page.waitForSelector('[data-testid="backups"]');
+    expect(await text('backup-last')).toContain(daily.name);
+    expect(await text('backup-folder')).toContain(`${join(tmp.dir, 'data')}-backups`);
+    await page.click('[data-testid="backup-now"]');
+    await expect.poll(() => text('backup-made')).toMatch(/manual-\d{8}T\d{6}Z-/);
+
+    // A daily backup that keeps failing: a problem in the panel and among the findings.
+    recordBackupFailure(runtime.terminal.db, new DeskError('BACKUP_FAILED', { path: '/backups', detail: 'disk full' }), Date.now());
+    await page.click('[data-testid="tab-zReport"]');
+    await page.click('[data-testid="tab-doctor"]');
+    await expect.poll(() => text('backup-failure')).toContain(tr.error('BACKUP_FAILED', { path: '/backups', detail: 'disk full' }));
+    expect(await page.getAttribute('[data-testid="finding-BACKUP_FAILED"]', 'data-severity')).toBe('problem');
+    await shot('setup-09-backups');
+
+    // The paper is lost: a new key, printed, kept; the old one no longer prints.
+    await page.click('[data-testid="recovery-renew"]');
+    await page.click('[data-testid="recovery-renew-yes"]');
+    recoveryKeys.push(await shownKey());
+    expect(recoveryKeys[1]).not.toBe(recoveryKeys[0]);
+    const before = printer.receipts.length;
+    await page.click('[data-testid="recovery-print"]');
+    await page.waitForSelector('[data-testid="recovery-printed"]');
+    await expect.poll(() => printer.receipts.length).toBe(before + 1);
+    expect(printer.receipts.at(-1)!.lines.join('\n')).toContain(recoveryKeys[1]!.split('-').slice(6).join(' '));
+    await shot('setup-10-recovery-renewed');
+    await page.click('[data-testid="recovery-kept"]');
+    await page.waitForSelector('[data-testid="recovery-shown-at"]');
+    expect(await page.$('[data-testid="recovery-key"]')).toBeNull();
+  }, 60_000);
+
+  it('never writes a recovery key to the logs', async () => {
+    const dir = join(tmp.dir, 'data', 'logs');
+    const files = readdirSync(dir);
+    expect(files.length).toBeGreaterThan(0);
+    const all = files.map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+    // The calls that made and printed them are there (the test can see the log), the keys are not.
+    expect(all).toContain('manager.printRecoveryKey');
+    expect(recoveryKeys).toHaveLength(2);
+    for (const key of recoveryKeys) {
+      for (const form of [key, key.replace(/-/g, ''), key.split('-').slice(0, 3).join(' '), key.split('-')[4]!]) expect(all).not.toContain(form);
+    }
+  });
 });
 
 describe('the demo desk’s day-end', () => {

@@ -70,7 +70,7 @@ afterAll(async () => {
 describe('doctor for a person', () => {
   it.each(LANGS)('words every finding and what to do in %s', (lang) => {
     const tr = createTranslator(lang);
-    const all = describeFindings(DOCTOR_CODES.map((code) => ({ code, params: { count: 3, seq: 12, hours: 30, problems: 2, attempts: 4, state: 'paper-out', backupAt: '2026-11-23 10:00' } })), tr);
+    const all = describeFindings(DOCTOR_CODES.map((code) => ({ code, params: { count: 3, seq: 12, hours: 30, problems: 2, attempts: 4, state: 'paper-out', backupAt: '2026-11-23 10:00', since: '2026-11-23 10:00', failures: 3, folder: '/1/2', errorCode: 'BACKUP_FAILED', path: '/1/2', detail: '28' } })), tr);
     for (const f of all) {
       expect(f.title, f.code).not.toMatch(/support\.doctor|\{\{|\}\}/);
       expect(f.action, f.code).not.toMatch(/support\.doctor|\{\{|\}\}/);

@@ -133,6 +133,8 @@ describe.each(BACKENDS)('setup from the UI (%s)', (backend) => {
     const { desk, dataDir, cookie } = await launchEmpty('good');
     const call = async (c: string, method: string, input: unknown) => (await callApi(desk.host, c, method, input)).json as { ok: boolean; value?: any; error?: { code: string; message: string } };
     await call(cookie, 'session.setLang', { lang: 'zh-TW' });
+    // No database yet, so no key to wrap: nothing is made.
+    expect((await call(cookie, 'setup.recoveryKey', {})).error?.code).toBe('NOT_ENROLLED');
     const code = await newCode();
     // Progress is polled while the enrollment runs, as the setup screen does.
     const seen: string[] = [];
@@ -162,6 +164,19 @@ describe.each(BACKENDS)('setup from the UI (%s)', (backend) => {
     expect(used.error.code).toBe('ENROLLMENT_CODE_USED');
     expect(readdirSync(other.dataDir).filter((f) => f.startsWith('desk.db'))).toEqual([]);
 
+    // The recovery key: shown to the setup window once (no PIN: whoever enrolled), audited as setup's
+    // without the key; only the key in force prints (no printer yet: said so).
+    const shown = await call(cookie, 'setup.recoveryKey', {});
+    expect(shown.value?.recoveryKey).toMatch(/^([0-9A-Z]{4}-){8}[0-9A-Z]{4}$/);
+    expect((await call(cookie, 'setup.recoveryKey', {})).error?.code).toBe('RECOVERY_KEY_ALREADY_SHOWN');
+    expect((await call(cookie, 'setup.printRecoveryKey', { recoveryKey: '0000-0000-0000-0000-0000-0000-0000-0000-0000' })).error?.code).toBe('RECOVERY_KEY_INVALID');
+    const noPrinter = await call(cookie, 'setup.printRecoveryKey', { recoveryKey: shown.value.recoveryKey });
+    expect(noPrinter.error?.code).toBe('PRINTER_NOT_CONFIGURED');
+    expect(noPrinter.error?.message).toMatch(HAN);
+    const issued = desk.terminal.db.prepare("SELECT actor, content_json FROM audit WHERE action = 'recovery.issued'").all() as { actor: string; content_json: string }[];
+    expect(issued.map((e) => e.actor)).toEqual(['setup']);
+    expect(issued[0]!.content_json).not.toContain(shown.value.recoveryKey.slice(0, 4));
+
     // The setup window may not enroll twice; it goes on to finish.
     expect((await call(cookie, 'setup.enroll', { hqUrl: hq.url, code: await newCode() })).error?.code).toBe('ALREADY_ENROLLED');
     // A window opened now is a desk window: setup needs a manager.
@@ -170,11 +185,15 @@ describe.each(BACKENDS)('setup from the UI (%s)', (backend) => {
     expect((await call(fresh, 'staff.signIn', { pin: CLERK.pin })).ok).toBe(true);
     expect((await call(fresh, 'setup.state', {})).error?.code).toBe('NOT_MANAGER');
     expect((await call(fresh, 'setup.printer', { printer: null })).error?.code).toBe('NOT_MANAGER');
+    expect((await call(fresh, 'setup.recoveryKey', {})).error?.code).toBe('NOT_MANAGER');
+    expect((await call(fresh, 'manager.backupNow', {})).error?.code).toBe('NOT_MANAGER');
     expect((await call(fresh, 'staff.signIn', { pin: MANAGER.pin })).ok).toBe(true);
     expect((await call(fresh, 'setup.state', {})).value).toMatchObject({ terminal: 'enrolled', storeId: enrolled.value.storeId, ready: true });
     const again = await call(fresh, 'setup.enroll', { hqUrl: hq.url, code: await newCode() });
     expect(again.error?.code).toBe('ALREADY_ENROLLED');
     expect(again.error?.message).toContain(enrolled.value.terminalId);
+    // Shown once, for a manager too: a lost paper is a new key (manager.recoveryKey renew, the check-up tab).
+    expect((await call(fresh, 'setup.recoveryKey', {})).error?.code).toBe('RECOVERY_KEY_ALREADY_SHOWN');
 
     // Finishing ends the setup window's rights: it is a desk window, signed in by PIN.
     expect((await call(cookie, 'setup.finish', {})).value).toEqual({ ready: true });

@@ -8,6 +8,7 @@ import { createHqClient } from '../../src/syncClient/hqClient';
 import { startSyncLoop } from '../../src/syncClient/syncLoop';
 import { syncOnce } from '../../src/syncClient/syncRun';
 import { getSyncState, setSyncState } from '../../src/store/syncState';
+import { readSyncFailure } from '../../src/store/opsFailures';
 import { pendingOutboxCount } from '../../src/store/outbox';
 import { getCounter, UNSYNCED_VALUE } from '../../src/store/operations';
 import { openTerminal } from '../../src/terminal/operations/openTerminal';
@@ -81,6 +82,27 @@ describe.each(BACKENDS)('resilience on %s', (backend) => {
       expect(e?.n).toBe(6);
       expect(env.proxy.cuts).toBeGreaterThanOrEqual(2);
     } finally {
+      t.close();
+    }
+  });
+
+  it('keeps a failing streak for doctor (since when, how many tries) and clears it at the next success', async () => {
+    const t = await terminalThroughProxy('streak');
+    // HQ's address answered by nothing on loopback, then the real one again.
+    setSyncState(t.db, 'hq_url', 'http://127.0.0.1:9');
+    const at = { now: NOW };
+    const loop = startSyncLoop(t.db, { now: () => at.now, intervalMs: 3_600_000, baseBackoffMs: 3_600_000, maxBackoffMs: 3_600_000 });
+    try {
+      await expect(loop.syncNow()).rejects.toMatchObject({ code: 'HQ_UNREACHABLE' });
+      at.now += 60_000;
+      await expect(loop.syncNow()).rejects.toMatchObject({ code: 'HQ_UNREACHABLE' });
+      expect(readSyncFailure(t.db)).toMatchObject({ code: 'HQ_UNREACHABLE', since: NOW, lastAt: NOW + 60_000 });
+      expect(readSyncFailure(t.db)!.failures).toBeGreaterThanOrEqual(2);
+      setSyncState(t.db, 'hq_url', env.hq.url);
+      await loop.syncNow();
+      expect(readSyncFailure(t.db)).toBeNull();
+    } finally {
+      await loop.stop();
       t.close();
     }
   });

@@ -16,7 +16,8 @@ import { issueRecoveryKey } from '../../src/store/recoveryKey';
 import { restoreBackup } from '../../src/store/restore';
 import { syncOnce } from '../../src/syncClient/syncRun';
 import { NOW, tempDir } from '../helpers/demoDb';
-import { BACKENDS, enrollNew, openAt, seedHq, startTestHq, type TestHq } from '../hq/harness';
+import { hqAdminCommand } from '../../src/cli/commands/hqAdmin';
+import { ADMIN_TOKEN, BACKENDS, enrollNew, openAt, seedHq, startTestHq, type TestHq } from '../hq/harness';
 
 type Desk = ReturnType<typeof openAt>;
 
@@ -115,6 +116,21 @@ describe.each(BACKENDS)('after a restore, on %s', (backend) => {
       const [rec] = await hq.db.query<{ audit_seq: number; hq_last_seq: number }>('SELECT audit_seq, hq_last_seq FROM terminal_restores WHERE terminal_id = $1', [terminalId]);
       expect(Number(rec!.audit_seq)).toBe(restored.audit.seq);
       expect(Number(rec!.hq_last_seq)).toBe(hqLastBefore);
+      // HQ's admin lists it (hq-admin restores): terminal, store, when, the backup's audit head.
+      const storeId = (fresh.db.prepare("SELECT value FROM meta WHERE key = 'store_id'").get() as { value: string }).value;
+      const listed = (await hq.admin('GET', `/v1/admin/terminal-restores?storeId=${storeId}`)) as { restores: { terminalId: string; storeId: string; at: number; backupAt: number; audit: { seq: number; hash: string }; headKnown: boolean; headDiverges: boolean }[] };
+      expect(listed.restores).toEqual([
+        expect.objectContaining({ terminalId, storeId, backupAt: restored.backupAt, audit: restored.audit, headDiverges: false }),
+      ]);
+      expect(typeof listed.restores[0]!.at).toBe('number');
+      expect(await hq.admin('GET', '/v1/admin/terminal-restores?storeId=NO-SUCH-STORE')).toEqual({ restores: [] });
+      // The same list from the command line (the token from the environment, as an operator gives it).
+      process.env.HQ_ADMIN_TOKEN = ADMIN_TOKEN;
+      try {
+        expect(await hqAdminCommand({ hq: hq.url, store: storeId }, ['restores'], clock.now, () => undefined)).toEqual(listed);
+      } finally {
+        delete process.env.HQ_ADMIN_TOKEN;
+      }
 
       // The terminal: every operation once (the backup's, HQ's history, its own new ones), all synced.
       expect(ids(fresh)).toEqual([...done, ...after].sort());

@@ -78,6 +78,8 @@ export const adminRoutes: RouteDef[] = [
     handler: async ({ body }, { db, clock }) => ok(await createEnrollmentCode(db, parseBody(enrollmentCodeBody, body ?? {}).storeId, clock())) },
   { method: 'GET', path: '/v1/admin/set-aside', summary: 'Rows terminals could not parse and set aside, as they reported them', auth: 'admin', query: storeQuery,
     response: okSchema, handler: async ({ query }, { db }) => ok(await listSetAsideReports(db, parseBody(storeQuery, query).storeId)) },
+  { method: 'GET', path: '/v1/admin/terminal-restores', summary: 'Restores terminals told HQ about (newest first): terminal, store, when, the backup and the audit head HQ re-anchored at', auth: 'admin', query: storeQuery,
+    response: okSchema, handler: async ({ query }, { db }) => ok(await admin.listTerminalRestores(db, parseBody(storeQuery, query).storeId)) },
   { method: 'GET', path: '/v1/admin/conflicts', summary: 'Conflicts HQ decided, for the manager', auth: 'admin', query: storeQuery, response: okSchema,
     handler: async ({ query }, { db }) => ok(await admin.listConflicts(db, parseBody(storeQuery, query).storeId)) },
 ];

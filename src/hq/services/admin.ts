@@ -202,3 +202,35 @@ export async function listTerminals(db: HqDb, storeId: string | undefined) {
   );
   return { terminals: rows };
 }
+
+/**
+ * Every restore a terminal told HQ about (schema 100, docs/sync.md "After a restore"), newest first:
+ * a restore rewinds a terminal's audit chain, so HQ's admin sees which terminal, of which store,
+ * when, and at which audit head HQ re-anchored it (and whether HQ knew that head).
+ */
+export async function listTerminalRestores(db: HqDb, storeId: string | undefined) {
+  const rows = await db.query<{ id: string | number; terminalId: string; storeId: string; backupAt: string | number; auditSeq: string | number; auditHash: string; outboxSeq: string | number; hqLastSeq: string | number; anchorSeqBefore: string | number | null; headKnown: boolean; headDiverges: boolean; at: string | number }>(
+    `SELECT r.id, r.terminal_id AS "terminalId", t.store_id AS "storeId", r.backup_at AS "backupAt", r.audit_seq AS "auditSeq", r.audit_hash AS "auditHash",
+            r.outbox_seq AS "outboxSeq", r.hq_last_seq AS "hqLastSeq", r.anchor_seq_before AS "anchorSeqBefore", r.head_known AS "headKnown", r.head_diverges AS "headDiverges", r.at
+       FROM terminal_restores r JOIN terminals t ON t.id = r.terminal_id
+      WHERE ($1::text IS NULL OR t.store_id = $1) ORDER BY r.at DESC, r.id DESC LIMIT 1000`,
+    [storeId ?? null],
+  );
+  // bigint columns come back as strings from PostgreSQL and numbers from PGlite: one shape for both.
+  const n = (v: string | number) => Number(v);
+  return {
+    restores: rows.map((r) => ({
+      id: n(r.id),
+      terminalId: r.terminalId,
+      storeId: r.storeId,
+      at: n(r.at),
+      backupAt: n(r.backupAt),
+      audit: { seq: n(r.auditSeq), hash: r.auditHash },
+      outboxSeq: n(r.outboxSeq),
+      hqLastSeq: n(r.hqLastSeq),
+      anchorSeqBefore: r.anchorSeqBefore === null ? null : n(r.anchorSeqBefore),
+      headKnown: r.headKnown,
+      headDiverges: r.headDiverges,
+    })),
+  };
+}

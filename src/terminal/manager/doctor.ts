@@ -3,6 +3,7 @@
 // or to the printer) and what the host says of its devices; each finding is a code with its
 // parameters, then a sentence and what to do in the reader's language. The manager area
 // (`manager.doctor`), `loyalty-desk doctor` and the support bundle all show the same findings.
+import type { ErrorCode } from '../../contract/errors';
 import type { DoctorCode, DoctorFinding, DoctorReport } from '../../contract/managerTypes';
 import type { PrinterState, ScannerStatus } from '../../contract/terminalApi';
 import type { Translator } from '../../i18n';
@@ -10,7 +11,10 @@ import { businessDate, localParts } from '../../loyalty/time';
 import { verifyAuditChain, type AuditVerdict } from '../../store/audit';
 import { checkAuditAnchor, checkOperationsAgainstAudit } from '../../store/auditChecks';
 import { getMeta, readIdentity } from '../../store/meta';
-import type { Db } from '../../store/open';
+import { backupFolderFor } from '../../store/backup';
+import { listDailyBackups } from '../../store/backupRotation';
+import { keyOfConnection, type Db } from '../../store/open';
+import { readBackupFailure, readSyncFailure, type FailureStreak } from '../../store/opsFailures';
 import { countUnprinted } from '../../store/printJobs';
 import { readRestoredFrom } from '../../store/restore';
 import { getSyncState, listConflicts } from '../../store/syncState';
@@ -40,7 +44,15 @@ const SEVERITY: Record<DoctorCode, DoctorFinding['severity']> = {
   CONFLICTS_OPEN: 'warn',
   RESTORED_FROM_BACKUP: 'ok',
   ALL_GOOD: 'ok',
+  SYNC_FAILING: 'warn',
+  // No backup to restore from is data at risk: the PC's disk is the only copy.
+  BACKUP_FAILED: 'problem',
+  BACKUP_OVERDUE: 'warn',
+  BACKUP_NONE: 'warn',
 };
+
+/** The desk backs up once a store day while it runs: two days without one means it is not happening. */
+const BACKUP_OVERDUE_MS = 48 * 3_600_000;
 
 /** What the host knows of its devices (the desk's print loop and serial wiring); absent from the CLI unless asked. */
 export interface DeviceFacts {
@@ -62,6 +74,33 @@ export interface DoctorFacts {
   openConflicts: number;
   /** Set when this database was restored from a backup (docs/backup.md): its chain goes back to the backup's head. */
   restored: ReturnType<typeof readRestoredFrom>;
+  /** The background sync failing since when (src/store/opsFailures.ts); null after a success. */
+  syncFailure: FailureStreak | null;
+  backup: BackupFacts;
+}
+
+export interface BackupFacts {
+  /** The desk can make its daily backup (an encrypted, enrolled or demo terminal database). */
+  possible: boolean;
+  folder: string;
+  /** This terminal's newest daily backup in the folder. */
+  lastDaily: { name: string; at: number } | null;
+  failure: FailureStreak | null;
+  /** The first audit entry: how long this database has had to make a backup (none yet: nothing to lose). */
+  since: number | null;
+}
+
+export function backupFacts(db: Db): BackupFacts {
+  const identity = readIdentity(db);
+  const folder = backupFolderFor(db.name);
+  const first = db.prepare('SELECT min(at) AS at FROM audit').get() as { at: number | null };
+  return {
+    possible: identity !== null && keyOfConnection(db) !== null,
+    folder,
+    lastDaily: identity ? (listDailyBackups(folder, identity.terminalId).at(-1) ?? null) : null,
+    failure: readBackupFailure(db),
+    since: first.at,
+  };
 }
 
 const count = (db: Db, sql: string): number => (db.prepare(sql).get() as { n: number }).n;
@@ -84,6 +123,8 @@ export function gatherFacts(db: Db, full: boolean): DoctorFacts {
     lastSyncAt: lastSync === null ? null : Number(lastSync),
     openConflicts: listConflicts(db, true).length,
     restored: readRestoredFrom(db),
+    syncFailure: readSyncFailure(db),
+    backup: backupFacts(db),
   };
 }
 
@@ -96,6 +137,7 @@ const localMinute = (at: number, tz: string): string => {
 export function findingsOf(f: DoctorFacts, devices: DeviceFacts, now: number): { code: DoctorCode; params: Record<string, string | number> }[] {
   const out: { code: DoctorCode; params: Record<string, string | number> }[] = [];
   const add = (code: DoctorCode, params: Record<string, string | number> = {}) => out.push({ code, params });
+  const tz = f.identity?.tz ?? 'Asia/Shanghai';
   if (!(f.integrity.length === 1 && f.integrity[0] === 'ok') || f.foreignKeyProblems > 0) add('DB_DAMAGED', { problems: f.integrity.filter((l) => l !== 'ok').length + f.foreignKeyProblems });
   if (!f.audit.ok) add('AUDIT_CHAIN_BROKEN', { seq: f.audit.firstBrokenSeq ?? 0 });
   if (f.auditAnchor.problem) add(f.auditAnchor.problem, { seq: f.auditAnchor.anchor?.seq ?? 0 });
@@ -103,6 +145,14 @@ export function findingsOf(f: DoctorFacts, devices: DeviceFacts, now: number): {
   if (!f.enrolled) add('NOT_ENROLLED');
   else if (f.lastSyncAt === null) add('SYNC_NEVER');
   else if (now - f.lastSyncAt > STALE_SYNC_MS) add('SYNC_STALE', { hours: Math.floor((now - f.lastSyncAt) / 3_600_000) });
+  const failing = (streak: FailureStreak) => ({ ...streak.params, errorCode: streak.code, since: localMinute(streak.since, tz), failures: streak.failures });
+  if (f.enrolled && f.syncFailure) add('SYNC_FAILING', failing(f.syncFailure));
+  if (f.backup.possible) {
+    const b = f.backup;
+    if (b.failure) add('BACKUP_FAILED', failing(b.failure));
+    if (b.lastDaily && now - b.lastDaily.at > BACKUP_OVERDUE_MS) add('BACKUP_OVERDUE', { hours: Math.floor((now - b.lastDaily.at) / 3_600_000), folder: b.folder });
+    else if (!b.lastDaily && b.since !== null && now - b.since > BACKUP_OVERDUE_MS) add('BACKUP_NONE', { folder: b.folder });
+  }
   if (f.pending.outbox > 0 && f.enrolled) add('OUTBOX_WAITING', { count: f.pending.outbox });
   if (f.pending.printJobs > 0) add('RECEIPTS_WAITING', { count: f.pending.printJobs });
   const printer = devices.printer;
@@ -117,7 +167,9 @@ export function findingsOf(f: DoctorFacts, devices: DeviceFacts, now: number): {
   // Said as what it is, not as a truncation: the audit chain of a restored terminal goes back to the backup's head.
   if (f.restored) add('RESTORED_FROM_BACKUP', { backupAt: localMinute(f.restored.backupAt, f.identity?.tz ?? 'Asia/Shanghai') });
   if (out.every((x) => SEVERITY[x.code] === 'ok')) add('ALL_GOOD');
-  return out;
+  // Most serious first, as the list promises (the codes above are added in the order they are checked).
+  const rank = { problem: 0, warn: 1, ok: 2 } as const;
+  return out.map((x, i) => ({ x, i })).sort((a, b) => rank[SEVERITY[a.x.code]] - rank[SEVERITY[b.x.code]] || a.i - b.i).map(({ x }) => x);
 }
 
 /** Each finding with its sentence and what to do, in the translator's language. */
@@ -125,6 +177,8 @@ export function describeFindings(found: { code: DoctorCode; params: Record<strin
   return found.map(({ code, params }) => {
     const words: Record<string, string | number> = { ...params };
     if (typeof params.state === 'string') words.state = tr.t(`printerState.${params.state}`, { defaultValue: params.state });
+    // A failing streak's error, worded again in the reader's language from its code and parameters.
+    if (typeof params.errorCode === 'string') words.reason = tr.error(params.errorCode as ErrorCode, params);
     return { code, severity: SEVERITY[code], params, title: tr.t(`support.doctor.${code}.title`, words), action: tr.t(`support.doctor.${code}.action`, words) };
   });
 }

@@ -14,7 +14,8 @@ import { closedDays, dayEndProgress, runDayEnd, type SyncPort } from '../manager
 import { computeKpis } from '../manager/kpis';
 import { requireManager } from '../operations/lookups';
 import { printerLiveState, printTestPage, printZReport } from '../manager/printing';
-import { showRecoveryKey } from '../manager/recovery';
+import { printRecoverySheet, showRecoveryKey } from '../manager/recovery';
+import { backUpNow, backupStatus } from '../manager/backups';
 import { readSettings, updateSettings } from '../manager/settings';
 import { addClerk, listStaff, resetStaffPin, setStaffActive } from '../manager/staff';
 import { kpiCsv, kpiTable, zReportCsv } from '../manager/reportCsv';
@@ -115,5 +116,11 @@ export function managerHandlers(
       return report;
     },
     'manager.recoveryKey': ({ renew }) => showRecoveryKey(deps, act(), renew),
+    'manager.backups': () => (manager(), backupStatus(deps.db, ctx.tr())),
+    'manager.backupNow': async () => (manager(), backUpNow(deps.db, deps.clock())),
+    'manager.printRecoveryKey': async ({ recoveryKey }) => {
+      const a = act();
+      return onPrinter(() => printRecoverySheet(deps.db, { uri: printerUri(), allow: allow(), lang: ctx.ports.printLang?.() ?? ctx.lang(), now: deps.clock(), recoveryKey, actor: a.actorId }));
+    },
   };
 }

@@ -61,6 +61,8 @@ export function createSetupDispatcher(port: SetupPort, options: { lang?: Lang; o
     'setup.serialPorts': async () => ({ ports: await port.serialPorts() }),
     'setup.printer': ({ printer }) => port.setPrinter(printer === '' ? null : printer, tr(s.lang)),
     'setup.testPrint': () => port.testPrint(s.lang),
+    'setup.recoveryKey': () => port.recoveryKey(),
+    'setup.printRecoveryKey': ({ recoveryKey }) => port.printRecoveryKey(recoveryKey, s.lang),
     'setup.finish': () => {
       if (!port.state(tr(s.lang)).ready) throw new DeskError('NOT_ENROLLED', {});
       s.setup = false;

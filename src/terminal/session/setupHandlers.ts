@@ -9,7 +9,7 @@ import type { Translator } from '../../i18n';
 import type { SetupPort } from './setupPort';
 
 type SetupMethod = keyof typeof setupApiInputs;
-type Reused = 'manager.settings.set' | 'manager.settings.testPrint' | 'manager.settings.printerStatus';
+type Reused = 'manager.settings.set' | 'manager.settings.testPrint' | 'manager.settings.printerStatus' | 'manager.recoveryKey' | 'manager.printRecoveryKey';
 /** The manager's own handlers that setup reuses: the same checks, audit and printer turn. */
 type ManagerSide = { [M in Reused]: (i: ParsedInput<M>) => TerminalOutputs[M] | Promise<TerminalOutputs[M]> };
 
@@ -46,5 +46,8 @@ export function setupDeskHandlers(
     },
     'setup.testPrint': async () => (port(), manager['manager.settings.testPrint']({})),
     'setup.finish': () => (port(), { ready: true as const }),
+    // Shown once, as anywhere: a manager who lost the paper makes a new one in the check-up tab.
+    'setup.recoveryKey': () => (port(), manager['manager.recoveryKey']({ renew: false })),
+    'setup.printRecoveryKey': async ({ recoveryKey }) => (port(), manager['manager.printRecoveryKey']({ recoveryKey })),
   };
 }

@@ -1,6 +1,6 @@
 // What setup needs from the host (src/runtime/setupWiring.ts): enrollment and the first sync, the
 // serial ports, the printer. Declared here, as a port, so the sessions never import the sync client.
-import type { Printed } from '../../contract/managerTypes';
+import type { Printed, RecoveryKeyIssued } from '../../contract/managerTypes';
 import type { PrinterCheck, SetupState } from '../../contract/setupContract';
 import type { Translator } from '../../i18n';
 import type { Lang } from '../../loyalty/types';
@@ -17,6 +17,10 @@ export interface SetupPort {
   /** Before the desk opens: writes config.json's printer (checked like the manager's setting) and reads its state. */
   setPrinter(uri: string | null, tr: Translator): Promise<PrinterCheck>;
   testPrint(lang: Lang): Promise<Printed>;
+  /** The recovery key, made and shown this once (once the desk is open: there is a database and its key). */
+  recoveryKey(): RecoveryKeyIssued;
+  /** Prints the key just shown; only the key in force prints. */
+  printRecoveryKey(recoveryKey: string, lang: Lang): Promise<Printed>;
   /** The language chosen at setup's first step, written to config.json with the enrollment. */
   setLang(lang: Lang): void;
   /** The desk's own dispatcher, once the terminal is enrolled and holds HQ's snapshot. */

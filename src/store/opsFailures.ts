@@ -1,0 +1,77 @@
+// What keeps failing in the background, kept in the database so doctor (the manager's check-up and
+// `loyalty-desk doctor`, which runs in another process) can say "since when": the sync loop's last
+// error (sync_state.last_error) and the daily backup's (meta.backup_failure). A streak starts at its
+// first failure and ends at the next success. Only a code, its parameters and times are kept.
+import { z } from 'zod';
+import { DeskError, type ErrorCode } from '../contract/errors';
+import { getMeta, setMeta } from './meta';
+import type { Db } from './open';
+import { getSyncState, setSyncState } from './syncState';
+import { stmt } from './statements';
+
+const failureSchema = z.object({
+  code: z.string().max(64),
+  // Scalars only, bounded: the words of the error are made again in the reader's language.
+  params: z.record(z.string().max(40), z.union([z.string().max(300), z.number()])),
+  since: z.int(),
+  lastAt: z.int(),
+  failures: z.int().positive(),
+});
+export interface FailureStreak {
+  code: ErrorCode;
+  params: Record<string, string | number>;
+  /** The first failure of this streak (epoch ms). */
+  since: number;
+  lastAt: number;
+  failures: number;
+}
+
+function parse(text: string | null): FailureStreak | null {
+  if (text === null) return null;
+  try {
+    const parsed = failureSchema.safeParse(JSON.parse(text));
+    return parsed.success ? (parsed.data as FailureStreak) : null;
+  } catch {
+    return null;
+  }
+}
+
+function streakAfter(before: FailureStreak | null, err: unknown, at: number, fallback: ErrorCode): FailureStreak {
+  const code: ErrorCode = err instanceof DeskError ? err.code : fallback;
+  const params: Record<string, string | number> = {};
+  if (err instanceof DeskError) {
+    for (const [k, v] of Object.entries(err.params).slice(0, 12)) {
+      if (typeof v === 'number' && Number.isFinite(v)) params[k.slice(0, 40)] = v;
+      else if (typeof v === 'string') params[k.slice(0, 40)] = v.slice(0, 300);
+    }
+  } else params.detail = (err instanceof Error ? err.message : String(err)).slice(0, 300);
+  return { code, params, since: before?.since ?? at, lastAt: at, failures: (before?.failures ?? 0) + 1 };
+}
+
+export function readSyncFailure(db: Db): FailureStreak | null {
+  return parse(getSyncState(db, 'last_error'));
+}
+
+export function recordSyncFailure(db: Db, err: unknown, at: number): FailureStreak {
+  const next = streakAfter(readSyncFailure(db), err, at, 'INTERNAL');
+  setSyncState(db, 'last_error', JSON.stringify(next));
+  return next;
+}
+
+export function clearSyncFailure(db: Db): void {
+  stmt(db, "DELETE FROM sync_state WHERE key = 'last_error'").run();
+}
+
+export function readBackupFailure(db: Db): FailureStreak | null {
+  return parse(getMeta(db, 'backup_failure'));
+}
+
+export function recordBackupFailure(db: Db, err: unknown, at: number): FailureStreak {
+  const next = streakAfter(readBackupFailure(db), err, at, 'BACKUP_FAILED');
+  setMeta(db, 'backup_failure', JSON.stringify(next));
+  return next;
+}
+
+export function clearBackupFailure(db: Db): void {
+  stmt(db, "DELETE FROM meta WHERE key = 'backup_failure'").run();
+}
