@@ -2,7 +2,8 @@
 // desk's Chinese text is drawn with the bundled Noto Sans SC (zh-CN) and Noto Sans TC (zh-TW) — web
 // fonts, not whatever the machine has installed — served by our host as 'self' under the page's CSP;
 // only a few of the unicode-range subsets load (the ones the page's characters need); and nothing is
-// fetched from outside loopback. The kiosk's page is checked in test/e2e/kioskDay.test.ts.
+// fetched from outside loopback; the KPI charts' SVG text uses the same face. The kiosk's page is
+// checked in test/e2e/kioskDay.test.ts.
 import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderedFaces } from './fontCheck';
@@ -70,5 +71,23 @@ describe('the bundled Chinese font in Chromium', () => {
     expect(failed.filter((u) => /\.woff2$/.test(u))).toEqual([]);
     expect(cspViolations).toEqual([]);
     await page.selectOption('[data-testid="lang"]', 'zh-CN');
+  });
+
+  it("draws the KPI charts' Chinese (SVG text) in the bundled face too", async () => {
+    const { page } = walk;
+    await page.click('[data-testid="nav-manager"]');
+    await page.waitForSelector('[data-screen="manager-gate"]');
+    await page.keyboard.type('9999');
+    await page.keyboard.press('Enter');
+    await page.click('[data-testid="tab-kpis"]');
+    // The legend names the series in Chinese.
+    const text = page.locator('[data-testid^="chart-"] svg text', { hasText: /[\u4e00-\u9fff]/ }).first();
+    await text.waitFor();
+    await text.evaluate((el) => el.setAttribute('data-probe', '1'));
+    const faces = await faceOf(page, '[data-probe="1"]');
+    expect(faces[0]?.familyName).toMatch(/^Noto Sans SC\b/);
+    expect(faces[0]?.isCustomFont).toBe(true);
+    await walk.shot('fonts-kpis');
+    expect(cspViolations).toEqual([]);
   });
 });
