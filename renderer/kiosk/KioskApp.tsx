@@ -22,6 +22,8 @@ type View =
 
 /** A refusal stays this long (or until a touch) before the attract screen is back. */
 const REFUSED_MS = 8_000;
+/** How long the "still there?" warning gives before a page closes: WCAG 2.2.1 asks for 20 s at least. */
+export const TIMEOUT_WARNING_MS = 20_000;
 
 export function KioskApp(props: { client: KioskClient; status: KioskStatus }) {
   const { client, status } = props;
@@ -84,7 +86,7 @@ export function KioskApp(props: { client: KioskClient; status: KioskStatus }) {
   useEffect(() => subscribeSerialScans((code) => void submitRef.current(code)), []);
 
   const pageKey = view.name === 'page' ? view.page.pageId : view.name;
-  const left = useIdle(view.name === 'page', status.idleMs, toAttract, pageKey);
+  const idle = useIdle(view.name === 'page', status.idleMs, toAttract, pageKey, TIMEOUT_WARNING_MS);
   useIdle(view.name === 'refused', Math.min(REFUSED_MS, status.idleMs), toAttract, pageKey);
 
   useEffect(() => {
@@ -93,7 +95,7 @@ export function KioskApp(props: { client: KioskClient; status: KioskStatus }) {
 
   let screen;
   if (view.name === 'page') {
-    screen = <MemberPage key={view.page.pageId} client={client} page={view.page} lang={lang} tr={tr} closesIn={left} onLang={(l) => void setLang(l)} onDone={toAttract} />;
+    screen = <MemberPage key={view.page.pageId} client={client} page={view.page} lang={lang} tr={tr} closesIn={idle.warnLeft} onStay={idle.stay} onLang={(l) => void setLang(l)} onDone={toAttract} />;
   } else if (view.name === 'refused') {
     screen = (
       <main className="k-screen k-refused" data-screen="refused" role="alert">

@@ -7,13 +7,16 @@ import type { KioskClient } from './client';
 import { LangTaps } from './LangTaps';
 import { BadgesPanel, BenefitsPanel, Notices, PointsPanel, TierPanel, YearPanel } from './PageSections';
 import { SlipButton } from './SlipButton';
+import { TimeoutWarning } from './TimeoutWarning';
 
 export function MemberPage(props: {
   client: KioskClient;
   page: KioskPage;
   lang: Lang;
   tr: Translator;
+  /** Seconds left while the time-out warning shows (useIdle), else null. */
   closesIn: number | null;
+  onStay(): void;
   onLang(lang: Lang): void;
   onDone(): void;
 }) {
@@ -44,16 +47,12 @@ export function MemberPage(props: {
         </div>
       </div>
       <footer className="k-actions">
-        {props.closesIn !== null && (
-          <p className="k-closing" role="status" data-testid="kiosk-closing">
-            {t('kiosk.page.closesIn', { seconds: props.closesIn })}
-          </p>
-        )}
         {page.slip.available && <SlipButton client={props.client} page={page} tr={tr} />}
         <button type="button" className="k-button primary" onClick={props.onDone} data-testid="kiosk-done">
           {t('kiosk.page.done')}
         </button>
       </footer>
+      {props.closesIn !== null && <TimeoutWarning tr={tr} seconds={props.closesIn} onStay={props.onStay} onDone={props.onDone} />}
     </main>
   );
 }

@@ -10,13 +10,18 @@ import { SVGRenderer } from 'echarts/renderers';
 
 use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
 
+/** The page's font stack (renderer/fonts.css): ECharts would write plain sans-serif, which on a machine without CJK fonts draws boxes. */
+function uiFont(): string {
+  return getComputedStyle(document.documentElement).getPropertyValue('--ui-font').trim() || 'sans-serif';
+}
+
 export function Chart(props: { option: EChartsCoreOption; testId: string; label: string }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;
     if (!el) return;
     const chart = init(el, undefined, { renderer: 'svg' });
-    chart.setOption({ animation: false, ...props.option, tooltip: { ...(props.option.tooltip as object | undefined), renderMode: 'richText' } });
+    chart.setOption({ animation: false, textStyle: { fontFamily: uiFont() }, ...props.option, tooltip: { ...(props.option.tooltip as object | undefined), renderMode: 'richText' } });
     const observer = new ResizeObserver(() => chart.resize());
     observer.observe(el);
     return () => {

@@ -7,7 +7,7 @@ export const kioskEn = {
     prompt: 'Scan your member code',
     sub: 'Hold the QR code on your member card, or the live code in the member app, under the scanner.',
     camera: 'Or hold it up to the camera',
-    privacy: 'Only you see your page here. It closes by itself after {{seconds}} seconds.',
+    privacy: 'Only you see your page here. After {{seconds}} seconds without a touch it asks whether you are still there, then closes by itself.',
     lang: 'Language',
   },
   scanning: 'Opening your page…',
@@ -83,7 +83,6 @@ export const kioskEn = {
     yearGifts: 'Gifts exchanged',
     done: 'Done',
     print: 'Print my benefit slip',
-    closesIn: 'This page closes in {{seconds}} s. Touch the screen to keep it open.',
     offline: 'The store is offline just now: some benefits need a connection to be used.',
   },
   howTo: {
@@ -153,6 +152,13 @@ export const kioskEn = {
     qrKeep: 'This code is a copy of your member card. Keep it safe.',
     qrNone: 'The code for the desk needs your member card: scan the card here, or show the live code in the app at the desk.',
     footer: 'Thank you for being a member.',
+  },
+  // Issue 18: "still there?" before a member's page closes (WCAG 2.2.1).
+  timeout: {
+    title: 'Are you still there?',
+    left: 'To keep your details private, this page closes in {{seconds}} s.',
+    stay: 'Stay',
+    done: 'Close now',
   },
 } as const;
 

@@ -7,7 +7,7 @@ export const kioskZhCN: KioskMessages = {
     prompt: '请扫描您的会员码',
     sub: '将会员卡上的二维码，或会员 App 中的动态码，对准扫码器。',
     camera: '也可以对准摄像头',
-    privacy: '您的页面仅您可见，{{seconds}} 秒无操作后自动关闭。',
+    privacy: '您的页面仅您可见，{{seconds}} 秒无操作时会先询问您，再自动关闭。',
     lang: '语言',
   },
   scanning: '正在打开您的页面…',
@@ -83,7 +83,6 @@ export const kioskZhCN: KioskMessages = {
     yearGifts: '兑换礼品',
     done: '完成',
     print: '打印我的权益小票',
-    closesIn: '页面将在 {{seconds}} 秒后关闭，触摸屏幕可继续查看。',
     offline: '门店暂时离线：部分权益需联网后才能使用。',
   },
   howTo: {
@@ -153,5 +152,12 @@ export const kioskZhCN: KioskMessages = {
     qrKeep: '此码等同您的会员卡，请妥善保管。',
     qrNone: '服务台用的会员码需要会员卡：请在此扫描会员卡，或在服务台出示 App 动态码。',
     footer: '感谢您的支持。',
+  },
+  // 问题 18：页面自动关闭前先询问（WCAG 2.2.1）。
+  timeout: {
+    title: '您还在看吗？',
+    left: '为保护您的隐私，页面将在 {{seconds}} 秒后关闭。',
+    stay: '继续',
+    done: '现在关闭',
   },
 };

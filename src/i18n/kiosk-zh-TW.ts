@@ -7,7 +7,7 @@ export const kioskZhTW: KioskMessages = {
     prompt: '請掃描您的會員條碼',
     sub: '將會員卡上的 QR 碼，或會員 App 中的動態碼，對準掃描器。',
     camera: '也可以對準攝影機',
-    privacy: '您的頁面僅您可見，{{seconds}} 秒無操作後自動關閉。',
+    privacy: '您的頁面僅您可見，{{seconds}} 秒無操作時會先詢問您，再自動關閉。',
     lang: '語言',
   },
   scanning: '正在開啟您的頁面…',
@@ -83,7 +83,6 @@ export const kioskZhTW: KioskMessages = {
     yearGifts: '兌換禮品',
     done: '完成',
     print: '列印我的權益小票',
-    closesIn: '頁面將在 {{seconds}} 秒後關閉，觸碰螢幕可繼續查看。',
     offline: '門市暫時離線：部分權益需連線後才能使用。',
   },
   howTo: {
@@ -153,5 +152,12 @@ export const kioskZhTW: KioskMessages = {
     qrKeep: '此碼等同您的會員卡，請妥善保管。',
     qrNone: '服務台用的會員條碼需要會員卡：請在此掃描會員卡，或在服務台出示 App 動態碼。',
     footer: '感謝您的支持。',
+  },
+  // 問題 18：頁面自動關閉前先詢問（WCAG 2.2.1）。
+  timeout: {
+    title: '您還在看嗎？',
+    left: '為保護您的隱私，頁面將在 {{seconds}} 秒後關閉。',
+    stay: '繼續',
+    done: '現在關閉',
   },
 };

@@ -5,11 +5,12 @@
 // receipt, the earn, exchange and donate forms, today's operations and the void dialog, the manager's
 // gate and every manager tab, the phone check dialog, and the kiosk's attract screen, refusal and a
 // member's page. A violation names its rule
-// and the elements it found. Screenshots: test-output/e2e/a11y-*.png.
+// and the elements it found. Screenshots: test-output/e2e/a11y-*.png. The locked PIN pad and the
+// day-end after the close: test/e2e/touchTargets.test.ts; the kiosk's slip printed, its refusal and
+// its time-out warning: test/e2e/kioskDay.test.ts.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchKiosk } from '../../src/host/kioskLaunch';
 import { HQ_KEY_FILE } from '../../src/runtime/dataFolder';
@@ -17,23 +18,11 @@ import { privateJwkSchema } from '../../src/scan/hqKeys';
 import { mintCardCode } from '../../src/scan/mintCode';
 import { tempDir } from '../helpers/demoDb';
 import { CHROMIUM_FLAGS, prepareDeskFolder } from './deskFolder';
-import { presentMember, SHOTS, startWalk, type Walk } from './deskWalk';
+import { seriousViolations } from './axeCheck';
+import { presentMember, startWalk, type Walk } from './deskWalk';
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 let walk: Walk;
-
-/** The serious and critical violations axe finds on the page as it is now, one line each. */
-async function serious(page: Page, label: string): Promise<string[]> {
-  await page.evaluate(() => document.fonts.ready);
-  await page.screenshot({ path: join(SHOTS, `a11y-${label}.png`) });
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
-  const found = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }> } }).axe;
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} ×${v.nodes.length}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-  });
-  return found.map((f) => `${label}: ${f}`);
-}
+const serious = seriousViolations;
 
 beforeAll(async () => {
   walk = await startWalk('a11y', { printer: true });

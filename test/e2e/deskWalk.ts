@@ -13,15 +13,16 @@ import { mintCardCode } from '../../src/scan/mintCode';
 import { tempDir } from '../helpers/demoDb';
 import { allowPrinter } from '../helpers/printerConfig';
 import { CHROMIUM_FLAGS, prepareDeskFolder } from './deskFolder';
+import { keepShot, SCREENS_DIR } from './shots';
 
-export const SHOTS = join(REPO_ROOT, 'test-output', 'e2e');
+export const SHOTS = SCREENS_DIR;
 
 export interface Walk {
   desk: DeskLaunch;
   browser: BrowserContext;
   page: Page;
   printer: FakePrinter | null;
-  /** A full-page screenshot kept as a test artifact (test-output/e2e/NAME.png). */
+  /** A full-page screenshot kept as a test artifact (test-output/e2e/NAME-WxH.png, shots.ts). */
   shot(name: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -48,7 +49,7 @@ export async function startWalk(name: string, options: { printer?: boolean; memb
     browser,
     page,
     printer,
-    shot: async (shotName) => void (await page.screenshot({ path: join(SHOTS, `${shotName}.png`), fullPage: true })),
+    shot: async (shotName) => void (await keepShot(page, shotName, { fullPage: true })),
     close: async () => {
       await browser.close();
       await desk.close();
