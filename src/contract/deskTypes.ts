@@ -310,7 +310,8 @@ export interface MemberHistory {
   source: 'terminal-only' | 'with-hq';
   /** Why HQ is not in it: no HQ (the demo, not enrolled), HQ unreachable or too slow, HQ said no (RATE_LIMITED…). */
   offline: { reason: 'no-hq' | 'unreachable' | 'refused' } | null;
-  /** The oldest instant looked at. */
+  /** The oldest instant looked at, and how many days back that is. */
   since: number;
+  days: number;
   entries: HistoryEntry[];
 }

@@ -137,6 +137,6 @@ export async function memberHistory(deps: ServiceDeps, memberId: string, port: H
     const storeName = getStoreName(deps.db, deps.identity.storeId);
     const local = localHistory(deps.db, memberId, deps.identity.terminalId, since, MAX_HISTORY_OPERATIONS).map((r) => fromLocal(deps, r, windowStart, storeName));
     const remote = answer ? answer.operations.map((op) => fromHq(deps, op, storeName)) : [];
-    return { memberId, source: answer ? 'with-hq' : 'terminal-only', offline, since, entries: merge(local, remote) };
+    return { memberId, source: answer ? 'with-hq' : 'terminal-only', offline, since, days: HISTORY_DAYS, entries: merge(local, remote) };
   })();
 }
