@@ -112,6 +112,15 @@ describe.each(BACKENDS)('member history at HQ, on %s', (backend) => {
     expect((await ask(sh, 'J-unknown-1')).value.operations).toEqual([]);
   });
 
+  it('reads one member through operations_member_at (db/hq/140), not the whole table', async () => {
+    const plan = await hq.db.tx(async (q) => {
+      // A test database is small enough that a scan would win on cost; the question is whether the index serves the query.
+      await q.query('SET LOCAL enable_seqscan = off');
+      return q.query<Record<string, string>>("EXPLAIN SELECT id FROM operations o WHERE o.member_id = $1 AND o.at >= $2 ORDER BY o.at DESC, o.id DESC LIMIT 50", [m, NOW]);
+    });
+    expect(plan.map((r) => Object.values(r)[0]).join('\n')).toContain('operations_member_at');
+  });
+
   it("bounds how many histories one terminal may ask for per hour and per day; refusals count nothing and other terminals go on", async () => {
     const greedy = await enroll(hq, tmp.dir, 'greedy');
     const clock = DAY2;
