@@ -79,7 +79,7 @@ function HistoryRow(props: { entry: HistoryEntry; onReturn(): void }) {
         {e.voided && <span className="chip">{t('ui.history.voided')}</span>}
         {e.returnedFen > 0 && <span className="chip">{t('ui.history.returned', { amount: formatYuan(e.returnedFen) })}</span>}
         {e.hq === 'refused' && <span className="chip warn">{t('ui.history.hqRefused')}</span>}
-        {e.here && e.hq === null && <span className="chip">{t('ui.history.notSynced')}</span>}
+        {e.pendingSync && <span className="chip">{t('ui.history.notSynced')}</span>}
         {e.kind === 'earn' && !e.voided && !e.here && <span className="sub" data-testid="history-return-elsewhere">{t('ui.history.returnElsewhere')}</span>}
       </div>
       <div className="history-action">

@@ -298,8 +298,10 @@ export interface HistoryEntry {
   voided: boolean;
   /** Of a purchase: what returns took back so far. */
   returnedFen: number;
-  /** HQ has it: 'applied', 'refused' (it changed nothing at HQ), or null (not at HQ, or HQ not asked). */
+  /** What HQ said of it in this answer: 'applied', 'refused' (it changed nothing at HQ), or null (not in HQ's answer, or HQ not asked). */
   hq: 'applied' | 'refused' | null;
+  /** Recorded here and not yet pushed to HQ (this terminal's outbox still holds it). */
+  pendingSync: boolean;
   /** A purchase of this terminal that can be returned now (退货); another terminal's purchase is returned where it was made. */
   returnable: boolean;
 }

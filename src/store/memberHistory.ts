@@ -19,7 +19,6 @@ export interface LocalHistoryRow {
   benefit_id: string | null;
   item_id: string | null;
   target_op_id: string | null;
-  detail_json: string;
   synced: number;
   voided: number;
   returned_fen: number;
@@ -37,7 +36,7 @@ export function localHistory(db: Db, memberId: string, terminalId: string, since
   return stmt<unknown[], LocalHistoryRow>(
     db,
     `SELECT o.id, o.kind, o.at, o.business_date, o.store_id, o.terminal_id, o.staff_id, o.points, o.amount_fen, o.value_fen,
-            o.benefit_id, o.item_id, o.target_op_id, o.detail_json, o.synced, o.voided_by_op IS NOT NULL AS voided,
+            o.benefit_id, o.item_id, o.target_op_id, o.synced, o.voided_by_op IS NOT NULL AS voided,
             CASE WHEN o.kind = 'earn' THEN coalesce((SELECT sum(r.amount_fen) FROM operations r
                                                       WHERE r.member_id = o.member_id AND r.benefit_id IS NULL AND r.kind = 'return'
                                                         AND r.target_op_id = o.id AND r.voided_by_op IS NULL), 0)

@@ -28,7 +28,7 @@ describe('loyalty-desk history', () => {
     const listed = await cli('history', '--db', db, '--now', NOW_S, '--member', mid);
     expect(listed.code).toBe(0);
     expect(listed.json).toMatchObject({ ok: true, memberId: mid, source: 'terminal-only', offline: { reason: 'no-hq' }, days: 90 });
-    expect(listed.json.entries[0]).toMatchObject({ opId: earned.json.opId, kind: 'earn', amountFen: 12_300, here: true, hq: null });
+    expect(listed.json.entries[0]).toMatchObject({ opId: earned.json.opId, kind: 'earn', amountFen: 12_300, here: true, hq: null, pendingSync: true });
     const bad = await cli('history', '--db', db, '--member', 'not an id!');
     expect(bad.code).toBe(2);
     expect(bad.json.error.code).toBe('INVALID_INPUT');

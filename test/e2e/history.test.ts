@@ -71,7 +71,7 @@ describe('the member history at the desk in Chromium', () => {
     expect(rows.indexOf(`history-${today}`)).toBeLessThan(rows.indexOf(`history-${older}`));
     const olderRow = page.locator(`[data-testid="history-${older}"]`);
     const text = (await olderRow.textContent()) ?? '';
-    for (const part of ['¥268.00', '+268', zh.t('opKind.earn'), zh.t('ui.history.thisTerminal')]) expect(text).toContain(part);
+    for (const part of ['¥268.00', '+268', zh.t('opKind.earn'), zh.t('ui.history.thisTerminal'), zh.t('ui.history.notSynced')]) expect(text).toContain(part);
     expect(await page.locator(`[data-testid="history-${today}"] [data-testid="history-return"]`).count()).toBe(0);
     expect(await layoutProblems(page)).toEqual([]);
     await walk.shot('history-1280');

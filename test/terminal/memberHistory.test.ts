@@ -76,14 +76,14 @@ describe('member history at the desk', () => {
     const mine = first.entries.find((e) => e.opId === here.opId)!;
     const theirs = first.entries.find((e) => e.opId === there.opId)!;
     // Not pushed yet: HQ does not have it, this terminal does.
-    expect(mine).toMatchObject({ here: true, hq: null, storeId: 'SH001', amountFen: 30_000, kind: 'earn' });
+    expect(mine).toMatchObject({ here: true, hq: null, pendingSync: true, storeId: 'SH001', amountFen: 30_000, kind: 'earn' });
     expect(mine.storeName).not.toBeNull();
     expect(theirs).toMatchObject({ here: false, hq: 'applied', storeId: 'BJ001', storeName: null, amountFen: 12_000, returnable: false });
 
     await syncOnce(a.db);
     const second = await history(a);
     expect(second.entries.filter((e) => e.opId === here.opId)).toHaveLength(1);
-    expect(second.entries.find((e) => e.opId === here.opId)).toMatchObject({ here: true, hq: 'applied' });
+    expect(second.entries.find((e) => e.opId === here.opId)).toMatchObject({ here: true, hq: 'applied', pendingSync: false });
   });
 
   it("offers 退货 on this terminal's purchase of an earlier day, never on another terminal's, and takes HQ's voided and returned state", async () => {

@@ -34,11 +34,8 @@ async function askHq(port: HqHistoryPort | null, memberId: string): Promise<{ an
   }
 }
 
-function subjectOf(deps: ServiceDeps, benefitId: string | null, itemId: string | null, detailJson?: string): LocalizedText | null {
-  if (detailJson) {
-    const detail = JSON.parse(detailJson) as { subject?: { name?: LocalizedText } | null; drawn?: { name?: LocalizedText } | null };
-    if (detail.subject?.name) return detail.subject.name;
-  }
+/** The benefit or catalog item it was about, named as this terminal holds it (every terminal holds both lists). */
+function subjectOf(deps: ServiceDeps, benefitId: string | null, itemId: string | null): LocalizedText | null {
   if (benefitId) return getBenefit(deps.db, benefitId)?.name ?? null;
   if (itemId) return getCatalogItem(deps.db, itemId)?.name ?? null;
   return null;
@@ -68,11 +65,12 @@ function fromLocal(deps: ServiceDeps, row: LocalHistoryRow, windowStart: number,
     points: row.points,
     amountFen: row.amount_fen,
     valueFen: row.value_fen,
-    subject: subjectOf(deps, row.benefit_id, row.item_id, row.detail_json),
+    subject: subjectOf(deps, row.benefit_id, row.item_id),
     targetOpId: row.target_op_id,
     voided: row.voided === 1,
     returnedFen: row.returned_fen,
     hq: null,
+    pendingSync: row.synced === 0,
     returnable: returnableHere(deps, row, windowStart),
   };
 }
@@ -95,6 +93,7 @@ function fromHq(deps: ServiceDeps, op: HistoryOperation, storeName: LocalizedTex
     voided: op.voided,
     returnedFen: op.returnedFen,
     hq: op.status,
+    pendingSync: false,
     returnable: false,
   };
 }
@@ -120,6 +119,7 @@ function merge(local: HistoryEntry[], hq: HistoryEntry[]): HistoryEntry[] {
       voided,
       returnedFen,
       hq: theirs.hq,
+      pendingSync: false,
       returnable: mine.returnable && !voided && returnedFen < (mine.amountFen ?? 0),
     });
   }
