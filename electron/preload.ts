@@ -41,6 +41,7 @@ const api = {
   'points.returnQuote': call('points.returnQuote'),
   'points.purchases': call('points.purchases'),
   'operation.recent': call('operation.recent'),
+  'member.history': call('member.history'),
   'receipt.reprint': call('receipt.reprint'),
   'receipt.preview': call('receipt.preview'),
   'catalog.list': call('catalog.list'),

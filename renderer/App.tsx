@@ -14,6 +14,7 @@ import { DonateScreen, EarnScreen } from './screens/PointsForms';
 import { ReceiptScreen } from './screens/Receipt';
 import { JoinScreen, type ReferrerScan } from './screens/Join';
 import { ReturnScreen } from './screens/ReturnScreen';
+import { HistoryScreen } from './screens/History';
 import { Scan } from './screens/Scan';
 import { SignIn } from './screens/SignIn';
 
@@ -30,7 +31,8 @@ type View =
   | { name: 'catalog' }
   | { name: 'earn' }
   | { name: 'donate' }
-  | { name: 'return'; opId: string | null }
+  | { name: 'return'; opId: string | null; from?: 'history' }
+  | { name: 'history' }
   | { name: 'ops' }
   | { name: 'join' }
   | { name: 'manager' };
@@ -124,7 +126,8 @@ export function App() {
   backRef.current = () => {
     if (phoneCheck) return setPhoneCheck(null);
     if (view.name === 'receipt') return view.fromMember && member ? setView({ name: 'member' }) : nextMember();
-    if ((view.name === 'catalog' || view.name === 'earn' || view.name === 'donate' || view.name === 'ops') && member) return setView({ name: 'member' });
+    if ((view.name === 'catalog' || view.name === 'earn' || view.name === 'donate' || view.name === 'ops' || view.name === 'history') && member) return setView({ name: 'member' });
+    if (view.name === 'return' && view.from === 'history' && member) return setView({ name: 'history' });
     if (view.name !== 'scan') nextMember();
   };
   useEffect(() => {
@@ -160,6 +163,15 @@ export function App() {
         onEarn={() => setView({ name: 'earn' })}
         onDonate={() => setView({ name: 'donate' })}
         onReturn={() => setView({ name: 'return', opId: null })}
+        onHistory={() => setView({ name: 'history' })}
+      />
+    );
+  } else if (view.name === 'history' && member) {
+    screen = (
+      <HistoryScreen
+        memberId={member.member.id}
+        onReturn={(opId) => setView({ name: 'return', opId, from: 'history' })}
+        onBack={() => setView({ name: 'member' })}
       />
     );
   } else if (view.name === 'receipt') {
@@ -185,7 +197,7 @@ export function App() {
         {...(member ? { memberId: member.member.id } : {})}
         {...(view.opId ? { opId: view.opId } : {})}
         onDone={(r) => toReceipt(r.opId)}
-        onBack={() => setView(member ? { name: 'member' } : { name: 'scan' })}
+        onBack={() => setView(!member ? { name: 'scan' } : view.from === 'history' ? { name: 'history' } : { name: 'member' })}
       />
     );
   } else if (view.name === 'ops') {

@@ -18,6 +18,8 @@ export interface MemberActions {
   onDonate(): void;
   /** 退货: the member's purchases here, one tap to pick the one that comes back. */
   onReturn(): void;
+  /** 历史: the member's recent operations, here and (when HQ answers) elsewhere. */
+  onHistory(): void;
 }
 
 export function MemberCardScreen(props: { scan: ScanOutcome } & MemberActions) {
@@ -54,6 +56,9 @@ export function MemberCardScreen(props: { scan: ScanOutcome } & MemberActions) {
             </button>
             <button type="button" className="secondary" onClick={props.onReturn} data-testid="go-return">
               {t('ui.member.return')}
+            </button>
+            <button type="button" className="secondary" onClick={props.onHistory} data-testid="go-history">
+              {t('ui.history.open')}
             </button>
             <button type="button" className="secondary" onClick={() => setReplacing(true)} data-testid="go-replace-card">
               {t('ui.member.replaceCard')}

@@ -24,6 +24,7 @@ const PRINTED = ['printer'];
 const CORE_COMMANDS: Record<string, Command> = {
   seed: { run: async (f, { io }) => (await import('./commands/seed')).seedCommand(f, clockFrom(f)?.() ?? io.now()), flags: ['members', 'seed'] },
   member: { run: async (f) => (await ops()).memberCommand(f), flags: ['id', 'card', 'phone'] },
+  history: { run: async (f) => (await ops()).historyCommand(f), flags: ['member'] },
   redeem: { run: async (f) => (await ops()).redeemCommand(f), flags: ['member', 'benefit', 'staff', 'amount', ...PRINTED] },
   earn: { run: async (f) => (await ops()).earnCommand(f), flags: ['member', 'staff', 'manager', 'amount', 'category', 'lines', ...PRINTED] },
   join: { run: async (f) => (await ops()).joinCommand(f), flags: ['phone', 'name', 'birthday', 'referrer', 'staff'], booleans: ['consent'] },

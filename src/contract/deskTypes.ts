@@ -275,3 +275,45 @@ export interface PrintJob {
   createdAt: number;
   printedAt: number | null;
 }
+
+/** One operation in the member's history (member.history, docs/history.md). */
+export interface HistoryEntry {
+  opId: string;
+  kind: OpKind;
+  at: number;
+  businessDate: string;
+  storeId: string;
+  /** This store's name; null for another store (a terminal holds only its own store's name). */
+  storeName: LocalizedText | null;
+  terminalId: string;
+  /** Recorded at this terminal (the desk can reprint, void or return it here). */
+  here: boolean;
+  /** HQ's points once HQ has it (its re-derivation), this terminal's until then. */
+  points: number;
+  amountFen: number | null;
+  valueFen: number;
+  /** What it was about (benefit or catalog item), when this terminal knows it. */
+  subject: LocalizedText | null;
+  targetOpId: string | null;
+  voided: boolean;
+  /** Of a purchase: what returns took back so far. */
+  returnedFen: number;
+  /** What HQ said of it in this answer: 'applied', 'refused' (it changed nothing at HQ), or null (not in HQ's answer, or HQ not asked). */
+  hq: 'applied' | 'refused' | null;
+  /** Recorded here and not yet pushed to HQ (this terminal's outbox still holds it). */
+  pendingSync: boolean;
+  /** A purchase of this terminal that can be returned now (退货); another terminal's purchase is returned where it was made. */
+  returnable: boolean;
+}
+
+export interface MemberHistory {
+  memberId: string;
+  /** 'with-hq': HQ answered, so other terminals' operations are in; 'terminal-only': this terminal's alone. */
+  source: 'terminal-only' | 'with-hq';
+  /** Why HQ is not in it: no HQ (the demo, not enrolled), HQ unreachable or too slow, HQ said no (RATE_LIMITED…). */
+  offline: { reason: 'no-hq' | 'unreachable' | 'refused' } | null;
+  /** The oldest instant looked at, and how many days back that is. */
+  since: number;
+  days: number;
+  entries: HistoryEntry[];
+}

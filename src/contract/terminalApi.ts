@@ -10,6 +10,7 @@ import type {
   CardReplaceResult,
   CardReplacePreview,
   MemberCard,
+  MemberHistory,
   MemberSummary,
   PointsOpResult,
   PrintJob,
@@ -99,6 +100,8 @@ export const terminalApiInputs = {
   'print.unprinted': emptyInputSchema,
   'receipt.preview': receiptPreviewInputSchema,
   'operation.recent': recentInputSchema,
+  /** The member's recent operations: this terminal's, and other terminals' when HQ answers in time (docs/history.md). */
+  'member.history': z.object({ memberId: memberIdSchema }).strict(),
   ...managerApiInputs,
   ...setupApiInputs,
 } as const;
@@ -217,6 +220,7 @@ export interface TerminalOutputs extends ManagerOutputs, SetupOutputs {
   'print.unprinted': PrintJob[];
   'receipt.preview': ReceiptPreview;
   'operation.recent': RecentOperation[];
+  'member.history': MemberHistory;
 }
 
 export type TerminalApi = {

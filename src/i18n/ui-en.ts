@@ -276,6 +276,32 @@ export const uiEn = {
       error: '{{port}} cannot be opened: {{error}}',
     },
   },
+  history: {
+    open: 'History',
+    title: 'History',
+    withHq: 'At every store and terminal, the last {{days}} days.',
+    offline: {
+      'no-hq': 'Offline: this terminal only (no HQ connected).',
+      unreachable: 'Offline: this terminal only (HQ did not answer in time).',
+      refused: 'Offline: this terminal only (HQ did not send other terminals’ history just now).',
+    },
+    empty: 'Nothing in the last {{days}} days.',
+    listLabel: 'The member’s operations, newest first',
+    date: 'Date',
+    kind: 'Kind',
+    points: 'Points',
+    amount: 'Amount',
+    store: 'Store',
+    thisTerminal: 'This terminal',
+    otherTerminal: '{{store}}, another terminal',
+    otherStore: 'Store {{store}}',
+    voided: 'Voided',
+    returned: 'Returned {{amount}}',
+    hqRefused: 'Not accepted by HQ',
+    notSynced: 'Not yet at HQ',
+    returnIt: 'Return',
+    returnElsewhere: 'Returned where it was bought (that store’s terminal).',
+  },
 } as const;
 
 export type UiMessages = Shape<typeof uiEn>;

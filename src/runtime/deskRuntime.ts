@@ -15,6 +15,7 @@ import { startLivePrinting, type LivePrinting } from './livePrinting';
 import { openedSetupPort } from './setupWiring';
 import { startScannerWiring } from './serialWiring';
 import { startSyncIfEnrolled } from './syncWiring';
+import { memberHistoryPort } from '../syncClient/historyPort';
 import { SILENT, type Logger } from '../log/port';
 import { appVersion } from './appVersion';
 import { startDailyBackups, type DailyBackups } from './dailyBackup';
@@ -88,6 +89,7 @@ export function openDeskRuntime(o: DeskRuntimeOptions): DeskRuntime {
       ...(config ? { wedge: config.scanner.wedge } : {}),
       manager: managerPorts(sync, () => printing.printerUri(), printing),
       setup: openedSetupPort(() => runtime, () => dispatcher),
+      history: memberHistoryPort(terminal.db),
     },
   });
   runtime = {

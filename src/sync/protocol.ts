@@ -41,6 +41,8 @@ export const HQ_ERROR_CODES = [
   'ENROLLMENT_CODE_USED',
   'SEQUENCE_CONFLICT',
   'CURSOR_INVALID',
+  /** A terminal asked for more member histories than HQ answers per hour or day (docs/history.md). */
+  'RATE_LIMITED',
   'INTERNAL',
 ] as const;
 export type HqErrorCode = (typeof HQ_ERROR_CODES)[number];

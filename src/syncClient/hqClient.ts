@@ -16,6 +16,7 @@ import {
   type RestoreRequest,
   type reportRequestSchema,
 } from '../sync/protocol';
+import { historyResponseSchema } from '../sync/historyProtocol';
 
 type ReportRequest = z.infer<typeof reportRequestSchema>;
 
@@ -104,6 +105,8 @@ export function createHqClient(options: HqClientOptions) {
     report: (setAside: ReportRequest['setAside']) => call('POST', '/v2/sync/report', reportResponseSchema, { setAside }),
     push: (events: AnyPushEvent[], audit?: AuditClaim) => call('POST', '/v2/sync/push', pushResponseSchema, { events, ...(audit ? { audit } : {}) }),
     restored: (req: RestoreRequest) => call('POST', '/v2/sync/restored', restoreResponseSchema, req),
+    /** One member's recent operations at every terminal (docs/history.md). */
+    history: (memberId: string) => call('GET', `/v2/member-history?memberId=${encodeURIComponent(memberId)}`, historyResponseSchema),
     pull: (cursor: string | null, limit: number) =>
       call('GET', `/v2/sync/pull?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, pullPageSchema),
   };

@@ -30,6 +30,17 @@ export async function memberCommand(flags: Flags) {
   });
 }
 
+/**
+ * `history --member M`: the member's recent operations, this terminal's and — when the terminal is
+ * enrolled and HQ answers within the timeout — every other terminal's (docs/history.md).
+ */
+export async function historyCommand(flags: Flags) {
+  const memberId = check(str(memberIdSchema), flags.member, 'member');
+  // Loaded here so `member` and the rest do not load the sync client.
+  const { memberHistoryPort } = await import('../../syncClient/historyPort');
+  return withTerminal(flags, (t) => operatorOf(flags, t, { history: memberHistoryPort(t.db) })('member.history', { memberId }));
+}
+
 export async function redeemCommand(flags: Flags) {
   const input = {
     memberId: check(str(memberIdSchema), flags.member, 'member'),

@@ -1,4 +1,4 @@
-// Terminal-facing routes: enrollment, time, push, pull.
+// Terminal-facing routes: enrollment, time, push, pull, restore, reports, a member's history.
 import { z } from 'zod';
 import {
   enrollRequestSchema,
@@ -27,6 +27,8 @@ import { pushEvents } from '../services/push';
 import { takeRestore } from '../services/restore';
 import { recordSetAside } from '../services/setAsideReports';
 import { parseBody } from '../validation';
+import { historyQuerySchema, historyResponseSchema } from '../../sync/historyProtocol';
+import { memberHistory } from '../services/memberHistory';
 import type { RouteDef } from './route';
 
 const V1_KINDS: readonly string[] = CONFLICT_KINDS_V1;
@@ -114,6 +116,15 @@ export const syncRoutes: RouteDef[] = [
       recorded: await recordSetAside(db, principal(terminal), parseBody(reportRequestSchema, body).setAside, clock()),
       serverTime: Date.now(),
     }),
+  },
+  {
+    method: 'GET',
+    path: '/v2/member-history',
+    summary: "One member's recent operations at every terminal (newest first, 90 days, at most 50; an alias answers for the member it was merged into); one member per call, so many calls per terminal per hour and day (RATE_LIMITED)",
+    auth: 'terminal',
+    query: historyQuerySchema,
+    response: historyResponseSchema,
+    handler: async ({ query, terminal }, { db, clock }) => memberHistory(db, principal(terminal), parseBody(historyQuerySchema, query).memberId, clock()),
   },
   ...([1, 2] as const).map(
     (v): RouteDef => ({

@@ -17,6 +17,7 @@ import { kioskScan, slipProgress, withdrawSlips, writeSlip } from './kioskSlips'
 import { phoneCheckFor } from './phoneCheck';
 import { receiptPreview, reprint } from './reprint';
 import { recentOperations } from './recentOps';
+import { memberHistory, type HqHistoryPort } from './memberHistory';
 import { scanMember } from './scan';
 import { checkPin, checkManagerPin, liftLockout, lockedUntil, staffById } from './staffAuth';
 import { statusFacts } from './statusFacts';
@@ -69,6 +70,8 @@ export function createTerminalService(deps: ServiceDeps) {
     confirmPhone: (memberId: string, phone: string) => phoneCheckFor(deps, memberId, phone),
     receiptPreview: (opId: string) => receiptPreview(deps, opId),
     recentOperations: (limit: number) => recentOperations(deps, limit),
+    /** This terminal's operations of the member, with other terminals' when HQ answers through `hq`. */
+    memberHistory: (memberId: string, hq: HqHistoryPort | null) => memberHistory(deps, memberId, hq),
     statusFacts: () => statusFacts(deps),
     /** What the kiosk reads and writes: member pages for verified codes, benefit slips. */
     kiosk: {

@@ -24,6 +24,7 @@ import { managerHandlers, type ManagerPorts } from './managerHandlers';
 import { refusal, toAsyncResult, type InternalErrorSink } from './results';
 import { setupDeskHandlers } from './setupHandlers';
 import type { SetupPort } from './setupPort';
+import type { HqHistoryPort } from '../operations/memberHistory';
 
 /** What the host wires into desk sessions: devices, HQ sync, the UI's scanner thresholds. */
 export interface DeskPorts {
@@ -37,6 +38,8 @@ export interface DeskPorts {
   scanner?: () => ScannerStatus;
   /** Setup from the manager area (setupHandlers.ts): the host's serial ports and setup state. */
   setup?: SetupPort;
+  /** HQ's answer about one member's operations elsewhere (docs/history.md); absent: this terminal's alone. */
+  history?: HqHistoryPort;
 }
 
 export const DEFAULT_WEDGE: WedgeSettings = { enabled: true, maxInterKeyMs: 35, minLength: 8 };
@@ -307,6 +310,8 @@ export function createDeskSession(
     'receipt.reprint': ({ opId }) => service.reprint({ opId, staffId: signedIn().id }),
     'receipt.preview': ({ opId }) => (reads(), service.receiptPreview(opId)),
     'operation.recent': ({ limit }) => (reads(), service.recentOperations(limit)),
+    // It asks HQ about the member: only one the desk has in front of it, never an id a client makes up.
+    'member.history': ({ memberId }) => (reads(), mayEarn(memberId), service.memberHistory(memberId, ports.history ?? null)),
     'catalog.list': () => (reads(), service.catalog()),
     'print.unprinted': () => (reads(), service.unprintedJobs()),
     ...managerSide,
