@@ -121,7 +121,7 @@ describe.each(BACKENDS)('member history at HQ, on %s', (backend) => {
     expect(plan.map((r) => Object.values(r)[0]).join('\n')).toContain('operations_member_at');
   });
 
-  it("bounds how many histories one terminal may ask for per hour and per day; refusals count nothing and other terminals go on", async () => {
+  it("bounds how many histories one terminal may ask for per hour and per day; a refusal adds no ask but is counted as refused for HQ's admin, and other terminals go on", async () => {
     const greedy = await enroll(hq, tmp.dir, 'greedy');
     const clock = DAY2;
     hq.setClock(clock);
@@ -131,9 +131,21 @@ describe.each(BACKENDS)('member history at HQ, on %s', (backend) => {
     expect(refused.status).toBe(429);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
     await expect(ask(greedy, m)).rejects.toMatchObject({ code: 'HQ_REFUSED', params: { hqCode: 'RATE_LIMITED' } });
-    const [row] = await hq.db.query<{ n: number }>('SELECT n FROM history_asks WHERE terminal_id = $1 AND hour = $2', [greedy.terminalId, hour]);
-    expect(row!.n).toBe(HISTORY_ASKS_PER_HOUR);
+    const [row] = await hq.db.query<{ n: number; refused: number }>('SELECT n, refused FROM history_asks WHERE terminal_id = $1 AND hour = $2', [greedy.terminalId, hour]);
+    expect(row).toEqual({ n: HISTORY_ASKS_PER_HOUR, refused: 2 });
     expect((await ask(sh, m)).value.memberId).toBe(m);
+    // HQ's admin sees who reads histories and who keeps asking past the bound.
+    const listed = (await hq.admin('GET', '/v1/admin/history-asks')) as { limits: { perHour: number }; terminals: { terminalId: string; asked: number; refused: number; lastAskAt: number }[] };
+    expect(listed.limits.perHour).toBe(HISTORY_ASKS_PER_HOUR);
+    expect(listed.terminals.find((t) => t.terminalId === greedy.terminalId)).toMatchObject({ asked: HISTORY_ASKS_PER_HOUR, refused: 2, lastAskAt: hour * 3_600_000 });
+    expect(listed.terminals.find((t) => t.terminalId === sh.terminalId)?.refused).toBe(0);
+    expect(await hq.admin('GET', '/v1/admin/history-asks?storeId=NO-SUCH-STORE')).toMatchObject({ terminals: [] });
+
+    // Asks at once queue on the terminal's lock: with 5 left in the hour, 20 concurrent asks get 5 answers.
+    await hq.db.query('UPDATE history_asks SET n = $3 WHERE terminal_id = $1 AND hour = $2', [greedy.terminalId, hour, HISTORY_ASKS_PER_HOUR - 5]);
+    const burst = await Promise.all(Array.from({ length: 20 }, () => raw(`memberId=${m}`, greedy.credential)));
+    expect(burst.filter((r) => r.status === 200)).toHaveLength(5);
+    expect(burst.filter((r) => r.status === 429)).toHaveLength(15);
 
     // The next hour opens, but the day's bound still holds: the last 24 hours are counted together.
     await hq.db.query('DELETE FROM history_asks WHERE terminal_id = $1', [greedy.terminalId]);

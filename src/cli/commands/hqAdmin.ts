@@ -112,7 +112,7 @@ export async function seedDemoAtHq(call: AdminCall, options: { members: number; 
   };
 }
 
-const ACTIONS = 'seed-demo --key-file F | enrollment-code | stores | members | benefits | catalog | rules | terms | staff | stock (each --file F.json) | delete-member --id | limits --terminal ID --file | rotate-key [--retire KID] [--out F] | revoke --member ID [--serial N] [--reason T] | brand --name-display full|masked | conflicts | terminals | restores (each [--store ID])';
+const ACTIONS = 'seed-demo --key-file F | enrollment-code | stores | members | benefits | catalog | rules | terms | staff | stock (each --file F.json) | delete-member --id | limits --terminal ID --file | rotate-key [--retire KID] [--out F] | revoke --member ID [--serial N] [--reason T] | brand --name-display full|masked | conflicts | terminals | restores | history-asks (each [--store ID])';
 
 function fileBody(flags: Flags): unknown {
   const file = check(z.string().min(1), flags.file, 'file');
@@ -197,6 +197,8 @@ export async function hqAdminCommand(flags: Flags, positionals: string[], now: n
       return call('GET', `/v1/admin/terminals${store ? `?storeId=${encodeURIComponent(store)}` : ''}`);
     case 'restores':
       return call('GET', `/v1/admin/terminal-restores${store ? `?storeId=${encodeURIComponent(store)}` : ''}`);
+    case 'history-asks':
+      return call('GET', `/v1/admin/history-asks${store ? `?storeId=${encodeURIComponent(store)}` : ''}`);
     default:
       throw new DeskError('INVALID_INPUT', { detail: `hq-admin ACTION is one of: ${ACTIONS}` });
   }

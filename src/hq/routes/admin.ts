@@ -3,6 +3,7 @@ import { z } from 'zod';
 import * as admin from '../services/admin';
 import { createEnrollmentCode } from '../services/enroll';
 import { listSetAsideReports } from '../services/setAsideReports';
+import { listHistoryAsks } from '../services/memberHistory';
 import { setNameDisplay } from '../services/brand';
 import { publishTerms } from '../services/terms';
 import {
@@ -80,6 +81,8 @@ export const adminRoutes: RouteDef[] = [
     response: okSchema, handler: async ({ query }, { db }) => ok(await listSetAsideReports(db, parseBody(storeQuery, query).storeId)) },
   { method: 'GET', path: '/v1/admin/terminal-restores', summary: 'Restores terminals told HQ about (newest first): terminal, store, when, the backup and the audit head HQ re-anchored at', auth: 'admin', query: storeQuery,
     response: okSchema, handler: async ({ query }, { db }) => ok(await admin.listTerminalRestores(db, parseBody(storeQuery, query).storeId)) },
+  { method: 'GET', path: '/v1/admin/history-asks', summary: 'Member histories each terminal asked for in the last 24 hours, answered and refused (docs/history.md)', auth: 'admin', query: storeQuery,
+    response: okSchema, handler: async ({ query }, { db, clock }) => ok(await listHistoryAsks(db, parseBody(storeQuery, query).storeId, clock())) },
   { method: 'GET', path: '/v1/admin/conflicts', summary: 'Conflicts HQ decided, for the manager', auth: 'admin', query: storeQuery, response: okSchema,
     handler: async ({ query }, { db }) => ok(await admin.listConflicts(db, parseBody(storeQuery, query).storeId)) },
 ];

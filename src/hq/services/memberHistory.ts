@@ -36,19 +36,27 @@ interface Row {
   returned_fen: number;
 }
 
-/** Counts this ask, or refuses it (RATE_LIMITED, nothing counted) past the hour's or the day's bound. */
-async function countAsk(q: Queryable, terminalId: string, now: number): Promise<void> {
+/**
+ * Counts this ask, or says it is past the hour's or the day's bound (then only `refused` grows, so the
+ * admin sees a terminal that keeps asking). The terminal's asks queue on an advisory lock: without it,
+ * two asks at an hour's turn (or from HQ processes whose clocks differ) update different hour rows and
+ * neither sees the other in the day's sum.
+ */
+async function countAsk(q: Queryable, terminalId: string, now: number): Promise<boolean> {
   const hour = Math.floor(now / HOUR_MS);
+  await q.query("SELECT pg_advisory_xact_lock(hashtext('history_asks:' || $1))", [terminalId]);
   await q.query('DELETE FROM history_asks WHERE terminal_id = $1 AND hour <= $2', [terminalId, hour - 24]);
-  const [row] = await q.query<{ n: number }>(
-    `INSERT INTO history_asks(terminal_id, hour, n) VALUES ($1, $2, 1)
-     ON CONFLICT (terminal_id, hour) DO UPDATE SET n = history_asks.n + 1 RETURNING n`,
+  const [seen] = await q.query<{ day: number; this_hour: number }>(
+    'SELECT coalesce(sum(n), 0)::int AS day, coalesce(sum(n) FILTER (WHERE hour = $2), 0)::int AS this_hour FROM history_asks WHERE terminal_id = $1 AND hour > $2 - 24',
     [terminalId, hour],
   );
-  const [day] = await q.query<{ total: number }>('SELECT coalesce(sum(n), 0)::int AS total FROM history_asks WHERE terminal_id = $1 AND hour > $2', [terminalId, hour - 24]);
-  if ((row?.n ?? 0) > HISTORY_ASKS_PER_HOUR || (day?.total ?? 0) > HISTORY_ASKS_PER_DAY) {
-    throw new HqError('RATE_LIMITED', `a terminal may ask for ${HISTORY_ASKS_PER_HOUR} member histories an hour and ${HISTORY_ASKS_PER_DAY} a day; try again later`);
-  }
+  const allowed = (seen?.this_hour ?? 0) < HISTORY_ASKS_PER_HOUR && (seen?.day ?? 0) < HISTORY_ASKS_PER_DAY;
+  await q.query(
+    `INSERT INTO history_asks(terminal_id, hour, n, refused) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (terminal_id, hour) DO UPDATE SET n = history_asks.n + $3, refused = history_asks.refused + $4`,
+    [terminalId, hour, allowed ? 1 : 0, allowed ? 0 : 1],
+  );
+  return allowed;
 }
 
 /** The member an id names now: itself, or the member its sign-up was merged into (docs/join.md). */
@@ -58,8 +66,8 @@ async function resolveMember(q: Queryable, memberId: string): Promise<string> {
 }
 
 export async function memberHistory(db: HqDb, terminal: TerminalPrincipal, askedId: string, now: number): Promise<HistoryResponse> {
-  return db.tx(async (q) => {
-    await countAsk(q, terminal.terminalId, now);
+  const answer = await db.tx(async (q): Promise<HistoryResponse | null> => {
+    if (!(await countAsk(q, terminal.terminalId, now))) return null;
     const memberId = await resolveMember(q, askedId);
     const since = now - HISTORY_DAYS * DAY_MS;
     // operations_member_at (db/hq/140): one member's range, newest first. A deleted member answers nothing.
@@ -103,4 +111,25 @@ export async function memberHistory(db: HqDb, terminal: TerminalPrincipal, asked
       serverTime: now,
     };
   });
+  // Refused after the commit, so the refusal stays counted.
+  if (answer === null) {
+    throw new HqError('RATE_LIMITED', `a terminal may ask for ${HISTORY_ASKS_PER_HOUR} member histories an hour and ${HISTORY_ASKS_PER_DAY} a day; try again later`);
+  }
+  return answer;
+}
+
+/** Per terminal, the last 24 hours' history asks answered and refused (newest activity first): who reads histories, and who keeps asking past the bound. */
+export async function listHistoryAsks(db: HqDb, storeId: string | undefined, now: number) {
+  const since = Math.floor(now / HOUR_MS) - 24;
+  const rows = await db.query<{ terminalId: string; storeId: string; asked: number; refused: number; lastHour: string | number }>(
+    `SELECT a.terminal_id AS "terminalId", t.store_id AS "storeId", sum(a.n)::int AS asked, sum(a.refused)::int AS refused, max(a.hour) AS "lastHour"
+       FROM history_asks a JOIN terminals t ON t.id = a.terminal_id
+      WHERE a.hour > $1 AND ($2::text IS NULL OR t.store_id = $2)
+      GROUP BY a.terminal_id, t.store_id ORDER BY max(a.hour) DESC, a.terminal_id LIMIT 1000`,
+    [since, storeId ?? null],
+  );
+  return {
+    limits: { perHour: HISTORY_ASKS_PER_HOUR, perDay: HISTORY_ASKS_PER_DAY },
+    terminals: rows.map((r) => ({ terminalId: r.terminalId, storeId: r.storeId, asked: r.asked, refused: r.refused, lastAskAt: Number(r.lastHour) * HOUR_MS })),
+  };
 }
