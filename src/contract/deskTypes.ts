@@ -208,6 +208,8 @@ export interface ReturnPlanView {
   /** What is taken from the balance: at most what the member has (the rest is the shortfall). */
   takenBack: number;
   shortfall: number;
+  /** Of takenBack, what the member now owes: spent points HQ's rules let the balance go below zero for. */
+  owed: number;
   pointsBefore: number;
   pointsAfter: number;
   /** The tier step the purchase caused, undone because the member no longer reaches it. */

@@ -276,6 +276,10 @@ export const uiEn = {
       error: '{{port}} cannot be opened: {{error}}',
     },
   },
+  // Issue 17 leftovers (cards17): what a return leaves the member owing.
+  owing: {
+    owed: 'Now owed (repaid from the next points)',
+  },
 } as const;
 
 export type UiMessages = Shape<typeof uiEn>;

@@ -277,4 +277,8 @@ export const uiZhCN: UiMessages = {
       error: '{{port}} 无法打开：{{error}}',
     },
   },
+  // 问题 17 遗留（cards17）：退货后会员欠下的积分。
+  owing: {
+    owed: '欠分（以后积分先抵扣）',
+  },
 };

@@ -277,4 +277,8 @@ export const uiZhTW: UiMessages = {
       error: '{{port}} 無法開啟：{{error}}',
     },
   },
+  // 問題 17 遺留（cards17）：退貨後會員欠下的點數。
+  owing: {
+    owed: '欠點（之後的點數先抵扣）',
+  },
 };

@@ -39,7 +39,7 @@ function applyMember(db: Db, c: ChangeOf<'member'>): void {
   ).run(c.id, d.cardNo, d.name, d.phoneHash, d.phoneLast4, d.birthday, d.tier, d.tierSince, d.cardSerial, d.status, d.joinedAt, d.lastPurchaseAt, c.seq);
   if (local) return;
 
-  stmt(db, 'UPDATE members SET tier = ?, tier_since = ?, last_purchase_at = ? WHERE id = ?').run(d.tier, d.tierSince, d.lastPurchaseAt, c.id);
+  stmt(db, 'UPDATE members SET tier = ?, tier_since = ?, last_purchase_at = ?, points_owed = ? WHERE id = ?').run(d.tier, d.tierSince, d.lastPurchaseAt, d.owed ?? 0, c.id);
   stmt(db, 'DELETE FROM member_months WHERE member_id = ?').run(c.id);
   for (const m of d.months) stmt(db, 'INSERT INTO member_months(member_id, month, visits, spend_fen) VALUES (?, ?, ?, ?)').run(c.id, m.month, m.visits, m.spendFen);
 

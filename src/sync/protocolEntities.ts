@@ -52,6 +52,8 @@ export const memberDataSchema = z.object({
   grants: z.array(grantSchema),
   /** Absent from HQs before issue 17 (and from v1 feeds): no usage beyond this terminal's own. */
   usage: z.array(usageSchema).max(1_000).optional(),
+  /** Points the member owes after a return (docs/returns.md "Owing points"); absent: none. */
+  owed: z.int().min(0).max(1_000_000_000).optional(),
 });
 export type MemberData = z.infer<typeof memberDataSchema>;
 
