@@ -229,7 +229,7 @@ export function applyChange(db: Db, storeId: string, c: AnyChange, now: number, 
     case 'cardReplaced':
       // 挂失补卡 at any terminal: the old number is refused here too (docs/lostcard.md).
       if (c.deleted) dropReplacedCard(db, c.id, c.seq);
-      else recordReplacedCard(db, { cardNo: c.id, memberId: c.data.memberId, cardSerial: c.data.cardSerial, replacedBy: c.data.replacedBy, at: c.data.at }, c.seq);
+      else recordReplacedCard(db, { cardNo: c.id, memberId: c.data.memberId, cardSerial: c.data.cardSerial, replacedBy: c.data.replacedBy, at: c.data.at, newCode: c.data.code ?? null }, c.seq);
       return;
   }
 }

@@ -84,7 +84,7 @@ const FEED: Record<string, { entity: Change['entity']; select: string; scope?: s
   // 挂失补卡 (docs/lostcard.md): every terminal refuses a replaced card's number.
   card_replacements: {
     entity: 'cardReplaced',
-    select: "SELECT old_card_no AS id, seq, tombstone, jsonb_build_object('memberId', member_id, 'cardSerial', old_serial, 'replacedBy', new_card_no, 'at', at) AS data FROM card_replacements",
+    select: "SELECT old_card_no AS id, seq, tombstone, jsonb_build_object('memberId', member_id, 'cardSerial', old_serial, 'replacedBy', new_card_no, 'at', at, 'code', card_code) AS data FROM card_replacements",
   },
 };
 
