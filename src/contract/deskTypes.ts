@@ -168,6 +168,15 @@ export interface CardReplaceResult {
   printJobId: number;
 }
 
+/**
+ * 老带新 as this terminal's rules give it (member.referralReward), for the sign-up form to show both
+ * sides what they get when a referrer is named; HQ decides at the new member's first purchase.
+ */
+export interface ReferralRewardPreview {
+  referrerPoints: number;
+  refereePoints: number;
+}
+
 /** The brand's privacy terms shown to a member before they agree (terms.current). */
 export interface PrivacyTerms {
   version: number;

@@ -280,6 +280,9 @@ export const uiEn = {
   owing: {
     owed: 'Now owed (repaid from the next points)',
   },
+  joinReward: {
+    preview: 'Referral reward: the referrer gets {{referrer}} points and the new member {{referee}} points, after the new member’s first purchase.',
+  },
 } as const;
 
 export type UiMessages = Shape<typeof uiEn>;

@@ -281,4 +281,7 @@ export const uiZhCN: UiMessages = {
   owing: {
     owed: '欠分（以后积分先抵扣）',
   },
+  joinReward: {
+    preview: '老带新奖励：新会员首次消费后，推荐人得 {{referrer}} 积分，新会员得 {{referee}} 积分。',
+  },
 };

@@ -281,4 +281,7 @@ export const uiZhTW: UiMessages = {
   owing: {
     owed: '欠點（之後的點數先抵扣）',
   },
+  joinReward: {
+    preview: '老帶新獎勵：新會員首次消費後，推薦人得 {{referrer}} 點，新會員得 {{referee}} 點。',
+  },
 };
