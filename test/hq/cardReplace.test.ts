@@ -17,6 +17,7 @@ import { syncOnce } from '../../src/syncClient/syncRun';
 import { getSyncState } from '../../src/store/syncState';
 import { signedCodeOfCurrentCard } from '../../src/store/replacedCards';
 import { parseCode } from '../../src/scan/codeFormat';
+import { cli } from '../helpers/cliChild';
 import { NOW, tempDir } from '../helpers/demoDb';
 import { operatorSession } from '../helpers/sessions';
 import { BACKENDS, enrollNew, openAt, seedHq, startTestHq, type TestHq } from './harness';
@@ -190,7 +191,8 @@ describe.each(BACKENDS)('lost card with HQ, on %s', (backend) => {
   it("HQ signs the new card's static code at the sync after the replacement: accepted at both terminals, the old one refused", async () => {
     const clock = { now: NOW };
     const a = openAt(await enrollNew(hq.url, hq.admin, tmp.dir, 'sign-a'), clock);
-    const b = openAt(await enrollNew(hq.url, hq.admin, tmp.dir, 'sign-b'), clock);
+    const bPath = await enrollNew(hq.url, hq.admin, tmp.dir, 'sign-b');
+    const b = openAt(bPath, clock);
     try {
       for (const t of [a, b]) await syncOnce(t.db, { now: () => clock.now });
       const [m] = await hq.db.query<{ id: string }>("SELECT id FROM members WHERE id LIKE 'M%' AND card_serial = 1 AND status = 'active' AND id NOT IN (SELECT member_id FROM card_replacements) ORDER BY id LIMIT 1 OFFSET 3");
@@ -213,6 +215,9 @@ describe.each(BACKENDS)('lost card with HQ, on %s', (backend) => {
       }
       const verified = await operatorSession(b.service, {})('scan.submit', { code });
       expect(verified.ok && (verified.value as { check: string }).check).toBe('signed');
+      // An enrolled terminal holds no HQ key: `member-qr` prints the code HQ signed for the new card.
+      const qr = await cli('member-qr', '--db', bPath, '--member', m!.id);
+      expect(qr).toMatchObject({ code: 0, json: { code } });
     } finally {
       a.close();
       b.close();
