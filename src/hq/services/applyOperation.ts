@@ -17,6 +17,7 @@ import type { ConflictDecision, ConflictKind, MemberData } from '../../sync/prot
 import { checkEvent, type CheckFacts, type Flag } from './eventChecks';
 import { addMonth, burnOldest, countUse, restore } from './memberState';
 import { applyReturn, planHqReturn, type HqReturn } from './applyReturn';
+import { oweShortfall } from '../../loyalty/returns';
 import type { ReturnedLine } from '../../loyalty/returns';
 import type { HqOp } from './readEvent';
 
@@ -280,9 +281,12 @@ function applyToMember(state: BatchState, member: MemberState, op: HqOp, flag: F
     const target = state.ops.get(op.targetOpId)!;
     lots = restore(lots, target.burned);
     if (target.kind === 'earn') {
-      // What the earn repaid is owed again; the rest comes out of its lot (then the oldest).
+      // What the earn repaid is owed again, within the limit (a return since may have owed up to it
+      // again: the rest is written off and flagged); the rest comes out of its lot (then the oldest).
       const repaid = Math.min(owedRepaidBy(target), Math.max(0, target.points));
-      member.owed += repaid;
+      const owing = oweShortfall(state.rules, member.owed, repaid);
+      member.owed = owing.owed;
+      if (owing.shortfall > 0) flag('points_overdraw', 'points_floored', { wanted: repaid, available: owing.added, shortfall: owing.shortfall });
       let back = target.points - repaid;
       lots = lots.map((l) => {
         if (l.key !== op.targetOpId) return l;
@@ -376,6 +380,8 @@ export function applyOperation(state: BatchState, given: HqOp): NewConflict[] {
     if (returning) applyReturn(state, member, op, returning, flag);
     else burned = applyToMember(state, member, op, flag);
     const repaid = repayOwed(member, op.at);
+    // HQ's figure only: a terminal's claim would make a later void owe what was never repaid.
+    if (op.kind === 'earn') delete op.detail.owedRepaid;
     if (repaid > 0 && op.kind === 'earn') op.detail.owedRepaid = repaid;
     points = balanceOf(member) - before;
   }

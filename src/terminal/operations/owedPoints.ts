@@ -2,7 +2,8 @@
 // a return of points already spent leaves the member owing them, and the first points they have
 // again repay the debt. The balance every screen and receipt shows is the points less what is owed.
 import { availablePoints, type BurnAllocation } from '../../loyalty/points';
-import { planRepayment } from '../../loyalty/returns';
+import { oweShortfall, planRepayment } from '../../loyalty/returns';
+import type { LoyaltyRules } from '../../loyalty/types';
 import { adjustLot, memberLots, pointsOwed, setPointsOwed } from '../../store/members';
 import type { LedgerEntry } from '../../store/operations';
 import type { Db } from '../../store/open';
@@ -27,7 +28,7 @@ export function repayOwed(db: Db, memberId: string, now: number): LedgerEntry[] 
   });
 }
 
-/** A void gives back what its operation repaid: the member owes it again. */
-export function oweAgain(db: Db, memberId: string, points: number): void {
-  if (points > 0) setPointsOwed(db, memberId, pointsOwed(db, memberId) + points);
+/** A void gives back what its operation repaid: the member owes it again, within the rules' limit (as HQ does). */
+export function oweAgain(db: Db, rules: LoyaltyRules, memberId: string, points: number): void {
+  if (points > 0) setPointsOwed(db, memberId, oweShortfall(rules, pointsOwed(db, memberId), points).owed);
 }

@@ -74,7 +74,7 @@ export function voidOperation(deps: ServiceDeps, input: VoidInput): VoidResult {
     // What the operation repaid of owed points goes back to its lot first and is owed again.
     const entries = ledgerForOp(deps.db, target.id).sort((a, b) => Number(b.ref === OWED_REF) - Number(a.ref === OWED_REF));
     for (const e of entries) {
-      if (e.ref === OWED_REF) oweAgain(deps.db, member.id, -e.delta);
+      if (e.ref === OWED_REF) oweAgain(deps.db, deps.rules, member.id, -e.delta);
       if (e.account === 'points' && e.lotId !== null && e.delta > 0) {
         ledger.push(...unearn(deps, member.id, e.lotId, e.delta, now));
         continue;
