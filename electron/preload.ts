@@ -30,6 +30,7 @@ const api = {
   'member.replaceCard': call('member.replaceCard'),
   'member.replaceCardPreview': call('member.replaceCardPreview'),
   'terms.current': call('terms.current'),
+  'member.referralReward': call('member.referralReward'),
   'benefit.redeem': call('benefit.redeem'),
   'points.earn': call('points.earn'),
   'points.earnPreview': call('points.earnPreview'),

@@ -7,7 +7,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ErrorBody } from '../../src/contract/errors';
-import type { JoinResult, Lang, PrivacyTerms, PublicMember } from '../../src/contract/terminalApi';
+import type { JoinResult, Lang, PrivacyTerms, PublicMember, ReferralRewardPreview } from '../../src/contract/terminalApi';
 import { ErrorNote } from '../components/Notice';
 import { useDesk } from '../desk';
 
@@ -61,6 +61,17 @@ export function JoinScreen(props: { onJoined(r: JoinResult): void; onBack(): voi
   const [failure, setFailure] = useState<ErrorBody | null>(null);
   const error = failure && t(`error.${failure.code}`, { ...failure.params, defaultValue: failure.message });
   const [terms, setTerms] = useState<PrivacyTerms | null>(null);
+  // 老带新 as the rules give it: shown under the referrer field once one is named.
+  const [reward, setReward] = useState<ReferralRewardPreview | null>(null);
+  useEffect(() => {
+    let live = true;
+    void call('member.referralReward', {}).then((r) => {
+      if (live && r.ok) setReward(r.value);
+    });
+    return () => {
+      live = false;
+    };
+  }, [call]);
   // The number PHONE_TAKEN was about (the form may be edited after it).
   const [takenPhone, setTakenPhone] = useState<string | null>(null);
 
@@ -157,6 +168,11 @@ export function JoinScreen(props: { onJoined(r: JoinResult): void; onBack(): voi
         {field('name', t('ui.join.name'), { maxLength: 60, required: true })}
         {field('birthday', t('ui.join.birthday'), { inputMode: 'numeric', placeholder: t('ui.join.birthdayPlaceholder'), maxLength: 10 })}
         {field('referrer', t('ui.join.referrer'), { placeholder: t('ui.join.referrerPlaceholder'), maxLength: 512 })}
+        {reward && form.referrer.trim() !== '' && (reward.referrerPoints > 0 || reward.refereePoints > 0) && (
+          <p className="hint" data-testid="join-referral-reward">
+            {t('ui.joinReward.preview', { referrer: reward.referrerPoints.toLocaleString('en-US'), referee: reward.refereePoints.toLocaleString('en-US') })}
+          </p>
+        )}
         <div className="form-actions">
           <button type="button" className="secondary big" onClick={props.onBack} data-testid="join-back">
             {t('ui.common.back')}

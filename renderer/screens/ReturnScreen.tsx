@@ -187,7 +187,8 @@ function ReturnForm(props: { opId: string; memberId?: string; onDone(r: ReturnRe
             <Row label={t('ui.returns.amount')} value={formatYuan(confirming.plan.amountFen)} />
             <Row label={t('ui.returns.takenBack')} value={formatPoints(confirming.plan.takenBack)} testId="return-points" />
             {confirming.plan.shortfall > 0 && <Row label={t('ui.returns.shortfall')} value={formatPoints(confirming.plan.shortfall)} testId="return-shortfall" />}
-            <Row label={t('ui.earn.summaryBalance')} value={`${formatPoints(confirming.plan.pointsBefore)} → ${formatPoints(confirming.plan.pointsAfter)}`} />
+            {confirming.plan.owed > 0 && <Row label={t('ui.owing.owed')} value={formatPoints(confirming.plan.owed)} testId="return-owed" />}
+            <Row label={t('ui.earn.summaryBalance')} value={`${formatPoints(confirming.plan.pointsBefore)} → ${formatPoints(confirming.plan.pointsAfter)}`} testId="return-balance" />
             {confirming.plan.tierChange && (
               <Row label={t('ui.earn.summaryTier')} value={`${t(`tier.${confirming.plan.tierChange.from}`)} → ${t(`tier.${confirming.plan.tierChange.to}`)}`} testId="return-tier" />
             )}

@@ -168,6 +168,15 @@ export interface CardReplaceResult {
   printJobId: number;
 }
 
+/**
+ * 老带新 as this terminal's rules give it (member.referralReward), for the sign-up form to show both
+ * sides what they get when a referrer is named; HQ decides at the new member's first purchase.
+ */
+export interface ReferralRewardPreview {
+  referrerPoints: number;
+  refereePoints: number;
+}
+
 /** The brand's privacy terms shown to a member before they agree (terms.current). */
 export interface PrivacyTerms {
   version: number;
@@ -208,6 +217,8 @@ export interface ReturnPlanView {
   /** What is taken from the balance: at most what the member has (the rest is the shortfall). */
   takenBack: number;
   shortfall: number;
+  /** Of takenBack, what the member now owes: spent points HQ's rules let the balance go below zero for. */
+  owed: number;
   pointsBefore: number;
   pointsAfter: number;
   /** The tier step the purchase caused, undone because the member no longer reaches it. */

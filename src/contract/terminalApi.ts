@@ -7,6 +7,7 @@ import type {
   EarnPreview,
   EarnResult,
   JoinResult,
+  ReferralRewardPreview,
   CardReplaceResult,
   CardReplacePreview,
   MemberCard,
@@ -83,6 +84,8 @@ export const terminalApiInputs = {
   'member.replaceCardPreview': replaceCardPreviewInputSchema,
   /** The privacy terms to show the member before they agree; null before HQ sent any. */
   'terms.current': emptyInputSchema,
+  /** 老带新 as the rules give it, for the sign-up form (before anything is written). */
+  'member.referralReward': emptyInputSchema,
   'benefit.redeem': redeemInputSchema,
   'points.earn': earnInputSchema,
   'points.earnPreview': earnPreviewInputSchema,
@@ -205,6 +208,7 @@ export interface TerminalOutputs extends ManagerOutputs, SetupOutputs {
   'member.replaceCard': CardReplaceResult;
   'member.replaceCardPreview': CardReplacePreview;
   'terms.current': PrivacyTerms | null;
+  'member.referralReward': ReferralRewardPreview;
   'benefit.redeem': RedeemResult;
   'points.earn': EarnResult;
   'points.earnPreview': EarnPreview;

@@ -302,6 +302,13 @@ export const uiEn = {
     returnIt: 'Return',
     returnElsewhere: 'Returned where it was bought (that store’s terminal).',
   },
+  // Issue 17 leftovers (cards17): what a return leaves the member owing.
+  owing: {
+    owed: 'Now owed (repaid from the next points)',
+  },
+  joinReward: {
+    preview: 'Referral reward: the referrer gets {{referrer}} points and the new member {{referee}} points, after the new member’s first purchase.',
+  },
 } as const;
 
 export type UiMessages = Shape<typeof uiEn>;

@@ -303,4 +303,11 @@ export const uiZhCN: UiMessages = {
     returnIt: '退货',
     returnElsewhere: '请到消费的门店和终端办理退货。',
   },
+  // 问题 17 遗留（cards17）：退货后会员欠下的积分。
+  owing: {
+    owed: '欠分（以后积分先抵扣）',
+  },
+  joinReward: {
+    preview: '老带新奖励：新会员首次消费后，推荐人得 {{referrer}} 积分，新会员得 {{referee}} 积分。',
+  },
 };

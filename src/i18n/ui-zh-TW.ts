@@ -303,4 +303,11 @@ export const uiZhTW: UiMessages = {
     returnIt: '退貨',
     returnElsewhere: '請到消費的門市和終端辦理退貨。',
   },
+  // 問題 17 遺留（cards17）：退貨後會員欠下的點數。
+  owing: {
+    owed: '欠點（之後的點數先抵扣）',
+  },
+  joinReward: {
+    preview: '老帶新獎勵：新會員首次消費後，推薦人得 {{referrer}} 點，新會員得 {{referee}} 點。',
+  },
 };

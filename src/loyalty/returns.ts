@@ -198,3 +198,27 @@ export function planTakeBack(
   const taken = allocations.reduce((s, a) => s + a.points, 0);
   return { allocations, shortfall: points - taken };
 }
+
+/**
+ * The part of a return's shortfall the member owes instead (rules.returns): none by default; with
+ * allowNegative, up to negativeLimitPoints less what they owe already, so the balance (points less
+ * what is owed) never goes below minus the limit. What is not owed stays the recorded shortfall.
+ */
+export function oweShortfall(rules: LoyaltyRules, owed: number, shortfall: number): { owed: number; added: number; shortfall: number } {
+  const { allowNegative, negativeLimitPoints } = rules.returns;
+  const room = allowNegative ? Math.max(0, negativeLimitPoints - owed) : 0;
+  const added = Math.max(0, Math.min(room, shortfall));
+  return { owed: owed + added, added, shortfall: shortfall - added };
+}
+
+/**
+ * Points owed are repaid from the first points the member has again (an earn's lot, points a void
+ * gives back), oldest first, so a member never holds spendable points while owing: which lots pay
+ * and how much is repaid.
+ */
+export function planRepayment(lots: PointsLot[], owed: number, now: EpochMs): { allocations: BurnAllocation[]; repaid: number } {
+  const repaid = Math.min(owed, availablePoints(lots, now));
+  if (repaid <= 0) return { allocations: [], repaid: 0 };
+  const plan = planBurn(lots, repaid, now);
+  return plan.ok ? { allocations: plan.allocations, repaid } : { allocations: [], repaid: 0 };
+}

@@ -7,6 +7,9 @@ import type { LoyaltyRules } from './types';
 /** 老带新 (issue 17): 200 points to the referrer, 100 to the new member, at the new member's first purchase. */
 const DEFAULT_REFERRAL = { referrerPoints: 200, refereePoints: 100, referrerBenefitId: null, refereeBenefitId: null };
 
+/** Returns within 30 days; points already spent are not owed (the balance never goes below zero). */
+const DEFAULT_RETURNS = { windowDays: 30, allowNegative: false, negativeLimitPoints: 0 };
+
 const DEFAULT_EARN_LIMITS = {
   maxPointsPerLine: 200_000,
   maxPointsPerEarn: 400_000,
@@ -46,7 +49,7 @@ export const DEFAULT_RULES: LoyaltyRules = {
   // ¥300 goes through, ¥30,000 needs the manager, ¥2,580,000 is refused (issue 15).
   earn: DEFAULT_EARN_LIMITS,
   referral: DEFAULT_REFERRAL,
-  returns: { windowDays: 30 },
+  returns: { ...DEFAULT_RETURNS },
 };
 
 const count = z.int().min(0);
@@ -124,8 +127,14 @@ export const loyaltyRulesSchema = z.object({
       refereeBenefitId: z.string().min(1).max(64).nullable(),
     })
     .default(() => ({ ...DEFAULT_REFERRAL })),
-  // Rules published before returns existed get the 30-day window.
-  returns: z.object({ windowDays: z.int().min(0).max(3650) }).default(() => ({ windowDays: 30 })),
+  // Rules published before returns existed get the 30-day window; before owing existed, no owing.
+  returns: z
+    .object({
+      windowDays: z.int().min(0).max(3650),
+      allowNegative: z.boolean().default(false),
+      negativeLimitPoints: count.max(1_000_000).default(0),
+    })
+    .default(() => ({ ...DEFAULT_RETURNS })),
 });
 
 // Compile-time proof that the schema and the hand-written type describe the same shape: if either

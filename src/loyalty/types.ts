@@ -71,6 +71,13 @@ export interface EarnLimits {
 export interface ReturnRules {
   /** Days after the purchase within which it may be returned. */
   windowDays: number;
+  /**
+   * Points already spent that a return cannot take back: by default the shortfall is recorded and the
+   * balance stops at zero; with allowNegative the member owes them, up to negativeLimitPoints in all,
+   * and later earns repay them first (docs/returns.md "Owing points").
+   */
+  allowNegative: boolean;
+  negativeLimitPoints: number;
 }
 
 export interface LoyaltyRules {

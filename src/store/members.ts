@@ -88,6 +88,15 @@ export function removeMonthActivity(db: Db, memberId: string, month: string, vis
 }
 
 /** Lots that still hold points, oldest first. */
+/** Points the member owes after a return (schema 220, docs/returns.md "Owing points"). */
+export function pointsOwed(db: Db, memberId: string): number {
+  return stmt<[string], { owed: number }>(db, 'SELECT points_owed AS owed FROM members WHERE id = ?').get(memberId)?.owed ?? 0;
+}
+
+export function setPointsOwed(db: Db, memberId: string, owed: number): void {
+  stmt(db, 'UPDATE members SET points_owed = ? WHERE id = ?').run(owed, memberId);
+}
+
 export function memberLots(db: Db, memberId: string): PointsLot[] {
   return stmt<[string], { id: number; earned_at: number; expires_at: number; remaining: number }>(
     db,

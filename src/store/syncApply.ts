@@ -39,7 +39,7 @@ function applyMember(db: Db, c: ChangeOf<'member'>): void {
   ).run(c.id, d.cardNo, d.name, d.phoneHash, d.phoneLast4, d.birthday, d.tier, d.tierSince, d.cardSerial, d.status, d.joinedAt, d.lastPurchaseAt, c.seq);
   if (local) return;
 
-  stmt(db, 'UPDATE members SET tier = ?, tier_since = ?, last_purchase_at = ? WHERE id = ?').run(d.tier, d.tierSince, d.lastPurchaseAt, c.id);
+  stmt(db, 'UPDATE members SET tier = ?, tier_since = ?, last_purchase_at = ?, points_owed = ? WHERE id = ?').run(d.tier, d.tierSince, d.lastPurchaseAt, d.owed ?? 0, c.id);
   stmt(db, 'DELETE FROM member_months WHERE member_id = ?').run(c.id);
   for (const m of d.months) stmt(db, 'INSERT INTO member_months(member_id, month, visits, spend_fen) VALUES (?, ?, ?, ?)').run(c.id, m.month, m.visits, m.spendFen);
 
@@ -229,7 +229,7 @@ export function applyChange(db: Db, storeId: string, c: AnyChange, now: number, 
     case 'cardReplaced':
       // 挂失补卡 at any terminal: the old number is refused here too (docs/lostcard.md).
       if (c.deleted) dropReplacedCard(db, c.id, c.seq);
-      else recordReplacedCard(db, { cardNo: c.id, memberId: c.data.memberId, cardSerial: c.data.cardSerial, replacedBy: c.data.replacedBy, at: c.data.at }, c.seq);
+      else recordReplacedCard(db, { cardNo: c.id, memberId: c.data.memberId, cardSerial: c.data.cardSerial, replacedBy: c.data.replacedBy, at: c.data.at, newCode: c.data.code ?? null }, c.seq);
       return;
   }
 }

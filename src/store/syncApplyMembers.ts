@@ -177,6 +177,16 @@ function replaceMonths(db: Db, members: LiveMember[], ids: string): void {
   insertMany(db, 'INSERT INTO member_months(member_id, month, visits, spend_fen)', '(?, ?, ?, ?)', 4, added);
 }
 
+function setOwed(db: Db, members: LiveMember[]): void {
+  if (members.length === 0) return;
+  stmt(
+    db,
+    `UPDATE members AS m SET points_owed = j.owed
+       FROM (SELECT value ->> '$[0]' AS id, value ->> '$[1]' AS owed FROM json_each(?)) AS j
+      WHERE m.id = j.id AND m.points_owed <> j.owed`,
+  ).run(JSON.stringify(members.map((c) => [c.id, c.data.owed ?? 0])));
+}
+
 /**
  * Applies a page's member changes; call inside the page's transaction, after the page's
  * reference data. `applyOne` is the row-by-row path (members with local operations, tombstones).
@@ -197,5 +207,7 @@ export function applyMemberPage(db: Db, changes: MemberChange[], applyOne: (c: M
   releaseCards(db, bulk);
   insertNew(db, bulk.filter((c) => !heldSet.has(c.id)));
   replaceHeld(db, bulk.filter((c) => heldSet.has(c.id)));
+  // What a member owes (HQ's figure, like the lots): new members owe nothing unless HQ says so.
+  setOwed(db, bulk.filter((c) => heldSet.has(c.id) || (c.data.owed ?? 0) > 0));
   for (const c of changes) if (c.deleted || local.has(c.id)) applyOne(c);
 }

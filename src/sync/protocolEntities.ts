@@ -1,6 +1,7 @@
 // Change records HQ sends in a pull page: one per entity row, a tombstone when it was deleted.
 // Every record names its entity, its id, its change sequence and either data or `deleted: true`.
 import { z } from 'zod';
+import { cardCodeSchema } from './cardCode';
 import { benefitDefSchema, localizedTextSchema, tierCodeSchema, tierListSchema } from '../loyalty/schemas';
 import { loyaltyRulesSchema } from '../loyalty/rules';
 import { PHONE_HASH_PATTERN, PHONE_KEY_PATTERN } from '../loyalty/phone';
@@ -52,6 +53,8 @@ export const memberDataSchema = z.object({
   grants: z.array(grantSchema),
   /** Absent from HQs before issue 17 (and from v1 feeds): no usage beyond this terminal's own. */
   usage: z.array(usageSchema).max(1_000).optional(),
+  /** Points the member owes after a return (docs/returns.md "Owing points"); absent: none. */
+  owed: z.int().min(0).max(1_000_000_000).optional(),
 });
 export type MemberData = z.infer<typeof memberDataSchema>;
 
@@ -74,7 +77,14 @@ export type TermsData = z.infer<typeof termsDataSchema>;
 export const cardBlockDataSchema = z.object({ terminalId: z.string().min(1).max(80), start: z.int().min(1), size: z.int().min(1).max(100_000) });
 /** A member id (and its card) merged into another member: it still finds that member (docs/join.md). */
 /** A replaced card (id: its number): it names the member and the card that replaced it (docs/lostcard.md). */
-export const cardReplacedDataSchema = z.object({ memberId: z.string().min(1).max(80), cardSerial: z.int().min(1), replacedBy: z.string().regex(/^\d{10,19}$/), at: instant });
+export const cardReplacedDataSchema = z.object({
+  memberId: z.string().min(1).max(80),
+  cardSerial: z.int().min(1),
+  replacedBy: z.string().regex(/^\d{10,19}$/),
+  at: instant,
+  /** The static code HQ signed for the new card (src/sync/cardCode.ts); null or absent: none (yet). */
+  code: cardCodeSchema.nullable().optional(),
+});
 export const aliasDataSchema = z.object({ memberId: z.string().min(1).max(80), cardNo: z.string().regex(/^\d{10,19}$/).nullable() });
 
 export const catalogDataSchema = z.object({

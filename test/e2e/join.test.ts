@@ -150,6 +150,8 @@ describe('开卡 in Chromium', () => {
     await page.waitForSelector('[data-screen="scan"]');
     await page.click('[data-testid="join-open"]');
     await fillForm({ phone: '13512341111', phoneAgain: '13512341111', name: '冯三' });
+    // No referrer yet: no reward shown.
+    expect(await page.locator('[data-testid="join-referral-reward"]').count()).toBe(0);
     const referrer = db().prepare("SELECT id, card_serial FROM members WHERE card_no LIKE '8860%' ORDER BY id LIMIT 1").get() as { id: string; card_serial: number };
     const key = privateJwkSchema.parse(JSON.parse(readFileSync(join(desk.prepared.dir, HQ_KEY_FILE), 'utf8')));
     const code = mintCardCode(key, { mid: referrer.id, cs: referrer.card_serial, iat: Math.floor(Date.now() / 1000) - 60 });
@@ -160,6 +162,9 @@ describe('开卡 in Chromium', () => {
     await expect.poll(() => page.inputValue('[data-testid="join-referrer"]')).toBe(code);
     expect(await page.inputValue('[data-testid="join-name"]')).toBe('冯三');
     expect(await page.locator('[data-screen="join"]').count()).toBe(1);
+    // With a referrer the form says what both sides get, from this terminal's rules (老带新).
+    const { referrerPoints, refereePoints } = desk.terminal.service.deps.rules.referral;
+    expect(await page.textContent('[data-testid="join-referral-reward"]')).toBe(`老带新奖励：新会员首次消费后，推荐人得 ${referrerPoints} 积分，新会员得 ${refereePoints} 积分。`);
     await shot('join-05-referrer-scanned');
     await page.click('[data-testid="join-submit"]');
     await page.waitForSelector('[data-testid="terms-view"]');

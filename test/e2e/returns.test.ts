@@ -10,7 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRenderer } from '../../src/cli/rendererBuild';
 import { launchDesk, RENDERER_DIR, REPO_ROOT, type DeskLaunch } from '../../src/host/launch';
 import { createTranslator } from '../../src/i18n';
+import { DEFAULT_RULES } from '../../src/loyalty/rules';
 import { DAY_MS } from '../../src/loyalty/time';
+import { setMeta } from '../../src/store/meta';
 import { startFakePrinter, type FakePrinter } from '../../src/print/fakePrinter/server';
 import { HQ_KEY_FILE } from '../../src/runtime/dataFolder';
 import { privateJwkSchema } from '../../src/scan/hqKeys';
@@ -33,6 +35,8 @@ let browser: BrowserContext;
 let page: Page;
 let member: { id: string; card_serial: number };
 let purchase: string;
+/** A purchase of a basic member whose points are then spent: returned while HQ's rules allow owing. */
+let owing: { memberId: string; opId: string };
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 const db = () => desk.terminal.db;
@@ -53,6 +57,10 @@ beforeAll(async () => {
   const earlier = openTerminal(join(dataDir, 'desk.db'), { clock: () => Date.now() - 2 * DAY_MS });
   member = earlier.db.prepare("SELECT id, card_serial FROM members WHERE status = 'active' AND tier = 'core' ORDER BY id LIMIT 1").get() as never;
   purchase = earlier.service.earn({ memberId: member.id, staffId: 'clerk-01', lines: [{ category: 'cosmetics', amountFen: 30_000 }, { category: 'general', amountFen: 20_000 }] }).opId;
+  const basic = (earlier.db.prepare("SELECT id FROM members WHERE status = 'active' AND tier = 'basic' ORDER BY id LIMIT 1").get() as { id: string }).id;
+  owing = { memberId: basic, opId: earlier.service.earn({ memberId: basic, staffId: 'clerk-01', lines: [{ category: 'general', amountFen: 50_000 }] }).opId };
+  const all = Math.floor(earlier.service.memberCard({ memberId: basic }).points.balance / 100) * 100;
+  earlier.service.cashDeduct({ memberId: basic, staffId: 'clerk-01', points: all, amountFen: all * 10 });
   earlier.close();
   printer = await startFakePrinter({ port: 0, out: join(tmp.dir, 'printer') });
   allowPrinter(dataDir, printer.allow);
@@ -139,5 +147,23 @@ describe('returns at the desk in Chromium', () => {
     const total = db().prepare("SELECT sum(amount_fen) AS a, sum(points) AS p FROM operations WHERE kind = 'return' AND target_op_id = ?").get(purchase);
     expect(total).toEqual({ a: 50_000, p: -800 });
     await shot('returns-03-whole-by-qr');
+  });
+
+  it("with HQ's rules allowing owing, the quote shows what the member will owe and the balance below zero after the return", async () => {
+    setMeta(db(), 'rules_json', JSON.stringify({ ...DEFAULT_RULES, version: 2, returns: { windowDays: 30, allowNegative: true, negativeLimitPoints: 300 } }));
+    await page.click('[data-testid="nav-next"]');
+    await page.waitForSelector('[data-screen="scan"]');
+    await scan(owing.opId, 'return-form');
+    await page.click('[data-testid="return-mode-whole"]');
+    const expected = desk.terminal.service.returnQuote({ opId: owing.opId, whole: true }).plan!;
+    expect(expected.owed).toBe(300);
+    await page.click('[data-testid="return-preview"]');
+    await page.waitForSelector('[data-testid="return-dialog"]');
+    expect(await page.textContent('[data-testid="return-owed"]')).toContain('300');
+    expect(await page.textContent('[data-testid="return-balance"]')).toContain(`${expected.pointsBefore.toLocaleString('en-US')} → -300`);
+    await shot('returns-04-owing-quote');
+    await page.click('[data-testid="confirm-return"]');
+    await page.waitForSelector('[data-screen="receipt"] [data-testid="receipt-preview"]');
+    expect(desk.terminal.service.memberCard({ memberId: owing.memberId }).points.balance).toBe(-300);
   });
 });

@@ -15,6 +15,9 @@ import type { AnyPushEvent } from '../../src/sync/protocol';
 import { createHqClient } from '../../src/syncClient/hqClient';
 import { syncOnce } from '../../src/syncClient/syncRun';
 import { getSyncState } from '../../src/store/syncState';
+import { signedCodeOfCurrentCard } from '../../src/store/replacedCards';
+import { parseCode } from '../../src/scan/codeFormat';
+import { cli } from '../helpers/cliChild';
 import { NOW, tempDir } from '../helpers/demoDb';
 import { operatorSession } from '../helpers/sessions';
 import { BACKENDS, enrollNew, openAt, seedHq, startTestHq, type TestHq } from './harness';
@@ -119,7 +122,9 @@ describe.each(BACKENDS)('lost card with HQ, on %s', (backend) => {
     const answer = await createHqClient({ url: hq.url, credential }).push(events);
     expect(answer.value.acks.map((a) => a.status)).toEqual(['applied', ...hostile.map(() => 'refused')]);
     expect(answer.value.conflicts.filter((c) => c.kind === 'card_replace_refused').map((c) => c.detail.reason)).toEqual(hostile.map(([r]) => r));
-    expect(await hq.db.query('SELECT 1 FROM card_replacements WHERE replace_id = ANY($1)', [hostile.map(([, r]) => r.replaceId)])).toHaveLength(0);
+    // Only the second replacement of the honest one's card left a row: its new number, retired (docs/lostcard.md).
+    const retired = await hq.db.query<{ old_card_no: string; new_card_no: string }>('SELECT old_card_no, new_card_no FROM card_replacements WHERE replace_id = ANY($1)', [hostile.map(([, r]) => r.replaceId)]);
+    expect(retired).toEqual([{ old_card_no: hostile[5]![1].newCardNo, new_card_no: honest.newCardNo }]);
     const after = await hq.db.query<{ id: string; card_no: string; card_serial: number }>('SELECT id, card_no, card_serial FROM members WHERE id = ANY($1) ORDER BY id', [hostile.map(([, r]) => r.memberId)]);
     expect(after.filter((m) => m.id !== honest.memberId)).toEqual(before.filter((m) => m.id !== honest.memberId));
     const [moved] = await hq.db.query<{ card_no: string }>('SELECT card_no FROM members WHERE id = $1', [honest.memberId]);
@@ -175,5 +180,95 @@ describe.each(BACKENDS)('lost card with HQ, on %s', (backend) => {
     const [moved] = await hq.db.query<{ card_no: string; card_serial: number }>('SELECT card_no, card_serial FROM members WHERE id = $1', [m!.id]);
     expect(moved).toEqual({ card_no: honest.newCardNo, card_serial: 2 });
     expect(await hq.db.query('SELECT 1 FROM card_replacements WHERE member_id = $1', [m!.id])).toHaveLength(1);
+  });
+
+  /** The scan as the desk does it: the member id, or the refusal's code. */
+  const scanAt = async (t: ReturnType<typeof openAt>, code: string): Promise<string> => {
+    const r = await operatorSession(t.service, {})('scan.submit', { code });
+    return r.ok ? (r.value as { member: { id: string } }).member.id : r.error.code;
+  };
+
+  it("HQ signs the new card's static code at the sync after the replacement: accepted at both terminals, the old one refused", async () => {
+    const clock = { now: NOW };
+    const a = openAt(await enrollNew(hq.url, hq.admin, tmp.dir, 'sign-a'), clock);
+    const bPath = await enrollNew(hq.url, hq.admin, tmp.dir, 'sign-b');
+    const b = openAt(bPath, clock);
+    try {
+      for (const t of [a, b]) await syncOnce(t.db, { now: () => clock.now });
+      const [m] = await hq.db.query<{ id: string }>("SELECT id FROM members WHERE id LIKE 'M%' AND card_serial = 1 AND status = 'active' AND id NOT IN (SELECT member_id FROM card_replacements) ORDER BY id LIMIT 1 OFFSET 3");
+      const done = await operatorSession(a.service, { staffId: 'clerk-01', managerId: 'mgr-01' })('member.replaceCard', { memberId: m!.id });
+      expect(done.ok).toBe(true);
+      // Until the sync, nothing is signed for the new serial (the member is found by phone or the new number).
+      expect(signedCodeOfCurrentCard(a.db, m!.id)).toBeNull();
+      await syncOnce(a.db, { now: () => clock.now });
+      const [row] = await hq.db.query<{ card_code: string }>('SELECT card_code FROM card_replacements WHERE member_id = $1', [m!.id]);
+      const code = row!.card_code;
+      const parsed = parseCode(code);
+      expect(parsed.kind === 'static' && { mid: parsed.payload.mid, cs: parsed.payload.cs }).toEqual({ mid: m!.id, cs: 2 });
+      // A pulled it with the replacement; B pulls it at its own sync; both accept it and refuse the old card's code.
+      expect(signedCodeOfCurrentCard(a.db, m!.id)).toBe(code);
+      await syncOnce(b.db, { now: () => clock.now });
+      expect(signedCodeOfCurrentCard(b.db, m!.id)).toBe(code);
+      for (const t of [a, b]) {
+        expect(await scanAt(t, code)).toBe(m!.id);
+        expect(await scanAt(t, codeFor(m!.id, 1))).toBe('CARD_SUPERSEDED');
+      }
+      const verified = await operatorSession(b.service, {})('scan.submit', { code });
+      expect(verified.ok && (verified.value as { check: string }).check).toBe('signed');
+      // An enrolled terminal holds no HQ key: `member-qr` prints the code HQ signed for the new card.
+      const qr = await cli('member-qr', '--db', bPath, '--member', m!.id);
+      expect(qr).toMatchObject({ code: 0, json: { code } });
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
+  it('two offline replacements of one card: the first HQ receives stands, the second number is retired, both terminals converge', async () => {
+    const clock = { now: NOW };
+    const a = openAt(await enrollNew(hq.url, hq.admin, tmp.dir, 'twice-a'), clock);
+    const b = openAt(await enrollNew(hq.url, hq.admin, tmp.dir, 'twice-b'), clock);
+    try {
+      for (const t of [a, b]) await syncOnce(t.db, { now: () => clock.now });
+      const [m] = await hq.db.query<{ id: string; card_no: string }>("SELECT id, card_no FROM members WHERE id LIKE 'M%' AND card_serial = 1 AND status = 'active' AND id NOT IN (SELECT member_id FROM card_replacements) ORDER BY id LIMIT 1 OFFSET 5");
+      const replace = async (t: typeof a) => {
+        const r = await operatorSession(t.service, { staffId: 'clerk-01', managerId: 'mgr-01' })('member.replaceCard', { memberId: m!.id });
+        if (!r.ok) throw new Error(r.error.code);
+        return (r.value as { newCardNo: string }).newCardNo;
+      };
+      const fromA = await replace(a);
+      const fromB = await replace(b);
+      expect(fromA).not.toBe(fromB);
+      await syncOnce(a.db, { now: () => clock.now });
+      const sb = await syncOnce(b.db, { now: () => clock.now });
+      expect(sb.pending).toBe(0);
+      expect(sb.refused).toBe(1);
+
+      const [atHq] = await hq.db.query<{ card_no: string; card_serial: number }>('SELECT card_no, card_serial FROM members WHERE id = $1', [m!.id]);
+      expect(atHq).toEqual({ card_no: fromA, card_serial: 2 });
+      const [conflict] = await hq.db.query<{ kind: string; decision: string; detail: Record<string, unknown> }>(
+        "SELECT kind, decision, detail FROM conflicts WHERE member_id = $1 AND kind = 'card_replace_refused'",
+        [m!.id],
+      );
+      expect(conflict).toMatchObject({ decision: 'refused', detail: { reason: 'card_not_current', currentCardNo: fromA, retiredCardNo: fromB } });
+      expect(await hq.db.query('SELECT old_card_no, new_card_no FROM card_replacements WHERE member_id = $1 ORDER BY old_card_no = $2', [m!.id, fromB])).toEqual([
+        { old_card_no: m!.card_no, new_card_no: fromA },
+        { old_card_no: fromB, new_card_no: fromA },
+      ]);
+
+      await syncOnce(a.db, { now: () => clock.now });
+      const code = signedCodeOfCurrentCard(a.db, m!.id)!;
+      for (const t of [a, b]) {
+        expect(t.db.prepare('SELECT card_no, card_serial FROM members WHERE id = ?').get(m!.id)).toEqual({ card_no: fromA, card_serial: 2 });
+        expect(await scanAt(t, fromA)).toBe(m!.id);
+        expect(await scanAt(t, fromB)).toBe('CARD_SUPERSEDED');
+        expect(await scanAt(t, m!.card_no)).toBe('CARD_SUPERSEDED');
+        expect(signedCodeOfCurrentCard(t.db, m!.id)).toBe(code);
+        expect(await scanAt(t, code)).toBe(m!.id);
+      }
+    } finally {
+      a.close();
+      b.close();
+    }
   });
 });

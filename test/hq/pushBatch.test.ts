@@ -307,7 +307,7 @@ describe('applyOperation on a batch state', () => {
   function state(members: Partial<MemberState>[]): BatchState {
     const full = members.map((m) => ({
       id: 'M1', status: 'active', cardSerial: 1, birthday: null, tier: 'basic', tierSinceNow: NOW - 86_400_000, tierSince: null, lastPurchaseAt: null,
-      months: [], lots: [], grants: [], usage: [], changed: false, ...m,
+      months: [], lots: [], grants: [], usage: [], owed: 0, changed: false, ...m,
     }));
     return {
       rules: DEFAULT_RULES, tz: 'Asia/Shanghai', members: new Map(full.map((m) => [m.id, m])), revocations: new Map(),

@@ -98,6 +98,31 @@ describe.each(BACKENDS)('referral reward at HQ, on %s', (backend) => {
     }
   });
 
+  it('a referrer who owes points after a return (docs/returns.md "Owing points") repays it from the reward first', async () => {
+    const a = openAt(await enrollNew(hq.url, hq.admin, tmp.dir, 'ref-owing'), clock);
+    try {
+      await sync(a);
+      const referrer = 'M00000012';
+      // As a return would leave them: no spendable points, some owed.
+      const owed = referrerPoints - 50;
+      await hq.db.query(
+        `UPDATE members SET lots = (SELECT coalesce(jsonb_agg(jsonb_set(l, '{remaining}', '0')), '[]'::jsonb) FROM jsonb_array_elements(lots) AS l), points_owed = $2, seq = NULL WHERE id = $1`,
+        [referrer, owed],
+      );
+      const referee = await join(a, '13755550016', referrer);
+      await earn(a, referee, 10_000);
+      await sync(a);
+      expect(await rewards(referee)).toEqual([{ referrer_id: referrer }]);
+      const [row] = await hq.db.query<{ owed: number }>('SELECT points_owed AS owed FROM members WHERE id = $1', [referrer]);
+      expect(Number(row!.owed)).toBe(0);
+      expect((await hqPoints(referrer)).total).toBe(50);
+      await sync(a);
+      expect(await balance(a, referrer)).toBe(50);
+    } finally {
+      a.close();
+    }
+  });
+
   it('does not give it again when the first purchase is voided and another follows', async () => {
     const a = openAt(await enrollNew(hq.url, hq.admin, tmp.dir, 'ref-void'), clock);
     try {

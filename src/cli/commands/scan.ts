@@ -8,6 +8,7 @@ import { memberIdSchema } from '../../contract/inputs';
 import { parsePrivateJwk, demoDeviceKey, type PrivateJwk } from '../../scan/hqKeys';
 import { mintAppCredential, mintCardCode, mintRotatingCode, stepAt } from '../../scan/mintCode';
 import { getMember } from '../../store/members';
+import { signedCodeOfCurrentCard } from '../../store/replacedCards';
 import { HQ_KEY_FILE } from '../../runtime/dataFolder';
 import { openTerminal, type OpenedTerminal } from '../../terminal/operations/openTerminal';
 import { check, clockFrom, dbPathFrom, type Flags } from '../args';
@@ -48,6 +49,10 @@ export async function memberQrCommand(flags: Flags, now: number) {
   const code = withTerminal(flags, now, (t, dbPath) => {
     const member = getMember(t.db, memberId);
     if (!member) throw new DeskError('UNKNOWN_MEMBER', { ref: memberId });
+    // A replaced card's code as HQ signed it (docs/lostcard.md): what an enrolled terminal, which
+    // holds no HQ key, can print for the new card once the replacement has synced.
+    const signed = flags.rotating === true || flags['signing-key'] !== undefined ? null : signedCodeOfCurrentCard(t.db, member.id);
+    if (signed !== null) return signed;
     const hq = readHqKey(flags, dbPath);
     const nowS = Math.floor(now / 1000);
     if (flags.rotating !== true) return mintCardCode(hq, { mid: member.id, cs: member.card_serial, iat: nowS });

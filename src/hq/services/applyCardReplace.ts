@@ -9,6 +9,8 @@ import type { CardReplaced } from '../../sync/cardReplaceEvent';
 import { ALLOWED_SKEW_MS } from '../../sync/protocol';
 import type { Queryable } from '../db';
 import type { NewConflict } from './applyOperation';
+import { signCardCode } from '../../sync/cardCode';
+import { currentKey } from './auditAnchor';
 import { useCardNumber } from './cardBlocks';
 import type { JoinContext, JoinStatus } from './applyJoin';
 
@@ -36,6 +38,35 @@ async function refusalOf(q: Queryable, r: CardReplaced, ctx: JoinContext): Promi
   return null;
 }
 
+/**
+ * Two terminals replaced the same card before either synced (docs/lostcard.md "Two replacements of
+ * one card"): the one HQ received first stands. This one's new number, if it is an honest number of
+ * the sender's block, is retired: recorded as replaced by the member's current card, so every
+ * terminal says CARD_SUPERSEDED for the plastic it handed out (and finds the member by phone), and
+ * no one is ever issued it. The conflict names the current card for the manager to call the member.
+ */
+async function retireDuplicate(q: Queryable, r: CardReplaced, ctx: JoinContext): Promise<NewConflict['detail']> {
+  const [first] = await q.query<{ card_no: string; card_serial: number }>(
+    `SELECT m.card_no, m.card_serial FROM card_replacements c JOIN members m ON m.id = c.member_id
+      WHERE c.old_card_no = $1 AND c.member_id = $2 AND c.old_serial = $3`,
+    [r.oldCardNo, r.memberId, r.oldSerial],
+  );
+  if (!first) return {};
+  const n = issuedCardSeq(r.newCardNo);
+  if (n === null || (await useCardNumber(q, ctx.terminalId, n)) === null) return { currentCardNo: first.card_no };
+  const taken = `SELECT 1 FROM members WHERE card_no = $1 UNION ALL SELECT 1 FROM member_aliases WHERE card_no = $1
+                 UNION ALL SELECT 1 FROM card_replacements WHERE old_card_no = $1 OR new_card_no = $1`;
+  if (await exists(q, taken, [r.newCardNo])) return { currentCardNo: first.card_no };
+  await q.query(
+    `INSERT INTO card_replacements(replace_id, member_id, old_card_no, old_serial, new_card_no, new_serial, terminal_id, store_id, staff_id, approved_by, at, received_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+    [r.replaceId, r.memberId, r.newCardNo, r.newSerial, first.card_no, Number(first.card_serial), ctx.terminalId, ctx.storeId, r.staffId, r.approvedBy, r.at, ctx.now],
+  );
+  // The sender still shows its own new card: send it HQ's member again.
+  await q.query('UPDATE members SET seq = NULL WHERE id = $1', [r.memberId]);
+  return { currentCardNo: first.card_no, retiredCardNo: r.newCardNo };
+}
+
 /** Applies the batch's card replacements in order; conflicts go to `decided`. */
 export async function applyCardReplacements(q: Queryable, events: CardReplaced[], ctx: JoinContext, decided: NewConflict[]): Promise<Map<string, JoinStatus>> {
   const statuses = new Map<string, JoinStatus>();
@@ -45,16 +76,20 @@ export async function applyCardReplacements(q: Queryable, events: CardReplaced[]
       continue;
     }
     const refusal = await refusalOf(q, r, ctx);
+    if (refusal?.reason === 'card_not_current') Object.assign(refusal, await retireDuplicate(q, r, ctx));
     if (refusal) {
       decided.push({ opId: r.replaceId, memberId: r.memberId, kind: 'card_replace_refused', decision: 'refused', detail: refusal, at: r.at });
       statuses.set(r.replaceId, 'refused');
       continue;
     }
     await q.query('UPDATE members SET card_no = $2, card_serial = $3, seq = NULL WHERE id = $1', [r.memberId, r.newCardNo, r.newSerial]);
+    // HQ signs the new card's static code now, so the pull that follows carries it to every terminal.
+    const key = await currentKey(q, ctx.now);
+    const code = key ? signCardCode(key, { mid: r.memberId, cs: r.newSerial, iatMs: ctx.now }) : null;
     await q.query(
-      `INSERT INTO card_replacements(replace_id, member_id, old_card_no, old_serial, new_card_no, new_serial, terminal_id, store_id, staff_id, approved_by, at, received_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      [r.replaceId, r.memberId, r.oldCardNo, r.oldSerial, r.newCardNo, r.newSerial, ctx.terminalId, ctx.storeId, r.staffId, r.approvedBy, r.at, ctx.now],
+      `INSERT INTO card_replacements(replace_id, member_id, old_card_no, old_serial, new_card_no, new_serial, terminal_id, store_id, staff_id, approved_by, at, received_at, card_code)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+      [r.replaceId, r.memberId, r.oldCardNo, r.oldSerial, r.newCardNo, r.newSerial, ctx.terminalId, ctx.storeId, r.staffId, r.approvedBy, r.at, ctx.now, code],
     );
     statuses.set(r.replaceId, 'applied');
   }

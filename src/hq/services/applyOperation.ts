@@ -17,6 +17,7 @@ import type { ConflictDecision, ConflictKind, MemberData } from '../../sync/prot
 import { checkEvent, type CheckFacts, type Flag } from './eventChecks';
 import { addMonth, burnOldest, countUse, restore } from './memberState';
 import { applyReturn, planHqReturn, type HqReturn } from './applyReturn';
+import { oweShortfall } from '../../loyalty/returns';
 import type { ReturnedLine } from '../../loyalty/returns';
 import type { HqOp } from './readEvent';
 
@@ -48,6 +49,8 @@ export interface MemberState {
   grants: MemberData['grants'];
   /** Brand-wide use of each benefit, published with the member (memberState.ts countUse). */
   usage: NonNullable<MemberData['usage']>;
+  /** Points owed after a return (rules.returns.allowNegative); repaid by the next points. */
+  owed: number;
   changed: boolean;
 }
 
@@ -111,6 +114,14 @@ export const redeemKey = (memberId: string, benefitId: string): string => `${mem
 export const earnDayKey = (memberId: string, at: number, tz: string): string => `${memberId}\u0000${startOfLocalDay(at, tz)}`;
 
 const lotTotal = (lots: MemberData['lots']): number => lots.reduce((sum, l) => sum + l.remaining, 0);
+/** What an operation moves: the member's points less what they owe (docs/returns.md "Owing points"). */
+const balanceOf = (m: MemberState): number => lotTotal(m.lots) - m.owed;
+
+/** Points the earn repaid of what the member owed (its stored detail, HQ's figure). */
+const owedRepaidBy = (target: OpRow): number => {
+  const n = target.payload.detail.owedRepaid;
+  return typeof n === 'number' && Number.isSafeInteger(n) && n > 0 ? n : 0;
+};
 
 const BURN_KINDS = new Set(['exchange', 'cash', 'donate']);
 const SPENDING_KINDS = new Set(['redeem', 'exchange', 'cash', 'donate']);
@@ -270,7 +281,13 @@ function applyToMember(state: BatchState, member: MemberState, op: HqOp, flag: F
     const target = state.ops.get(op.targetOpId)!;
     lots = restore(lots, target.burned);
     if (target.kind === 'earn') {
-      let back = target.points;
+      // What the earn repaid is owed again, within the limit (a return since may have owed up to it
+      // again: the rest is written off and flagged); the rest comes out of its lot (then the oldest).
+      const repaid = Math.min(owedRepaidBy(target), Math.max(0, target.points));
+      const owing = oweShortfall(state.rules, member.owed, repaid);
+      member.owed = owing.owed;
+      if (owing.shortfall > 0) flag('points_overdraw', 'points_floored', { wanted: repaid, available: owing.added, shortfall: owing.shortfall });
+      let back = target.points - repaid;
       lots = lots.map((l) => {
         if (l.key !== op.targetOpId) return l;
         const take = Math.min(back, l.remaining);
@@ -313,6 +330,21 @@ function applyToMember(state: BatchState, member: MemberState, op: HqOp, flag: F
   return burned;
 }
 
+/**
+ * A member who owes points never holds spendable ones: the first points they have again (an earn's
+ * lot, points a void gives back) repay the debt, oldest first. Returns what was repaid.
+ */
+function repayOwed(member: MemberState, at: number): number {
+  if (member.owed <= 0) return 0;
+  const available = member.lots.reduce((s, l) => (l.remaining > 0 && l.expiresAt > at ? s + l.remaining : s), 0);
+  const repaid = Math.min(member.owed, available);
+  if (repaid <= 0) return 0;
+  member.lots = burnOldest(member.lots, repaid, at).lots;
+  member.owed -= repaid;
+  member.changed = true;
+  return repaid;
+}
+
 /** Applies `given` (not seen before) to the batch state; returns the conflicts HQ decided for it. */
 export function applyOperation(state: BatchState, given: HqOp): NewConflict[] {
   const conflicts: NewConflict[] = [];
@@ -344,10 +376,14 @@ export function applyOperation(state: BatchState, given: HqOp): NewConflict[] {
   } else if (!member) {
     flag('unknown_member', 'recorded', { kind: op.kind });
   } else {
-    const before = lotTotal(member.lots);
+    const before = balanceOf(member);
     if (returning) applyReturn(state, member, op, returning, flag);
     else burned = applyToMember(state, member, op, flag);
-    points = lotTotal(member.lots) - before;
+    const repaid = repayOwed(member, op.at);
+    // HQ's figure only: a terminal's claim would make a later void owe what was never repaid.
+    if (op.kind === 'earn') delete op.detail.owedRepaid;
+    if (repaid > 0 && op.kind === 'earn') op.detail.owedRepaid = repaid;
+    points = balanceOf(member) - before;
   }
   const status = refusal ? 'refused' : 'applied';
   const row: OpRow = { id: op.opId, storeId: op.storeId, memberId: op.memberId, kind: op.kind, benefitId: op.benefitId, at: op.at, points, payload: op, status, burned, voidedBy: null, loaded: false };

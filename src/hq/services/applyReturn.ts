@@ -5,7 +5,7 @@
 // earlier returns took, and applies that. A return HQ cannot stand behind is refused with a reason.
 import { earnUndoFacts } from '../../loyalty/earnDetail';
 import { earnPoints } from '../../loyalty/points';
-import { planReturn, shareLinePoints, tierAfterReturn, type PurchasedLine, type ReturnPlan, type ReturnRequest } from '../../loyalty/returns';
+import { oweShortfall, planReturn, shareLinePoints, tierAfterReturn, type PurchasedLine, type ReturnPlan, type ReturnRequest } from '../../loyalty/returns';
 import { tierCodeSchema } from '../../loyalty/schemas';
 import { evaluateTier } from '../../loyalty/tiers';
 import { DAY_MS, monthKey } from '../../loyalty/time';
@@ -80,7 +80,12 @@ export function applyReturn(state: BatchState, member: MemberState, op: HqOp, r:
     lots = burned.lots;
     shortfall = burned.shortfall;
   }
-  if (shortfall > 0) flag('return_shortfall', 'recorded', { purchase: target.id, points: plan.points, takenBack: plan.points - shortfall, shortfall });
+  // Where HQ's rules allow it, the member owes what was spent, up to the limit (oweShortfall).
+  const owing = oweShortfall(state.rules, member.owed, shortfall);
+  if (owing.shortfall > 0) {
+    flag('return_shortfall', 'recorded', { purchase: target.id, points: plan.points, takenBack: plan.points - shortfall, shortfall: owing.shortfall, owed: owing.added });
+  }
+  shortfall = owing.shortfall;
   const months = addMonth(member.months, monthKey(target.at, state.tz), plan.completes ? -1 : 0, -plan.amountFen);
   let { tier, grants } = member;
   let tierSince: number | null = null;
@@ -104,10 +109,11 @@ export function applyReturn(state: BatchState, member: MemberState, op: HqOp, r:
   }
   const claimedPoints = op.points;
   const applied = -(plan.points - shortfall);
+  member.owed = owing.owed;
   if (claimedPoints !== applied) flag('points_recomputed', 'applied_as_hq', { claimed: claimedPoints, applied });
   op.amountFen = plan.amountFen;
   op.points = applied;
-  op.detail = { ...op.detail, returned: plan.lines, pointsReturned: plan.points, shortfall };
+  op.detail = { ...op.detail, returned: plan.lines, pointsReturned: plan.points, shortfall, owed: owing.added };
   delete op.detail.tierChange;
   if (undone) op.detail.tierChange = undone;
   state.returned.set(target.id, [...(state.returned.get(target.id) ?? []), ...plan.lines]);

@@ -21,7 +21,7 @@ function signed(key: SigningKey | null, a: Omit<SignedAnchor, 'kid' | 'sig'>): S
 }
 
 /** HQ's current signing key (null: none), for the anchor it answers with. */
-async function currentKey(q: Queryable, now: number): Promise<SigningKey | null> {
+export async function currentKey(q: Queryable, now: number): Promise<SigningKey | null> {
   const [k] = await q.query<SigningKey>(
     `SELECT kid, x, d FROM signing_keys WHERE NOT tombstone AND valid_from <= $1 AND (valid_to IS NULL OR valid_to > $1) ORDER BY valid_from DESC, kid LIMIT 1`,
     [now],

@@ -30,6 +30,7 @@ interface MemberRow {
   lots: MemberState['lots'];
   grants: MemberState['grants'];
   usage: MemberState['usage'];
+  points_owed: number;
 }
 
 interface TargetRow {
@@ -53,7 +54,7 @@ function monthDay(birthday: string | null): MonthDay | null {
 
 async function loadMembers(q: Queryable, ops: HqOp[]): Promise<Map<string, MemberState>> {
   const rows = await q.query<MemberRow>(
-    `SELECT id, status, card_serial, birthday, tier, tier_since, last_purchase_at, months, lots, grants, usage FROM members WHERE id = ANY(${IDS}) ORDER BY id FOR UPDATE`,
+    `SELECT id, status, card_serial, birthday, tier, tier_since, last_purchase_at, months, lots, grants, usage, points_owed FROM members WHERE id = ANY(${IDS}) ORDER BY id FOR UPDATE`,
     [JSON.stringify(unique(ops.map((o) => o.memberId)))],
   );
   return new Map(
@@ -61,7 +62,7 @@ async function loadMembers(q: Queryable, ops: HqOp[]): Promise<Map<string, Membe
       r.id,
       {
         id: r.id, status: r.status, cardSerial: r.card_serial, birthday: monthDay(r.birthday), tier: r.tier, tierSinceNow: Number(r.tier_since), tierSince: null,
-        lastPurchaseAt: r.last_purchase_at, months: r.months, lots: r.lots, grants: r.grants, usage: r.usage, changed: false,
+        lastPurchaseAt: r.last_purchase_at, months: r.months, lots: r.lots, grants: r.grants, usage: r.usage, owed: Number(r.points_owed), changed: false,
       },
     ]),
   );

@@ -31,12 +31,12 @@ async function markVoided(q: Queryable, state: BatchState): Promise<void> {
 async function updateMembers(q: Queryable, state: BatchState): Promise<void> {
   const rows = [...state.members.values()]
     .filter((m) => m.changed)
-    .map((m) => ({ id: m.id, lots: m.lots, months: m.months, grants: m.grants, usage: m.usage, tier: m.tier, tier_since: m.tierSince, last_purchase_at: m.lastPurchaseAt }));
+    .map((m) => ({ id: m.id, lots: m.lots, months: m.months, grants: m.grants, usage: m.usage, owed: m.owed, tier: m.tier, tier_since: m.tierSince, last_purchase_at: m.lastPurchaseAt }));
   if (rows.length === 0) return;
   await q.query(
-    `UPDATE members m SET lots = d.lots, months = d.months, grants = d.grants, usage = d.usage, tier = d.tier, tier_since = coalesce(d.tier_since, m.tier_since),
+    `UPDATE members m SET lots = d.lots, months = d.months, grants = d.grants, usage = d.usage, points_owed = d.owed, tier = d.tier, tier_since = coalesce(d.tier_since, m.tier_since),
             last_purchase_at = d.last_purchase_at, seq = NULL
-       FROM jsonb_to_recordset($1::jsonb) AS d(id text, lots jsonb, months jsonb, grants jsonb, usage jsonb, tier text, tier_since bigint, last_purchase_at bigint)
+       FROM jsonb_to_recordset($1::jsonb) AS d(id text, lots jsonb, months jsonb, grants jsonb, usage jsonb, owed integer, tier text, tier_since bigint, last_purchase_at bigint)
       WHERE m.id = d.id`,
     [JSON.stringify(rows)],
   );

@@ -40,7 +40,7 @@ const MEMBER_NAME = `CASE WHEN (SELECT name_display FROM brand WHERE id = 'brand
 const MEMBER_TAIL = `'birthday', birthday, 'tier', tier, 'tierSince', tier_since, 'cardSerial', card_serial, 'status', status, 'joinedAt', joined_at,
   'lastPurchaseAt', last_purchase_at, 'months', months, 'lots', lots, 'grants', grants`;
 /** A member row's change data as terminals pull it (v2), a SQL expression over members. */
-export const MEMBER_DATA = `json_build_object('cardNo', card_no, 'name', ${MEMBER_NAME}, 'phoneHash', phone_hash, 'phoneLast4', right(phone, 4), ${MEMBER_TAIL}, 'usage', usage)`;
+export const MEMBER_DATA = `json_build_object('cardNo', card_no, 'name', ${MEMBER_NAME}, 'phoneHash', phone_hash, 'phoneLast4', right(phone, 4), ${MEMBER_TAIL}, 'usage', usage, 'owed', points_owed)`;
 /** Protocol v1 has a `phone`: it gets the number masked to its last four digits, which is all its phone check reads. */
 const MEMBER_DATA_V1 = `json_build_object('cardNo', card_no, 'name', ${MEMBER_NAME}, 'phone', repeat('*', greatest(0, char_length(phone) - 4)) || right(phone, 4), ${MEMBER_TAIL})`;
 
@@ -84,7 +84,7 @@ const FEED: Record<string, { entity: Change['entity']; select: string; scope?: s
   // 挂失补卡 (docs/lostcard.md): every terminal refuses a replaced card's number.
   card_replacements: {
     entity: 'cardReplaced',
-    select: "SELECT old_card_no AS id, seq, tombstone, jsonb_build_object('memberId', member_id, 'cardSerial', old_serial, 'replacedBy', new_card_no, 'at', at) AS data FROM card_replacements",
+    select: "SELECT old_card_no AS id, seq, tombstone, jsonb_build_object('memberId', member_id, 'cardSerial', old_serial, 'replacedBy', new_card_no, 'at', at, 'code', card_code) AS data FROM card_replacements",
   },
 };
 

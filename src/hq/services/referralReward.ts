@@ -57,11 +57,17 @@ async function credit(q: Queryable, memberId: string, lot: { key: string; at: nu
   const lots = lot.points > 0 ? [{ key: lot.key, earnedAt: lot.at, expiresAt: lotExpiry(lot.at, rules), points: lot.points, remaining: lot.points }] : [];
   const grants = benefitId === null ? [] : [{ benefitId, grantedAt: lot.at, reason: 'referral', usedOpId: null }];
   if (lots.length === 0 && grants.length === 0) return;
-  await q.query('UPDATE members SET lots = lots || $2::jsonb, grants = grants || $3::jsonb, seq = NULL WHERE id = $1 AND NOT tombstone', [
-    memberId,
-    JSON.stringify(lots),
-    JSON.stringify(grants),
-  ]);
+  // A member who owes points after a return (docs/returns.md "Owing points") holds none spendable:
+  // the new lot repays the debt first (both right-hand sides read the row as it was).
+  await q.query(
+    `UPDATE members SET
+       lots = lots || (SELECT coalesce(jsonb_agg(jsonb_set(l, '{remaining}', to_jsonb((l->>'points')::int - least(points_owed, (l->>'points')::int)))), '[]'::jsonb)
+                         FROM jsonb_array_elements($2::jsonb) AS l),
+       points_owed = points_owed - least(points_owed, $4::int),
+       grants = grants || $3::jsonb, seq = NULL
+     WHERE id = $1 AND NOT tombstone`,
+    [memberId, JSON.stringify(lots), JSON.stringify(grants), lot.points > 0 ? lot.points : 0],
+  );
 }
 
 /** Gives the referral reward for the referees whose first purchase this batch applied; returns how many were rewarded. */

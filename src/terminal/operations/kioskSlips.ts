@@ -11,6 +11,7 @@ import { parseCode, toBase64url } from '../../scan/codeFormat';
 import type { PrivateJwk } from '../../scan/hqKeys';
 import { mintCardCode } from '../../scan/mintCode';
 import { insertSlipJob, slipJob, withdrawSlip } from '../../store/kioskQueries';
+import { signedCodeOfCurrentCard } from '../../store/replacedCards';
 import { trustedKey } from '../../store/scanCache';
 import { getStoreName } from '../../store/stores';
 import type { ServiceDeps } from './deps';
@@ -52,7 +53,8 @@ export interface SlipSource {
 export function writeSlip(deps: ServiceDeps, p: SlipSource, lang: Lang, hqKey: PrivateJwk | null): number {
   const now = deps.clock();
   const key = p.staticCode ? null : mintingKey(deps, hqKey);
-  const code = p.staticCode ?? (key ? mintCardCode(key, { mid: p.memberId, cs: p.cardSerial, iat: Math.floor(now / 1000) }) : null);
+  // A live app code has no card code in it: HQ's signed code of a replaced card's successor, or (demo) one minted here.
+  const code = p.staticCode ?? signedCodeOfCurrentCard(deps.db, p.memberId) ?? (key ? mintCardCode(key, { mid: p.memberId, cs: p.cardSerial, iat: Math.floor(now / 1000) }) : null);
   const d = p.page;
   const model: SlipModel = {
     v: 1,

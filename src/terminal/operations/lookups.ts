@@ -1,12 +1,12 @@
 // Reads every operation starts with; each names what it could not find with a typed error.
 import { DeskError } from '../../contract/errors';
-import { availablePoints } from '../../loyalty/points';
 import type { LocalizedText } from '../../loyalty/types';
 import { maskName } from '../../print/receiptModel';
 import { maskedPhone } from '../../loyalty/phone';
-import { getMember, memberLots, type MemberRow } from '../../store/members';
+import { getMember, type MemberRow } from '../../store/members';
 import { getStaff, type StaffRow } from '../../store/staff';
 import { getStoreName } from '../../store/stores';
+import { pointsBalanceOf } from './owedPoints';
 import type { ServiceDeps } from './deps';
 import type { ReceiptModel } from '../../contract/deskTypes';
 
@@ -30,7 +30,7 @@ export function requireManager(deps: ServiceDeps, id: string): StaffRow {
 }
 
 export function pointsBalance(deps: ServiceDeps, memberId: string, now: number): number {
-  return availablePoints(memberLots(deps.db, memberId), now);
+  return pointsBalanceOf(deps.db, memberId, now);
 }
 
 const FALLBACK_STORE_NAME = (id: string): LocalizedText => ({ 'zh-CN': id, 'zh-TW': id, en: id });

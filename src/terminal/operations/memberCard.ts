@@ -9,7 +9,7 @@ import { monthsBack } from '../../loyalty/time';
 import type { BenefitDef } from '../../loyalty/types';
 import { listBenefits, openGrants, stockMap, usageByBenefit } from '../../store/benefits';
 import { memberOrAlias } from '../../store/aliases';
-import { memberLots, memberMonths, toMemberFacts, type MemberRow } from '../../store/members';
+import { memberLots, memberMonths, pointsOwed, toMemberFacts, type MemberRow } from '../../store/members';
 import { maskName } from '../../print/receiptModel';
 import { maskedPhone } from '../../loyalty/phone';
 import type { ServiceDeps } from './deps';
@@ -117,7 +117,7 @@ export function memberCard(deps: ServiceDeps, ref: MemberRef): MemberCard {
       ...progress,
     },
     points: {
-      balance: availablePoints(lots, now),
+      balance: availablePoints(lots, now) - pointsOwed(deps.db, row.id),
       expiring: { total: expiring.total, lots: expiring.lots.map((l) => ({ expiresAt: l.expiresAt, points: l.points })) },
     },
     notices: { birthdayMonth: isBirthdayMonth(facts.birthday, now, tz), memberDay: isMemberDay(deps.rules, now, tz) },

@@ -5,7 +5,7 @@ import { availablePoints, lotExpiry } from '../../loyalty/points';
 import { monthKey } from '../../loyalty/time';
 import type { PurchaseLine } from '../../loyalty/types';
 import { adjustStock, getCatalogItem, grantBenefit, listBenefits, stockOf } from '../../store/benefits';
-import { addMonthActivity, changeTier, insertLot, memberLots, recordPurchase, toMemberFacts, type MemberRow } from '../../store/members';
+import { addMonthActivity, changeTier, insertLot, memberLots, pointsOwed, recordPurchase, toMemberFacts, type MemberRow } from '../../store/members';
 import type { LedgerEntry } from '../../store/operations';
 import type { StaffRow } from '../../store/staff';
 import type { ServiceDeps } from './deps';
@@ -14,6 +14,7 @@ import { burnLots, enforceOfflineRisk, isOffline, refused } from './guards';
 import { planEarn } from './earnPlan';
 import { buildReceipt, requireManager, requireMember, requireStaff } from './lookups';
 import { recordOperation } from './record';
+import { repayOwed } from './owedPoints';
 import type { PointsOpResult, EarnResult, OpKind, ReceiptModel } from '../../contract/deskTypes';
 
 interface OpFacts {
@@ -83,7 +84,7 @@ function start(deps: ServiceDeps, memberId: string, staffId: string) {
   const member = requireMember(deps, memberId);
   const staff = requireStaff(deps, staffId);
   const lots = memberLots(deps.db, member.id);
-  return { now, member, staff, lots, facts: toMemberFacts(member), pointsBefore: availablePoints(lots, now), offline: isOffline(deps) };
+  return { now, member, staff, lots, facts: toMemberFacts(member), pointsBefore: availablePoints(lots, now) - pointsOwed(deps.db, member.id), offline: isOffline(deps) };
 }
 
 export interface EarnInput {
@@ -118,6 +119,10 @@ export function earn(deps: ServiceDeps, input: EarnInput): EarnResult {
       });
       ledger.push({ account: 'points', delta: earned.points, valueFen: 0, lotId, ref: null });
     }
+    // What the member owes after a return is repaid first (the balance still rises by the points earned).
+    const repaying = repayOwed(deps.db, s.member.id, s.now);
+    ledger.push(...repaying);
+    const owedRepaid = -repaying.reduce((sum, e) => sum + e.delta, 0);
     addMonthActivity(deps.db, s.member.id, monthKey(s.now, tz), 1, amountFen);
     recordPurchase(deps.db, s.member.id, s.now);
     if (change) {
@@ -148,6 +153,7 @@ export function earn(deps: ServiceDeps, input: EarnInput): EarnResult {
           birthday: earned.birthday,
           memberDay: earned.memberDay,
           ...(change ? { tierChange: change } : {}),
+          ...(owedRepaid > 0 ? { owedRepaid } : {}),
           // What a void of this earn puts back (src/loyalty/earnDetail.ts).
           before: { lastPurchaseAt: s.member.last_purchase_at, tierSince: s.member.tier_since },
         },

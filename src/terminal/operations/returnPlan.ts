@@ -6,11 +6,11 @@ import { z } from 'zod';
 import { DeskError } from '../../contract/errors';
 import type { ReturnQuote, ReturnPlanView } from '../../contract/deskTypes';
 import { availablePoints, type BurnAllocation } from '../../loyalty/points';
-import { checkReturnWindow, planReturn, planTakeBack, shareLinePoints, tierAfterReturn, type PurchasedLine, type ReturnPlan, type ReturnRequest, type ReturnedLine } from '../../loyalty/returns';
+import { checkReturnWindow, oweShortfall, planReturn, planTakeBack, shareLinePoints, tierAfterReturn, type PurchasedLine, type ReturnPlan, type ReturnRequest, type ReturnedLine } from '../../loyalty/returns';
 import { evaluateTier } from '../../loyalty/tiers';
 import { DAY_MS, monthKey, monthsBack } from '../../loyalty/time';
 import type { PurchaseLine, TierCode } from '../../loyalty/types';
-import { memberLots, memberMonths, tierChangeOfOp, type MemberRow, type TierChangeRow } from '../../store/members';
+import { memberLots, memberMonths, pointsOwed, tierChangeOfOp, type MemberRow, type TierChangeRow } from '../../store/members';
 import { getOperation, type StoredOperation } from '../../store/operations';
 import { purchaseLotId, purchasesSince, returnsOfPurchase } from '../../store/returns';
 import type { ServiceDeps } from './deps';
@@ -68,6 +68,8 @@ export interface PlannedReturn extends ReturnPlanView {
   /** The purchase's tier step and the tier the member lands on, when the return undoes it. */
   undoStep: { step: TierChangeRow; to: TierCode } | null;
   now: number;
+  /** What the member owes once the return is made (schema 220). */
+  owedAfter: number;
 }
 
 /**
@@ -97,11 +99,15 @@ export function planReturnOf(deps: ServiceDeps, ask: ReturnAsk, now: number): Pl
   if (!plan.ok) refused(plan);
   const lots = memberLots(deps.db, purchase.member.id);
   const ownLotId = purchaseLotId(deps.db, purchase.member.id, purchase.op.id);
-  const { allocations, shortfall } = planTakeBack(lots, ownLotId, plan.points, now);
+  const { allocations, shortfall: spent } = planTakeBack(lots, ownLotId, plan.points, now);
+  // Where HQ's rules allow it, what was spent is owed, up to the limit (oweShortfall).
+  const owedBefore = pointsOwed(deps.db, purchase.member.id);
+  const owing = oweShortfall(deps.rules, owedBefore, spent);
+  const shortfall = owing.shortfall;
   const takenBack = plan.points - shortfall;
-  const pointsBefore = availablePoints(lots, now);
+  const pointsBefore = availablePoints(lots, now) - owedBefore;
   const taken = new Map(allocations.map((a) => [a.lotId, a.points]));
-  const pointsAfter = availablePoints(lots.map((l) => ({ ...l, remaining: l.remaining - (taken.get(l.id) ?? 0) })), now);
+  const pointsAfter = availablePoints(lots.map((l) => ({ ...l, remaining: l.remaining - (taken.get(l.id) ?? 0) })), now) - owing.owed;
   const undoStep = stepUndone(deps, purchase, plan, now);
   return {
     purchase, plan, allocations, ownLotId, undoStep, now,
@@ -109,6 +115,8 @@ export function planReturnOf(deps: ServiceDeps, ask: ReturnAsk, now: number): Pl
     points: plan.points,
     takenBack,
     shortfall,
+    owed: owing.added,
+    owedAfter: owing.owed,
     pointsBefore,
     pointsAfter,
     tierChange: undoStep && { from: purchase.member.tier, to: undoStep.to, reason: RETURN_REVERSAL },
@@ -120,7 +128,7 @@ export const RETURN_REVERSAL = 'RETURN_REVERSAL';
 
 /** What the desk shows of a planned return (the quote and the result alike). */
 export const returnView = (r: PlannedReturn): ReturnPlanView => ({
-  amountFen: r.amountFen, points: r.points, takenBack: r.takenBack, shortfall: r.shortfall, pointsBefore: r.pointsBefore,
+  amountFen: r.amountFen, points: r.points, takenBack: r.takenBack, shortfall: r.shortfall, owed: r.owed, pointsBefore: r.pointsBefore,
   pointsAfter: r.pointsAfter, tierChange: r.tierChange, lines: r.lines,
 });
 

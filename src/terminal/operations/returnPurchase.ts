@@ -6,7 +6,7 @@
 import type { ReturnResult } from '../../contract/deskTypes';
 import { monthKey } from '../../loyalty/time';
 import { grantsIssued, withdrawGrant } from '../../store/benefits';
-import { changeTier, removeMonthActivity, tierSinceBefore } from '../../store/members';
+import { changeTier, removeMonthActivity, setPointsOwed, tierSinceBefore } from '../../store/members';
 import type { LedgerEntry } from '../../store/operations';
 import type { ServiceDeps } from './deps';
 import { operatingDay } from './businessDay';
@@ -29,6 +29,7 @@ export function returnPurchase(deps: ServiceDeps, input: ReturnInput): ReturnRes
     const { purchase, plan } = r;
     const opId = deps.newId();
     const ledger: LedgerEntry[] = burnLots(deps, r.allocations);
+    if (r.owed > 0) setPointsOwed(deps.db, purchase.member.id, r.owedAfter);
     removeMonthActivity(deps.db, purchase.member.id, monthKey(purchase.op.at, tz), plan.completes ? 1 : 0, plan.amountFen);
     let member = purchase.member;
     const undo = r.undoStep;
@@ -80,6 +81,7 @@ export function returnPurchase(deps: ServiceDeps, input: ReturnInput): ReturnRes
           returned: plan.lines,
           pointsReturned: plan.points,
           shortfall: r.shortfall,
+          owed: r.owed,
           ...(r.tierChange ? { tierChange: { from: r.tierChange.from, to: r.tierChange.to }, welcomeUsed } : {}),
         },
         offline,

@@ -1,7 +1,7 @@
 // Void an operation of today with a manager's approval: every ledger entry is reversed by a new
 // operation (the original stays, marked voided), so the history keeps both.
 import { DeskError } from '../../contract/errors';
-import { availablePoints, planBurn } from '../../loyalty/points';
+import { planBurn } from '../../loyalty/points';
 import { monthKey } from '../../loyalty/time';
 import { adjustStock, releaseGrant } from '../../store/benefits';
 import { adjustLot, memberLots, removeMonthActivity } from '../../store/members';
@@ -18,6 +18,7 @@ import { operatingDay } from './businessDay';
 import { refused } from './guards';
 import { buildReceipt, requireManager, requireMember, requireStaff } from './lookups';
 import { recordOperation } from './record';
+import { OWED_REF, oweAgain, pointsBalanceOf, repayOwed } from './owedPoints';
 import { undoEarnPurchase, undoEarnTier } from './voidEarn';
 import type { OpKind, ReceiptModel, VoidResult } from '../../contract/deskTypes';
 
@@ -65,12 +66,15 @@ export function voidOperation(deps: ServiceDeps, input: VoidInput): VoidResult {
     if (target.businessDate !== today) throw new DeskError('VOID_NOT_SAME_DAY', { today, date: target.businessDate });
 
     const found = requireMember(deps, target.memberId);
-    const pointsBefore = availablePoints(memberLots(deps.db, found.id), now);
+    const pointsBefore = pointsBalanceOf(deps.db, found.id, now);
     const opId = deps.newId();
     // First, so that a refusal (VOID_GRANT_USED) comes before anything else is touched.
     const member = target.kind === 'earn' ? undoEarnTier(deps, found, target, opId, now) : found;
     const ledger: LedgerEntry[] = [];
-    for (const e of ledgerForOp(deps.db, target.id)) {
+    // What the operation repaid of owed points goes back to its lot first and is owed again.
+    const entries = ledgerForOp(deps.db, target.id).sort((a, b) => Number(b.ref === OWED_REF) - Number(a.ref === OWED_REF));
+    for (const e of entries) {
+      if (e.ref === OWED_REF) oweAgain(deps.db, deps.rules, member.id, -e.delta);
       if (e.account === 'points' && e.lotId !== null && e.delta > 0) {
         ledger.push(...unearn(deps, member.id, e.lotId, e.delta, now));
         continue;
@@ -87,7 +91,9 @@ export function voidOperation(deps: ServiceDeps, input: VoidInput): VoidResult {
     if (!target.synced && countsTowardOfflineTotal(target)) releaseOfflineValue(deps.db, target.valueFen);
     if (!markVoided(deps.db, target.id, opId)) throw new DeskError('ALREADY_VOIDED', { ref: target.id });
 
-    const pointsAfter = availablePoints(memberLots(deps.db, member.id), now);
+    // Points a void gives back (a burn's) repay what the member owes, as any new points do.
+    ledger.push(...repayOwed(deps.db, member.id, now));
+    const pointsAfter = pointsBalanceOf(deps.db, member.id, now);
     const offline = !deps.connectivity().online;
     // The receipt names what it voids: the kind beside the operation's number.
     const receipt = withTargetKind(target.kind, buildReceipt(deps, {

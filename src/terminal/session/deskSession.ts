@@ -261,6 +261,7 @@ export function createDeskSession(
     },
     'member.replaceCardPreview': ({ memberId }) => (reads(), service.replaceCardPreview(memberId)),
     'terms.current': () => (reads(), service.terms()),
+    'member.referralReward': () => (reads(), { referrerPoints: service.deps.rules.referral.referrerPoints, refereePoints: service.deps.rules.referral.refereePoints }),
     'benefit.redeem': (i) => {
       const me = signedIn();
       mayBurn(i.memberId);
