@@ -184,6 +184,36 @@ describe('the phone check and lookup by phone', () => {
     expect(later.ok).toBe(true);
   });
 
+  it('never carries a verification over to a later presentation by a typed card or phone number', async () => {
+    const member = activeMember(5);
+    const phone = phones.get(member.id)!;
+    const s = deskApi(t.service);
+    await s['staff.signIn']({ pin: '1234' });
+    const free = async () => {
+      const card = await s['member.card']({ memberId: member.id });
+      return card.ok ? card.value.benefits.find((b) => b.eligible && !b.needsAmount) : undefined;
+    };
+    // The member proves the card with their phone; re-reading the card by id keeps that.
+    expect((await s['scan.submit']({ code: member.card_no })).ok).toBe(true);
+    expect((await s['member.confirmPhone']({ memberId: member.id, phone })).ok).toBe(true);
+    expect(await free()).toBeDefined();
+    // Later someone types that card number, or the phone number, again: a new presentation, unverified.
+    for (const typed of [member.card_no, phone]) {
+      const again = await s['scan.submit']({ code: typed });
+      expect(again).toMatchObject({ ok: true, value: { verified: false } });
+      const b = await free();
+      const before = snapshot(t.db);
+      const spent = await s['benefit.redeem']({ memberId: member.id, benefitId: b!.id, amountFen: null });
+      expect(!spent.ok && spent.error.code).toBe('PHONE_NOT_CONFIRMED');
+      expect(snapshot(t.db)).toEqual(before);
+    }
+    const viaLookup = await s['member.lookup']({ cardNo: member.card_no });
+    expect(viaLookup.ok).toBe(true);
+    const b = await free();
+    const spent = await s['benefit.redeem']({ memberId: member.id, benefitId: b!.id, amountFen: null });
+    expect(!spent.ok && spent.error.code).toBe('PHONE_NOT_CONFIRMED');
+  });
+
   it('finds a member by the number they say, unverified: points can be earned, nothing spent until a code is scanned', async () => {
     const member = activeMember(3);
     const s = deskApi(t.service);

@@ -105,10 +105,14 @@ export function createDeskSession(
     if (who.kind === 'operator' && who.managerId !== null) return service.staffById(who.managerId);
     return me;
   };
+  /**
+   * Each presentation stands on its own: a card or phone number typed later may be someone else at
+   * the desk, so an earlier verification is never carried over to it (re-reading the card by id is
+   * not a presentation and keeps it).
+   */
   const present = (memberId: string, how: Presence): void => {
-    const before = presented.get(memberId);
     presented.delete(memberId);
-    presented.set(memberId, { via: how.via, verified: how.verified || (before?.verified ?? false) });
+    presented.set(memberId, { via: how.via, verified: how.verified });
     while (presented.size > MAX_PRESENTED) presented.delete(presented.keys().next().value as string);
   };
   const forgetMembers = (): void => presented.clear();
