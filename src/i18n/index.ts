@@ -1,5 +1,6 @@
 // One message catalog (i18next resources, zh-CN default, zh-TW, en) for the CLI and the UI.
 import i18next, { type TFunction } from 'i18next';
+import { backupFailureCauseSchema } from '../contract/backupFailure';
 import type { RefusalParams } from '../loyalty/refusal';
 import type { Lang, TierCode } from '../loyalty/types';
 import { en } from './en';
@@ -62,6 +63,8 @@ export function createTranslator(lang: Lang = DEFAULT_LANG, tz = 'Asia/Shanghai'
         out.tiersText = value.split(',').filter(Boolean).map((c) => tier(c as TierCode)).join(sep);
       }
       if (key === 'kind' && typeof value === 'string') out.kind = t(`opKind.${value}`, { defaultValue: value });
+      // A backup's failure is one of a closed list (src/contract/backupFailure.ts): never the raw cause.
+      if (key === 'cause') out.cause = t(`backupCause.${backupFailureCauseSchema.safeParse(value).success ? String(value) : 'other'}`);
     }
     return out;
   }
