@@ -87,6 +87,8 @@ export function createTranslator(lang: Lang = DEFAULT_LANG, tz = 'Asia/Shanghai'
       // the field in words, in place of the generic "not valid" with a detail.
       if (code === 'INVALID_INPUT' && typeof params.detailKey === 'string' && instance.exists(`input.${params.detailKey}`)) return inputSentence(params);
       const key = `error.${code}`;
+      // A failed backup is always said with a cause from the closed list, `other` when none came.
+      if (code === 'BACKUP_FAILED' && params.cause === undefined) params = { ...params, cause: 'other' };
       if (!instance.exists(key)) return t('error.INTERNAL', { detail: code });
       return t(key, readable(params));
     },
