@@ -49,7 +49,8 @@ export function startDailyBackups(db: Db, options: DailyBackupOptions = {}): Dai
       const said = err instanceof DeskError ? err : new DeskError('BACKUP_FAILED', { cause: backupFailureCause(err) }, err);
       // Kept in the database, so doctor and the manager's backup panel say "failing since".
       try {
-        if (db.open) recordBackupFailure(db, said, now);
+        // Another backup of this folder running (立即备份, the command) is no failure: the next check makes today's.
+        if (db.open && said.code !== 'BACKUP_BUSY') recordBackupFailure(db, said, now);
       } catch {
         // The host's error sink still hears of it.
       }

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFile
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DeskError } from '../../src/contract/errors';
+import { startDailyBackups } from '../../src/runtime/dailyBackup';
 import { seedNewDatabase } from '../../src/runtime/dataFolder';
 import { backupFolderFor, makeBackup, makeBackupInBackground } from '../../src/store/backup';
 import { readBackupFile } from '../../src/store/backupFile';
@@ -15,6 +16,7 @@ import { acquireBackupLock, BACKUP_LOCK_NAME, STALE_AFTER_MS } from '../../src/s
 import { KEEP_MANUAL } from '../../src/store/backupRotation';
 import { keyFileFor } from '../../src/store/dbKey';
 import { keyOfConnection, openRaw, openStore } from '../../src/store/open';
+import { readBackupFailure } from '../../src/store/opsFailures';
 import { restoreBackup } from '../../src/store/restore';
 import { cli } from '../helpers/cliChild';
 import { NOW, tempDir } from '../helpers/demoDb';
@@ -92,6 +94,18 @@ describe('one backup at a time', () => {
       const running = makeBackupInBackground(db, key, { kind: 'manual', now: NOW + 2 * MINUTE });
       expect(codeOf(() => makeBackup(db, key, { kind: 'manual', now: NOW + 3 * MINUTE }))).toBe('BACKUP_BUSY');
       await running;
+      // The desk's daily backup meeting one in progress: refused, not counted as a failing backup, made at the next check.
+      const held = acquireBackupLock(folder);
+      const daily = startDailyBackups(db, { clock: () => NOW + 24 * 60 * MINUTE, firstCheckMs: 3_600_000, checkEveryMs: 3_600_000 });
+      try {
+        await expect(daily.check()).rejects.toMatchObject({ code: 'BACKUP_BUSY' });
+        expect(readBackupFailure(db)).toBeNull();
+        held.release();
+        expect((await daily.check())?.header.kind).toBe('daily');
+      } finally {
+        held.release();
+        await daily.stop();
+      }
       expect(restoredMembers(dbPath, path, 'twice-restored')).toBe(400);
       expect(leftovers(folder)).toEqual([]);
     } finally {
