@@ -20,7 +20,8 @@ export function BackupsPanel() {
   const [made, setMade] = useState<BackupFileView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
-  const [shown, setShown] = useState<{ recoveryKey: string; kept: boolean } | null>(null);
+  // The key lives only here, and only until the manager says it is kept.
+  const [shown, setShown] = useState<{ recoveryKey: string } | null>(null);
 
   if (!backups.value) return backups.error ? <ErrorNote message={backups.error} onRetry={backups.reload} /> : <Loading />;
   const b = backups.value;
@@ -38,9 +39,14 @@ export function BackupsPanel() {
   const showKey = async (renew: boolean) => {
     setConfirming(false);
     setError(null);
-    const r = await call('manager.recoveryKey', { renew });
-    if (r.ok) setShown({ recoveryKey: r.value.recoveryKey, kept: false });
-    else setError(r.error.message);
+    try {
+      const r = await call('manager.recoveryKey', { renew });
+      if (r.ok) setShown({ recoveryKey: r.value.recoveryKey });
+      // A typed refusal has its own sentence; a broken link or an unexpected error is said without its raw words.
+      else setError(r.error.code === 'INTERNAL' ? t('manager.backups.recovery.failed') : r.error.message);
+    } catch {
+      setError(t('manager.backups.recovery.failed'));
+    }
   };
   const kept = () => {
     // Gone from the screen once kept: it is not kept anywhere on this PC.
@@ -85,7 +91,7 @@ export function BackupsPanel() {
                 printLabel={t('manager.backups.recovery.print')}
                 printedKey="manager.backups.recovery.printed"
                 print={() => call('manager.printRecoveryKey', { recoveryKey: shown.recoveryKey })}
-                kept={shown.kept}
+                kept={false}
                 keptLabel={t('manager.backups.recovery.kept')}
                 onKept={(k) => (k ? kept() : undefined)}
               />

@@ -33,7 +33,7 @@ export function SetupWizard(props: { initial: SetupState; onDone(): void; embedd
     // The key is made and shown the first time the step is reached, never again by this wizard.
     if (next === 'recovery' && !asking.current) {
       asking.current = true;
-      void askRecoveryKey(call, t('setup.recovery.alreadyShown')).then(setRecovery);
+      void askRecoveryKey(call, { alreadyShown: t('setup.recovery.alreadyShown'), failed: t('setup.recovery.failed') }).then(setRecovery);
     }
   };
   const blocked = (step === 'hq' && !canLeaveHq) || (step === 'recovery' && !recoveryDone(recovery));

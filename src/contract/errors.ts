@@ -49,6 +49,8 @@ export const DESK_ERRORS = [
   'BACKUP_OTHER_TERMINAL',
   'BACKUP_EXISTS',
   'BACKUP_FAILED',
+  // Another backup of the same data folder is being made (its lock in the backup folder).
+  'BACKUP_BUSY',
   'RESTORE_TARGET_EXISTS',
   'RECOVERY_KEY_INVALID',
   'RECOVERY_KEY_ALREADY_SHOWN',

@@ -1,5 +1,6 @@
 // One message catalog (i18next resources, zh-CN default, zh-TW, en) for the CLI and the UI.
 import i18next, { type TFunction } from 'i18next';
+import { backupFailureCauseSchema } from '../contract/backupFailure';
 import type { RefusalParams } from '../loyalty/refusal';
 import type { Lang, TierCode } from '../loyalty/types';
 import { en } from './en';
@@ -62,6 +63,8 @@ export function createTranslator(lang: Lang = DEFAULT_LANG, tz = 'Asia/Shanghai'
         out.tiersText = value.split(',').filter(Boolean).map((c) => tier(c as TierCode)).join(sep);
       }
       if (key === 'kind' && typeof value === 'string') out.kind = t(`opKind.${value}`, { defaultValue: value });
+      // A backup's failure is one of a closed list (src/contract/backupFailure.ts): never the raw cause.
+      if (key === 'cause') out.cause = t(`backupCause.${backupFailureCauseSchema.safeParse(value).success ? String(value) : 'other'}`);
     }
     return out;
   }
@@ -84,6 +87,8 @@ export function createTranslator(lang: Lang = DEFAULT_LANG, tz = 'Asia/Shanghai'
       // the field in words, in place of the generic "not valid" with a detail.
       if (code === 'INVALID_INPUT' && typeof params.detailKey === 'string' && instance.exists(`input.${params.detailKey}`)) return inputSentence(params);
       const key = `error.${code}`;
+      // A failed backup is always said with a cause from the closed list, `other` when none came.
+      if (code === 'BACKUP_FAILED' && params.cause === undefined) params = { ...params, cause: 'other' };
       if (!instance.exists(key)) return t('error.INTERNAL', { detail: code });
       return t(key, readable(params));
     },

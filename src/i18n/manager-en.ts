@@ -220,6 +220,7 @@ export const managerEn = {
       print: 'Print it',
       printed: 'Printed ({{bytes}} bytes). The printer says: {{state}}',
       kept: 'I have kept it',
+      failed: 'The recovery key could not be fetched; nothing was changed. Try again in a moment.',
     },
   },
 } as const;

@@ -223,6 +223,7 @@ export const managerZhCN: Shape<typeof managerEn> = {
       print: '打印',
       printed: '已打印（{{bytes}} 字节）。打印机状态：{{state}}',
       kept: '我已妥善保管',
+      failed: '没能取得恢复密钥，未做任何改动。请稍后重试。',
     },
   },
 };

@@ -223,6 +223,7 @@ export const managerZhTW: Shape<typeof managerEn> = {
       print: '列印',
       printed: '已列印（{{bytes}} 位元組）。印表機狀態：{{state}}',
       kept: '我已妥善保管',
+      failed: '沒能取得復原金鑰，未做任何改動。請稍後重試。',
     },
   },
 };

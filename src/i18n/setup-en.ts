@@ -57,6 +57,8 @@ export const setupEn = {
     printed: 'Printed ({{bytes}} bytes). The printer says: {{state}}',
     kept: 'I have kept the recovery key',
     alreadyShown: 'The recovery key was already shown. If the paper is lost, a manager makes a new one under Manager → Check-up.',
+    keptDone: 'The recovery key is kept and no longer shown on screen. If the paper is lost, a manager makes a new one in Manager → Check-up.',
+    failed: 'The recovery key could not be fetched. Setup can go on; a manager makes one later in Manager → Check-up.',
   },
 };
 

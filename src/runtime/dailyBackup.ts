@@ -1,12 +1,13 @@
 // The desk's automatic backup (docs/backup.md): while the desk runs, once per store day, a daily
-// backup into the backup folder beside the data folder, then rotation (7 daily, 4 weekly). Checked
+// backup into the backup folder beside the data folder, rotated as it is made (7 daily, 4 weekly). Checked
 // a minute after start and then hourly, so a desk that is only open in the afternoon still gets its
 // backup, and one left running over night gets the next day's. A failure is reported and retried at
 // the next check; it never stops the desk.
 import { DeskError } from '../contract/errors';
 import { businessDate } from '../loyalty/time';
 import { backupFolderFor, makeBackupInBackground, type BackupMade } from '../store/backup';
-import { listDailyBackups, rotateDailyBackups } from '../store/backupRotation';
+import { listDailyBackups } from '../store/backupRotation';
+import { backupFailureCause } from '../store/backupFailureCause';
 import { readIdentity } from '../store/meta';
 import { keyOfConnection, type Db } from '../store/open';
 import { clearBackupFailure, readBackupFailure, recordBackupFailure } from '../store/opsFailures';
@@ -39,18 +40,17 @@ export function startDailyBackups(db: Db, options: DailyBackupOptions = {}): Dai
   const run = async (): Promise<BackupMade | null> => {
     const now = clock();
     if (stopped || !db.open || !due(now)) return null;
-    const identity = readIdentity(db)!;
     try {
       const made = await makeBackupInBackground(db, keyOfConnection(db), { kind: 'daily', now });
-      rotateDailyBackups(backupFolderFor(db.name), identity.terminalId, identity.tz);
       if (db.open && readBackupFailure(db) !== null) clearBackupFailure(db);
       return made;
     } catch (err) {
       // A folder that cannot be made is an fs error, not yet a DeskError: worded as a failed backup all the same.
-      const said = err instanceof DeskError ? err : new DeskError('BACKUP_FAILED', { path: backupFolderFor(db.name), detail: err instanceof Error ? err.message : String(err) }, err);
+      const said = err instanceof DeskError ? err : new DeskError('BACKUP_FAILED', { cause: backupFailureCause(err) }, err);
       // Kept in the database, so doctor and the manager's backup panel say "failing since".
       try {
-        if (db.open) recordBackupFailure(db, said, now);
+        // Another backup of this folder running (立即备份, the command) is no failure: the next check makes today's.
+        if (db.open && said.code !== 'BACKUP_BUSY') recordBackupFailure(db, said, now);
       } catch {
         // The host's error sink still hears of it.
       }

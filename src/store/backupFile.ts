@@ -63,7 +63,7 @@ export function writeBackupFile(out: string, header: BackupHeader, bodyPath: str
     // Bounded by the body's size: each round copies at least one byte or stops.
     while (copied < header.bodyBytes) {
       const chunk = readAt(src, Math.min(CHUNK, header.bodyBytes - copied), copied);
-      if (chunk.length === 0) throw new DeskError('BACKUP_FAILED', { path: out, detail: 'the copy shrank while it was written' });
+      if (chunk.length === 0) throw new DeskError('BACKUP_FAILED', { cause: 'other' });
       write(chunk);
       copied += chunk.length;
     }

@@ -1,24 +1,25 @@
 // Rotation of the desk's daily backups (docs/backup.md): the newest backup of each of the last 7
 // days that have one, and the newest of each of the last 4 weeks that have one (a week's newest
-// is often a day already kept), in the store's time zone. Manual backups and files that are not
-// this terminal's daily backups are never touched.
+// is often a day already kept), in the store's time zone; and the newest 5 manual backups (立即备份,
+// `loyalty-desk backup` without --out). Files that are not this terminal's backups, and files
+// written elsewhere with --out, are never touched. Called with the backup lock held (backupLock.ts).
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { businessDate } from '../loyalty/time';
-import { BACKUP_EXTENSION } from './backup';
 
 export const KEEP_DAILY = 7;
 export const KEEP_WEEKLY = 4;
+/** Manual backups pile up otherwise: a person pressing 立即备份 each evening keeps the last few. */
+export const KEEP_MANUAL = 5;
 
 export interface DailyBackupFile {
   name: string;
   at: number;
 }
 
-const NAME = /^daily-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-(.+)\.ldbackup$/;
+const NAME = /^(daily|manual)-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-(.+)\.ldbackup$/;
 
-/** This terminal's daily backups in `folder`, oldest first, read from their names. */
-export function listDailyBackups(folder: string, terminalId: string): DailyBackupFile[] {
+function listOfKind(folder: string, kind: 'daily' | 'manual', terminalId: string): DailyBackupFile[] {
   let names: string[];
   try {
     names = readdirSync(folder);
@@ -29,11 +30,16 @@ export function listDailyBackups(folder: string, terminalId: string): DailyBacku
   return names
     .flatMap((name) => {
       const m = NAME.exec(name);
-      if (!m || m[7] !== safe || !name.endsWith(BACKUP_EXTENSION)) return [];
-      const at = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
+      if (!m || m[1] !== kind || m[8] !== safe) return [];
+      const at = Date.UTC(Number(m[2]), Number(m[3]) - 1, Number(m[4]), Number(m[5]), Number(m[6]), Number(m[7]));
       return Number.isFinite(at) ? [{ name, at }] : [];
     })
     .sort((a, b) => a.at - b.at || a.name.localeCompare(b.name));
+}
+
+/** This terminal's daily backups in `folder`, oldest first, read from their names. */
+export function listDailyBackups(folder: string, terminalId: string): DailyBackupFile[] {
+  return listOfKind(folder, 'daily', terminalId);
 }
 
 /** Monday of the ISO week a store day falls in: weeks are keyed by it. */
@@ -64,4 +70,12 @@ export function rotateDailyBackups(folder: string, terminalId: string, tz: strin
   const { keep, remove } = planRotation(listDailyBackups(folder, terminalId), tz);
   for (const name of remove) rmSync(join(folder, name), { force: true });
   return { kept: keep.length, removed: remove };
+}
+
+/** Keeps this terminal's newest KEEP_MANUAL manual backups in the backup folder, removes the older ones. */
+export function rotateManualBackups(folder: string, terminalId: string): { kept: number; removed: string[] } {
+  const files = listOfKind(folder, 'manual', terminalId);
+  const remove = files.slice(0, Math.max(0, files.length - KEEP_MANUAL)).map((f) => f.name);
+  for (const name of remove) rmSync(join(folder, name), { force: true });
+  return { kept: files.length - remove.length, removed: remove };
 }

@@ -1,8 +1,13 @@
 // What keeps failing in the background, kept in the database so doctor (the manager's check-up and
 // `loyalty-desk doctor`, which runs in another process) can say "since when": the sync loop's last
 // error (sync_state.last_error) and the daily backup's (meta.backup_failure). A streak starts at its
-// first failure and ends at the next success. Only a code, its parameters and times are kept.
+// first failure and ends at the next success. The backup's streak keeps only its code, the cause
+// from the closed list (src/contract/backupFailure.ts) and times: never a path (it can hold a user's
+// name) nor the error's English message. Each row is checked by zod as it is read back: a damaged or
+// hostile one is as if there were none, so doctor still answers.
 import { z } from 'zod';
+import { backupFailureCauseSchema, type BackupFailureCause } from '../contract/backupFailure';
+import { backupFailureCause } from './backupFailureCause';
 import { DeskError, type ErrorCode } from '../contract/errors';
 import { getMeta, setMeta } from './meta';
 import type { Db } from './open';
@@ -62,12 +67,32 @@ export function clearSyncFailure(db: Db): void {
   stmt(db, "DELETE FROM sync_state WHERE key = 'last_error'").run();
 }
 
-export function readBackupFailure(db: Db): FailureStreak | null {
-  return parse(getMeta(db, 'backup_failure'));
+const backupFailureSchema = z
+  .object({
+    code: z.literal('BACKUP_FAILED'),
+    cause: backupFailureCauseSchema,
+    since: z.int().nonnegative(),
+    lastAt: z.int().nonnegative(),
+    failures: z.int().positive(),
+  })
+  .strict();
+export type BackupFailureStreak = z.infer<typeof backupFailureSchema>;
+
+export function readBackupFailure(db: Db): BackupFailureStreak | null {
+  const text = getMeta(db, 'backup_failure');
+  if (text === null) return null;
+  try {
+    const parsed = backupFailureSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }
 
-export function recordBackupFailure(db: Db, err: unknown, at: number): FailureStreak {
-  const next = streakAfter(readBackupFailure(db), err, at, 'BACKUP_FAILED');
+export function recordBackupFailure(db: Db, err: unknown, at: number): BackupFailureStreak {
+  const before = readBackupFailure(db);
+  const cause: BackupFailureCause = backupFailureCause(err);
+  const next: BackupFailureStreak = { code: 'BACKUP_FAILED', cause, since: before?.since ?? at, lastAt: at, failures: (before?.failures ?? 0) + 1 };
   setMeta(db, 'backup_failure', JSON.stringify(next));
   return next;
 }

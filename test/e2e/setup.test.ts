@@ -11,7 +11,6 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRenderer } from '../../src/cli/rendererBuild';
 import { launchDesk, RENDERER_DIR, REPO_ROOT, type DeskLaunch } from '../../src/host/launch';
-import { DeskError } from '../../src/contract/errors';
 import { createTranslator } from '../../src/i18n';
 import { backupFolderFor } from '../../src/store/backup';
 import { listDailyBackups } from '../../src/store/backupRotation';
@@ -195,14 +194,24 @@ describe('setting a terminal up in Chromium', () => {
     const sheet = printer.receipts.at(-1)!.lines.join('\n');
     expect(sheet).toContain('恢复密钥');
     expect(sheet).toContain(recoveryKeys[0]!.split('-').slice(0, 3).join(' '));
-    await page.check('[data-testid="recovery-kept"]');
-    expect(await page.isDisabled('[data-testid="setup-next"]')).toBe(false);
-    await fitsBothSizes();
-    await shot('setup-04b-recovery');
-    // Back and forth: the wizard keeps the key it was given; the core would not give it twice.
+    // Back and forth before it is kept: the wizard keeps the key it was given; the core would not give it twice.
     await page.click('[data-testid="setup-back"]');
     await page.click('[data-testid="setup-next"]');
     expect(await shownKey()).toBe(recoveryKeys[0]);
+    await fitsBothSizes();
+    await shot('setup-04b-recovery');
+    await page.click('[data-testid="recovery-kept"]');
+    expect(await page.isDisabled('[data-testid="setup-next"]')).toBe(false);
+    // Kept: gone from the screen and from the wizard (back and forth shows only that it was kept).
+    await page.waitForSelector('[data-testid="setup-recovery-kept"]');
+    expect(await page.$('[data-testid="recovery-key"]')).toBeNull();
+    expect(await page.content()).not.toContain(recoveryKeys[0]!.split('-')[4]);
+    await page.click('[data-testid="setup-back"]');
+    await page.click('[data-testid="setup-next"]');
+    expect(await text('setup-recovery-kept')).toBe(tr.t('setup.recovery.keptDone'));
+    expect(await page.$('[data-testid="recovery-key"]')).toBeNull();
+    await fitsBothSizes();
+    await shot('setup-04c-recovery-kept');
     await page.click('[data-testid="setup-next"]');
 
     // Scanner: a wedge burst is read and shown as read, nothing looked up.
@@ -270,12 +279,26 @@ describe('setting a terminal up in Chromium', () => {
     await expect.poll(() => text('backup-made')).toMatch(/manual-\d{8}T\d{6}Z-/);
 
     // A daily backup that keeps failing: a problem in the panel and among the findings.
-    recordBackupFailure(runtime.terminal.db, new DeskError('BACKUP_FAILED', { path: '/backups', detail: 'disk full' }), Date.now());
+    // The disk is full: said in the reader's language from the closed list, never as ENOSPC or a path.
+    recordBackupFailure(runtime.terminal.db, Object.assign(new Error("ENOSPC: no space left on device, write '/home/zhang.wei/data-backups/x'"), { code: 'ENOSPC' }), Date.now());
     await page.click('[data-testid="tab-zReport"]');
     await page.click('[data-testid="tab-doctor"]');
-    await expect.poll(() => text('backup-failure')).toContain(tr.error('BACKUP_FAILED', { path: '/backups', detail: 'disk full' }));
+    await expect.poll(() => text('backup-failure')).toContain(tr.error('BACKUP_FAILED', { cause: 'disk_full' }));
     expect(await page.getAttribute('[data-testid="finding-BACKUP_FAILED"]', 'data-severity')).toBe('problem');
+    expect(await text('finding-BACKUP_FAILED')).toContain(tr.t('backupCause.disk_full'));
+    for (const shown of [await text('backup-failure'), await text('finding-BACKUP_FAILED')]) expect(shown).not.toMatch(/ENOSPC|zhang|no space/);
     await shot('setup-09-backups');
+
+    // The link to the desk breaks as the key is asked for: a sentence, not an unhandled rejection.
+    const rejections: string[] = [];
+    page.on('pageerror', (e) => rejections.push(e.message));
+    await page.route('**/api/manager.recoveryKey', (route) => route.abort());
+    await page.click('[data-testid="recovery-renew"]');
+    await page.click('[data-testid="recovery-renew-yes"]');
+    await expect.poll(() => page.locator('[data-testid="backups"] > [data-testid="error"]').textContent()).toBe(tr.t('manager.backups.recovery.failed'));
+    expect(await page.$('[data-testid="recovery-key"]')).toBeNull();
+    expect(rejections).toEqual([]);
+    await page.unroute('**/api/manager.recoveryKey');
 
     // The paper is lost: a new key, printed, kept; the old one no longer prints.
     await page.click('[data-testid="recovery-renew"]');

@@ -52,7 +52,8 @@ describe('the daily backup in doctor', () => {
       await expect(backups.check()).rejects.toMatchObject({ code: 'BACKUP_FAILED' });
       clock.now += HOUR;
       await expect(backups.check()).rejects.toMatchObject({ code: 'BACKUP_FAILED' });
-      expect(readBackupFailure(db)).toMatchObject({ code: 'BACKUP_FAILED', since: NOW + 2 * HOUR, lastAt: NOW + 3 * HOUR, failures: 2 });
+      // Only the code and the cause from the closed list are kept: no path, no English message.
+      expect(readBackupFailure(db)).toEqual({ code: 'BACKUP_FAILED', cause: 'not_found', since: NOW + 2 * HOUR, lastAt: NOW + 3 * HOUR, failures: 2 });
       const report = doctorReport(db, { tr: createTranslator('en'), now: clock.now, full: false });
       expect(report.healthy).toBe(false);
       // A problem comes before every warning, whatever order the checks ran in.
@@ -63,8 +64,10 @@ describe('the daily backup in doctor', () => {
         // Since 2026-11-23 12:00 in the store's zone, two tries, and the error's own sentence.
         expect(f.title).toContain('2026-11-23 12:00');
         expect(f.title).toContain('2');
-        expect(f.title).toContain(createTranslator(lang).error('BACKUP_FAILED', readBackupFailure(db)!.params));
-        expect(f.title + f.action).not.toMatch(/\{\{|undefined/);
+        expect(f.title).toContain(createTranslator(lang).error('BACKUP_FAILED', { cause: readBackupFailure(db)!.cause }));
+        expect(f.title).toContain(createTranslator(lang).t('backupCause.not_found'));
+        expect(f.title + f.action).not.toMatch(/\{\{|undefined|E[A-Z]{3,}|SQLITE|ld-doctor-bg/);
+        expect(Object.keys(f.params).sort()).toEqual(['cause', 'errorCode', 'failures', 'since']);
       }
 
       rmSync(folder);

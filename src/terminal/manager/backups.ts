@@ -48,7 +48,7 @@ export function backupStatus(db: Db, tr: Translator): BackupStatus {
     folder,
     lastDaily: all.find((b) => b.kind === 'daily') ?? null,
     recent: all.slice(0, SHOWN),
-    failure: failure && { since: failure.since, lastAt: failure.lastAt, failures: failure.failures, message: tr.error(failure.code, failure.params) },
+    failure: failure && { since: failure.since, lastAt: failure.lastAt, failures: failure.failures, message: tr.error(failure.code, { cause: failure.cause }) },
     recoveryShownAt: recoveryStatus(db).shownAt,
   };
 }

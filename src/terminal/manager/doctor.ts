@@ -14,7 +14,7 @@ import { getMeta, readIdentity } from '../../store/meta';
 import { backupFolderFor } from '../../store/backup';
 import { listDailyBackups } from '../../store/backupRotation';
 import { keyOfConnection, type Db } from '../../store/open';
-import { readBackupFailure, readSyncFailure, type FailureStreak } from '../../store/opsFailures';
+import { readBackupFailure, readSyncFailure, type BackupFailureStreak, type FailureStreak } from '../../store/opsFailures';
 import { countUnprinted } from '../../store/printJobs';
 import { readRestoredFrom } from '../../store/restore';
 import { getSyncState, listConflicts } from '../../store/syncState';
@@ -85,7 +85,7 @@ export interface BackupFacts {
   folder: string;
   /** This terminal's newest daily backup in the folder. */
   lastDaily: { name: string; at: number } | null;
-  failure: FailureStreak | null;
+  failure: BackupFailureStreak | null;
   /** The first audit entry: how long this database has had to make a backup (none yet: nothing to lose). */
   since: number | null;
 }
@@ -128,6 +128,11 @@ export function gatherFacts(db: Db, full: boolean): DoctorFacts {
   };
 }
 
+/** What the sync errors' sentences name (HQ_UNREACHABLE's url and detail, HQ_ERROR's status…). */
+const SYNC_ERROR_PARAMS = ['url', 'detail', 'seconds', 'status', 'hqCode'] as const;
+const pick = (params: Record<string, string | number>, keys: readonly string[]): Record<string, string | number> =>
+  Object.fromEntries(keys.filter((k) => Object.hasOwn(params, k)).map((k) => [k, params[k]!]));
+
 const localMinute = (at: number, tz: string): string => {
   const p = localParts(at, tz);
   return `${businessDate(at, tz)} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
@@ -145,11 +150,13 @@ export function findingsOf(f: DoctorFacts, devices: DeviceFacts, now: number): {
   if (!f.enrolled) add('NOT_ENROLLED');
   else if (f.lastSyncAt === null) add('SYNC_NEVER');
   else if (now - f.lastSyncAt > STALE_SYNC_MS) add('SYNC_STALE', { hours: Math.floor((now - f.lastSyncAt) / 3_600_000) });
-  const failing = (streak: FailureStreak) => ({ ...streak.params, errorCode: streak.code, since: localMinute(streak.since, tz), failures: streak.failures });
+  // Only the parameters the sync error's own sentence uses, never whatever the stored row holds.
+  const failing = (streak: FailureStreak) => ({ ...pick(streak.params, SYNC_ERROR_PARAMS), errorCode: streak.code, since: localMinute(streak.since, tz), failures: streak.failures });
   if (f.enrolled && f.syncFailure) add('SYNC_FAILING', failing(f.syncFailure));
   if (f.backup.possible) {
     const b = f.backup;
-    if (b.failure) add('BACKUP_FAILED', failing(b.failure));
+    // The cause from the closed list and nothing else: no path, no English message (docs/backup.md).
+    if (b.failure) add('BACKUP_FAILED', { errorCode: b.failure.code, cause: b.failure.cause, since: localMinute(b.failure.since, tz), failures: b.failure.failures });
     if (b.lastDaily && now - b.lastDaily.at > BACKUP_OVERDUE_MS) add('BACKUP_OVERDUE', { hours: Math.floor((now - b.lastDaily.at) / 3_600_000), folder: b.folder });
     else if (!b.lastDaily && b.since !== null && now - b.since > BACKUP_OVERDUE_MS) add('BACKUP_NONE', { folder: b.folder });
   }
