@@ -113,6 +113,17 @@ describe('member.join', () => {
     expect(!unknown.ok && unknown.error.code).toBe('UNKNOWN_OPERATION');
   });
 
+  it('does not offer the 回归礼 to a member who signed up minutes ago; a truly lapsed member still gets it', async () => {
+    const joined = await api['member.join'](form({ consentTermsVersion: 1 }));
+    if (!joined.ok) throw new Error(joined.error.code);
+    const winBack = (memberId: string) => t.service.memberCard({ memberId }).benefits.find((b) => b.type === 'win_back')!;
+    expect(winBack(joined.value.member.id)).toMatchObject({ eligible: false, reason: { code: 'NOT_DORMANT', params: { dormantDays: 90 } } });
+    const lapsed = t.db.prepare("SELECT id FROM members WHERE status = 'active' AND last_purchase_at < ? ORDER BY id LIMIT 1").get(NOW - 120 * 86_400_000) as { id: string };
+    const offered = winBack(lapsed.id);
+    expect(offered.reason?.code).not.toBe('NOT_DORMANT');
+    expect(offered.eligible || offered.needsAmount).toBe(true);
+  });
+
   it('one member per phone: a known number is PHONE_TAKEN, offering that member (masked)', async () => {
     const [memberId, phone] = [...phones.entries()][5]!;
     const before = fingerprint();
