@@ -12,7 +12,7 @@ import { Attract } from './Attract';
 import type { KioskClient } from './client';
 import { MemberPage } from './MemberPage';
 import { subscribeSerialScans } from './serialScans';
-import { useIdle } from './useIdle';
+import { timeoutWarningMs, useIdle } from './useIdle';
 
 type View =
   | { name: 'attract' }
@@ -22,8 +22,6 @@ type View =
 
 /** A refusal stays this long (or until a touch) before the attract screen is back. */
 const REFUSED_MS = 8_000;
-/** How long the "still there?" warning gives before a page closes: WCAG 2.2.1 asks for 20 s at least. */
-export const TIMEOUT_WARNING_MS = 20_000;
 
 export function KioskApp(props: { client: KioskClient; status: KioskStatus }) {
   const { client, status } = props;
@@ -86,7 +84,8 @@ export function KioskApp(props: { client: KioskClient; status: KioskStatus }) {
   useEffect(() => subscribeSerialScans((code) => void submitRef.current(code)), []);
 
   const pageKey = view.name === 'page' ? view.page.pageId : view.name;
-  const idle = useIdle(view.name === 'page', status.idleMs, toAttract, pageKey, TIMEOUT_WARNING_MS);
+  // The page closes at the configured idle time; the warning is the end of it (useIdle.ts).
+  const idle = useIdle(view.name === 'page', status.idleMs, toAttract, pageKey, timeoutWarningMs(status.idleMs));
   useIdle(view.name === 'refused', Math.min(REFUSED_MS, status.idleMs), toAttract, pageKey);
 
   useEffect(() => {

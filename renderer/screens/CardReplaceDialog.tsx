@@ -1,7 +1,8 @@
 // 挂失补卡 from the member card: the confirmation shows the lost card and the one the member gets
 // (the core's preview, nothing taken yet); a clerk hands the desk to the manager, who types their PIN
 // on the same pad as for a void or a large earn; a signed-in manager approves by confirming. Then the
-// receipt's content, sent to the printer. Escape cancels before the commit.
+// receipt's content, sent to the printer (or, with none set up, not printed: 今日业务 reprints it).
+// Escape cancels before the commit.
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CardReplaceResult } from '../../src/contract/terminalApi';
@@ -11,7 +12,7 @@ import { useDesk, useLoad } from '../desk';
 
 export function CardReplaceDialog(props: { memberId: string; onClose(replaced: boolean): void }) {
   const { t } = useTranslation();
-  const { call, staff } = useDesk();
+  const { call, staff, status } = useDesk();
   const preview = useLoad(() => call('member.replaceCardPreview', { memberId: props.memberId }), [props.memberId]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ code: string; message: string } | null>(null);
@@ -65,7 +66,9 @@ export function CardReplaceDialog(props: { memberId: string; onClose(replaced: b
             <dd>{done.approvedBy.name}</dd>
           </div>
         </dl>
-        <p className="hint">{t('ui.cardReplace.printed')}</p>
+        <p className="hint" data-testid="card-replace-print">
+          {t(status?.printer.state === 'not-configured' ? 'ui.cardReplace.notPrinted' : 'ui.cardReplace.printed')}
+        </p>
         <p className="hint">{t('ui.cardReplace.untilSync')}</p>
       </Dialog>
     );

@@ -1,13 +1,17 @@
-// Today's operations at this terminal: reprint any receipt; void one with a manager's PIN.
+// Today's operations at this terminal: reprint any receipt; void one with a manager's PIN. Sign-ups
+// and lost-card replacements are listed to reprint their slips (they are not operations: no void).
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { RecentOperation, VoidResult } from '../../src/contract/terminalApi';
+import { SLIP_KINDS, type RecentOperation, type VoidResult } from '../../src/contract/terminalApi';
 import { Dialog, Empty, ErrorNote, Loading } from '../components/Notice';
 import { PinPad } from '../components/PinPad';
 import { ScrollPanel } from '../components/ScrollPanel';
 import { useDesk, useLoad } from '../desk';
 import { formatPoints, formatTime, formatYuan } from '../format';
 import { pick } from '../i18n';
+
+/** A sign-up's or lost-card replacement's slip: reprinted here, never voided (not an operation). */
+const isSlip = (op: RecentOperation): boolean => (SLIP_KINDS as readonly string[]).includes(op.kind);
 
 export function OperationsScreen(props: { onVoided(r: VoidResult): void; onPreview(opId: string): void; onBack(): void }) {
   const { t } = useTranslation();
@@ -63,13 +67,15 @@ export function OperationsScreen(props: { onVoided(r: VoidResult): void; onPrevi
               {op.points !== 0 && ` · ${op.points > 0 ? '+' : ''}${formatPoints(op.points)}`}
             </span>
             <span className="op-print">{op.voided ? t('ui.ops.voided') : op.printStatus ? t(`ui.ops.print.${op.printStatus}`, { defaultValue: op.printStatus }) : ''}</span>
-            <button type="button" onClick={() => props.onPreview(op.opId)}>
-              {t('ui.ops.preview')}
-            </button>
+            {!isSlip(op) && (
+              <button type="button" onClick={() => props.onPreview(op.opId)}>
+                {t('ui.ops.preview')}
+              </button>
+            )}
             <button type="button" onClick={() => void reprint(op)} data-testid="op-reprint">
               {t('ui.ops.reprint')}
             </button>
-            {!op.voided && op.kind !== 'void' && (
+            {!op.voided && op.kind !== 'void' && !isSlip(op) && (
               <button type="button" className="danger" onClick={() => (setNote(null), setVoiding(op))} data-testid="op-void">
                 {t('ui.ops.void')}
               </button>

@@ -64,12 +64,21 @@ export interface MemberCard {
   offline: boolean;
 }
 
+/**
+ * What 今日业务 lists: the operations, and the two writes that move no points but print a slip —
+ * a sign-up and a lost-card replacement (never voided: they are not operations).
+ */
+export const SLIP_KINDS = ['memberJoined', 'cardReplaced'] as const;
+export type SlipKind = (typeof SLIP_KINDS)[number];
+
 export interface RecentOperation {
+  /** The operation's id; for a sign-up or a replacement, its joinId or replaceId (the slip's 单号). */
   opId: string;
-  kind: OpKind;
+  kind: OpKind | SlipKind;
   at: number;
   businessDate: string;
-  memberId: string;
+  /** Null only for a replacement recorded before its slip named the member. */
+  memberId: string | null;
   maskedName: string;
   staffId: string;
   valueFen: number;
@@ -146,6 +155,8 @@ export interface JoinResult {
   /** The sign-up's place in the outbox and the audit chain. */
   outboxSeq: number;
   auditSeq: number;
+  /** The sign-up's slip (开卡凭条) in the print queue. */
+  printJobId: number;
 }
 
 /** 挂失补卡's confirmation (member.replaceCardPreview): the card the member loses and the one they get. */

@@ -212,8 +212,11 @@ export const en = {
     earn: 'Points earned',
     void: 'Void',
     return: 'Return',
+    memberJoined: 'Sign-up',
+    cardReplaced: 'Card replacement',
   },
   receipt: {
+    memberJoined: { title: 'New membership', card: 'Member card', terms: 'Privacy terms', termsVersion: 'Version {{version}}, agreed', note: 'Your member card is ready; please keep its number safe' },
     cardReplaced: { title: 'Card replacement', oldCard: 'Old card', newCard: 'New card', note: 'Card {{old}} reported lost, replaced by {{new}}' },
     store: 'Store',
     terminal: 'Terminal',

@@ -132,6 +132,7 @@ export const uiEn = {
     doneTitle: 'Card replaced',
     approvedBy: 'Approved by',
     printed: 'The replacement receipt was sent to the printer.',
+    notPrinted: "No receipt printer is set up: the replacement receipt was not printed. Once a manager sets a printer, reprint it from Today's operations.",
     untilSync: 'The new card’s code works after the next sync with HQ; until then find the member by phone or the new card number, with the phone check.',
     close: 'Done',
   },

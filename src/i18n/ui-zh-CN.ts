@@ -133,6 +133,7 @@ export const uiZhCN: UiMessages = {
     doneTitle: '补卡完成',
     approvedBy: '批准人',
     printed: '补卡凭条已送打印机。',
+    notPrinted: '未设置小票打印机：补卡凭条尚未打印。店长设置打印机后，可在「今日业务」重打。',
     untilSync: '新卡的会员码在下次与总部同步后生效；在此之前可按手机号或新卡号查找会员，并核对手机号。',
     close: '完成',
   },

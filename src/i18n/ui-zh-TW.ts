@@ -133,6 +133,7 @@ export const uiZhTW: UiMessages = {
     doneTitle: '補卡完成',
     approvedBy: '批准人',
     printed: '補卡憑條已送印表機。',
+    notPrinted: '未設定收據印表機：補卡憑條尚未列印。店長設定印表機後，可在「今日交易」重印。',
     untilSync: '新卡的會員碼在下次與總部同步後生效；在此之前可依手機號碼或新卡號查詢會員，並核對手機號碼。',
     close: '完成',
   },

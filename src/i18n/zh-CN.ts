@@ -211,8 +211,11 @@ export const zhCN: Messages = {
     earn: '累积积分',
     void: '撤销',
     return: '退货',
+    memberJoined: '开卡',
+    cardReplaced: '挂失补卡',
   },
   receipt: {
+    memberJoined: { title: '开卡凭条', card: '会员卡', terms: '隐私条款', termsVersion: '第 {{version}} 版，已同意', note: '会员卡已开通，请妥善保管卡号' },
     cardReplaced: { title: '补卡凭条', oldCard: '旧卡', newCard: '新卡', note: '{{old}} 已挂失，由新卡 {{new}} 替代' },
     store: '门店',
     terminal: '终端',

@@ -211,8 +211,11 @@ export const zhTW: Messages = {
     earn: '累積點數',
     void: '作廢',
     return: '退貨',
+    memberJoined: '開卡',
+    cardReplaced: '掛失補卡',
   },
   receipt: {
+    memberJoined: { title: '開卡憑條', card: '會員卡', terms: '隱私條款', termsVersion: '第 {{version}} 版，已同意', note: '會員卡已開通，請妥善保管卡號' },
     cardReplaced: { title: '補卡憑條', oldCard: '舊卡', newCard: '新卡', note: '{{old}} 已掛失，由新卡 {{new}} 取代' },
     store: '門市',
     terminal: '終端',

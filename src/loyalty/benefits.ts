@@ -89,11 +89,13 @@ function checkByType(
     case 'blind_box':
       // The value is that of the drawn item, which the caller learns from drawBlindBox.
       return { ok: true, valueFen: 0 };
-    case 'win_back':
-      if (member.lastPurchaseAt !== null && ctx.now - member.lastPurchaseAt < params.dormantDays * DAY_MS) {
-        return refuse('NOT_DORMANT', { dormantDays: params.dormantDays });
-      }
+    case 'win_back': {
+      // "No visit yet" is not "lapsed": a member who never bought has been away since joining (as
+      // the manager's KPI counts the dormant), so one who signed up minutes ago is not offered it.
+      const lastSeen = member.lastPurchaseAt ?? member.joinedAt;
+      if (ctx.now - lastSeen < params.dormantDays * DAY_MS) return refuse('NOT_DORMANT', { dormantDays: params.dormantDays });
       return thresholdOff(params.thresholdFen, params.offFen, ctx.purchaseAmountFen);
+    }
     case 'member_day':
       if (!isMemberDay(rules, ctx.now, ctx.tz)) return refuse('NOT_MEMBER_DAY', { day: rules.points.memberDayOfMonth });
       return thresholdOff(params.thresholdFen, params.offFen, ctx.purchaseAmountFen);

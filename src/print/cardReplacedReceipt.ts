@@ -20,6 +20,8 @@ export const cardReplacedReceiptSchema = z
     v: z.literal(1),
     kind: z.literal(CARD_REPLACED_JOB),
     replaceId: z.string().min(1).max(64),
+    /** For 今日业务's list; replacements recorded before it was kept have none. */
+    memberId: z.string().min(1).max(64).optional(),
     at: z.number().int(),
     tz: z.string().min(1),
     storeName: localizedTextSchema,
@@ -29,6 +31,8 @@ export const cardReplacedReceiptSchema = z
     member: z.object({ maskedName: z.string().max(64), maskedPhone: z.string().max(16) }).strict(),
     oldCardTail: cardTail,
     newCardTail: cardTail,
+    /** A reprint (补打 from 今日业务) says so, as a reprinted receipt does. */
+    copy: z.boolean().optional(),
   })
   .strict();
 export type CardReplacedReceipt = z.infer<typeof cardReplacedReceiptSchema>;
@@ -46,6 +50,7 @@ export function layoutCardReplaced(model: CardReplacedReceipt, cols: PaperCols, 
 
   text(centered(model.storeName[lang]), { bold: true, tall: true });
   text(centered(t('receipt.cardReplaced.title')), { bold: true });
+  if (model.copy) text(centered(t('receipt.copy')), { bold: true });
   blocks.push({ t: 'rule' });
   text([
     ...row(t('receipt.terminal'), model.terminalId),

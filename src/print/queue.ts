@@ -2,6 +2,7 @@
 // model at print time, sent with status checks, then marked printed — or kept with the reason and
 // a retry time. The operation is never touched: a receipt that cannot print simply waits.
 import { CARD_REPLACED_JOB, layoutCardReplacedJob } from './cardReplacedReceipt';
+import { layoutMemberJoinedJob, MEMBER_JOINED_JOB } from './memberJoinedReceipt';
 import { DeskError } from '../contract/errors';
 import type { Lang } from '../loyalty/types';
 import type { Db } from '../store/open';
@@ -76,7 +77,9 @@ export function renderJob(job: QueuedJob, spec: PrinterSpec, lang: Lang): Buffer
       ? layoutSlipJob(job.payload, spec.cols)
       : job.kind === CARD_REPLACED_JOB
         ? layoutCardReplacedJob(job.payload, spec.cols, spec.lang ?? lang)
-        : layoutReceipt(parseReceiptModel(job.payload), { cols: spec.cols, lang: spec.lang ?? lang, synced: job.opSynced });
+        : job.kind === MEMBER_JOINED_JOB
+          ? layoutMemberJoinedJob(job.payload, spec.cols, spec.lang ?? lang)
+          : layoutReceipt(parseReceiptModel(job.payload), { cols: spec.cols, lang: spec.lang ?? lang, synced: job.opSynced });
   return renderEscPos(doc, { commandSet: spec.commandSet, encoding: spec.encoding });
 }
 

@@ -42,6 +42,14 @@ export function printJobsForOp(db: Db, opId: string): PrintJob[] {
   return stmt<[string], PrintJobRow>(db, 'SELECT * FROM print_jobs WHERE op_id = ? ORDER BY id').all(opId).map(toJob);
 }
 
+/** Jobs with no operation of the given kinds created since `since`, oldest first (schema 230's index). */
+export function opLessJobsSince(db: Db, kinds: readonly string[], since: number): PrintJob[] {
+  const marks = kinds.map(() => '?').join(', ');
+  return stmt<unknown[], PrintJobRow>(db, `SELECT * FROM print_jobs WHERE op_id IS NULL AND created_at >= ? AND kind IN (${marks}) ORDER BY id`)
+    .all(since, ...kinds)
+    .map(toJob);
+}
+
 /**
  * A benefit slip withdrawn while a printer held it (payload redacted, see kioskQueries.withdrawSlip):
  * if that attempt failed, it has nothing left to print and no one waits for it. Such jobs are never

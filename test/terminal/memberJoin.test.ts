@@ -5,6 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/bench/prng';
 import type { TerminalApi } from '../../src/contract/terminalApi';
 import { issuedCardSeq } from '../../src/loyalty/cardNumber';
+import { docLines } from '../../src/print/doc';
+import { layoutMemberJoinedJob } from '../../src/print/memberJoinedReceipt';
 import { NOW, openDemoTerminal, type DemoTerminal } from '../helpers/demoDb';
 import { demoPhones } from '../helpers/demoPhones';
 import { deskApi } from '../helpers/sessions';
@@ -33,6 +35,7 @@ function fingerprint() {
     audit: n('SELECT count(*) AS n FROM audit'),
     used: n('SELECT coalesce(sum(used), 0) AS n FROM card_blocks'),
     grants: n('SELECT count(*) AS n FROM benefit_grants'),
+    slips: n('SELECT count(*) AS n FROM print_jobs'),
   };
 }
 
@@ -75,6 +78,50 @@ describe('member.join', () => {
     expect(byPhone.ok && byPhone.value.id).toBe(member.id);
     const card = await api['member.card']({ cardNo: member.cardNo });
     expect(card.ok && card.value.member.joinedAt).toBe(NOW);
+  });
+
+  it("prints the sign-up's slip; 今日业务 lists it to reprint (once, however often reprinted) and never to void", async () => {
+    const joined = await api['member.join'](form({ consentTermsVersion: 1 }));
+    if (!joined.ok) throw new Error(joined.error.code);
+    const job = t.db.prepare('SELECT op_id, kind, payload_json FROM print_jobs WHERE id = ?').get(joined.value.printJobId) as { op_id: string | null; kind: string; payload_json: string };
+    expect(job).toMatchObject({ op_id: null, kind: 'memberJoined' });
+    const slip = docLines(layoutMemberJoinedJob(JSON.parse(job.payload_json), 32, 'zh-CN')).join('\n');
+    expect(slip).toContain('开卡凭条');
+    expect(slip).toContain(`****${joined.value.member.cardNo.slice(-4)}`);
+    expect(slip).toContain('王**');
+    expect(slip).not.toContain('王小明');
+    expect(slip).toContain('****5678');
+    expect(slip).not.toContain('1391234');
+
+    const listed = await api['operation.recent']({ limit: 30 });
+    if (!listed.ok) throw new Error(listed.error.code);
+    const row = listed.value.find((o) => o.kind === 'memberJoined')!;
+    expect(row).toMatchObject({ memberId: joined.value.member.id, maskedName: '王**', staffId: 'clerk-01', voided: false, valueFen: 0, points: 0, printStatus: 'pending' });
+
+    const again = await api['receipt.reprint']({ opId: row.opId });
+    if (!again.ok) throw new Error(again.error.code);
+    const copy = t.db.prepare('SELECT op_id, kind, payload_json FROM print_jobs WHERE id = ?').get(again.value.printJobId) as typeof job;
+    expect(copy).toMatchObject({ op_id: null, kind: 'memberJoined' });
+    expect(docLines(layoutMemberJoinedJob(JSON.parse(copy.payload_json), 32, 'zh-CN')).join('\n')).toContain('重印');
+    const relisted = await api['operation.recent']({ limit: 30 });
+    expect(relisted.ok && relisted.value.filter((o) => o.kind === 'memberJoined').map((o) => o.opId)).toEqual([row.opId]);
+
+    // Not an operation: nothing to void, and 补打 finds no slip by an id it never listed.
+    const voided = await api['operation.void']({ opId: row.opId, managerPin: '9999' });
+    expect(!voided.ok && voided.error.code).toBe('UNKNOWN_OPERATION');
+    const unknown = await api['receipt.reprint']({ opId: '0190a0a0-0000-7000-8000-000000000000' });
+    expect(!unknown.ok && unknown.error.code).toBe('UNKNOWN_OPERATION');
+  });
+
+  it('does not offer the 回归礼 to a member who signed up minutes ago; a truly lapsed member still gets it', async () => {
+    const joined = await api['member.join'](form({ consentTermsVersion: 1 }));
+    if (!joined.ok) throw new Error(joined.error.code);
+    const winBack = (memberId: string) => t.service.memberCard({ memberId }).benefits.find((b) => b.type === 'win_back')!;
+    expect(winBack(joined.value.member.id)).toMatchObject({ eligible: false, reason: { code: 'NOT_DORMANT', params: { dormantDays: 90 } } });
+    const lapsed = t.db.prepare("SELECT id FROM members WHERE status = 'active' AND last_purchase_at < ? ORDER BY id LIMIT 1").get(NOW - 120 * 86_400_000) as { id: string };
+    const offered = winBack(lapsed.id);
+    expect(offered.reason?.code).not.toBe('NOT_DORMANT');
+    expect(offered.eligible || offered.needsAmount).toBe(true);
   });
 
   it('one member per phone: a known number is PHONE_TAKEN, offering that member (masked)', async () => {

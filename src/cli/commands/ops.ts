@@ -86,11 +86,13 @@ export async function joinCommand(flags: Flags) {
     birthday: flags.birthday === undefined ? null : check(z.string(), flags.birthday, 'birthday'),
     referrer: flags.referrer === undefined ? null : check(z.string(), flags.referrer, 'referrer'),
   };
-  return withTerminal(flags, async (t) => {
+  const joined = await withTerminal(flags, async (t) => {
     const call = operatorOf(flags, t);
     const terms = flags.consent === true ? await call('terms.current', {}) : null;
     return call('member.join', { ...input, consentTermsVersion: terms?.version ?? null });
   });
+  // The sign-up's slip, printed as every other receipt the CLI writes (--printer).
+  return printAfterCommit(flags, joined);
 }
 
 export async function exchangeCommand(flags: Flags) {

@@ -82,6 +82,7 @@ export function replaceCard(deps: ServiceDeps, input: ReplaceCardInput): CardRep
         v: 1,
         kind: CARD_REPLACED_JOB,
         replaceId,
+        memberId: member.id,
         at: now,
         tz,
         storeName: getStoreName(db, storeId) ?? { 'zh-CN': storeId, 'zh-TW': storeId, en: storeId },

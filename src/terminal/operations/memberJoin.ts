@@ -14,8 +14,12 @@ import { cardNumbersLeft, takeCardNo } from '../../store/cardBlocks';
 import { insertConsent, insertJoinedMember } from '../../store/memberJoin';
 import { getMember, membersByPhoneHash, type MemberRow } from '../../store/members';
 import { appendOutbox } from '../../store/outbox';
+import { enqueuePrint } from '../../store/printJobs';
+import { getStoreName } from '../../store/stores';
 import { currentTerms } from '../../store/terms';
 import { MEMBER_JOINED_EVENT, type MemberJoined } from '../../sync/joinEvent';
+import { cardTailOf } from '../../print/cardReplacedReceipt';
+import { MEMBER_JOINED_JOB, type MemberJoinedReceipt } from '../../print/memberJoinedReceipt';
 import { maskName } from '../../print/receiptModel';
 import type { ServiceDeps } from './deps';
 import { requireStaff } from './lookups';
@@ -120,8 +124,25 @@ export function joinMember(deps: ServiceDeps, input: JoinInput): JoinResult {
         ref: memberId,
         data: { joinId, cardNo, termsVersion: terms.version, referrerId: referrer?.id ?? null, outboxSeq },
       });
+      // The sign-up's slip, printed after commit like any receipt and reprinted from 今日业务.
+      const slip: MemberJoinedReceipt = {
+        v: 1,
+        kind: MEMBER_JOINED_JOB,
+        joinId,
+        memberId,
+        at: now,
+        tz: deps.identity.tz,
+        storeName: getStoreName(db, storeId) ?? { 'zh-CN': storeId, 'zh-TW': storeId, en: storeId },
+        terminalId,
+        staff: { id: staff.id, name: staff.name },
+        member: { maskedName: maskName(details.name), maskedPhone: maskedPhone(last4) },
+        cardTail: cardTailOf(cardNo),
+        termsVersion: terms.version,
+      };
+      const printJobId = enqueuePrint(db, { opId: null, kind: MEMBER_JOINED_JOB, payload: slip, createdAt: now });
       return {
         member: summarize(getMember(db, memberId)!),
+        printJobId,
         consent: { termsVersion: terms.version, at: now, staffId: staff.id },
         referrer: referrer && summarize(referrer),
         expectedReferralReward: referrer && { referrerPoints: deps.rules.referral.referrerPoints, refereePoints: deps.rules.referral.refereePoints },

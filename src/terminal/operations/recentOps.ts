@@ -1,9 +1,11 @@
 // The desk's recent operations (this terminal, newest first): what staff pick from to void or reprint.
+// Sign-ups and lost-card replacements are listed too, to reprint (they are not operations: no void).
 import { businessDate, DAY_MS } from '../../loyalty/time';
 import type { LocalizedText } from '../../loyalty/types';
 import { maskName } from '../../print/receiptModel';
 import { stmt } from '../../store/statements';
 import type { ServiceDeps } from './deps';
+import { recentSlips } from './slips';
 import type { RecentOperation, OpKind } from '../../contract/deskTypes';
 
 interface Row {
@@ -22,8 +24,20 @@ interface Row {
   status: string | null;
 }
 
-/** Operations of the last few business days (the day index keeps this a range scan, not a table scan). */
-export function recentOperations(deps: ServiceDeps, limit: number, days = 3): RecentOperation[] {
+/** How many business days back 今日业务 reaches, and so what 补打 can find of a slip with no operation. */
+export const RECENT_DAYS = 3;
+
+/**
+ * Operations of the last few business days (the day index keeps this a range scan, not a table scan),
+ * with the sign-ups' and replacements' slips of those days among them (slips.ts), newest first.
+ */
+export function recentOperations(deps: ServiceDeps, limit: number, days = RECENT_DAYS): RecentOperation[] {
+  return [...operationsSince(deps, limit, days), ...recentSlips(deps, days)]
+    .sort((a, b) => b.at - a.at || (a.opId < b.opId ? 1 : a.opId > b.opId ? -1 : 0))
+    .slice(0, limit);
+}
+
+function operationsSince(deps: ServiceDeps, limit: number, days: number): RecentOperation[] {
   const since = businessDate(deps.clock() - days * DAY_MS, deps.identity.tz);
   const rows = stmt<[string, string, number], Row>(
     deps.db,

@@ -5,6 +5,8 @@ import { appendAudit } from '../../store/audit';
 import { enqueuePrint, printJobsForOp } from '../../store/printJobs';
 import type { ServiceDeps } from './deps';
 import { requireStaff } from './lookups';
+import { RECENT_DAYS } from './recentOps';
+import { slipJobs } from './slips';
 import type { ReceiptModel } from '../../contract/deskTypes';
 import type { ReceiptPreview } from '../../contract/terminalApi';
 
@@ -12,10 +14,11 @@ export function reprint(deps: ServiceDeps, input: { opId: string; staffId: strin
   return deps.db.transaction(() => {
     const now = deps.clock();
     const staff = requireStaff(deps, input.staffId);
-    const original = printJobsForOp(deps.db, input.opId)[0];
+    // Not an operation: a sign-up's or replacement's slip 今日业务 lists, named by its own id.
+    const original = printJobsForOp(deps.db, input.opId)[0] ?? slipJobs(deps, input.opId, RECENT_DAYS)[0];
     if (!original) throw new DeskError('UNKNOWN_OPERATION', { ref: input.opId });
     const payload = { ...(original.payload as Record<string, unknown>), copy: true };
-    const printJobId = enqueuePrint(deps.db, { opId: input.opId, kind: original.kind, payload, createdAt: now });
+    const printJobId = enqueuePrint(deps.db, { opId: original.opId, kind: original.kind, payload, createdAt: now });
     appendAudit(deps.db, { at: now, actor: staff.id, action: 'receipt.reprint', ref: input.opId, data: { printJobId } });
     return { printJobId };
   }).immediate();

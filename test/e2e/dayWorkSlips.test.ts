@@ -1,0 +1,140 @@
+// 今日业务 lists the day's sign-ups (开卡) and lost-card replacements (挂失补卡) beside the operations,
+// in Debian's Chromium against the real web host, a seeded demo folder and the fake printer (a real
+// TCP server): a clerk signs a member up, replaces their card with the manager's PIN, opens 今日业务,
+// sees both rows — kind in the UI's language, the member masked, no void offered (they are not
+// operations) — and reprints both: the printer gets each slip again, marked as a reprint. At 1024×768
+// and 1280×800 (screens: test-output/e2e/daywork-slips-*.png).
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureRenderer } from '../../src/cli/rendererBuild';
+import { launchDesk, RENDERER_DIR, REPO_ROOT, type DeskLaunch } from '../../src/host/launch';
+import { createTranslator } from '../../src/i18n';
+import { startFakePrinter, type FakePrinter } from '../../src/print/fakePrinter/server';
+import { tempDir } from '../helpers/demoDb';
+import { allowPrinter } from '../helpers/printerConfig';
+import { CHROMIUM_FLAGS, prepareDeskFolder } from './deskFolder';
+import { layoutProblems } from './layoutCheck';
+import { keepShot } from './shots';
+
+const VIEWPORTS = [
+  { width: 1024, height: 768 },
+  { width: 1280, height: 800 },
+] as const;
+const zh = createTranslator('zh-CN');
+const en = createTranslator('en');
+const NAME = '欧阳春花';
+
+let tmp: ReturnType<typeof tempDir>;
+let desk: DeskLaunch;
+let printer: FakePrinter;
+let browser: BrowserContext;
+let page: Page;
+const db = () => desk.terminal.db;
+
+/** The text of every slip the fake printer has cut, in order. */
+const printed = (): string[] => printer.receipts.map((r) => r.lines.join('\n'));
+
+beforeAll(async () => {
+  await ensureRenderer(REPO_ROOT, RENDERER_DIR);
+  tmp = tempDir('ld-e2e-dayslips-');
+  const dataDir = join(tmp.dir, 'data');
+  prepareDeskFolder(dataDir, { members: 40, seed: 'e2e-dayslips' });
+  printer = await startFakePrinter({ port: 0, out: join(tmp.dir, 'printer') });
+  allowPrinter(dataDir, printer.allow);
+  desk = await launchDesk({ dataDir, printerUri: printer.uri });
+  browser = await chromium.launchPersistentContext(join(tmp.dir, 'profile'), { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS, viewport: VIEWPORTS[1] });
+  page = browser.pages()[0] ?? (await browser.newPage());
+  page.setDefaultTimeout(10_000);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await desk?.close();
+  await printer?.close();
+  tmp?.cleanup();
+});
+
+describe('今日业务 with sign-ups and card replacements', () => {
+  it('lists a sign-up and a replacement, masked and labelled, with no void, and reprints both to the printer', async () => {
+    await page.goto(desk.host.launchUrl());
+    await page.waitForSelector('[data-screen="sign-in"]');
+    await page.keyboard.type('1234'); // 王芳, a clerk
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-screen="scan"]');
+
+    // 开卡: the new member's card opens, and their slip prints.
+    await page.click('[data-testid="join-open"]');
+    await page.fill('[data-testid="join-phone"]', '13598761234');
+    await page.fill('[data-testid="join-phoneAgain"]', '13598761234');
+    await page.fill('[data-testid="join-name"]', NAME);
+    await page.click('[data-testid="join-submit"]');
+    await page.click('[data-testid="terms-agree"]');
+    await page.waitForSelector('[data-screen="member"] [data-testid="member-card"]');
+    await expect.poll(() => printed().filter((p) => p.includes(zh.t('receipt.memberJoined.title'))).length).toBe(1);
+
+    // 挂失补卡 of the same member, the manager's PIN on the pad.
+    await page.click('[data-testid="go-replace-card"]');
+    await page.waitForSelector('[data-testid="card-replace-dialog"] [data-testid="card-replace-pin"]');
+    await page.keyboard.type('9999'); // 李娜, the manager
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="card-replace-done"]');
+    // A printer is set up here: the slip went to it.
+    expect(await page.textContent('[data-testid="card-replace-print"]')).toBe(zh.t('ui.cardReplace.printed'));
+    await expect.poll(() => printed().filter((p) => p.includes(zh.t('receipt.cardReplaced.title'))).length).toBe(1);
+    await page.click('[data-testid="card-replace-close"]');
+
+    const listed = desk.terminal.service.recentOperations(10);
+    const joined = listed.find((o) => o.kind === 'memberJoined')!;
+    const replaced = listed.find((o) => o.kind === 'cardReplaced')!;
+    const member = db().prepare('SELECT id FROM members WHERE phone_last4 = ?').get('1234') as { id: string };
+    expect(joined).toMatchObject({ memberId: member.id, maskedName: '欧***', voided: false, printStatus: 'printed' });
+    expect(replaced).toMatchObject({ memberId: member.id, maskedName: '欧***', voided: false, printStatus: 'printed' });
+
+    await page.click('[data-testid="nav-ops"]');
+    await page.waitForSelector('[data-screen="operations"]');
+    const joinRow = page.locator(`[data-testid="op-${joined.opId}"]`);
+    const replaceRow = page.locator(`[data-testid="op-${replaced.opId}"]`);
+    await joinRow.waitFor();
+    expect(await joinRow.locator('.op-kind').textContent()).toBe('开卡');
+    expect(await replaceRow.locator('.op-kind').textContent()).toBe('挂失补卡');
+    for (const row of [joinRow, replaceRow]) {
+      expect(await row.locator('.op-what').textContent()).toBe('欧***');
+      expect(await row.textContent()).not.toContain(NAME);
+      expect(await row.locator('[data-testid="op-void"]').count()).toBe(0);
+    }
+    for (const vp of VIEWPORTS) {
+      await page.setViewportSize(vp);
+      await page.evaluate(() => document.fonts.ready);
+      await keepShot(page, 'daywork-slips');
+      expect(await layoutProblems(page), `${vp.width}x${vp.height}`).toEqual([]);
+    }
+
+    // 补打 both: each slip reaches the printer again, marked as a reprint, the member masked.
+    const before = printer.receipts.length;
+    await joinRow.locator('[data-testid="op-reprint"]').click();
+    await expect.poll(() => printer.receipts.length).toBe(before + 1);
+    await replaceRow.locator('[data-testid="op-reprint"]').click();
+    await expect.poll(() => printer.receipts.length).toBe(before + 2);
+    const [joinCopy, replaceCopy] = printed().slice(before);
+    expect(joinCopy).toContain(zh.t('receipt.memberJoined.title'));
+    expect(joinCopy).toContain(zh.t('receipt.copy'));
+    expect(joinCopy).toContain(joined.opId.slice(0, 8));
+    expect(replaceCopy).toContain(zh.t('receipt.cardReplaced.title'));
+    expect(replaceCopy).toContain(zh.t('receipt.copy'));
+    for (const slip of [joinCopy!, replaceCopy!]) {
+      expect(slip).toContain('欧***');
+      expect(slip).not.toContain(NAME);
+      expect(slip).not.toContain('13598761234');
+    }
+    await expect.poll(() => page.textContent('.note.ok')).toBe(zh.t('ui.receipt.reprinted'));
+    // Both stay listed once (a reprint is not another sign-up), still without a void.
+    expect(desk.terminal.service.recentOperations(10).filter((o) => o.kind === 'memberJoined' || o.kind === 'cardReplaced')).toHaveLength(2);
+
+    // The kinds in English too.
+    await page.selectOption('[data-testid="lang"]', 'en');
+    await expect.poll(() => joinRow.locator('.op-kind').textContent()).toBe(en.t('opKind.memberJoined'));
+    expect(await replaceRow.locator('.op-kind').textContent()).toBe(en.t('opKind.cardReplaced'));
+    await page.selectOption('[data-testid="lang"]', 'zh-CN');
+  });
+});
