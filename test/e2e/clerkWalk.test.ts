@@ -4,7 +4,8 @@
 // exchange, earn, donate and void dialogs and focus returns to the button that opened them; a member
 // found by phone number shows 需出示会员码 on 核销 / 兑换 / 捐赠 (disabled) while earning stays open, and
 // a scan of their code opens them; an error on screen follows a switch of language; a second scan of
-// the member starts their card afresh. Screenshots: test-output/e2e/clerk-*.png.
+// the member starts their card afresh; 今日业务 labels a row of another business day and offers no 撤销
+// on it. Screenshots: test-output/e2e/clerk-*.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTranslator } from '../../src/i18n';
 import { presentMember, signIn, startWalk, type Walk } from './deskWalk';
@@ -204,5 +205,21 @@ describe('a new clerk at the desk, in Chromium', () => {
     await expect.poll(() => page.locator('[role="dialog"]').count()).toBe(0);
     await presentMember(walk, b);
     expect(await page.textContent('[data-testid="member-card"] .sub')).toContain(b.card_no);
+  });
+
+  it('今日业务 labels a row of another business day with its date and offers no 撤销 on it', async () => {
+    const { page } = walk;
+    const op = db().prepare("SELECT id, business_date AS d FROM operations WHERE member_id = ? AND kind = 'donate'").get(a.id) as { id: string; d: string };
+    const before = new Date(Date.parse(`${op.d}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    // As after a day-end (or past midnight): the operation belongs to the day before today's.
+    db().prepare('UPDATE operations SET business_date = ? WHERE id = ?').run(before, op.id);
+    await page.click('[data-testid="nav-next"]');
+    await page.click('[data-testid="nav-ops"]');
+    await page.waitForSelector(`[data-testid="op-${op.id}"]`);
+    expect(await page.textContent(`[data-testid="op-${op.id}"] [data-testid="op-business-date"]`)).toBe(zh.t('ui.ops.businessDate', { date: before }));
+    expect(await page.locator(`[data-testid="op-${op.id}"] [data-testid="op-void"]`).count()).toBe(0);
+    // Today's rows carry no date label.
+    expect(await page.locator('[data-testid="op-business-date"]').count()).toBe(1);
+    await atBoth('ops-other-day');
   });
 });
