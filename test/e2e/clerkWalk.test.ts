@@ -9,7 +9,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTranslator } from '../../src/i18n';
 import { presentMember, signIn, startWalk, type Walk } from './deskWalk';
+import { seriousViolations } from './axeCheck';
 import { layoutProblems } from './layoutCheck';
+import { smallTargets } from './touchTargets';
 
 const zh = createTranslator('zh-CN');
 const en = createTranslator('en');
@@ -33,13 +35,18 @@ afterAll(async () => walk?.close());
 const focusedTestId = () => walk.page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? null);
 const db = () => walk.desk.terminal.db;
 
-/** Both window sizes for a screen that changed: a screenshot each, and nothing wider than the window. */
+/**
+ * Both window sizes for a screen that changed: a screenshot each, nothing outside the window or cut,
+ * every target 44 px at least, and axe finding nothing serious.
+ */
 async function atBoth(name: string): Promise<void> {
   for (const viewport of [{ width: 1024, height: 768 }, { width: 1280, height: 800 }]) {
     await walk.page.setViewportSize(viewport);
     await walk.shot(`clerk-${name}`);
     expect(await layoutProblems(walk.page)).toEqual([]);
+    expect(await smallTargets(walk.page, name)).toEqual([]);
   }
+  expect(await seriousViolations(walk.page, name)).toEqual([]);
 }
 
 async function earn(member: Member, yuan: string): Promise<string> {
