@@ -2,6 +2,7 @@
 // donate, today's operations). A scanner burst anywhere starts with the next member.
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import type { LocalizedText, ScanOutcome } from '../src/contract/terminalApi';
+import type { Problem } from './components/Notice';
 import { StatusBar } from './components/StatusBar';
 import { TopBar } from './components/TopBar';
 import { useDesk } from './desk';
@@ -44,7 +45,9 @@ export function App() {
   const [member, setMember] = useState<ScanOutcome | null>(null);
   const [phoneCheck, setPhoneCheck] = useState<ScanOutcome | null>(null);
   const [scanBusy, setScanBusy] = useState(false);
-  const [scanError, setScanError] = useState<string | null>(null);
+  const [scanError, setScanError] = useState<Problem | null>(null);
+  // 开卡成功 with the new card number, shown on the new member's card until the next member.
+  const [joinedCardNo, setJoinedCardNo] = useState<string | null>(null);
   // A scan while the sign-up form is open names the referrer, not the next member.
   const [referrerScan, setReferrerScan] = useState<ReferrerScan | null>(null);
   const viewRef = useRef(view);
@@ -58,6 +61,7 @@ export function App() {
       setScanSeq((n) => n + 1);
       setScanBusy(true);
       setScanError(null);
+      setJoinedCardNo(null);
       // A receipt's QR carries its operation id: scanned, it opens that purchase's return (退货).
       if (RECEIPT_QR.test(code.trim())) {
         setScanBusy(false);
@@ -68,7 +72,7 @@ export function App() {
       setScanBusy(false);
       if (!r.ok) {
         setPhoneCheck(null);
-        setScanError(r.error.message);
+        setScanError(r.error);
         setView({ name: 'scan' });
         return;
       }
@@ -105,6 +109,7 @@ export function App() {
   useEffect(() => onEvent((e) => e.type === 'scan' && !routeScan(e.code, 'serial') && void submitRef.current(e.code)), [onEvent, routeScan]);
 
   const nextMember = () => {
+    setJoinedCardNo(null);
     setMember(null);
     setPhoneCheck(null);
     setScanError(null);
@@ -150,14 +155,22 @@ export function App() {
     );
   }
 
-  const toReceipt = (opId: string, drawn: LocalizedText | null = null, justDone = true) =>
-    setView({ name: 'receipt', opId, drawn, fromMember: member !== null, justDone });
+  // 返回会员 on the receipt goes back to the member at the desk only when the operation was theirs
+  // (a void started from 今日业务 may be another member's).
+  const toReceipt = (opId: string, drawn: LocalizedText | null = null, justDone = true, ofMember: string | null = member?.member.id ?? null) =>
+    setView({ name: 'receipt', opId, drawn, fromMember: member !== null && ofMember === member.member.id, justDone });
+  // Each presentation starts the card afresh (no dialog, form or typed amount from the last scan),
+  // the same member scanned again included.
+  const memberKey = member ? `${member.member.id}#${scanSeq}` : '';
   let screen;
   if (view.name === 'member' && member) {
     screen = (
       <MemberCardScreen
-        key={member.member.id}
+        key={memberKey}
         scan={member}
+        joinedCardNo={joinedCardNo}
+        onScanCode={() => setView({ name: 'scan' })}
+        {...(member.via === 'card' && !member.verified ? { onCheckPhone: () => setPhoneCheck(member) } : {})}
         onRedeemed={(r) => toReceipt(r.opId, r.drawn?.name ?? null)}
         onExchange={() => setView({ name: 'catalog' })}
         onEarn={() => setView({ name: 'earn' })}
@@ -186,11 +199,11 @@ export function App() {
       />
     );
   } else if (view.name === 'catalog' && member) {
-    screen = <CatalogScreen memberId={member.member.id} onDone={(r) => toReceipt(r.opId)} onBack={() => setView({ name: 'member' })} />;
+    screen = <CatalogScreen key={memberKey} memberId={member.member.id} onDone={(r) => toReceipt(r.opId)} onBack={() => setView({ name: 'member' })} />;
   } else if (view.name === 'earn' && member) {
-    screen = <EarnScreen memberId={member.member.id} onDone={(r) => toReceipt(r.opId)} onBack={() => setView({ name: 'member' })} />;
+    screen = <EarnScreen key={memberKey} member={member.member} onDone={(r) => toReceipt(r.opId)} onBack={() => setView({ name: 'member' })} />;
   } else if (view.name === 'donate' && member) {
-    screen = <DonateScreen memberId={member.member.id} onDone={(r) => toReceipt(r.opId)} onBack={() => setView({ name: 'member' })} />;
+    screen = <DonateScreen key={memberKey} member={member.member} onDone={(r) => toReceipt(r.opId)} onBack={() => setView({ name: 'member' })} />;
   } else if (view.name === 'return' && (member || view.opId)) {
     screen = (
       <ReturnScreen
@@ -203,8 +216,8 @@ export function App() {
   } else if (view.name === 'ops') {
     screen = (
       <OperationsScreen
-        onVoided={(r) => toReceipt(r.opId)}
-        onPreview={(opId) => toReceipt(opId, null, false)}
+        onVoided={(r, memberId) => toReceipt(r.opId, null, true, memberId)}
+        onPreview={(opId, memberId) => toReceipt(opId, null, false, memberId)}
         onBack={() => setView(member ? { name: 'member' } : { name: 'scan' })}
       />
     );
@@ -220,6 +233,7 @@ export function App() {
         onJoined={(r) => {
           // The new member stands at the desk: their card opens; spending waits for their member code.
           setMember({ member: r.member, via: 'card', verified: false, check: 'unverified' });
+          setJoinedCardNo(r.member.cardNo);
           setView({ name: 'member' });
         }}
       />

@@ -2,7 +2,7 @@
 // the status bar's facts, and `call`, which turns a broken link into an error staff can act on.
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Result } from '../src/contract/errors';
+import type { ErrorBody, Result } from '../src/contract/errors';
 import type { DeskEvent, DeskStatus, Lang, SignedInStaff, TerminalInput, TerminalMethod, TerminalOutputs, WedgeSettings } from '../src/contract/terminalApi';
 import { createTranslator, type Translator } from '../src/i18n';
 import { LinkError, type DeskClient } from './api/client';
@@ -114,16 +114,22 @@ export function DeskProvider(props: { client: DeskClient; initialLang: Lang; ini
   return <DeskContext.Provider value={value}>{props.children}</DeskContext.Provider>;
 }
 
+/**
+ * What an error note shows: the core's refusal kept as its code and parameters (worded when drawn, so a
+ * switch of language rewords it), or a sentence the screen made itself.
+ */
+export type Problem = ErrorBody | string;
+
 /** Loads something through the API with loading / error / retry states. */
 export function useLoad<T>(load: () => Promise<Result<T>>, deps: unknown[]) {
-  const [state, setState] = useState<{ loading: boolean; value: T | null; error: string | null }>({ loading: true, value: null, error: null });
+  const [state, setState] = useState<{ loading: boolean; value: T | null; error: Problem | null }>({ loading: true, value: null, error: null });
   const [nonce, setNonce] = useState(0);
   useEffect(() => {
     let live = true;
     setState((s) => ({ ...s, loading: true, error: null }));
     void load().then((r) => {
       if (!live) return;
-      setState(r.ok ? { loading: false, value: r.value, error: null } : { loading: false, value: null, error: r.error.message });
+      setState(r.ok ? { loading: false, value: r.value, error: null } : { loading: false, value: null, error: r.error });
     });
     return () => {
       live = false;

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useDesk } from '../desk';
-import { ErrorNote } from './Notice';
+import { ErrorNote, type Problem } from './Notice';
 import { PinPad } from './PinPad';
 
 /** m:ss of what is left, never below 0:00. */
@@ -30,7 +30,7 @@ export function LockedPad(props: { until: number; onLifted(managerName: string):
   const { t } = useTranslation();
   const { call } = useDesk();
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Problem | null>(null);
   const [, tick] = useState(0);
   useEffect(() => {
     const timer = setInterval(() => tick((n) => n + 1), 500);
@@ -42,7 +42,7 @@ export function LockedPad(props: { until: number; onLifted(managerName: string):
     setError(null);
     const r = await call('staff.unlock', { pin });
     setBusy(false);
-    if (!r.ok) return setError(r.error.message);
+    if (!r.ok) return setError(r.error);
     props.onLifted(r.value.by?.name ?? '');
   };
 

@@ -1,14 +1,18 @@
 // Errors and hints that say what to do next; loading and empty states with a way forward.
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useDesk, type Problem } from '../desk';
 import { ScrollPanel } from './ScrollPanel';
 
-export function ErrorNote(props: { message: string | null; onRetry?: () => void }) {
+export type { Problem } from '../desk';
+
+export function ErrorNote(props: { message: Problem | null; onRetry?: () => void }) {
   const { t } = useTranslation();
+  const words = useProblemText();
   if (!props.message) return null;
   return (
     <div className="note error" role="alert" data-testid="error">
-      <span>{props.message}</span>
+      <span>{words(props.message)}</span>
       {props.onRetry && (
         <button type="button" onClick={props.onRetry}>
           {t('ui.common.retry')}
@@ -16,6 +20,20 @@ export function ErrorNote(props: { message: string | null; onRetry?: () => void 
       )}
     </div>
   );
+}
+
+/**
+ * A problem in the UI's language now. The core words a refusal as `tr.error(code, params)` in the
+ * language of the moment it answered; the same call here follows the language switch. An INTERNAL
+ * error is the desk's own (a lost link) or carries a detail only its message holds: kept as it came.
+ */
+export function useProblemText(): (problem: Problem) => string {
+  const { tr } = useDesk();
+  return (problem) => {
+    if (typeof problem === 'string') return problem;
+    if (problem.code === 'INTERNAL') return problem.message;
+    return tr.t(`error.${problem.code}`, { defaultValue: '' }) === '' ? problem.message : tr.error(problem.code, problem.params);
+  };
 }
 
 export function Loading() {
@@ -38,8 +56,32 @@ export function Empty(props: { children: ReactNode }) {
 /**
  * A dialog that always fits the window: the title and the actions (`actions`, a row at the bottom) stay
  * on screen, and only the body between them scrolls — with its cue — when the window is too short.
+ * With `onClose`, Escape closes it (a key some pad inside took — a PIN pad clearing its digits — is
+ * not). When it goes, focus goes back to what had it when it opened (the button that opened it), or
+ * to `returnFocus` when the opener was left before the dialog came (a form's submit waiting on the core).
  */
-export function Dialog(props: { title: string; children?: ReactNode; actions?: ReactNode; testId: string; onClose?: () => void }) {
+export function Dialog(props: { title: string; children?: ReactNode; actions?: ReactNode; testId: string; onClose?: () => void; returnFocus?: HTMLElement | null }) {
+  const onClose = useRef(props.onClose);
+  onClose.current = props.onClose;
+  const returnTo = useRef<HTMLElement | null>(null);
+  const fallback = useRef(props.returnFocus ?? null);
+  fallback.current = props.returnFocus ?? null;
+  useEffect(() => {
+    const had = document.activeElement;
+    returnTo.current = had instanceof HTMLElement && had !== document.body ? had : null;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.key !== 'Escape' || !onClose.current) return;
+      e.preventDefault();
+      onClose.current();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      const back = [returnTo.current, fallback.current].find((el) => el?.isConnected);
+      // After the dialog is gone from the page (a state update away), not while it still holds focus.
+      if (back) setTimeout(() => back.isConnected && back.focus(), 0);
+    };
+  }, []);
   return (
     <div className="dialog-backdrop">
       <div className="dialog" role="dialog" aria-modal="true" aria-label={props.title} data-testid={props.testId}>

@@ -1,5 +1,5 @@
 // A digit pad for PINs and phone digits: tap the keys or type digits; Backspace deletes, Enter submits,
-// Escape clears. Digits show as dots; the pad never keeps what it submitted.
+// Escape clears (on an empty pad, Escape is the dialog's). Digits show as dots; the pad never keeps what it submitted.
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
@@ -58,7 +58,8 @@ export function PinPad(props: Props) {
       if (e.defaultPrevented || e.ctrlKey || e.altKey || e.metaKey) return;
       if (/^\d$/.test(e.key)) press(e.key as (typeof KEYS)[number]);
       else if (e.key === 'Backspace') press('back');
-      else if (e.key === 'Escape') press('clear');
+      // Escape clears typed digits; on an empty pad it is left to what holds the pad (a dialog closes).
+      else if (e.key === 'Escape' && current.current !== '') press('clear');
       else if (e.key === 'Enter') {
         e.preventDefault();
         press('enter');

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CatalogItem, PointsOpResult } from '../../src/contract/terminalApi';
-import { Dialog, Empty, ErrorNote, Loading } from '../components/Notice';
+import { Dialog, Empty, ErrorNote, Loading, type Problem } from '../components/Notice';
 import { ScrollPanel } from '../components/ScrollPanel';
 import { useDesk, useLoad } from '../desk';
 import { formatPoints, formatYuan } from '../format';
@@ -15,7 +15,7 @@ export function CatalogScreen(props: { memberId: string; onDone(r: PointsOpResul
   const card = useLoad(() => call('member.card', { memberId: props.memberId }), [props.memberId]);
   const [chosen, setChosen] = useState<CatalogItem | null>(null);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Problem | null>(null);
   const balance = card.value?.points.balance ?? 0;
 
   const exchange = async (item: CatalogItem) => {
@@ -24,7 +24,7 @@ export function CatalogScreen(props: { memberId: string; onDone(r: PointsOpResul
     const r = await call('points.exchange', { memberId: props.memberId, itemId: item.id });
     setBusy(false);
     if (r.ok) props.onDone(r.value);
-    else setError(r.error.message);
+    else setError(r.error);
   };
 
   const list = items.value?.filter((i) => i.active) ?? [];
@@ -63,6 +63,7 @@ export function CatalogScreen(props: { memberId: string; onDone(r: PointsOpResul
         <Dialog
           title={t('ui.catalog.confirm', { name: pick(chosen.name, lang), points: formatPoints(chosen.pointsCost) })}
           testId="exchange-dialog"
+          {...(busy ? {} : { onClose: () => (setChosen(null), setError(null)) })}
           actions={
             <>
               <button type="button" className="secondary big" onClick={() => (setChosen(null), setError(null))} disabled={busy}>

@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EarnPreview, EarnResult } from '../../src/contract/terminalApi';
-import { Dialog, ErrorNote } from '../components/Notice';
+import { Dialog, ErrorNote, type Problem } from '../components/Notice';
 import { PinPad } from '../components/PinPad';
 import { useDesk } from '../desk';
 import { formatPoints, formatYuan } from '../format';
@@ -15,12 +15,12 @@ export interface EarnRequest {
   lines: { category: string; amountFen: number }[];
 }
 
-export function EarnConfirm(props: { request: EarnRequest; preview: EarnPreview; onCancel(): void; onDone(r: EarnResult): void }) {
+export function EarnConfirm(props: { request: EarnRequest; preview: EarnPreview; returnFocus?: HTMLElement | null; onCancel(): void; onDone(r: EarnResult): void }) {
   const { t } = useTranslation();
   const { call, staff } = useDesk();
   const p = props.preview;
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Problem | null>(null);
   // Two Enters inside one frame would both see busy=false; the ref flips at once.
   const inFlight = useRef(false);
   const askPin = p.needsManager && staff?.role !== 'manager';
@@ -35,7 +35,7 @@ export function EarnConfirm(props: { request: EarnRequest; preview: EarnPreview;
     inFlight.current = false;
     setBusy(false);
     if (r.ok) props.onDone(r.value);
-    else setError(r.error.message);
+    else setError(r.error);
   };
 
   useEffect(() => {
@@ -67,6 +67,7 @@ export function EarnConfirm(props: { request: EarnRequest; preview: EarnPreview;
     <Dialog
       title={t('ui.earn.confirmTitle')}
       testId="earn-dialog"
+      returnFocus={props.returnFocus ?? null}
       actions={
         <>
           <button type="button" className="secondary big" onClick={props.onCancel} disabled={busy} data-testid="cancel-earn">

@@ -22,7 +22,12 @@ export interface MemberActions {
   onHistory(): void;
 }
 
-export function MemberCardScreen(props: { scan: ScanOutcome } & MemberActions) {
+/**
+ * `joinedCardNo`: the card was just opened (开卡) — say so with its number. `onScanCode` / `onCheckPhone`:
+ * the ways to verify a member found by card or phone number (the phone check only for a card number:
+ * a member found by phone is verified by their code alone, docs/privacy.md).
+ */
+export function MemberCardScreen(props: { scan: ScanOutcome; joinedCardNo: string | null; onScanCode(): void; onCheckPhone?: () => void } & MemberActions) {
   const { t } = useTranslation();
   const { call } = useDesk();
   const memberId = props.scan.member.id;
@@ -30,6 +35,8 @@ export function MemberCardScreen(props: { scan: ScanOutcome } & MemberActions) {
   const [redeeming, setRedeeming] = useState<BenefitView | null>(null);
   const [replacing, setReplacing] = useState(false);
   const shown = card.value !== null;
+  // The core refuses spending for a member not verified here (PHONE_NOT_CONFIRMED): said before the tap.
+  const needsCode = !props.scan.verified;
   useEffect(() => {
     if (shown) performance.mark('ld:member-card');
   }, [shown]);
@@ -39,21 +46,36 @@ export function MemberCardScreen(props: { scan: ScanOutcome } & MemberActions) {
   const c = card.value;
   return (
     <main className="screen member" data-screen="member">
+      {props.joinedCardNo && (
+        <div className="note ok" role="status" data-testid="joined">
+          {t('ui.join.done', { cardNo: props.joinedCardNo })}
+        </div>
+      )}
       <MemberHeader card={c} scan={props.scan} />
+      {needsCode && (
+        <div className="needs-code" data-testid="needs-code">
+          <span className="needs-mark">{t('ui.member.needsCode')}</span>
+          <p>{t(props.onCheckPhone ? 'ui.member.needsCodePhoneHelp' : 'ui.member.needsCodeHelp')}</p>
+          <button type="button" className="secondary" onClick={props.onScanCode} data-testid="needs-code-scan">
+            {t('ui.member.scanCode')}
+          </button>
+          {props.onCheckPhone && (
+            <button type="button" className="secondary" onClick={props.onCheckPhone} data-testid="needs-code-phone">
+              {t('ui.member.checkPhone')}
+            </button>
+          )}
+        </div>
+      )}
       {/* The actions sit above the benefits, which scroll in their own panel: nothing waits below the fold. */}
       <section className="benefits" aria-label={t('ui.member.benefits')}>
         <div className="benefits-head">
           <h2>{t('ui.member.benefits')}</h2>
           <nav className="member-actions">
-            <button type="button" className="secondary" onClick={props.onExchange} data-testid="go-exchange">
-              {t('ui.member.exchange')}
-            </button>
+            <SpendButton needsCode={needsCode} onClick={props.onExchange} testId="go-exchange" label={t('ui.member.exchange')} />
             <button type="button" className="secondary" onClick={props.onEarn} data-testid="go-earn">
               {t('ui.member.earn')}
             </button>
-            <button type="button" className="secondary" onClick={props.onDonate} data-testid="go-donate">
-              {t('ui.member.donate')}
-            </button>
+            <SpendButton needsCode={needsCode} onClick={props.onDonate} testId="go-donate" label={t('ui.member.donate')} />
             <button type="button" className="secondary" onClick={props.onReturn} data-testid="go-return">
               {t('ui.member.return')}
             </button>
@@ -70,7 +92,7 @@ export function MemberCardScreen(props: { scan: ScanOutcome } & MemberActions) {
         ) : (
           <ScrollPanel as="ul" className="benefit-list">
             {usableFirst(c.benefits).map((b) => (
-              <BenefitRow key={b.id} benefit={b} onRedeem={() => setRedeeming(b)} />
+              <BenefitRow key={b.id} benefit={b} needsCode={needsCode} onRedeem={() => setRedeeming(b)} />
             ))}
           </ScrollPanel>
         )}
@@ -172,7 +194,18 @@ function MemberHeader(props: { card: PublicMemberCard; scan: ScanOutcome }) {
   );
 }
 
-function BenefitRow(props: { benefit: BenefitView; onRedeem(): void }) {
+/** 兑换 / 捐赠 for a member not verified: disabled, and the button itself says what it waits for. */
+function SpendButton(props: { needsCode: boolean; onClick(): void; testId: string; label: string }) {
+  const { t } = useTranslation();
+  return (
+    <button type="button" className="secondary" onClick={props.onClick} disabled={props.needsCode} data-testid={props.testId} data-needs-code={props.needsCode}>
+      {props.label}
+      {props.needsCode && <span className="button-mark">{` · ${t('ui.member.needsCode')}`}</span>}
+    </button>
+  );
+}
+
+function BenefitRow(props: { benefit: BenefitView; needsCode: boolean; onRedeem(): void }) {
   const { t } = useTranslation();
   const { lang, tr, status } = useDesk();
   const b = props.benefit;
@@ -194,7 +227,12 @@ function BenefitRow(props: { benefit: BenefitView; onRedeem(): void }) {
           </div>
         )}
       </div>
-      {b.eligible ? (
+      {b.eligible && props.needsCode ? (
+        <button type="button" className="primary big" disabled data-testid="redeem" data-needs-code="true">
+          {t('ui.member.redeem')}
+          <span className="button-mark">{` · ${t('ui.member.needsCode')}`}</span>
+        </button>
+      ) : b.eligible ? (
         <button type="button" className="primary big" onClick={props.onRedeem} data-testid="redeem">
           {t('ui.member.redeem')}
         </button>

@@ -2,8 +2,8 @@
 // and lost-card replacements are listed to reprint their slips (they are not operations: no void).
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { SLIP_KINDS, type RecentOperation, type VoidResult } from '../../src/contract/terminalApi';
-import { Dialog, Empty, ErrorNote, Loading } from '../components/Notice';
+import { SLIP_KINDS, type Lang, type RecentOperation, type VoidResult } from '../../src/contract/terminalApi';
+import { Dialog, Empty, ErrorNote, Loading, type Problem } from '../components/Notice';
 import { PinPad } from '../components/PinPad';
 import { ScrollPanel } from '../components/ScrollPanel';
 import { useDesk, useLoad } from '../desk';
@@ -13,7 +13,18 @@ import { pick } from '../i18n';
 /** A sign-up's or lost-card replacement's slip: reprinted here, never voided (not an operation). */
 const isSlip = (op: RecentOperation): boolean => (SLIP_KINDS as readonly string[]).includes(op.kind);
 
-export function OperationsScreen(props: { onVoided(r: VoidResult): void; onPreview(opId: string): void; onBack(): void }) {
+/** What the void undoes, said for its kind: the points, the benefit or item, the money, and whose. */
+function voidSentence(op: RecentOperation, t: (key: string, params: Record<string, string>) => string, lang: Lang): string {
+  return t(`ui.ops.voidSays.${op.kind}`, {
+    member: op.maskedName,
+    points: formatPoints(Math.abs(op.points)),
+    subject: op.subject ? pick(op.subject, lang) : t(`opKind.${op.kind}`, {}),
+    value: formatYuan(op.valueFen),
+  });
+}
+
+/** `memberId` is the voided operation's member: the receipt offers to go back to them only. */
+export function OperationsScreen(props: { onVoided(r: VoidResult, memberId: string | null): void; onPreview(opId: string, memberId: string | null): void; onBack(): void }) {
   const { t } = useTranslation();
   const { call, lang, status, staff, onEvent } = useDesk();
   const ops = useLoad(() => call('operation.recent', { limit: 50 }), []);
@@ -24,8 +35,13 @@ export function OperationsScreen(props: { onVoided(r: VoidResult): void; onPrevi
   useEffect(() => onEvent((e) => e.type === 'print' && reloadRef.current()), [onEvent]);
   const [voiding, setVoiding] = useState<RecentOperation | null>(null);
   const [busy, setBusy] = useState(false);
-  const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+  const [note, setNote] = useState<{ ok: true; text: string } | { ok: false; text: Problem } | null>(null);
+  // The 撤销 button that opened the dialog: Escape or 取消 puts focus back on it.
+  const [opener, setOpener] = useState<HTMLElement | null>(null);
   const tz = status?.tz ?? 'Asia/Shanghai';
+  // The business day operations are recorded under now: a row of another day says its own.
+  const today = status?.day.date ?? null;
+  const closeVoid = () => (setVoiding(null), setNote(null));
 
   const doVoid = async (op: RecentOperation, managerPin: string | undefined) => {
     setBusy(true);
@@ -33,12 +49,12 @@ export function OperationsScreen(props: { onVoided(r: VoidResult): void; onPrevi
     setBusy(false);
     if (r.ok) {
       setVoiding(null);
-      props.onVoided(r.value);
-    } else setNote({ ok: false, text: r.error.message });
+      props.onVoided(r.value, op.memberId);
+    } else setNote({ ok: false, text: r.error });
   };
   const reprint = async (op: RecentOperation) => {
     const r = await call('receipt.reprint', { opId: op.opId });
-    setNote(r.ok ? { ok: true, text: t(status?.printer.state === 'not-configured' ? 'ui.receipt.reprintQueued' : 'ui.receipt.reprinted') } : { ok: false, text: r.error.message });
+    setNote(r.ok ? { ok: true, text: t(status?.printer.state === 'not-configured' ? 'ui.receipt.reprintQueued' : 'ui.receipt.reprinted') } : { ok: false, text: r.error });
     ops.reload();
   };
 
@@ -58,7 +74,14 @@ export function OperationsScreen(props: { onVoided(r: VoidResult): void; onPrevi
       <ScrollPanel as="ul" className="op-list">
         {list.map((op) => (
           <li key={op.opId} className={op.voided ? 'op voided' : 'op'} data-testid={`op-${op.opId}`}>
-            <span className="op-time">{formatTime(op.at, tz)}</span>
+            <span className="op-time">
+              {formatTime(op.at, tz)}
+              {today !== null && op.businessDate !== today && (
+                <span className="chip op-day" data-testid="op-business-date">
+                  {t('ui.ops.businessDate', { date: op.businessDate })}
+                </span>
+              )}
+            </span>
             <span className="op-kind">{t(`opKind.${op.kind}`)}</span>
             <span className="op-what">
               {op.maskedName}
@@ -68,15 +91,16 @@ export function OperationsScreen(props: { onVoided(r: VoidResult): void; onPrevi
             </span>
             <span className="op-print">{op.voided ? t('ui.ops.voided') : op.printStatus ? t(`ui.ops.print.${op.printStatus}`, { defaultValue: op.printStatus }) : ''}</span>
             {!isSlip(op) && (
-              <button type="button" onClick={() => props.onPreview(op.opId)}>
+              <button type="button" onClick={() => props.onPreview(op.opId, op.memberId)}>
                 {t('ui.ops.preview')}
               </button>
             )}
             <button type="button" onClick={() => void reprint(op)} data-testid="op-reprint">
               {t('ui.ops.reprint')}
             </button>
-            {!op.voided && op.kind !== 'void' && !isSlip(op) && (
-              <button type="button" className="danger" onClick={() => (setNote(null), setVoiding(op))} data-testid="op-void">
+            {/* Only where the core would take the void (RecentOperation.voidable): no button that only errors. */}
+            {op.voidable && !isSlip(op) && (
+              <button type="button" className="danger" onClick={(e) => (setNote(null), setOpener(e.currentTarget), setVoiding(op))} data-testid="op-void">
                 {t('ui.ops.void')}
               </button>
             )}
@@ -87,9 +111,11 @@ export function OperationsScreen(props: { onVoided(r: VoidResult): void; onPrevi
         <Dialog
           title={t('ui.ops.voidTitleKind', { kind: t(`opKind.${voiding.kind}`) })}
           testId="void-dialog"
+          returnFocus={opener}
+          {...(busy ? {} : { onClose: closeVoid })}
           actions={
             <>
-              <button type="button" className="secondary big" onClick={() => (setVoiding(null), setNote(null))} disabled={busy}>
+              <button type="button" className="secondary big" onClick={closeVoid} disabled={busy} data-testid="cancel-void">
                 {t('ui.common.cancel')}
               </button>
               {staff?.role === 'manager' && (
@@ -102,6 +128,9 @@ export function OperationsScreen(props: { onVoided(r: VoidResult): void; onPrevi
         >
           <div className={staff?.role === 'manager' ? 'dialog-text' : 'dialog-split'}>
             <div className="dialog-text">
+              <p className="big-text" data-testid="void-says">
+                {voidSentence(voiding, t, lang)}
+              </p>
               <dl className="void-what" data-testid="void-what">
                 <div className="paper-row">
                   <dt>{t('ui.receipt.kind')}</dt>

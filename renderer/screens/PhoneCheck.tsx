@@ -4,7 +4,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ScanOutcome } from '../../src/contract/terminalApi';
-import { Dialog, ErrorNote } from '../components/Notice';
+import { Dialog, ErrorNote, type Problem } from '../components/Notice';
 import { PinPad } from '../components/PinPad';
 import { useDesk } from '../desk';
 
@@ -12,7 +12,7 @@ export function PhoneCheck(props: { scan: ScanOutcome; onConfirmed(): void; onCa
   const { t } = useTranslation();
   const { call } = useDesk();
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Problem | null>(null);
   const { member } = props.scan;
 
   const submit = async (phone: string) => {
@@ -21,7 +21,7 @@ export function PhoneCheck(props: { scan: ScanOutcome; onConfirmed(): void; onCa
     const r = await call('member.confirmPhone', { memberId: member.id, phone });
     setBusy(false);
     if (r.ok) props.onConfirmed();
-    else setError(r.error.message);
+    else setError(r.error);
   };
 
   return (

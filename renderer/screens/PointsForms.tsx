@@ -1,24 +1,36 @@
 // Earn points for a purchase, and donate points: typed amounts are checked here for form and by the
 // core for everything else (its refusal is shown as it words it). An earn is previewed by the core
 // first and always confirmed (EarnConfirm.tsx), with the manager's PIN above the threshold.
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { EarnPreview, EarnResult, PointsOpResult } from '../../src/contract/terminalApi';
-import { Dialog, ErrorNote } from '../components/Notice';
+import type { EarnPreview, EarnResult, MemberSummary, PointsOpResult } from '../../src/contract/terminalApi';
+import { Dialog, ErrorNote, type Problem } from '../components/Notice';
 import { useDesk, useLoad } from '../desk';
 import { AMOUNT_PROBLEM, formatPoints, readWhole, readYuan } from '../format';
 import { EarnConfirm, type EarnRequest } from './EarnConfirm';
 
 const CATEGORIES = ['general', 'cosmetics', 'apparel', 'food'] as const;
 
-export function EarnScreen(props: { memberId: string; onDone(r: EarnResult): void; onBack(): void }) {
+/** Whom the form acts on, under its title: the masked name and card number, as on the receipt. */
+function FormMember(props: { member: MemberSummary }) {
+  const { t } = useTranslation();
+  return (
+    <p className="form-member" data-testid="form-member">
+      {t('ui.earn.forMember', { name: props.member.maskedName, cardNo: props.member.cardNo })}
+    </p>
+  );
+}
+
+export function EarnScreen(props: { member: MemberSummary; onDone(r: EarnResult): void; onBack(): void }) {
   const { t } = useTranslation();
   const { call } = useDesk();
   const [amount, setAmount] = useState('');
   const [category, setCategory] = useState<(typeof CATEGORIES)[number]>('general');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Problem | null>(null);
   const [confirming, setConfirming] = useState<{ request: EarnRequest; preview: EarnPreview } | null>(null);
+  // Where focus goes back when the confirmation is cancelled (the button was disabled while the core answered).
+  const submitButton = useRef<HTMLButtonElement>(null);
 
   // Nothing is written here: the core says what the earn would do (or why it may not), then the dialog confirms.
   const submit = async (e: FormEvent) => {
@@ -32,16 +44,17 @@ export function EarnScreen(props: { memberId: string; onDone(r: EarnResult): voi
     const amountFen = typed.value;
     setBusy(true);
     setError(null);
-    const request: EarnRequest = { memberId: props.memberId, lines: [{ category, amountFen }] };
+    const request: EarnRequest = { memberId: props.member.id, lines: [{ category, amountFen }] };
     const r = await call('points.earnPreview', request);
     setBusy(false);
     if (r.ok) setConfirming({ request, preview: r.value });
-    else setError(r.error.message);
+    else setError(r.error);
   };
 
   return (
     <main className="screen earn" data-screen="earn">
       <h1>{t('ui.earn.title')}</h1>
+      <FormMember member={props.member} />
       <form onSubmit={(e) => void submit(e)} className="form">
         <label htmlFor="earn-amount">{t('ui.earn.amount')}</label>
         <input id="earn-amount" data-testid="earn-amount" inputMode="decimal" autoFocus placeholder={t('ui.redeem.amountHint')} value={amount} onChange={(e) => setAmount(e.target.value)} />
@@ -58,25 +71,27 @@ export function EarnScreen(props: { memberId: string; onDone(r: EarnResult): voi
           <button type="button" className="secondary big" onClick={props.onBack}>
             {t('ui.common.back')}
           </button>
-          <button type="submit" className="primary big" disabled={busy} data-testid="earn-submit">
+          <button type="submit" className="primary big" disabled={busy} data-testid="earn-submit" ref={submitButton}>
             {busy ? t('ui.common.working') : t('ui.earn.submit')}
           </button>
         </div>
       </form>
-      {confirming && <EarnConfirm request={confirming.request} preview={confirming.preview} onCancel={() => setConfirming(null)} onDone={props.onDone} />}
+      {confirming && <EarnConfirm request={confirming.request} preview={confirming.preview} returnFocus={submitButton.current} onCancel={() => setConfirming(null)} onDone={props.onDone} />}
     </main>
   );
 }
 
-export function DonateScreen(props: { memberId: string; onDone(r: PointsOpResult): void; onBack(): void }) {
+export function DonateScreen(props: { member: MemberSummary; onDone(r: PointsOpResult): void; onBack(): void }) {
   const { t } = useTranslation();
   const { call } = useDesk();
-  const card = useLoad(() => call('member.card', { memberId: props.memberId }), [props.memberId]);
+  const memberId = props.member.id;
+  const card = useLoad(() => call('member.card', { memberId }), [memberId]);
   const balance = card.value?.points.balance ?? null;
   const [text, setText] = useState('');
   const [confirming, setConfirming] = useState<number | null>(null);
+  const submitButton = useRef<HTMLButtonElement>(null);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Problem | null>(null);
 
   // Said before the confirmation: a donation the balance cannot cover is refused here, in the same
   // grouped numbers the card shows (the core refuses it anyway).
@@ -96,16 +111,17 @@ export function DonateScreen(props: { memberId: string; onDone(r: PointsOpResult
   };
   const donate = async (points: number) => {
     setBusy(true);
-    const r = await call('points.donate', { memberId: props.memberId, points });
+    const r = await call('points.donate', { memberId, points });
     setBusy(false);
     setConfirming(null);
     if (r.ok) props.onDone(r.value);
-    else setError(r.error.message);
+    else setError(r.error);
   };
 
   return (
     <main className="screen donate" data-screen="donate">
       <h1>{t('ui.donate.title')}</h1>
+      <FormMember member={props.member} />
       <form onSubmit={ask} className="form">
         <p className="form-note" data-testid="donate-balance">
           {balance === null ? t('ui.common.loading') : t('ui.donate.balance', { points: formatPoints(balance) })}
@@ -117,7 +133,7 @@ export function DonateScreen(props: { memberId: string; onDone(r: PointsOpResult
           <button type="button" className="secondary big" onClick={props.onBack}>
             {t('ui.common.back')}
           </button>
-          <button type="submit" className="primary big" data-testid="donate-submit">
+          <button type="submit" className="primary big" data-testid="donate-submit" ref={submitButton}>
             {t('ui.donate.submit')}
           </button>
         </div>
@@ -126,6 +142,8 @@ export function DonateScreen(props: { memberId: string; onDone(r: PointsOpResult
         <Dialog
           title={t('ui.donate.confirm', { points: formatPoints(confirming) })}
           testId="donate-dialog"
+          returnFocus={submitButton.current}
+          {...(busy ? {} : { onClose: () => setConfirming(null) })}
           actions={
             <>
               <button type="button" className="secondary big" onClick={() => setConfirming(null)} disabled={busy}>

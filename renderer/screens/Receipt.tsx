@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LocalizedText, PrinterState, ReceiptPreview } from '../../src/contract/terminalApi';
-import { ErrorNote, Loading } from '../components/Notice';
+import { ErrorNote, Loading, type Problem } from '../components/Notice';
 import { useDesk, useLoad } from '../desk';
 import { formatDateTime, formatPoints, formatYuan } from '../format';
 import { pick } from '../i18n';
@@ -26,7 +26,7 @@ export function ReceiptScreen(props: { opId: string; drawn: LocalizedText | null
   const { call, lang, status: desk, onEvent, linkUp } = useDesk();
   const [poll, setPoll] = useState(0);
   const preview = useLoad(() => call('receipt.preview', { opId: props.opId }), [props.opId, poll]);
-  const [reprint, setReprint] = useState<{ busy: boolean; done: boolean; error: string | null }>({ busy: false, done: false, error: null });
+  const [reprint, setReprint] = useState<{ busy: boolean; done: boolean; error: Problem | null }>({ busy: false, done: false, error: null });
 
   // The screen follows the event stream (issue 18: it said 等待打印机 long after the printer had
   // recovered and printed): this receipt's print event, a change of the printer's state or of the
@@ -52,7 +52,7 @@ export function ReceiptScreen(props: { opId: string; drawn: LocalizedText | null
   const doReprint = async () => {
     setReprint({ busy: true, done: false, error: null });
     const r = await call('receipt.reprint', { opId: props.opId });
-    setReprint({ busy: false, done: r.ok, error: r.ok ? null : r.error.message });
+    setReprint({ busy: false, done: r.ok, error: r.ok ? null : r.error });
   };
 
   // The heading agrees with the printer: it says "printing" only when a printer will print.

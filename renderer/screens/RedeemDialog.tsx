@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BenefitView, RedeemResult } from '../../src/contract/terminalApi';
-import { Dialog, ErrorNote } from '../components/Notice';
+import { Dialog, ErrorNote, type Problem } from '../components/Notice';
 import { useDesk } from '../desk';
 import { AMOUNT_PROBLEM, formatYuan, readYuan } from '../format';
 import { pick } from '../i18n';
@@ -14,7 +14,7 @@ export function RedeemDialog(props: { memberId: string; benefit: BenefitView; on
   const b = props.benefit;
   const [amount, setAmount] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Problem | null>(null);
   // State updates land after a render; two Enters (or a tap and an Enter) inside one frame would both
   // see busy=false and redeem twice. The ref flips at once.
   const inFlight = useRef(false);
@@ -37,7 +37,7 @@ export function RedeemDialog(props: { memberId: string; benefit: BenefitView; on
     inFlight.current = false;
     setBusy(false);
     if (r.ok) props.onDone(r.value);
-    else setError(r.error.message);
+    else setError(r.error);
   };
 
   useEffect(() => {

@@ -4,7 +4,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ReturnQuote, ReturnResult, TerminalInput } from '../../src/contract/terminalApi';
-import { Dialog, Empty, ErrorNote, Loading } from '../components/Notice';
+import { Dialog, Empty, ErrorNote, Loading, type Problem } from '../components/Notice';
 import { ScrollPanel } from '../components/ScrollPanel';
 import { useDesk, useLoad } from '../desk';
 import { AMOUNT_PROBLEM, formatDate, formatPoints, formatYuan, readYuan, type Typed } from '../format';
@@ -73,7 +73,7 @@ function ReturnForm(props: { opId: string; memberId?: string; onDone(r: ReturnRe
   const [mode, setMode] = useState<Mode>('whole');
   const [amount, setAmount] = useState('');
   const [perLine, setPerLine] = useState<Record<string, string>>({});
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState<{ ask: Ask; plan: NonNullable<ReturnQuote['plan']> } | null>(null);
 
@@ -112,7 +112,7 @@ function ReturnForm(props: { opId: string; memberId?: string; onDone(r: ReturnRe
     const r = await call('points.returnQuote', { ...ask, ...(mode === 'whole' ? { whole: true } : {}) });
     setBusy(false);
     if (r.ok && r.value.plan) setConfirming({ ask, plan: r.value.plan });
-    else if (!r.ok) setError(r.error.message);
+    else if (!r.ok) setError(r.error);
   };
   const commit = async (ask: Ask) => {
     setBusy(true);
@@ -121,7 +121,7 @@ function ReturnForm(props: { opId: string; memberId?: string; onDone(r: ReturnRe
     if (r.ok) props.onDone(r.value);
     else {
       setConfirming(null);
-      setError(r.error.message);
+      setError(r.error);
     }
   };
 

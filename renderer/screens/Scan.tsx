@@ -3,9 +3,9 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CameraView } from '../components/CameraView';
-import { ErrorNote } from '../components/Notice';
+import { ErrorNote, type Problem } from '../components/Notice';
 
-export function Scan(props: { busy: boolean; error: string | null; scanSeq: number; onCode(code: string): void; onJoin(): void }) {
+export function Scan(props: { busy: boolean; error: Problem | null; scanSeq: number; onCode(code: string): void; onJoin(): void }) {
   const { t } = useTranslation();
   const [card, setCard] = useState('');
   const [invalid, setInvalid] = useState(false);

@@ -3,15 +3,15 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LockedPad, useLockedUntil } from '../components/LockedPad';
-import { ErrorNote } from '../components/Notice';
+import { ErrorNote, type Problem } from '../components/Notice';
 import { PinPad } from '../components/PinPad';
 import { useDesk } from '../desk';
 
-export function SignIn(props: { notice: string | null }) {
+export function SignIn(props: { notice: Problem | null }) {
   const { t } = useTranslation();
   const { call, setStaff } = useDesk();
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Problem | null>(null);
   const [lifted, setLifted] = useState<string | null>(null);
   const lockedUntil = useLockedUntil();
 
@@ -23,7 +23,7 @@ export function SignIn(props: { notice: string | null }) {
     setBusy(false);
     if (r.ok) setStaff(r.value);
     // The lock panel says it itself, with the time left.
-    else setError(r.error.code === 'LOCKED_OUT' ? null : r.error.message);
+    else setError(r.error.code === 'LOCKED_OUT' ? null : r.error);
   };
 
   return (

@@ -86,6 +86,12 @@ export interface RecentOperation {
   /** What it was about (benefit or catalog item), when the receipt names it. */
   subject: LocalizedText | null;
   voided: boolean;
+  /**
+   * Whether operation.void would take it now by the core's rule (src/terminal/operations/void.ts):
+   * not a void or a return, not voided, and of the business day operations are recorded under now.
+   * (A voided earn whose welcome gift was redeemed is still refused when tried: VOID_GRANT_USED.)
+   */
+  voidable: boolean;
   targetOpId: string | null;
   /** The newest print job for it: 'pending' | 'printed' | 'failed', or null when it has none. */
   printStatus: string | null;

@@ -22,6 +22,8 @@ export interface Walk {
   browser: BrowserContext;
   page: Page;
   printer: FakePrinter | null;
+  /** The demo members' phone numbers by member id (the desk holds only their hashes). */
+  phones: Map<string, string>;
   /** A full-page screenshot kept as a test artifact (test-output/e2e/NAME-WxH.png, shots.ts). */
   shot(name: string): Promise<void>;
   close(): Promise<void>;
@@ -32,7 +34,7 @@ export async function startWalk(name: string, options: { printer?: boolean; memb
   await ensureRenderer(REPO_ROOT, RENDERER_DIR);
   const tmp = tempDir(`ld-e2e-${name}-`);
   const dataDir = join(tmp.dir, 'data');
-  prepareDeskFolder(dataDir, { members: options.members ?? 200, seed: `e2e-${name}` });
+  const phones = prepareDeskFolder(dataDir, { members: options.members ?? 200, seed: `e2e-${name}` });
   const printer = options.printer ? await startFakePrinter({ port: 0, out: join(tmp.dir, 'printer') }) : null;
   if (printer) allowPrinter(dataDir, printer.allow);
   const desk = await launchDesk({ dataDir, printerUri: printer?.uri ?? null });
@@ -49,6 +51,7 @@ export async function startWalk(name: string, options: { printer?: boolean; memb
     browser,
     page,
     printer,
+    phones,
     shot: async (shotName) => void (await keepShot(page, shotName, { fullPage: true })),
     close: async () => {
       await browser.close();

@@ -103,6 +103,8 @@ describe('开卡 in Chromium', () => {
     const row = db().prepare("SELECT id, card_no, phone_last4, birthday FROM members WHERE card_no LIKE '8870%'").get() as Record<string, string>;
     expect(row).toMatchObject({ phone_last4: '5678', birthday: '05-20' });
     expect(await page.textContent('[data-screen="member"]')).toContain(row.card_no);
+    // 开卡成功 with the new card number, until the next member.
+    expect(await page.textContent('[data-testid="joined"]')).toBe(zh.t('ui.join.done', { cardNo: row.card_no }));
     expect(db().prepare('SELECT terms_version AS v, staff_id AS s FROM member_consents WHERE member_id = ?').get(row.id)).toEqual({ v: DEMO_TERMS.version, s: 'clerk-01' });
     await shot('join-03-card');
   });

@@ -4,8 +4,10 @@ import { businessDate, DAY_MS } from '../../loyalty/time';
 import type { LocalizedText } from '../../loyalty/types';
 import { maskName } from '../../print/receiptModel';
 import { stmt } from '../../store/statements';
+import { operatingDay } from './businessDay';
 import type { ServiceDeps } from './deps';
 import { recentSlips } from './slips';
+import { isVoidable } from './void';
 import type { RecentOperation, OpKind } from '../../contract/deskTypes';
 
 interface Row {
@@ -50,6 +52,7 @@ function operationsSince(deps: ServiceDeps, limit: number, days: number): Recent
       ORDER BY o.at DESC, o.id DESC
       LIMIT ?`,
   ).all(since, deps.identity.terminalId, limit);
+  const today = operatingDay(deps, deps.clock()).date;
   return rows.map((r) => {
     let subject: LocalizedText | null = null;
     if (r.payload_json !== null) {
@@ -68,6 +71,7 @@ function operationsSince(deps: ServiceDeps, limit: number, days: number): Recent
       points: r.points,
       subject,
       voided: r.voided_by_op !== null,
+      voidable: isVoidable({ kind: r.kind, voidedByOp: r.voided_by_op, businessDate: r.business_date }, today),
       targetOpId: r.target_op_id,
       printStatus: r.status,
     };

@@ -66,6 +66,8 @@ export function recentSlips(deps: ServiceDeps, days: number): RecentOperation[] 
     points: 0,
     subject: null,
     voided: false,
+    // Not an operation: nothing to void (the core answers UNKNOWN_OPERATION).
+    voidable: false,
     targetOpId: null,
     printStatus: jobs[jobs.length - 1]!.status,
   }));

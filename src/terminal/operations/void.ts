@@ -51,6 +51,11 @@ function unearn(deps: ServiceDeps, memberId: string, lotId: number, points: numb
   return entries;
 }
 
+/** The void's rule without its refusal: what today's operations offer 撤销 on (recentOps.ts). */
+export function isVoidable(target: { kind: OpKind; voidedByOp: string | null; businessDate: string }, today: string): boolean {
+  return target.kind !== 'void' && target.kind !== 'return' && target.voidedByOp === null && target.businessDate === today;
+}
+
 export function voidOperation(deps: ServiceDeps, input: VoidInput): VoidResult {
   return deps.db.transaction((): VoidResult => {
     const now = deps.clock();
