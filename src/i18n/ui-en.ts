@@ -94,7 +94,7 @@ export const uiEn = {
     progressLabel: 'Progress to the next tier',
     verifiedCode: 'Verified by member code',
     verifiedPhone: 'Verified by phone number',
-    unverifiedByPhone: 'Found by phone number: points can be earned; before points or benefits are used, ask for the member code.',
+    unverifiedByPhone: 'Found by phone number, not verified',
     unverified: 'Not verified',
     revoked: 'This card is revoked: do not serve it.',
     tier: 'Tier',

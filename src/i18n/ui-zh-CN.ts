@@ -95,7 +95,7 @@ export const uiZhCN: UiMessages = {
     progressLabel: '升级进度',
     verifiedCode: '已通过会员码验证',
     verifiedPhone: '已核对手机号',
-    unverifiedByPhone: '按手机号找到：可以累积积分；使用积分或权益前，请会员出示会员码。',
+    unverifiedByPhone: '按手机号找到，未验证',
     unverified: '未验证',
     revoked: '此卡已注销：请勿办理。',
     tier: '等级',

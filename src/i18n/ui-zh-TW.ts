@@ -95,7 +95,7 @@ export const uiZhTW: UiMessages = {
     progressLabel: '升級進度',
     verifiedCode: '已透過會員條碼驗證',
     verifiedPhone: '已核對手機號碼',
-    unverifiedByPhone: '依手機號碼找到：可以累積點數；使用點數或權益前，請會員出示會員條碼。',
+    unverifiedByPhone: '依手機號碼找到，未驗證',
     unverified: '未驗證',
     revoked: '此卡已註銷：請勿辦理。',
     tier: '等級',

@@ -203,6 +203,41 @@ describe.each(BACKENDS)('HQ is the authority, on %s', (backend) => {
     expect(used!.n).toBe(0);
   });
 
+  it('refuses a benefit outside its time of the member: the 回归礼 to a recent buyer, the birthday gift outside the month, the member-day offer on another day', async () => {
+    const pick = async (where: string) =>
+      ((await hq.db.query<{ id: string }>(`SELECT id FROM members WHERE id BETWEEN 'M00000041' AND 'M00000060' AND status = 'active' AND ${where} ORDER BY id LIMIT 1`)) as [{ id: string }])[0].id;
+    const recent = await pick(`last_purchase_at > ${NOW - 30 * 86_400_000}`);
+    const away = await pick(`last_purchase_at < ${NOW - 120 * 86_400_000} AND id <> '${recent}'`);
+    const notNovember = await pick(`birthday IS NOT NULL AND birthday NOT LIKE '11-%' AND id NOT IN ('${recent}', '${away}')`);
+    const cases: [OperationRecordedV2, 'applied' | 'refused', string | null][] = [
+      [op(sh, 'redeem', recent, { benefitId: 'B-WINBACK', valueFen: 3_000, amountFen: 20_000, at: NOW + 11 }), 'refused', 'not_dormant'],
+      [op(sh, 'redeem', away, { benefitId: 'B-WINBACK', valueFen: 3_000, amountFen: 20_000, at: NOW + 12 }), 'applied', null],
+      [op(sh, 'redeem', notNovember, { benefitId: 'B-BIRTHDAY', valueFen: 5_800, at: NOW + 13 }), 'refused', 'not_birthday_month'],
+      // NOW is the 23rd; the demo's member day is the 8th.
+      [op(sh, 'redeem', recent, { benefitId: 'B-MEMBER-DAY', valueFen: 2_000, amountFen: 15_000, at: NOW + 14 }), 'refused', 'not_member_day'],
+    ];
+    const r = await push(hq, sh, cases.map((c) => c[0]));
+    expect(r.acks.map((a) => a.status)).toEqual(cases.map((c) => c[1]));
+    for (const [payload, status, reason] of cases) {
+      const c = r.conflicts.find((x) => x.opId === payload.opId);
+      if (status === 'refused') expect(c && [c.kind, c.decision, c.detail.reason]).toEqual(['benefit_not_allowed', 'refused', reason]);
+      else expect(c).toBeUndefined();
+    }
+  });
+
+  it("lets the terminal's 回归礼 stand when HQ's latest purchase of the member came after it (bought at another store, pushed first)", async () => {
+    const [{ id: away }] = (await hq.db.query<{ id: string }>(
+      `SELECT id FROM members WHERE id BETWEEN 'M00000001' AND 'M00000020' AND status = 'active' AND last_purchase_at < ${NOW - 120 * 86_400_000} ORDER BY id LIMIT 1`,
+    )) as [{ id: string }];
+    // Beijing is online and sells to the member; Shanghai, offline, had given the 回归礼 ten minutes before and pushes later.
+    const sale = await push(hq, bj, [earn(bj, away, 30_000, { at: NOW + 600_000 })]);
+    expect(sale.acks[0]!.status, JSON.stringify(sale.conflicts)).toBe('applied');
+    const gift = op(sh, 'redeem', away, { benefitId: 'B-WINBACK', valueFen: 3_000, amountFen: 20_000, at: NOW + 20 });
+    const r = await push(hq, sh, [gift]);
+    expect(r.acks[0]!.status, JSON.stringify(r.conflicts)).toBe('applied');
+    expect(r.conflicts.filter((c) => c.opId === gift.opId)).toEqual([]);
+  });
+
   it('takes the rules version an earn names only while it was in force, and never publishes an older version again', async () => {
     const member = 'M00000027';
     const rules = (await hq.admin('GET', '/v1/admin/rules').catch(() => null)) as { version?: number } | null;
@@ -215,6 +250,22 @@ describe.each(BACKENDS)('HQ is the authority, on %s', (backend) => {
     expect(r.conflicts.find((c) => c.opId === late.opId)).toMatchObject({ kind: 'points_recomputed', detail: { claimed: 100, applied: 0 } });
     await expect(hq.admin('PUT', '/v1/admin/rules', DEFAULT_RULES)).rejects.toMatchObject({ code: 'HQ_REFUSED', params: { hqCode: 'BAD_REQUEST' } });
     await hq.admin('PUT', '/v1/admin/rules', { ...DEFAULT_RULES, version: base.version + 1 });
+  });
+
+  it('judges a member-day offer by the rules version the redemption names while it was in force', async () => {
+    const [{ v: current }] = (await hq.db.query<{ v: number }>('SELECT max(version)::int AS v FROM rules_versions')) as [{ v: number }];
+    // A version whose member day is the 23rd (NOW's day), replaced an hour later by one whose member day is the 8th.
+    const the23rd = { ...DEFAULT_RULES, version: current + 1, points: { ...DEFAULT_RULES.points, memberDayOfMonth: 23 } };
+    await hq.admin('PUT', '/v1/admin/rules', the23rd);
+    hq.setClock(NOW + 3 * 3_600_000);
+    await hq.admin('PUT', '/v1/admin/rules', { ...DEFAULT_RULES, version: current + 2 });
+    const ids = (await hq.db.query<{ id: string }>("SELECT id FROM members WHERE id BETWEEN 'M00000001' AND 'M00000020' AND status = 'active' ORDER BY id DESC LIMIT 2")).map((r) => r.id);
+    const offer = { benefitId: 'B-MEMBER-DAY', valueFen: 2_000, amountFen: 15_000 };
+    const onTheDay = op(sh, 'redeem', ids[0]!, { ...offer, rulesVersion: current + 1, at: NOW + 2 * 3_600_000 + 600_000 });
+    const underNew = op(sh, 'redeem', ids[1]!, { ...offer, rulesVersion: current + 2, at: NOW + 2 * 3_600_000 + 1_200_000 });
+    const r = await push(hq, sh, [onTheDay, underNew]);
+    expect(r.acks.map((a) => a.status), JSON.stringify(r.conflicts)).toEqual(['applied', 'refused']);
+    expect(r.conflicts.find((c) => c.opId === underNew.opId)).toMatchObject({ kind: 'benefit_not_allowed', detail: { reason: 'not_member_day' } });
   });
 
   it("refuses an event backdated more than two hours before the terminal's latest, and a future-dated refusal never raises that mark", async () => {

@@ -21,7 +21,7 @@ const desk: Desk = { dbPath: '', storeId: 'SH001', terminalId: 'SH001-T1', crede
 
 function state(lots: { points: number; remaining: number }[]): BatchState {
   const member = {
-    id: 'M1', status: 'active', cardSerial: 1, birthday: null, tier: 'basic', tierSinceNow: NOW - DAY_MS, tierSince: null, lastPurchaseAt: null,
+    id: 'M1', status: 'active', cardSerial: 1, birthday: null, tier: 'basic', tierSinceNow: NOW - DAY_MS, tierSince: null, lastPurchaseAt: null, joinedAt: NOW - 400 * 86_400_000,
     months: [], grants: [], usage: [], owed: 0, changed: false,
     lots: lots.map((l, i) => ({ key: `S-M1-${i}`, earnedAt: NOW - DAY_MS * (i + 1), expiresAt: NOW + 300 * DAY_MS, ...l })),
   };

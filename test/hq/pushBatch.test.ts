@@ -306,12 +306,12 @@ describe('applyOperation on a batch state', () => {
   const who = { storeId: 'SH001', terminalId: 'SH001-T1', credential: '', seq: 0 };
   function state(members: Partial<MemberState>[]): BatchState {
     const full = members.map((m) => ({
-      id: 'M1', status: 'active', cardSerial: 1, birthday: null, tier: 'basic', tierSinceNow: NOW - 86_400_000, tierSince: null, lastPurchaseAt: null,
+      id: 'M1', status: 'active', cardSerial: 1, birthday: null, tier: 'basic', tierSinceNow: NOW - 86_400_000, tierSince: null, lastPurchaseAt: null, joinedAt: NOW - 400 * 86_400_000,
       months: [], lots: [], grants: [], usage: [], owed: 0, changed: false, ...m,
     }));
     return {
       rules: DEFAULT_RULES, tz: 'Asia/Shanghai', members: new Map(full.map((m) => [m.id, m])), revocations: new Map(),
-      benefits: new Map([['B-MUG', { perMemberLimit: 1, requiresGrant: false, stores: [], tiers: [], validFrom: 0, validTo: Number.MAX_SAFE_INTEGER }]]), redeemCounts: new Map([['M1\u0000B-MUG', 0]]),
+      benefits: new Map([['B-MUG', { perMemberLimit: 1, requiresGrant: false, stores: [], tiers: [], validFrom: 0, validTo: Number.MAX_SAFE_INTEGER, params: null }]]), redeemCounts: new Map([['M1\u0000B-MUG', 0]]),
       ops: new Map(), earns: new Map(), welcome: [], newOps: [], voidedLoaded: new Map(), stock: new Map(), returned: new Map(),
       rulesByVersion: new Map([[DEFAULT_RULES.version, { rules: DEFAULT_RULES, supersededAt: null }]]), earnedToday: new Map(),
       facts: {

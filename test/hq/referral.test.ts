@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issuedCardNo } from '../../src/loyalty/cardNumber';
+import { demoBenefits } from '../../src/terminal/demo/catalog';
 import { phoneHash } from '../../src/loyalty/phone';
 import { DEFAULT_RULES } from '../../src/loyalty/rules';
 import { createHqClient } from '../../src/syncClient/hqClient';
@@ -223,7 +224,10 @@ describe.each(BACKENDS)('referral reward at HQ, on %s', (backend) => {
     const holder = signup('+8613755550006');
     const alias = signup('+8613755550006');
     const single = signup('+8613755550007');
-    const once = { benefitId: 'B-WINBACK' };
+    // A once-only benefit any new member may use (the demo's 回归礼 is once-only too, but not for a member who just joined).
+    const onceOnly = { ...demoBenefits(NOW).find((b) => b.id === 'B-VOUCHER-20')!, id: 'B-ONCE-TEST', perMemberLimit: 1 };
+    await hq.admin('POST', '/v1/admin/benefits', { benefits: [onceOnly] });
+    const once = { benefitId: onceOnly.id };
     // The holder's use reaches HQ in one batch, the merged sign-up's in the next (as two terminals would push them).
     const first = await push([holder, op('redeem', holder.memberId, once), single, op('redeem', single.memberId, once), op('redeem', single.memberId, once)]);
     expect(first.value.acks.every((a) => a.status === 'applied'), JSON.stringify(first.value.conflicts)).toBe(true);
@@ -234,6 +238,6 @@ describe.each(BACKENDS)('referral reward at HQ, on %s', (backend) => {
     expect(kinds(first, holder.memberId)).toEqual([]);
     expect(kinds(second, holder.memberId)).toEqual(['benefit_limit', 'merge_benefit_twice']);
     const merged = second.value.conflicts.find((c) => c.kind === 'merge_benefit_twice')!;
-    expect(merged).toMatchObject({ decision: 'honored', detail: { benefitId: 'B-WINBACK', aliasId: alias.memberId } });
+    expect(merged).toMatchObject({ decision: 'honored', detail: { benefitId: onceOnly.id, aliasId: alias.memberId } });
   });
 });

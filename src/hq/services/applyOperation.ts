@@ -5,12 +5,12 @@
 // (batchLoad.ts) before the first operation and writes the result back after the last
 // (batchWrite.ts). Each operation sees the effect of the ones before it in the batch, exactly as
 // if they had been written to the database one by one.
-import { earnPoints, lotExpiry } from '../../loyalty/points';
+import { earnPoints, isBirthdayMonth, isMemberDay, lotExpiry } from '../../loyalty/points';
 import { earnUndoFacts } from '../../loyalty/earnDetail';
 import { tierCodeSchema } from '../../loyalty/schemas';
 import { decideTierChange, evaluateTier } from '../../loyalty/tiers';
-import { monthKey, startOfLocalDay } from '../../loyalty/time';
-import type { LoyaltyRules, MonthDay } from '../../loyalty/types';
+import { DAY_MS, monthKey, startOfLocalDay } from '../../loyalty/time';
+import type { BenefitParams, LoyaltyRules, MonthDay } from '../../loyalty/types';
 import { ALLOWED_SKEW_MS } from '../../sync/protocol';
 import type { PublishedRules } from './rules';
 import type { ConflictDecision, ConflictKind, MemberData } from '../../sync/protocolEntities';
@@ -44,6 +44,8 @@ export interface MemberState {
   /** The tier_since to write, when an operation of this batch set one. */
   tierSince: number | null;
   lastPurchaseAt: number | null;
+  /** When the member joined: the start of "away" for one who never bought (win_back). */
+  joinedAt: number;
   months: MemberData['months'];
   lots: MemberData['lots'];
   grants: MemberData['grants'];
@@ -52,6 +54,17 @@ export interface MemberState {
   /** Points owed after a return (rules.returns.allowNegative); repaid by the next points. */
   owed: number;
   changed: boolean;
+}
+
+/** What HQ checks of a benefit a redemption names; params null when its definition does not parse. */
+export interface HqBenefit {
+  perMemberLimit: number | null;
+  requiresGrant: boolean;
+  stores: string[];
+  tiers: string[];
+  validFrom: number;
+  validTo: number;
+  params: BenefitParams | null;
 }
 
 /** An operation row: loaded (a void's target) or made by this batch. */
@@ -91,7 +104,7 @@ export interface BatchState {
   members: Map<string, MemberState>;
   /** Non-tombstoned revocations of the members of spending operations. */
   revocations: Map<string, { cardSerial: number; revokedAt: number }[]>;
-  benefits: Map<string, { perMemberLimit: number | null; requiresGrant: boolean; stores: string[]; tiers: string[]; validFrom: number; validTo: number }>;
+  benefits: Map<string, HqBenefit>;
   /** Non-voided redeems per redeemKey(member, benefit), for every pair a redeem of the batch names. */
   redeemCounts: Map<string, number>;
   /** Operations a void may name: loaded targets, then every operation this batch made. */
@@ -158,13 +171,22 @@ function lastPurchaseWithout(state: BatchState, memberId: string, targetOpId: st
 
 type FlagFn = (kind: ConflictKind, decision: ConflictDecision, detail: NewConflict['detail']) => void;
 
+/**
+ * The rules an operation is judged by: the version the terminal names, only while it was current at
+ * the operation's time (with the allowed skew), so an old, more generous version cannot be picked
+ * after it was replaced; HQ's current rules otherwise.
+ */
+function rulesInForce(state: BatchState, op: HqOp): LoyaltyRules {
+  const published = op.rulesVersion === null ? undefined : state.rulesByVersion.get(op.rulesVersion);
+  const inForce = published && (published.supersededAt === null || published.supersededAt >= op.at - ALLOWED_SKEW_MS);
+  return inForce ? published.rules : state.rules;
+}
+
 /** The points HQ gives an earn: the named rules version's computation, within the current caps. */
 function earnedByHq(state: BatchState, member: MemberState, op: HqOp, flag: FlagFn): number {
   // The version the terminal names counts only while it was current at the operation's time (with
   // the allowed skew): an old, more generous version cannot be picked after it was replaced.
-  const published = op.rulesVersion === null ? undefined : state.rulesByVersion.get(op.rulesVersion);
-  const inForce = published && (published.supersededAt === null || published.supersededAt >= op.at - ALLOWED_SKEW_MS);
-  const named = inForce ? published.rules : state.rules;
+  const named = rulesInForce(state, op);
   const earned = earnPoints(named, op.lines, { now: op.at, tz: state.tz, birthday: member.birthday });
   const caps = state.rules.earn;
   const key = earnDayKey(member.id, op.at, state.tz);
@@ -193,6 +215,8 @@ function notAllowed(state: BatchState, member: MemberState, op: HqOp): string | 
     if (op.at < b.validFrom || op.at >= b.validTo) return 'validity';
     if (b.tiers.length > 0 && !b.tiers.includes(member.tier)) return 'tier';
     if (b.requiresGrant && !member.grants.some((g) => g.benefitId === op.benefitId && g.usedOpId === null)) return 'grant';
+    const when = b.params === null ? null : notInItsTime(state, member, b.params, op);
+    if (when !== null) return when;
   }
   if (op.kind === 'exchange' && op.itemId !== null) {
     const item = state.facts.items.get(op.itemId);
@@ -200,6 +224,31 @@ function notAllowed(state: BatchState, member: MemberState, op: HqOp): string | 
     if (item && item.tiers.length > 0 && !item.tiers.includes(member.tier)) return 'tier';
   }
   return null;
+}
+
+/**
+ * The benefits that hold only at a time of the member's: the birthday month, the brand's member day,
+ * and the 回归礼 after the member has been away (since their last purchase as HQ knows it, or since
+ * joining). The terminal checks the same (src/loyalty/benefits.ts) with what it knew offline; HQ's
+ * later knowledge (a purchase at another store) decides.
+ */
+function notInItsTime(state: BatchState, member: MemberState, params: BenefitParams, op: HqOp): string | null {
+  const { at } = op;
+  switch (params.type) {
+    case 'birthday_gift':
+      return isBirthdayMonth(member.birthday, at, state.tz) ? null : 'not_birthday_month';
+    case 'member_day':
+      return isMemberDay(rulesInForce(state, op), at, state.tz) ? null : 'not_member_day';
+    case 'win_back': {
+      // HQ keeps only the latest purchase: one after the redemption (at another store, pushed first)
+      // hides whether the member had been away before it, so the terminal's check stands then.
+      const last = member.lastPurchaseAt;
+      if (last !== null && last > at) return null;
+      return at - (last ?? member.joinedAt) >= params.dormantDays * DAY_MS ? null : 'not_dormant';
+    }
+    default:
+      return null;
+  }
 }
 
 /** Why a void may not undo its target, or null when it may. */

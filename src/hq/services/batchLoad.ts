@@ -26,6 +26,7 @@ interface MemberRow {
   tier: string;
   tier_since: number;
   last_purchase_at: number | null;
+  joined_at: number;
   months: MemberState['months'];
   lots: MemberState['lots'];
   grants: MemberState['grants'];
@@ -54,7 +55,7 @@ function monthDay(birthday: string | null): MonthDay | null {
 
 async function loadMembers(q: Queryable, ops: HqOp[]): Promise<Map<string, MemberState>> {
   const rows = await q.query<MemberRow>(
-    `SELECT id, status, card_serial, birthday, tier, tier_since, last_purchase_at, months, lots, grants, usage, points_owed FROM members WHERE id = ANY(${IDS}) ORDER BY id FOR UPDATE`,
+    `SELECT id, status, card_serial, birthday, tier, tier_since, last_purchase_at, joined_at, months, lots, grants, usage, points_owed FROM members WHERE id = ANY(${IDS}) ORDER BY id FOR UPDATE`,
     [JSON.stringify(unique(ops.map((o) => o.memberId)))],
   );
   return new Map(
@@ -62,7 +63,7 @@ async function loadMembers(q: Queryable, ops: HqOp[]): Promise<Map<string, Membe
       r.id,
       {
         id: r.id, status: r.status, cardSerial: r.card_serial, birthday: monthDay(r.birthday), tier: r.tier, tierSinceNow: Number(r.tier_since), tierSince: null,
-        lastPurchaseAt: r.last_purchase_at, months: r.months, lots: r.lots, grants: r.grants, usage: r.usage, owed: Number(r.points_owed), changed: false,
+        lastPurchaseAt: r.last_purchase_at, joinedAt: Number(r.joined_at), months: r.months, lots: r.lots, grants: r.grants, usage: r.usage, owed: Number(r.points_owed), changed: false,
       },
     ]),
   );
@@ -94,6 +95,7 @@ async function loadBenefits(q: Queryable, ids: string[]): Promise<BenefitFacts> 
   }>(`SELECT id, def FROM benefits WHERE id = ANY(${IDS})`, [JSON.stringify(ids)]);
   const strings = (x: unknown): string[] => (Array.isArray(x) ? x.filter((v): v is string => typeof v === 'string') : []);
   for (const r of rows) {
+    const params = benefitParamsSchema.safeParse(r.def.params);
     out.benefits.set(r.id, {
       perMemberLimit: r.def.perMemberLimit ?? null,
       requiresGrant: Boolean(r.def.requiresGrant),
@@ -101,8 +103,8 @@ async function loadBenefits(q: Queryable, ids: string[]): Promise<BenefitFacts> 
       tiers: strings(r.def.tiers),
       validFrom: typeof r.def.validFrom === 'number' ? r.def.validFrom : 0,
       validTo: typeof r.def.validTo === 'number' ? r.def.validTo : Number.MAX_SAFE_INTEGER,
+      params: params.success ? params.data : null,
     });
-    const params = benefitParamsSchema.safeParse(r.def.params);
     out.values.set(r.id, { maxValueFen: params.success ? maxBenefitValueFen(params.data) : 0 });
   }
   return out;
@@ -248,7 +250,8 @@ export async function loadBatchState(q: Queryable, ops: HqOp[], ctx: BatchContex
   const welcome = earnsIn.length > 0 ? await loadWelcome(q) : [];
   // A return re-derives its purchase's points under the rules version the purchase named.
   const returnedEarns = targets.filter((t) => t.kind === 'earn').map((t) => t.payload);
-  const named = unique([...earnsIn, ...returnedEarns].map((o) => o.rulesVersion).filter((v): v is number => v !== null && v !== rules.version));
+  // A redemption's member day is judged by the rules it names, as an earn's points are.
+  const named = unique([...earnsIn, ...returnedEarns, ...redeems].map((o) => o.rulesVersion).filter((v): v is number => v !== null && v !== rules.version));
   const rulesByVersion = await rulesVersions(q, named);
   rulesByVersion.set(rules.version, { rules, supersededAt: null });
   const earnedToday = await loadEarnedToday(q, earnsIn, tz);
