@@ -51,10 +51,22 @@ function unearn(deps: ServiceDeps, memberId: string, lotId: number, points: numb
   return entries;
 }
 
-/** The void's rule without its refusal: what today's operations offer 撤销 on (recentOps.ts). */
-export function isVoidable(target: { kind: OpKind; voidedByOp: string | null; businessDate: string }, today: string): boolean {
-  return target.kind !== 'void' && target.kind !== 'return' && target.voidedByOp === null && target.businessDate === today;
+type VoidTarget = { id: string; kind: OpKind; voidedByOp: string | null; businessDate: string };
+
+/**
+ * Why the void of `target` is refused before anything is read of its member, or null: the one rule
+ * both the void and 今日业务's 撤销 button (recentOps.ts) follow. A welcome gift already used
+ * (VOID_GRANT_USED) is found only when the void reads the member.
+ */
+export function voidRefusal(target: VoidTarget, today: string): DeskError | null {
+  // A return is not undone by a void (docs/returns.md): it would need its spend, visit and tier back too.
+  if (target.kind === 'void' || target.kind === 'return') return new DeskError('NOT_VOIDABLE', { kind: target.kind });
+  if (target.voidedByOp !== null) return new DeskError('ALREADY_VOIDED', { ref: target.id });
+  if (target.businessDate !== today) return new DeskError('VOID_NOT_SAME_DAY', { today, date: target.businessDate });
+  return null;
 }
+
+export const isVoidable = (target: VoidTarget, today: string): boolean => voidRefusal(target, today) === null;
 
 export function voidOperation(deps: ServiceDeps, input: VoidInput): VoidResult {
   return deps.db.transaction((): VoidResult => {
@@ -64,11 +76,9 @@ export function voidOperation(deps: ServiceDeps, input: VoidInput): VoidResult {
     const approver = requireManager(deps, input.approverId);
     const target = getOperation(deps.db, input.opId);
     if (!target || target.storeId !== storeId) throw new DeskError('UNKNOWN_OPERATION', { ref: input.opId });
-    // A return is not undone by a void (docs/returns.md): it would need its spend, visit and tier back too.
-    if (target.kind === 'void' || target.kind === 'return') throw new DeskError('NOT_VOIDABLE', { kind: target.kind });
-    if (target.voidedByOp !== null) throw new DeskError('ALREADY_VOIDED', { ref: target.id });
     const today = operatingDay(deps, now).date;
-    if (target.businessDate !== today) throw new DeskError('VOID_NOT_SAME_DAY', { today, date: target.businessDate });
+    const refusal = voidRefusal(target, today);
+    if (refusal) throw refusal;
 
     const found = requireMember(deps, target.memberId);
     const pointsBefore = pointsBalanceOf(deps.db, found.id, now);
