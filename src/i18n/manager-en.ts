@@ -17,6 +17,7 @@ export const managerEn = {
     pushed: 'Events sent: {{pushed}} / {{toPush}}',
     pulled: 'Pages taken: {{pages}} ({{pulled}} changes)',
     allSynced: 'All synced with HQ. Business day {{date}} closed as Z no. {{number}}.',
+    notEnrolled: 'Business day {{date}} closed on this terminal as Z no. {{number}}. This terminal is not enrolled with HQ, so nothing is sent to HQ until it is set up with HQ in Setup.',
     notSynced: 'Closed locally, not synced with HQ: {{waiting}} events waiting. They go at the next day-end or in the background once HQ answers.',
     reason: 'Reason: {{reason}}',
     alreadyClosed: 'This day was already closed; here is its report again.',

@@ -20,6 +20,7 @@ export const managerZhTW: Shape<typeof managerEn> = {
     pushed: '已傳送事件：{{pushed}} / {{toPush}}',
     pulled: '已接收頁數：{{pages}}（{{pulled}} 筆更新）',
     allSynced: '已全部與總部同步。營業日 {{date}} 已結帳，Z 號 {{number}}。',
+    notEnrolled: '營業日 {{date}} 已在本機結帳，Z 號 {{number}}。本終端尚未在總部註冊，不會向總部傳送任何資料；在設定精靈中註冊本終端後才會傳送。',
     notSynced: '已在本機結帳，尚未與總部同步：{{waiting}} 個事件待傳送。下次日結或總部恢復後會在背景自動傳送。',
     reason: '原因：{{reason}}',
     alreadyClosed: '這一天已經結過帳，以下是它的報表。',

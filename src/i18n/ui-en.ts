@@ -263,7 +263,7 @@ export const uiEn = {
     clockSkewHint: "Set this PC's clock: member codes and receipt times depend on it.",
     online: 'Online',
     offline: 'Offline',
-    pending: '{{n}} to sync',
+    pending: '{{n}} operations to sync',
     dayClosed: 'Day closed; new work counts for {{date}}',
     store: '{{store}} · {{terminal}}',
     disconnected: 'Desk service not reachable',

@@ -264,7 +264,7 @@ export const uiZhCN: UiMessages = {
     clockSkewHint: '请校准本机时间：会员码有效期和小票时间以时钟为准。',
     online: '在线',
     offline: '离线',
-    pending: '{{n}} 条待同步',
+    pending: '{{n}} 笔待同步',
     dayClosed: '今日已日结，新业务记入 {{date}}',
     store: '{{store}} · {{terminal}}',
     disconnected: '无法连接服务台程序',
