@@ -7,6 +7,7 @@
 // language.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -186,6 +187,63 @@ describe('the day-end of a desk not enrolled with HQ', () => {
       const lines = await page.evaluate(() => document.querySelector('[data-testid="statusbar"]')!.getBoundingClientRect().height);
       expect(lines, 'the status bar stays a bar').toBeLessThanOrEqual(80);
       await shot(`${size.width}x${size.height}-statusbar-after-dayend`);
+    }
+  }, 90_000);
+});
+
+/** A port nothing listens on: an HQ address that does not answer. */
+async function deadPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+/** Something that answers on loopback, but not as HQ: a web page for every request. */
+async function htmlServer(): Promise<{ url: string; server: Server }> {
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end('<!doctype html><title>Router</title><h1>Welcome to your router</h1>');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server };
+}
+
+describe('setup with a wrong HQ address', () => {
+  it("says HQ does not answer, or that what answered is not HQ, in the setup's language, and keeps the code typed", async () => {
+    const dataDir = join(tmp.dir, 'setup');
+    mkdirSync(dataDir, { recursive: true });
+    const setup = await launchDesk({ dataDir, demo: false });
+    const html = await htmlServer();
+    try {
+      for (const [lang, tr] of [['zh-CN', zh], ['en', createTranslator('en')]] as const) {
+        await page.setViewportSize(SIZES[0]);
+        await page.goto(setup.host.launchUrl());
+        await page.waitForSelector('[data-screen="setup"]');
+        await page.click(`[data-testid="setup-lang-${lang}"]`);
+        await page.click('[data-testid="setup-next"]');
+        const code = 'ABCD-2345-WXYZ';
+        const dead = `http://127.0.0.1:${await deadPort()}`;
+        await page.fill('[data-testid="setup-hq-url"]', dead);
+        await page.fill('[data-testid="setup-hq-code"]', code);
+        await page.click('[data-testid="setup-enroll"]');
+        await expect.poll(() => page.textContent('[data-testid="error"]'), { timeout: 20_000 }).toBe(tr.error('HQ_UNREACHABLE', { url: dead, context: 'setup' }));
+        expect(await page.textContent('[data-testid="error"]')).not.toMatch(/ECONN|fetch failed|JSON/i);
+        expect(await page.inputValue('[data-testid="setup-hq-code"]'), 'the code stays to try again').toBe(code);
+        await shot(`${lang}-setup-hq-unreachable`);
+
+        // The address corrected to something that answers, but is no HQ (a router's page).
+        await page.fill('[data-testid="setup-hq-url"]', html.url);
+        await page.click('[data-testid="setup-enroll"]');
+        await expect.poll(() => page.textContent('[data-testid="error"]'), { timeout: 20_000 }).toBe(tr.error('HQ_BAD_RESPONSE', { url: html.url, context: 'setup' }));
+        expect(await page.textContent('[data-testid="error"]')).not.toMatch(/not JSON|HTTP 200|bytes/i);
+        expect(await page.inputValue('[data-testid="setup-hq-code"]')).toBe(code);
+        await shot(`${lang}-setup-not-hq`);
+      }
+    } finally {
+      await new Promise<void>((r) => html.server.close(() => r()));
+      await setup.close();
     }
   }, 90_000);
 });
