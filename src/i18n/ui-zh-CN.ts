@@ -3,6 +3,7 @@ import type { UiMessages } from './ui-en';
 
 export const uiZhCN: UiMessages = {
   appName: '会员服务台',
+  noSession: { heading: '此链接已无法打开服务台', body: '服务台链接只能使用一次，且有时效。请在本机重新启动会员服务台以获得新链接。' },
   common: {
     loading: '加载中…',
     working: '处理中…',

@@ -247,3 +247,44 @@ describe('setup with a wrong HQ address', () => {
     }
   }, 90_000);
 });
+
+describe('a page asked for without a session', () => {
+  it('is styled under the strict CSP, with no violation logged, in the desk’s language', async () => {
+    await page.context().clearCookies();
+    const logged: string[] = [];
+    const onConsole = (m: { text(): string }) => logged.push(m.text());
+    page.on('console', onConsole);
+    try {
+      // A launch link used twice: the second opening has no session to give.
+      const link = desk.host.launchUrl();
+      await page.goto(link);
+      await page.waitForSelector('[data-screen="sign-in"]');
+      await page.context().clearCookies();
+      const answer = await page.goto(link);
+      expect(answer?.status()).toBe(401);
+      expect(answer?.headers()['content-security-policy']).toMatch(/style-src 'self' 'sha256-[A-Za-z0-9+/=]+'/);
+      expect(answer?.headers()['content-security-policy']).not.toContain('unsafe-inline');
+      const seen = await page.evaluate(() => {
+        const main = document.querySelector('main');
+        return {
+          lang: document.documentElement.lang,
+          heading: document.querySelector('h1')?.textContent ?? '',
+          text: document.body.innerText,
+          styled: main ? getComputedStyle(main).borderTopLeftRadius : '',
+          inlineStyles: document.querySelectorAll('[style]').length,
+        };
+      });
+      expect(seen.lang).toBe('zh-CN');
+      expect(seen.heading).toBe(zh.t('ui.noSession.heading'));
+      expect(seen.text).toContain(zh.t('ui.noSession.body'));
+      expect(seen.text, 'no English inside the Chinese page').not.toMatch(/[A-Za-z]{3,}/);
+      // The style block applied: the card's rounded corners come from it alone.
+      expect(seen.styled).toBe('16px');
+      expect(seen.inlineStyles).toBe(0);
+      expect(logged.filter((l) => /Content Security Policy|Content-Security-Policy/i.test(l))).toEqual([]);
+      await shot('no-session');
+    } finally {
+      page.off('console', onConsole);
+    }
+  }, 60_000);
+});
