@@ -21,6 +21,7 @@ import { mintCardCode } from '../../src/scan/mintCode';
 import { appendOutbox } from '../../src/store/outbox';
 import { tempDir } from '../helpers/demoDb';
 import { CHROMIUM_FLAGS, prepareDeskFolder } from './deskFolder';
+import { layoutProblems } from './layoutCheck';
 
 const SHOTS = join(REPO_ROOT, 'test-output', 'e2e');
 const SIZES = [
@@ -125,12 +126,35 @@ describe('the manager’s approval note', () => {
     // With a wrong PIN's complaint under it, the note is still whole (the dialog is at its tallest).
     await pin('0000');
     await page.waitForSelector('[data-testid="void-dialog"] [data-testid="error"]');
-    for (const size of SIZES) {
-      await page.setViewportSize(size);
-      expect(await cutOff('[data-testid="void-approver"]'), `void ${size.width}`).toEqual([]);
-      expect(await cutOff('[data-testid="void-dialog"] [data-testid="error"]'), `void error ${size.width}`).toEqual([]);
-      await shot(`${size.width}x${size.height}-void-approval`);
+    for (const lang of ['zh-CN', 'zh-TW', 'en'] as const) {
+      await page.selectOption('[data-testid="lang"]', lang);
+      for (const size of SIZES) {
+        await page.setViewportSize(size);
+        expect(await cutOff('[data-testid="void-approver"]'), `void ${lang} ${size.width}`).toEqual([]);
+        expect(await cutOff('[data-testid="void-dialog"] [data-testid="error"]'), `void error ${lang} ${size.width}`).toEqual([]);
+        await shot(`${size.width}x${size.height}-${lang}-void-approval`);
+      }
     }
+    await page.selectOption('[data-testid="lang"]', 'zh-CN');
+    await page.click('[data-testid="cancel-void"], [data-testid="void-cancel"]').catch(() => undefined);
+
+    // The manager area opened by a clerk with the manager's PIN: "店长 李娜 已批准（操作记在 王芳 名下）".
+    await signIn('1234');
+    await page.click('[data-testid="nav-manager"]');
+    await page.waitForSelector('[data-screen="manager-gate"]');
+    await pin('9999');
+    await page.waitForSelector('[data-testid="approved-by"]');
+    for (const lang of ['zh-CN', 'zh-TW', 'en'] as const) {
+      await page.selectOption('[data-testid="lang"]', lang);
+      for (const size of SIZES) {
+        await page.setViewportSize(size);
+        expect(await cutOff('[data-testid="approved-by"]'), `manager area ${lang} ${size.width}`).toEqual([]);
+        expect(await layoutProblems(page), `manager area ${lang} ${size.width}`).toEqual([]);
+        await shot(`${size.width}x${size.height}-${lang}-manager-approved`);
+      }
+    }
+    await page.selectOption('[data-testid="lang"]', 'zh-CN');
+    await page.click('[data-testid="manager-back"]');
   }, 90_000);
 });
 
