@@ -26,7 +26,7 @@ export const managerEn = {
     confirmTitle: 'Close business day {{date}}?',
     confirm: 'Close the day',
     what: {
-      sync: 'Sends the {{pending}} events waiting to HQ and takes HQ’s changes (if HQ does not answer, the day closes here and they go later).',
+      sync: 'Sends the {{pending}} operations waiting to HQ and takes HQ’s changes (if HQ does not answer, the day closes here and they go later).',
       close: 'Closes business day {{date}} for good: writes off expired points and keeps its Z-report with the next Z number ({{ops}} redemptions so far). It cannot be undone.',
       after: 'Everything the desk does after this counts for the next business day, {{next}}.',
     },

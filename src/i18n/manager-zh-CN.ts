@@ -28,7 +28,7 @@ export const managerZhCN: Shape<typeof managerEn> = {
     confirmTitle: '确认结束营业日 {{date}}？',
     confirm: '开始日结',
     what: {
-      sync: '把 {{pending}} 个待同步事件发送给总部，并接收总部更新（总部无应答时在本机结账，事件稍后发送）。',
+      sync: '把 {{pending}} 笔待同步操作发送给总部，并接收总部更新（总部无应答时在本机结账，稍后发送）。',
       close: '结束营业日 {{date}}：清除已过期积分，并以下一个 Z 号保存 Z 报表（目前 {{ops}} 笔核销）。结账后不能撤销。',
       after: '此后服务台的所有业务记入下一个营业日 {{next}}。',
     },

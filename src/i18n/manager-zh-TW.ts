@@ -28,7 +28,7 @@ export const managerZhTW: Shape<typeof managerEn> = {
     confirmTitle: '確認結束營業日 {{date}}？',
     confirm: '開始日結',
     what: {
-      sync: '把 {{pending}} 個待同步事件傳送給總部，並接收總部更新（總部無回應時在本機結帳，事件稍後傳送）。',
+      sync: '把 {{pending}} 筆待同步操作傳送給總部，並接收總部更新（總部無回應時在本機結帳，稍後傳送）。',
       close: '結束營業日 {{date}}：清除已過期點數，並以下一個 Z 號保存 Z 報表（目前 {{ops}} 筆核銷）。結帳後不能撤銷。',
       after: '此後服務台的所有業務記入下一個營業日 {{next}}。',
     },
