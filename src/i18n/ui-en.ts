@@ -265,7 +265,7 @@ export const uiEn = {
     clockSkewHint: "Set this PC's clock: member codes and receipt times depend on it.",
     online: 'Online',
     offline: 'Offline',
-    pending: 'Operations to sync: {{n}}',
+    pending: 'To sync: {{n}}',
     dayClosed: 'Day closed; new work counts for {{date}}',
     store: '{{store}} · {{terminal}}',
     disconnected: 'Desk service not reachable',
