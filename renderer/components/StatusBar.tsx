@@ -3,7 +3,7 @@
 import { useTranslation } from 'react-i18next';
 import { useDesk } from '../desk';
 import { pick } from '../i18n';
-import { formatTime } from '../format';
+import { formatPoints, formatTime } from '../format';
 
 export function StatusBar() {
   const { t } = useTranslation();
@@ -31,7 +31,7 @@ export function StatusBar() {
   const printerLine = `${t('ui.status.pair', { label: t('ui.status.printer'), value: printerText })}${status.printer.unprinted > 0 ? ` · ${t('ui.status.unprinted', { n: status.printer.unprinted })}` : ''}`;
   const scannerLine = t('ui.status.pair', { label: t('ui.status.scanner'), value: lastScanAt === null ? t('ui.status.scannerReady') : t('ui.status.scannerLast', { time: formatTime(lastScanAt, status.tz) }) });
   const clock = status.hq.clockSkewWarning && status.hq.clockSkewMs !== null ? t('ui.status.clockSkew', { minutes: Math.round(Math.abs(status.hq.clockSkewMs) / 60_000) }) : null;
-  // One line always: a pill that does not fit ends in "…" and shows all of itself as its tooltip.
+  // Every pill whole: the bar wraps to a second line when they do not fit one (styles.css).
   return (
     <footer className="statusbar" data-testid="statusbar">
       <Pill className={printerOk ? 'pill ok' : 'pill warn'} testId="status-printer" text={printerLine} />
@@ -47,7 +47,7 @@ export function StatusBar() {
       <Pill className={status.hq.online ? 'pill ok' : 'pill warn'} testId="status-hq" text={t('ui.status.pair', { label: t('ui.status.hq'), value: status.hq.online ? t('ui.status.online') : t('ui.status.offline') })} />
       {clock !== null && <Pill className="pill warn" testId="status-clock" text={clock} title={`${clock}\n${t('ui.status.clockSkewHint')}`} />}
       {status.day.afterClose && <Pill className="pill warn" testId="status-day" text={t('ui.status.dayClosed', { date: status.day.date })} />}
-      <Pill className={status.pendingSync > 0 ? 'pill warn' : 'pill ok'} testId="status-pending" text={t('ui.status.pending', { n: status.pendingSync })} />
+      <Pill className={status.pendingSync > 0 ? 'pill warn' : 'pill ok'} testId="status-pending" text={t('ui.status.pending', { n: formatPoints(status.pendingSync) })} />
       <Pill className="pill plain store" testId="status-store" text={t('ui.status.store', { store: pick(status.storeName, lang) || status.storeId, terminal: status.terminalId })} />
     </footer>
   );

@@ -13,7 +13,7 @@ import { ZReportView } from './ZReportView';
 
 const POLL_MS = 100;
 
-/** Sync is most of the work: sending 5–60 %, taking changes 60–90 %, closing 90–99 %. */
+/** Sync is most of the work: sending 5–60 %, taking changes 60–90 %, closing 90 %, done 100 %. */
 export function progressPercent(p: DayEndProgress | null, finished: boolean): number {
   if (finished) return 100;
   if (!p) return 0;
@@ -27,7 +27,7 @@ export function progressPercent(p: DayEndProgress | null, finished: boolean): nu
     case 'close':
       return 90;
     case 'done':
-      return 99;
+      return 100;
   }
 }
 
@@ -117,7 +117,22 @@ export function DayEndTab(props: { /** Opens setup: where a terminal not yet enr
       )}
       {(running || result) && (
         <div className="dayend-progress">
-          <progress max={100} value={pct} data-pct={pct} data-testid="dayend-progress" aria-label={t('manager.dayEnd.progressLabel')} aria-valuetext={`${pct}%`} />
+          {/* A drawn bar rather than <progress>: its fill is an element whose width can be checked
+              against the track, and the step's label and the bar read from the same number. */}
+          <div
+            className="dayend-bar"
+            role="progressbar"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={pct}
+            aria-valuetext={`${step ? t(`manager.dayEnd.steps.${step}`) : ''} ${pct}%`}
+            aria-label={t('manager.dayEnd.progressLabel')}
+            data-pct={pct}
+            data-testid="dayend-progress"
+          >
+            {/* Set through the style object (CSSOM), which the CSP allows; a style attribute it would not. */}
+            <div className="dayend-bar-fill" data-testid="dayend-progress-fill" style={{ width: `${pct}%` }} />
+          </div>
           <div data-testid="dayend-step">
             {step ? t(`manager.dayEnd.steps.${step}`) : ''} <span className="muted">{pct}%</span>
           </div>
@@ -137,16 +152,20 @@ export function DayEndTab(props: { /** Opens setup: where a terminal not yet enr
             <div className="note ok big-text" data-testid="dayend-result" data-state="synced">
               {t('manager.dayEnd.allSynced', { date: result.report.date, number: result.report.number })}
             </div>
-          ) : (
-            <div className="note warn big-text" data-testid="dayend-result" data-state="local" data-waiting={result.waiting}>
-              <span>{t('manager.dayEnd.notSynced', { waiting: result.waiting })}</span>
-              {!result.sync.ok && <span className="sub">{t('manager.dayEnd.reason', { reason: tr.error(result.sync.error.code, result.sync.error.params) })}</span>}
-              {/* "本终端尚未在总部注册": setup is where a terminal is enrolled (docs/setup.md). */}
-              {!result.sync.ok && result.sync.error.code === 'NO_HQ_CREDENTIAL' && props.onSetup && (
+          ) : !result.sync.ok && result.sync.error.code === 'NO_HQ_CREDENTIAL' ? (
+            // Not enrolled: nothing will go to HQ "later" by itself — only once setup enrolls the terminal.
+            <div className="note warn big-text" data-testid="dayend-result" data-state="not-enrolled" data-waiting={result.waiting}>
+              <span>{t('manager.dayEnd.notEnrolled', { date: result.report.date, number: result.report.number })}</span>
+              {props.onSetup && (
                 <button type="button" className="secondary" onClick={props.onSetup} data-testid="dayend-setup">
                   {t('setup.dayEndLink')}
                 </button>
               )}
+            </div>
+          ) : (
+            <div className="note warn big-text" data-testid="dayend-result" data-state="local" data-waiting={result.waiting}>
+              <span>{t('manager.dayEnd.notSynced', { waiting: result.waiting })}</span>
+              {!result.sync.ok && <span className="sub">{t('manager.dayEnd.reason', { reason: tr.error(result.sync.error.code, result.sync.error.params) })}</span>}
             </div>
           )}
           {result.auditProblem && (

@@ -2,7 +2,7 @@
 import { useTranslation } from 'react-i18next';
 import type { DayReport } from '../../src/contract/terminalApi';
 import { useDesk } from '../desk';
-import { formatDateTime, formatYuan } from '../format';
+import { formatDateTime, formatPoints, formatYuan } from '../format';
 import { voidAmount } from '../../src/i18n';
 
 function Row(props: { label: string; value: string | number; testId?: string }) {
@@ -29,7 +29,7 @@ export function ZReportView(props: { report: DayReport }) {
         {r.synced ? t('manager.z.synced') : t('manager.z.notSynced')}
       </div>
       <h3>{t('manager.z.total')}</h3>
-      <Row label={t('manager.z.count')} value={r.redemptions.count} testId="z-count" />
+      <Row label={t('manager.z.count')} value={formatPoints(r.redemptions.count)} testId="z-count" />
       <Row label={t('manager.z.value')} value={formatYuan(r.redemptions.valueFen)} testId="z-value" />
       <h4>{t('manager.z.byType')}</h4>
       {Object.keys(r.redemptions.byType).length === 0 && <div className="muted">{t('manager.z.none')}</div>}
@@ -38,7 +38,7 @@ export function ZReportView(props: { report: DayReport }) {
       ))}
       <h3>{t('manager.z.points')}</h3>
       {(['earned', 'burned', 'donated', 'expired'] as const).map((k) => (
-        <Row key={k} label={t(`zreport.${k}`)} value={r.points[k]} testId={`z-points-${k}`} />
+        <Row key={k} label={t(`zreport.${k}`)} value={formatPoints(r.points[k])} testId={`z-points-${k}`} />
       ))}
       <h3>{t('manager.z.voids')}</h3>
       {r.voids.length === 0 && <div className="muted">{t('manager.z.none')}</div>}
@@ -48,15 +48,16 @@ export function ZReportView(props: { report: DayReport }) {
         </div>
       ))}
       <h3>{t('zreport.returns')}</h3>
-      <Row label={t('manager.z.count')} value={r.returns.count} testId="z-returns" />
+      <Row label={t('manager.z.count')} value={formatPoints(r.returns.count)} testId="z-returns" />
       {r.returns.count > 0 && <Row label={t('receipt.returnedAmount')} value={formatYuan(r.returns.amountFen)} testId="z-returns-amount" />}
-      {r.returns.count > 0 && <Row label={t('receipt.pointsReturned')} value={r.returns.points} testId="z-returns-points" />}
-      {r.returns.shortfall > 0 && <Row label={t('receipt.shortfall')} value={r.returns.shortfall} testId="z-returns-shortfall" />}
+      {r.returns.count > 0 && <Row label={t('receipt.pointsReturned')} value={formatPoints(r.returns.points)} testId="z-returns-points" />}
+      {r.returns.shortfall > 0 && <Row label={t('receipt.shortfall')} value={formatPoints(r.returns.shortfall)} testId="z-returns-shortfall" />}
       <h3>{t('manager.z.byStaff')}</h3>
       {r.byStaff.map((s) => (
         <Row key={s.staffId} label={`${s.name} ×${s.count}`} value={formatYuan(s.valueFen)} testId={`z-staff-${s.staffId}`} />
       ))}
-      <Row label={t('manager.z.pending')} value={r.pending} testId="z-pending" />
+      {/* Worded as the status bar's pill: both count operations not yet acknowledged by HQ. */}
+      <Row label={t('manager.z.pending')} value={t('ui.status.pending', { n: formatPoints(r.pending) })} testId="z-pending" />
       <Row label={t('manager.z.conflicts')} value={r.conflicts.length} testId="z-conflicts" />
       {r.conflicts.map((c) => (
         <div key={c.id} className="paper-row">

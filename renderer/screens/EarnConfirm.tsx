@@ -91,7 +91,7 @@ export function EarnConfirm(props: { request: EarnRequest; preview: EarnPreview;
               </div>
             ))}
           </dl>
-          {p.needsManager && <p className="hint warn-text">{askPin ? t('ui.earn.managerHelp', { threshold }) : t('ui.earn.selfApproves', { threshold })}</p>}
+          {p.needsManager && <p className="hint warn-text" data-testid="earn-approval-note">{askPin ? t('ui.earn.managerHelp', { threshold }) : t('ui.earn.selfApproves', { threshold })}</p>}
           <ErrorNote message={error} />
         </div>
         {askPin && (

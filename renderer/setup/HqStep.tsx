@@ -36,8 +36,8 @@ export function HqStep(props: { state: SetupState; onState(s: SetupState): void 
     onState.current({ ...state, sync: { phase: what === 'enroll' ? 'enrolling' : 'pull', pulled: 0, pages: 0, error: null } });
     const r = what === 'enroll' ? await call('setup.enroll', { hqUrl: url, code }) : await call('setup.sync', {});
     setBusy(false);
-    // The code is used (or refused) either way: it is not kept on screen.
-    setCode('');
+    // A used code is of no more use; after a refusal or an unreachable HQ it stays, to fix a typo or the address and try again.
+    if (r.ok) setCode('');
     const now = await call('setup.state', {});
     if (now.ok) onState.current(now.value);
     if (!r.ok) setError(r.error.message);

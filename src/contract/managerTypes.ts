@@ -196,7 +196,8 @@ export type DoctorCode = (typeof DOCTOR_CODES)[number];
 export interface DoctorFinding {
   code: DoctorCode;
   /** 'problem': data at risk or the desk cannot work; 'warn': needs attention soon; 'ok': nothing to do. */
-  severity: 'problem' | 'warn' | 'ok';
+  /** info: worth knowing, nothing is failing (no printer set up: receipts simply wait). */
+  severity: 'problem' | 'warn' | 'info' | 'ok';
   params: Record<string, string | number>;
   /** What was found, in the session's language. */
   title: string;

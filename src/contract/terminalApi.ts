@@ -171,6 +171,7 @@ export interface DeskStatus {
   printer: { state: PrinterState; name: string | null; unprinted: number };
   /** clockSkewMs: HQ's clock minus this PC's at the last sync; clockSkewWarning past 2 minutes (codes and receipts carry times). */
   hq: { online: boolean; lastSyncAt: number | null; clockSkewMs: number | null; clockSkewWarning: boolean };
+  /** Operations not yet acknowledged by HQ (the Z-report's unit: joins and card replacements are not operations). */
   pendingSync: number;
   scanner: ScannerStatus;
   /** The PIN pad is locked until this instant after wrong PINs (a manager's PIN lifts it); null when open. */

@@ -14,7 +14,8 @@ import type { Lang } from '../loyalty/types';
 import type { Dispatcher, Session } from '../terminal/session/dispatcher';
 import { cookieName, launch, LaunchTokens, readCookie, sessionCookie, Sessions } from './launchSecret';
 import { SECURITY_HEADERS } from './security';
-import { installSessionGuard } from './sessionGuard';
+import { installSessionGuard, sendPage } from './sessionGuard';
+import { styledPage, type StyledPage } from './styledPage';
 import { LOOPBACK, type RunningHost } from './server';
 
 export const KIOSK_PAGE = 'kiosk.html';
@@ -38,11 +39,15 @@ export type RunningKioskHost = Omit<RunningHost, 'publish'> & {
 const SCAN_HEARTBEAT_MS = 15_000;
 
 /** Shown on the kiosk screen when it has no session (the host restarted): a sign, not an error page. */
-function restingPage(): string {
-  return `<!doctype html><meta charset="utf-8"><title>会员自助查询</title>
-<body style="font:32px system-ui;margin:3em;text-align:center"><h1>会员自助查询 · 會員自助查詢 · Member self-check</h1>
-<p>查询机暂停服务，请到会员服务台咨询。</p><p>查詢機暫停服務，請到會員服務台洽詢。</p>
-<p>The kiosk is resting. Please ask at the service desk.</p></body>`;
+function restingPage(): StyledPage {
+  // A member of any language may stand at the kiosk: all three, as the attract screen does.
+  return styledPage({
+    lang: 'zh-CN',
+    title: '会员自助查询',
+    heading: '会员自助查询 · 會員自助查詢 · Member self-check',
+    paragraphs: ['查询机暂停服务，请到会员服务台咨询。', '查詢機暫停服務，請到會員服務台洽詢。', 'The kiosk is resting. Please ask at the service desk.'],
+    css: 'body{font:32px/1.5 system-ui,sans-serif;margin:3em;text-align:center;background:#f3f4f6;color:#1f2933}p{margin:.4em 0}',
+  });
 }
 
 export async function startKioskHost(options: KioskHostOptions): Promise<RunningKioskHost> {
@@ -78,7 +83,7 @@ export async function startKioskHost(options: KioskHostOptions): Promise<Running
   app.get<{ Querystring: { token?: string } }>('/launch', async (req, reply) => {
     const token = typeof req.query.token === 'string' ? req.query.token : '';
     const opened = launch(tokens, sessions, readCookie(req.headers.cookie, cookie), token, () => dispatcher.openKiosk());
-    if (opened === 'refuse') return reply.code(401).type('text/html; charset=utf-8').send(restingPage());
+    if (opened === 'refuse') return sendPage(reply, 401, restingPage());
     if (opened !== 'keep') reply.header('set-cookie', sessionCookie(cookie, opened.cookieId));
     return reply.redirect('/', 303);
   });

@@ -7,13 +7,14 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Result } from '../contract/errors';
 import type { DeskEvent } from '../contract/terminalApi';
-import { DEFAULT_LANG } from '../i18n';
+import { createTranslator, DEFAULT_LANG } from '../i18n';
 import type { Lang } from '../loyalty/types';
 import type { Dispatcher, Session } from '../terminal/session/dispatcher';
 import { EventHub } from './eventHub';
 import { cookieName, launch, LaunchTokens, readCookie, sessionCookie, Sessions } from './launchSecret';
 import { SECURITY_HEADERS } from './security';
-import { installSessionGuard } from './sessionGuard';
+import { installSessionGuard, sendPage } from './sessionGuard';
+import { styledPage, type StyledPage } from './styledPage';
 
 export const LOOPBACK = '127.0.0.1';
 const BODY_LIMIT = 64 * 1024;
@@ -45,13 +46,12 @@ export interface RunningHost {
   close(): Promise<void>;
 }
 
-function unauthorizedPage(): string {
-  // Without a session we do not know the language: say it in all three.
-  return `<!doctype html><meta charset="utf-8"><title>Loyalty Desk</title>
-<body style="font:18px system-ui;margin:3em"><h1>会员服务台 · 會員服務台 · Loyalty Desk</h1>
-<p>请打开 <code>loyalty-desk start</code> 打印的链接，或重新启动程序。</p>
-<p>請開啟 <code>loyalty-desk start</code> 印出的連結，或重新啟動程式。</p>
-<p>Open the link that <code>loyalty-desk start</code> printed, or start the app again.</p></body>`;
+const PAGE_CSS = 'body{font:18px/1.6 system-ui,sans-serif;margin:0;background:#f3f4f6;color:#1f2933}main{max-width:40em;margin:12vh auto;padding:2em 2.5em;background:#fff;border-radius:16px}h1{font-size:1.5em;margin:0 0 .6em}p{margin:0}';
+
+/** Without a session the window has no language of its own: the desk's (config.json) is used. */
+function unauthorizedPage(lang: Lang): StyledPage {
+  const tr = createTranslator(lang);
+  return styledPage({ lang, title: tr.t('ui.appName'), heading: tr.t('ui.noSession.heading'), paragraphs: [tr.t('ui.noSession.body')], css: PAGE_CSS });
 }
 
 export async function startHost(options: HostOptions): Promise<RunningHost> {
@@ -77,7 +77,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     origin: () => origin,
     hasSession: (req) => sessionOf(req) !== null,
     refuse: (reply, status) => refuse(reply, status),
-    noSessionPage: unauthorizedPage,
+    noSessionPage: () => unauthorizedPage(lang),
   });
 
   app.setErrorHandler((err: { statusCode?: number; message: string }, _req, reply) => {
@@ -90,7 +90,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   app.get<{ Querystring: { token?: string } }>('/launch', async (req, reply) => {
     const token = typeof req.query.token === 'string' ? req.query.token : '';
     const opened = launch(tokens, sessions, readCookie(req.headers.cookie, cookie), token, () => dispatcher.openDesk());
-    if (opened === 'refuse') return reply.code(401).type('text/html; charset=utf-8').send(unauthorizedPage());
+    if (opened === 'refuse') return sendPage(reply, 401, unauthorizedPage(lang));
     if (opened !== 'keep') reply.header('set-cookie', sessionCookie(cookie, opened.cookieId));
     return reply.redirect('/', 303);
   });

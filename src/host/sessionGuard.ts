@@ -2,6 +2,7 @@
 // Host/Origin/fetch-site checks, and a session for everything but the launch route itself.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { refuseRequest, SECURITY_HEADERS } from './security';
+import type { StyledPage } from './styledPage';
 
 export interface SessionGuard {
   /** The origin this host serves (http://127.0.0.1:PORT). */
@@ -10,7 +11,7 @@ export interface SessionGuard {
   /** A JSON refusal (SESSION_REQUIRED) in the host's language. */
   refuse: (reply: FastifyReply, status: number) => unknown;
   /** The page a browser gets without a session (never an error page). */
-  noSessionPage: () => string;
+  noSessionPage: () => StyledPage;
 }
 
 export function installSessionGuard(app: FastifyInstance, guard: SessionGuard): void {
@@ -29,8 +30,13 @@ export function installSessionGuard(app: FastifyInstance, guard: SessionGuard): 
     // Only the launch route itself goes without a session (not /launch/../anything).
     if (req.url.split('?', 1)[0] === '/launch') return;
     if (!guard.hasSession(req)) {
-      if (req.method === 'GET' && !req.url.startsWith('/api/')) return reply.code(401).type('text/html; charset=utf-8').send(guard.noSessionPage());
+      if (req.method === 'GET' && !req.url.startsWith('/api/')) return sendPage(reply, 401, guard.noSessionPage());
       return guard.refuse(reply, 401);
     }
   });
+}
+
+/** A page the host makes itself, with the CSP that lets its own style block (and nothing else inline) apply. */
+export function sendPage(reply: FastifyReply, status: number, page: StyledPage): FastifyReply {
+  return reply.code(status).header('content-security-policy', page.csp).type('text/html; charset=utf-8').send(page.html);
 }

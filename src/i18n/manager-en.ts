@@ -17,6 +17,7 @@ export const managerEn = {
     pushed: 'Events sent: {{pushed}} / {{toPush}}',
     pulled: 'Pages taken: {{pages}} ({{pulled}} changes)',
     allSynced: 'All synced with HQ. Business day {{date}} closed as Z no. {{number}}.',
+    notEnrolled: 'Business day {{date}} closed on this terminal as Z no. {{number}}. This terminal is not enrolled with HQ, so nothing is sent to HQ until it is set up with HQ in Setup.',
     notSynced: 'Closed locally, not synced with HQ: {{waiting}} events waiting. They go at the next day-end or in the background once HQ answers.',
     reason: 'Reason: {{reason}}',
     alreadyClosed: 'This day was already closed; here is its report again.',
@@ -25,7 +26,7 @@ export const managerEn = {
     confirmTitle: 'Close business day {{date}}?',
     confirm: 'Close the day',
     what: {
-      sync: 'Sends the {{pending}} events waiting to HQ and takes HQ’s changes (if HQ does not answer, the day closes here and they go later).',
+      sync: 'Sends the {{pending}} operations waiting to HQ and takes HQ’s changes (if HQ does not answer, the day closes here and they go later).',
       close: 'Closes business day {{date}} for good: writes off expired points and keeps its Z-report with the next Z number ({{ops}} redemptions so far). It cannot be undone.',
       after: 'Everything the desk does after this counts for the next business day, {{next}}.',
     },

@@ -20,6 +20,7 @@ export const managerZhCN: Shape<typeof managerEn> = {
     pushed: '已发送事件：{{pushed}} / {{toPush}}',
     pulled: '已接收页数：{{pages}}（{{pulled}} 条更新）',
     allSynced: '已全部与总部同步。营业日 {{date}} 已结账，Z 号 {{number}}。',
+    notEnrolled: '营业日 {{date}} 已在本机结账，Z 号 {{number}}。本终端尚未在总部注册，不会向总部发送任何数据；在设置向导中注册本终端后才会发送。',
     notSynced: '已在本地结账，尚未与总部同步：{{waiting}} 个事件待发送。下次日结或总部恢复后会在后台自动发送。',
     reason: '原因：{{reason}}',
     alreadyClosed: '这一天已经结过账，以下是它的报表。',
@@ -27,7 +28,7 @@ export const managerZhCN: Shape<typeof managerEn> = {
     confirmTitle: '确认结束营业日 {{date}}？',
     confirm: '开始日结',
     what: {
-      sync: '把 {{pending}} 个待同步事件发送给总部，并接收总部更新（总部无应答时在本机结账，事件稍后发送）。',
+      sync: '把 {{pending}} 笔待同步操作发送给总部，并接收总部更新（总部无应答时在本机结账，稍后发送）。',
       close: '结束营业日 {{date}}：清除已过期积分，并以下一个 Z 号保存 Z 报表（目前 {{ops}} 笔核销）。结账后不能撤销。',
       after: '此后服务台的所有业务记入下一个营业日 {{next}}。',
     },

@@ -20,6 +20,7 @@ export const managerZhTW: Shape<typeof managerEn> = {
     pushed: '已傳送事件：{{pushed}} / {{toPush}}',
     pulled: '已接收頁數：{{pages}}（{{pulled}} 筆更新）',
     allSynced: '已全部與總部同步。營業日 {{date}} 已結帳，Z 號 {{number}}。',
+    notEnrolled: '營業日 {{date}} 已在本機結帳，Z 號 {{number}}。本終端尚未在總部註冊，不會向總部傳送任何資料；在設定精靈中註冊本終端後才會傳送。',
     notSynced: '已在本機結帳，尚未與總部同步：{{waiting}} 個事件待傳送。下次日結或總部恢復後會在背景自動傳送。',
     reason: '原因：{{reason}}',
     alreadyClosed: '這一天已經結過帳，以下是它的報表。',
@@ -27,7 +28,7 @@ export const managerZhTW: Shape<typeof managerEn> = {
     confirmTitle: '確認結束營業日 {{date}}？',
     confirm: '開始日結',
     what: {
-      sync: '把 {{pending}} 個待同步事件傳送給總部，並接收總部更新（總部無回應時在本機結帳，事件稍後傳送）。',
+      sync: '把 {{pending}} 筆待同步操作傳送給總部，並接收總部更新（總部無回應時在本機結帳，稍後傳送）。',
       close: '結束營業日 {{date}}：清除已過期點數，並以下一個 Z 號保存 Z 報表（目前 {{ops}} 筆核銷）。結帳後不能撤銷。',
       after: '此後服務台的所有業務記入下一個營業日 {{next}}。',
     },

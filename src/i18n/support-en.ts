@@ -22,7 +22,7 @@ export const supportEn = {
     none: 'No log lines match.',
   },
   doctor: {
-    severity: { problem: 'Problem', warn: 'Needs attention', ok: 'OK' },
+    severity: { problem: 'Problem', warn: 'Needs attention', info: 'Note', ok: 'OK' },
     DB_DAMAGED: { title: 'The database is damaged ({{problems}} problems found).', action: 'Stop using this desk. Restore the latest backup (loyalty-desk restore) or call the brand’s support with a support bundle (loyalty-desk doctor --bundle).' },
     AUDIT_CHAIN_BROKEN: { title: 'The audit log is broken at entry {{seq}}: a record was changed or removed.', action: 'Do not change anything by hand. Send a support bundle to the brand’s support; HQ’s copy decides what happened.' },
     AUDIT_ANCHOR_INVALID: { title: 'The audit mark HQ last signed cannot be checked.', action: 'Sync with HQ (day-end or loyalty-desk sync). If it stays, send a support bundle to the brand’s support.' },
@@ -34,7 +34,7 @@ export const supportEn = {
     SYNC_STALE: { title: 'The last sync with HQ was {{hours}} hours ago.', action: 'Check the network to HQ and run the day-end. Offline redemptions stop when the time HQ allows has passed.' },
     OUTBOX_WAITING: { title: '{{count}} operations are waiting to be sent to HQ.', action: 'They go at the next sync; run the day-end to send them now. Nothing is lost while they wait.' },
     RECEIPTS_WAITING: { title: '{{count}} receipts have not printed yet.', action: 'Check the printer (paper, cover, cable). They print by themselves when it is ready, or reprint them from the desk.' },
-    PRINTER_NOT_SET: { title: 'No receipt printer is set.', action: 'Set the printer under Manager → Devices and print a test page.' },
+    PRINTER_NOT_SET: { title: 'No receipt printer is set up, so receipts are not printed ({{count}} waiting).', action: 'To print receipts, set the printer up under Manager → Setup (printer step) or Manager → Devices, or have IT enter its address as "printer" in config.json in the data folder; receipts waiting then print by themselves.' },
     PRINTER_FAULT: { title: 'The receipt printer says: {{state}}.', action: 'Fix the printer (paper, cover, power, cable), then print a test page under Manager → Devices.' },
     SCANNER_FAULT: { title: 'The serial scanner is not connected ({{attempts}} tries).', action: 'Check the scanner’s cable and the port under Manager → Devices; a keyboard scanner or the camera still works meanwhile.' },
     SET_ASIDE_ROWS: { title: '{{count}} rows from HQ could not be read and were set aside.', action: 'Nothing to do at the desk; they are reported to HQ at each sync. If it grows, tell the brand’s support.' },

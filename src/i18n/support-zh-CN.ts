@@ -23,7 +23,7 @@ export const supportZhCN: SupportMessages = {
     none: '没有符合条件的日志。',
   },
   doctor: {
-    severity: { problem: '问题', warn: '需要处理', ok: '正常' },
+    severity: { problem: '问题', warn: '需要处理', info: '提示', ok: '正常' },
     DB_DAMAGED: { title: '数据库已损坏（发现 {{problems}} 处问题）。', action: '请停止使用本服务台。用最近的备份恢复（loyalty-desk restore），或将支持包（loyalty-desk doctor --bundle）发给品牌的技术支持。' },
     AUDIT_CHAIN_BROKEN: { title: '审计日志在第 {{seq}} 条断开：有记录被改动或删除。', action: '请不要手动修改任何内容。把支持包发给品牌的技术支持；以总部保存的记录为准。' },
     AUDIT_ANCHOR_INVALID: { title: '总部最近签发的审计标记无法核对。', action: '请与总部同步（日结或 loyalty-desk sync）。如果仍然存在，把支持包发给品牌的技术支持。' },
@@ -35,7 +35,7 @@ export const supportZhCN: SupportMessages = {
     SYNC_STALE: { title: '距上次与总部同步已过 {{hours}} 小时。', action: '请检查到总部的网络并做日结。超过总部允许的时间后，离线核销将停止。' },
     OUTBOX_WAITING: { title: '有 {{count}} 笔业务等待发送到总部。', action: '下次同步时会发送；做日结可立即发送。等待期间不会丢失。' },
     RECEIPTS_WAITING: { title: '有 {{count}} 张小票还没有打印。', action: '请检查打印机（纸张、机盖、线缆）。打印机就绪后会自动补打，也可在服务台重打。' },
-    PRINTER_NOT_SET: { title: '尚未设置小票打印机。', action: '请在“店长 → 设备”中设置打印机并打印测试页。' },
+    PRINTER_NOT_SET: { title: '尚未设置小票打印机，小票暂不打印（{{count}} 张在等待）。', action: '如需打印小票，请在“店长 → 设置向导”的打印机一步或“店长 → 设备”中设置打印机，或由技术人员在数据文件夹的配置文件中填写打印机地址；设置后等待中的小票会自动打印。' },
     PRINTER_FAULT: { title: '小票打印机状态：{{state}}。', action: '请处理打印机（纸张、机盖、电源、线缆），然后在“店长 → 设备”中打印测试页。' },
     SCANNER_FAULT: { title: '串口扫码枪未连接（已尝试 {{attempts}} 次）。', action: '请检查扫码枪的线缆和“店长 → 设备”中的端口；在此期间键盘式扫码枪和摄像头仍可使用。' },
     SET_ASIDE_ROWS: { title: '总部发来的 {{count}} 行数据无法读取，已另行保存。', action: '服务台无需处理，每次同步都会报告给总部。如果数量持续增加，请告诉品牌的技术支持。' },

@@ -23,7 +23,7 @@ export const supportZhTW: SupportMessages = {
     none: '沒有符合條件的日誌。',
   },
   doctor: {
-    severity: { problem: '問題', warn: '需要處理', ok: '正常' },
+    severity: { problem: '問題', warn: '需要處理', info: '提示', ok: '正常' },
     DB_DAMAGED: { title: '資料庫已損壞（發現 {{problems}} 處問題）。', action: '請停止使用本服務台。用最近的備份還原（loyalty-desk restore），或將支援包（loyalty-desk doctor --bundle）寄給品牌的技術支援。' },
     AUDIT_CHAIN_BROKEN: { title: '稽核日誌在第 {{seq}} 筆斷開：有紀錄被改動或刪除。', action: '請不要手動修改任何內容。把支援包寄給品牌的技術支援；以總部保存的紀錄為準。' },
     AUDIT_ANCHOR_INVALID: { title: '總部最近簽發的稽核標記無法核對。', action: '請與總部同步（日結或 loyalty-desk sync）。如果仍然存在，把支援包寄給品牌的技術支援。' },
@@ -35,7 +35,7 @@ export const supportZhTW: SupportMessages = {
     SYNC_STALE: { title: '距上次與總部同步已過 {{hours}} 小時。', action: '請檢查到總部的網路並做日結。超過總部允許的時間後，離線核銷將停止。' },
     OUTBOX_WAITING: { title: '有 {{count}} 筆業務等待送到總部。', action: '下次同步時會送出；做日結可立即送出。等待期間不會遺失。' },
     RECEIPTS_WAITING: { title: '有 {{count}} 張收據還沒有列印。', action: '請檢查印表機（紙張、機蓋、線材）。印表機就緒後會自動補印，也可在服務台重印。' },
-    PRINTER_NOT_SET: { title: '尚未設定收據印表機。', action: '請在「店長 → 設備」中設定印表機並列印測試頁。' },
+    PRINTER_NOT_SET: { title: '尚未設定收據印表機，收據暫不列印（{{count}} 張在等待）。', action: '如需列印收據，請在「店長 → 設定精靈」的印表機一步或「店長 → 設備」中設定印表機，或由技術人員在資料夾的設定檔中填寫印表機位址；設定後等待中的收據會自動列印。' },
     PRINTER_FAULT: { title: '收據印表機狀態：{{state}}。', action: '請處理印表機（紙張、機蓋、電源、線材），然後在「店長 → 設備」中列印測試頁。' },
     SCANNER_FAULT: { title: '序列埠掃碼槍未連線（已嘗試 {{attempts}} 次）。', action: '請檢查掃碼槍的線材和「店長 → 設備」中的連接埠；在此期間鍵盤式掃碼槍和攝影機仍可使用。' },
     SET_ASIDE_ROWS: { title: '總部傳來的 {{count}} 筆資料無法讀取，已另行保存。', action: '服務台無需處理，每次同步都會回報給總部。如果數量持續增加，請告訴品牌的技術支援。' },

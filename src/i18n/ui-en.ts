@@ -2,6 +2,8 @@
 import type { Shape } from './shape';
 export const uiEn = {
   appName: 'Loyalty Desk',
+  /** The web host's page for a browser without a session (a launch link used twice, an expired session). */
+  noSession: { heading: 'This link no longer opens the desk', body: 'A desk link works once and only for a while. Start Loyalty Desk again on this PC to get a new one.' },
   common: {
     loading: 'Loading…',
     working: 'Working…',
@@ -281,7 +283,7 @@ export const uiEn = {
     clockSkewHint: "Set this PC's clock: member codes and receipt times depend on it.",
     online: 'Online',
     offline: 'Offline',
-    pending: '{{n}} to sync',
+    pending: 'To sync: {{n}}',
     dayClosed: 'Day closed; new work counts for {{date}}',
     store: '{{store}} · {{terminal}}',
     disconnected: 'Desk service not reachable',

@@ -3,6 +3,7 @@ import type { UiMessages } from './ui-en';
 
 export const uiZhCN: UiMessages = {
   appName: '会员服务台',
+  noSession: { heading: '此链接已无法打开服务台', body: '服务台链接只能使用一次，且有时效。请在本机重新启动会员服务台以获得新链接。' },
   common: {
     loading: '加载中…',
     working: '处理中…',
@@ -282,7 +283,7 @@ export const uiZhCN: UiMessages = {
     clockSkewHint: '请校准本机时间：会员码有效期和小票时间以时钟为准。',
     online: '在线',
     offline: '离线',
-    pending: '{{n}} 条待同步',
+    pending: '{{n}} 笔待同步',
     dayClosed: '今日已日结，新业务记入 {{date}}',
     store: '{{store}} · {{terminal}}',
     disconnected: '无法连接服务台程序',

@@ -3,6 +3,7 @@ import type { UiMessages } from './ui-en';
 
 export const uiZhTW: UiMessages = {
   appName: '會員服務台',
+  noSession: { heading: '此連結已無法開啟服務台', body: '服務台連結只能使用一次，且有時效。請在本機重新啟動會員服務台以取得新連結。' },
   common: {
     loading: '載入中…',
     working: '處理中…',

@@ -3,7 +3,7 @@ import { formatInstant, formatYuan } from '../i18n';
 import type { Lang } from '../loyalty/types';
 import type { Block, PaperCols, PrintDoc } from './doc';
 import { barcodeDigitsForOpId } from './opIdCode';
-import { breakId, center, labelValue, printable, wrap } from './text';
+import { center, labelValue, printable, shortId, wrap } from './text';
 import { translatorFor } from './translators';
 import type { ReceiptModel } from '../contract/deskTypes';
 
@@ -92,8 +92,10 @@ export function layoutReceipt(model: ReceiptModel, opts: LayoutOptions): PrintDo
   text(body);
   blocks.push({ t: 'rule' });
 
+  // A 36-character id never fits a 32-column line: broken over two it reads as two numbers. The
+  // paper shows a short form on one line; the QR below carries the whole id for returns and reprints.
   const idLine = labelValue(t('receipt.opId'), model.opId, cols);
-  text(idLine.length === 1 ? idLine : [t('receipt.opId'), ...breakId(model.opId, cols)]);
+  text(idLine.length === 1 ? idLine : row(t('receipt.opId'), shortId(model.opId)));
   if (model.audit) text(row(t('receipt.audit'), `#${model.audit.seq} · ${model.audit.mark}`));
   blocks.push({ t: 'qr', data: model.opId });
   // Code128 only where it fits at a scannable module width (see opIdCode.ts).

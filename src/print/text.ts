@@ -23,6 +23,15 @@ export function printable(text: string): string {
   return text.replace(/¥/g, '￥').replace(/[\u0000-\u001f\u007f]/g, ' ');
 }
 
+/**
+ * An id shown on paper where the whole of it does not fit one line: its first and last 8 characters
+ * (a UUIDv7 starts with its time, so the tail is what tells two close operations apart). Only where a
+ * code on the same paper carries the whole id for a scanner.
+ */
+export function shortId(id: string): string {
+  return id.length <= 20 ? id : `${id.slice(0, 8)}..${id.slice(-8)}`;
+}
+
 /** An id broken after its hyphens into lines of at most `width`, so no group is split. */
 export function breakId(id: string, width: number): string[] {
   const lines: string[] = [];

@@ -55,9 +55,13 @@ async function serialPorts(): Promise<{ path: string; label: string | null }[]> 
   }
 }
 
-/** HQ out of reach during setup: the desk's "works offline within its limits" means nothing yet. */
+/**
+ * HQ out of reach during setup: the desk's "works offline within its limits" means nothing yet; and
+ * something that answers but not as HQ does is most likely a wrong address, not a problem to call IT for.
+ */
+const SETUP_WORDED = new Set(['HQ_UNREACHABLE', 'HQ_TIMEOUT', 'HQ_BAD_RESPONSE', 'HQ_ERROR']);
 function inSetupWords(err: unknown): unknown {
-  if (err instanceof DeskError && (err.code === 'HQ_UNREACHABLE' || err.code === 'HQ_TIMEOUT')) return new DeskError(err.code, { ...err.params, context: 'setup' }, err);
+  if (err instanceof DeskError && SETUP_WORDED.has(err.code) && typeof err.params.url === 'string') return new DeskError(err.code, { ...err.params, context: 'setup' }, err);
   return err;
 }
 

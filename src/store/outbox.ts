@@ -60,6 +60,15 @@ export function pendingOutbox(db: Db, limit = 1000, afterSeq = 0): OutboxEvent[]
     }));
 }
 
+/**
+ * Operations not yet acknowledged by HQ: their outbox rows (joins and card replacements carry no
+ * operation). The status bar counts these, the same unit as the Z-report's pending (operations with
+ * synced = 0), so "N 笔待同步" means the same in both; the outbox is lean, so this stays cheap.
+ */
+export function pendingOperationCount(db: Db): number {
+  return stmt<[], { n: number }>(db, 'SELECT count(*) AS n FROM outbox WHERE acked_at IS NULL AND op_id IS NOT NULL').get()?.n ?? 0;
+}
+
 export function pendingOutboxCount(db: Db): number {
   return stmt<[], { n: number }>(db, 'SELECT count(*) AS n FROM outbox WHERE acked_at IS NULL').get()?.n ?? 0;
 }

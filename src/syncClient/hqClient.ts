@@ -78,14 +78,14 @@ export function createHqClient(options: HqClientOptions) {
     try {
       json = JSON.parse(text);
     } catch {
-      if (res.status >= 500) throw new DeskError('HQ_ERROR', { status: res.status, detail: text.slice(0, 120) || res.statusText });
-      throw new DeskError('HQ_BAD_RESPONSE', { detail: `not JSON (HTTP ${res.status}, ${text.length} bytes)` });
+      if (res.status >= 500) throw new DeskError('HQ_ERROR', { url: base, status: res.status, detail: text.slice(0, 120) || res.statusText });
+      throw new DeskError('HQ_BAD_RESPONSE', { url: base, detail: `not JSON (HTTP ${res.status}, ${text.length} bytes)` });
     }
     if (!res.ok) {
       const err = errorBodySchema.safeParse(json);
       const hqCode = err.success ? err.data.error.code : 'UNKNOWN';
       const detail = err.success ? err.data.error.message : `HTTP ${res.status}`;
-      if (res.status >= 500) throw new DeskError('HQ_ERROR', { status: res.status, detail });
+      if (res.status >= 500) throw new DeskError('HQ_ERROR', { url: base, status: res.status, detail });
       // HQ's own words are English: the code says which refusal it is, and the UI words it.
       if (hqCode === 'ENROLLMENT_CODE_INVALID' || hqCode === 'ENROLLMENT_CODE_USED') throw new DeskError(hqCode, {});
       throw new DeskError('HQ_REFUSED', { hqCode, detail, status: res.status });
@@ -93,7 +93,7 @@ export function createHqClient(options: HqClientOptions) {
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new DeskError('HQ_BAD_RESPONSE', { detail: `${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim() });
+      throw new DeskError('HQ_BAD_RESPONSE', { url: base, detail: `${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim() });
     }
     return { value: parsed.data, sentAt, receivedAt };
   }

@@ -167,7 +167,7 @@ describe('the manager’s day-end in Chromium', () => {
     expect(await page.textContent('[data-testid="z-count"]')).toBe('3');
     expect(await page.textContent('[data-testid="z-value"]')).toBe('¥50.00');
     expect(await page.getAttribute('[data-testid="z-synced"]', 'data-synced')).toBe('true');
-    expect(await page.textContent('[data-testid="z-pending"]')).toBe('0');
+    expect(await page.textContent('[data-testid="z-pending"]')).toBe(zh.t('ui.status.pending', { n: '0' }));
     expect(desk1.terminal.service.pendingCount()).toBe(0);
   }, 60_000);
 
@@ -247,7 +247,7 @@ describe('the manager’s day-end in Chromium', () => {
     expect(await page.getAttribute('[data-testid="dayend-result"]', 'data-waiting')).toBe('2');
     expect(await page.textContent('[data-testid="dayend-result"]')).toContain(zh.t('manager.dayEnd.notSynced', { waiting: 2 }));
     expect(await page.getAttribute('[data-testid="z-synced"]', 'data-synced')).toBe('false');
-    expect(await page.textContent('[data-testid="z-pending"]')).toBe('2');
+    expect(await page.textContent('[data-testid="z-pending"]')).toBe(zh.t('ui.status.pending', { n: '2' }));
     expect(await page.textContent('[data-testid="z-count"]')).toBe('2');
     expect(desk2.terminal.db.prepare('SELECT count(*) AS n FROM business_days WHERE synced = 0').get()).toEqual({ n: 1 });
   }, 40_000);

@@ -345,7 +345,9 @@ describe('the demo desk’s day-end', () => {
       await page.click('[data-testid="dayend-start"]');
       await page.click('[data-testid="dayend-confirm"]');
       await page.waitForSelector('[data-testid="dayend-result"]', { timeout: 30_000 });
-      expect(await text('dayend-result')).toContain(tr.error('NO_HQ_CREDENTIAL', {}));
+      // Not "sent later": closed here, and nothing goes to HQ until setup enrolls the terminal.
+      expect(await page.getAttribute('[data-testid="dayend-result"]', 'data-state')).toBe('not-enrolled');
+      expect(await text('dayend-result')).toContain(tr.t('manager.dayEnd.notEnrolled', { date: await page.getAttribute('[data-testid="zreport"]', 'data-date'), number: 1 }));
       await page.click('[data-testid="dayend-setup"]');
       await page.click('[data-testid="setup-next"]');
       await expect.poll(() => text('setup-enrolled')).toBe(tr.t('setup.hq.demo'));

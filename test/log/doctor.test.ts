@@ -82,6 +82,26 @@ describe('doctor for a person', () => {
     expect(all.find((f) => f.code === 'PRINTER_FAULT')!.title).toContain(tr.t('printerState.paper-out'));
   });
 
+  it('says "no printer set up" (a note, with how to set one) instead of printer advice when config.json names none', async () => {
+    const config = readConfig(dataDir)!;
+    writeConfig(dataDir, { ...config, printer: null });
+    try {
+      const r = await cli('doctor', '--data', dataDir, '--lang', 'zh-CN');
+      const tr = createTranslator('zh-CN');
+      const codes = r.json.findings.map((f: { code: string }) => f.code);
+      expect(codes).not.toContain('RECEIPTS_WAITING');
+      expect(codes).not.toContain('PRINTER_FAULT');
+      const none = r.json.findings.find((f: { code: string }) => f.code === 'PRINTER_NOT_SET');
+      expect(none).toMatchObject({ severity: 'info', params: { count: 2 }, title: tr.t('support.doctor.PRINTER_NOT_SET.title', { count: 2 }), action: tr.t('support.doctor.PRINTER_NOT_SET.action') });
+      expect(none.action).toContain('设置向导');
+      // Below every warning.
+      const severities = r.json.findings.map((f: { severity: string }) => f.severity);
+      expect(severities.indexOf('info')).toBeGreaterThan(severities.lastIndexOf('warn'));
+    } finally {
+      writeConfig(dataDir, config);
+    }
+  });
+
   it.each(LANGS)('doctor --lang %s answers the findings in that language', async (lang) => {
     const r = await cli('doctor', '--data', dataDir, '--lang', lang);
     expect(r.code).toBe(0);

@@ -2,6 +2,7 @@ import { BinaryBitmap, HybridBinarizer, QRCodeReader, RGBLuminanceSource } from 
 import QRCode from 'qrcode';
 import { describe, expect, it } from 'vitest';
 import { DeskError } from '../../src/contract/errors';
+import { createTranslator } from '../../src/i18n';
 import { docLines } from '../../src/print/doc';
 import { renderEscPos, type CommandSet, type PrinterEncoding } from '../../src/print/escpos';
 import { EscPosParser, type ParsedJob } from '../../src/print/fakePrinter/parser';
@@ -81,6 +82,27 @@ describe('receipt layout', () => {
     const { copy: _copy, ...old } = model();
     expect(parseReceiptModel(JSON.parse(JSON.stringify(old))).opId).toBe(OP_ID);
     expect(() => parseReceiptModel({ ...old, valueFen: 'lots' })).toThrow();
+  });
+});
+
+describe('the operation id on paper', () => {
+  it.each(['zh-CN', 'zh-TW', 'en'] as const)('is one line at 32 and 48 columns in %s, and the printed QR carries the whole id', (lang) => {
+    const label = createTranslator(lang).t('receipt.opId');
+    const groups = OP_ID.split('-');
+    for (const cols of [32, 48] as const) {
+      const doc = layoutReceipt(model(), { cols, lang, synced: true });
+      const lines = docLines(doc);
+      const at = lines.findIndex((l) => l.startsWith(label));
+      expect(at, `${lang}/${cols}`).toBeGreaterThanOrEqual(0);
+      // The id's line, whole: at 48 the full id; at 32 a short form that is not broken over two lines.
+      const shown = cols === 48 ? OP_ID : `${OP_ID.slice(0, 8)}..${OP_ID.slice(-8)}`;
+      expect(lines[at]!.endsWith(shown) || lines[at + 1]?.trim() === shown, `${lang}/${cols}: ${lines.slice(at, at + 2).join(' | ')}`).toBe(true);
+      // No line holds a piece of the id broken off (the middle groups alone, as the old wrap printed them).
+      expect(lines.filter((l) => l.trim().startsWith(groups[2]!) || l.trim().startsWith(groups[3]!))).toEqual([]);
+      // The fake printer reads the QR back as the whole id: returns and reprints scan it.
+      const { jobs } = parse(renderEscPos(doc, { commandSet: 'epson', encoding: lang === 'zh-TW' ? 'big5' : 'gb18030' }), 'epson', lang === 'zh-TW' ? 'big5' : 'gb18030');
+      expect(jobs[0]!.qr).toEqual([OP_ID]);
+    }
   });
 });
 

@@ -8,6 +8,7 @@ import { DeskError } from '../../contract/errors';
 import type { Translator } from '../../i18n';
 import { openStore } from '../../store/open';
 import { doctorReport, type DeviceFacts } from '../../terminal/manager/doctor';
+import { readConfig } from '../../terminal/operations/config';
 import { dbPathFrom, type Flags } from '../args';
 import { probePrinter, writeSupportBundle } from './supportBundle';
 
@@ -17,7 +18,9 @@ export async function doctorCommand(flags: Flags, tr: Translator, now: number) {
   if (flags.bundle !== undefined && (bundle === null || bundle === '')) throw new DeskError('INVALID_INPUT', { detailKey: 'flag.needsValue', flag: '--bundle' });
   // The printer is asked only for a bundle: a plain doctor must answer even with the printer off.
   const printer = bundle ? await probePrinter(dirname(path)) : null;
-  const devices: DeviceFacts = printer ? { printer: printer.state } : {};
+  // Whether a printer is set up at all is in config.json: none set is said as such, not as a fault.
+  const config = readConfig(dirname(path));
+  const devices: DeviceFacts = printer ? { printer: printer.state } : config && config.printer === null ? { printer: null } : {};
   let report;
   try {
     const { db, schemaVersion } = openStore(path, { create: false, quickCheck: false });

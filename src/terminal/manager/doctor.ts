@@ -37,7 +37,8 @@ const SEVERITY: Record<DoctorCode, DoctorFinding['severity']> = {
   SYNC_STALE: 'warn',
   OUTBOX_WAITING: 'warn',
   RECEIPTS_WAITING: 'warn',
-  PRINTER_NOT_SET: 'warn',
+  // No printer set up is a choice not yet made, not a printer failing: said below the warnings.
+  PRINTER_NOT_SET: 'info',
   PRINTER_FAULT: 'warn',
   SCANNER_FAULT: 'warn',
   SET_ASIDE_ROWS: 'warn',
@@ -56,6 +57,7 @@ const BACKUP_OVERDUE_MS = 48 * 3_600_000;
 
 /** What the host knows of its devices (the desk's print loop and serial wiring); absent from the CLI unless asked. */
 export interface DeviceFacts {
+  /** null: no printer set up (config.json has none); absent: not known (the CLI without a config). */
   printer?: { state: PrinterState; name: string | null } | null;
   scanner?: ScannerStatus | null;
 }
@@ -161,11 +163,14 @@ export function findingsOf(f: DoctorFacts, devices: DeviceFacts, now: number): {
     else if (!b.lastDaily && b.since !== null && now - b.since > BACKUP_OVERDUE_MS) add('BACKUP_NONE', { folder: b.folder });
   }
   if (f.pending.outbox > 0 && f.enrolled) add('OUTBOX_WAITING', { count: f.pending.outbox });
-  if (f.pending.printJobs > 0) add('RECEIPTS_WAITING', { count: f.pending.printJobs });
   const printer = devices.printer;
-  if (printer !== undefined) {
-    if (printer === null || printer.state === 'not-configured') add('PRINTER_NOT_SET');
-    else if (printer.state !== 'ready' && printer.state !== 'unknown' && printer.state !== 'paper-low') add('PRINTER_FAULT', { state: printer.state });
+  const noPrinter = printer === null || printer?.state === 'not-configured';
+  // Without a printer, receipts wait by design: "check the paper and cable" would send someone to a
+  // printer that is not there. The finding says how to set one up and how many receipts then print.
+  if (noPrinter) add('PRINTER_NOT_SET', { count: f.pending.printJobs });
+  else {
+    if (f.pending.printJobs > 0) add('RECEIPTS_WAITING', { count: f.pending.printJobs });
+    if (printer && printer.state !== 'ready' && printer.state !== 'unknown' && printer.state !== 'paper-low') add('PRINTER_FAULT', { state: printer.state });
   }
   const serial = devices.scanner?.serial;
   if (serial && (serial.state === 'error' || serial.state === 'reconnecting')) add('SCANNER_FAULT', { attempts: serial.attempts });
@@ -173,9 +178,9 @@ export function findingsOf(f: DoctorFacts, devices: DeviceFacts, now: number): {
   if (f.openConflicts > 0) add('CONFLICTS_OPEN', { count: f.openConflicts });
   // Said as what it is, not as a truncation: the audit chain of a restored terminal goes back to the backup's head.
   if (f.restored) add('RESTORED_FROM_BACKUP', { backupAt: localMinute(f.restored.backupAt, f.identity?.tz ?? 'Asia/Shanghai') });
-  if (out.every((x) => SEVERITY[x.code] === 'ok')) add('ALL_GOOD');
+  if (out.every((x) => SEVERITY[x.code] === 'ok' || SEVERITY[x.code] === 'info')) add('ALL_GOOD');
   // Most serious first, as the list promises (the codes above are added in the order they are checked).
-  const rank = { problem: 0, warn: 1, ok: 2 } as const;
+  const rank = { problem: 0, warn: 1, info: 2, ok: 3 } as const;
   return out.map((x, i) => ({ x, i })).sort((a, b) => rank[SEVERITY[a.x.code]] - rank[SEVERITY[b.x.code]] || a.i - b.i).map(({ x }) => x);
 }
 

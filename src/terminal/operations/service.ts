@@ -2,7 +2,7 @@
 // (src/terminal/session) reach the desk's operations only through it.
 import { listCatalog } from '../../store/benefits';
 import { createGroupCommit } from '../../store/groupCommit';
-import { pendingOutbox, pendingOutboxCount } from '../../store/outbox';
+import { pendingOutbox, pendingOperationCount, pendingOutboxCount } from '../../store/outbox';
 import { countUnprinted, unprintedJobs } from '../../store/printJobs';
 import { getStoreName } from '../../store/stores';
 import type { ServiceDeps } from './deps';
@@ -84,6 +84,8 @@ export function createTerminalService(deps: ServiceDeps) {
     catalog: () => listCatalog(deps.db),
     pendingOutbox: (limit?: number) => pendingOutbox(deps.db, limit),
     pendingCount: () => pendingOutboxCount(deps.db),
+    /** For the status bar: operations waiting for HQ, as the Z-report counts them. */
+    pendingOperations: () => pendingOperationCount(deps.db),
     unprintedJobs: () => unprintedJobs(deps.db),
     /** For the status bar, polled every second: a count, not every job's payload parsed. */
     unprintedCount: () => countUnprinted(deps.db),

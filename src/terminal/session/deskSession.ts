@@ -162,7 +162,7 @@ export function createDeskSession(
   });
   // Most handlers answer at once; the manager's day-end, printing and printer checks wait on devices.
   const impl: { [M in TerminalMethod]: (input: ParsedInput<M>) => TerminalOutputs[M] | Promise<TerminalOutputs[M]> } = {
-    'session.current': () => ({ staff, pendingSync: service.pendingCount(), lang, wedge: ports.wedge ?? DEFAULT_WEDGE }),
+    'session.current': () => ({ staff, pendingSync: service.pendingOperations(), lang, wedge: ports.wedge ?? DEFAULT_WEDGE }),
     'session.setLang': (i) => {
       lang = i.lang;
       return { lang };
@@ -172,7 +172,7 @@ export function createDeskSession(
       return {
         ...facts,
         printer: { ...(ports.printer?.() ?? { state: 'unknown', name: null }), unprinted: service.unprintedCount() },
-        pendingSync: service.pendingCount(),
+        pendingSync: service.pendingOperations(),
         scanner: scannerStatusSchema.parse(ports.scanner?.() ?? NO_SCANNER),
       };
     },
