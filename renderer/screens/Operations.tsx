@@ -2,7 +2,7 @@
 // and lost-card replacements are listed to reprint their slips (they are not operations: no void).
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { SLIP_KINDS, type Lang, type RecentOperation, type VoidResult } from '../../src/contract/terminalApi';
+import type { Lang, RecentOperation, SlipKind, VoidResult } from '../../src/contract/terminalApi';
 import { Dialog, Empty, ErrorNote, Loading, type Problem } from '../components/Notice';
 import { PinPad } from '../components/PinPad';
 import { ScrollPanel } from '../components/ScrollPanel';
@@ -11,7 +11,10 @@ import { formatPoints, formatTime, formatYuan } from '../format';
 import { pick } from '../i18n';
 
 /** A sign-up's or lost-card replacement's slip: reprinted here, never voided (not an operation). */
-const isSlip = (op: RecentOperation): boolean => (SLIP_KINDS as readonly string[]).includes(op.kind);
+// Spelled out here, not imported: the renderer takes only types from the contract (no zod in the bundle);
+// the Record makes the compiler ask for every slip kind the contract adds.
+const SLIPS: Record<SlipKind, true> = { memberJoined: true, cardReplaced: true };
+const isSlip = (op: RecentOperation): boolean => op.kind in SLIPS;
 
 /** What the void undoes, said for its kind: the points, the benefit or item, the money, and whose. */
 function voidSentence(op: RecentOperation, t: (key: string, params: Record<string, string>) => string, lang: Lang): string {
