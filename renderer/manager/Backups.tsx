@@ -4,10 +4,13 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BackupFileView } from '../../src/contract/managerTypes';
-import { ErrorNote, Loading } from '../components/Notice';
+import { ErrorNote, Loading, type Problem } from '../components/Notice';
 import { useDesk, useLoad } from '../desk';
 import { formatDateTime } from '../format';
 import { RecoveryKeyCard } from '../setup/RecoveryKeyCard';
+
+/** What went wrong, kept as code and parameters (or which sentence) so it is worded in the language of the moment. */
+type PanelError = { problem: Problem } | { recoveryFailed: true };
 
 const size = (bytes: number): string => (bytes < 1_048_576 ? `${Math.max(1, Math.ceil(bytes / 1024))} KB` : `${(bytes / 1_048_576).toFixed(1)} MB`);
 
@@ -18,7 +21,7 @@ export function BackupsPanel() {
   const backups = useLoad(() => call('manager.backups', {}), [lang]);
   const [busy, setBusy] = useState(false);
   const [made, setMade] = useState<BackupFileView | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<PanelError | null>(null);
   const [confirming, setConfirming] = useState(false);
   // The key lives only here, and only until the manager says it is kept.
   const [shown, setShown] = useState<{ recoveryKey: string } | null>(null);
@@ -33,7 +36,7 @@ export function BackupsPanel() {
     const r = await call('manager.backupNow', {});
     setBusy(false);
     if (r.ok) setMade(r.value);
-    else setError(r.error.message);
+    else setError({ problem: r.error });
     backups.reload();
   };
   const showKey = async (renew: boolean) => {
@@ -43,9 +46,9 @@ export function BackupsPanel() {
       const r = await call('manager.recoveryKey', { renew });
       if (r.ok) setShown({ recoveryKey: r.value.recoveryKey });
       // A typed refusal has its own sentence; a broken link or an unexpected error is said without its raw words.
-      else setError(r.error.code === 'INTERNAL' ? t('manager.backups.recovery.failed') : r.error.message);
+      else setError(r.error.code === 'INTERNAL' ? { recoveryFailed: true } : { problem: r.error });
     } catch {
-      setError(t('manager.backups.recovery.failed'));
+      setError({ recoveryFailed: true });
     }
   };
   const kept = () => {
@@ -130,7 +133,7 @@ export function BackupsPanel() {
           )}
         </>
       )}
-      <ErrorNote message={error} />
+      <ErrorNote message={error === null ? null : 'problem' in error ? error.problem : t('manager.backups.recovery.failed')} />
     </section>
   );
 }

@@ -190,6 +190,8 @@ export const DOCTOR_CODES = [
   'BACKUP_FAILED',
   'BACKUP_OVERDUE',
   'BACKUP_NONE',
+  // Setup went on without the key (its call failed): backups open only with this PC's key file.
+  'RECOVERY_KEY_NEVER_SHOWN',
 ] as const;
 export type DoctorCode = (typeof DOCTOR_CODES)[number];
 

@@ -282,7 +282,7 @@ export const en = {
     no_permission: 'this program may not write to the backup folder. Ask IT to give it access, or pick another folder',
     read_only: 'the backup place is read-only (a locked USB stick or a read-only drive). Pick a place that can be written',
     not_found: 'the backup folder is missing or is not a folder (a drive taken out?). Check the place and try again',
-    busy: 'another program is using the file. Close it and try again',
+    busy: 'another program, or another backup that has not ended, is using the file. Close it (or restart the PC) and try again',
     other: 'something unexpected went wrong. Try again; if it goes on, send a support bundle to IT',
   },
   printerState: {

@@ -2,7 +2,8 @@
 // backup into the backup folder beside the data folder, rotated as it is made (7 daily, 4 weekly). Checked
 // a minute after start and then hourly, so a desk that is only open in the afternoon still gets its
 // backup, and one left running over night gets the next day's. A failure is reported and retried at
-// the next check; it never stops the desk.
+// the next check; it never stops the desk. Another backup running (BACKUP_BUSY) is no failure once;
+// BUSY_CHECKS_TO_FAIL checks in a row are (a stuck lock, a command that never ends), said as cause `busy`.
 import { DeskError } from '../contract/errors';
 import { businessDate } from '../loyalty/time';
 import { backupFolderFor, makeBackupInBackground, type BackupMade } from '../store/backup';
@@ -11,6 +12,9 @@ import { backupFailureCause } from '../store/backupFailureCause';
 import { readIdentity } from '../store/meta';
 import { keyOfConnection, type Db } from '../store/open';
 import { clearBackupFailure, readBackupFailure, recordBackupFailure } from '../store/opsFailures';
+
+/** Three hourly checks refused in a row: no backup lasts that long, so doctor says so. */
+export const BUSY_CHECKS_TO_FAIL = 3;
 
 export interface DailyBackups {
   /** Makes today's backup when there is none yet (what the timer calls); null when not due. */
@@ -29,6 +33,8 @@ export function startDailyBackups(db: Db, options: DailyBackupOptions = {}): Dai
   const clock = options.clock ?? Date.now;
   let running: Promise<BackupMade | null> | null = null;
   let stopped = false;
+  // In memory: a restart starts counting again (at most BUSY_CHECKS_TO_FAIL hours later than it could).
+  let busy: { since: number; checks: number } | null = null;
 
   const due = (now: number): boolean => {
     const identity = readIdentity(db);
@@ -42,6 +48,7 @@ export function startDailyBackups(db: Db, options: DailyBackupOptions = {}): Dai
     if (stopped || !db.open || !due(now)) return null;
     try {
       const made = await makeBackupInBackground(db, keyOfConnection(db), { kind: 'daily', now });
+      busy = null;
       if (db.open && readBackupFailure(db) !== null) clearBackupFailure(db);
       return made;
     } catch (err) {
@@ -50,7 +57,14 @@ export function startDailyBackups(db: Db, options: DailyBackupOptions = {}): Dai
       // Kept in the database, so doctor and the manager's backup panel say "failing since".
       try {
         // Another backup of this folder running (立即备份, the command) is no failure: the next check makes today's.
-        if (db.open && said.code !== 'BACKUP_BUSY') recordBackupFailure(db, said, now);
+        // Refused check after check, it is: the streak starts at the first refusal and counts them all.
+        if (said.code === 'BACKUP_BUSY') {
+          busy = { since: busy?.since ?? now, checks: (busy?.checks ?? 0) + 1 };
+          if (db.open && busy.checks >= BUSY_CHECKS_TO_FAIL) recordBackupFailure(db, said, now, { since: busy.since, failures: busy.checks });
+        } else {
+          busy = null;
+          if (db.open) recordBackupFailure(db, said, now);
+        }
       } catch {
         // The host's error sink still hears of it.
       }

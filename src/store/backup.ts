@@ -3,7 +3,7 @@
 // transaction); the copy is opened with that key and checked before it becomes a backup file.
 // Where backups go by default: a folder beside the data folder, `<data folder>-backups/` (0700).
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, linkSync, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, linkSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -76,6 +76,24 @@ interface Plan {
 }
 
 /**
+ * The backup folder, made 0700 when missing. One that exists must be a folder of its own, not a link
+ * (backups and their lock would go wherever it points) nor a file; one others can read or enter is
+ * narrowed to 0700 on POSIX (Windows' modes say nothing of who may read).
+ */
+function ensureBackupFolder(folder: string): void {
+  let st;
+  try {
+    st = lstatSync(folder);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    return;
+  }
+  if (st.isSymbolicLink() || !st.isDirectory()) throw new DeskError('BACKUP_FAILED', { cause: 'not_found' });
+  if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) chmodSync(folder, st.mode & 0o700);
+}
+
+/**
  * Where a backup goes and its temporary names (random: never another backup's), with the data
  * folder's backup lock held; refuses an existing name and another backup running.
  */
@@ -87,7 +105,7 @@ function plan(db: Db, key: Buffer | null, options: BackupOptions): Plan {
   let lock: BackupLock;
   try {
     // The lock sits in the backup folder even for --out: it guards this data folder's backups.
-    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    ensureBackupFolder(folder);
     lock = acquireBackupLock(folder);
   } catch (err) {
     throw failed(err);
@@ -138,6 +156,9 @@ function placeWithoutReplacing(partial: string, out: string): void {
 function rotate(p: Plan, options: BackupOptions): void {
   // Only backups named into the backup folder: a file written with --out is the person's own.
   if (options.out !== undefined) return;
+  // The lock taken over meanwhile (a backup slower than the stale bound): the backup is made and
+  // stays; rotating now could remove what the new holder is writing, so the next backup rotates.
+  if (!p.lock.held()) return;
   try {
     if (options.kind === 'daily') rotateDailyBackups(p.folder, p.identity.terminalId, p.identity.tz);
     else rotateManualBackups(p.folder, p.identity.terminalId);
@@ -152,6 +173,8 @@ function finish(p: Plan, options: BackupOptions): BackupMade {
     const described = describeCopy(p.copy, p.key);
     const header: BackupHeader = { v: 1, kind: options.kind, createdAt: options.now, ...described, bodyBytes: statSync(p.copy).size };
     writeBackupFile(p.partial, header, p.copy);
+    // Taken over while we copied: the new holder's backup goes on, ours gives way before it names a file.
+    if (!p.lock.held()) throw new DeskError('BACKUP_BUSY', {});
     placeWithoutReplacing(p.partial, p.out);
     fsyncPath(dirname(p.out));
     const made = { path: p.out, bytes: statSync(p.out).size, header };

@@ -15,8 +15,9 @@ const BY_CODE: Record<string, BackupFailureCause> = {
   SQLITE_READONLY: 'read_only',
   ENOENT: 'not_found',
   ENOTDIR: 'not_found',
-  EISDIR: 'not_found',
-  EEXIST: 'not_found',
+  // A folder where the file goes, a name already taken: the folder is there, so not `not_found`.
+  EISDIR: 'other',
+  EEXIST: 'other',
   ENODEV: 'not_found',
   ENXIO: 'not_found',
   SQLITE_CANTOPEN: 'not_found',

@@ -89,10 +89,13 @@ export function readBackupFailure(db: Db): BackupFailureStreak | null {
   }
 }
 
-export function recordBackupFailure(db: Db, err: unknown, at: number): BackupFailureStreak {
+/** `start`: where a streak that begins now really began (the daily backup's first of several BUSY answers). */
+export function recordBackupFailure(db: Db, err: unknown, at: number, start?: { since: number; failures: number }): BackupFailureStreak {
   const before = readBackupFailure(db);
   const cause: BackupFailureCause = backupFailureCause(err);
-  const next: BackupFailureStreak = { code: 'BACKUP_FAILED', cause, since: before?.since ?? at, lastAt: at, failures: (before?.failures ?? 0) + 1 };
+  const next: BackupFailureStreak = before
+    ? { code: 'BACKUP_FAILED', cause, since: before.since, lastAt: at, failures: before.failures + 1 }
+    : { code: 'BACKUP_FAILED', cause, since: start?.since ?? at, lastAt: at, failures: start?.failures ?? 1 };
   setMeta(db, 'backup_failure', JSON.stringify(next));
   return next;
 }

@@ -13,6 +13,7 @@ import { ensureRenderer } from '../../src/cli/rendererBuild';
 import { launchDesk, RENDERER_DIR, REPO_ROOT, type DeskLaunch } from '../../src/host/launch';
 import { createTranslator } from '../../src/i18n';
 import { backupFolderFor } from '../../src/store/backup';
+import { acquireBackupLock } from '../../src/store/backupLock';
 import { listDailyBackups } from '../../src/store/backupRotation';
 import { recordBackupFailure } from '../../src/store/opsFailures';
 import { startFakePrinter, type FakePrinter } from '../../src/print/fakePrinter/server';
@@ -295,10 +296,29 @@ describe('setting a terminal up in Chromium', () => {
     await page.route('**/api/manager.recoveryKey', (route) => route.abort());
     await page.click('[data-testid="recovery-renew"]');
     await page.click('[data-testid="recovery-renew-yes"]');
-    await expect.poll(() => page.locator('[data-testid="backups"] > [data-testid="error"]').textContent()).toBe(tr.t('manager.backups.recovery.failed'));
+    const panelError = () => page.locator('[data-testid="backups"] > [data-testid="error"]').textContent();
+    await expect.poll(panelError).toBe(tr.t('manager.backups.recovery.failed'));
     expect(await page.$('[data-testid="recovery-key"]')).toBeNull();
     expect(rejections).toEqual([]);
     await page.unroute('**/api/manager.recoveryKey');
+    // Said again in the language switched to: the panel keeps what went wrong, not the words.
+    const en = createTranslator('en');
+    await page.selectOption('[data-testid="lang"]', 'en');
+    await expect.poll(panelError).toBe(en.t('manager.backups.recovery.failed'));
+    await page.selectOption('[data-testid="lang"]', 'zh-CN');
+    await expect.poll(panelError).toBe(tr.t('manager.backups.recovery.failed'));
+    // Another backup running (its lock held): 立即备份 is refused, and the refusal follows the language too.
+    const held = acquireBackupLock(backupFolderFor(runtime.terminal.db.name));
+    try {
+      await page.click('[data-testid="backup-now"]');
+      await expect.poll(panelError).toBe(tr.error('BACKUP_BUSY', {}));
+      await page.selectOption('[data-testid="lang"]', 'en');
+      await expect.poll(panelError).toBe(en.error('BACKUP_BUSY', {}));
+      await page.selectOption('[data-testid="lang"]', 'zh-CN');
+      await expect.poll(panelError).toBe(tr.error('BACKUP_BUSY', {}));
+    } finally {
+      held.release();
+    }
 
     // The paper is lost: a new key, printed, kept; the old one no longer prints.
     await page.click('[data-testid="recovery-renew"]');

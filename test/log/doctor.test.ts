@@ -29,7 +29,7 @@ const CREDENTIAL = 'cred-7c1e5b9a2f8d4e6b0a3c';
 
 /** Latin words left in a Chinese sentence once command lines are taken out: there should be none. */
 function englishIn(text: string): string[] {
-  const withoutCommands = text.replace(/loyalty-desk [a-z]+( --[a-z]+)?/g, '');
+  const withoutCommands = text.replace(/loyalty-desk [a-z]+(-[a-z]+)*( --[a-z]+)?/g, '');
   return withoutCommands.match(/[A-Za-z]{2,}/g) ?? [];
 }
 

@@ -70,6 +70,10 @@ describe('a backup failure is said from a closed list', () => {
     expect(backupFailureCause(errnoError('EROFS'))).toBe('read_only');
     expect(backupFailureCause(errnoError('SQLITE_READONLY_DBMOVED'))).toBe('read_only');
     expect(backupFailureCause(errnoError('EIDONTKNOW'))).toBe('other');
+    // The folder is there: a name taken or a folder where a file goes is not "the folder is missing".
+    expect(backupFailureCause(errnoError('ENOENT'))).toBe('not_found');
+    expect(backupFailureCause(errnoError('EEXIST'))).toBe('other');
+    expect(backupFailureCause(errnoError('EISDIR'))).toBe('other');
     // A cause that is not on the list is said as `other`, never echoed.
     for (const tr of trs) expect(tr.error('BACKUP_FAILED', { cause: 'ENOSPC /home/zhang.wei' })).toBe(tr.error('BACKUP_FAILED', { cause: 'other' }));
     expect(createTranslator('zh-CN').error('BACKUP_FAILED', { cause: 'disk_full' })).toBe('备份没有做成：磁盘空间已满。请腾出空间（或换一个磁盘）后重试。没有留下不完整的文件；已有的备份未受影响。');

@@ -2,13 +2,17 @@
 // together (the core function twice, and real `loyalty-desk backup` processes) give one backup that
 // restores and BACKUP_BUSY for the other; a stale lock (its process gone, or not refreshed for half an
 // hour) is taken over and a crash's temporary files removed; --out onto an existing file is refused
-// and the file left as it was; the newest 5 manual backups are kept.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+// and the file left as it was; the newest 5 manual backups are kept. A hostile lock (a FIFO, a link to
+// /dev/zero, a huge file, a folder, a time in the future) neither hangs nor exhausts the backup and is
+// taken over; a lock taken over mid-backup makes that backup give way; a stuck lock is a failing streak
+// after three checks; the backup folder must be a real folder, narrowed to 0700.
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DeskError } from '../../src/contract/errors';
-import { startDailyBackups } from '../../src/runtime/dailyBackup';
+import { createTranslator } from '../../src/i18n';
+import { BUSY_CHECKS_TO_FAIL, startDailyBackups } from '../../src/runtime/dailyBackup';
 import { seedNewDatabase } from '../../src/runtime/dataFolder';
 import { backupFolderFor, makeBackup, makeBackupInBackground } from '../../src/store/backup';
 import { readBackupFile } from '../../src/store/backupFile';
@@ -18,6 +22,7 @@ import { keyFileFor } from '../../src/store/dbKey';
 import { keyOfConnection, openRaw, openStore } from '../../src/store/open';
 import { readBackupFailure } from '../../src/store/opsFailures';
 import { restoreBackup } from '../../src/store/restore';
+import { doctorReport } from '../../src/terminal/manager/doctor';
 import { cli } from '../helpers/cliChild';
 import { NOW, tempDir } from '../helpers/demoDb';
 
@@ -209,5 +214,152 @@ describe('manual backups are rotated', () => {
     });
     const left = readdirSync(folder).sort();
     expect(left).toEqual([...others, 'usb-copy.ldbackup', 'kept-by-hand.ldbackup', ...names.slice(-KEEP_MANUAL)].sort());
+  });
+});
+
+const BIN = join(import.meta.dirname, '../../src/cli/bin.mjs');
+
+/**
+ * `loyalty-desk backup` in a child bounded in time (a FIFO read would block it for ever) and in
+ * memory (ulimit -d: /dev/zero read whole would take the box's memory): null when it did not answer.
+ */
+function boundedBackup(dir: string): Promise<{ code: number; json: Record<string, unknown> } | null> {
+  return new Promise((done) => {
+    execFile('sh', ['-c', 'ulimit -d 600000; exec "$0" "$@"', process.execPath, BIN, 'backup', '--data', dir], { timeout: 20_000 }, (err, stdout) => {
+      try {
+        done({ code: err ? Number((err as { code?: unknown }).code) : 0, json: JSON.parse(stdout) as Record<string, unknown> });
+      } catch {
+        done(null);
+      }
+    });
+  });
+}
+
+describe('a hostile or damaged lock file', () => {
+  const cases: [string, (lock: string) => void][] = [
+    ['a FIFO', (lock) => execFileSync('mkfifo', [lock])],
+    ['a link to /dev/zero', (lock) => symlinkSync('/dev/zero', lock)],
+    ['a file far larger than a lock', (lock) => writeFileSync(lock, `{"pid":${process.pid},"pad":"${'x'.repeat(100_000)}"}`)],
+    ['a folder', (lock) => mkdirSync(lock)],
+  ];
+  it.each(cases)('%s at the lock’s name: the backup answers at once, takes it over as a damaged lock and is made', async (_, plant) => {
+    const name = `hostile-${plant.toString().length}-${Math.random().toString(16).slice(2, 8)}`;
+    const dbPath = seeded(name);
+    const folder = backupFolderFor(dbPath);
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    const lock = join(folder, BACKUP_LOCK_NAME);
+    plant(lock);
+    const started = Date.now();
+    const r = await boundedBackup(join(tmp.dir, name));
+    expect(r, 'the backup hung or ran out of memory').not.toBeNull();
+    expect(r!.code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(existsSync(r!.json.path as string)).toBe(true);
+    expect(existsSync(lock)).toBe(false);
+    expect(leftovers(folder)).toEqual([]);
+  }, 40_000);
+
+  it('a live pid’s lock with a time far in the future is stale all the same (no lock lives for ever)', () => {
+    const dbPath = seeded('future');
+    const folder = backupFolderFor(dbPath);
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    const lock = join(folder, BACKUP_LOCK_NAME);
+    const ahead = (Date.now() + STALE_AFTER_MS + 10 * MINUTE) / 1000;
+    writeFileSync(lock, JSON.stringify({ pid: process.pid, at: ahead * 1000, token: 'cd'.repeat(16) }));
+    utimesSync(lock, ahead, ahead);
+    const made = withDb(dbPath, (db) => makeBackup(db, keyOfConnection(db), { kind: 'manual', now: NOW }));
+    expect(existsSync(made.path)).toBe(true);
+    expect(existsSync(lock)).toBe(false);
+    // A little ahead (a clock a minute off) is still a live lock.
+    const soon = (Date.now() + MINUTE) / 1000;
+    writeFileSync(lock, JSON.stringify({ pid: process.pid, at: soon * 1000, token: 'cd'.repeat(16) }));
+    utimesSync(lock, soon, soon);
+    expect(withDb(dbPath, (db) => codeOf(() => makeBackup(db, keyOfConnection(db), { kind: 'manual', now: NOW + MINUTE })))).toBe('BACKUP_BUSY');
+    rmSync(lock);
+  });
+
+  it('a lock taken over while the copy is made: that backup gives way (BACKUP_BUSY), names no file and leaves the new holder’s lock', async () => {
+    const dbPath = seeded('taken-over', 400);
+    const folder = backupFolderFor(dbPath);
+    const { db } = openStore(dbPath, { create: false });
+    try {
+      const running = makeBackupInBackground(db, keyOfConnection(db), { kind: 'manual', now: NOW });
+      // What a taker that judged our lock stale leaves: its own lock at the name.
+      const lock = join(folder, BACKUP_LOCK_NAME);
+      const theirs = JSON.stringify({ pid: process.pid, at: Date.now(), token: 'ef'.repeat(16) });
+      rmSync(lock);
+      writeFileSync(lock, theirs);
+      await expect(running).rejects.toMatchObject({ code: 'BACKUP_BUSY' });
+      expect(readFileSync(lock, 'utf8')).toBe(theirs);
+      expect(readdirSync(folder)).toEqual([BACKUP_LOCK_NAME]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it(`the daily backup refused ${BUSY_CHECKS_TO_FAIL} checks in a row is a failing streak with cause busy, said by doctor; a success ends it`, async () => {
+    const dbPath = seeded('stuck');
+    const folder = backupFolderFor(dbPath);
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    const { db } = openStore(dbPath, { create: false });
+    const HOUR = 60 * MINUTE;
+    let now = NOW + 24 * HOUR;
+    const held = acquireBackupLock(folder);
+    const daily = startDailyBackups(db, { clock: () => now, firstCheckMs: 3_600_000, checkEveryMs: 3_600_000 });
+    try {
+      const first = now;
+      for (let i = 1; i <= BUSY_CHECKS_TO_FAIL; i++) {
+        await expect(daily.check()).rejects.toMatchObject({ code: 'BACKUP_BUSY' });
+        if (i < BUSY_CHECKS_TO_FAIL) expect(readBackupFailure(db)).toBeNull();
+        if (i < BUSY_CHECKS_TO_FAIL) now += HOUR;
+      }
+      expect(readBackupFailure(db)).toEqual({ code: 'BACKUP_FAILED', cause: 'busy', since: first, lastAt: now, failures: BUSY_CHECKS_TO_FAIL });
+      const finding = doctorReport(db, { tr: createTranslator('zh-CN'), now, full: false }).findings.find((f) => f.code === 'BACKUP_FAILED');
+      expect(finding?.params).toMatchObject({ cause: 'busy', failures: BUSY_CHECKS_TO_FAIL });
+      expect(finding?.title).toContain('另一个迟迟没有结束的备份');
+      now += HOUR;
+      await expect(daily.check()).rejects.toMatchObject({ code: 'BACKUP_BUSY' });
+      expect(readBackupFailure(db)?.failures).toBe(BUSY_CHECKS_TO_FAIL + 1);
+      held.release();
+      expect((await daily.check())?.header.kind).toBe('daily');
+      expect(readBackupFailure(db)).toBeNull();
+    } finally {
+      held.release();
+      await daily.stop();
+      db.close();
+    }
+  });
+});
+
+describe('the backup folder', () => {
+  it('an existing folder open to others is narrowed to 0700; a link or a file in its place is refused and nothing is written through it', () => {
+    const dbPath = seeded('folder');
+    const folder = backupFolderFor(dbPath);
+    mkdirSync(folder, { mode: 0o755 });
+    chmodSync(folder, 0o755);
+    withDb(dbPath, (db) => makeBackup(db, keyOfConnection(db), { kind: 'manual', now: NOW }));
+    expect(statSync(folder).mode & 0o777).toBe(0o700);
+
+    // A link in the folder's place (to where someone else reads): refused, the place it points to untouched.
+    rmSync(folder, { recursive: true });
+    const elsewhere = join(tmp.dir, 'elsewhere');
+    mkdirSync(elsewhere, { mode: 0o755 });
+    symlinkSync(elsewhere, folder);
+    const refusal = (() => {
+      try {
+        withDb(dbPath, (db) => makeBackup(db, keyOfConnection(db), { kind: 'manual', now: NOW + MINUTE }));
+      } catch (err) {
+        return err;
+      }
+      return null;
+    })();
+    expect(refusal).toMatchObject({ code: 'BACKUP_FAILED', params: { cause: 'not_found' } });
+    expect(readdirSync(elsewhere)).toEqual([]);
+    expect(lstatSync(folder).isSymbolicLink()).toBe(true);
+
+    rmSync(folder);
+    writeFileSync(folder, 'not a folder');
+    expect(withDb(dbPath, (db) => codeOf(() => makeBackup(db, keyOfConnection(db), { kind: 'manual', now: NOW + 2 * MINUTE })))).toBe('BACKUP_FAILED');
+    expect(readFileSync(folder, 'utf8')).toBe('not a folder');
   });
 });

@@ -115,3 +115,26 @@ describe('the background sync in doctor', () => {
     }
   });
 });
+
+describe('the recovery key in doctor', () => {
+  it('a database whose recovery key was never shown (setup went on after its call failed) is a warning with what to do, until one is shown', () => {
+    const path = `${tmp.dir}/never-shown/desk.db`;
+    seedNewDatabase({ dbPath: path, members: 5, seed: 'doctor-recovery', now: NOW });
+    const fresh = openStore(path).db;
+    try {
+      for (const lang of LANGS) {
+        const tr = createTranslator(lang);
+        const f = doctorReport(fresh, { tr, now: NOW + HOUR, full: false }).findings.find((x) => x.code === 'RECOVERY_KEY_NEVER_SHOWN');
+        expect(f).toEqual({ code: 'RECOVERY_KEY_NEVER_SHOWN', severity: 'warn', params: {}, title: tr.t('support.doctor.RECOVERY_KEY_NEVER_SHOWN.title'), action: tr.t('support.doctor.RECOVERY_KEY_NEVER_SHOWN.action') });
+        // Says where the key is made: the check-up tab's own button, in that language.
+        expect(f!.action).toContain(tr.t('manager.backups.recovery.show'));
+        expect(f!.action).toContain(tr.t('manager.tabs.doctor'));
+        if (lang !== 'en') expect(f!.title).not.toMatch(/[A-Za-z]/);
+      }
+      issueRecoveryKey(fresh, keyOfConnection(fresh), { actor: 'manager', now: NOW + 2 * HOUR });
+      expect(doctorReport(fresh, { tr: createTranslator('en'), now: NOW + 3 * HOUR, full: false }).findings.map((x) => x.code)).not.toContain('RECOVERY_KEY_NEVER_SHOWN');
+    } finally {
+      fresh.close();
+    }
+  });
+});

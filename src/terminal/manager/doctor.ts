@@ -16,6 +16,7 @@ import { listDailyBackups } from '../../store/backupRotation';
 import { keyOfConnection, type Db } from '../../store/open';
 import { readBackupFailure, readSyncFailure, type BackupFailureStreak, type FailureStreak } from '../../store/opsFailures';
 import { countUnprinted } from '../../store/printJobs';
+import { recoveryStatus } from '../../store/recoveryKey';
 import { readRestoredFrom } from '../../store/restore';
 import { getSyncState, listConflicts } from '../../store/syncState';
 
@@ -50,6 +51,7 @@ const SEVERITY: Record<DoctorCode, DoctorFinding['severity']> = {
   BACKUP_FAILED: 'problem',
   BACKUP_OVERDUE: 'warn',
   BACKUP_NONE: 'warn',
+  RECOVERY_KEY_NEVER_SHOWN: 'warn',
 };
 
 /** The desk backs up once a store day while it runs: two days without one means it is not happening. */
@@ -90,6 +92,8 @@ export interface BackupFacts {
   failure: BackupFailureStreak | null;
   /** The first audit entry: how long this database has had to make a backup (none yet: nothing to lose). */
   since: number | null;
+  /** When the recovery key was last shown (recovery_shown_at); null: never, so no backup opens without the key file. */
+  recoveryShownAt: number | null;
 }
 
 export function backupFacts(db: Db): BackupFacts {
@@ -102,6 +106,7 @@ export function backupFacts(db: Db): BackupFacts {
     lastDaily: identity ? (listDailyBackups(folder, identity.terminalId).at(-1) ?? null) : null,
     failure: readBackupFailure(db),
     since: first.at,
+    recoveryShownAt: recoveryStatus(db).shownAt,
   };
 }
 
@@ -161,6 +166,8 @@ export function findingsOf(f: DoctorFacts, devices: DeviceFacts, now: number): {
     if (b.failure) add('BACKUP_FAILED', { errorCode: b.failure.code, cause: b.failure.cause, since: localMinute(b.failure.since, tz), failures: b.failure.failures });
     if (b.lastDaily && now - b.lastDaily.at > BACKUP_OVERDUE_MS) add('BACKUP_OVERDUE', { hours: Math.floor((now - b.lastDaily.at) / 3_600_000), folder: b.folder });
     else if (!b.lastDaily && b.since !== null && now - b.since > BACKUP_OVERDUE_MS) add('BACKUP_NONE', { folder: b.folder });
+    // Setup's step can be passed without a key (its call failed): said until one is shown.
+    if (b.recoveryShownAt === null) add('RECOVERY_KEY_NEVER_SHOWN');
   }
   if (f.pending.outbox > 0 && f.enrolled) add('OUTBOX_WAITING', { count: f.pending.outbox });
   const printer = devices.printer;
