@@ -5,6 +5,7 @@ import { kioskEn } from './kiosk-en';
 import { managerEn } from './manager-en';
 import { supportEn } from './support-en';
 import { inputEn } from './input-en';
+import { configEn } from './config-en';
 import { setupEn } from './setup-en';
 
 export const en = {
@@ -33,9 +34,9 @@ export const en = {
     DB_NOT_FOUND: 'There is no database at {{path}}. Run "loyalty-desk seed" or start the app once.',
     NOT_LOYALTY_DB: 'The file {{path}} is not a Loyalty Desk database. Nothing was changed; pick the right file.',
     DB_FROM_FUTURE: 'The database {{path}} is from a newer Loyalty Desk (schema {{found}}, this one knows {{supported}}). Update the app; nothing was changed.',
-    DB_CORRUPT: 'The database {{path}} is damaged ({{detail}}). Restore it from a backup or call IT.',
+    DB_CORRUPT: 'The database {{path}} is damaged and cannot be read. Restore it from a backup or call IT.',
     DB_BUSY: 'The database {{path}} is in use by another program. Close it and try again.',
-    CONFIG_INVALID: 'The settings file {{path}} is not valid: {{detail}}.',
+    CONFIG_INVALID: 'There is a mistake in the settings file {{path}}: {{problem}} Correct it and try again, or call IT.',
     NOT_ENROLLED: 'The database {{path}} belongs to no store yet. Seed demo data or enroll this terminal with HQ.',
     DB_EXISTS: 'There is already a database at {{path}}; demo data goes only into a new file. Pick another path or remove it first.',
     DB_KEY_MISSING: '{{path}} is encrypted, but its key file {{keyFile}} is not there. Give the key file with --key, or call IT; the database was not changed.',
@@ -43,7 +44,7 @@ export const en = {
     DB_KEY_INVALID: '{{keyFile}} is not a Loyalty Desk key file (64 hex digits expected). Leave it as it is and call IT.',
     BACKUP_NOT_FOUND: 'There is no backup file at {{path}}. Check the path (a backup ends in .ldbackup).',
     BACKUP_NOT_A_BACKUP: '{{path}} is not a Loyalty Desk backup. Pick a .ldbackup file from the backup folder; nothing was changed.',
-    BACKUP_DAMAGED: 'The backup {{path}} is damaged ({{detail}}) and cannot be restored. Use an older backup; nothing was changed.',
+    BACKUP_DAMAGED: 'The backup {{path}} is damaged and cannot be restored. Use an older backup; nothing was changed.',
     BACKUP_WRONG_KEY: 'This key does not open the backup {{path}}. Check the key file or the recovery key (from the sheet printed at setup); nothing was changed.',
     BACKUP_KEY_NEEDED: 'No key for the backup {{path}} was found on this PC. Give the key file of the old PC with --key-file, or the recovery key with --recovery-key; nothing was changed.',
     BACKUP_NO_RECOVERY: 'The backup {{path}} was made before a recovery key existed, so only its key file opens it. Give it with --key-file; nothing was changed.',
@@ -301,6 +302,7 @@ export const en = {
   kiosk: kioskEn,
   support: supportEn,
   input: inputEn,
+  configFile: configEn,
   start: {
     pin: '{{name}} ({{role}}) {{pin}}',
     rendererBuilt: 'Screens built ({{seconds}} s).',

@@ -78,11 +78,27 @@ export function createTranslator(lang: Lang = DEFAULT_LANG, tz = 'Asia/Shanghai'
     return flagged ? `${params.flag}${lang === 'en' ? ': ' : '：'}${sentence}` : sentence;
   }
 
+  // A settings file's mistake (src/i18n/configIssues.ts): the setting in words and by its key as
+  // written, then what is wrong with it; never the parser's or zod's English.
+  function configProblem(params: RefusalParams): string {
+    const asked = typeof params.problem === 'string' ? params.problem : 'invalid';
+    const problem = instance.exists(`configFile.problem.${asked}`) ? asked : 'invalid';
+    const id = typeof params.setting === 'string' ? params.setting : '';
+    const written = typeof params.key === 'string' ? params.key : '';
+    const nameKey = `configFile.setting.${id.replaceAll('.', '_')}`;
+    let setting: string;
+    if (id !== '' && instance.exists(nameKey)) setting = written ? t('configFile.named', { name: t(nameKey), written }) : t(nameKey);
+    else if (written !== '') setting = t('configFile.unnamed', { written });
+    else setting = t(id === '' && problem !== 'unknownKey' && 'problem' in params ? 'configFile.wholeFile' : 'configFile.someSetting');
+    return t(`configFile.problem.${problem}`, { line: params.line, column: params.column, limit: params.limit, setting });
+  }
+
   return {
     lang,
     t,
     tier,
     error(code, params = {}) {
+      if (code === 'CONFIG_INVALID') return t('error.CONFIG_INVALID', { path: params.path ?? '', problem: configProblem(params) });
       // A refused input carries what was wrong as data (src/i18n/inputIssues.ts): one sentence naming
       // the field in words, in place of the generic "not valid" with a detail.
       if (code === 'INVALID_INPUT' && typeof params.detailKey === 'string' && instance.exists(`input.${params.detailKey}`)) return inputSentence(params);

@@ -4,6 +4,7 @@ import { kioskZhCN } from './kiosk-zh-CN';
 import { managerZhCN } from './manager-zh-CN';
 import { supportZhCN } from './support-zh-CN';
 import { inputZhCN } from './input-zh-CN';
+import { configZhCN } from './config-zh-CN';
 import { setupZhCN } from './setup-zh-CN';
 
 export const zhCN: Messages = {
@@ -32,9 +33,9 @@ export const zhCN: Messages = {
     DB_NOT_FOUND: '{{path}} 没有数据库。请运行 "loyalty-desk seed" 或先启动一次应用。',
     NOT_LOYALTY_DB: '文件 {{path}} 不是会员服务台数据库。未做任何修改，请选择正确的文件。',
     DB_FROM_FUTURE: '数据库 {{path}} 来自更新版本的会员服务台（版本 {{found}}，本程序支持 {{supported}}）。请升级程序；未做任何修改。',
-    DB_CORRUPT: '数据库 {{path}} 已损坏（{{detail}}）。请从备份恢复或联系 IT。',
+    DB_CORRUPT: '数据库 {{path}} 已损坏，无法读取。请从备份恢复或联系 IT。',
     DB_BUSY: '数据库 {{path}} 正被其他程序使用。请关闭后重试。',
-    CONFIG_INVALID: '配置文件 {{path}} 无效：{{detail}}。',
+    CONFIG_INVALID: '配置文件 {{path}} 有误：{{problem}}请改正后重试，或联系 IT。',
     NOT_ENROLLED: '数据库 {{path}} 尚未绑定门店。请生成演示数据或向总部注册本终端。',
     DB_EXISTS: '{{path}} 已有数据库；演示数据只能写入新文件。请换一个路径或先删除它。',
     DB_KEY_MISSING: '数据库 {{path}} 已加密，但找不到它的密钥文件 {{keyFile}}。请用 --key 指定密钥文件，或联系 IT；数据库未改动。',
@@ -42,7 +43,7 @@ export const zhCN: Messages = {
     DB_KEY_INVALID: '{{keyFile}} 不是会员服务台的密钥文件（应为 64 位十六进制）。请勿改动它，并联系 IT。',
     BACKUP_NOT_FOUND: '找不到备份文件 {{path}}。请检查路径（备份文件以 .ldbackup 结尾）。',
     BACKUP_NOT_A_BACKUP: '{{path}} 不是会员服务台的备份。请从备份文件夹中选择 .ldbackup 文件；未做任何改动。',
-    BACKUP_DAMAGED: '备份 {{path}} 已损坏（{{detail}}），无法恢复。请使用更早的备份；未做任何改动。',
+    BACKUP_DAMAGED: '备份 {{path}} 已损坏，无法恢复。请使用更早的备份；未做任何改动。',
     BACKUP_WRONG_KEY: '这个密钥打不开备份 {{path}}。请检查密钥文件或恢复密钥（安装时打印的那张纸）；未做任何改动。',
     BACKUP_KEY_NEEDED: '这台电脑上找不到备份 {{path}} 的密钥。请用 --key-file 指定旧电脑的密钥文件，或用 --recovery-key 输入恢复密钥；未做任何改动。',
     BACKUP_NO_RECOVERY: '备份 {{path}} 是在设置恢复密钥之前做的，只能用它的密钥文件打开。请用 --key-file 指定；未做任何改动。',
@@ -300,6 +301,7 @@ export const zhCN: Messages = {
   kiosk: kioskZhCN,
   support: supportZhCN,
   input: inputZhCN,
+  configFile: configZhCN,
   start: {
     pin: '{{name}}（{{role}}）{{pin}}',
     rendererBuilt: '界面已构建（{{seconds}} 秒）。',

@@ -4,6 +4,7 @@ import { kioskZhTW } from './kiosk-zh-TW';
 import { managerZhTW } from './manager-zh-TW';
 import { supportZhTW } from './support-zh-TW';
 import { inputZhTW } from './input-zh-TW';
+import { configZhTW } from './config-zh-TW';
 import { setupZhTW } from './setup-zh-TW';
 
 export const zhTW: Messages = {
@@ -32,9 +33,9 @@ export const zhTW: Messages = {
     DB_NOT_FOUND: '{{path}} 沒有資料庫。請執行 "loyalty-desk seed" 或先啟動一次應用程式。',
     NOT_LOYALTY_DB: '檔案 {{path}} 不是會員服務台資料庫。未做任何變更，請選擇正確的檔案。',
     DB_FROM_FUTURE: '資料庫 {{path}} 來自較新版本的會員服務台（版本 {{found}}，本程式支援 {{supported}}）。請更新程式；未做任何變更。',
-    DB_CORRUPT: '資料庫 {{path}} 已損毀（{{detail}}）。請從備份還原或聯絡 IT。',
+    DB_CORRUPT: '資料庫 {{path}} 已損毀，無法讀取。請從備份還原或聯絡 IT。',
     DB_BUSY: '資料庫 {{path}} 正被其他程式使用。請關閉後重試。',
-    CONFIG_INVALID: '設定檔 {{path}} 無效：{{detail}}。',
+    CONFIG_INVALID: '設定檔 {{path}} 有誤：{{problem}}請修正後重試，或聯絡 IT。',
     NOT_ENROLLED: '資料庫 {{path}} 尚未綁定門市。請建立示範資料或向總部註冊本終端。',
     DB_EXISTS: '{{path}} 已有資料庫；示範資料只能寫入新檔案。請換一個路徑或先刪除它。',
     DB_KEY_MISSING: '資料庫 {{path}} 已加密，但找不到它的金鑰檔 {{keyFile}}。請用 --key 指定金鑰檔，或聯絡 IT；資料庫未改動。',
@@ -42,7 +43,7 @@ export const zhTW: Messages = {
     DB_KEY_INVALID: '{{keyFile}} 不是會員服務台的金鑰檔（應為 64 位十六進位）。請勿改動它，並聯絡 IT。',
     BACKUP_NOT_FOUND: '找不到備份檔 {{path}}。請檢查路徑（備份檔以 .ldbackup 結尾）。',
     BACKUP_NOT_A_BACKUP: '{{path}} 不是會員服務台的備份。請從備份資料夾中選擇 .ldbackup 檔；未做任何改動。',
-    BACKUP_DAMAGED: '備份 {{path}} 已損壞（{{detail}}），無法還原。請使用較早的備份；未做任何改動。',
+    BACKUP_DAMAGED: '備份 {{path}} 已損壞，無法還原。請使用較早的備份；未做任何改動。',
     BACKUP_WRONG_KEY: '這個金鑰打不開備份 {{path}}。請檢查金鑰檔或復原金鑰（安裝時列印的那張紙）；未做任何改動。',
     BACKUP_KEY_NEEDED: '這台電腦上找不到備份 {{path}} 的金鑰。請用 --key-file 指定舊電腦的金鑰檔，或用 --recovery-key 輸入復原金鑰；未做任何改動。',
     BACKUP_NO_RECOVERY: '備份 {{path}} 是在設定復原金鑰之前做的，只能用它的金鑰檔開啟。請用 --key-file 指定；未做任何改動。',
@@ -300,6 +301,7 @@ export const zhTW: Messages = {
   kiosk: kioskZhTW,
   support: supportZhTW,
   input: inputZhTW,
+  configFile: configZhTW,
   start: {
     pin: '{{name}}（{{role}}）{{pin}}',
     rendererBuilt: '畫面已建置（{{seconds}} 秒）。',

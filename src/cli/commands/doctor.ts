@@ -33,7 +33,7 @@ export async function doctorCommand(flags: Flags, tr: Translator, now: number) {
   } catch (err) {
     // A database too damaged to open is itself the finding the bundle must carry.
     if (!bundle || !(err instanceof DeskError)) throw err;
-    report = { healthy: false, path, openError: { code: err.code, message: tr.error(err.code, err.params) } };
+    report = { healthy: false, path, openError: { code: err.code, message: tr.error(err.code, err.params), ...(typeof err.params.sqlite === 'string' ? { sqlite: err.params.sqlite } : {}) } };
   }
   if (bundle) {
     const written = writeSupportBundle(bundle, { dataDir: dirname(path), report, printer, now });
