@@ -29,7 +29,7 @@ export const configEn = {
     tooMany: '{{setting}} can have at most {{limit}} entries.',
     choice: '{{setting}} is not one of the values it can take.',
     invalid: '{{setting}} is not written correctly.',
-    unknownKey: 'this program does not know {{setting}}; remove or correct it.',
+    unknownKey: 'this program does not know {{setting}}.',
     otherTerminal: 'its store or terminal is not the one this database belongs to.',
   },
   /** Keys of config.json, and of kiosk.json under kiosk. (dots written as _). */

@@ -27,7 +27,7 @@ export const configZhCN: ConfigMessages = {
     tooMany: '{{setting}}最多 {{limit}} 项。',
     choice: '{{setting}}不在可选范围内。',
     invalid: '{{setting}}的写法不对。',
-    unknownKey: '本程序不认识{{setting}}，请删去或改正。',
+    unknownKey: '本程序不认识{{setting}}。',
     otherTerminal: '其中的门店或终端与本机数据库不符。',
   },
   setting: {

@@ -27,7 +27,7 @@ export const configZhTW: ConfigMessages = {
     tooMany: '{{setting}}最多 {{limit}} 項。',
     choice: '{{setting}}不在可選範圍內。',
     invalid: '{{setting}}的寫法不對。',
-    unknownKey: '本程式不認識{{setting}}，請刪去或修正。',
+    unknownKey: '本程式不認識{{setting}}。',
     otherTerminal: '其中的門市或終端與本機資料庫不符。',
   },
   setting: {

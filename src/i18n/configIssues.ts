@@ -7,14 +7,6 @@ import type { RefusalParams } from '../loyalty/refusal';
 
 type Issue = ZodError['issues'][number];
 
-/** Settings the catalog names in words (`input.config.setting.*`, dots as `_`); any other is "a setting". */
-export const CONFIG_SETTINGS = [
-  'storeId', 'terminalId', 'tz', 'printer', 'lang', 'printerPorts', 'serialPaths',
-  'scanner', 'scanner.wedge', 'scanner.wedge.enabled', 'scanner.wedge.maxInterKeyMs', 'scanner.wedge.minLength',
-  'scanner.serial', 'scanner.serial.port', 'scanner.serial.baud', 'scanner.camera', 'scanner.camera.deviceId',
-  'kiosk.idleSeconds', 'kiosk.pageTtlSeconds', 'kiosk.camera', 'kiosk.maxSlips', 'kiosk.slipWaitSeconds',
-] as const;
-
 /** What the file's kind adds in front of a key path so the two files' keys do not collide. */
 export type ConfigFileKind = 'desk' | 'kiosk';
 
