@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DeskError } from '../contract/errors';
+import { ioReason } from '../contract/ioReason';
 import type { Flags } from './args';
 
 /** The work tree holding `path` (a folder with a `.git` folder or file, walking up), or null. */
@@ -46,7 +47,7 @@ export function writeSecretFile(path: string, text: string, flag: string): strin
     renameSync(tmp, target);
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw new DeskError('FILE_WRITE_FAILED', { path: target, detail: err instanceof Error ? err.message : String(err) });
+    throw new DeskError('FILE_WRITE_FAILED', { path: target, detail: err instanceof Error ? err.message : String(err), why: ioReason(err) });
   }
   return target;
 }

@@ -1,6 +1,7 @@
 // One message catalog (i18next resources, zh-CN default, zh-TW, en) for the CLI and the UI.
 import i18next, { type TFunction } from 'i18next';
 import { backupFailureCauseSchema } from '../contract/backupFailure';
+import { isIoReason } from '../contract/ioReason';
 import type { RefusalParams } from '../loyalty/refusal';
 import type { Lang, TierCode } from '../loyalty/types';
 import { en } from './en';
@@ -34,6 +35,8 @@ export interface Translator {
   tier(code: TierCode): string;
 }
 
+/** Codes whose sentence says why a connection or a write failed (`{{why}}`). */
+const WHY_CODES = new Set(['HQ_UNREACHABLE', 'PRINTER_UNREACHABLE', 'PRINTER_WRITE_FAILED', 'FILE_WRITE_FAILED']);
 const INSTANT_PARAMS = new Set(['validFrom', 'validTo', 'until', 'at']);
 // Counts of points a person compares ("需要 12,000，可用 8,500"): grouped by thousands like the screen shows them.
 const POINT_PARAMS = new Set(['needed', 'available', 'cap', 'earned', 'points', 'balance']);
@@ -64,6 +67,8 @@ export function createTranslator(lang: Lang = DEFAULT_LANG, tz = 'Asia/Shanghai'
       }
       if (key === 'kind' && typeof value === 'string') out.kind = t(`opKind.${value}`, { defaultValue: value });
       // A backup's failure is one of a closed list (src/contract/backupFailure.ts): never the raw cause.
+      // Why a connection or a write failed: one of a closed list (src/contract/ioReason.ts), never a raw code.
+      if (key === 'why') out.why = t(`ioWhy.${isIoReason(value) ? value : 'other'}`);
       if (key === 'cause') out.cause = t(`backupCause.${backupFailureCauseSchema.safeParse(value).success ? String(value) : 'other'}`);
     }
     return out;
@@ -105,6 +110,11 @@ export function createTranslator(lang: Lang = DEFAULT_LANG, tz = 'Asia/Shanghai'
       const key = `error.${code}`;
       // A failed backup is always said with a cause from the closed list, `other` when none came.
       if (code === 'BACKUP_FAILED' && params.cause === undefined) params = { ...params, cause: 'other' };
+      if (WHY_CODES.has(code) && params.why === undefined) params = { ...params, why: 'other' };
+      // An unexpected error shows the reference IT finds in the log (src/terminal/session/results.ts),
+      // said in the sentence's own words; the Chinese sentences carry no other detail (English text).
+      const ref = code === 'INTERNAL' ? /^ref ([0-9A-F]{6})$/.exec(String(params.detail ?? '')) : null;
+      if (ref) return t('error.INTERNAL_ref', { ref: ref[1] });
       if (!instance.exists(key)) return t('error.INTERNAL', { detail: code });
       return t(key, readable(params));
     },

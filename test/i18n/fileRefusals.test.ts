@@ -7,6 +7,7 @@
 // punctuation. In en it is a sentence. SQLite's own words stay out of the sentence and reach the
 // command's JSON, doctor's bundle and the log line for IT.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/bench/prng';
@@ -20,6 +21,7 @@ import { makeBackup } from '../../src/store/backup';
 import { keyFileFor } from '../../src/store/dbKey';
 import { keyOfConnection, openStore } from '../../src/store/open';
 import { restoreBackup } from '../../src/store/restore';
+import { createHqClient } from '../../src/syncClient/hqClient';
 import { DEMO_STORE, DEMO_TERMINAL } from '../../src/terminal/demo/catalog';
 import { readConfig } from '../../src/terminal/operations/config';
 import { NOW, seedDemoDb, tempDir } from '../helpers/demoDb';
@@ -329,5 +331,55 @@ describe('a damaged database or backup: what happened and what to do, SQLite’s
     }
     expect([...codes]).toContain('BACKUP_DAMAGED');
     seeded.cleanup();
+  });
+});
+
+/** A loopback port nothing listens on (bound, then let go). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('a connection or a write that fails says why in words, never the raw code', () => {
+  it('HQ that refuses the connection, a printer that is not there, a CSV into a folder that is not there', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const hq = (await createHqClient({ url, timeoutMs: 5_000 }).time().then(() => null, (e: unknown) => e));
+    expect(hq).toBeInstanceOf(DeskError);
+    expect((hq as DeskError).params.why).toBe('refused');
+    expectSentences(hq as DeskError, url, 'HQ refused');
+    expectSentences(new DeskError('HQ_UNREACHABLE', { ...(hq as DeskError).params, context: 'setup' }), url, 'HQ refused at setup');
+    for (const lang of LANGS) expect(createTranslator(lang).error('HQ_UNREACHABLE', (hq as DeskError).params)).not.toMatch(/ECONN|fetch failed/);
+
+    const seeded = seedDemoDb(20);
+    try {
+      for (const lang of LANGS) {
+        const printer = 'tcp://127.0.0.1:9107';
+        let out = '';
+        expect(await main(['print-test', '--printer', printer, '--lang', lang], { out: (t) => (out += t), err: () => {}, now: () => NOW })).toBe(2);
+        const printed = JSON.parse(out) as { error: { code: string; message: string; params: Record<string, unknown> } };
+        expect(printed.error.code).toBe('PRINTER_UNREACHABLE');
+        expect(printed.error.params.why).toBe('refused');
+        expect(sentenceProblems(printed.error.message, lang, printer), printed.error.message).toEqual([]);
+
+        const csv = join(tmp.dir, 'no-such-folder', 'z.csv');
+        out = '';
+        expect(await main(['zreport', '--data', seeded.dir, '--staff', 'mgr-01', '--date', '2026-11-23', '--csv', csv, '--lang', lang], { out: (t) => (out += t), err: () => {}, now: () => NOW })).toBe(2);
+        const written = JSON.parse(out) as { error: { code: string; message: string; params: Record<string, unknown> } };
+        expect(written.error.code).toBe('FILE_WRITE_FAILED');
+        expect(written.error.params.why).toBe('missing');
+        expect(sentenceProblems(written.error.message, lang, csv), written.error.message).toEqual([]);
+        expect(written.error.message).not.toMatch(/ENOENT|no such file/);
+      }
+    } finally {
+      seeded.cleanup();
+    }
+  });
+
+  it('an unexpected error shows its reference, not its English', () => {
+    expect(createTranslator('zh-CN').error('INTERNAL', { detail: 'ref 1A2B3C' })).toBe('会员服务台内部出错（查询编号 1A2B3C）。数据未丢失，请重试；如再次出现，请把编号告诉 IT。');
+    for (const lang of ['zh-CN', 'zh-TW'] as const) expect(createTranslator(lang).error('INTERNAL', { detail: 'Cannot read properties of undefined' })).not.toMatch(/[A-Za-z]{3,}(?<!\bIT)/);
   });
 });
