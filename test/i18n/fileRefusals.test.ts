@@ -11,6 +11,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/bench/prng';
+import { cleanFields, REDACTED } from '../../src/log/fields';
+import { sqliteWords } from '../../src/store/sqliteWords';
 import { main } from '../../src/cli/main';
 import { DeskError } from '../../src/contract/errors';
 import { createTranslator } from '../../src/i18n';
@@ -234,6 +236,17 @@ describe('a broken settings file is told in the reader’s language', () => {
 });
 
 describe('a damaged database or backup: what happened and what to do, SQLite’s words for IT only', () => {
+  it('keeps SQLite’s words in the log only in their shape: no phone, card number, token or e-mail', () => {
+    const fits = ['row 3 missing from index members_phone_idx', 'database disk image is malformed', '*** in database main ***\nPage 51: btree page 51 has 2 cells'];
+    for (const text of fits) expect(cleanFields({ sqlite: sqliteWords([text]) }).sqlite).toBe(sqliteWords([text]));
+    for (const bad of ['13812345678', 'member 13812345678 row', 'card 6222020200112233445', `token ${'a1B2'.repeat(8)} here`, 'mail li@example.com', '会员 李娜 row', '1234']) {
+      expect(cleanFields({ sqlite: bad }).sqlite, bad).toBe(REDACTED);
+      const made = sqliteWords([bad]);
+      expect(cleanFields({ sqlite: made }).sqlite, bad).toBe(made);
+      expect(made).not.toMatch(/\d{10}|@|李娜/);
+    }
+  });
+
   it('damaged databases through openStore and doctor', async () => {
     const seeded = seedDemoDb(300);
     const { db } = openStore(seeded.dbPath, { create: false });
