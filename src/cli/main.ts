@@ -95,7 +95,7 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
     command = named(commands);
     if (!command) {
       io.err(usage(commands));
-      io.out(JSON.stringify({ ok: false, error: { code: 'INVALID_INPUT', message: tr.error('INVALID_INPUT', { detail: usage(commands) }) } }));
+      io.out(JSON.stringify({ ok: false, error: { code: 'INVALID_INPUT', message: tr.error('INVALID_INPUT', { detailKey: 'unknownCommand' }) } }));
       return 2;
     }
   }

@@ -75,10 +75,10 @@ export function readSecret(flags: Flags, source: SecretSource, warn: (line: stri
       text = readFileSync(file, 'utf8');
       if (process.platform !== 'win32' && (statSync(file).mode & 0o077) !== 0) warn(`${file} can be read by other users of this PC: chmod 600 it.`);
     } catch (err) {
-      throw new DeskError('INVALID_INPUT', { detail: `--${source.fileFlag} ${file}: ${err instanceof Error ? err.message : String(err)}` });
+      throw new DeskError('INVALID_INPUT', { detailKey: 'flag.fileUnreadable', flag: `--${source.fileFlag}`, file, why: ioReason(err), detail: err instanceof Error ? err.message : String(err) });
     }
     const secret = text.split(/\r?\n/, 1)[0]!.trim();
-    if (secret.length === 0) throw new DeskError('INVALID_INPUT', { detail: `--${source.fileFlag} ${file} is empty` });
+    if (secret.length === 0) throw new DeskError('INVALID_INPUT', { detailKey: 'flag.fileEmpty', flag: `--${source.fileFlag}`, file });
     return secret;
   }
   const fromEnv = process.env[source.env];

@@ -77,7 +77,8 @@ export function createTranslator(lang: Lang = DEFAULT_LANG, tz = 'Asia/Shanghai'
   function inputSentence(params: RefusalParams): string {
     const field = typeof params.field === 'string' ? t(`input.field.${params.field}`, { defaultValue: t('input.field._') }) : '';
     const named = params.line === undefined ? field : t('input.inLine', { field, line: params.line });
-    const sentence = t(`input.${String(params.detailKey)}`, { ...params, field: named });
+    const why = typeof params.why === 'string' ? { why: t(`ioWhy.${isIoReason(params.why) ? params.why : 'other'}`) } : {};
+    const sentence = t(`input.${String(params.detailKey)}`, { ...params, field: named, ...why });
     // A command-line flag's value: the flag as typed, then the sentence about the field ("--points：积分须为整数。").
     const flagged = typeof params.flag === 'string' && !String(params.detailKey).startsWith('flag.');
     return flagged ? `${params.flag}${lang === 'en' ? ': ' : '：'}${sentence}` : sentence;

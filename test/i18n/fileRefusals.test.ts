@@ -391,6 +391,27 @@ describe('a connection or a write that fails says why in words, never the raw co
     }
   });
 
+  it('a secret file that cannot be read or is empty, and an unknown command, in words', async () => {
+    const missing = join(tmp.dir, 'no-such-folder', 'recovery.txt');
+    const empty = join(tmp.dir, 'empty-recovery.txt');
+    writeFileSync(empty, '\n', { mode: 0o600 });
+    for (const lang of LANGS) {
+      for (const [file, why] of [[missing, 'missing'], [empty, undefined]] as const) {
+        let out = '';
+        const args = ['restore', '--data', join(tmp.dir, 'secret-target'), '--from', join(tmp.dir, 'x.ldbackup'), '--recovery-key-file', file, '--lang', lang];
+        expect(await main(args, { out: (t) => (out += t), err: () => {}, now: () => NOW })).toBe(2);
+        const json = JSON.parse(out) as { error: { code: string; message: string; params: Record<string, unknown> } };
+        expect(json.error.code).toBe('INVALID_INPUT');
+        expect(json.error.params.why).toBe(why);
+        expect(sentenceProblems(json.error.message, lang, file), json.error.message).toEqual([]);
+        expect(json.error.message).not.toMatch(/ENOENT|no such file/);
+      }
+    }
+    let out = '';
+    expect(await main(['no-such-command'], { out: (t) => (out += t), err: () => {}, now: () => NOW })).toBe(2);
+    expect((JSON.parse(out) as { error: { message: string } }).error.message).toBe('没有这个命令，可用的命令见上方打印的用法说明。');
+  });
+
   it('an unexpected error shows its reference, not its English', () => {
     expect(createTranslator('zh-CN').error('INTERNAL', { detail: 'ref 1A2B3C' })).toBe('会员服务台内部出错（查询编号 1A2B3C）。数据未丢失，请重试；如再次出现，请把编号告诉 IT。');
     for (const lang of ['zh-CN', 'zh-TW'] as const) expect(createTranslator(lang).error('INTERNAL', { detail: 'Cannot read properties of undefined' })).not.toMatch(/[A-Za-z]{3,}(?<!\bIT)/);
