@@ -2,10 +2,11 @@
 import { resolve } from 'node:path';
 import { KEY_FILE_ENV } from '../store/dbKey';
 import { DeskError } from '../contract/errors';
+import { sqliteWords } from '../store/sqliteWords';
 import { createTranslator, DEFAULT_LANG, isLang } from '../i18n';
-import { clockFrom, parseFlags } from './args';
+import { clockFrom, dbPathFrom, parseFlags, type Flags } from './args';
 import { RefusedCall, type CliIo, type Command } from './command';
-import { endCliLog } from './cliLog';
+import { endCliLog, noteCliFailure } from './cliLog';
 
 // Command modules load when their command runs (a dynamic import each): `member` does not load the
 // web host, HQ, the printers or the scanner, and starts in a fraction of the time.
@@ -44,7 +45,7 @@ const CORE_COMMANDS: Record<string, Command> = {
       if ('audit' in report && !report.audit.ok) {
         throw Object.assign(new DeskError('AUDIT_CHAIN_BROKEN', { seq: report.audit.firstBrokenSeq, problem: report.audit.problem }), { report });
       }
-      if (!report.healthy && 'integrity' in report) throw Object.assign(new DeskError('DB_CORRUPT', { path: report.path, detail: report.integrity.slice(0, 3).join('; ') }), { report });
+      if (!report.healthy && 'integrity' in report) throw Object.assign(new DeskError('DB_CORRUPT', { path: report.path, sqlite: sqliteWords(report.integrity) }), { report });
       return report;
     },
     flags: ['bundle'],
@@ -94,15 +95,17 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
     command = named(commands);
     if (!command) {
       io.err(usage(commands));
-      io.out(JSON.stringify({ ok: false, error: { code: 'INVALID_INPUT', message: tr.error('INVALID_INPUT', { detail: usage(commands) }) } }));
+      io.out(JSON.stringify({ ok: false, error: { code: 'INVALID_INPUT', message: tr.error('INVALID_INPUT', { detailKey: 'unknownCommand' }) } }));
       return 2;
     }
   }
   // The language first, so even a flag the parser refuses is told in it.
   const langArg = rest.find((a, i) => rest[i - 1] === '--lang' || a.startsWith('--lang='))?.replace(/^--lang=/, '');
   if (langArg !== undefined && isLang(langArg)) tr = createTranslator(langArg);
+  let parsed: Flags | undefined;
   try {
     const { flags, positionals } = parseFlags(rest, [...COMMON_FLAGS, ...command.flags], command.booleans, command.repeated);
+    parsed = flags;
     if (flags.lang !== undefined) {
       if (typeof flags.lang !== 'string' || !isLang(flags.lang)) throw new DeskError('INVALID_INPUT', { detailKey: 'flag.lang' });
       tr = createTranslator(flags.lang);
@@ -124,6 +127,7 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
       return err.error.code === 'INTERNAL' ? 1 : 2;
     }
     if (err instanceof DeskError) {
+      if (typeof err.params.sqlite === 'string' && parsed) logDamage(parsed, err.code, err.params.sqlite);
       const report = (err as DeskError & { report?: unknown }).report;
       io.out(JSON.stringify({ ok: false, error: { code: err.code, message: tr.error(err.code, err.params), params: err.params }, ...(report ? { report } : {}) }));
       return 2;
@@ -132,5 +136,13 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
     io.out(JSON.stringify({ ok: false, error: { code: 'INTERNAL', message: tr.error('INTERNAL', { detail }) } }));
     io.err(err instanceof Error && err.stack ? err.stack : detail);
     return 1;
+  }
+}
+
+function logDamage(flags: Flags, code: string, sqlite: string): void {
+  try {
+    noteCliFailure(dbPathFrom(flags), { code, sqlite });
+  } catch {
+    // A command with no data folder has no log to keep it in: the JSON on stdout still carries it.
   }
 }

@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DeskError } from '../contract/errors';
+import { ioReason } from '../contract/ioReason';
 import type { Flags } from './args';
 
 /** The work tree holding `path` (a folder with a `.git` folder or file, walking up), or null. */
@@ -46,7 +47,7 @@ export function writeSecretFile(path: string, text: string, flag: string): strin
     renameSync(tmp, target);
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw new DeskError('FILE_WRITE_FAILED', { path: target, detail: err instanceof Error ? err.message : String(err) });
+    throw new DeskError('FILE_WRITE_FAILED', { path: target, detail: err instanceof Error ? err.message : String(err), why: ioReason(err) });
   }
   return target;
 }
@@ -74,10 +75,10 @@ export function readSecret(flags: Flags, source: SecretSource, warn: (line: stri
       text = readFileSync(file, 'utf8');
       if (process.platform !== 'win32' && (statSync(file).mode & 0o077) !== 0) warn(`${file} can be read by other users of this PC: chmod 600 it.`);
     } catch (err) {
-      throw new DeskError('INVALID_INPUT', { detail: `--${source.fileFlag} ${file}: ${err instanceof Error ? err.message : String(err)}` });
+      throw new DeskError('INVALID_INPUT', { detailKey: 'flag.fileUnreadable', flag: `--${source.fileFlag}`, file, why: ioReason(err), detail: err instanceof Error ? err.message : String(err) });
     }
     const secret = text.split(/\r?\n/, 1)[0]!.trim();
-    if (secret.length === 0) throw new DeskError('INVALID_INPUT', { detail: `--${source.fileFlag} ${file} is empty` });
+    if (secret.length === 0) throw new DeskError('INVALID_INPUT', { detailKey: 'flag.fileEmpty', flag: `--${source.fileFlag}`, file });
     return secret;
   }
   const fromEnv = process.env[source.env];

@@ -5,6 +5,7 @@ import { kioskEn } from './kiosk-en';
 import { managerEn } from './manager-en';
 import { supportEn } from './support-en';
 import { inputEn } from './input-en';
+import { configEn } from './config-en';
 import { setupEn } from './setup-en';
 
 export const en = {
@@ -33,9 +34,9 @@ export const en = {
     DB_NOT_FOUND: 'There is no database at {{path}}. Run "loyalty-desk seed" or start the app once.',
     NOT_LOYALTY_DB: 'The file {{path}} is not a Loyalty Desk database. Nothing was changed; pick the right file.',
     DB_FROM_FUTURE: 'The database {{path}} is from a newer Loyalty Desk (schema {{found}}, this one knows {{supported}}). Update the app; nothing was changed.',
-    DB_CORRUPT: 'The database {{path}} is damaged ({{detail}}). Restore it from a backup or call IT.',
+    DB_CORRUPT: 'The database {{path}} is damaged and cannot be read. Restore it from a backup or call IT.',
     DB_BUSY: 'The database {{path}} is in use by another program. Close it and try again.',
-    CONFIG_INVALID: 'The settings file {{path}} is not valid: {{detail}}.',
+    CONFIG_INVALID: 'There is a mistake in the settings file {{path}}: {{problem}} Correct it and try again, or call IT.',
     NOT_ENROLLED: 'The database {{path}} belongs to no store yet. Seed demo data or enroll this terminal with HQ.',
     DB_EXISTS: 'There is already a database at {{path}}; demo data goes only into a new file. Pick another path or remove it first.',
     DB_KEY_MISSING: '{{path}} is encrypted, but its key file {{keyFile}} is not there. Give the key file with --key, or call IT; the database was not changed.',
@@ -43,7 +44,7 @@ export const en = {
     DB_KEY_INVALID: '{{keyFile}} is not a Loyalty Desk key file (64 hex digits expected). Leave it as it is and call IT.',
     BACKUP_NOT_FOUND: 'There is no backup file at {{path}}. Check the path (a backup ends in .ldbackup).',
     BACKUP_NOT_A_BACKUP: '{{path}} is not a Loyalty Desk backup. Pick a .ldbackup file from the backup folder; nothing was changed.',
-    BACKUP_DAMAGED: 'The backup {{path}} is damaged ({{detail}}) and cannot be restored. Use an older backup; nothing was changed.',
+    BACKUP_DAMAGED: 'The backup {{path}} is damaged and cannot be restored. Use an older backup; nothing was changed.',
     BACKUP_WRONG_KEY: 'This key does not open the backup {{path}}. Check the key file or the recovery key (from the sheet printed at setup); nothing was changed.',
     BACKUP_KEY_NEEDED: 'No key for the backup {{path}} was found on this PC. Give the key file of the old PC with --key-file, or the recovery key with --recovery-key; nothing was changed.',
     BACKUP_NO_RECOVERY: 'The backup {{path}} was made before a recovery key existed, so only its key file opens it. Give it with --key-file; nothing was changed.',
@@ -61,7 +62,7 @@ export const en = {
     AUDIT_REWRITTEN: 'Audit entry {{seq}} does not match the anchor HQ signed: the log was rewritten. Keep the file as it is and call IT.',
     AUDIT_ANCHOR_INVALID: 'The audit anchor kept on this terminal was not signed by HQ. Keep the file as it is and call IT.',
     AUDIT_OPERATION_MISMATCH: '{{count}} operations do not match their audit entries. Keep the file as it is and call IT.',
-    HQ_UNREACHABLE: 'HQ at {{url}} cannot be reached. The desk keeps working offline within its limits; sync again later.',
+    HQ_UNREACHABLE: 'HQ at {{url}} cannot be reached ({{why}}). The desk keeps working offline within its limits; sync again later.',
     HQ_TIMEOUT: 'HQ at {{url}} did not answer within {{seconds}} seconds. Nothing was half-applied; sync again later.',
     HQ_ERROR: 'HQ had a problem (HTTP {{status}}). Nothing was half-applied; sync again later.',
     HQ_BAD_RESPONSE: 'HQ sent an answer this terminal cannot read. Nothing was applied; call IT.',
@@ -103,14 +104,14 @@ export const en = {
     PRINTER_ADDRESS_REFUSED_serial: 'The printer address "{{uri}}" is refused: a serial printer is on /dev/ttyX, /dev/serial/… or COMn (IT can list another port in config.json "serialPaths").',
     SCANNER_PORT_REFUSED: 'The scanner port "{{path}}" is refused: a serial scanner is on /dev/ttyX, /dev/serial/… or COMn (IT can list another port in config.json "serialPaths").',
     PRINTER_NOT_CONFIGURED: 'No printer is set. Give --printer URI or set "printer" in config.json. The receipt is kept.',
-    PRINTER_UNREACHABLE: 'The printer at {{uri}} cannot be reached ({{detail}}). Check its power, cable or network. The receipt is kept and prints later.',
+    PRINTER_UNREACHABLE: 'The printer at {{uri}} cannot be reached ({{why}}). Check its power, cable or network. The receipt is kept and prints later.',
     PRINTER_PORT_MISSING: 'The printer port {{path}} does not exist. Check the cable and the port name. The receipt is kept and prints later.',
     PRINTER_NOT_ANSWERING: 'The printer at {{uri}} does not answer. Check that it is switched on and online. The receipt is kept and prints later.',
     PRINTER_OFFLINE: 'The printer is offline. Check it and press its feed button. The receipt is kept and prints later.',
     PRINTER_PAPER_OUT: 'The printer is out of paper. Load a new roll; the receipt is kept and prints then.',
     PRINTER_COVER_OPEN: 'The printer cover is open. Close it; the receipt is kept and prints then.',
     PRINTER_ERROR: 'The printer reports an error ({{detail}}). Switch it off and on; the receipt is kept and prints later.',
-    PRINTER_WRITE_FAILED: 'Sending the receipt to the printer failed ({{detail}}). The receipt is kept and prints later.',
+    PRINTER_WRITE_FAILED: 'Sending the receipt to the printer failed ({{why}}). The receipt is kept and prints later.',
     SESSION_REQUIRED: 'This window is not connected to Loyalty Desk. Open the link that "loyalty-desk start" printed, or start the app again.',
     PHONE_MISMATCH: 'That is not the phone number on this card. Ask the member for their whole number again ({{left}} tries left).',
     PHONE_MISMATCH_typedTwice: 'The two phone numbers typed are not the same: ask the member for the number again and type it twice.',
@@ -142,7 +143,7 @@ export const en = {
     KIOSK_PRINTER_UNAVAILABLE: 'The kiosk cannot print a slip right now ({{state}}). Staff at the service desk can help.',
     DATE_INVALID: '“{{date}}” is not a business date: write it as YYYY-MM-DD, a real day from 2000-01-01 on.',
     DAY_IN_FUTURE: '{{date}} has not happened yet (today is {{today}}): pick today or an earlier day.',
-    FILE_WRITE_FAILED: 'Could not write {{path}}: {{detail}}. Pick another folder; nothing else was changed.',
+    FILE_WRITE_FAILED: 'Could not write {{path}}: {{why}}. Pick another folder; nothing else was changed.',
     UNKNOWN_CONFLICT: 'There is no conflict {{ref}} from HQ on this terminal.',
     STAFF_MANAGED_BY_HQ: '{{name}} is managed by HQ: change them in HQ’s admin, not at the desk.',
     STAFF_NAME_INVALID: 'That staff name cannot be used: write the person\'s name in 1–{{max}} characters, without control, invisible or text-direction characters.',
@@ -157,6 +158,7 @@ export const en = {
     SECRET_ON_COMMAND_LINE: '{{flag}} is refused: a secret on the command line can be read by every user of this PC (ps). Set {{env}} or pass {{fileFlag}} FILE.',
     SECRET_IN_WORK_TREE: 'Not writing {{path}}: it is inside the git work tree {{tree}}, where a private key shows up untracked and can be committed. Give {{flag}} a path outside it.',
     INTERNAL: 'Something went wrong inside Loyalty Desk: {{detail}}. Nothing was lost; try again or call IT.',
+    INTERNAL_ref: 'Something went wrong inside Loyalty Desk (reference {{ref}}). Nothing was lost; try again, and if it happens again give IT the reference.',
     BENEFIT_EXPIRED: 'This benefit expired on {{validTo}}.',
     NOT_YET_VALID: 'This benefit can be used from {{validFrom}}.',
     TIER_NOT_ELIGIBLE: "This benefit is for {{tiersText}} members; the member's tier is not one of them.",
@@ -277,6 +279,21 @@ export const en = {
     conflicts: 'Conflicts',
     end: 'End of Z report',
   },
+  /** Why a connection or a write failed (src/contract/ioReason.ts): never the raw code. */
+  ioWhy: {
+    refused: 'the connection was refused',
+    timeout: 'no answer in time',
+    noHost: 'the address cannot be found',
+    unreachable: 'the network cannot reach it',
+    reset: 'the connection broke off',
+    tls: 'the secure connection (certificate) failed',
+    noSpace: 'the disk is full',
+    denied: 'no permission to write there',
+    readOnly: 'the place is read-only',
+    missing: 'the place cannot be found',
+    busy: 'another program is using the file',
+    other: 'an unexpected error',
+  },
   backupCause: {
     disk_full: 'the disk is full. Free some space (or pick another drive) and try again',
     no_permission: 'this program may not write to the backup folder. Ask IT to give it access, or pick another folder',
@@ -301,6 +318,7 @@ export const en = {
   kiosk: kioskEn,
   support: supportEn,
   input: inputEn,
+  configFile: configEn,
   start: {
     pin: '{{name}} ({{role}}) {{pin}}',
     rendererBuilt: 'Screens built ({{seconds}} s).',

@@ -1,6 +1,7 @@
 // One message catalog (i18next resources, zh-CN default, zh-TW, en) for the CLI and the UI.
 import i18next, { type TFunction } from 'i18next';
 import { backupFailureCauseSchema } from '../contract/backupFailure';
+import { isIoReason } from '../contract/ioReason';
 import type { RefusalParams } from '../loyalty/refusal';
 import type { Lang, TierCode } from '../loyalty/types';
 import { en } from './en';
@@ -34,6 +35,8 @@ export interface Translator {
   tier(code: TierCode): string;
 }
 
+/** Codes whose sentence says why a connection or a write failed (`{{why}}`). */
+const WHY_CODES = new Set(['HQ_UNREACHABLE', 'PRINTER_UNREACHABLE', 'PRINTER_WRITE_FAILED', 'FILE_WRITE_FAILED']);
 const INSTANT_PARAMS = new Set(['validFrom', 'validTo', 'until', 'at']);
 // Counts of points a person compares ("需要 12,000，可用 8,500"): grouped by thousands like the screen shows them.
 const POINT_PARAMS = new Set(['needed', 'available', 'cap', 'earned', 'points', 'balance']);
@@ -64,6 +67,8 @@ export function createTranslator(lang: Lang = DEFAULT_LANG, tz = 'Asia/Shanghai'
       }
       if (key === 'kind' && typeof value === 'string') out.kind = t(`opKind.${value}`, { defaultValue: value });
       // A backup's failure is one of a closed list (src/contract/backupFailure.ts): never the raw cause.
+      // Why a connection or a write failed: one of a closed list (src/contract/ioReason.ts), never a raw code.
+      if (key === 'why') out.why = t(`ioWhy.${isIoReason(value) ? value : 'other'}`);
       if (key === 'cause') out.cause = t(`backupCause.${backupFailureCauseSchema.safeParse(value).success ? String(value) : 'other'}`);
     }
     return out;
@@ -72,10 +77,26 @@ export function createTranslator(lang: Lang = DEFAULT_LANG, tz = 'Asia/Shanghai'
   function inputSentence(params: RefusalParams): string {
     const field = typeof params.field === 'string' ? t(`input.field.${params.field}`, { defaultValue: t('input.field._') }) : '';
     const named = params.line === undefined ? field : t('input.inLine', { field, line: params.line });
-    const sentence = t(`input.${String(params.detailKey)}`, { ...params, field: named });
+    const why = typeof params.why === 'string' ? { why: t(`ioWhy.${isIoReason(params.why) ? params.why : 'other'}`) } : {};
+    const sentence = t(`input.${String(params.detailKey)}`, { ...params, field: named, ...why });
     // A command-line flag's value: the flag as typed, then the sentence about the field ("--points：积分须为整数。").
     const flagged = typeof params.flag === 'string' && !String(params.detailKey).startsWith('flag.');
     return flagged ? `${params.flag}${lang === 'en' ? ': ' : '：'}${sentence}` : sentence;
+  }
+
+  // A settings file's mistake (src/i18n/configIssues.ts): the setting in words and by its key as
+  // written, then what is wrong with it; never the parser's or zod's English.
+  function configProblem(params: RefusalParams): string {
+    const asked = typeof params.problem === 'string' ? params.problem : 'invalid';
+    const problem = instance.exists(`configFile.problem.${asked}`) ? asked : 'invalid';
+    const id = typeof params.setting === 'string' ? params.setting : '';
+    const written = typeof params.key === 'string' ? params.key : '';
+    const nameKey = `configFile.setting.${id.replaceAll('.', '_')}`;
+    let setting: string;
+    if (id !== '' && instance.exists(nameKey)) setting = written ? t('configFile.named', { name: t(nameKey), written }) : t(nameKey);
+    else if (written !== '') setting = t('configFile.unnamed', { written });
+    else setting = t(id === '' && problem !== 'unknownKey' && 'problem' in params ? 'configFile.wholeFile' : 'configFile.someSetting');
+    return t(`configFile.problem.${problem}`, { line: params.line, column: params.column, limit: params.limit, setting });
   }
 
   return {
@@ -83,12 +104,18 @@ export function createTranslator(lang: Lang = DEFAULT_LANG, tz = 'Asia/Shanghai'
     t,
     tier,
     error(code, params = {}) {
+      if (code === 'CONFIG_INVALID') return t('error.CONFIG_INVALID', { path: params.path ?? '', problem: configProblem(params) });
       // A refused input carries what was wrong as data (src/i18n/inputIssues.ts): one sentence naming
       // the field in words, in place of the generic "not valid" with a detail.
       if (code === 'INVALID_INPUT' && typeof params.detailKey === 'string' && instance.exists(`input.${params.detailKey}`)) return inputSentence(params);
       const key = `error.${code}`;
       // A failed backup is always said with a cause from the closed list, `other` when none came.
       if (code === 'BACKUP_FAILED' && params.cause === undefined) params = { ...params, cause: 'other' };
+      if (WHY_CODES.has(code) && params.why === undefined) params = { ...params, why: 'other' };
+      // An unexpected error shows the reference IT finds in the log (src/terminal/session/results.ts),
+      // said in the sentence's own words; the Chinese sentences carry no other detail (English text).
+      const ref = code === 'INTERNAL' ? /^ref ([0-9A-F]{6})$/.exec(String(params.detail ?? '')) : null;
+      if (ref) return t('error.INTERNAL_ref', { ref: ref[1] });
       if (!instance.exists(key)) return t('error.INTERNAL', { detail: code });
       return t(key, readable(params));
     },

@@ -56,6 +56,7 @@ export const inputEn = {
   choice: '{{field}} is not one of the choices.',
   invalid: '{{field}} is not valid.',
   unknownKeys: 'The request carries something this screen does not take; nothing was changed.',
+  unknownCommand: 'There is no such command; the usage printed above lists them.',
   memberRef: 'Give a member number, a card number or a phone number.',
   format: {
     _: '{{field}} is not written the right way.',
@@ -84,6 +85,8 @@ export const inputEn = {
     lang: '--lang is zh-CN, zh-TW or en.',
     keyFile: '--key names the database key file.',
     json: '{{flag}} is not JSON.',
+    fileUnreadable: 'The file {{file}} given with {{flag}} cannot be read: {{why}}.',
+    fileEmpty: 'The file {{file}} given with {{flag}} is empty.',
   },
 } as const;
 

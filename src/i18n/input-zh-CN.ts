@@ -55,6 +55,7 @@ export const inputZhCN: InputMessages = {
   choice: '{{field}}不在可选范围内。',
   invalid: '{{field}}无效。',
   unknownKeys: '请求中有本界面不接受的内容，未做任何更改。',
+  unknownCommand: '没有这个命令，可用的命令见上方打印的用法说明。',
   memberRef: '请给出会员号、卡号或手机号。',
   format: {
     _: '{{field}}的写法不对。',
@@ -82,5 +83,7 @@ export const inputZhCN: InputMessages = {
     lang: '--lang 只能是 zh-CN、zh-TW 或 en。',
     keyFile: '--key 后面写数据库密钥文件。',
     json: '{{flag}} 不是 JSON。',
+    fileUnreadable: '{{flag}} 指定的文件 {{file}} 读不出来：{{why}}。',
+    fileEmpty: '{{flag}} 指定的文件 {{file}} 是空的。',
   },
 };

@@ -55,6 +55,7 @@ export const inputZhTW: InputMessages = {
   choice: '{{field}}不在可選範圍內。',
   invalid: '{{field}}無效。',
   unknownKeys: '請求中有本畫面不接受的內容，未做任何變更。',
+  unknownCommand: '沒有這個命令，可用的命令見上方印出的用法說明。',
   memberRef: '請提供會員編號、卡號或手機號碼。',
   format: {
     _: '{{field}}的寫法不對。',
@@ -82,5 +83,7 @@ export const inputZhTW: InputMessages = {
     lang: '--lang 只能是 zh-CN、zh-TW 或 en。',
     keyFile: '--key 後面寫資料庫金鑰檔。',
     json: '{{flag}} 不是 JSON。',
+    fileUnreadable: '{{flag}} 指定的檔案 {{file}} 讀不出來：{{why}}。',
+    fileEmpty: '{{flag}} 指定的檔案 {{file}} 是空的。',
   },
 };

@@ -17,7 +17,7 @@ export const uiZhCN: UiMessages = {
     scrollMore: '下方还有，请向下滑动',
     points: '{{points}} 积分',
     connectionLost: '与服务台程序的连接中断。请确认会员服务台仍在运行，然后重试。',
-    unexpected: '发生意外错误：{{detail}}。数据未丢失，请重试或联系 IT。',
+    unexpected: '发生意外错误。数据未丢失，请重试或联系 IT。',
   },
   lang: { label: '语言', 'zh-CN': '简体中文', 'zh-TW': '繁體中文', en: 'English' },
   signIn: {
@@ -81,7 +81,7 @@ export const uiZhCN: UiMessages = {
       'camera-busy': '摄像头正被其他程序占用。请关闭该程序后重试。',
       'camera-lost': '摄像头已断开。重新接上后将自动继续扫码。',
       unsupported: '此窗口无法使用摄像头。请使用扫码枪或手动输入卡号。',
-      error: '摄像头出错（{{detail}}）。请重试，或使用扫码枪、手动输入卡号。',
+      error: '摄像头出错。请重试，或使用扫码枪、手动输入卡号。',
     },
     fallback: '设置中选择的摄像头未找到，已改用默认摄像头（{{camera}}）。请经理在“设置”中重新选择摄像头。',
   },

@@ -17,7 +17,7 @@ export const uiZhTW: UiMessages = {
     scrollMore: '下方還有，請向下滑動',
     points: '{{points}} 點',
     connectionLost: '與服務台程式的連線中斷。請確認會員服務台仍在執行，然後重試。',
-    unexpected: '發生意外錯誤：{{detail}}。資料未遺失，請重試或聯絡 IT。',
+    unexpected: '發生意外錯誤。資料未遺失，請重試或聯絡 IT。',
   },
   lang: { label: '語言', 'zh-CN': '简体中文', 'zh-TW': '繁體中文', en: 'English' },
   signIn: {
@@ -81,7 +81,7 @@ export const uiZhTW: UiMessages = {
       'camera-busy': '相機正被其他程式佔用。請關閉該程式後重試。',
       'camera-lost': '相機已中斷連線。重新接上後將自動繼續掃碼。',
       unsupported: '此視窗無法使用相機。請使用掃描器或手動輸入卡號。',
-      error: '相機出錯（{{detail}}）。請重試，或使用掃描器、手動輸入卡號。',
+      error: '相機出錯。請重試，或使用掃描器、手動輸入卡號。',
     },
     fallback: '設定中選擇的相機未找到，已改用預設相機（{{camera}}）。請經理在「設定」中重新選擇相機。',
   },

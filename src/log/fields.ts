@@ -6,6 +6,19 @@
 import { z } from 'zod';
 
 const count = z.number().int().min(0).max(1e12);
+
+/**
+ * SQLite's own words on a damaged file (integrity_check rows, its error text) for IT: they name
+ * pages, tables and indexes, never a row's values. Still held to a shape: printable ASCII, bounded,
+ * with words in it, and no long run of digits or letters (a phone, a card number, a token).
+ */
+const sqliteText = z
+  .string()
+  .max(240)
+  .regex(/^[\x20-\x7e]*$/)
+  .regex(/[A-Za-z]{4}/)
+  .refine((s) => !/\d{10}|[A-Za-z0-9+/=-]{24}|@/.test(s));
+
 const code = z.string().regex(/^[A-Z][A-Z0-9_]{1,47}$/);
 
 export const LOG_FIELDS = {
@@ -40,6 +53,8 @@ export const LOG_FIELDS = {
   version: z.string().regex(/^\d{1,4}\.\d{1,4}\.\d{1,4}([-+][0-9A-Za-z.-]{1,30})?$/),
   schemaVersion: count,
   lang: z.enum(['zh-CN', 'zh-TW', 'en']),
+  /** What SQLite said of a damaged database or backup (DB_CORRUPT, BACKUP_DAMAGED): for IT, never shown. */
+  sqlite: sqliteText,
 } as const;
 
 export type LogField = keyof typeof LOG_FIELDS;

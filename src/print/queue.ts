@@ -4,6 +4,7 @@
 import { CARD_REPLACED_JOB, layoutCardReplacedJob } from './cardReplacedReceipt';
 import { layoutMemberJoinedJob, MEMBER_JOINED_JOB } from './memberJoinedReceipt';
 import { DeskError } from '../contract/errors';
+import { ioReason } from '../contract/ioReason';
 import type { Lang } from '../loyalty/types';
 import type { Db } from '../store/open';
 import { claimPrintJob, markPrintJobFailed, markPrintJobPrinted, type QueuedJob } from '../store/printJobs';
@@ -112,7 +113,7 @@ export async function runPrintQueue(db: Db, opts: QueueOptions): Promise<JobOutc
       markPrintJobPrinted(db, job.id, { now: clock(), printerStatus: d.after.state, printerUri: opts.spec.uri });
       outcomes.push({ jobId: job.id, opId: job.opId, status: 'printed', printerState: d.after.state, attempts: job.attempts + 1, bytes: d.bytes });
     } catch (err) {
-      const e = err instanceof DeskError ? err : new DeskError('PRINTER_WRITE_FAILED', { uri: opts.spec.uri, detail: String(err) }, err);
+      const e = err instanceof DeskError ? err : new DeskError('PRINTER_WRITE_FAILED', { uri: opts.spec.uri, detail: String(err), why: ioReason(err) }, err);
       const attempts = job.attempts + 1;
       const giveUp = attempts >= backoff.maxAttempts;
       const state = (typeof e.params.state === 'string' ? e.params.state : LINK_ERRORS.has(e.code) ? 'not-answering' : null) as PrinterState | null;

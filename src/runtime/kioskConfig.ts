@@ -1,11 +1,10 @@
 // The kiosk's own settings, DIR/kiosk.json next to config.json (which stays the desk's): how long a
 // page stays without a touch, whether a camera viewfinder shows, how many slips a visit may print.
 // Absent file → defaults; a file that does not parse is CONFIG_INVALID, never a silent default.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { DeskError } from '../contract/errors';
-import { describeZodError } from '../i18n/zodLocale';
+import { readSettingsFile } from '../terminal/operations/settingsFile';
 
 export const KIOSK_CONFIG_FILE = 'kiosk.json';
 
@@ -32,13 +31,5 @@ export type KioskConfig = z.infer<typeof kioskConfigSchema>;
 export function readKioskConfig(dir: string): KioskConfig {
   const path = join(dir, KIOSK_CONFIG_FILE);
   if (!existsSync(path)) return kioskConfigSchema.parse({});
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new DeskError('CONFIG_INVALID', { path, detail: err instanceof Error ? err.message : String(err) });
-  }
-  const parsed = kioskConfigSchema.safeParse(raw);
-  if (!parsed.success) throw new DeskError('CONFIG_INVALID', { path, detail: describeZodError(parsed.error) });
-  return parsed.data;
+  return readSettingsFile(path, kioskConfigSchema, 'kiosk');
 }

@@ -7,6 +7,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { DeskError } from '../contract/errors';
+import { ioReason } from '../contract/ioReason';
 import type { PrinterCheck, SetupState, SetupSyncProgress } from '../contract/setupContract';
 import type { Translator } from '../i18n';
 import type { Lang } from '../loyalty/types';
@@ -151,7 +152,7 @@ export function startSetupWiring(o: SetupWiringOptions): SetupWiring {
       writeFileSync(tmp, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
       renameSync(tmp, path);
     } catch (err) {
-      throw new DeskError('FILE_WRITE_FAILED', { path, detail: err instanceof Error ? err.message : String(err) });
+      throw new DeskError('FILE_WRITE_FAILED', { path, detail: err instanceof Error ? err.message : String(err), why: ioReason(err) });
     } finally {
       rmSync(tmp, { force: true });
     }

@@ -93,26 +93,26 @@ export function readBackupFile(path: string, onBody?: (chunk: Buffer) => void): 
     if (!readAt(fd, MAGIC.length, 0).equals(MAGIC)) throw new DeskError('BACKUP_NOT_A_BACKUP', { path });
     const first = readAt(fd, Math.min(MAX_HEADER_BYTES, size - MAGIC.length), MAGIC.length);
     const nl = first.indexOf(0x0a);
-    if (nl < 0) throw new DeskError('BACKUP_DAMAGED', { path, detail: 'header' });
+    if (nl < 0) throw new DeskError('BACKUP_DAMAGED', { path, sqlite: 'backup header' });
     let header: BackupHeader;
     try {
       header = backupHeaderSchema.parse(JSON.parse(first.subarray(0, nl).toString('utf8')));
     } catch {
-      throw new DeskError('BACKUP_DAMAGED', { path, detail: 'header' });
+      throw new DeskError('BACKUP_DAMAGED', { path, sqlite: 'backup header' });
     }
     const bodyAt = MAGIC.length + nl + 1;
-    if (size !== bodyAt + header.bodyBytes + TRAILER_BYTES) throw new DeskError('BACKUP_DAMAGED', { path, detail: 'size' });
+    if (size !== bodyAt + header.bodyBytes + TRAILER_BYTES) throw new DeskError('BACKUP_DAMAGED', { path, sqlite: 'backup size' });
     const sha = createHash('sha256');
     sha.update(readAt(fd, bodyAt, 0));
     // Bounded by the body's size, as in writeBackupFile.
     for (let at = 0; at < header.bodyBytes; ) {
       const chunk = readAt(fd, Math.min(CHUNK, header.bodyBytes - at), bodyAt + at);
-      if (chunk.length === 0) throw new DeskError('BACKUP_DAMAGED', { path, detail: 'size' });
+      if (chunk.length === 0) throw new DeskError('BACKUP_DAMAGED', { path, sqlite: 'backup size' });
       sha.update(chunk);
       onBody?.(chunk);
       at += chunk.length;
     }
-    if (!sha.digest().equals(readAt(fd, TRAILER_BYTES, bodyAt + header.bodyBytes))) throw new DeskError('BACKUP_DAMAGED', { path, detail: 'checksum' });
+    if (!sha.digest().equals(readAt(fd, TRAILER_BYTES, bodyAt + header.bodyBytes))) throw new DeskError('BACKUP_DAMAGED', { path, sqlite: 'backup checksum' });
     return header;
   } finally {
     closeSync(fd);

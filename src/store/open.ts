@@ -7,6 +7,7 @@ import { DeskError } from '../contract/errors';
 import { createKeyFile, keyFileOf, readKeyFile } from './dbKey';
 import { latestVersion, loadMigrations, migrate, type Migration } from './migrations';
 import { attachPinPepper } from './pinPepper';
+import { sqliteWords } from './sqliteWords';
 
 export type Db = Database.Database;
 
@@ -243,7 +244,7 @@ export function openStore(path: string, options: OpenOptions = {}): OpenedStore 
     if (exists && (quickCheck === true || (quickCheck === 'after-crash' && walLeft))) {
       const rows = db.pragma('quick_check') as { quick_check: string }[];
       if (rows[0]?.quick_check !== 'ok') {
-        throw new DeskError('DB_CORRUPT', { path, detail: rows.map((r) => r.quick_check).slice(0, 3).join('; ') });
+        throw new DeskError('DB_CORRUPT', { path, sqlite: sqliteWords(rows.map((r) => r.quick_check)) });
       }
     }
     const migrated = migrate(db, migrations, TERMINAL_APPLICATION_ID);
@@ -256,7 +257,7 @@ export function openStore(path: string, options: OpenOptions = {}): OpenedStore 
     if (isBusy(err)) throw new DeskError('DB_BUSY', { path }, err);
     // An encrypted page that fails its check is reported by SQLite as an error, not as a check row.
     if (err instanceof Error && 'code' in err && (err.code === 'SQLITE_CORRUPT' || isNotADb(err))) {
-      throw new DeskError('DB_CORRUPT', { path, detail: err.message }, err);
+      throw new DeskError('DB_CORRUPT', { path, sqlite: sqliteWords([err.message]) }, err);
     }
     throw err;
   }

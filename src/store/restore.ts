@@ -15,6 +15,7 @@ import { readIdentity, type TerminalIdentity } from './meta';
 import { latestVersion, loadMigrations } from './migrations';
 import { fsyncPath, openStore, TERMINAL_APPLICATION_ID, unlock, type Db } from './open';
 import { parseRecoveryKey, unwrapKey } from './recoveryKey';
+import { sqliteWords } from './sqliteWords';
 import { getSyncState, setSyncState } from './syncState';
 
 /** What a restored database remembers of its restore until (and after) it has told HQ (docs/sync.md "After a restore"). */
@@ -86,18 +87,18 @@ function verifyCopy(path: string, key: Buffer, header: BackupHeader, from: strin
     const supported = latestVersion(loadMigrations());
     if (found > supported) throw new DeskError('DB_FROM_FUTURE', { path: from, found, supported });
     const integrity = (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
-    if (integrity.length !== 1 || integrity[0] !== 'ok') throw new DeskError('BACKUP_DAMAGED', { path: from, detail: integrity.slice(0, 2).join('; ') });
+    if (integrity.length !== 1 || integrity[0] !== 'ok') throw new DeskError('BACKUP_DAMAGED', { path: from, sqlite: sqliteWords(integrity) });
     // doctor's chain walk: a backup whose log was edited is not restored over anything.
     const chain = verifyAuditChain(db);
     if (!chain.ok) throw new DeskError('BACKUP_AUDIT_BROKEN', { path: from, seq: chain.firstBrokenSeq });
     const identity = readIdentity(db);
     const head = auditHead(db);
     if (!identity || identity.terminalId !== header.terminalId || identity.storeId !== header.storeId || head.seq !== header.audit.seq || head.hash !== header.audit.hash) {
-      throw new DeskError('BACKUP_DAMAGED', { path: from, detail: 'the header does not match the database' });
+      throw new DeskError('BACKUP_DAMAGED', { path: from, sqlite: 'header does not match the database' });
     }
   } catch (err) {
     if (err instanceof DeskError) throw err;
-    if (isCode(err, 'SQLITE_CORRUPT', 'SQLITE_NOTADB')) throw new DeskError('BACKUP_DAMAGED', { path: from, detail: err instanceof Error ? err.message : '' }, err);
+    if (isCode(err, 'SQLITE_CORRUPT', 'SQLITE_NOTADB')) throw new DeskError('BACKUP_DAMAGED', { path: from, sqlite: sqliteWords([err instanceof Error ? err.message : '']) }, err);
     throw err;
   } finally {
     db.close();

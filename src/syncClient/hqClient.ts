@@ -3,6 +3,7 @@
 // decide what to write, and only after an answer has been parsed completely.
 import type { z } from 'zod';
 import { DeskError } from '../contract/errors';
+import { ioReason } from '../contract/ioReason';
 import type { AuditClaim } from '../sync/anchor';
 import {
   enrollResponseSchema,
@@ -70,7 +71,7 @@ export function createHqClient(options: HqClientOptions) {
       if (err instanceof DeskError) throw err;
       const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
       if (e.name === 'TimeoutError' || e.name === 'AbortError') throw new DeskError('HQ_TIMEOUT', { url: base, seconds: Math.round(timeoutMs / 1000) }, err);
-      throw new DeskError('HQ_UNREACHABLE', { url: base, detail: e.cause?.code ?? e.cause?.message ?? e.message ?? 'network error' }, err);
+      throw new DeskError('HQ_UNREACHABLE', { url: base, detail: e.cause?.code ?? e.cause?.message ?? e.message ?? 'network error', why: ioReason(err) }, err);
     }
     const receivedAt = Date.now();
     if (text.length > maxBytes) throw new DeskError('HQ_BAD_RESPONSE', { detail: 'answer too large' });

@@ -80,11 +80,11 @@ describe('TerminalApi', () => {
     const r = await logging['catalog.list']({});
     expect(!r.ok && r.error.code).toBe('INTERNAL');
     const message = !r.ok ? r.error.message : '';
-    expect(message).toMatch(/^会员服务台内部出错：ref [0-9A-F]{6}。/);
+    expect(message).toMatch(/^会员服务台内部出错（查询编号 [0-9A-F]{6}）。/);
     expect(message).not.toMatch(/catalog_items|SQLITE|no such table/i);
     expect(logged).toHaveLength(1);
     expect(String(logged[0]!.err)).toMatch(/no such table/);
-    expect(message).toContain(logged[0]!.ref!);
+    expect(message).toContain(logged[0]!.ref!.replace(/^ref /, ''));
   });
 
   it('voids with a manager PIN given at the desk, and refuses a clerk\'s PIN', async () => {

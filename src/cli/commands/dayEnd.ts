@@ -7,6 +7,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DeskError } from '../../contract/errors';
+import { ioReason } from '../../contract/ioReason';
 import { printStatus } from '../../print/deliver';
 import { canPrint, stateError } from '../../print/status';
 import { isEnrolled } from '../../syncClient/enroll';
@@ -21,7 +22,7 @@ function openCsv(path: string): number {
   try {
     return openSync(path, 'w');
   } catch (err) {
-    throw new DeskError('FILE_WRITE_FAILED', { path, detail: err instanceof Error ? err.message : String(err) });
+    throw new DeskError('FILE_WRITE_FAILED', { path, detail: err instanceof Error ? err.message : String(err), why: ioReason(err) });
   }
 }
 
@@ -51,7 +52,7 @@ async function zreportCommand(flags: Flags) {
         try {
           writeSync(csvFd, csv);
         } catch (err) {
-          throw new DeskError('FILE_WRITE_FAILED', { path: csvPath, detail: err instanceof Error ? err.message : String(err) });
+          throw new DeskError('FILE_WRITE_FAILED', { path: csvPath, detail: err instanceof Error ? err.message : String(err), why: ioReason(err) });
         }
       }
       const printed = printer ? await call('manager.printZReport', { date: report.date }) : undefined;

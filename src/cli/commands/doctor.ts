@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import { DeskError } from '../../contract/errors';
 import type { Translator } from '../../i18n';
 import { openStore } from '../../store/open';
+import { sqliteWords } from '../../store/sqliteWords';
 import { doctorReport, type DeviceFacts } from '../../terminal/manager/doctor';
 import { readConfig } from '../../terminal/operations/config';
 import { dbPathFrom, type Flags } from '../args';
@@ -25,7 +26,7 @@ export async function doctorCommand(flags: Flags, tr: Translator, now: number) {
   try {
     const { db, schemaVersion } = openStore(path, { create: false, quickCheck: false });
     try {
-      const { facts, ...r } = doctorReport(db, { tr, now, full: true, devices });
+      const { facts, ...r } = damagedAs(path, () => doctorReport(db, { tr, now, full: true, devices }));
       report = { ...r, path, schemaVersion, ...facts };
     } finally {
       db.close();
@@ -33,11 +34,25 @@ export async function doctorCommand(flags: Flags, tr: Translator, now: number) {
   } catch (err) {
     // A database too damaged to open is itself the finding the bundle must carry.
     if (!bundle || !(err instanceof DeskError)) throw err;
-    report = { healthy: false, path, openError: { code: err.code, message: tr.error(err.code, err.params) } };
+    report = { healthy: false, path, openError: { code: err.code, message: tr.error(err.code, err.params), ...(typeof err.params.sqlite === 'string' ? { sqlite: err.params.sqlite } : {}) } };
   }
   if (bundle) {
     const written = writeSupportBundle(bundle, { dataDir: dirname(path), report, printer, now });
     return { ...report, bundle: { file: written.file, bytes: written.bytes, message: tr.t('support.doctor.bundleWritten', { file: written.file }) } };
   }
   return report;
+}
+
+/**
+ * An encrypted page that fails its check stops integrity_check itself with SQLITE_CORRUPT: that is
+ * the damaged database doctor looks for, told as DB_CORRUPT (SQLite's words for IT), not INTERNAL.
+ */
+function damagedAs<T>(path: string, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    const code = err instanceof Error && 'code' in err ? String(err.code) : '';
+    if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') throw new DeskError('DB_CORRUPT', { path, sqlite: sqliteWords([(err as Error).message]) }, err);
+    throw err;
+  }
 }

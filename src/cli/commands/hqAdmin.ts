@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DeskError } from '../../contract/errors';
+import { ioReason } from '../../contract/ioReason';
 import { DEFAULT_RULES } from '../../loyalty/rules';
 import { demoHqKey } from '../../scan/hqKeys';
 import { errorBodySchema } from '../../sync/protocol';
@@ -34,7 +35,7 @@ export function adminClient(url: string, token: string, timeoutMs = 120_000): Ad
     } catch (err) {
       const e = err as { name?: string; message?: string; cause?: { code?: string } };
       if (e.name === 'TimeoutError') throw new DeskError('HQ_TIMEOUT', { url: base, seconds: timeoutMs / 1000 }, err);
-      throw new DeskError('HQ_UNREACHABLE', { url: base, detail: e.cause?.code ?? e.message ?? 'network error' }, err);
+      throw new DeskError('HQ_UNREACHABLE', { url: base, detail: e.cause?.code ?? e.message ?? 'network error', why: ioReason(err) }, err);
     }
     let json: unknown;
     try {

@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module';
 import type * as Serial from 'serialport';
 import { DeskError } from '../../contract/errors';
+import { ioReason } from '../../contract/ioReason';
 import { errorDetail, ReplyBuffer, withTimeout, type Transport } from './transport';
 
 function isMissing(err: unknown): boolean {
@@ -26,17 +27,17 @@ export function serialTransport(uri: string, path: string, baud: number): Transp
       const opened = new Promise<void>((resolve, reject) => {
         port.open((err) => {
           if (!err) return resolve();
-          if (isMissing(err)) return reject(new DeskError('PRINTER_PORT_MISSING', { uri, path, detail: errorDetail(err) }, err));
-          reject(new DeskError('PRINTER_UNREACHABLE', { uri, detail: errorDetail(err) }, err));
+          if (isMissing(err)) return reject(new DeskError('PRINTER_PORT_MISSING', { uri, path, detail: errorDetail(err), why: ioReason(err) }, err));
+          reject(new DeskError('PRINTER_UNREACHABLE', { uri, detail: errorDetail(err), why: ioReason(err) }, err));
         });
       });
-      return withTimeout(opened, timeoutMs, () => new DeskError('PRINTER_UNREACHABLE', { uri, detail: `${path} did not open within ${timeoutMs} ms` }));
+      return withTimeout(opened, timeoutMs, () => new DeskError('PRINTER_UNREACHABLE', { uri, detail: `${path} did not open within ${timeoutMs} ms`, why: 'timeout' }));
     },
     write(bytes, timeoutMs) {
       const written = new Promise<void>((resolve, reject) => {
         port.write(bytes, (err) => {
-          if (err) return reject(new DeskError('PRINTER_WRITE_FAILED', { uri, detail: errorDetail(err) }, err));
-          port.drain((e) => (e ? reject(new DeskError('PRINTER_WRITE_FAILED', { uri, detail: errorDetail(e) }, e)) : resolve()));
+          if (err) return reject(new DeskError('PRINTER_WRITE_FAILED', { uri, detail: errorDetail(err), why: ioReason(err) }, err));
+          port.drain((e) => (e ? reject(new DeskError('PRINTER_WRITE_FAILED', { uri, detail: errorDetail(e), why: ioReason(e) }, e)) : resolve()));
         });
       });
       return withTimeout(written, timeoutMs, () => new DeskError('PRINTER_NOT_ANSWERING', { uri, detail: `the port took no data for ${timeoutMs} ms` }));

@@ -7,6 +7,7 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { DeskError } from '../../contract/errors';
+import { ioReason } from '../../contract/ioReason';
 import { settingsPatchSchema } from '../../contract/managerContract';
 import { parsePrinterUri } from '../../print/printerUri';
 import { serialPathAllowed } from '../../print/printerPolicy';
@@ -86,7 +87,7 @@ export function updateSettings(deps: ServiceDeps, by: string | ManagerAct, patch
     const changes = settingChanges(before, next);
     const path = join(dataDir(deps), CONFIG_FILE);
     const tmp = `${path}.${process.pid}.tmp`;
-    const fail = (err: unknown) => new DeskError('FILE_WRITE_FAILED', { path, detail: err instanceof Error ? err.message : String(err) });
+    const fail = (err: unknown) => new DeskError('FILE_WRITE_FAILED', { path, detail: err instanceof Error ? err.message : String(err), why: ioReason(err) });
     try {
       writeFileSync(tmp, `${JSON.stringify(next, null, 2)}\n`);
     } catch (err) {

@@ -1,12 +1,11 @@
 // The data folder: everything for one terminal in one place — DIR/desk.db and DIR/config.json.
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { entityIdSchema } from '../../contract/inputs';
-import { DeskError } from '../../contract/errors';
 import { LANGS } from '../../loyalty/types';
-import { describeZodError } from '../../i18n/zodLocale';
 import type { PrinterAllowance } from '../../print/printerPolicy';
+import { readSettingsFile } from './settingsFile';
 
 export const DB_FILE = 'desk.db';
 export const CONFIG_FILE = 'config.json';
@@ -74,15 +73,7 @@ export function printerAllowance(config: Pick<DeskConfig, 'printerPorts' | 'seri
 export function readConfig(dir: string): DeskConfig | null {
   const path = join(dir, CONFIG_FILE);
   if (!existsSync(path)) return null;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new DeskError('CONFIG_INVALID', { path, detail: err instanceof Error ? err.message : String(err) });
-  }
-  const parsed = deskConfigSchema.safeParse(raw);
-  if (!parsed.success) throw new DeskError('CONFIG_INVALID', { path, detail: describeZodError(parsed.error) });
-  return parsed.data;
+  return readSettingsFile(path, deskConfigSchema, 'desk');
 }
 
 export function writeConfig(dir: string, config: DeskConfig): void {

@@ -1,12 +1,12 @@
 // Opens a terminal database and builds the service over it.
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DeskError } from '../../contract/errors';
 import { DEFAULT_RULES, loyaltyRulesSchema } from '../../loyalty/rules';
 import type { LoyaltyRules } from '../../loyalty/types';
 import { getMeta, readIdentity } from '../../store/meta';
 import { startBackgroundCheckpoints } from '../../store/checkpointer';
 import { openStore, type Db, type OpenOptions } from '../../store/open';
-import { readConfig, type DeskConfig } from './config';
+import { CONFIG_FILE, readConfig, type DeskConfig } from './config';
 import { alwaysOffline, newUuidV7, systemClock, type ServiceDeps } from './deps';
 import { createTerminalService, type TerminalService } from './service';
 
@@ -52,10 +52,7 @@ export function openTerminal(dbPath: string, options: OpenTerminalOptions = {}):
     if (!identity) throw new DeskError('NOT_ENROLLED', { path: dbPath });
     const config = readConfig(dirname(dbPath));
     if (config && (config.storeId !== identity.storeId || config.terminalId !== identity.terminalId)) {
-      throw new DeskError('CONFIG_INVALID', {
-        path: dirname(dbPath),
-        detail: `config.json names store ${config.storeId} / terminal ${config.terminalId}, the database belongs to ${identity.storeId} / ${identity.terminalId}`,
-      });
+      throw new DeskError('CONFIG_INVALID', { path: join(dirname(dbPath), CONFIG_FILE), problem: 'otherTerminal' });
     }
     const rules = liveRules(store.db);
     const service = createTerminalService({
