@@ -5,10 +5,11 @@
 // leaves nothing behind.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { main } from '../../src/cli/main';
 import { mulberry32 } from '../../src/bench/prng';
 import { DeskError } from '../../src/contract/errors';
@@ -176,6 +177,14 @@ describe('restore', () => {
   });
 
   it('refuses generated damage with its code, and leaves the target and the key folder as they were', () => {
+    // A key folder of its own: a test file running beside this one adds keys to the run's shared folder.
+    const shared = process.env.LOYALTY_DESK_KEYS;
+    const own = mkdtempSync(join(tmpdir(), 'ld-test-keys-damage-'));
+    process.env.LOYALTY_DESK_KEYS = own;
+    onTestFinished(() => {
+      process.env.LOYALTY_DESK_KEYS = shared;
+      rmSync(own, { recursive: true, force: true });
+    });
     const source = seeded('damage-src');
     const { path, recoveryKey } = backupOf(source, { recovery: true });
     const good = readFileSync(path);
