@@ -48,6 +48,15 @@ function checkCommon(benefit: BenefitDef, member: MemberFacts, usage: BenefitUsa
   return null;
 }
 
+/**
+ * The 回归礼's condition, at the terminal and at HQ. "No visit yet" is not "lapsed": a member who
+ * never bought has been away since joining (as the manager's KPI counts the dormant), so one who
+ * signed up minutes ago is not away.
+ */
+export function awayLongEnough(dormantDays: number, lastPurchaseAt: number | null, joinedAt: number, at: number): boolean {
+  return at - (lastPurchaseAt ?? joinedAt) >= dormantDays * DAY_MS;
+}
+
 function checkByType(
   rules: LoyaltyRules,
   params: BenefitParams,
@@ -89,13 +98,9 @@ function checkByType(
     case 'blind_box':
       // The value is that of the drawn item, which the caller learns from drawBlindBox.
       return { ok: true, valueFen: 0 };
-    case 'win_back': {
-      // "No visit yet" is not "lapsed": a member who never bought has been away since joining (as
-      // the manager's KPI counts the dormant), so one who signed up minutes ago is not offered it.
-      const lastSeen = member.lastPurchaseAt ?? member.joinedAt;
-      if (ctx.now - lastSeen < params.dormantDays * DAY_MS) return refuse('NOT_DORMANT', { dormantDays: params.dormantDays });
+    case 'win_back':
+      if (!awayLongEnough(params.dormantDays, member.lastPurchaseAt, member.joinedAt, ctx.now)) return refuse('NOT_DORMANT', { dormantDays: params.dormantDays });
       return thresholdOff(params.thresholdFen, params.offFen, ctx.purchaseAmountFen);
-    }
     case 'member_day':
       if (!isMemberDay(rules, ctx.now, ctx.tz)) return refuse('NOT_MEMBER_DAY', { day: rules.points.memberDayOfMonth });
       return thresholdOff(params.thresholdFen, params.offFen, ctx.purchaseAmountFen);

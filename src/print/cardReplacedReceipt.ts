@@ -3,12 +3,10 @@
 // approved. Stored in print_jobs (kind 'cardReplaced', op_id NULL: a replacement moves no points)
 // and laid out at print time through the same PrintDoc, renderer, transports and queue.
 import { z } from 'zod';
-import { formatInstant } from '../i18n';
 import { localizedTextSchema } from '../loyalty/schemas';
 import type { Lang } from '../loyalty/types';
-import type { Block, PaperCols, PrintDoc } from './doc';
-import { breakId, center, labelValue, printable, wrap } from './text';
-import { translatorFor } from './translators';
+import type { PaperCols, PrintDoc } from './doc';
+import { layoutOpLessSlip } from './opLessSlip';
 
 export const CARD_REPLACED_JOB = 'cardReplaced';
 
@@ -41,32 +39,16 @@ export type CardReplacedReceipt = z.infer<typeof cardReplacedReceiptSchema>;
 export const cardTailOf = (cardNo: string): string => cardNo.slice(-4);
 
 export function layoutCardReplaced(model: CardReplacedReceipt, cols: PaperCols, lang: Lang): PrintDoc {
-  const tr = translatorFor(lang, model.tz);
-  const t = (key: string, params?: Record<string, string>): string => printable(String(tr.t(key, params)));
-  const row = (label: string, value: string): string[] => labelValue(printable(label), printable(value), cols);
-  const centered = (text: string): string[] => wrap(printable(text), cols).map((l) => center(l, cols));
-  const blocks: Block[] = [];
-  const text = (lines: string[], extra: { bold?: boolean; tall?: boolean } = {}) => blocks.push({ t: 'text', lines, ...extra });
-
-  text(centered(model.storeName[lang]), { bold: true, tall: true });
-  text(centered(t('receipt.cardReplaced.title')), { bold: true });
-  if (model.copy) text(centered(t('receipt.copy')), { bold: true });
-  blocks.push({ t: 'rule' });
-  text([
-    ...row(t('receipt.terminal'), model.terminalId),
-    ...row(t('receipt.staff'), model.staff.name),
-    ...row(t('receipt.approvedBy'), model.approvedBy.name),
-    ...row(t('receipt.time'), formatInstant(model.at, model.tz)),
-    ...row(t('receipt.member'), `${model.member.maskedName} ${model.member.maskedPhone}`),
-  ]);
-  blocks.push({ t: 'rule' });
-  text([...row(t('receipt.cardReplaced.oldCard'), `****${model.oldCardTail}`), ...row(t('receipt.cardReplaced.newCard'), `****${model.newCardTail}`)], { bold: true });
-  text(centered(t('receipt.cardReplaced.note', { old: `****${model.oldCardTail}`, new: `****${model.newCardTail}` })));
-  blocks.push({ t: 'rule' });
-  const idLine = labelValue(t('receipt.opId'), model.replaceId, cols);
-  text(idLine.length === 1 ? idLine : [t('receipt.opId'), ...breakId(model.replaceId, cols)]);
-  text(centered(t('receipt.footer')));
-  return { cols, blocks };
+  return layoutOpLessSlip({
+    cols, lang, tz: model.tz, storeName: model.storeName, titleKey: 'receipt.cardReplaced.title', copy: model.copy === true,
+    terminalId: model.terminalId, staffName: model.staff.name, approverName: model.approvedBy.name, at: model.at, member: model.member, id: model.replaceId,
+    body: ({ t, row, centered, text }) => {
+      const old = `****${model.oldCardTail}`;
+      const now = `****${model.newCardTail}`;
+      text([...row(t('receipt.cardReplaced.oldCard'), old), ...row(t('receipt.cardReplaced.newCard'), now)], { bold: true });
+      text(centered(t('receipt.cardReplaced.note', { old, new: now })));
+    },
+  });
 }
 
 /** What the print queue calls for a job of kind 'cardReplaced'. */

@@ -5,14 +5,14 @@
 // (batchLoad.ts) before the first operation and writes the result back after the last
 // (batchWrite.ts). Each operation sees the effect of the ones before it in the batch, exactly as
 // if they had been written to the database one by one.
-import { earnPoints, isBirthdayMonth, isMemberDay, lotExpiry } from '../../loyalty/points';
+import { earnPoints, lotExpiry } from '../../loyalty/points';
 import { earnUndoFacts } from '../../loyalty/earnDetail';
 import { tierCodeSchema } from '../../loyalty/schemas';
 import { decideTierChange, evaluateTier } from '../../loyalty/tiers';
-import { DAY_MS, monthKey, startOfLocalDay } from '../../loyalty/time';
+import { monthKey, startOfLocalDay } from '../../loyalty/time';
 import type { BenefitParams, LoyaltyRules, MonthDay } from '../../loyalty/types';
-import { ALLOWED_SKEW_MS } from '../../sync/protocol';
-import type { PublishedRules } from './rules';
+import { rulesInForce, type PublishedRules } from './rules';
+import { notAllowed } from './allowedUse';
 import type { ConflictDecision, ConflictKind, MemberData } from '../../sync/protocolEntities';
 import { checkEvent, type CheckFacts, type Flag } from './eventChecks';
 import { addMonth, burnOldest, countUse, restore } from './memberState';
@@ -171,22 +171,9 @@ function lastPurchaseWithout(state: BatchState, memberId: string, targetOpId: st
 
 type FlagFn = (kind: ConflictKind, decision: ConflictDecision, detail: NewConflict['detail']) => void;
 
-/**
- * The rules an operation is judged by: the version the terminal names, only while it was current at
- * the operation's time (with the allowed skew), so an old, more generous version cannot be picked
- * after it was replaced; HQ's current rules otherwise.
- */
-function rulesInForce(state: BatchState, op: HqOp): LoyaltyRules {
-  const published = op.rulesVersion === null ? undefined : state.rulesByVersion.get(op.rulesVersion);
-  const inForce = published && (published.supersededAt === null || published.supersededAt >= op.at - ALLOWED_SKEW_MS);
-  return inForce ? published.rules : state.rules;
-}
-
 /** The points HQ gives an earn: the named rules version's computation, within the current caps. */
 function earnedByHq(state: BatchState, member: MemberState, op: HqOp, flag: FlagFn): number {
-  // The version the terminal names counts only while it was current at the operation's time (with
-  // the allowed skew): an old, more generous version cannot be picked after it was replaced.
-  const named = rulesInForce(state, op);
+  const named = rulesInForce(state.rulesByVersion, state.rules, op);
   const earned = earnPoints(named, op.lines, { now: op.at, tz: state.tz, birthday: member.birthday });
   const caps = state.rules.earn;
   const key = earnDayKey(member.id, op.at, state.tz);
@@ -200,55 +187,6 @@ function earnedByHq(state: BatchState, member: MemberState, op: HqOp, flag: Flag
   }
   state.earnedToday.set(key, before + points);
   return points;
-}
-
-/**
- * Why HQ's rules do not allow this redemption or exchange for this member, or null: the benefit's
- * stores, validity, tiers and grant, the catalog item's tiers and whether it is offered. The goods
- * may have left the store; the refusal keeps the ledger true and the manager sees it.
- */
-function notAllowed(state: BatchState, member: MemberState, op: HqOp): string | null {
-  if (op.kind === 'redeem' && op.benefitId !== null) {
-    const b = state.benefits.get(op.benefitId);
-    if (!b) return null;
-    if (b.stores.length > 0 && !b.stores.includes(op.storeId)) return 'store';
-    if (op.at < b.validFrom || op.at >= b.validTo) return 'validity';
-    if (b.tiers.length > 0 && !b.tiers.includes(member.tier)) return 'tier';
-    if (b.requiresGrant && !member.grants.some((g) => g.benefitId === op.benefitId && g.usedOpId === null)) return 'grant';
-    const when = b.params === null ? null : notInItsTime(state, member, b.params, op);
-    if (when !== null) return when;
-  }
-  if (op.kind === 'exchange' && op.itemId !== null) {
-    const item = state.facts.items.get(op.itemId);
-    if (item && !item.active) return 'inactive';
-    if (item && item.tiers.length > 0 && !item.tiers.includes(member.tier)) return 'tier';
-  }
-  return null;
-}
-
-/**
- * The benefits that hold only at a time of the member's: the birthday month, the brand's member day,
- * and the 回归礼 after the member has been away (since their last purchase as HQ knows it, or since
- * joining). The terminal checks the same (src/loyalty/benefits.ts) with what it knew offline; HQ's
- * later knowledge (a purchase at another store) decides.
- */
-function notInItsTime(state: BatchState, member: MemberState, params: BenefitParams, op: HqOp): string | null {
-  const { at } = op;
-  switch (params.type) {
-    case 'birthday_gift':
-      return isBirthdayMonth(member.birthday, at, state.tz) ? null : 'not_birthday_month';
-    case 'member_day':
-      return isMemberDay(rulesInForce(state, op), at, state.tz) ? null : 'not_member_day';
-    case 'win_back': {
-      // HQ keeps only the latest purchase: one after the redemption (at another store, pushed first)
-      // hides whether the member had been away before it, so the terminal's check stands then.
-      const last = member.lastPurchaseAt;
-      if (last !== null && last > at) return null;
-      return at - (last ?? member.joinedAt) >= params.dormantDays * DAY_MS ? null : 'not_dormant';
-    }
-    default:
-      return null;
-  }
 }
 
 /** Why a void may not undo its target, or null when it may. */

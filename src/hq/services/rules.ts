@@ -2,6 +2,7 @@
 import { DEFAULT_RULES, loyaltyRulesSchema } from '../../loyalty/rules';
 import type { LoyaltyRules, OfflineRiskLimits } from '../../loyalty/types';
 import type { Queryable } from '../db';
+import { ALLOWED_SKEW_MS } from '../../sync/protocol';
 
 export async function globalRules(q: Queryable): Promise<{ rules: LoyaltyRules; seq: number }> {
   const [row] = await q.query<{ rules: unknown; seq: number | null }>("SELECT rules, seq FROM rules WHERE id = 'global'");
@@ -32,4 +33,15 @@ export async function rulesVersions(q: Queryable, versions: number[]): Promise<M
     [JSON.stringify(versions)],
   );
   return new Map(rows.map((r) => [r.version, { rules: loyaltyRulesSchema.parse(r.rules), supersededAt: r.superseded_at === null ? null : Number(r.superseded_at) }]));
+}
+
+/**
+ * The rules an operation is judged by: the version the terminal names, only while it was current at
+ * the operation's time (with the allowed skew), so an old, more generous version cannot be picked
+ * after it was replaced; HQ's current rules otherwise.
+ */
+export function rulesInForce(byVersion: Map<number, PublishedRules>, current: LoyaltyRules, op: { rulesVersion: number | null; at: number }): LoyaltyRules {
+  const published = op.rulesVersion === null ? undefined : byVersion.get(op.rulesVersion);
+  const inForce = published && (published.supersededAt === null || published.supersededAt >= op.at - ALLOWED_SKEW_MS);
+  return inForce ? published.rules : current;
 }
