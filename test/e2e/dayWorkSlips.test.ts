@@ -4,16 +4,12 @@
 // sees both rows — kind in the UI's language, the member masked, no void offered (they are not
 // operations) — and reprints both: the printer gets each slip again, marked as a reprint. At 1024×768
 // and 1280×800 (screens: test-output/e2e/daywork-slips-*.png).
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRenderer } from '../../src/cli/rendererBuild';
-import { launchDesk, RENDERER_DIR, REPO_ROOT, type DeskLaunch } from '../../src/host/launch';
+import type { DeskLaunch } from '../../src/host/launch';
 import { createTranslator } from '../../src/i18n';
-import { startFakePrinter, type FakePrinter } from '../../src/print/fakePrinter/server';
-import { tempDir } from '../helpers/demoDb';
-import { allowPrinter } from '../helpers/printerConfig';
-import { CHROMIUM_FLAGS, prepareDeskFolder } from './deskFolder';
+import type { FakePrinter } from '../../src/print/fakePrinter/server';
+import { signIn, startWalk, type Walk } from './deskWalk';
 import { layoutProblems } from './layoutCheck';
 import { keepShot } from './shots';
 
@@ -25,10 +21,9 @@ const zh = createTranslator('zh-CN');
 const en = createTranslator('en');
 const NAME = '欧阳春花';
 
-let tmp: ReturnType<typeof tempDir>;
+let walk: Walk;
 let desk: DeskLaunch;
 let printer: FakePrinter;
-let browser: BrowserContext;
 let page: Page;
 const db = () => desk.terminal.db;
 
@@ -36,32 +31,18 @@ const db = () => desk.terminal.db;
 const printed = (): string[] => printer.receipts.map((r) => r.lines.join('\n'));
 
 beforeAll(async () => {
-  await ensureRenderer(REPO_ROOT, RENDERER_DIR);
-  tmp = tempDir('ld-e2e-dayslips-');
-  const dataDir = join(tmp.dir, 'data');
-  prepareDeskFolder(dataDir, { members: 40, seed: 'e2e-dayslips' });
-  printer = await startFakePrinter({ port: 0, out: join(tmp.dir, 'printer') });
-  allowPrinter(dataDir, printer.allow);
-  desk = await launchDesk({ dataDir, printerUri: printer.uri });
-  browser = await chromium.launchPersistentContext(join(tmp.dir, 'profile'), { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS, viewport: VIEWPORTS[1] });
-  page = browser.pages()[0] ?? (await browser.newPage());
-  page.setDefaultTimeout(10_000);
+  walk = await startWalk('dayslips', { printer: true, members: 40, viewport: VIEWPORTS[1] });
+  ({ desk, page } = walk);
+  printer = walk.printer!;
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await desk?.close();
-  await printer?.close();
-  tmp?.cleanup();
+  await walk?.close();
 });
 
 describe('今日业务 with sign-ups and card replacements', () => {
   it('lists a sign-up and a replacement, masked and labelled, with no void, and reprints both to the printer', async () => {
-    await page.goto(desk.host.launchUrl());
-    await page.waitForSelector('[data-screen="sign-in"]');
-    await page.keyboard.type('1234'); // 王芳, a clerk
-    await page.keyboard.press('Enter');
-    await page.waitForSelector('[data-screen="scan"]');
+    await signIn(walk, '1234'); // 王芳, a clerk
 
     // 开卡: the new member's card opens, and their slip prints.
     await page.click('[data-testid="join-open"]');
