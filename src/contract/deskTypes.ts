@@ -88,8 +88,8 @@ export interface RecentOperation {
   voided: boolean;
   /**
    * Whether operation.void would take it now by the core's rule (src/terminal/operations/void.ts):
-   * not a void or a return, not voided, and of the business day operations are recorded under now.
-   * (A voided earn whose welcome gift was redeemed is still refused when tried: VOID_GRANT_USED.)
+   * not a void or a return, not voided, of the business day operations are recorded under now, and
+   * not a purchase whose tier step's welcome gift was already redeemed (VOID_GRANT_USED).
    */
   voidable: boolean;
   targetOpId: string | null;
