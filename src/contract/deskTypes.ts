@@ -278,8 +278,11 @@ export interface ReceiptModel {
   targetOpId: string | null;
   /** For a void: the kind of operation it undid (receipts before issue 18 lack it). */
   targetKind?: OpKind;
-  /** For a return: the lines returned, the points the balance could not give back, the tier undone. */
-  returned?: { lines: { category: string; amountFen: number; points: number }[]; shortfall: number; tierChange: EarnTierChange | null };
+  /**
+   * For a return: the lines returned, the points the balance could not give back, what the return left
+   * the member owing (HQ's rules.returns.allowNegative; absent on receipts before it existed), the tier undone.
+   */
+  returned?: { lines: { category: string; amountFen: number; points: number }[]; shortfall: number; owed?: number; tierChange: EarnTierChange | null };
   offline: boolean;
   /** Set on a reprint's job: the receipt says COPY / 重印. Absent on rows written before it existed. */
   copy?: boolean;
