@@ -62,6 +62,11 @@ export interface MemberCard {
   notices: { birthdayMonth: boolean; memberDay: boolean };
   benefits: BenefitView[];
   offline: boolean;
+  /**
+   * HQ's signed code of the member's current card is held here (a replacement HQ applied, then pulled):
+   * the card offers it (member.cardCode) for the member to photograph. False before that sync.
+   */
+  cardCode: boolean;
 }
 
 /**
@@ -170,6 +175,17 @@ export interface CardReplacePreview {
   member: MemberSummary;
   oldCardNo: string;
   newCardNo: string;
+}
+
+/**
+ * The new card's member code after 挂失补卡 (member.cardCode): the static code HQ signed for the member's
+ * current card, and its QR as modules (row by row, '1' dark), so the desk draws it without a QR library.
+ * Null before HQ's code reached this terminal. A bearer credential: only for a member verified at the desk.
+ */
+export interface MemberCardCode {
+  memberId: string;
+  cardNo: string;
+  code: { text: string; size: number; modules: string } | null;
 }
 
 /** A lost card replaced (member.replaceCard): the old card's codes are refused from now on (CARD_SUPERSEDED). */
