@@ -29,6 +29,7 @@ const api = {
   'member.join': call('member.join'),
   'member.replaceCard': call('member.replaceCard'),
   'member.replaceCardPreview': call('member.replaceCardPreview'),
+  'member.cardCode': call('member.cardCode'),
   'terms.current': call('terms.current'),
   'member.referralReward': call('member.referralReward'),
   'benefit.redeem': call('benefit.redeem'),

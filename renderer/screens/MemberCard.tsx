@@ -10,6 +10,7 @@ import { formatDate, formatPay, formatPoints, formatYuan } from '../format';
 import { pick } from '../i18n';
 import { RedeemDialog } from './RedeemDialog';
 import { CardReplaceDialog } from './CardReplaceDialog';
+import { CardCodeDialog } from './CardCodeDialog';
 
 export interface MemberActions {
   onRedeemed(result: RedeemResult): void;
@@ -34,6 +35,7 @@ export function MemberCardScreen(props: { scan: ScanOutcome; joinedCardNo: strin
   const card = useLoad(() => call('member.card', { memberId }), [memberId]);
   const [redeeming, setRedeeming] = useState<BenefitView | null>(null);
   const [replacing, setReplacing] = useState(false);
+  const [showingCode, setShowingCode] = useState(false);
   const shown = card.value !== null;
   // The core refuses spending for a member not verified here (PHONE_NOT_CONFIRMED): said before the tap.
   const needsCode = !props.scan.verified;
@@ -85,6 +87,8 @@ export function MemberCardScreen(props: { scan: ScanOutcome; joinedCardNo: strin
             <button type="button" className="secondary" onClick={() => setReplacing(true)} data-testid="go-replace-card">
               {t('ui.member.replaceCard')}
             </button>
+            {/* After 挂失补卡 and the sync that brought HQ's code: the new card's code, for a verified member only. */}
+            {c.cardCode && <SpendButton needsCode={needsCode} onClick={() => setShowingCode(true)} testId="go-card-code" label={t('ui.member.cardCode')} />}
           </nav>
         </div>
         {c.benefits.length === 0 ? (
@@ -107,6 +111,7 @@ export function MemberCardScreen(props: { scan: ScanOutcome; joinedCardNo: strin
           }}
         />
       )}
+      {showingCode && <CardCodeDialog memberId={memberId} onClose={() => setShowingCode(false)} />}
       {redeeming && (
         <RedeemDialog
           memberId={memberId}

@@ -143,6 +143,8 @@ export function ReceiptPaper(props: { preview: ReceiptPreview }) {
   if (r.kind === 'return' && r.targetOpId) rows.push([t('receipt.returnOf'), r.targetOpId]);
   if (r.amountFen !== null) rows.push([t(r.kind === 'return' ? 'receipt.returnedAmount' : 'ui.receipt.amountLine'), formatYuan(r.amountFen)]);
   if (r.returned && r.returned.shortfall > 0) rows.push([t('receipt.shortfall'), formatPoints(r.returned.shortfall)]);
+  // What the return left the member owing, worded as the return's confirmation said it (repaid from the next points).
+  if (r.returned?.owed) rows.push([t('ui.owing.owed'), formatPoints(r.returned.owed)]);
   if (r.returned?.tierChange) rows.push([t('receipt.tierUndone'), `${t(`tier.${r.returned.tierChange.from}`)} → ${t(`tier.${r.returned.tierChange.to}`)}`]);
   if (r.pointsBefore !== r.pointsAfter) rows.push([t('ui.receipt.pointsLine'), `${formatPoints(r.pointsBefore)} → ${formatPoints(r.pointsAfter)}`]);
   return (

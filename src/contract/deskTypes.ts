@@ -62,6 +62,11 @@ export interface MemberCard {
   notices: { birthdayMonth: boolean; memberDay: boolean };
   benefits: BenefitView[];
   offline: boolean;
+  /**
+   * HQ's signed code of the member's current card is held here (a replacement HQ applied, then pulled):
+   * the card offers it (member.cardCode) for the member to photograph. False before that sync.
+   */
+  cardCode: boolean;
 }
 
 /**
@@ -88,8 +93,8 @@ export interface RecentOperation {
   voided: boolean;
   /**
    * Whether operation.void would take it now by the core's rule (src/terminal/operations/void.ts):
-   * not a void or a return, not voided, and of the business day operations are recorded under now.
-   * (A voided earn whose welcome gift was redeemed is still refused when tried: VOID_GRANT_USED.)
+   * not a void or a return, not voided, of the business day operations are recorded under now, and
+   * not a purchase whose tier step's welcome gift was already redeemed (VOID_GRANT_USED).
    */
   voidable: boolean;
   targetOpId: string | null;
@@ -170,6 +175,17 @@ export interface CardReplacePreview {
   member: MemberSummary;
   oldCardNo: string;
   newCardNo: string;
+}
+
+/**
+ * The new card's member code after 挂失补卡 (member.cardCode): the static code HQ signed for the member's
+ * current card, and its QR as modules (row by row, '1' dark), so the desk draws it without a QR library.
+ * Null before HQ's code reached this terminal. A bearer credential: only for a member verified at the desk.
+ */
+export interface MemberCardCode {
+  memberId: string;
+  cardNo: string;
+  code: { text: string; size: number; modules: string } | null;
 }
 
 /** A lost card replaced (member.replaceCard): the old card's codes are refused from now on (CARD_SUPERSEDED). */
@@ -278,8 +294,11 @@ export interface ReceiptModel {
   targetOpId: string | null;
   /** For a void: the kind of operation it undid (receipts before issue 18 lack it). */
   targetKind?: OpKind;
-  /** For a return: the lines returned, the points the balance could not give back, the tier undone. */
-  returned?: { lines: { category: string; amountFen: number; points: number }[]; shortfall: number; tierChange: EarnTierChange | null };
+  /**
+   * For a return: the lines returned, the points the balance could not give back, what the return left
+   * the member owing (HQ's rules.returns.allowNegative; absent on receipts before it existed), the tier undone.
+   */
+  returned?: { lines: { category: string; amountFen: number; points: number }[]; shortfall: number; owed?: number; tierChange: EarnTierChange | null };
   offline: boolean;
   /** Set on a reprint's job: the receipt says COPY / 重印. Absent on rows written before it existed. */
   copy?: boolean;

@@ -11,6 +11,7 @@ import type {
   CardReplaceResult,
   CardReplacePreview,
   MemberCard,
+  MemberCardCode,
   MemberHistory,
   MemberSummary,
   PointsOpResult,
@@ -82,6 +83,8 @@ export const terminalApiInputs = {
   'member.replaceCard': replaceCardInputSchema,
   /** The confirmation before it: old → new card number; takes nothing. */
   'member.replaceCardPreview': replaceCardPreviewInputSchema,
+  /** The new card's member code HQ signed after 挂失补卡, for the member to photograph; a verified member only. */
+  'member.cardCode': z.object({ memberId: memberIdSchema }).strict(),
   /** The privacy terms to show the member before they agree; null before HQ sent any. */
   'terms.current': emptyInputSchema,
   /** 老带新 as the rules give it, for the sign-up form (before anything is written). */
@@ -208,6 +211,7 @@ export interface TerminalOutputs extends ManagerOutputs, SetupOutputs {
   'member.join': JoinResult;
   'member.replaceCard': CardReplaceResult;
   'member.replaceCardPreview': CardReplacePreview;
+  'member.cardCode': MemberCardCode;
   'terms.current': PrivacyTerms | null;
   'member.referralReward': ReferralRewardPreview;
   'benefit.redeem': RedeemResult;

@@ -249,6 +249,8 @@ export const en = {
     returnedAmount: 'Returned',
     pointsReturned: 'Points of the return',
     shortfall: 'Already spent, not taken back',
+    owed: 'Points now owed',
+    owedNote: 'Owed points are repaid first from the next points earned.',
     tierUndone: 'Tier change',
     footerReturn: 'Return accepted; its points were taken back.',
     testTitle: 'Printer test',

@@ -123,11 +123,18 @@ export const uiEn = {
     donate: 'Donate points',
     return: 'Return',
     replaceCard: 'Lost card',
+    cardCode: 'New card code',
     needsCode: 'Member code needed',
     needsCodeHelp: 'Found by card or phone number, not verified: ask the member to show their member code (scanner or camera) before redeeming, exchanging or donating. Earning points is not affected.',
     needsCodePhoneHelp: 'Found by card number, not verified: scan the member code, or check the member’s whole phone number, before redeeming, exchanging or donating. Earning points is not affected.',
     scanCode: 'Scan member code',
     checkPhone: 'Check phone number',
+  },
+  cardCode: {
+    title: 'New card code',
+    help: 'Ask the member to photograph or save this code: shown at any store, it verifies them. It works like the card itself; they should not pass it on.',
+    cardNo: 'Card no.',
+    notYet: 'HQ has not sent the new card\'s code to this terminal yet; try again after the next sync.',
   },
   cardReplace: {
     title: 'Replace a lost card',

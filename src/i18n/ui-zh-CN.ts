@@ -123,11 +123,18 @@ export const uiZhCN: UiMessages = {
     donate: '积分捐赠',
     return: '退货',
     replaceCard: '挂失补卡',
+    cardCode: '新卡会员码',
     needsCode: '需出示会员码',
     needsCodeHelp: '会员按卡号或手机号找到，尚未验证：核销、兑换和捐赠前请会员出示会员码（扫码枪或摄像头扫码）。累积积分不受影响。',
     needsCodePhoneHelp: '会员按卡号找到，尚未验证：核销、兑换和捐赠前请扫描会员码，或核对会员的完整手机号。累积积分不受影响。',
     scanCode: '扫描会员码',
     checkPhone: '核对手机号',
+  },
+  cardCode: {
+    title: '新卡会员码',
+    help: '请会员用手机拍下或保存此码：在任何门店出示即可验证身份。此码等同会员卡，请勿转给他人。',
+    cardNo: '卡号',
+    notYet: '新卡的会员码尚未从总部同步到本机，请在下次同步后再试。',
   },
   cardReplace: {
     title: '挂失补卡',

@@ -123,11 +123,18 @@ export const uiZhTW: UiMessages = {
     donate: '點數捐贈',
     return: '退貨',
     replaceCard: '掛失補卡',
+    cardCode: '新卡會員碼',
     needsCode: '需出示會員條碼',
     needsCodeHelp: '會員依卡號或手機號碼找到，尚未驗證：核銷、兌換和捐贈前請會員出示會員條碼（掃碼槍或攝影機掃碼）。累積點數不受影響。',
     needsCodePhoneHelp: '會員依卡號找到，尚未驗證：核銷、兌換和捐贈前請掃描會員條碼，或核對會員的完整手機號碼。累積點數不受影響。',
     scanCode: '掃描會員條碼',
     checkPhone: '核對手機號碼',
+  },
+  cardCode: {
+    title: '新卡會員碼',
+    help: '請會員用手機拍下或儲存此碼：在任何門市出示即可驗證身分。此碼等同會員卡，請勿轉給他人。',
+    cardNo: '卡號',
+    notYet: '新卡的會員碼尚未從總部同步到本機，請在下次同步後再試。',
   },
   cardReplace: {
     title: '掛失補卡',

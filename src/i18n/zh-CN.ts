@@ -248,6 +248,8 @@ export const zhCN: Messages = {
     returnedAmount: '退货金额',
     pointsReturned: '退回积分',
     shortfall: '已用掉未扣回',
+    owed: '本次欠分',
+    owedNote: '欠分从以后所得积分中先行扣还',
     tierUndone: '等级调整',
     footerReturn: '退货已受理，积分已相应扣回',
     testTitle: '打印测试',

@@ -248,6 +248,8 @@ export const zhTW: Messages = {
     returnedAmount: '退貨金額',
     pointsReturned: '退回積點',
     shortfall: '已用掉未扣回',
+    owed: '本次欠點',
+    owedNote: '欠點從之後所得點數中先行扣還',
     tierUndone: '等級調整',
     footerReturn: '退貨已受理，積點已相應扣回',
     testTitle: '列印測試',

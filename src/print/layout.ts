@@ -81,6 +81,11 @@ export function layoutReceipt(model: ReceiptModel, opts: LayoutOptions): PrintDo
       if (model.returned) body.push(...row(t('receipt.pointsReturned'), points(model.returned.lines.reduce((s, l) => s + l.points, 0))));
       // Points already spent are not taken from the member: the receipt says how many, as HQ records them.
       if (model.returned && model.returned.shortfall > 0) body.push(...row(t('receipt.shortfall'), points(model.returned.shortfall)));
+      // Spent points HQ's rules let the return take below zero: owed, and repaid from the next points.
+      if (model.returned?.owed) {
+        body.push(...row(t('receipt.owed'), points(model.returned.owed)));
+        body.push(...wrap(t('receipt.owedNote'), cols));
+      }
       if (model.returned?.tierChange) {
         body.push(...row(t('receipt.tierUndone'), `${tr.tier(model.returned.tierChange.from)} → ${tr.tier(model.returned.tierChange.to)}`));
       }

@@ -29,6 +29,8 @@ export const receiptModelSchema = z.object({
     .object({
       lines: z.array(z.object({ category: z.string().max(40), amountFen: fen, points: z.number().int() })).max(200),
       shortfall: z.number().int().min(0),
+      // Receipts stored before the owed line existed lack it (nothing was owed on them).
+      owed: z.number().int().min(0).optional(),
       tierChange: z.object({ from: z.enum(TIER_CODES), to: z.enum(TIER_CODES), reason: z.string() }).nullable(),
     })
     .optional(),

@@ -37,16 +37,16 @@ export function replacedCard(db: Db, cardNo: string): ReplacedCard | undefined {
   ).get(cardNo);
 }
 
+/** The query of signedCodeOfCurrentCard (its plan is tested: by member, schema 240's index). */
+export const CURRENT_CARD_CODE_SQL = `SELECT r.new_code AS code FROM replaced_cards r JOIN members m ON m.id = r.member_id AND m.card_no = r.replaced_by AND m.card_serial = r.card_serial + 1
+      WHERE r.member_id = ? AND r.tombstone = 0 AND r.new_code IS NOT NULL ORDER BY r.at DESC LIMIT 1`;
+
 /**
  * The static code HQ signed for the member's current card, when it was issued by a replacement HQ
  * has applied (docs/lostcard.md): the QR the member shows for the new card. Null before that sync.
  */
 export function signedCodeOfCurrentCard(db: Db, memberId: string): string | null {
-  const row = stmt<[string], { code: string | null }>(
-    db,
-    `SELECT r.new_code AS code FROM replaced_cards r JOIN members m ON m.id = r.member_id AND m.card_no = r.replaced_by AND m.card_serial = r.card_serial + 1
-      WHERE r.member_id = ? AND r.tombstone = 0 AND r.new_code IS NOT NULL ORDER BY r.at DESC LIMIT 1`,
-  ).get(memberId);
+  const row = stmt<[string], { code: string | null }>(db, CURRENT_CARD_CODE_SQL).get(memberId);
   return row?.code ?? null;
 }
 

@@ -2,7 +2,11 @@
 // the member card in one tap, the confirmation with old → new card number and the manager's PIN pad;
 // a clerk's PIN is refused in the UI's language and changes nothing; the manager's PIN replaces the
 // card (the receipt queued), the member card shows the new number, and the old code is refused at
-// the scan screen with CARD_SUPERSEDED's sentence in the UI's language.
+// the scan screen with CARD_SUPERSEDED's sentence in the UI's language. Once the pull brings HQ's
+// signed code of the new card, the member card offers it (新卡会员码) to a verified member, and the QR
+// drawn on screen reads back as that code.
+import { BinaryBitmap, HybridBinarizer, QRCodeReader, RGBLuminanceSource } from '@zxing/library';
+import { PNG } from 'pngjs';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -13,6 +17,8 @@ import { createTranslator } from '../../src/i18n';
 import { HQ_KEY_FILE } from '../../src/runtime/dataFolder';
 import { privateJwkSchema } from '../../src/scan/hqKeys';
 import { mintCardCode } from '../../src/scan/mintCode';
+import { applyChange } from '../../src/store/syncApply';
+import { signCardCode } from '../../src/sync/cardCode';
 import { tempDir } from '../helpers/demoDb';
 import { snapshot } from '../helpers/snapshot';
 import { CHROMIUM_FLAGS, prepareDeskFolder } from './deskFolder';
@@ -106,5 +112,38 @@ describe('挂失补卡 in Chromium', () => {
     await page.waitForSelector('[data-screen="scan"]');
     await scanCode(1);
     await expect.poll(() => page.textContent('[data-testid="error"]')).toBe(zh.error('CARD_SUPERSEDED', {}));
+  });
+
+  it("offers the new card's code HQ signed once it is pulled, to a verified member only; the QR on screen reads as that code", async () => {
+    const next = (db().prepare('SELECT card_no FROM members WHERE id = ?').get(member.id) as { card_no: string }).card_no;
+    // Before the pull: the card (opened with a code of the new card) offers nothing.
+    await scanCode(2);
+    await page.waitForSelector('[data-screen="member"] [data-testid="member-card"]');
+    expect(await page.locator('[data-testid="go-card-code"]').count()).toBe(0);
+
+    // The pull's cardReplaced change, with the code HQ signs for the new serial (the demo folder's HQ key).
+    const hq = privateJwkSchema.parse(JSON.parse(readFileSync(join(desk.prepared.dir, HQ_KEY_FILE), 'utf8')));
+    const signed = signCardCode(hq, { mid: member.id, cs: 2, iatMs: Date.now() });
+    db().transaction(() =>
+      applyChange(db(), 'SH001', { entity: 'cardReplaced', id: member.card_no, seq: 900, deleted: false, data: { memberId: member.id, cardSerial: 1, replacedBy: next, at: Date.now(), code: signed } }, Date.now()),
+    )();
+
+    // Verified by a code of the new card (an unverified member is refused by the core:
+    // test/terminal/cardReplace.test.ts): the code, drawn large, with the card number.
+    await page.click('[data-testid="nav-next"]');
+    await page.waitForSelector('[data-screen="scan"]');
+    await scanCode(2);
+    await page.waitForSelector('[data-testid="go-card-code"]:not([disabled])');
+    await page.click('[data-testid="go-card-code"]');
+    await page.waitForSelector('[data-testid="card-code"] [data-testid="card-code-qr"]');
+    expect(await page.textContent('[data-testid="card-code-card-no"]')).toBe(next);
+    await shot('card-code');
+    const png = PNG.sync.read(await page.locator('[data-testid="card-code-qr"]').screenshot());
+    const lum = new Uint8ClampedArray(png.width * png.height);
+    for (let i = 0; i < lum.length; i++) lum[i] = png.data[i * 4]!;
+    const read = new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(new RGBLuminanceSource(lum, png.width, png.height))));
+    expect(read.getText()).toBe(signed);
+    await page.click('[data-testid="card-code-close"]');
+    await expect.poll(() => page.locator('[data-testid="card-code"]').count()).toBe(0);
   });
 });

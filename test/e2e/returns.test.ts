@@ -165,5 +165,13 @@ describe('returns at the desk in Chromium', () => {
     await page.click('[data-testid="confirm-return"]');
     await page.waitForSelector('[data-screen="receipt"] [data-testid="receipt-preview"]');
     expect(desk.terminal.service.memberCard({ memberId: owing.memberId }).points.balance).toBe(-300);
+    // The desk's result and the paper both say what the member now owes.
+    const preview = (await page.textContent('[data-testid="receipt-preview"]')) ?? '';
+    expect(preview).toContain(`${zh.t('ui.owing.owed')}300`);
+    await expect.poll(() => printer.receipts.at(-1)?.lines.join('\n') ?? '', { timeout: 20_000 }).toMatch(/本次欠分\s+300\n/);
+    const paper = printer.receipts.at(-1)!.lines.join('\n');
+    expect(paper).toMatch(/现有积分\s+-300/);
+    expect(paper.replace(/\s+/g, '')).toContain(zh.t('receipt.owedNote'));
+    await shot('returns-05-owing-receipt');
   });
 });

@@ -78,6 +78,32 @@ describe('receipt layout', () => {
     expect(wrap('会员服务台会员服务台', 8)).toEqual(['会员服务', '台会员服', '务台']);
   });
 
+  it.each(['zh-CN', 'zh-TW', 'en'] as const)('prints what a return left the member owing in %s, at 32 and 48 columns, read back by the fake printer', (lang) => {
+    const tr = createTranslator(lang);
+    const ret = model({
+      kind: 'return', subject: null, valueFen: 0, amountFen: 50_000, targetOpId: OP_ID, pointsBefore: 150, pointsAfter: -300,
+      returned: { lines: [{ category: 'general', amountFen: 50_000, points: 500 }], shortfall: 50, owed: 300, tierChange: null },
+    });
+    const encoding = lang === 'zh-TW' ? 'big5' : 'gb18030';
+    for (const cols of [32, 48] as const) {
+      const { jobs } = parse(renderEscPos(layoutReceipt(parseReceiptModel(JSON.parse(JSON.stringify(ret))), { cols, lang, synced: true }), { commandSet: 'epson', encoding }), 'epson', encoding);
+      const lines = jobs[0]!.lines;
+      for (const line of lines) expect(textWidth(line), `${lang}/${cols}: ${line}`).toBeLessThanOrEqual(cols);
+      expect(jobs[0]!.warnings, `${lang}/${cols}`).toEqual([]);
+      const owedLine = lines.find((l) => l.startsWith(tr.t('receipt.owed')));
+      expect(owedLine, `${lang}/${cols}: ${lines.join(' | ')}`).toMatch(/\s300$/);
+      // The note under it says how the debt goes away, whole (wrapped, never cut).
+      const at = lines.indexOf(owedLine!);
+      expect(lines.slice(at + 1, at + 4).join(' ').replace(/\s+/g, lang === 'en' ? ' ' : '')).toContain(tr.t('receipt.owedNote'));
+      expect(lines.join('\n')).toMatch(new RegExp(`${tr.t('receipt.pointsAfter')}\\s+-300`));
+    }
+    // Nothing owed, or a receipt stored before the line existed: no owed line.
+    for (const returned of [{ lines: [], shortfall: 0, owed: 0, tierChange: null }, { lines: [], shortfall: 0, tierChange: null }]) {
+      const text = docLines(layoutReceipt(parseReceiptModel(model({ kind: 'return', targetOpId: OP_ID, returned })), { cols: 32, lang, synced: true })).join('\n');
+      expect(text).not.toContain(tr.t('receipt.owed'));
+    }
+  });
+
   it('reads stored receipts written before `copy` existed, and refuses a malformed one', () => {
     const { copy: _copy, ...old } = model();
     expect(parseReceiptModel(JSON.parse(JSON.stringify(old))).opId).toBe(OP_ID);

@@ -1,6 +1,7 @@
 // 挂失补卡 (issue 17 item 3) on a real encrypted SQLite file, through the real dispatcher as a desk
 // window and the command line's operator call it. The old card's codes and number are refused at
 // once (CARD_SUPERSEDED); every refusal leaves the file as it was.
+import { BinaryBitmap, HybridBinarizer, QRCodeReader, RGBLuminanceSource } from '@zxing/library';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -11,6 +12,9 @@ import { layoutCardReplacedJob } from '../../src/print/cardReplacedReceipt';
 import { HQ_KEY_FILE } from '../../src/runtime/dataFolder';
 import { parsePrivateJwk } from '../../src/scan/hqKeys';
 import { mintCardCode } from '../../src/scan/mintCode';
+import { CURRENT_CARD_CODE_SQL } from '../../src/store/replacedCards';
+import { applyChange } from '../../src/store/syncApply';
+import { signCardCode } from '../../src/sync/cardCode';
 import { openDemoTerminal, type DemoTerminal } from '../helpers/demoDb';
 import { deskApi, operatorSession, present } from '../helpers/sessions';
 
@@ -139,6 +143,62 @@ describe('member.replaceCard at the desk', () => {
     expect([...codes].every((c) => ['INVALID_INPUT', 'UNKNOWN_MEMBER', 'NOT_MANAGER', 'MANAGER_PIN_WRONG'].includes(c))).toBe(true);
     expect(codes.has('INVALID_INPUT')).toBe(true);
     expect(fingerprint()).toEqual(before);
+  });
+});
+
+/** The QR the desk draws from member.cardCode's modules (4-module quiet zone), read back by a real decoder. */
+function decodeModules(q: { size: number; modules: string }): string {
+  const scale = 4;
+  const side = (q.size + 8) * scale;
+  const pixels = new Uint8ClampedArray(side * side).fill(255);
+  for (let y = 0; y < q.size; y++)
+    for (let x = 0; x < q.size; x++)
+      if (q.modules[y * q.size + x] === '1') for (let dy = 0; dy < scale; dy++) for (let dx = 0; dx < scale; dx++) pixels[((y + 4) * scale + dy) * side + (x + 4) * scale + dx] = 0;
+  return new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(new RGBLuminanceSource(pixels, side, side)))).getText();
+}
+
+describe("the new card's member code on the desk's member card", () => {
+  it('is offered once HQ’s signed code has been pulled, to a member verified here only, and scans as the new card', async () => {
+    const r = await api['member.replaceCard']({ memberId: member.id, managerPin: '9999' });
+    if (!r.ok) throw new Error(r.error.code);
+    // Before HQ applied the replacement and the pull brought its code: nothing to offer.
+    const before = await api['member.card']({ memberId: member.id });
+    expect(before.ok && before.value.cardCode).toBe(false);
+    const none = await api['member.cardCode']({ memberId: member.id });
+    expect(none.ok && none.value).toEqual({ memberId: member.id, cardNo: r.value.newCardNo, code: null });
+
+    // The pull's cardReplaced change with HQ's code (signed as HQ signs it, with the demo folder's HQ key).
+    const key = parsePrivateJwk(readFileSync(join(t.dir, HQ_KEY_FILE), 'utf8'))!;
+    const signed = signCardCode(key, { mid: member.id, cs: 2, iatMs: t.clock.now });
+    t.db.transaction(() =>
+      applyChange(t.db, 'SH001', { entity: 'cardReplaced', id: member.card_no, seq: 900, deleted: false, data: { memberId: member.id, cardSerial: 1, replacedBy: r.value.newCardNo, at: t.clock.now, code: signed } }, t.clock.now),
+    )();
+    const after = await api['member.card']({ memberId: member.id });
+    expect(after.ok && after.value.cardCode).toBe(true);
+    // The member was verified by their (old) card's code before the replacement: the code is theirs to photograph.
+    const shown = await api['member.cardCode']({ memberId: member.id });
+    if (!shown.ok) throw new Error(shown.error.code);
+    expect(shown.value.cardNo).toBe(r.value.newCardNo);
+    expect(shown.value.code?.text).toBe(signed);
+    expect(decodeModules(shown.value.code!)).toBe(signed);
+
+    // Another desk: found by the new card number (anyone could type it), the code is not handed out;
+    // not presented at all, neither. Once the member shows that code, they are verified by it.
+    const other = deskApi(t.service);
+    expect((await other['staff.signIn']({ pin: '1234' })).ok).toBe(true);
+    expect((await refusal(other['member.cardCode']({ memberId: member.id }))).code).toBe('MEMBER_NOT_SCANNED');
+    expect((await other['scan.submit']({ code: r.value.newCardNo })).ok).toBe(true);
+    expect((await refusal(other['member.cardCode']({ memberId: member.id }))).code).toBe('PHONE_NOT_CONFIRMED');
+    const scanned = await other['scan.submit']({ code: decodeModules(shown.value.code!) });
+    expect(scanned.ok && scanned.value).toMatchObject({ verified: true, check: 'signed', member: { id: member.id } });
+    expect((await other['member.cardCode']({ memberId: member.id })).ok).toBe(true);
+  });
+
+  it('finds the held code by member, by index: every card that opens asks (schema 240)', () => {
+    const sql = `EXPLAIN QUERY PLAN ${CURRENT_CARD_CODE_SQL}`;
+    const plan = (t.db.prepare(sql).all(member.id) as { detail: string }[]).map((r) => r.detail).join(' | ');
+    expect(plan).toMatch(/SEARCH r USING INDEX replaced_cards_member/);
+    expect(plan).not.toMatch(/SCAN r\b/);
   });
 });
 

@@ -3,7 +3,12 @@
 // owing them (the quote says so first), never more than the limit; the next earn repays the debt, and
 // a void of that earn makes it owed again. Without the rule the balance stops at zero (returns.test.ts).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTranslator } from '../../src/i18n';
 import { DEFAULT_RULES } from '../../src/loyalty/rules';
+import { docLines } from '../../src/print/doc';
+import { layoutReceipt } from '../../src/print/layout';
+import { parseReceiptModel } from '../../src/print/receiptSchema';
+import { textWidth } from '../../src/print/text';
 import { DAY_MS } from '../../src/loyalty/time';
 import { setMeta } from '../../src/store/meta';
 import { NOW, openDemoTerminal, type DemoTerminal } from '../helpers/demoDb';
@@ -18,6 +23,8 @@ afterEach(() => t.cleanup());
 const balance = (memberId: string): number => t.service.memberCard({ memberId }).points.balance;
 const owedOf = (memberId: string): number => (t.db.prepare('SELECT points_owed AS o FROM members WHERE id = ?').get(memberId) as { o: number }).o;
 const lines = [{ category: 'cosmetics', amountFen: 30_000 }, { category: 'general', amountFen: 20_000 }];
+const receiptOf = (jobId: number) =>
+  parseReceiptModel(JSON.parse((t.db.prepare('SELECT payload_json FROM print_jobs WHERE id = ?').get(jobId) as { payload_json: string }).payload_json));
 
 describe('owing points after a return, up to the rules’ limit', () => {
   it('owes what was spent up to the limit, shows it in the quote, repays it from the next earn, and owes it again when that earn is voided', () => {
@@ -41,10 +48,23 @@ describe('owing points after a return, up to the rules’ limit', () => {
     expect(balance(m)).toBe(-owe);
     const event = t.db.prepare("SELECT payload_json FROM outbox WHERE json_extract(payload_json, '$.opId') = ?").get(r.opId) as { payload_json: string };
     expect(JSON.parse(event.payload_json)).toMatchObject({ points: -(left + owe), detail: { owed: owe, shortfall: 800 - left - owe } });
+    // The return receipt says what is owed now, beside the balance below zero, in every language and width.
+    const receipt = receiptOf(r.printJobId);
+    expect(receipt.returned).toMatchObject({ owed: owe, shortfall: 800 - left - owe });
+    for (const lang of ['zh-CN', 'zh-TW', 'en'] as const) {
+      for (const cols of [32, 48] as const) {
+        const lines = docLines(layoutReceipt(receipt, { cols, lang, synced: false }));
+        for (const line of lines) expect(textWidth(line), `${lang}/${cols}: ${line}`).toBeLessThanOrEqual(cols);
+        const tr = createTranslator(lang);
+        expect(lines.join('\n'), `${lang}/${cols}`).toMatch(new RegExp(`${tr.t('receipt.owed')}\\s+${owe}\n`));
+        expect(lines.join('\n'), `${lang}/${cols}`).toMatch(new RegExp(`${tr.t('receipt.pointsAfter')}\\s+-${owe}\n`));
+      }
+    }
 
     // At the limit already: the second return owes nothing more; all of it is the recorded shortfall.
     const again = t.service.returnPurchase({ opId: second.opId, staffId: 'clerk-01' });
     expect(again).toMatchObject({ owed: 0, shortfall: 800, takenBack: 0, pointsBefore: -300, pointsAfter: -300 });
+    expect(docLines(layoutReceipt(receiptOf(again.printJobId), { cols: 32, lang: 'zh-CN', synced: false })).join('\n')).not.toContain('本次欠分');
     expect(balance(m)).toBe(-300);
 
     // The next earn repays first: 200 points earned, 200 of the 300 owed repaid.

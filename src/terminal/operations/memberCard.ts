@@ -10,6 +10,7 @@ import type { BenefitDef } from '../../loyalty/types';
 import { listBenefits, openGrants, stockMap, usageByBenefit } from '../../store/benefits';
 import { memberOrAlias } from '../../store/aliases';
 import { memberLots, memberMonths, pointsOwed, toMemberFacts, type MemberRow } from '../../store/members';
+import { signedCodeOfCurrentCard } from '../../store/replacedCards';
 import { maskName } from '../../print/receiptModel';
 import { maskedPhone } from '../../loyalty/phone';
 import type { ServiceDeps } from './deps';
@@ -123,5 +124,6 @@ export function memberCard(deps: ServiceDeps, ref: MemberRef): MemberCard {
     notices: { birthdayMonth: isBirthdayMonth(facts.birthday, now, tz), memberDay: isMemberDay(deps.rules, now, tz) },
     benefits,
     offline,
+    cardCode: signedCodeOfCurrentCard(deps.db, row.id) !== null,
   };
 }

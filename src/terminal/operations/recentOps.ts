@@ -71,7 +71,7 @@ function operationsSince(deps: ServiceDeps, limit: number, days: number): Recent
       points: r.points,
       subject,
       voided: r.voided_by_op !== null,
-      voidable: isVoidable({ id: r.id, kind: r.kind, voidedByOp: r.voided_by_op, businessDate: r.business_date }, today),
+      voidable: isVoidable(deps.db, { id: r.id, kind: r.kind, memberId: r.member_id, voidedByOp: r.voided_by_op, businessDate: r.business_date }, today),
       targetOpId: r.target_op_id,
       printStatus: r.status,
     };

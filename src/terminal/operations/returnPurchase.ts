@@ -54,7 +54,7 @@ export function returnPurchase(deps: ServiceDeps, input: ReturnInput): ReturnRes
         kind: 'return', opId, at: now, member, staff, subject: null, valueFen: 0, amountFen: plan.amountFen,
         pointsBefore: r.pointsBefore, pointsAfter: r.pointsAfter, targetOpId: purchase.op.id, offline,
       }),
-      returned: { lines: r.lines, shortfall: r.shortfall, tierChange: r.tierChange },
+      returned: { lines: r.lines, shortfall: r.shortfall, owed: r.owed, tierChange: r.tierChange },
     };
     const recorded = recordOperation(
       deps,

@@ -10,6 +10,7 @@ import { findMember, memberCard, summarize, type MemberRef } from './memberCard'
 import { earnPreview } from './earnPlan';
 import { joinMember } from './memberJoin';
 import { previewReplaceCard, replaceCard } from './cardReplace';
+import { memberCardCode } from './cardCode';
 import { currentTerms } from '../../store/terms';
 import { cashDeduct, donate, earn, exchange } from './pointsOps';
 import { redeemBenefit } from './redeem';
@@ -47,6 +48,8 @@ export function createTerminalService(deps: ServiceDeps) {
     /** 挂失补卡: the member's next card from this terminal's block, approved by a manager. */
     replaceCard: (input: Parameters<typeof replaceCard>[1]) => replaceCard(deps, input),
     replaceCardPreview: (memberId: string) => previewReplaceCard(deps, memberId),
+    /** The static code HQ signed for the member's current card (after a replacement), with its QR; reads only. */
+    cardCode: (memberId: string) => memberCardCode(deps, memberId),
     /** What an earn would do (points, tier change, whether a manager must approve); writes nothing. */
     earnPreview: (input: Parameters<typeof earnPreview>[1]) => earnPreview(deps, input),
     exchange: (input: Parameters<typeof exchange>[1]) => exchange(deps, input),

@@ -4,7 +4,8 @@ import { DeskError } from '../../contract/errors';
 import { planBurn } from '../../loyalty/points';
 import { monthKey } from '../../loyalty/time';
 import { adjustStock, releaseGrant } from '../../store/benefits';
-import { adjustLot, memberLots, removeMonthActivity } from '../../store/members';
+import { adjustLot, getMember, memberLots, removeMonthActivity } from '../../store/members';
+import type { Db } from '../../store/open';
 import {
   getOperation,
   ledgerForOp,
@@ -19,7 +20,7 @@ import { refused } from './guards';
 import { buildReceipt, requireManager, requireMember, requireStaff } from './lookups';
 import { recordOperation } from './record';
 import { OWED_REF, oweAgain, pointsBalanceOf, repayOwed } from './owedPoints';
-import { undoEarnPurchase, undoEarnTier } from './voidEarn';
+import { undoEarnPurchase, undoEarnTier, usedWelcomeGift } from './voidEarn';
 import type { OpKind, ReceiptModel, VoidResult } from '../../contract/deskTypes';
 
 export interface VoidInput {
@@ -51,22 +52,27 @@ function unearn(deps: ServiceDeps, memberId: string, lotId: number, points: numb
   return entries;
 }
 
-type VoidTarget = { id: string; kind: OpKind; voidedByOp: string | null; businessDate: string };
+type VoidTarget = { id: string; kind: OpKind; memberId: string; voidedByOp: string | null; businessDate: string };
 
 /**
- * Why the void of `target` is refused before anything is read of its member, or null: the one rule
- * both the void and 今日业务's 撤销 button (recentOps.ts) follow. A welcome gift already used
- * (VOID_GRANT_USED) is found only when the void reads the member.
+ * Why the void of `target` is refused, or null: the one rule both the void and 今日业务's 撤销 button
+ * (recentOps.ts) follow, so the button is offered exactly where the void goes through. Reads only.
  */
-export function voidRefusal(target: VoidTarget, today: string): DeskError | null {
+export function voidRefusal(db: Db, target: VoidTarget, today: string): DeskError | null {
   // A return is not undone by a void (docs/returns.md): it would need its spend, visit and tier back too.
   if (target.kind === 'void' || target.kind === 'return') return new DeskError('NOT_VOIDABLE', { kind: target.kind });
   if (target.voidedByOp !== null) return new DeskError('ALREADY_VOIDED', { ref: target.id });
   if (target.businessDate !== today) return new DeskError('VOID_NOT_SAME_DAY', { today, date: target.businessDate });
+  if (target.kind === 'earn') {
+    // The purchase's tier step would be undone, but its welcome gift was redeemed: that redemption first.
+    const member = getMember(db, target.memberId);
+    const used = member ? usedWelcomeGift(db, member, target.id) : undefined;
+    if (used) return new DeskError('VOID_GRANT_USED', { ref: used.used_op_id ?? '', benefit: used.benefit_id });
+  }
   return null;
 }
 
-export const isVoidable = (target: VoidTarget, today: string): boolean => voidRefusal(target, today) === null;
+export const isVoidable = (db: Db, target: VoidTarget, today: string): boolean => voidRefusal(db, target, today) === null;
 
 export function voidOperation(deps: ServiceDeps, input: VoidInput): VoidResult {
   return deps.db.transaction((): VoidResult => {
@@ -77,13 +83,12 @@ export function voidOperation(deps: ServiceDeps, input: VoidInput): VoidResult {
     const target = getOperation(deps.db, input.opId);
     if (!target || target.storeId !== storeId) throw new DeskError('UNKNOWN_OPERATION', { ref: input.opId });
     const today = operatingDay(deps, now).date;
-    const refusal = voidRefusal(target, today);
+    const refusal = voidRefusal(deps.db, target, today);
     if (refusal) throw refusal;
 
     const found = requireMember(deps, target.memberId);
     const pointsBefore = pointsBalanceOf(deps.db, found.id, now);
     const opId = deps.newId();
-    // First, so that a refusal (VOID_GRANT_USED) comes before anything else is touched.
     const member = target.kind === 'earn' ? undoEarnTier(deps, found, target, opId, now) : found;
     const ledger: LedgerEntry[] = [];
     // What the operation repaid of owed points goes back to its lot first and is owed again.

@@ -264,6 +264,9 @@ export function createDeskSession(
       return service.commits.run(() => service.replaceCard({ memberId, staffId: me.id, approverId: by.id }));
     },
     'member.replaceCardPreview': ({ memberId }) => (reads(), service.replaceCardPreview(memberId)),
+    // The code is a bearer credential (it verifies whoever shows it): handed only to a member who proved
+    // here to be the card's owner, as spending is (a code scanned, or the whole phone number checked).
+    'member.cardCode': ({ memberId }) => (reads(), mayBurn(memberId), service.cardCode(memberId)),
     'terms.current': () => (reads(), service.terms()),
     'member.referralReward': () => (reads(), { referrerPoints: service.deps.rules.referral.referrerPoints, refereePoints: service.deps.rules.referral.refereePoints }),
     'benefit.redeem': (i) => {
