@@ -56,7 +56,7 @@ function cdp(page: Page): Promise<CDPSession> {
 type KeyEvent = Record<string, unknown> & { type: 'keyDown' | 'rawKeyDown' | 'keyUp'; timestamp: number };
 
 /** The key events a USB wedge scanner sends for `code` then Enter, timed from `startMs` (epoch ms). */
-export function scannerKeyEvents(code: string, startMs: number): KeyEvent[] {
+function scannerKeyEvents(code: string, startMs: number): KeyEvent[] {
   const events: KeyEvent[] = [];
   let at = startMs;
   let gaps = 0;
