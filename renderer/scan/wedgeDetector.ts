@@ -4,8 +4,11 @@
 // had focus (typing lags by at most maxInterKeyMs, which nobody notices). Once a burst has started
 // (BURST_STARTED keystrokes each within maxInterKeyMs: no person types like that), a busy machine may
 // deliver the rest late: slower keystrokes up to Enter still belong to it, within burstGapMs (issue
-// 18: on a loaded 2-core machine bursts arrived cut short). Pure and DOM-free: attachWedge.ts puts it
-// on a window.
+// 18: on a loaded 2-core machine bursts arrived cut short). Two clocks: whether keystrokes belong
+// together is judged by when they were pressed (the event's time), but "nothing followed in time" by
+// how long the page has waited since the last one reached it — a busy machine may hand the page a
+// keystroke long after it was pressed, and the next one is then just as late, not missing.
+// Pure and DOM-free: attachWedge puts it on a window.
 
 export interface WedgeOptions {
   /** Keystrokes closer than this may belong to a scanner burst (config.scanner.wedge.maxInterKeyMs). */
@@ -23,8 +26,10 @@ const BURST_STARTED = 4;
 
 export interface WedgeKey {
   key: string;
-  /** Event time in ms (KeyboardEvent.timeStamp). */
+  /** Event time in ms (KeyboardEvent.timeStamp): when the key was pressed. */
   time: number;
+  /** When the page got the key, on the clock expire() and pendingFor() are given (the event time if not said). */
+  arrivedAt?: number;
   ctrlKey?: boolean;
   altKey?: boolean;
   metaKey?: boolean;
@@ -46,6 +51,8 @@ const MODIFIERS = new Set(['Shift', 'Control', 'Alt', 'Meta', 'CapsLock', 'AltGr
 export class WedgeDetector {
   private held = '';
   private lastAt = -Infinity;
+  /** When the last keystroke of the burst reached the page: silence is counted from here. */
+  private lastArrivedAt = -Infinity;
   private overlong = false;
   /** BURST_STARTED fast keystrokes in a row were held: a scanner's, however late the rest comes. */
   private started = false;
@@ -66,20 +73,28 @@ export class WedgeDetector {
 
   /** Held text to give back when nothing followed in time (call it from a timer). */
   expire(now: number): string {
-    if (this.held === '' || now - this.lastAt <= this.gap()) return '';
+    if (this.held === '' || now - this.silentSince() <= this.gap()) return '';
     return this.release();
   }
 
   /** How long until expire() has something to give back, or null when nothing is held. */
   pendingFor(now: number): number | null {
-    return this.held === '' ? null : Math.max(0, this.gap() + 1 - (now - this.lastAt));
+    return this.held === '' ? null : Math.max(0, this.gap() + 1 - (now - this.silentSince()));
+  }
+
+  /** The page has heard nothing since the last keystroke arrived (or was pressed, if that is later). */
+  private silentSince(): number {
+    return Math.max(this.lastAt, this.lastArrivedAt);
   }
 
   key(e: WedgeKey): WedgeDecision {
     // Scanners press Shift for capitals: modifiers neither end nor extend a burst.
     if (MODIFIERS.has(e.key)) {
       // Inside a started burst a late Shift is the scanner's too: the next key's gap counts from it.
-      if (this.started && e.time - this.lastAt <= this.burstGapMs) this.lastAt = e.time;
+      if (this.started && e.time - this.lastAt <= this.burstGapMs) {
+        this.lastAt = e.time;
+        this.lastArrivedAt = e.arrivedAt ?? e.time;
+      }
       return { action: this.held === '' ? 'pass' : 'hold', release: '' };
     }
     const gap = e.time - this.lastAt;
@@ -100,6 +115,7 @@ export class WedgeDetector {
     else if (gap > this.options.maxInterKeyMs) this.quick = false;
     if (this.quick && this.held.length >= BURST_STARTED) this.started = true;
     this.lastAt = e.time;
+    this.lastArrivedAt = e.arrivedAt ?? e.time;
     return { action: 'hold', release };
   }
 
@@ -115,6 +131,7 @@ export class WedgeDetector {
     this.started = false;
     this.quick = true;
     this.lastAt = -Infinity;
+    this.lastArrivedAt = -Infinity;
   }
 }
 
@@ -174,7 +191,7 @@ export function attachWedge(win: Window, detector: WedgeDetector, onScan: (code:
   };
   const onKeyDown = (e: KeyboardEvent) => {
     if (!e.isTrusted) return; // our own give-back keys
-    const d = detector.key({ key: e.key, time: e.timeStamp, ctrlKey: e.ctrlKey, altKey: e.altKey, metaKey: e.metaKey, isComposing: e.isComposing });
+    const d = detector.key({ key: e.key, time: e.timeStamp, arrivedAt: win.performance.now(), ctrlKey: e.ctrlKey, altKey: e.altKey, metaKey: e.metaKey, isComposing: e.isComposing });
     giveBack(win, d.release);
     if (d.action !== 'pass') {
       e.preventDefault();

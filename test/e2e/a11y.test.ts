@@ -20,6 +20,7 @@ import { tempDir } from '../helpers/demoDb';
 import { CHROMIUM_FLAGS, prepareDeskFolder } from './deskFolder';
 import { seriousViolations } from './axeCheck';
 import { presentMember, startWalk, type Walk } from './deskWalk';
+import { scanWedge } from './wedgeScanner';
 
 let walk: Walk;
 const serious = seriousViolations;
@@ -116,16 +117,14 @@ describe('accessibility (axe-core) in Chromium', () => {
       await page.waitForSelector('[data-screen="attract"]');
       const found = await serious(page, 'kiosk-attract');
       // A code that is no member code: the kiosk's refusal.
-      await page.keyboard.type('NOT-A-MEMBER-CODE-12345', { delay: 2 });
-      await page.keyboard.press('Enter');
+      await scanWedge(page, 'NOT-A-MEMBER-CODE-12345');
       await page.getByRole('button', { name: '好的' }).waitFor();
       found.push(...(await serious(page, 'kiosk-refusal')));
       await page.getByRole('button', { name: '好的' }).click();
       // A member's own page, opened by their signed card code.
       const hq = privateJwkSchema.parse(JSON.parse(readFileSync(join(kiosk.prepared.dir, HQ_KEY_FILE), 'utf8')));
       const m = kiosk.terminal.db.prepare("SELECT id, card_serial FROM members WHERE status = 'active' ORDER BY id LIMIT 1").get() as { id: string; card_serial: number };
-      await page.keyboard.type(mintCardCode(hq, { mid: m.id, cs: m.card_serial, iat: Math.floor(Date.now() / 1000) - 60 }), { delay: 2 });
-      await page.keyboard.press('Enter');
+      await scanWedge(page, mintCardCode(hq, { mid: m.id, cs: m.card_serial, iat: Math.floor(Date.now() / 1000) - 60 }));
       await page.waitForSelector('[data-screen="member"]');
       found.push(...(await serious(page, 'kiosk-member')));
       expect(found).toEqual([]);

@@ -22,6 +22,7 @@ import { signCardCode } from '../../src/sync/cardCode';
 import { tempDir } from '../helpers/demoDb';
 import { snapshot } from '../helpers/snapshot';
 import { CHROMIUM_FLAGS, prepareDeskFolder } from './deskFolder';
+import { scanWedge } from './wedgeScanner';
 
 const SHOTS = join(REPO_ROOT, 'test-output', 'e2e');
 const zh = createTranslator('zh-CN');
@@ -38,8 +39,7 @@ const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`
 /** The member's signed card code of serial `cs`, typed as a keyboard-wedge scanner types it. */
 async function scanCode(cs: number): Promise<void> {
   const hq = privateJwkSchema.parse(JSON.parse(readFileSync(join(desk.prepared.dir, HQ_KEY_FILE), 'utf8')));
-  await page.keyboard.type(mintCardCode(hq, { mid: member.id, cs, iat: Math.floor(Date.now() / 1000) - 60 }), { delay: 2 });
-  await page.keyboard.press('Enter');
+  await scanWedge(page, mintCardCode(hq, { mid: member.id, cs, iat: Math.floor(Date.now() / 1000) - 60 }));
 }
 
 beforeAll(async () => {

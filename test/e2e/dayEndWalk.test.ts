@@ -22,6 +22,7 @@ import { appendOutbox } from '../../src/store/outbox';
 import { tempDir } from '../helpers/demoDb';
 import { CHROMIUM_FLAGS, prepareDeskFolder } from './deskFolder';
 import { layoutProblems } from './layoutCheck';
+import { scanWedge } from './wedgeScanner';
 
 const SHOTS = join(REPO_ROOT, 'test-output', 'e2e');
 const SIZES = [
@@ -52,8 +53,7 @@ async function signIn(digits: string): Promise<void> {
 async function scanMember(offset: number): Promise<string> {
   const m = desk.terminal.db.prepare("SELECT id, card_serial FROM members WHERE status = 'active' AND tier = 'core' ORDER BY id LIMIT 1 OFFSET ?").get(offset) as { id: string; card_serial: number };
   const hq = privateJwkSchema.parse(JSON.parse(readFileSync(join(desk.prepared.dir, HQ_KEY_FILE), 'utf8')));
-  await page.keyboard.type(mintCardCode(hq, { mid: m.id, cs: m.card_serial, iat: Math.floor(Date.now() / 1000) - 60 }), { delay: 2 });
-  await page.keyboard.press('Enter');
+  await scanWedge(page, mintCardCode(hq, { mid: m.id, cs: m.card_serial, iat: Math.floor(Date.now() / 1000) - 60 }));
   await page.waitForSelector('[data-screen="member"] [data-testid="points-balance"]');
   return m.id;
 }

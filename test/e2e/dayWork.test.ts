@@ -23,6 +23,7 @@ import { tempDir } from '../helpers/demoDb';
 import { allowPrinter } from '../helpers/printerConfig';
 import { startFakePrinter, type FakePrinter } from '../../src/print/fakePrinter/server';
 import { layoutProblems } from './layoutCheck';
+import { scanWedge } from './wedgeScanner';
 
 const SHOTS = join(REPO_ROOT, 'test-output', 'e2e');
 const VIEWPORTS = [
@@ -68,8 +69,7 @@ async function signInClerk(): Promise<void> {
 async function redeemFreeBenefit(at: DeskLaunch): Promise<void> {
   const m = at.terminal.db.prepare("SELECT id, card_serial FROM members WHERE status = 'active' AND tier = 'advanced' ORDER BY id LIMIT 1").get() as { id: string; card_serial: number };
   const hq = privateJwkSchema.parse(JSON.parse(readFileSync(join(at.prepared.dir, HQ_KEY_FILE), 'utf8')));
-  await page.keyboard.type(mintCardCode(hq, { mid: m.id, cs: m.card_serial, iat: Math.floor(Date.now() / 1000) - 60 }), { delay: 2 });
-  await page.keyboard.press('Enter');
+  await scanWedge(page, mintCardCode(hq, { mid: m.id, cs: m.card_serial, iat: Math.floor(Date.now() / 1000) - 60 }));
   await page.waitForSelector('[data-screen="member"] [data-testid="points-balance"]');
   const benefit = at.terminal.service.memberCard({ memberId: m.id }).benefits.find((b) => b.eligible && !b.needsAmount)!;
   await page.locator(`[data-testid="benefit-${benefit.id}"] [data-testid="redeem"]`).scrollIntoViewIfNeeded();
@@ -293,8 +293,7 @@ describe.each(VIEWPORTS.map((v, i) => [`${v.width}x${v.height}`, v, i] as const)
     desk.terminal.db.prepare("DELETE FROM lockouts WHERE scope = 'terminal'").run();
     await signInClerk();
     // A code that is no member code, then a card number too short: one red box, the newest.
-    await page.keyboard.type('LD1C.not-a-member-code', { delay: 2 });
-    await page.keyboard.press('Enter');
+    await scanWedge(page, 'LD1C.not-a-member-code');
     await expect.poll(() => page.textContent('[data-screen="scan"] [data-testid="error"]')).toBe(zh.error('MALFORMED'));
     await page.fill('[data-testid="card-input"]', '123');
     await page.click('[data-testid="card-submit"]');
@@ -307,8 +306,7 @@ describe.each(VIEWPORTS.map((v, i) => [`${v.width}x${v.height}`, v, i] as const)
     const hq = privateJwkSchema.parse(JSON.parse(readFileSync(join(desk.prepared.dir, HQ_KEY_FILE), 'utf8')));
     await page.fill('[data-testid="card-input"]', '');
     await page.locator('body').click({ position: { x: 5, y: 200 } });
-    await page.keyboard.type(mintCardCode(hq, { mid: m.id, cs: m.card_serial, iat: Math.floor(Date.now() / 1000) - 60 }), { delay: 2 });
-    await page.keyboard.press('Enter');
+    await scanWedge(page, mintCardCode(hq, { mid: m.id, cs: m.card_serial, iat: Math.floor(Date.now() / 1000) - 60 }));
     await page.waitForSelector('[data-screen="member"] [data-testid="points-balance"]');
     const benefit = desk.terminal.service.memberCard({ memberId: m.id }).benefits.find((b) => b.eligible && !b.needsAmount)!;
     await page.locator(`[data-testid="benefit-${benefit.id}"] [data-testid="redeem"]`).scrollIntoViewIfNeeded();

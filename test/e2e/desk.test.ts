@@ -18,6 +18,7 @@ import { HQ_KEY_FILE } from '../../src/runtime/dataFolder';
 import { otherPhone } from '../helpers/demoPhones';
 import { tempDir } from '../helpers/demoDb';
 import { allowPrinter } from '../helpers/printerConfig';
+import { scanWedge } from './wedgeScanner';
 
 const SHOTS = join(REPO_ROOT, 'test-output', 'e2e');
 const CHROMIUM_FLAGS = [
@@ -43,12 +44,6 @@ let taps = 0;
 
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-/** A keyboard-wedge scanner: the whole code in a burst of fast keystrokes, then Enter. */
-async function wedge(code: string): Promise<void> {
-  await page.keyboard.type(code, { delay: 2 });
-  await page.keyboard.press('Enter');
 }
 
 async function tap(selector: string): Promise<void> {
@@ -99,7 +94,7 @@ describe('the desk in Chromium', () => {
     await page.waitForSelector('[data-screen="sign-in"]');
     await shot('01-sign-in');
     // A card scanned at the PIN pad is a scan, not a PIN: it asks for sign-in and uses up no tries.
-    await wedge('8860000000000010');
+    await scanWedge(page, '8860000000000010');
     await expect.poll(() => page.textContent('[data-testid="error"]')).toBe(createTranslator('zh-CN').error('NOT_SIGNED_IN', {}));
     await page.keyboard.type('0000');
     await page.keyboard.press('Enter');
@@ -113,9 +108,9 @@ describe('the desk in Chromium', () => {
 
   it('shows the sentence for refused codes', async () => {
     const tr = createTranslator('zh-CN');
-    await wedge('LD1C.bm90LWEtY29kZQ.c2lnbmF0dXJl');
+    await scanWedge(page, 'LD1C.bm90LWEtY29kZQ.c2lnbmF0dXJl');
     await expect.poll(() => page.textContent('[data-testid="error"]')).toBe(tr.error('MALFORMED', {}));
-    await wedge('8869999999999999');
+    await scanWedge(page, '8869999999999999');
     await expect.poll(() => page.textContent('[data-testid="error"]')).toBe(tr.error('UNKNOWN_MEMBER', { ref: '8869999999999999' }));
     await shot('03-scan-refused');
   });
@@ -140,7 +135,7 @@ describe('the desk in Chromium', () => {
 
   it('checks the whole phone number for a typed card number before showing the member, and shows only its last four digits', async () => {
     const m = member("status = 'active' AND tier = 'advanced'");
-    await wedge(m.card_no);
+    await scanWedge(page, m.card_no);
     await page.waitForSelector('[data-testid="phone-check"]');
     await shot('04-phone-check');
     await tapDigits('phone', otherPhone(m.phone));
@@ -173,7 +168,7 @@ describe('the desk in Chromium', () => {
     const code = mintCardCode(hq, { mid: m.id, cs: m.card_serial, iat: Math.floor(Date.now() / 1000) - 60 });
     const receiptsBefore = printer.receipts.length;
     taps = 0;
-    await wedge(code);
+    await scanWedge(page, code);
     await page.waitForSelector(`[data-screen="member"] [data-testid="verified"]:text("已通过会员码验证")`);
     const card = desk.terminal.service.memberCard({ memberId: m.id });
     expect(await page.getAttribute('[data-testid="points-balance"]', 'data-points')).toBe(String(card.points.balance));
@@ -209,7 +204,7 @@ describe('the desk in Chromium', () => {
     await shot('08-receipt-en');
     await page.click('[data-testid="next-member"]');
     await page.waitForSelector(`h1:text("Scan the member's code")`);
-    await wedge('NOT-A-MEMBER-CODE');
+    await scanWedge(page, 'NOT-A-MEMBER-CODE');
     await expect.poll(() => page.textContent('[data-testid="error"]')).toBe(createTranslator('en').error('MALFORMED', {}));
     await page.selectOption('[data-testid="lang"]', 'zh-TW');
     await page.waitForSelector('h1:text("請掃描會員條碼")');
@@ -221,7 +216,7 @@ describe('the desk in Chromium', () => {
   it('exchanges, earns and donates points, and voids with a manager PIN', async () => {
     const m = member("status = 'active' AND tier IN ('core', 'premium')");
     const hq = privateJwkSchema.parse(JSON.parse(readFileSync(join(desk.prepared.dir, HQ_KEY_FILE), 'utf8')));
-    await wedge(mintCardCode(hq, { mid: m.id, cs: m.card_serial, iat: Math.floor(Date.now() / 1000) - 60 }));
+    await scanWedge(page, mintCardCode(hq, { mid: m.id, cs: m.card_serial, iat: Math.floor(Date.now() / 1000) - 60 }));
     await page.waitForSelector('[data-screen="member"] [data-testid="points-balance"]');
 
     // A refused redemption keeps the dialog open with the core's sentence, and writes nothing.

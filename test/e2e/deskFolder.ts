@@ -9,8 +9,8 @@ import { demoPhones } from '../helpers/demoPhones';
 export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /**
- * Demo members seeded into `dataDir` and its config.json written. Keystrokes driven over CDP on a
- * busy 2-core box can be further apart than a real scanner's: the burst window is the desk's own
+ * Demo members seeded into `dataDir` and its config.json written. A busy 2-core box can hand the
+ * page a burst's keys (scanWedge, wedgeScanner.ts) unevenly: the burst window is the desk's own
  * setting (config.json), not a test switch. Answers the members' demo phone numbers (the desk holds
  * only their hashes).
  */

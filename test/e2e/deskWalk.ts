@@ -14,6 +14,7 @@ import { tempDir } from '../helpers/demoDb';
 import { allowPrinter } from '../helpers/printerConfig';
 import { CHROMIUM_FLAGS, prepareDeskFolder } from './deskFolder';
 import { keepShot, SCREENS_DIR } from './shots';
+import { scanWedge } from './wedgeScanner';
 
 export const SHOTS = SCREENS_DIR;
 
@@ -74,7 +75,6 @@ export async function signIn(walk: Walk, pin: string): Promise<void> {
 /** Presents the member as a wedge scanner would type their signed card code, and waits for the card. */
 export async function presentMember(walk: Walk, member: { id: string; card_serial: number }): Promise<void> {
   const hq = privateJwkSchema.parse(JSON.parse(readFileSync(join(walk.desk.prepared.dir, HQ_KEY_FILE), 'utf8')));
-  await walk.page.keyboard.type(mintCardCode(hq, { mid: member.id, cs: member.card_serial, iat: Math.floor(Date.now() / 1000) - 60 }), { delay: 2 });
-  await walk.page.keyboard.press('Enter');
+  await scanWedge(walk.page, mintCardCode(hq, { mid: member.id, cs: member.card_serial, iat: Math.floor(Date.now() / 1000) - 60 }));
   await walk.page.waitForSelector('[data-screen="member"] [data-testid="points-balance"]');
 }

@@ -19,6 +19,7 @@ import { HQ_KEY_FILE } from '../../src/runtime/dataFolder';
 import { tempDir } from '../helpers/demoDb';
 import { allowPrinter } from '../helpers/printerConfig';
 import { snapshot } from '../helpers/snapshot';
+import { scanWedge } from './wedgeScanner';
 
 const SHOTS = join(REPO_ROOT, 'test-output', 'e2e');
 const zh = createTranslator('zh-CN');
@@ -40,8 +41,7 @@ const db = () => desk.terminal.db;
 /** The member's signed card code, typed as a keyboard-wedge scanner types it. */
 async function scanMember(): Promise<void> {
   const hq = privateJwkSchema.parse(JSON.parse(readFileSync(join(desk.prepared.dir, HQ_KEY_FILE), 'utf8')));
-  await page.keyboard.type(mintCardCode(hq, { mid: member.id, cs: member.card_serial, iat: Math.floor(Date.now() / 1000) - 60 }), { delay: 2 });
-  await page.keyboard.press('Enter');
+  await scanWedge(page, mintCardCode(hq, { mid: member.id, cs: member.card_serial, iat: Math.floor(Date.now() / 1000) - 60 }));
   await page.waitForSelector('[data-screen="member"] [data-testid="points-balance"]');
 }
 

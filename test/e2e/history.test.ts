@@ -23,6 +23,7 @@ import { enrollNew, openAt, seedHq, startTestHq } from '../hq/harness';
 import { CHROMIUM_FLAGS } from './deskFolder';
 import { layoutProblems } from './layoutCheck';
 import { presentMember, signIn, SHOTS, startWalk, type Walk } from './deskWalk';
+import { scanWedge } from './wedgeScanner';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const zh = createTranslator('zh-CN');
@@ -164,8 +165,7 @@ describe('the member history with HQ in Chromium', () => {
         await page.keyboard.press('Enter');
         await page.waitForSelector('[data-screen="scan"]');
         const key = privateJwkSchema.parse(JSON.parse(readFileSync(join(tmp.dir, 'hq-key.jwk.json'), 'utf8')));
-        await page.keyboard.type(mintCardCode(key, { mid: m, cs: serial, iat: Math.floor(Date.now() / 1000) - 60 }), { delay: 2 });
-        await page.keyboard.press('Enter');
+        await scanWedge(page, mintCardCode(key, { mid: m, cs: serial, iat: Math.floor(Date.now() / 1000) - 60 }));
         await page.waitForSelector('[data-screen="member"] [data-testid="points-balance"]');
         await page.click('[data-testid="go-history"]');
         await page.waitForSelector('[data-screen="history"] [data-testid="history-list"]');

@@ -18,6 +18,7 @@ import { DEMO_TERMS } from '../../src/terminal/demo/terms';
 import { tempDir } from '../helpers/demoDb';
 import { snapshot } from '../helpers/snapshot';
 import { CHROMIUM_FLAGS, prepareDeskFolder } from './deskFolder';
+import { scanWedge } from './wedgeScanner';
 
 const SHOTS = join(REPO_ROOT, 'test-output', 'e2e');
 const zh = createTranslator('zh-CN');
@@ -159,8 +160,7 @@ describe('开卡 in Chromium', () => {
     const code = mintCardCode(key, { mid: referrer.id, cs: referrer.card_serial, iat: Math.floor(Date.now() / 1000) - 60 });
     // The cursor is in the name field: the burst lands in the referrer field, not in the name.
     await page.focus('[data-testid="join-name"]');
-    await page.keyboard.type(code, { delay: 2 });
-    await page.keyboard.press('Enter');
+    await scanWedge(page, code);
     await expect.poll(() => page.inputValue('[data-testid="join-referrer"]')).toBe(code);
     expect(await page.inputValue('[data-testid="join-name"]')).toBe('冯三');
     expect(await page.locator('[data-screen="join"]').count()).toBe(1);

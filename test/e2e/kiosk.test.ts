@@ -17,6 +17,7 @@ import { startFakePrinter, type FakePrinter } from '../../src/print/fakePrinter/
 import { tempDir } from '../helpers/demoDb';
 import { allowPrinter } from '../helpers/printerConfig';
 import { appCode, cardCode, hqKeyOf } from '../scan/fixtures';
+import { scanWedge } from './wedgeScanner';
 
 const SHOTS = join(REPO_ROOT, 'test-output', 'kiosk');
 const IDLE_SECONDS = 4;
@@ -51,12 +52,6 @@ async function bothShots(name: string, touch = true): Promise<void> {
   await shot(name, PORTRAIT, touch);
   await shot(name, LANDSCAPE, touch);
   await page.setViewportSize(PORTRAIT);
-}
-
-/** A keyboard-wedge scanner: the whole code in a burst of fast keystrokes, then Enter. */
-async function wedge(code: string): Promise<void> {
-  await page.keyboard.type(code, { delay: 2 });
-  await page.keyboard.press('Enter');
 }
 
 function member(where: string): Member {
@@ -118,7 +113,7 @@ describe('the member kiosk in Chromium', () => {
     shown = member("status = 'active' AND length(name) >= 2 AND tier <> 'basic' AND id IN (SELECT member_id FROM point_lots WHERE remaining > 0)");
     code = cardCode(hqKeyOf(dataDir), shown.id, shown.card_serial, Date.now());
     const card = kiosk.terminal.service.memberCard({ memberId: shown.id });
-    await wedge(code);
+    await scanWedge(page, code);
     await page.waitForSelector('[data-screen="member"] [data-testid="kiosk-points"]');
     expect(await page.textContent('[data-testid="kiosk-tier"]')).toBe(zh.tier(card.tier.code));
     expect(await page.textContent('[data-testid="kiosk-points"]')).toBe(`${card.points.balance.toLocaleString('en-US')}积分`);
@@ -162,7 +157,7 @@ describe('the member kiosk in Chromium', () => {
   });
 
   it('refuses a plain card number and a replayed app code with a sentence and a hint, then attract', async () => {
-    await wedge(shown.card_no);
+    await scanWedge(page, shown.card_no);
     await page.waitForSelector('[data-screen="refused"]');
     expect(await page.textContent('[data-testid="refused-message"]')).toBe(zh.t('kiosk.refusal.KIOSK_CODE_REQUIRED'));
     expect(await page.textContent('[data-testid="refused-hint"]')).toBe(zh.t('kiosk.hint.KIOSK_CODE_REQUIRED'));
@@ -172,18 +167,18 @@ describe('the member kiosk in Chromium', () => {
 
     const other = member("status = 'active' AND id <> '" + shown.id + "'");
     const live = appCode(hqKeyOf(dataDir), other.id, other.card_serial, Date.now());
-    await wedge(live);
+    await scanWedge(page, live);
     await page.waitForSelector('[data-screen="member"] [data-testid="kiosk-points"]');
     await expectNothingPrivate(other);
     // The same live code again (a photo of the phone, say): refused, and that page is gone.
-    await wedge(live);
+    await scanWedge(page, live);
     await page.waitForSelector('[data-screen="refused"]');
     expect(await page.textContent('[data-testid="refused-message"]')).toBe(zh.t('kiosk.refusal.REPLAYED'));
     expect(await page.textContent('[data-testid="refused-hint"]')).toBe(zh.t('kiosk.hint.REPLAYED'));
     expect(await page.$('[data-testid="kiosk-points"]')).toBeNull();
     await bothShots('06-refused-replayed');
     // A burst of garbage: a friendly sentence, never an error page.
-    await wedge('#$%^&*()_+garbage-garbage-garbage');
+    await scanWedge(page, '#$%^&*()_+garbage-garbage-garbage');
     await expect.poll(() => page.textContent('[data-testid="refused-message"]')).toBe(zh.t('kiosk.refusal.MALFORMED'));
     await page.waitForSelector('[data-screen="attract"]', { timeout: 12_000 });
   });
@@ -203,7 +198,7 @@ describe('the member kiosk in Chromium', () => {
   });
 
   it('says so kindly when the printer is out of paper, and the slip never prints later', async () => {
-    await wedge(cardCode(hqKeyOf(dataDir), shown.id, shown.card_serial, Date.now()));
+    await scanWedge(page, cardCode(hqKeyOf(dataDir), shown.id, shown.card_serial, Date.now()));
     await page.waitForSelector('[data-screen="member"] [data-testid="kiosk-points"]');
     printer.setFault({ fault: 'paper-out' });
     try {

@@ -19,6 +19,7 @@ import { CHROMIUM_FLAGS, prepareDeskFolder } from './deskFolder';
 import { renderedFaces } from './fontCheck';
 import { keepShot } from './shots';
 import { smallTargets } from './touchTargets';
+import { scanWedge } from './wedgeScanner';
 
 const VIEWPORTS = [
   { width: 1024, height: 768 },
@@ -47,14 +48,9 @@ async function atBoth(label: string): Promise<void> {
   }
 }
 
-async function wedge(code: string): Promise<void> {
-  await page.keyboard.type(code, { delay: 2 });
-  await page.keyboard.press('Enter');
-}
-
 async function showMember(): Promise<void> {
   const m = kiosk.terminal.db.prepare("SELECT id, card_serial FROM members WHERE status = 'active' ORDER BY id LIMIT 1").get() as { id: string; card_serial: number };
-  await wedge(cardCode(hqKeyOf(dataDir), m.id, m.card_serial, Date.now()));
+  await scanWedge(page, cardCode(hqKeyOf(dataDir), m.id, m.card_serial, Date.now()));
   await page.waitForSelector('[data-screen="member"] [data-testid="kiosk-points"]');
 }
 
@@ -167,7 +163,7 @@ describe('the member kiosk through a day', () => {
     await page.waitForSelector('[data-screen="attract"]');
     // A plain card number: the kiosk refuses it with a sentence (and would go back after 8 s).
     const card = kiosk.terminal.db.prepare("SELECT card_no FROM members WHERE status = 'active' ORDER BY id LIMIT 1").get() as { card_no: string };
-    await wedge(card.card_no);
+    await scanWedge(page, card.card_no);
     await page.waitForSelector('[data-screen="refused"]');
     await freezeClock();
     await atBoth('refused');

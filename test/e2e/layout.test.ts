@@ -21,6 +21,7 @@ import { HQ_KEY_FILE } from '../../src/runtime/dataFolder';
 import { otherPhone } from '../helpers/demoPhones';
 import { tempDir } from '../helpers/demoDb';
 import { layoutProblems } from './layoutCheck';
+import { scanWedge } from './wedgeScanner';
 
 const SHOTS = join(REPO_ROOT, 'test-output', 'e2e');
 const VIEWPORTS = [
@@ -47,11 +48,6 @@ interface Member {
 function members(where: string): Member[] {
   const rows = desk.terminal.db.prepare(`SELECT id, card_no, card_serial FROM members WHERE ${where} ORDER BY id LIMIT ?`).all(WALKS.length) as Omit<Member, 'phone'>[];
   return rows.map((r) => ({ ...r, phone: phones.get(r.id)! }));
-}
-
-async function wedge(code: string): Promise<void> {
-  await page.keyboard.type(code, { delay: 2 });
-  await page.keyboard.press('Enter');
 }
 
 async function expectFits(label: string): Promise<void> {
@@ -107,7 +103,7 @@ describe('the desk fits small screens', () => {
     // The member card, from the member's signed code.
     const m = members("status = 'active' AND tier = 'advanced'")[i]!;
     const hq = privateJwkSchema.parse(JSON.parse(readFileSync(join(desk.prepared.dir, HQ_KEY_FILE), 'utf8')));
-    await wedge(mintCardCode(hq, { mid: m.id, cs: m.card_serial, iat: Math.floor(Date.now() / 1000) - 60 }));
+    await scanWedge(page, mintCardCode(hq, { mid: m.id, cs: m.card_serial, iat: Math.floor(Date.now() / 1000) - 60 }));
     await page.waitForSelector('[data-screen="member"] [data-testid="points-balance"]');
     await expectFits(label('03-member'));
 
@@ -132,7 +128,7 @@ describe('the desk fits small screens', () => {
     await page.click('[data-testid="next-member"]');
     await page.waitForSelector('[data-screen="scan"]');
     const p = members("status = 'active' AND tier IN ('core', 'premium')")[i]!;
-    await wedge(p.card_no);
+    await scanWedge(page, p.card_no);
     await page.waitForSelector('[data-testid="phone-check"]');
     // Tapped, as a clerk does: eleven quick keystrokes would be a scanner burst.
     for (const d of otherPhone(p.phone)) await page.click(`[data-testid="phone"] .pin-keys button[aria-label="${d}"]`);

@@ -22,6 +22,7 @@ import { tempDir } from '../helpers/demoDb';
 import { allowPrinter } from '../helpers/printerConfig';
 import { snapshot } from '../helpers/snapshot';
 import { CHROMIUM_FLAGS, prepareDeskFolder } from './deskFolder';
+import { scanWedge } from './wedgeScanner';
 
 const SHOTS = join(REPO_ROOT, 'test-output', 'e2e');
 const zh = createTranslator('zh-CN');
@@ -42,8 +43,7 @@ const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`
 const db = () => desk.terminal.db;
 
 async function scan(code: string, screen: string): Promise<void> {
-  await page.keyboard.type(code, { delay: 2 });
-  await page.keyboard.press('Enter');
+  await scanWedge(page, code);
   await page.waitForSelector(`[data-screen="${screen}"]`);
 }
 

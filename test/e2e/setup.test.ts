@@ -22,6 +22,7 @@ import { CONFIG_FILE } from '../../src/terminal/operations/config';
 import { seedHq, startTestHq, type TestHq } from '../hq/harness';
 import { tempDir } from '../helpers/demoDb';
 import { CHROMIUM_FLAGS, prepareDeskFolder } from './deskFolder';
+import { scanWedge } from './wedgeScanner';
 
 const SHOTS = join(REPO_ROOT, 'test-output', 'e2e');
 const tr = createTranslator('zh-CN');
@@ -217,8 +218,7 @@ describe('setting a terminal up in Chromium', () => {
 
     // Scanner: a wedge burst is read and shown as read, nothing looked up.
     await page.waitForSelector('[data-testid="setup-scan-read"]');
-    await page.keyboard.type('LD-SETUP-12345678', { delay: 2 });
-    await page.keyboard.press('Enter');
+    await scanWedge(page, 'LD-SETUP-12345678');
     await expect.poll(() => text('setup-scan-code')).toBe('LD-SETUP-12345678');
     expect(await page.getAttribute('[data-testid="setup-scan-read"]', 'data-source')).toBe('wedge');
     await fitsBothSizes();
@@ -257,8 +257,7 @@ describe('setting a terminal up in Chromium', () => {
     await expect.poll(() => text('setup-recovery-note')).toBe(tr.t('setup.recovery.alreadyShown'));
     expect(await page.$('[data-testid="recovery-key"]')).toBeNull();
     await page.click('[data-testid="setup-next"]');
-    await page.keyboard.type('8860000000000010', { delay: 2 });
-    await page.keyboard.press('Enter');
+    await scanWedge(page, '8860000000000010');
     await expect.poll(() => text('setup-scan-code')).toBe('8860000000000010');
     expect(await page.$('[data-testid="manager-setup"]')).not.toBeNull();
     await page.click('[data-testid="setup-next"]');

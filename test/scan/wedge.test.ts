@@ -10,10 +10,13 @@ const ROTATING =
 
 /**
  * Plays keystrokes through the detector as attachWedge does, timers included: what lands in the
- * focused field (Enter as "⏎", Backspace as "⌫") and what was scanned.
+ * focused field (Enter as "⏎", Backspace as "⌫") and what was scanned. `deliver` says when the page
+ * gets a keystroke pressed at `pressedAt`, the one before having reached it at `previous` (at once
+ * by default; later on a busy machine); maxDelayMs counts from when each keystroke reached the page.
  */
-function play(keys: Keystroke[], config = CONFIG): { field: string; scans: string[]; maxDelayMs: number } {
+function play(keys: Keystroke[], config = CONFIG, deliver: (pressedAt: number, previous: number) => number = (t) => t): { field: string; scans: string[]; maxDelayMs: number } {
   const d = new WedgeDetector(config);
+  let time = 0;
   let now = 0;
   let field = '';
   let maxDelayMs = 0;
@@ -26,12 +29,13 @@ function play(keys: Keystroke[], config = CONFIG): { field: string; scans: strin
     }
   };
   for (const [key, gap] of keys) {
-    const next = now + gap;
+    time += gap;
+    const next = Math.max(now, deliver(time, now));
     // The give-back timer fires between keystrokes when it is due.
     const wait = d.pendingFor(now);
     if (wait !== null && now + wait < next) land(d.expire(now + wait), now + wait);
     now = next;
-    const decision = d.key({ key, time: now });
+    const decision = d.key({ key, time, arrivedAt: now });
     land(decision.release, now);
     if (key.length === 1) typedAt.push(now);
     if (decision.action === 'scan') {
@@ -105,6 +109,29 @@ describe('keyboard-wedge detector', () => {
       const code = run % 2 === 0 ? ROTATING : `88600000000${String(10000 + run).slice(-5)}`;
       const keys = scannerBurst(code).map(([k, g], i): Keystroke => [k, i < 10 ? g : rand() < 0.15 ? 40 + Math.floor(rand() * 180) : g]);
       expect(play(keys), `run ${run}`).toMatchObject({ field: '', scans: [code] });
+    }
+  });
+
+  it('keeps a burst whole when its keystrokes reach the page late (the give-back timer counts from arrival, not from the key\'s time)', () => {
+    // A busy machine hands the page every keystroke the same 50–400 ms after the scanner pressed it
+    // (the event times still say 3–15 ms apart), or passes on one keystroke every 9 ms while the
+    // scanner sends one every ~6 ms, so the rotating code's last keys come a second late.
+    const codes = [ROTATING, '8860000000000010'];
+    for (const code of codes) {
+      for (const late of [50, 80, 200, 400]) {
+        expect(play(scannerBurst(code), CONFIG, (t) => t + late), `${late} ms late`).toMatchObject({ field: '', scans: [code] });
+      }
+      expect(play(scannerBurst(code), CONFIG, (t, previous) => Math.max(t, previous + 9)), 'one key every 9 ms').toMatchObject({ field: '', scans: [code] });
+    }
+  });
+
+  it('gives late-delivered typing back as typed, within maxInterKeyMs of its arrival', () => {
+    for (const late of [60, 150]) {
+      const r = play(CLERK_TYPES_CARD_NO, CONFIG, (t) => t + late);
+      expect(r).toMatchObject({ field: '8860000000000010⏎', scans: [] });
+      expect(r.maxDelayMs).toBeLessThanOrEqual(CONFIG.maxInterKeyMs + 1);
+      expect(play(FAST_TYPIST, CONFIG, (t) => t + late)).toMatchObject({ field: 'She wants gift wrap⌫ping⏎', scans: [] });
+      expect(play(QUICK_PIN, CONFIG, (t) => t + late)).toMatchObject({ field: '1234⏎', scans: [] });
     }
   });
 
