@@ -118,7 +118,7 @@ export function DeskProvider(props: { client: DeskClient; initialLang: Lang; ini
  * What an error note shows: the core's refusal kept as its code and parameters (worded when drawn, so a
  * switch of language rewords it), or a sentence the screen made itself.
  */
-export type Problem = ErrorBody | string;
+export type Problem = Pick<ErrorBody, 'message' | 'params'> & { code: string } | string;
 
 /** Loads something through the API with loading / error / retry states. */
 export function useLoad<T>(load: () => Promise<Result<T>>, deps: unknown[]) {

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConflictOp } from '../../src/contract/terminalApi';
-import { Empty, ErrorNote, Loading } from '../components/Notice';
+import { Empty, ErrorNote, Loading, type Problem } from '../components/Notice';
 import { useDesk, useLoad } from '../desk';
 import { formatDateTime, formatYuan } from '../format';
 import { pick } from '../i18n';
@@ -13,10 +13,10 @@ export function ConflictsTab() {
   const { call, lang, status } = useDesk();
   const tz = status?.tz ?? 'Asia/Shanghai';
   const list = useLoad(() => call('manager.conflicts', {}), []);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Problem | null>(null);
   const ack = async (id: number) => {
     const r = await call('manager.ackConflict', { id });
-    if (!r.ok) setError(r.error.message);
+    if (!r.ok) setError(r.error);
     list.reload();
   };
   const op = (o: ConflictOp) => t('manager.conflicts.opLine', { at: formatDateTime(o.at, tz), terminal: o.terminalId, value: formatYuan(o.valueFen) });

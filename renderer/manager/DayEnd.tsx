@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DayEndProgress, DayEndResult, DayReport } from '../../src/contract/terminalApi';
-import { Dialog, ErrorNote } from '../components/Notice';
+import { Dialog, ErrorNote, type Problem } from '../components/Notice';
 import { useDesk, useLoad } from '../desk';
 import { formatDateTime } from '../format';
 import { ZReportActions } from './ZReport';
@@ -58,7 +58,7 @@ export function DayEndTab(props: { /** Opens setup: where a terminal not yet enr
   const [confirming, setConfirming] = useState(false);
   const [progress, setProgress] = useState<DayEndProgress | null>(null);
   const [result, setResult] = useState<DayEndResult | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Problem | null>(null);
   // Today's report as it stands: a day closed earlier shows as closed when the tab opens again.
   const today = useLoad(() => call('manager.zReport', {}), []);
   const live = useRef(true);
@@ -92,7 +92,7 @@ export function DayEndTab(props: { /** Opens setup: where a terminal not yet enr
     if (r.ok) {
       setProgress(r.value.progress);
       setResult(r.value);
-    } else setError(r.error.message);
+    } else setError(r.error);
   };
 
   const closedBefore = result === null && today.value?.closed ? today.value : null;

@@ -4,7 +4,7 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KpiChartName, Kpis, KpiTable } from '../../src/contract/terminalApi';
-import { ErrorNote, Loading } from '../components/Notice';
+import { ErrorNote, Loading, type Problem } from '../components/Notice';
 import { useDesk, useLoad } from '../desk';
 import type { Translator } from '../../src/i18n';
 import { Chart } from './Chart';
@@ -70,12 +70,12 @@ export function KpisTab() {
   const { t } = useTranslation();
   const { call, tr, lang } = useDesk();
   const data = useLoad(() => call('manager.kpis', {}), [lang]);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Problem | null>(null);
   const options = useMemo(() => (data.value ? Object.fromEntries(CHARTS.map((c) => [c, optionFor(c, data.value!.kpis, tr)])) : null), [data.value, tr]);
   const csv = async (chart: KpiChartName) => {
     const r = await call('manager.kpiCsv', { chart });
     if (r.ok) downloadCsv(r.value);
-    else setError(r.error.message);
+    else setError(r.error);
   };
   if (!data.value || !options) return data.error ? <ErrorNote message={data.error} onRetry={data.reload} /> : <Loading />;
   const k = data.value.kpis;

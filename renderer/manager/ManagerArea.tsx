@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SignedInStaff } from '../../src/contract/terminalApi';
 import { LockedPad, useLockedUntil } from '../components/LockedPad';
-import { ErrorNote } from '../components/Notice';
+import { ErrorNote, type Problem } from '../components/Notice';
 import { PinPad } from '../components/PinPad';
 import { useDesk } from '../desk';
 import { ConflictsTab } from './Conflicts';
@@ -27,7 +27,8 @@ export function ManagerArea(props: { onBack(): void }) {
   const { staff, call } = useDesk();
   const [tab, setTab] = useState<Tab>('dayEnd');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  // Kept as the core's code and parameters: worded when drawn, so a language switch rewords it.
+  const [error, setError] = useState<Problem | null>(null);
   const [approver, setApprover] = useState<SignedInStaff | null>(null);
   const lockedUntil = useLockedUntil();
   // However the area is left (its own Back, the top bar, sign-out), the approval ends with it.
@@ -48,7 +49,7 @@ export function ManagerArea(props: { onBack(): void }) {
       setError(null);
       const r = await call('manager.approve', { pin });
       setBusy(false);
-      if (!r.ok) return setError(r.error.code === 'LOCKED_OUT' ? null : r.error.message);
+      if (!r.ok) return setError(r.error.code === 'LOCKED_OUT' ? null : r.error);
       setApprover(r.value.manager);
     };
     return (

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DeskSettings, Lang } from '../../src/contract/terminalApi';
-import { ErrorNote, Loading } from '../components/Notice';
+import { ErrorNote, Loading, useProblemText, type Problem } from '../components/Notice';
 import { useDesk, useLoad } from '../desk';
 import { formatPoints, formatYuan } from '../format';
 import { LANGS } from '../i18n';
@@ -20,8 +20,16 @@ function Form(props: { settings: DeskSettings; onSaved(): void }) {
   const [camera, setCamera] = useState(s.scanner.camera.deviceId ?? '');
   const [cameras, setCameras] = useState<MediaDeviceInfo[]>([]);
   const [lang, setLang] = useState<Lang>(s.lang);
-  const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
-  const [state, setState] = useState<string | null>(null);
+  // What the screen says is kept as keys and the core's codes and parameters, worded when drawn:
+  // a language switch rewords it (as the desk's notes are).
+  const [note, setNote] = useState<{ ok: true; key: string } | { ok: false; problem: Problem } | null>(null);
+  const [state, setState] = useState<{ problem: Problem } | { state: string; error: { code: string; params: Record<string, string | number> } | null } | null>(null);
+  const words = useProblemText();
+  const stateText = (s: NonNullable<typeof state>): string => {
+    if ('problem' in s) return words(s.problem);
+    const sentence = t(`manager.settings.printerStateText.${s.state}`);
+    return s.error ? `${sentence} ${tr.error(s.error.code, s.error.params)}` : sentence;
+  };
 
   useEffect(() => {
     void navigator.mediaDevices?.enumerateDevices().then((d) => setCameras(d.filter((x) => x.kind === 'videoinput')), () => undefined);
@@ -29,9 +37,8 @@ function Form(props: { settings: DeskSettings; onSaved(): void }) {
   // The printer's state as a sentence (never the raw value), with the reason when it did not answer.
   const checkPrinter = async () => {
     const r = await call('manager.settings.printerStatus', printer.trim() ? { printer: printer.trim() } : {});
-    if (!r.ok) return setState(r.error.message);
-    const sentence = t(`manager.settings.printerStateText.${r.value.state}`);
-    setState(r.value.error ? `${sentence} ${tr.error(r.value.error.code, r.value.error.params)}` : sentence);
+    if (!r.ok) return setState({ problem: r.error });
+    setState({ state: r.value.state, error: r.value.error ? { code: r.value.error.code, params: r.value.error.params } : null });
   };
   useEffect(() => {
     void checkPrinter();
@@ -45,12 +52,12 @@ function Form(props: { settings: DeskSettings; onSaved(): void }) {
       scanner: { wedge, serial: { port: port.trim() === '' ? null : port.trim(), baud }, camera: { deviceId: camera === '' ? null : camera } },
       lang,
     });
-    setNote(r.ok ? { ok: true, text: t('manager.settings.saved') } : { ok: false, text: r.error.message });
+    setNote(r.ok ? { ok: true, key: 'manager.settings.saved' } : { ok: false, problem: r.error });
     if (r.ok) props.onSaved();
   };
   const test = async () => {
     const r = await call('manager.settings.testPrint', printer.trim() ? { printer: printer.trim() } : {});
-    setNote(r.ok ? { ok: true, text: t('manager.settings.testOk') } : { ok: false, text: r.error.message });
+    setNote(r.ok ? { ok: true, key: 'manager.settings.testOk' } : { ok: false, problem: r.error });
   };
   const num = (v: string, fallback: number) => (/^\d{1,6}$/.test(v) ? Number(v) : fallback);
 
@@ -72,7 +79,7 @@ function Form(props: { settings: DeskSettings; onSaved(): void }) {
         <div className="printer-state">
           <span className="muted">{t('manager.settings.status')}</span>
           <span data-testid="settings-printer-state" role="status">
-            {state ?? t('manager.settings.checking')}
+            {state ? stateText(state) : t('manager.settings.checking')}
           </span>
           <div className="manager-actions">
             <button type="button" onClick={() => void checkPrinter()}>
@@ -107,7 +114,7 @@ function Form(props: { settings: DeskSettings; onSaved(): void }) {
         <button type="submit" className="primary" data-testid="settings-save">
           {t('manager.settings.save')}
         </button>
-        {note && (note.ok ? <div className="note ok" data-testid="settings-note">{note.text}</div> : <ErrorNote message={note.text} />)}
+        {note && (note.ok ? <div className="note ok" data-testid="settings-note">{t(note.key)}</div> : <ErrorNote message={note.problem} />)}
       </div>
       <div className="settings-col">
         <fieldset className="settings-scanner">

@@ -2,7 +2,7 @@
 // HQ manages are listed read-only.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ErrorNote, Loading } from '../components/Notice';
+import { ErrorNote, Loading, type Problem } from '../components/Notice';
 import { useDesk, useLoad } from '../desk';
 
 export function StaffTab() {
@@ -13,27 +13,28 @@ export function StaffTab() {
   const [pin, setPin] = useState('');
   const [resetFor, setResetFor] = useState<string | null>(null);
   const [newPin, setNewPin] = useState('');
-  const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+  // What happened, as a sentence's key or the core's refusal: worded when drawn (a language switch rewords it).
+  const [note, setNote] = useState<{ ok: true; key: string; params?: Record<string, string> } | { ok: false; problem: Problem } | null>(null);
 
-  const done = (r: { ok: true } | { ok: false; error: { message: string } }, text: string) => {
-    setNote(r.ok ? { ok: true, text } : { ok: false, text: r.error.message });
+  const done = (r: { ok: true } | { ok: false; error: Problem }, key: string, params?: Record<string, string>) => {
+    setNote(r.ok ? { ok: true, key, ...(params ? { params } : {}) } : { ok: false, problem: r.error });
     list.reload();
   };
   const add = async () => {
     const r = await call('manager.staff.add', { name, pin });
     if (r.ok) (setName(''), setPin(''));
-    done(r, t('manager.staff.added', { name }));
+    done(r, 'manager.staff.added', { name });
   };
   const reset = async (staffId: string) => {
     const r = await call('manager.staff.resetPin', { staffId, pin: newPin });
     if (r.ok) (setResetFor(null), setNewPin(''));
-    done(r, t('manager.staff.pinReset'));
+    done(r, 'manager.staff.pinReset');
   };
 
   if (!list.value) return list.error ? <ErrorNote message={list.error} onRetry={list.reload} /> : <Loading />;
   return (
     <section className="manager-panel" data-testid="staff">
-      {note && (note.ok ? <div className="note ok">{note.text}</div> : <ErrorNote message={note.text} />)}
+      {note && (note.ok ? <div className="note ok">{t(note.key, note.params)}</div> : <ErrorNote message={note.problem} />)}
       <table className="staff-table">
         <thead>
           <tr>

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DayReport } from '../../src/contract/terminalApi';
-import { ErrorNote, Loading } from '../components/Notice';
+import { ErrorNote, Loading, type Problem } from '../components/Notice';
 import { useDesk, useLoad } from '../desk';
 import { downloadCsv } from './download';
 import { ZReportView } from './ZReportView';
@@ -10,7 +10,8 @@ import { ZReportView } from './ZReportView';
 export function ZReportActions(props: { report: DayReport }) {
   const { t } = useTranslation();
   const { call } = useDesk();
-  const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+  // Worded when drawn (a language switch rewords it): the sentence's key, or the core's refusal.
+  const [note, setNote] = useState<{ ok: true; key: string } | { ok: false; problem: Problem } | null>(null);
   const [busy, setBusy] = useState(false);
   const date = props.report.date;
   const print = async () => {
@@ -18,12 +19,12 @@ export function ZReportActions(props: { report: DayReport }) {
     setNote(null);
     const r = await call('manager.printZReport', { date });
     setBusy(false);
-    setNote(r.ok ? { ok: true, text: t('manager.z.printed') } : { ok: false, text: r.error.message });
+    setNote(r.ok ? { ok: true, key: 'manager.z.printed' } : { ok: false, problem: r.error });
   };
   const csv = async () => {
     const r = await call('manager.zReportCsv', { date });
     if (r.ok) downloadCsv(r.value);
-    else setNote({ ok: false, text: r.error.message });
+    else setNote({ ok: false, problem: r.error });
   };
   return (
     <div className="manager-actions">
@@ -33,7 +34,7 @@ export function ZReportActions(props: { report: DayReport }) {
       <button type="button" onClick={() => void csv()} data-testid="z-csv">
         {t('manager.z.csv')}
       </button>
-      {note && (note.ok ? <span className="note ok" data-testid="z-note">{note.text}</span> : <ErrorNote message={note.text} />)}
+      {note && (note.ok ? <span className="note ok" data-testid="z-note">{t(note.key)}</span> : <ErrorNote message={note.problem} />)}
     </div>
   );
 }

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SetupState } from '../../src/contract/terminalApi';
-import { ErrorNote } from '../components/Notice';
+import { ErrorNote, useProblemText, type Problem } from '../components/Notice';
 import { useDesk } from '../desk';
 
 const POLL_MS = 200;
@@ -17,7 +17,9 @@ export function HqStep(props: { state: SetupState; onState(s: SetupState): void 
   const [url, setUrl] = useState(state.hqUrl ?? '');
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  // The core's refusal as code and parameters, worded when drawn: the language switch rewords it.
+  const [error, setError] = useState<Problem | null>(null);
+  const words = useProblemText();
   const onState = useRef(props.onState);
   onState.current = props.onState;
 
@@ -40,7 +42,7 @@ export function HqStep(props: { state: SetupState; onState(s: SetupState): void 
     if (r.ok) setCode('');
     const now = await call('setup.state', {});
     if (now.ok) onState.current(now.value);
-    if (!r.ok) setError(r.error.message);
+    if (!r.ok) setError(r.error);
   };
 
   if (state.session === 'desk') {
@@ -83,7 +85,7 @@ export function HqStep(props: { state: SetupState; onState(s: SetupState): void 
             {sync.phase === 'enrolling'
               ? t('setup.hq.enrolling')
               : sync.phase === 'failed'
-                ? t('setup.hq.failed', { message: sync.error?.message ?? '' })
+                ? t('setup.hq.failed', { message: sync.error ? words(sync.error) : '' })
                 : sync.phase === 'done' && state.ready
                   ? t('setup.hq.synced', { storeId: state.storeId, terminalId: state.terminalId, pulled: sync.pulled, staff: state.staffCount })
                   : t('setup.hq.syncing', { pulled: sync.pulled, pages: sync.pages })}

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PrinterCheck } from '../../src/contract/terminalApi';
-import { ErrorNote } from '../components/Notice';
+import { ErrorNote, useProblemText, type Problem } from '../components/Notice';
 import { useDesk } from '../desk';
 
 type Kind = 'tcp' | 'serial' | 'file';
@@ -28,15 +28,17 @@ export function PrinterStep(props: { current: string | null }) {
   const [f, setF] = useState(() => fieldsOf(props.current));
   const [ports, setPorts] = useState<{ path: string; label: string | null }[] | null>(null);
   const [check, setCheck] = useState<PrinterCheck | null>(null);
-  const [note, setNote] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // Kept as what to say (the test print's facts, the core's refusal), worded when drawn: the language switch rewords it.
+  const [note, setNote] = useState<{ bytes: number; state: string } | null>(null);
+  const [error, setError] = useState<Problem | null>(null);
+  const words = useProblemText();
   const [busy, setBusy] = useState(false);
 
   const listPorts = () => void call('setup.serialPorts', {}).then((r) => setPorts(r.ok ? r.value.ports : []));
   useEffect(listPorts, [call]);
 
   const uri = f.kind === 'tcp' ? `tcp://${f.host.trim()}:${f.port.trim()}` : f.kind === 'serial' ? `serial:${f.serial}?baud=${f.baud}` : f.device.trim();
-  const stateText = (c: PrinterCheck) => (c.error ? c.error.message : t(`manager.settings.printerStateText.${c.state}`));
+  const stateText = (c: PrinterCheck) => (c.error ? words(c.error) : t(`manager.settings.printerStateText.${c.state}`));
 
   const save = async () => {
     setBusy(true);
@@ -45,15 +47,15 @@ export function PrinterStep(props: { current: string | null }) {
     const r = await call('setup.printer', { printer: uri });
     setBusy(false);
     if (r.ok) setCheck(r.value);
-    else setError(r.error.message);
+    else setError(r.error);
   };
   const testPrint = async () => {
     setBusy(true);
     setError(null);
     const r = await call('setup.testPrint', {});
     setBusy(false);
-    if (r.ok) setNote(t('setup.printer.printed', { bytes: r.value.bytes, state: t(`manager.settings.printerStateText.${r.value.printerState}`) }));
-    else setError(r.error.message);
+    if (r.ok) setNote({ bytes: r.value.bytes, state: r.value.printerState });
+    else setError(r.error);
   };
 
   return (
@@ -130,7 +132,7 @@ export function PrinterStep(props: { current: string | null }) {
       )}
       {note && (
         <p className="note ok" role="status" data-testid="setup-printer-printed">
-          {note}
+          {t('setup.printer.printed', { bytes: note.bytes, state: t(`manager.settings.printerStateText.${note.state}`) })}
         </p>
       )}
       <ErrorNote message={error} />

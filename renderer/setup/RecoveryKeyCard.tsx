@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Result } from '../../src/contract/errors';
 import type { Printed } from '../../src/contract/managerTypes';
-import { ErrorNote } from '../components/Notice';
+import { ErrorNote, type Problem } from '../components/Notice';
 
 function rows(key: string): string[] {
   const groups = key.split('-');
@@ -17,16 +17,17 @@ function rows(key: string): string[] {
 export function RecoveryKeyCard(props: { recoveryKey: string; prompt: string; printLabel: string; printedKey: string; print(): Promise<Result<Printed>>; kept: boolean; keptLabel: string; onKept(kept: boolean): void }) {
   const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
-  const [note, setNote] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // Kept as what to say, worded when drawn: the language switch rewords it.
+  const [note, setNote] = useState<{ bytes: number; state: string } | null>(null);
+  const [error, setError] = useState<Problem | null>(null);
   const print = async () => {
     setBusy(true);
     setError(null);
     setNote(null);
     const r = await props.print();
     setBusy(false);
-    if (r.ok) setNote(t(props.printedKey, { bytes: r.value.bytes, state: t(`manager.settings.printerStateText.${r.value.printerState}`) }));
-    else setError(r.error.message);
+    if (r.ok) setNote({ bytes: r.value.bytes, state: r.value.printerState });
+    else setError(r.error);
   };
   return (
     <div className="recovery-card" data-testid="recovery-card">
@@ -48,7 +49,7 @@ export function RecoveryKeyCard(props: { recoveryKey: string; prompt: string; pr
       </div>
       {note && (
         <p className="note ok" role="status" data-testid="recovery-printed">
-          {note}
+          {t(props.printedKey, { bytes: note.bytes, state: t(`manager.settings.printerStateText.${note.state}`) })}
         </p>
       )}
       <ErrorNote message={error} />

@@ -4,14 +4,15 @@
 // state and the screen: once on paper, it is nowhere on this PC. A key shown before (a reload, or the
 // manager area's Setup tab) is not shown again here: a manager makes a new one in the check-up tab.
 import { useTranslation } from 'react-i18next';
+import { useProblemText, type Problem } from '../components/Notice';
 import { useDesk } from '../desk';
 import { RecoveryKeyCard } from './RecoveryKeyCard';
 
 export interface RecoveryState {
   asked: boolean;
   recoveryKey: string | null;
-  /** Already shown, or none for this database: said, and the wizard goes on. */
-  note: string | null;
+  /** Already shown, or none for this database: said (worded when drawn), and the wizard goes on. */
+  note: { key: 'setup.recovery.alreadyShown' | 'setup.recovery.failed' } | { problem: Problem } | null;
   kept: boolean;
 }
 
@@ -26,6 +27,7 @@ const KEPT: RecoveryState = { asked: true, recoveryKey: null, note: null, kept: 
 export function RecoveryStep(props: { state: RecoveryState; onState(s: RecoveryState): void }) {
   const { t } = useTranslation();
   const { call } = useDesk();
+  const words = useProblemText();
   const { state } = props;
   if (state.kept) {
     return (
@@ -37,7 +39,7 @@ export function RecoveryStep(props: { state: RecoveryState; onState(s: RecoveryS
   if (state.recoveryKey === null) {
     return state.note === null ? null : (
       <p className="note warn" role="status" data-testid="setup-recovery-note">
-        {state.note}
+        {'key' in state.note ? t(state.note.key) : words(state.note.problem)}
       </p>
     );
   }
@@ -60,13 +62,13 @@ export function RecoveryStep(props: { state: RecoveryState; onState(s: RecoveryS
  * Asks the core for the key, once per wizard. Never rejects: a broken link or an unexpected error is
  * said as a sentence of its own (the raw error's words stay out of it) and the wizard goes on.
  */
-export async function askRecoveryKey(call: ReturnType<typeof useDesk>['call'], words: { alreadyShown: string; failed: string }): Promise<RecoveryState> {
+export async function askRecoveryKey(call: ReturnType<typeof useDesk>['call']): Promise<RecoveryState> {
   try {
     const r = await call('setup.recoveryKey', {});
     if (r.ok) return { asked: true, recoveryKey: r.value.recoveryKey, note: null, kept: false };
-    const note = r.error.code === 'RECOVERY_KEY_ALREADY_SHOWN' ? words.alreadyShown : r.error.code === 'INTERNAL' ? words.failed : r.error.message;
+    const note: RecoveryState['note'] = r.error.code === 'RECOVERY_KEY_ALREADY_SHOWN' ? { key: 'setup.recovery.alreadyShown' } : r.error.code === 'INTERNAL' ? { key: 'setup.recovery.failed' } : { problem: r.error };
     return { asked: true, recoveryKey: null, note, kept: false };
   } catch {
-    return { asked: true, recoveryKey: null, note: words.failed, kept: false };
+    return { asked: true, recoveryKey: null, note: { key: 'setup.recovery.failed' }, kept: false };
   }
 }

@@ -4,7 +4,7 @@
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Lang, SetupState } from '../../src/contract/terminalApi';
-import { ErrorNote } from '../components/Notice';
+import { ErrorNote, type Problem } from '../components/Notice';
 import { useDesk } from '../desk';
 import { LANGS } from '../i18n';
 import { HqStep } from './HqStep';
@@ -21,7 +21,7 @@ export function SetupWizard(props: { initial: SetupState; onDone(): void; embedd
   const { lang, setLang, call } = useDesk();
   const [step, setStep] = useState<Step>('lang');
   const [state, setState] = useState<SetupState>(props.initial);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Problem | null>(null);
   const [recovery, setRecovery] = useState<RecoveryState>(NO_RECOVERY);
   const asking = useRef(false);
   const at = STEPS.indexOf(step);
@@ -33,7 +33,7 @@ export function SetupWizard(props: { initial: SetupState; onDone(): void; embedd
     // The key is made and shown the first time the step is reached, never again by this wizard.
     if (next === 'recovery' && !asking.current) {
       asking.current = true;
-      void askRecoveryKey(call, { alreadyShown: t('setup.recovery.alreadyShown'), failed: t('setup.recovery.failed') }).then(setRecovery);
+      void askRecoveryKey(call).then(setRecovery);
     }
   };
   const blocked = (step === 'hq' && !canLeaveHq) || (step === 'recovery' && !recoveryDone(recovery));
@@ -42,7 +42,7 @@ export function SetupWizard(props: { initial: SetupState; onDone(): void; embedd
     setError(null);
     const r = await call('setup.finish', {});
     if (r.ok) props.onDone();
-    else setError(r.error.message);
+    else setError(r.error);
   };
 
   const body = (

@@ -31,8 +31,11 @@ export interface SetupSyncProgress {
   phase: 'enrolling' | 'push' | 'pull' | 'done' | 'failed';
   pulled: number;
   pages: number;
-  /** The error of a failed first sync, already in the session's language. */
-  error: { code: string; message: string } | null;
+  /**
+   * The error of a failed first sync: its sentence in the session's language, and its code and
+   * parameters, so a screen words it again when the language is switched.
+   */
+  error: { code: string; message: string; params: Record<string, string | number> } | null;
 }
 
 export interface SetupState {
@@ -55,7 +58,8 @@ export interface SetupState {
 export interface PrinterCheck {
   uri: string | null;
   state: DevicePrinterState | 'not-configured';
-  error: { code: string; message: string } | null;
+  /** Why the printer did not answer: the sentence, and the code and parameters to word it again. */
+  error: { code: string; message: string; params: Record<string, string | number> } | null;
 }
 
 export interface SetupOutputs {

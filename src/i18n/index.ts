@@ -33,6 +33,11 @@ export interface Translator {
   /** The sentence for an error or refusal code, its parameters made readable. */
   error(code: string, params?: RefusalParams): string;
   tier(code: TierCode): string;
+  /**
+   * Why the background sync keeps failing, in a few words from a closed list (`syncFailure.*`): what
+   * doctor's SYNC_FAILING says. No HQ address and none of HQ's words: those are in the log for IT.
+   */
+  syncFailure(code: string, params?: RefusalParams): string;
 }
 
 /** Codes whose sentence says why a connection or a write failed (`{{why}}`). */
@@ -69,6 +74,8 @@ export function createTranslator(lang: Lang = DEFAULT_LANG, tz = 'Asia/Shanghai'
       // A backup's failure is one of a closed list (src/contract/backupFailure.ts): never the raw cause.
       // Why a connection or a write failed: one of a closed list (src/contract/ioReason.ts), never a raw code.
       if (key === 'why') out.why = t(`ioWhy.${isIoReason(value) ? value : 'other'}`);
+      // What HQ refused, by its refusal code: one of a closed list (src/sync/protocol.ts), never the code or HQ's English.
+      if (key === 'hqCode') out.hqWhy = t(`hqRefusal.${typeof value === 'string' && /^[A-Z_]+$/.test(value) && instance.exists(`hqRefusal.${value}`) ? value : 'UNKNOWN'}`);
       if (key === 'cause') out.cause = t(`backupCause.${backupFailureCauseSchema.safeParse(value).success ? String(value) : 'other'}`);
     }
     return out;
@@ -112,12 +119,18 @@ export function createTranslator(lang: Lang = DEFAULT_LANG, tz = 'Asia/Shanghai'
       // A failed backup is always said with a cause from the closed list, `other` when none came.
       if (code === 'BACKUP_FAILED' && params.cause === undefined) params = { ...params, cause: 'other' };
       if (WHY_CODES.has(code) && params.why === undefined) params = { ...params, why: 'other' };
+      if (code === 'HQ_REFUSED' && params.hqCode === undefined) params = { ...params, hqCode: 'UNKNOWN' };
       // An unexpected error shows the reference IT finds in the log (src/terminal/session/results.ts),
       // said in the sentence's own words; the Chinese sentences carry no other detail (English text).
       const ref = code === 'INTERNAL' ? /^ref ([0-9A-F]{6})$/.exec(String(params.detail ?? '')) : null;
       if (ref) return t('error.INTERNAL_ref', { ref: ref[1] });
       if (!instance.exists(key)) return t('error.INTERNAL', { detail: code });
       return t(key, readable(params));
+    },
+    syncFailure(code, params = {}) {
+      const known = /^[A-Z_]+$/.test(code) && instance.exists(`syncFailure.${code}`) ? code : 'other';
+      const words = readable({ why: params.why ?? 'other', hqCode: params.hqCode ?? 'UNKNOWN' });
+      return t(`syncFailure.${known}`, { why: words.why, hqWhy: words.hqWhy });
     },
   };
 }

@@ -43,7 +43,7 @@ export const supportEn = {
     ALL_GOOD: { title: 'Everything checked is in order.', action: 'Nothing to do.' },
     bundleWritten: 'Support bundle written to {{file}}. Send this file to the brand’s support.',
     // Background work that keeps failing (issue 19).
-    SYNC_FAILING: { title: 'Syncing with HQ has failed since {{since}} ({{failures}} tries): {{reason}}', action: 'Check the network and HQ’s address; the desk keeps trying by itself. Operations wait safely meanwhile. If it goes on, send a support bundle (loyalty-desk doctor --bundle) to the brand’s support.' },
+    SYNC_FAILING: { title: 'Syncing with HQ has failed since {{since}} ({{failures}} tries): {{reason}}.', action: 'Check the network and HQ’s address; the desk keeps trying by itself. Operations wait safely meanwhile. If it goes on, send a support bundle (loyalty-desk doctor --bundle) to the brand’s support.' },
     BACKUP_FAILED: { title: 'The daily backup has failed since {{since}} ({{failures}} tries): {{reason}}', action: 'Check the disk space and that the backup folder can be written; the desk tries again every hour. Make one now with Back up now below, or loyalty-desk backup.' },
     BACKUP_OVERDUE: { title: 'The last daily backup is {{hours}} hours old.', action: 'The desk makes one each day it runs. Make one now with Back up now below (or loyalty-desk backup) and check the folder {{folder}}.' },
     RECOVERY_KEY_NEVER_SHOWN: { title: 'The recovery key was never shown: if this PC fails, its backups cannot be opened on another.', action: 'A manager clicks Show the recovery key under Manager → Check-up (or runs loyalty-desk recovery-key), then prints or copies it and keeps the paper apart from this PC.' },

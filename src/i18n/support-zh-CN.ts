@@ -44,7 +44,7 @@ export const supportZhCN: SupportMessages = {
     ALL_GOOD: { title: '检查的各项均正常。', action: '无需处理。' },
     bundleWritten: '支持包已写入 {{file}}。请把这个文件发给品牌的技术支持。',
     // 后台一直失败的工作（issue 19）。
-    SYNC_FAILING: { title: '自 {{since}} 起与总部同步一直失败（已尝试 {{failures}} 次）：{{reason}}', action: '请检查网络和总部地址；服务台会自动重试，期间业务会安全保存等待发送。如果一直失败，请把支持包（loyalty-desk doctor --bundle）发给品牌的技术支持。' },
+    SYNC_FAILING: { title: '自 {{since}} 起与总部同步一直失败（已尝试 {{failures}} 次）：{{reason}}。', action: '请检查网络和总部地址；服务台会自动重试，期间业务会安全保存等待发送。如果一直失败，请把支持包（loyalty-desk doctor --bundle）发给品牌的技术支持。' },
     BACKUP_FAILED: { title: '自 {{since}} 起每日备份一直失败（已尝试 {{failures}} 次）：{{reason}}', action: '请检查磁盘空间以及备份文件夹能否写入；服务台每小时会重试一次。也可以点下面的“立即备份”（或运行 loyalty-desk backup）马上备份。' },
     BACKUP_OVERDUE: { title: '最近一次每日备份是 {{hours}} 小时前。', action: '服务台每天运行时会自动备份一次。请点下面的“立即备份”（或运行 loyalty-desk backup），并检查文件夹 {{folder}}。' },
     RECOVERY_KEY_NEVER_SHOWN: { title: '恢复密钥还从未显示过：本电脑损坏时，备份无法在别的电脑上打开。', action: '请店长在“店长 → 体检”中点“显示恢复密钥”（或运行 loyalty-desk recovery-key），打印或抄下来，并把这张纸与本电脑分开保管。' },

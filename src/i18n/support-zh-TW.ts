@@ -44,7 +44,7 @@ export const supportZhTW: SupportMessages = {
     ALL_GOOD: { title: '檢查的各項均正常。', action: '無需處理。' },
     bundleWritten: '支援包已寫入 {{file}}。請把這個檔案寄給品牌的技術支援。',
     // 背景一直失敗的工作（issue 19）。
-    SYNC_FAILING: { title: '自 {{since}} 起與總部同步一直失敗（已嘗試 {{failures}} 次）：{{reason}}', action: '請檢查網路和總部位址；服務台會自動重試，期間業務會安全保存等待傳送。如果一直失敗，請把支援包（loyalty-desk doctor --bundle）寄給品牌的技術支援。' },
+    SYNC_FAILING: { title: '自 {{since}} 起與總部同步一直失敗（已嘗試 {{failures}} 次）：{{reason}}。', action: '請檢查網路和總部位址；服務台會自動重試，期間業務會安全保存等待傳送。如果一直失敗，請把支援包（loyalty-desk doctor --bundle）寄給品牌的技術支援。' },
     BACKUP_FAILED: { title: '自 {{since}} 起每日備份一直失敗（已嘗試 {{failures}} 次）：{{reason}}', action: '請檢查磁碟空間以及備份資料夾能否寫入；服務台每小時會重試一次。也可以點下面的「立即備份」（或執行 loyalty-desk backup）馬上備份。' },
     BACKUP_OVERDUE: { title: '最近一次每日備份是 {{hours}} 小時前。', action: '服務台每天執行時會自動備份一次。請點下面的「立即備份」（或執行 loyalty-desk backup），並檢查資料夾 {{folder}}。' },
     RECOVERY_KEY_NEVER_SHOWN: { title: '復原金鑰還從未顯示過：本電腦損壞時，備份無法在別的電腦上開啟。', action: '請店長在「店長 → 健檢」中點「顯示復原金鑰」（或執行 loyalty-desk recovery-key），列印或抄下來，並把這張紙與本電腦分開保管。' },

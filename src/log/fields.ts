@@ -4,6 +4,7 @@
 // a credential or a token cannot reach a log file by being passed where an id was expected. Free
 // text (error messages, inputs, addresses) has no field at all.
 import { z } from 'zod';
+import { IO_REASONS } from '../contract/ioReason';
 
 const count = z.number().int().min(0).max(1e12);
 
@@ -55,6 +56,15 @@ export const LOG_FIELDS = {
   lang: z.enum(['zh-CN', 'zh-TW', 'en']),
   /** What SQLite said of a damaged database or backup (DB_CORRUPT, BACKUP_DAMAGED): for IT, never shown. */
   sqlite: sqliteText,
+  /** Why a connection failed, from the closed list (src/contract/ioReason.ts). */
+  why: z.enum(IO_REASONS),
+  /** HQ's HTTP status and refusal code on a failed sync, for IT (the person reads words: hqRefusal.*). */
+  status: z.number().int().min(100).max(599),
+  hqCode: code,
+  /** HQ's origin on a failed sync (scheme, host, port: no user, no path, no query), for IT. */
+  hqUrl: z.string().max(200).regex(/^https?:\/\/[A-Za-z0-9.:[\]-]{1,190}$/),
+  /** HQ's or the network's own words on a failed sync, for IT only: held to the `sqlite` field's shape. */
+  hqDetail: sqliteText,
 } as const;
 
 export type LogField = keyof typeof LOG_FIELDS;

@@ -164,7 +164,7 @@ export function startSetupWiring(o: SetupWiringOptions): SetupWiring {
       storeId: identity?.storeId ?? null,
       terminalId: identity?.terminalId ?? null,
       hqUrl: identity?.hqUrl ?? null,
-      sync: progress === null ? null : { ...progress, error: progress.error ? { code: progress.error.code, message: tr.error(progress.error.code, progress.error.params) } : null },
+      sync: progress === null ? null : { ...progress, error: progress.error ? { code: progress.error.code, message: tr.error(progress.error.code, progress.error.params), params: progress.error.params } : null },
       ready: ready !== null,
       staffCount: ready && identity ? activeStaff(ready.terminal.db, identity.storeId) : 0,
       printer: identity ? (readConfig(o.dataDir)?.printer ?? null) : null,
@@ -206,7 +206,7 @@ export function startSetupWiring(o: SetupWiringOptions): SetupWiring {
       }
       const check = () => printerLiveState(printer, allow);
       const live = await (ready ? ready.printing.withPrinter(check) : check());
-      return { uri: live.uri, state: live.state, error: live.error ? { code: live.error.code, message: tr.error(live.error.code as never, live.error.params) } : null };
+      return { uri: live.uri, state: live.state, error: live.error ? { code: live.error.code, message: tr.error(live.error.code as never, live.error.params), params: live.error.params } : null };
     },
     testPrint: async (l) => {
       if (!identity) throw new DeskError('NOT_ENROLLED', {});

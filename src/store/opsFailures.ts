@@ -1,6 +1,7 @@
 // What keeps failing in the background, kept in the database so doctor (the manager's check-up and
 // `loyalty-desk doctor`, which runs in another process) can say "since when": the sync loop's last
-// error (sync_state.last_error) and the daily backup's (meta.backup_failure). A streak starts at its
+// error (sync_state.last_error: its code and closed parameters, never HQ's address or words) and the
+// daily backup's (meta.backup_failure). A streak starts at its
 // first failure and ends at the next success. The backup's streak keeps only its code, the cause
 // from the closed list (src/contract/backupFailure.ts) and times: never a path (it can hold a user's
 // name) nor the error's English message. Each row is checked by zod as it is read back: a damaged or
@@ -9,6 +10,7 @@ import { z } from 'zod';
 import { backupFailureCauseSchema, type BackupFailureCause } from '../contract/backupFailure';
 import { backupFailureCause } from './backupFailureCause';
 import { DeskError, type ErrorCode } from '../contract/errors';
+import { isIoReason } from '../contract/ioReason';
 import { getMeta, setMeta } from './meta';
 import type { Db } from './open';
 import { getSyncState, setSyncState } from './syncState';
@@ -41,16 +43,27 @@ function parse(text: string | null): FailureStreak | null {
   }
 }
 
+/**
+ * What a sync failure's streak keeps besides its code: the reason from the closed list, HQ's
+ * refusal code and status, the seconds waited. Never the HQ address nor HQ's or Node's English (the
+ * log line of the failed sync keeps those for IT, src/syncClient/syncLog.ts).
+ */
+function closedParams(err: unknown): Record<string, string | number> {
+  const params: Record<string, string | number> = {};
+  if (!(err instanceof DeskError)) return params;
+  const p = err.params;
+  if (isIoReason(p.why)) params.why = p.why;
+  if (typeof p.hqCode === 'string' && /^[A-Z][A-Z_]{1,39}$/.test(p.hqCode)) params.hqCode = p.hqCode;
+  for (const k of ['status', 'seconds'] as const) {
+    const v = p[k];
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 100_000) params[k] = v;
+  }
+  return params;
+}
+
 function streakAfter(before: FailureStreak | null, err: unknown, at: number, fallback: ErrorCode): FailureStreak {
   const code: ErrorCode = err instanceof DeskError ? err.code : fallback;
-  const params: Record<string, string | number> = {};
-  if (err instanceof DeskError) {
-    for (const [k, v] of Object.entries(err.params).slice(0, 12)) {
-      if (typeof v === 'number' && Number.isFinite(v)) params[k.slice(0, 40)] = v;
-      else if (typeof v === 'string') params[k.slice(0, 40)] = v.slice(0, 300);
-    }
-  } else params.detail = (err instanceof Error ? err.message : String(err)).slice(0, 300);
-  return { code, params, since: before?.since ?? at, lastAt: at, failures: (before?.failures ?? 0) + 1 };
+  return { code, params: closedParams(err), since: before?.since ?? at, lastAt: at, failures: (before?.failures ?? 0) + 1 };
 }
 
 export function readSyncFailure(db: Db): FailureStreak | null {

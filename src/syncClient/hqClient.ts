@@ -7,7 +7,6 @@ import { ioReason } from '../contract/ioReason';
 import type { AuditClaim } from '../sync/anchor';
 import {
   enrollResponseSchema,
-  errorBodySchema,
   pullPageSchema,
   pushResponseSchema,
   reportResponseSchema,
@@ -18,6 +17,7 @@ import {
   type reportRequestSchema,
 } from '../sync/protocol';
 import { historyResponseSchema } from '../sync/historyProtocol';
+import { hqAnswerError, hqCodeOf } from './hqAnswer';
 
 type ReportRequest = z.infer<typeof reportRequestSchema>;
 
@@ -79,17 +79,13 @@ export function createHqClient(options: HqClientOptions) {
     try {
       json = JSON.parse(text);
     } catch {
-      if (res.status >= 500) throw new DeskError('HQ_ERROR', { url: base, status: res.status, detail: text.slice(0, 120) || res.statusText });
-      throw new DeskError('HQ_BAD_RESPONSE', { url: base, detail: `not JSON (HTTP ${res.status}, ${text.length} bytes)` });
+      throw hqAnswerError(base, res.status, res.statusText, text, undefined);
     }
     if (!res.ok) {
-      const err = errorBodySchema.safeParse(json);
-      const hqCode = err.success ? err.data.error.code : 'UNKNOWN';
-      const detail = err.success ? err.data.error.message : `HTTP ${res.status}`;
-      if (res.status >= 500) throw new DeskError('HQ_ERROR', { url: base, status: res.status, detail });
       // HQ's own words are English: the code says which refusal it is, and the UI words it.
-      if (hqCode === 'ENROLLMENT_CODE_INVALID' || hqCode === 'ENROLLMENT_CODE_USED') throw new DeskError(hqCode, {});
-      throw new DeskError('HQ_REFUSED', { hqCode, detail, status: res.status });
+      const hqCode = hqCodeOf(json);
+      if (res.status < 500 && (hqCode === 'ENROLLMENT_CODE_INVALID' || hqCode === 'ENROLLMENT_CODE_USED')) throw new DeskError(hqCode, {});
+      throw hqAnswerError(base, res.status, res.statusText, text, json);
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {

@@ -129,4 +129,27 @@ describe('the manager area in Chromium', () => {
     const cells = await page.$$eval('[data-testid="staff"] td', (tds) => tds.map((td) => td.getBoundingClientRect().height));
     expect(Math.min(...cells)).toBeGreaterThanOrEqual(40);
   });
+
+  it('words the gate’s refusal again when the language is switched (kept as code and parameters, not as a sentence)', async () => {
+    const { page } = walk;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await signIn(walk, '1234');
+    await page.click('[data-testid="nav-manager"]');
+    await page.waitForSelector('[data-screen="manager-gate"] [data-testid="manager-pin"]');
+    // A PIN that is no manager's: one refusal, far from the lock-out.
+    await page.keyboard.type('4321');
+    await page.keyboard.press('Enter');
+    const note = page.locator('[data-screen="manager-gate"] [data-testid="error"]');
+    await note.waitFor();
+    const zhText = (await note.textContent()) ?? '';
+    expect(zhText).toMatch(/[\u3400-\u9fff]/);
+    await page.selectOption('[data-testid="lang"]', 'en');
+    await expect.poll(async () => (await note.textContent()) ?? '', { timeout: 5_000 }).not.toMatch(/[\u3400-\u9fff]/);
+    expect(await note.textContent()).toMatch(/^[A-Z].*[.!?]$/);
+    await page.selectOption('[data-testid="lang"]', 'zh-TW');
+    await expect.poll(async () => (await note.textContent()) ?? '', { timeout: 5_000 }).toMatch(/[\u3400-\u9fff]/);
+    expect(await note.textContent()).not.toBe(zhText);
+    await page.selectOption('[data-testid="lang"]', 'zh-CN');
+    await expect.poll(async () => (await note.textContent()) ?? '', { timeout: 5_000 }).toBe(zhText);
+  });
 });

@@ -44,7 +44,7 @@ describe('web host', () => {
     const api = await callApi(t.host, null, 'session.current', {});
     expect(api.status).toBe(401);
     expect(api.json.error.code).toBe('SESSION_REQUIRED');
-    expect(api.json.error.message).toBe('此窗口未连接会员服务台。请打开 "loyalty-desk start" 打印的链接，或重新启动程序。');
+    expect(api.json.error.message).toBe('此窗口没有连上会员服务台。请打开运行 loyalty-desk start 后命令行窗口里显示的链接，或重新启动程序。');
     const forged = await callApi(t.host, `ld_session_${t.host.port}=${'A'.repeat(43)}`, 'staff.signIn', { pin: '1234' });
     expect(forged.status).toBe(401);
     const page = await send(t.host, '/');

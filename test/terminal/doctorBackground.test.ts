@@ -101,11 +101,16 @@ describe('the background sync in doctor', () => {
       await expect(loop.syncNow()).rejects.toMatchObject({ code: 'HQ_UNREACHABLE' });
       expect(readSyncFailure(db)).toMatchObject({ code: 'HQ_UNREACHABLE', lastAt: NOW + 6 * HOUR });
       const streak = readSyncFailure(db)!;
+      // Only closed things are kept: why from the list, never the address or Node's words.
+      expect(Object.keys(streak.params)).toEqual(['why']);
       for (const lang of LANGS) {
         const f = find(clock.now, 'SYNC_FAILING', lang)!;
         expect(f.severity).toBe('warn');
         expect(f.params).toMatchObject({ errorCode: 'HQ_UNREACHABLE', failures: streak.failures });
-        expect(f.title).toContain(createTranslator(lang).error('HQ_UNREACHABLE', streak.params));
+        // Said in a few words from a closed list: the reason, never the address (kept in the log for IT).
+        expect(f.title).toContain(createTranslator(lang).syncFailure('HQ_UNREACHABLE', streak.params));
+        expect(f.title).toContain(createTranslator(lang).t(`ioWhy.${String(streak.params.why)}`));
+        expect(f.title).not.toContain('127.0.0.1');
         expect(f.title + f.action).not.toMatch(/\{\{|undefined/);
       }
       // The credential is never part of what is kept or said.

@@ -7,7 +7,6 @@ import { dirname } from 'node:path';
 import { DeskError } from '../../contract/errors';
 import type { Translator } from '../../i18n';
 import { openStore } from '../../store/open';
-import { sqliteWords } from '../../store/sqliteWords';
 import { doctorReport, type DeviceFacts } from '../../terminal/manager/doctor';
 import { readConfig } from '../../terminal/operations/config';
 import { dbPathFrom, type Flags } from '../args';
@@ -26,7 +25,7 @@ export async function doctorCommand(flags: Flags, tr: Translator, now: number) {
   try {
     const { db, schemaVersion } = openStore(path, { create: false, quickCheck: false });
     try {
-      const { facts, ...r } = damagedAs(path, () => doctorReport(db, { tr, now, full: true, devices }));
+      const { facts, ...r } = doctorReport(db, { tr, now, full: true, devices });
       report = { ...r, path, schemaVersion, ...facts };
     } finally {
       db.close();
@@ -41,18 +40,4 @@ export async function doctorCommand(flags: Flags, tr: Translator, now: number) {
     return { ...report, bundle: { file: written.file, bytes: written.bytes, message: tr.t('support.doctor.bundleWritten', { file: written.file }) } };
   }
   return report;
-}
-
-/**
- * An encrypted page that fails its check stops integrity_check itself with SQLITE_CORRUPT: that is
- * the damaged database doctor looks for, told as DB_CORRUPT (SQLite's words for IT), not INTERNAL.
- */
-function damagedAs<T>(path: string, read: () => T): T {
-  try {
-    return read();
-  } catch (err) {
-    const code = err instanceof Error && 'code' in err ? String(err.code) : '';
-    if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') throw new DeskError('DB_CORRUPT', { path, sqlite: sqliteWords([(err as Error).message]) }, err);
-    throw err;
-  }
 }

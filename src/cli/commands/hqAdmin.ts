@@ -7,8 +7,8 @@ import { DeskError } from '../../contract/errors';
 import { ioReason } from '../../contract/ioReason';
 import { DEFAULT_RULES } from '../../loyalty/rules';
 import { demoHqKey } from '../../scan/hqKeys';
-import { errorBodySchema } from '../../sync/protocol';
 import { NAME_DISPLAYS } from '../../sync/protocolEntities';
+import { hqAnswerError } from '../../syncClient/hqAnswer';
 import { DEMO_CATALOG, DEMO_OTHER_STAFF, DEMO_OTHER_STORE, DEMO_STAFF, DEMO_STOCK, DEMO_STORE, demoBenefits } from '../../terminal/demo/catalog';
 import { demoNow, generateDemoMembers, type DemoMember } from '../../terminal/demo/members';
 import { DEMO_TERMS } from '../../terminal/demo/terms';
@@ -41,13 +41,9 @@ export function adminClient(url: string, token: string, timeoutMs = 120_000): Ad
     try {
       json = JSON.parse(text);
     } catch {
-      throw new DeskError(res.status >= 500 ? 'HQ_ERROR' : 'HQ_BAD_RESPONSE', { status: res.status, detail: `not JSON (HTTP ${res.status})` });
+      throw hqAnswerError(base, res.status, res.statusText, text, undefined);
     }
-    if (!res.ok) {
-      const e = errorBodySchema.safeParse(json);
-      if (res.status >= 500) throw new DeskError('HQ_ERROR', { status: res.status, detail: e.success ? e.data.error.message : `HTTP ${res.status}` });
-      throw new DeskError('HQ_REFUSED', { hqCode: e.success ? e.data.error.code : 'UNKNOWN', detail: e.success ? e.data.error.message : `HTTP ${res.status}`, status: res.status });
-    }
+    if (!res.ok) throw hqAnswerError(base, res.status, res.statusText, text, json);
     const { ok: _ok, ...rest } = json as Record<string, unknown>;
     return rest;
   };

@@ -3,7 +3,7 @@
 // or to the printer) and what the host says of its devices; each finding is a code with its
 // parameters, then a sentence and what to do in the reader's language. The manager area
 // (`manager.doctor`), `loyalty-desk doctor` and the support bundle all show the same findings.
-import type { ErrorCode } from '../../contract/errors';
+import { DeskError, type ErrorCode } from '../../contract/errors';
 import type { DoctorCode, DoctorFinding, DoctorReport } from '../../contract/managerTypes';
 import type { PrinterState, ScannerStatus } from '../../contract/terminalApi';
 import type { Translator } from '../../i18n';
@@ -17,6 +17,7 @@ import { keyOfConnection, type Db } from '../../store/open';
 import { readBackupFailure, readSyncFailure, type BackupFailureStreak, type FailureStreak } from '../../store/opsFailures';
 import { countUnprinted } from '../../store/printJobs';
 import { recoveryStatus } from '../../store/recoveryKey';
+import { sqliteWords } from '../../store/sqliteWords';
 import { readRestoredFrom } from '../../store/restore';
 import { getSyncState, listConflicts } from '../../store/syncState';
 
@@ -135,8 +136,11 @@ export function gatherFacts(db: Db, full: boolean): DoctorFacts {
   };
 }
 
-/** What the sync errors' sentences name (HQ_UNREACHABLE's url and detail, HQ_ERROR's status…). */
-const SYNC_ERROR_PARAMS = ['url', 'detail', 'seconds', 'status', 'hqCode'] as const;
+/**
+ * What a sync failure's finding carries: the reason from the closed list, HQ's refusal code and
+ * status (for IT, in the JSON), never the address or HQ's English (rows kept before this had them).
+ */
+const SYNC_ERROR_PARAMS = ['why', 'seconds', 'status', 'hqCode'] as const;
 const pick = (params: Record<string, string | number>, keys: readonly string[]): Record<string, string | number> =>
   Object.fromEntries(keys.filter((k) => Object.hasOwn(params, k)).map((k) => [k, params[k]!]));
 
@@ -196,14 +200,30 @@ export function describeFindings(found: { code: DoctorCode; params: Record<strin
   return found.map(({ code, params }) => {
     const words: Record<string, string | number> = { ...params };
     if (typeof params.state === 'string') words.state = tr.t(`printerState.${params.state}`, { defaultValue: params.state });
-    // A failing streak's error, worded again in the reader's language from its code and parameters.
-    if (typeof params.errorCode === 'string') words.reason = tr.error(params.errorCode as ErrorCode, params);
+    // A failing streak's error, worded again in the reader's language from its code and parameters:
+    // the sync's in a few words from a closed list (no HQ address, no HQ words), the backup's by its cause.
+    if (typeof params.errorCode === 'string') words.reason = code === 'SYNC_FAILING' ? tr.syncFailure(params.errorCode, params) : tr.error(params.errorCode as ErrorCode, params);
     return { code, severity: SEVERITY[code], params, title: tr.t(`support.doctor.${code}.title`, words), action: tr.t(`support.doctor.${code}.action`, words) };
   });
 }
 
+/**
+ * An encrypted page that fails its check stops quick_check and integrity_check themselves with
+ * SQLITE_CORRUPT (or NOTADB): that is the damaged database doctor looks for, told as DB_CORRUPT with
+ * SQLite's words for IT, not INTERNAL — the same in the manager's check-up and `loyalty-desk doctor`.
+ */
+export function damagedAs<T>(path: string, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    const code = err instanceof Error && 'code' in err ? String(err.code) : '';
+    if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') throw new DeskError('DB_CORRUPT', { path, sqlite: sqliteWords([(err as Error).message]) }, err);
+    throw err;
+  }
+}
+
 export function doctorReport(db: Db, o: { tr: Translator; now: number; full: boolean; devices?: DeviceFacts }): DoctorReport & { facts: DoctorFacts } {
-  const facts = gatherFacts(db, o.full);
+  const facts = damagedAs(db.name, () => gatherFacts(db, o.full));
   const findings = describeFindings(findingsOf(facts, o.devices ?? {}, o.now), o.tr);
   return { healthy: findings.every((x) => x.severity !== 'problem'), checkedAt: o.now, findings, facts };
 }

@@ -25,7 +25,7 @@ export function setupDeskHandlers(
   };
   const printerCheck = async (): Promise<PrinterCheck> => {
     const s = await manager['manager.settings.printerStatus']({});
-    return { uri: s.uri, state: s.state, error: s.error ? { code: s.error.code, message: ctx.tr().error(s.error.code as never, s.error.params) } : null };
+    return { uri: s.uri, state: s.state, error: s.error ? { code: s.error.code, message: ctx.tr().error(s.error.code as never, s.error.params), params: s.error.params } : null };
   };
   return {
     'setup.state': () => ({ session: 'desk' as const, ...port().state(ctx.tr()) }),
