@@ -150,6 +150,22 @@ describe.each(BACKENDS)('HQ is the authority, on %s', (backend) => {
     expect(await memberRow(hq, 'M00000025')).toEqual(before);
   });
 
+  it('checks the members a push batch has the stamp write as they will be, and writes none when one is bad', async () => {
+    const [row] = await hq.db.query<{ lots: unknown; grants: unknown; usage: unknown; points_owed: number; tier: string; last_purchase_at: number | null; seq: number }>(
+      "SELECT lots, grants, usage, points_owed, tier, last_purchase_at, seq FROM members WHERE id = 'M00000026'",
+    );
+    const write = (id: string, months: unknown) => ({ ...row!, id, months, seq: undefined });
+    const [good, bad] = [write('M00000026', [{ month: '2026-04', visits: 1, spendFen: 100 }]), write('M00000027', [{ month: '29720-04', visits: 1, spendFen: 0 }])];
+    const before = await Promise.all(['M00000026', 'M00000027'].map((id) => memberRow(hq, id)));
+    await expect(hq.db.tx((q) => stampChanges(q, ['members'], [good, bad]))).rejects.toBeInstanceOf(HqError);
+    expect(await Promise.all(['M00000026', 'M00000027'].map((id) => memberRow(hq, id)))).toEqual(before);
+    // The good one alone is written and stamped in the same statement: a new stamp, the new months.
+    await hq.db.tx((q) => stampChanges(q, ['members'], [good]));
+    const [after] = await hq.db.query<{ months: unknown; seq: number }>("SELECT months, seq FROM members WHERE id = 'M00000026'");
+    expect(after!.months).toEqual(good.months);
+    expect(Number(after!.seq)).toBeGreaterThan(Number(row!.seq));
+  });
+
   it('caps the member-day across terminals: the second terminal learns it at its next sync and corrects its copy', async () => {
     const clock = { now: NOW + 60_000 };
     const [a, b] = [openAt(honest.dbPath, clock, true), openAt((await enroll(hq, tmp.dir, 'second')).dbPath, clock, true)];

@@ -34,7 +34,7 @@ function damageAnIndex(path: string): void {
 
 
 describe('openStore', () => {
-  it('creates a new database with every migration, WAL, synchronous=FULL, foreign keys and a busy timeout', () => {
+  it('creates a new database with every migration, WAL, synchronous=FULL, foreign keys, a busy timeout and a 64 MiB page cache', () => {
     const path = join(dir(), 'desk.db');
     const { db, schemaVersion, created, migrated } = openStore(path);
     expect(created).toBe(true);
@@ -47,6 +47,7 @@ describe('openStore', () => {
     expect(db.pragma('synchronous', { simple: true })).toBe(2);
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    expect(db.pragma('cache_size', { simple: true })).toBe(-65536);
     db.close();
   });
 

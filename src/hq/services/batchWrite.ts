@@ -1,9 +1,12 @@
 // Writes the result of a push batch (applyOperation.ts on batchLoad.ts's state) back in a few bulk
-// statements: new operations, voided targets, changed members, stock deltas, conflicts. Every row
-// written gets seq NULL, for stampChanges to stamp at commit.
+// statements: new operations, voided targets, stock deltas, conflicts. Every row written gets seq
+// NULL, for stampChanges to stamp at commit. Changed members are the exception: the stamp writes
+// them (memberWrites) in the UPDATE that stamps them, so each is rewritten once per batch, not
+// twice (a member row has five indexes, and every rewrite that moves seq updates all of them).
 import type { ConflictWire } from '../../sync/protocolEntities';
 import type { Queryable } from '../db';
-import type { BatchState, NewConflict } from './applyOperation';
+import type { BatchState, MemberState, NewConflict } from './applyOperation';
+import { memberRecordColumns, memberSetClause, type MemberWrite } from './memberWrite';
 
 async function insertOperations(q: Queryable, state: BatchState, now: number): Promise<void> {
   if (state.newOps.length === 0) return;
@@ -28,18 +31,32 @@ async function markVoided(q: Queryable, state: BatchState): Promise<void> {
   ]);
 }
 
-async function updateMembers(q: Queryable, state: BatchState): Promise<void> {
-  const rows = [...state.members.values()]
-    .filter((m) => m.changed)
-    .map((m) => ({ id: m.id, lots: m.lots, months: m.months, grants: m.grants, usage: m.usage, owed: m.owed, tier: m.tier, tier_since: m.tierSince, last_purchase_at: m.lastPurchaseAt }));
-  if (rows.length === 0) return;
+function memberWrite(m: MemberState): MemberWrite {
+  return {
+    id: m.id, lots: m.lots, months: m.months, grants: m.grants, usage: m.usage, points_owed: m.owed, tier: m.tier,
+    ...(m.tierSince === null ? {} : { tier_since: m.tierSince }), last_purchase_at: m.lastPurchaseAt,
+  };
+}
+
+/** The batch's changed members not written yet, as rows for the stamp (stamp.ts) to write. */
+export function memberWrites(state: BatchState): MemberWrite[] {
+  return [...state.members.values()].filter((m) => m.changed).map(memberWrite);
+}
+
+/**
+ * Writes the named changed members now, unstamped (seq NULL), for a statement that changes them
+ * in SQL after the batch (referralReward.ts): the stamp then treats them as any other unstamped
+ * row. Members not named wait for the stamp, which writes them in the same UPDATE that stamps them.
+ */
+export async function flushMembers(q: Queryable, state: BatchState, ids: readonly string[]): Promise<void> {
+  const due = ids.map((id) => state.members.get(id)).filter((m): m is MemberState => m?.changed === true);
+  if (due.length === 0) return;
+  const rows = due.map(memberWrite);
   await q.query(
-    `UPDATE members m SET lots = d.lots, months = d.months, grants = d.grants, usage = d.usage, points_owed = d.owed, tier = d.tier, tier_since = coalesce(d.tier_since, m.tier_since),
-            last_purchase_at = d.last_purchase_at, seq = NULL
-       FROM jsonb_to_recordset($1::jsonb) AS d(id text, lots jsonb, months jsonb, grants jsonb, usage jsonb, owed integer, tier text, tier_since bigint, last_purchase_at bigint)
-      WHERE m.id = d.id`,
+    `UPDATE members m SET ${memberSetClause('d')}, seq = NULL FROM jsonb_to_recordset($1::jsonb) AS d(${memberRecordColumns()}) WHERE m.id = d.id`,
     [JSON.stringify(rows)],
   );
+  for (const m of due) m.changed = false;
 }
 
 async function moveStock(q: Queryable, state: BatchState): Promise<void> {
@@ -79,7 +96,6 @@ async function insertConflicts(q: Queryable, decided: NewConflict[], who: { stor
 export async function writeBatch(q: Queryable, state: BatchState, decided: NewConflict[], who: { storeId: string; terminalId: string }, now: number): Promise<ConflictWire[]> {
   await insertOperations(q, state, now);
   await markVoided(q, state);
-  await updateMembers(q, state);
   await moveStock(q, state);
   return insertConflicts(q, decided, who, now);
 }

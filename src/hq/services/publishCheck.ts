@@ -5,13 +5,18 @@
 import { changeSchema } from '../../sync/protocolEntities';
 import type { Queryable } from '../db';
 import { HqError } from '../errors';
-import { unstampedChangesSql } from './pull';
+import { memberChangesAfterSql, unstampedChangesSql } from './pull';
 
-export async function checkUnstampedRows(q: Queryable, tables: readonly string[]): Promise<void> {
+/**
+ * `memberRows`: members the stamp will write (MemberWrite rows as one jsonb text, stamp.ts), checked
+ * as they will be: each stored row with the written columns put in.
+ */
+export async function checkUnstampedRows(q: Queryable, tables: readonly string[], memberRows: string | null = null): Promise<void> {
   // Every table's rows in one statement (one round trip per push, not one per table).
   const sqls = tables.map(unstampedChangesSql).filter((sql): sql is string => sql !== null);
+  if (memberRows !== null) sqls.push(memberChangesAfterSql('$1'));
   if (sqls.length === 0) return;
-  for (const { j } of await q.query<{ j: string }>(sqls.map((sql) => `(${sql})`).join(' UNION ALL '))) {
+  for (const { j } of await q.query<{ j: string }>(sqls.map((sql) => `(${sql})`).join(' UNION ALL '), memberRows === null ? [] : [memberRows])) {
     // Unstamped rows have seq NULL; the stamp they are about to get is positive.
     const parsed = changeSchema.safeParse({ ...(JSON.parse(j) as object), seq: 1 });
     if (!parsed.success) {

@@ -44,13 +44,18 @@ export const MEMBER_DATA = `json_build_object('cardNo', card_no, 'name', ${MEMBE
 /** Protocol v1 has a `phone`: it gets the number masked to its last four digits, which is all its phone check reads. */
 const MEMBER_DATA_V1 = `json_build_object('cardNo', card_no, 'name', ${MEMBER_NAME}, 'phone', repeat('*', greatest(0, char_length(phone) - 4)) || right(phone, 4), ${MEMBER_TAIL})`;
 
+/** id, seq, tombstone and a member's change data, from `source` (members, or a view of members to be). */
+function memberSelect(source: string): string {
+  return `SELECT id, seq, tombstone, ${MEMBER_DATA} AS data FROM ${source}`;
+}
+
 const CONFLICTS = `SELECT id::text AS id, seq, false AS tombstone, jsonb_build_object('opId', op_id, 'terminalId', terminal_id, 'memberId', member_id, 'kind', kind,
        'decision', decision, 'detail', detail, 'at', at, 'decidedAt', decided_at) AS data FROM conflicts`;
 const inList = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(', ');
 
 /** Each pulled table: its entity and a SELECT of id, seq, tombstone and data (the change's data). */
 const FEED: Record<string, { entity: Change['entity']; select: string; scope?: string; scopeBy?: 'terminal' }> = {
-  members: { entity: 'member', select: `SELECT id, seq, tombstone, ${MEMBER_DATA} AS data FROM members` },
+  members: { entity: 'member', select: memberSelect('members') },
   benefits: { entity: 'benefit', select: 'SELECT id, seq, tombstone, def AS data FROM benefits' },
   catalog_items: { entity: 'catalog', select: 'SELECT id, seq, tombstone, data FROM catalog_items' },
   signing_keys: { entity: 'key', select: "SELECT kid AS id, seq, tombstone, jsonb_build_object('x', x, 'validFrom', valid_from, 'validTo', valid_to) AS data FROM signing_keys" },
@@ -98,6 +103,17 @@ const V2_ONLY = new Set(['brand', 'privacy_terms', 'card_blocks', 'member_aliase
 export function unstampedChangesSql(table: string): string | null {
   const f = FEED[table];
   return f ? `SELECT ${record(f.entity, 'data')} FROM (${f.select} WHERE seq IS NULL) AS s` : null;
+}
+
+/**
+ * The change records of members as they will be once `rows` (a jsonb parameter of MemberWrite rows,
+ * memberWrite.ts) are written over them: each stored row with the written columns put in, as the
+ * stamp's UPDATE puts them (a column the row leaves out keeps its value). For the publish check.
+ */
+export function memberChangesAfterSql(rows: string): string {
+  // The record is made in FROM: `(jsonb_populate_record(…)).*` in the select list would make it once per column.
+  const after = `SELECT r.* FROM jsonb_array_elements(${rows}::jsonb) AS x JOIN members m ON m.id = x->>'id' CROSS JOIN LATERAL jsonb_populate_record(m, x) AS r`;
+  return `SELECT ${record('member', 'data')} FROM (${memberSelect(`(${after}) AS members`)}) AS s`;
 }
 
 /**

@@ -11,7 +11,7 @@ import { HqError } from '../errors';
 import { applyOperation, type NewConflict } from './applyOperation';
 import { anchorAudit } from './auditAnchor';
 import { loadBatchState } from './batchLoad';
-import { writeBatch } from './batchWrite';
+import { memberWrites, writeBatch } from './batchWrite';
 import type { TerminalPrincipal } from './enroll';
 import { readCardReplaceEvent, readEvent, readJoinEvent, type HqOp, type ReadCardReplace, type ReadEvent, type ReadJoin } from './readEvent';
 import { applyCardReplacements } from './applyCardReplace';
@@ -159,6 +159,7 @@ export async function pushEvents(
       const anchored = audit ? await anchorAudit(q, who.terminalId, audit, now) : null;
       if (anchored) decided.push(...anchored.conflicts);
       let conflicts: PushResponse['conflicts'] = [];
+      let members: ReturnType<typeof memberWrites> = [];
       const applied = new Map<string, 'applied' | 'refused'>();
       if (toApply.length > 0 || decided.length > 0) {
         const state = await loadBatchState(q, toApply, {
@@ -171,6 +172,7 @@ export async function pushEvents(
         await recordAliasOps(q, named);
         // 老带新: the referee's first purchase rewards both sides (docs/join.md "Referral reward").
         await rewardReferrals(q, state, now);
+        members = memberWrites(state);
       }
       const acks: PushResponse['acks'] = incoming.map(({ e }, i) => {
         const s = statuses[i]!;
@@ -179,7 +181,8 @@ export async function pushEvents(
         return { seq: e.seq, id: e.id, status: status ?? 'applied' };
       });
       const feeds = ['members', 'stock', 'conflicts'] as const;
-      await stampChanges(q, [...feeds, ...(joins.length > 0 ? (['card_blocks', 'member_aliases'] as const) : []), ...(replacements.length > 0 ? (['card_replacements'] as const) : [])]);
+      // The batch's changed members are written by the stamp itself (batchWrite.ts).
+      await stampChanges(q, [...feeds, ...(joins.length > 0 ? (['card_blocks', 'member_aliases'] as const) : []), ...(replacements.length > 0 ? (['card_replacements'] as const) : [])], members);
       return { ok: true as const, ackedThrough: last, acks, conflicts, ...(anchored ? { anchor: anchored.anchor } : {}), serverTime: Date.now() };
     });
   } catch (err) {

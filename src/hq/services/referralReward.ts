@@ -8,6 +8,7 @@ import { lotExpiry } from '../../loyalty/points';
 import type { LoyaltyRules } from '../../loyalty/types';
 import type { Queryable } from '../db';
 import type { BatchState } from './applyOperation';
+import { flushMembers } from './batchWrite';
 
 interface Candidate {
   joinId: string;
@@ -91,6 +92,8 @@ export async function rewardReferrals(q: Queryable, state: BatchState, now: numb
     );
     if (!won) continue;
     await q.query('UPDATE member_signups SET referral_rewarded_op = $2 WHERE join_id = $1', [c.joinId, earn.opId]);
+    // The batch's own changes to these members go in first: the credit adds to the rows as they are.
+    await flushMembers(q, state, [c.refereeId, c.referrerId]);
     await credit(q, c.refereeId, { key: `referral:${c.joinId}:referee`, at: earn.at, points: referral.refereePoints }, referral.refereeBenefitId, state.rules);
     await credit(q, c.referrerId, { key: `referral:${c.joinId}:referrer`, at: earn.at, points: referral.referrerPoints }, referral.referrerBenefitId, state.rules);
     rewarded++;
