@@ -196,10 +196,6 @@ function applyPragmas(db: Db): void {
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  // A 64 MiB page cache (SQLite's default is 2 MB), taken only as pages are read. A pull of 10,000
-  // changed members into a million-member file touches thousands of pages: with 2 MB they are
-  // spilled to the WAL mid-transaction and read (and, encrypted, decrypted) again and again.
-  db.pragma('cache_size = -65536');
 }
 
 export function openStore(path: string, options: OpenOptions = {}): OpenedStore {

@@ -6,6 +6,7 @@ import { getMeta, setMeta } from '../store/meta';
 import type { Db } from '../store/open';
 import { pendingOutbox, pendingOutboxCount } from '../store/outbox';
 import { applyPage, type AnyChange } from '../store/syncApply';
+import { withSyncPageCache } from '../store/pageCache';
 import { applyAcks, getSyncState, recordConflict, setSyncState } from '../store/syncState';
 import { clockSkew, createHqClient, type HqClient, type Timed } from './hqClient';
 import { signedAnchorSchema, type AuditClaim, type SignedAnchor } from '../sync/anchor';
@@ -242,7 +243,11 @@ async function reportSetAside(db: Db, client: HqClient, now: () => number): Prom
 }
 
 /** Push, then pull; the last successful sync is recorded only when both finished. */
-export async function syncOnce(db: Db, options: SyncOptions = {}): Promise<SyncSummary> {
+export function syncOnce(db: Db, options: SyncOptions = {}): Promise<SyncSummary> {
+  return withSyncPageCache(db, () => syncWith(db, options));
+}
+
+async function syncWith(db: Db, options: SyncOptions): Promise<SyncSummary> {
   const now = options.now ?? Date.now;
   const client = options.client ?? clientFor(db, options);
   // A restored terminal first tells HQ, so nothing it pushes reuses a seq HQ holds.

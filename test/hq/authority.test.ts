@@ -3,7 +3,7 @@
 // why; the rest of the batch applies, HQ publishes only rows the protocol accepts, and an honest
 // terminal goes on syncing. Real HQ on loopback (PGlite, and PostgreSQL with DATABASE_URL), events
 // sent over HTTP with an enrolled terminal's credential.
-import { MEMBER_DATA } from '../../src/hq/services/pull';
+import { MEMBER_DATA, memberChangesAfterSql } from '../../src/hq/services/pull';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HqError } from '../../src/hq/errors';
@@ -164,6 +164,33 @@ describe.each(BACKENDS)('HQ is the authority, on %s', (backend) => {
     const [after] = await hq.db.query<{ months: unknown; seq: number }>("SELECT months, seq FROM members WHERE id = 'M00000026'");
     expect(after!.months).toEqual(good.months);
     expect(Number(after!.seq)).toBeGreaterThan(Number(row!.seq));
+  });
+
+  it('checks exactly the member rows the stamp leaves, for generated writes (tier_since kept or set, purchase or none)', async () => {
+    const ids = Array.from({ length: 30 }, (_, i) => `M000000${String(30 + i).padStart(2, '0')}`);
+    const stored = await hq.db.query<{ id: string; lots: unknown; grants: unknown; usage: unknown }>('SELECT id, lots, grants, usage FROM members WHERE id = ANY($1)', [ids]);
+    let x = 7;
+    const next = (n: number) => ((x = (x * 48_271) % 2_147_483_647), x % n);
+    const writes = stored.map((m) => ({
+      ...m,
+      months: Array.from({ length: next(4) }, (_, k) => ({ month: `2026-0${k + 1}`, visits: next(9), spendFen: next(1_000_000) })),
+      points_owed: next(3) === 0 ? next(500) : 0,
+      tier: ['basic', 'core', 'premium'][next(3)]!,
+      ...(next(2) === 0 ? { tier_since: NOW - next(1_000_000) } : {}),
+      last_purchase_at: next(3) === 0 ? null : NOW - next(1_000_000),
+    }));
+    const rollback = new Error('roll back');
+    await expect(
+      hq.db.tx(async (q) => {
+        const before = await q.query<{ j: string }>(memberChangesAfterSql('$1'), [JSON.stringify(writes)]);
+        await stampChanges(q, ['members'], writes);
+        const after = await q.query<{ id: string; data: unknown }>(`SELECT id, ${MEMBER_DATA} AS data FROM members WHERE id = ANY($1)`, [ids]);
+        const checked = new Map(before.map((r) => JSON.parse(r.j) as { id: string; data: unknown }).map((c) => [c.id, c.data]));
+        expect(checked.size).toBe(writes.length);
+        for (const row of after) expect(checked.get(row.id)).toEqual(JSON.parse(JSON.stringify(row.data)));
+        throw rollback;
+      }),
+    ).rejects.toBe(rollback);
   });
 
   it('caps the member-day across terminals: the second terminal learns it at its next sync and corrects its copy', async () => {

@@ -124,6 +124,33 @@ describe.each(BACKENDS)('referral reward at HQ, on %s', (backend) => {
     }
   });
 
+  it('keeps the referrer\'s own purchases of the same batch beside the reward (the batch writes the member before the credit)', async () => {
+    const a = openAt(await enrollNew(hq.url, hq.admin, tmp.dir, 'ref-both'), clock);
+    try {
+      await sync(a);
+      const referrer = 'M00000014';
+      const before = (await hqPoints(referrer)).total;
+      const referee = await join(a, '13755550024', referrer);
+      // One batch: the referrer buys, the referee's first purchase, the referrer buys again.
+      const ops = [await earn(a, referrer, 30_000), await earn(a, referee, 10_000), await earn(a, referrer, 20_000)];
+      const s = await sync(a);
+      expect(s.pushed).toBeGreaterThanOrEqual(4);
+      expect(await rewards(referee)).toEqual([{ referrer_id: referrer }]);
+      const earned = async (memberId: string) =>
+        Number((await hq.db.query<{ n: string }>("SELECT coalesce(sum(points), 0) AS n FROM operations WHERE member_id = $1 AND id = ANY($2) AND status = 'applied'", [memberId, ops]))[0]!.n);
+      const referrerEarned = await earned(referrer);
+      expect(referrerEarned).toBeGreaterThan(0);
+      const referrerAtHq = await hqPoints(referrer);
+      expect(referrerAtHq.keys).toHaveLength(1);
+      expect(referrerAtHq.total).toBe(before + referrerEarned + referrerPoints);
+      expect((await hqPoints(referee)).total).toBe((await earned(referee)) + refereePoints);
+      await sync(a);
+      expect(await balance(a, referrer)).toBe(referrerAtHq.total);
+    } finally {
+      a.close();
+    }
+  });
+
   it('does not give it again when the first purchase is voided and another follows', async () => {
     const a = openAt(await enrollNew(hq.url, hq.admin, tmp.dir, 'ref-void'), clock);
     try {

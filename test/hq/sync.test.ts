@@ -53,6 +53,24 @@ describe.each(BACKENDS)('sync with HQ on %s', (backend) => {
     }
   });
 
+  it('syncs with a 64 MiB page cache and gives it back afterwards, failed sync too', async () => {
+    const dbPath = await enrollNew(hq.url, hq.admin, tmp.dir, 'cache');
+    const t = openAt(dbPath, clock);
+    try {
+      const cacheNow = () => t.db.pragma('cache_size', { simple: true });
+      const before = cacheNow();
+      const during: unknown[] = [];
+      await syncOnce(t.db, { now: () => clock.now, onProgress: () => void during.push(cacheNow()) });
+      expect(during.length).toBeGreaterThan(0);
+      expect(new Set(during)).toEqual(new Set([-65_536]));
+      expect(cacheNow()).toBe(before);
+      await expect(syncOnce(t.db, { now: () => clock.now, client: createHqClient({ url: 'http://127.0.0.1:9', credential: 'x', timeoutMs: 2_000 }) })).rejects.toThrow();
+      expect(cacheNow()).toBe(before);
+    } finally {
+      t.close();
+    }
+  });
+
   it('applies a batch once however often it is sent', async () => {
     const dbPath = await enrollNew(hq.url, hq.admin, tmp.dir, 'retry');
     const t = openAt(dbPath, clock);

@@ -11,9 +11,19 @@ export const MEMBER_WRITE_COLUMNS = [
 /** A changed member as written; `tier_since` is left out when no operation of the batch set it (the row keeps its own). */
 export type MemberWrite = { id: string; lots: unknown; months: unknown; grants: unknown; usage: unknown; points_owed: number; tier: string; tier_since?: number; last_purchase_at: number | null };
 
-/** `col = d.col, …` for MEMBER_WRITE_COLUMNS; a missing tier_since keeps the row's. */
+/** What the write puts in column `c` from the written row `d`: a missing tier_since keeps the row's (`m`). */
+function written(c: (typeof MEMBER_WRITE_COLUMNS)[number][0], d: string): string {
+  return c === 'tier_since' ? `coalesce(${d}.${c}, m.${c})` : `${d}.${c}`;
+}
+
+/** `col = …, …` for an UPDATE of members AS m from the written rows `d`. */
 export function memberSetClause(d: string): string {
-  return MEMBER_WRITE_COLUMNS.map(([c]) => (c === 'tier_since' ? `${c} = coalesce(${d}.${c}, m.${c})` : `${c} = ${d}.${c}`)).join(', ');
+  return MEMBER_WRITE_COLUMNS.map(([c]) => `${c} = ${written(c, d)}`).join(', ');
+}
+
+/** The same values as a jsonb object keyed by column, to lay over a stored row (jsonb_populate_record). */
+export function memberAfterJson(d: string): string {
+  return `jsonb_build_object(${MEMBER_WRITE_COLUMNS.map(([c]) => `'${c}', ${written(c, d)}`).join(', ')})`;
 }
 
 /** The column definitions of jsonb_to_recordset for MemberWrite rows. */

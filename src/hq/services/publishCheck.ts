@@ -13,7 +13,9 @@ import { memberChangesAfterSql, unstampedChangesSql } from './pull';
  */
 export async function checkUnstampedRows(q: Queryable, tables: readonly string[], memberRows: string | null = null): Promise<void> {
   // Every table's rows in one statement (one round trip per push, not one per table).
-  const sqls = tables.map(unstampedChangesSql).filter((sql): sql is string => sql !== null);
+  // A member the stamp writes is checked once, as it will be, not also as it is stored (a row this
+  // batch created or changed in SQL first, e.g. a sign-up, is in both).
+  const sqls = tables.map((t) => unstampedChangesSql(t, t === 'members' && memberRows !== null ? '$1' : null)).filter((sql): sql is string => sql !== null);
   if (memberRows !== null) sqls.push(memberChangesAfterSql('$1'));
   if (sqls.length === 0) return;
   for (const { j } of await q.query<{ j: string }>(sqls.map((sql) => `(${sql})`).join(' UNION ALL '), memberRows === null ? [] : [memberRows])) {

@@ -13,6 +13,7 @@ import type { TerminalPrincipal } from './enroll';
 import { effectiveRules, globalRules } from './rules';
 import { topUpCardBlocks } from './cardBlocks';
 import { feedHigh, stampChanges } from './stamp';
+import { memberAfterJson, memberRecordColumns } from './memberWrite';
 
 /** One change record: its stamp (to merge the sources in order) and its JSON text. */
 interface Row {
@@ -100,19 +101,22 @@ const V2_ONLY = new Set(['brand', 'privacy_terms', 'card_blocks', 'member_aliase
  * The change records a writing transaction is about to publish (its rows still unstamped), as
  * JSON text, for the publish check (publishCheck.ts); null for a table terminals do not pull.
  */
-export function unstampedChangesSql(table: string): string | null {
+export function unstampedChangesSql(table: string, except: string | null = null): string | null {
   const f = FEED[table];
-  return f ? `SELECT ${record(f.entity, 'data')} FROM (${f.select} WHERE seq IS NULL) AS s` : null;
+  // `except`: a jsonb parameter of rows with an id, checked instead as they will be (memberChangesAfterSql).
+  const others = except === null ? '' : ` AND NOT (id = ANY(ARRAY(SELECT jsonb_array_elements(${except}::jsonb)->>'id')))`;
+  return f ? `SELECT ${record(f.entity, 'data')} FROM (${f.select} WHERE seq IS NULL${others}) AS s` : null;
 }
 
 /**
  * The change records of members as they will be once `rows` (a jsonb parameter of MemberWrite rows,
- * memberWrite.ts) are written over them: each stored row with the written columns put in, as the
- * stamp's UPDATE puts them (a column the row leaves out keeps its value). For the publish check.
+ * memberWrite.ts) are written over them: each stored row with the written columns put in by the
+ * stamp's own SET expressions (memberAfterJson). For the publish check.
  */
 export function memberChangesAfterSql(rows: string): string {
   // The record is made in FROM: `(jsonb_populate_record(…)).*` in the select list would make it once per column.
-  const after = `SELECT r.* FROM jsonb_array_elements(${rows}::jsonb) AS x JOIN members m ON m.id = x->>'id' CROSS JOIN LATERAL jsonb_populate_record(m, x) AS r`;
+  const after = `SELECT r.* FROM jsonb_to_recordset(${rows}::jsonb) AS d(${memberRecordColumns()}) JOIN members m ON m.id = d.id
+                   CROSS JOIN LATERAL jsonb_populate_record(m, ${memberAfterJson('d')}) AS r`;
   return `SELECT ${record('member', 'data')} FROM (${memberSelect(`(${after}) AS members`)}) AS s`;
 }
 
