@@ -28,7 +28,7 @@ const LAYERS: readonly Layer[] = [
   { layer: 'src/contract', mayImport: ['src/loyalty'], packages: ['zod'] },
   { layer: 'src/i18n', mayImport: CORE, packages: ['zod', 'i18next'] },
   // the logger port, its allow-listed fields, the file sink and its reader: nothing of the app
-  { layer: 'src/log', mayImport: [], packages: ['zod', 'node:crypto', 'node:fs', 'node:path'] },
+  { layer: 'src/log', mayImport: ['src/contract'], packages: ['zod', 'node:crypto', 'node:fs', 'node:path'] },
   // the wire protocol HQ and terminals share
   { layer: 'src/sync', mayImport: ['src/loyalty'], packages: ['zod', 'node:crypto'] },
   { layer: 'src/store', mayImport: [...CORE, 'src/sync'] },
