@@ -44,8 +44,10 @@ export function startLivePrinting(o: LivePrintingOptions): LivePrinting {
   let switching: Promise<void> = Promise.resolve();
   let closed = false;
 
-  const recheck = (): void => {
-    if (fixed || closed || now() - checkedAt < recheckMs) return;
+  // `force`: a print or a question about the printer in use, not the status bar's poll, which is
+  // held to one look at config.json a second. A printer set a moment ago must be the one printed on.
+  const recheck = (force = false): void => {
+    if (fixed || closed || (!force && now() - checkedAt < recheckMs)) return;
     checkedAt = now();
     const next = configStamp(o.dataDir);
     if (next === stamp) return;
@@ -80,9 +82,12 @@ export function startLivePrinting(o: LivePrintingOptions): LivePrinting {
       return loop.state();
     },
     kick: () => loop.kick(),
-    withPrinter: (task) => switching.then(() => loop.withPrinter(task)),
+    withPrinter: (task) => {
+      recheck(true);
+      return switching.then(() => loop.withPrinter(task));
+    },
     printerUri: () => {
-      recheck();
+      recheck(true);
       return uri;
     },
     close: async () => {

@@ -67,6 +67,22 @@ describe('printing that follows the settings', () => {
     writeFileSyncBroken(dirname(t.dbPath));
     expect(p.printerUri()).toBe(b.uri);
   });
+  it("prints on a printer set a moment ago: the status poll's once-a-second look at config.json does not hold up a print", async () => {
+    config(null);
+    live = startLivePrinting({ db: t.db, dataDir: dirname(t.dbPath), lang: 'zh-CN', publish: () => undefined, recheckMs: 60_000 });
+    const p = live;
+    expect(p.state()).toBeDefined(); // the status bar's poll: config.json read just now
+    await sleep(5); // a new mtime
+    config(a.uri); // setup's printer step, then at once 打印 on the recovery key step
+    expect(p.printerUri()).toBe(a.uri);
+    await sleep(5);
+    config(b.uri);
+    p.state();
+    const at = await p.withPrinter(async () => p.printerUri());
+    expect(at).toBe(b.uri);
+    await printOne(p, 0);
+    expect([a.receipts.length, b.receipts.length]).toEqual([0, 1]);
+  });
 });
 
 function writeFileSyncBroken(dir: string): void {
