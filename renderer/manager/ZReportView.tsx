@@ -52,6 +52,7 @@ export function ZReportView(props: { report: DayReport }) {
       {r.returns.count > 0 && <Row label={t('receipt.returnedAmount')} value={formatYuan(r.returns.amountFen)} testId="z-returns-amount" />}
       {r.returns.count > 0 && <Row label={t('receipt.pointsReturned')} value={formatPoints(r.returns.points)} testId="z-returns-points" />}
       {r.returns.shortfall > 0 && <Row label={t('receipt.shortfall')} value={formatPoints(r.returns.shortfall)} testId="z-returns-shortfall" />}
+      {r.returns.owed > 0 && <Row label={t('zreport.owed')} value={formatPoints(r.returns.owed)} testId="z-returns-owed" />}
       <h3>{t('manager.z.byStaff')}</h3>
       {r.byStaff.map((s) => (
         <Row key={s.staffId} label={`${s.name} ×${s.count}`} value={formatYuan(s.valueFen)} testId={`z-staff-${s.staffId}`} />

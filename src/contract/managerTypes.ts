@@ -53,8 +53,14 @@ export const dayReportSchema = z.object({
     z.object({ opId: z.string(), targetOpId: z.string(), kind: z.enum(OP_KINDS), valueFen: fen, points: z.number().int(), at: z.number().int(), staff: person, approvedBy: person }),
   ),
   byStaff: z.array(z.object({ staffId: z.string(), name: z.string(), count, valueFen: fen })),
-  /** Returns (退货) of the day: how many, the purchase amount returned, the points taken back and the shortfall (already spent). */
-  returns: z.object({ count, amountFen: fen, points: count, shortfall: count }).default({ count: 0, amountFen: 0, points: 0, shortfall: 0 }),
+  /**
+   * Returns (退货) of the day: how many, the purchase amount returned, the points taken back, the
+   * shortfall (already spent, not taken back) and the points they left members owing (docs/returns.md
+   * "Owing points"; reports kept before it have none: 0).
+   */
+  returns: z
+    .object({ count, amountFen: fen, points: count, shortfall: count, owed: count.default(0) })
+    .default({ count: 0, amountFen: 0, points: 0, shortfall: 0, owed: 0 }),
   /** Operations of the day not yet acknowledged by HQ. */
   pending: count,
   conflicts: z.array(

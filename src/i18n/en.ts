@@ -276,6 +276,7 @@ export const en = {
     expired: 'Expired',
     voids: 'Voids',
     returns: 'Returns',
+    owed: 'Points left owed',
     byStaff: 'By staff',
     pending: 'Pending sync',
     conflicts: 'Conflicts',

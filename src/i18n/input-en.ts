@@ -87,6 +87,16 @@ export const inputEn = {
     json: '{{flag}} is not JSON.',
     fileUnreadable: 'The file {{file}} given with {{flag}} cannot be read: {{why}}.',
     fileEmpty: 'The file {{file}} given with {{flag}} is empty.',
+    fileNotJson: 'The file {{file}} given with {{flag}} is not JSON.',
+    noSigningKey: "There is no HQ signing key at {{file}}: give {{flag}} with HQ's private key file.",
+    notSigningKey: "The file {{file}} is not HQ's private signing key.",
+  },
+  /** The command line's words after the command (an action, a code to scan). */
+  command: {
+    noAction: 'Give an action; the actions are listed in the usage printed above.',
+    unknownAction: 'There is no such action; the actions are listed in the usage printed above.',
+    extra: 'Give one action only; {{extra}} is more than this command takes.',
+    codeCount: 'Give exactly one member code to scan (you gave {{count}}).',
   },
 } as const;
 

@@ -85,5 +85,14 @@ export const inputZhCN: InputMessages = {
     json: '{{flag}} 不是 JSON。',
     fileUnreadable: '{{flag}} 指定的文件 {{file}} 读不出来：{{why}}。',
     fileEmpty: '{{flag}} 指定的文件 {{file}} 是空的。',
+    fileNotJson: '{{flag}} 指定的文件 {{file}} 不是 JSON。',
+    noSigningKey: '{{file}} 处没有总部签名密钥，请用 {{flag}} 指定总部的私钥文件。',
+    notSigningKey: '文件 {{file}} 不是总部的签名私钥。',
+  },
+  command: {
+    noAction: '请给出要做的操作，可用的操作见上方打印的用法说明。',
+    unknownAction: '没有这个操作，可用的操作见上方打印的用法说明。',
+    extra: '只能给出一个操作，{{extra}} 是多余的。',
+    codeCount: '请只给出一个要扫描的会员码（给出了 {{count}} 个）。',
   },
 };

@@ -85,5 +85,14 @@ export const inputZhTW: InputMessages = {
     json: '{{flag}} 不是 JSON。',
     fileUnreadable: '{{flag}} 指定的檔案 {{file}} 讀不出來：{{why}}。',
     fileEmpty: '{{flag}} 指定的檔案 {{file}} 是空的。',
+    fileNotJson: '{{flag}} 指定的檔案 {{file}} 不是 JSON。',
+    noSigningKey: '{{file}} 沒有總部的簽章金鑰，請用 {{flag}} 指定總部的私鑰檔。',
+    notSigningKey: '檔案 {{file}} 不是總部的簽章私鑰。',
+  },
+  command: {
+    noAction: '請提供要做的操作，可用的操作見上方印出的用法說明。',
+    unknownAction: '沒有這個操作，可用的操作見上方印出的用法說明。',
+    extra: '只能提供一個操作，{{extra}} 是多餘的。',
+    codeCount: '請只提供一個要掃描的會員碼（提供了 {{count}} 個）。',
   },
 };

@@ -275,6 +275,7 @@ export const zhCN: Messages = {
     expired: '过期',
     voids: '撤销',
     returns: '退货',
+    owed: '退货欠分',
     byStaff: '按店员',
     pending: '待同步',
     conflicts: '冲突',

@@ -275,6 +275,7 @@ export const zhTW: Messages = {
     expired: '過期',
     voids: '撤銷',
     returns: '退貨',
+    owed: '退貨欠點',
     byStaff: '依店員',
     pending: '待同步',
     conflicts: '衝突',

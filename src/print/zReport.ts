@@ -31,8 +31,10 @@ export const zReportSchema = z.object({
     z.object({ opId: z.string(), kind: z.enum(OP_KINDS), valueFen: fen, points: z.number().int().default(0), approvedBy: z.object({ id: z.string(), name: z.string() }) }),
   ),
   byStaff: z.array(z.object({ staffId: z.string(), name: z.string(), count, valueFen: fen })),
-  /** Returns of the day (reports printed before returns existed have none). */
-  returns: z.object({ count, amountFen: fen, points: count, shortfall: count }).default({ count: 0, amountFen: 0, points: 0, shortfall: 0 }),
+  /** Returns of the day (reports printed before returns existed have none; before owing points, no `owed`). */
+  returns: z
+    .object({ count, amountFen: fen, points: count, shortfall: count, owed: count.default(0) })
+    .default({ count: 0, amountFen: 0, points: 0, shortfall: 0, owed: 0 }),
   /** Outbox events not yet acknowledged by HQ. */
   pending: count,
   /** Conflicts HQ reported and the manager has not yet reconciled. */
@@ -87,6 +89,7 @@ export function layoutZReport(report: ZReport, opts: { cols: PaperCols; lang: La
       ...row(`  ${t('receipt.returnedAmount')}`, formatYuan(report.returns.amountFen)),
       ...row(`  ${t('receipt.pointsReturned')}`, n(report.returns.points)),
       ...(report.returns.shortfall > 0 ? row(`  ${t('receipt.shortfall')}`, n(report.returns.shortfall)) : []),
+      ...(report.returns.owed > 0 ? row(`  ${t('zreport.owed')}`, n(report.returns.owed)) : []),
     ]);
   }
   blocks.push({ t: 'rule' });

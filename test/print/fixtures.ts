@@ -26,7 +26,7 @@ export const Z_REPORT: ZReport = {
     { opId: OP_ID, kind: 'earn', valueFen: 0, points: -2_580_000, approvedBy: { id: 'mgr-01', name: '李店长' } },
   ],
   byStaff: [{ staffId: 'clerk-01', name: '王芳', count: 40, valueFen: 120000 }],
-  returns: { count: 2, amountFen: 39900, points: 598, shortfall: 0 },
+  returns: { count: 2, amountFen: 39900, points: 598, shortfall: 0, owed: 0 },
   pending: 3,
   conflicts: 1,
 };

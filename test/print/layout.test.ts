@@ -13,7 +13,7 @@ import { parsePrinterUri } from '../../src/print/printerUri';
 import { parseReceiptModel } from '../../src/print/receiptSchema';
 import { decodeStatus } from '../../src/print/status';
 import { textWidth, wrap } from '../../src/print/text';
-import { layoutZReport } from '../../src/print/zReport';
+import { layoutZReport, zReportSchema } from '../../src/print/zReport';
 import { OP_ID, model, Z_REPORT } from './fixtures';
 
 function parse(bytes: Buffer, commandSet: CommandSet, encoding: PrinterEncoding): { jobs: ParsedJob[]; queries: number[] } {
@@ -258,6 +258,32 @@ describe('Z report', () => {
       expect(text).not.toMatch(/￥0\.00/);
       const { jobs } = parse(renderEscPos(doc, { commandSet: 'epson', encoding: 'gb18030' }), 'epson', 'gb18030');
       expect(jobs[0]!.lines).toEqual(lines);
+    }
+  });
+
+  it.each(['zh-CN', 'zh-TW', 'en'] as const)("prints the points the day's returns left members owing in %s, at 32 and 48 columns, read back by the fake printer", (lang) => {
+    const tr = createTranslator(lang);
+    const encoding = lang === 'zh-TW' ? 'big5' : 'gb18030';
+    // Names a Big5 printer can print (李店长's 长 is not in Big5).
+    const base = JSON.parse(JSON.stringify(Z_REPORT).replaceAll('店长', '店長')) as typeof Z_REPORT;
+    const report = zReportSchema.parse({ ...base, returns: { count: 3, amountFen: 89_900, points: 1_098, shortfall: 50, owed: 1_300 } });
+    for (const cols of [32, 48] as const) {
+      const { jobs } = parse(renderEscPos(layoutZReport(report, { cols, lang }), { commandSet: 'epson', encoding }), 'epson', encoding);
+      const lines = jobs[0]!.lines;
+      for (const line of lines) expect(textWidth(line), `${lang}/${cols}: ${line}`).toBeLessThanOrEqual(cols);
+      expect(jobs[0]!.warnings, `${lang}/${cols}`).toEqual([]);
+      // Under the returns, after the shortfall: the label in the paper's language and the points.
+      const owedAt = lines.findIndex((l) => l.trimStart().startsWith(tr.t('zreport.owed')));
+      expect(owedAt, `${lang}/${cols}: ${lines.join(' | ')}`).toBeGreaterThan(lines.findIndex((l) => l.trimStart().startsWith(tr.t('receipt.shortfall'))));
+      expect(lines[owedAt]).toMatch(/\s1,300$/);
+      expect(owedAt).toBeLessThan(lines.indexOf(tr.t('zreport.byStaff')));
+    }
+    // Nothing owed, or a report kept before the line existed (no `owed`): it parses, and prints no line.
+    const { owed: _owed, ...before } = report.returns;
+    for (const returns of [{ ...report.returns, owed: 0 }, before]) {
+      const kept = zReportSchema.parse(JSON.parse(JSON.stringify({ ...report, returns })));
+      expect(kept.returns.owed).toBe(0);
+      expect(docLines(layoutZReport(kept, { cols: 32, lang })).join('\n')).not.toContain(tr.t('zreport.owed'));
     }
   });
 });

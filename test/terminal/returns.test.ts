@@ -60,7 +60,7 @@ describe('a return', () => {
     ]);
     expect(codeOf(() => t.service.returnPurchase({ opId: earn.opId, staffId: 'clerk-01', amountFen: 1 }))).toBe('RETURN_EXCEEDS_PURCHASE');
     const z = computeDayReport(t.service.deps, '2026-11-24');
-    expect(z.returns).toEqual({ count: 3, amountFen: 50_000, points: 800, shortfall: 0 });
+    expect(z.returns).toEqual({ count: 3, amountFen: 50_000, points: 800, shortfall: 0, owed: 0 });
   });
 
   it('takes back only what is left when the points were spent, records the shortfall, and prints it', () => {

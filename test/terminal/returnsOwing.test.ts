@@ -10,6 +10,9 @@ import { layoutReceipt } from '../../src/print/layout';
 import { parseReceiptModel } from '../../src/print/receiptSchema';
 import { textWidth } from '../../src/print/text';
 import { DAY_MS } from '../../src/loyalty/time';
+import { closeDay } from '../../src/terminal/manager/dayEnd';
+import { dayReport, toPrintedZReport } from '../../src/terminal/manager/zReport';
+import { layoutZReport } from '../../src/print/zReport';
 import { setMeta } from '../../src/store/meta';
 import { NOW, openDemoTerminal, type DemoTerminal } from '../helpers/demoDb';
 
@@ -82,6 +85,16 @@ describe('owing points after a return, up to the rules’ limit', () => {
     expect(v).toMatchObject({ pointsBefore: -100, pointsAfter: -300 });
     expect(owedOf(m)).toBe(300);
     expect(balance(m)).toBe(-300);
+
+    // The day-end summary the manager sees counts what the day's returns left owing, beside the
+    // shortfall, and keeps it when the day closes; the printed Z-report carries the line.
+    const date = '2026-11-24';
+    expect(dayReport(t.service.deps, date).returns).toEqual({ count: 2, amountFen: 100_000, points: left + owe, shortfall: 800 - left - owe + 800, owed: owe });
+    const closed = closeDay(t.service.deps, { staffId: 'mgr-01' });
+    expect(closed.report.returns.owed).toBe(owe);
+    expect(dayReport(t.service.deps, date).returns.owed).toBe(owe);
+    const printed = docLines(layoutZReport(toPrintedZReport(t.service.deps, closed.report, t.clock.now), { cols: 32, lang: 'zh-CN' })).join('\n');
+    expect(printed).toMatch(new RegExp(`退货欠分\\s+${owe}\n`));
   });
 
   it('without the rule nothing is owed: the balance stops at zero', () => {

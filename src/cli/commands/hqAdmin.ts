@@ -111,12 +111,19 @@ export async function seedDemoAtHq(call: AdminCall, options: { members: number; 
 
 const ACTIONS = 'seed-demo --key-file F | enrollment-code | stores | members | benefits | catalog | rules | terms | staff | stock (each --file F.json) | delete-member --id | limits --terminal ID --file | rotate-key [--retire KID] [--out F] | revoke --member ID [--serial N] [--reason T] | brand --name-display full|masked | conflicts | terminals | restores | history-asks (each [--store ID])';
 
+/** --file F's JSON. A refusal says which: the file cannot be read (and why) or is not JSON; the parser's English stays in `detail`. */
 function fileBody(flags: Flags): unknown {
   const file = check(z.string().min(1), flags.file, 'file');
+  let text: string;
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new DeskError('INVALID_INPUT', { detail: `${file}: ${err instanceof Error ? err.message : String(err)}` });
+    throw new DeskError('INVALID_INPUT', { detailKey: 'flag.fileUnreadable', flag: '--file', file, why: ioReason(err), detail: err instanceof Error ? err.message : String(err) });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new DeskError('INVALID_INPUT', { detailKey: 'flag.fileNotJson', flag: '--file', file, detail: err instanceof Error ? err.message : String(err) });
   }
 }
 
@@ -129,7 +136,7 @@ export async function hqAdminCommand(flags: Flags, positionals: string[], now: n
   );
   const call = adminClient(url, token);
   const [action, ...extra] = positionals;
-  if (extra.length > 0) throw new DeskError('INVALID_INPUT', { detail: `unexpected ${extra.join(' ')}` });
+  if (extra.length > 0) throw new DeskError('INVALID_INPUT', { detailKey: 'command.extra', extra: extra.join(' ') });
   const store = flags.store === undefined ? undefined : check(z.string().min(1), flags.store, 'store');
   switch (action) {
     case 'seed-demo': {
@@ -197,6 +204,8 @@ export async function hqAdminCommand(flags: Flags, positionals: string[], now: n
     case 'history-asks':
       return call('GET', `/v1/admin/history-asks${store ? `?storeId=${encodeURIComponent(store)}` : ''}`);
     default:
-      throw new DeskError('INVALID_INPUT', { detail: `hq-admin ACTION is one of: ${ACTIONS}` });
+      // The actions are listed on stderr (as an unknown command's usage is); the sentence points there.
+      err(`usage: loyalty-desk hq-admin --hq URL ACTION …, where ACTION is one of: ${ACTIONS}`);
+      throw new DeskError('INVALID_INPUT', action === undefined ? { detailKey: 'command.noAction' } : { detailKey: 'command.unknownAction', action });
   }
 }

@@ -5,6 +5,7 @@ import QRCode from 'qrcode';
 import { z } from 'zod';
 import { DeskError } from '../../contract/errors';
 import { memberIdSchema } from '../../contract/inputs';
+import { ioReason } from '../../contract/ioReason';
 import { parsePrivateJwk, demoDeviceKey, type PrivateJwk } from '../../scan/hqKeys';
 import { mintAppCredential, mintCardCode, mintRotatingCode, stepAt } from '../../scan/mintCode';
 import { getMember } from '../../store/members';
@@ -28,17 +29,24 @@ function withTerminal<T>(flags: Flags, now: number, fn: (t: OpenedTerminal, dbPa
   }
 }
 
+/** HQ's signing key (a private JWK) from --signing-key or beside the database; each refusal worded in input.flag.*. */
 function readHqKey(flags: Flags, dbPath: string): PrivateJwk {
   const path = typeof flags['signing-key'] === 'string' ? flags['signing-key'] : join(dirname(dbPath), HQ_KEY_FILE);
-  if (!existsSync(path)) throw new DeskError('INVALID_INPUT', { detail: `no HQ key at ${path}; give --signing-key FILE (a JWK)` });
-  const key = parsePrivateJwk(readFileSync(path, 'utf8'));
-  if (!key) throw new DeskError('INVALID_INPUT', { detail: `${path} is not an Ed25519 private JWK` });
+  if (!existsSync(path)) throw new DeskError('INVALID_INPUT', { detailKey: 'flag.noSigningKey', flag: '--signing-key', file: path });
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new DeskError('INVALID_INPUT', { detailKey: 'flag.fileUnreadable', flag: '--signing-key', file: path, why: ioReason(err), detail: err instanceof Error ? err.message : String(err) });
+  }
+  const key = parsePrivateJwk(text);
+  if (!key) throw new DeskError('INVALID_INPUT', { detailKey: 'flag.notSigningKey', flag: '--signing-key', file: path });
   return key;
 }
 
 /** The desk's scan (scan.submit), as the operator: what was checked and the member as the desk shows them. */
 export async function scanCommand(flags: Flags, positionals: string[]) {
-  if (positionals.length !== 1) throw new DeskError('INVALID_INPUT', { detail: 'give exactly one CODE to scan' });
+  if (positionals.length !== 1) throw new DeskError('INVALID_INPUT', { detailKey: 'command.codeCount', count: positionals.length });
   const { check: verified, via, member } = await callAs(flags, 'scan.submit', { code: positionals[0]! });
   return { verified, via, member };
 }

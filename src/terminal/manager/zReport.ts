@@ -126,9 +126,11 @@ export function computeDayReport(deps: ServiceDeps, date: string): DayReport {
   )
     .all(date)
     .map((s) => ({ staffId: s.staff_id, name: staffName(db, s.staff_id), count: s.n, valueFen: s.v }));
-  const ret = stmt<[string], { n: number; a: number | null; p: number | null; s: number | null }>(
+  // What each return left the member owing is its detail's `owed` (docs/returns.md "Owing points").
+  const ret = stmt<[string], { n: number; a: number | null; p: number | null; s: number | null; o: number | null }>(
     db,
-    `SELECT count(*) AS n, sum(amount_fen) AS a, -sum(points) AS p, sum(json_extract(detail_json, '$.shortfall')) AS s FROM operations
+    `SELECT count(*) AS n, sum(amount_fen) AS a, -sum(points) AS p, sum(json_extract(detail_json, '$.shortfall')) AS s,
+            sum(json_extract(detail_json, '$.owed')) AS o FROM operations
       WHERE business_date = ? AND kind = 'return' AND voided_by_op IS NULL`,
   ).get(date);
   const pending = pendingOn(db, date);
@@ -142,7 +144,7 @@ export function computeDayReport(deps: ServiceDeps, date: string): DayReport {
     points: { earned: pts?.earned ?? 0, burned: pts?.burned ?? 0, donated: pts?.donated ?? 0, expired: expiredPointsOn(db, date) },
     voids,
     byStaff,
-    returns: { count: ret?.n ?? 0, amountFen: ret?.a ?? 0, points: Math.max(0, ret?.p ?? 0), shortfall: ret?.s ?? 0 },
+    returns: { count: ret?.n ?? 0, amountFen: ret?.a ?? 0, points: Math.max(0, ret?.p ?? 0), shortfall: ret?.s ?? 0, owed: ret?.o ?? 0 },
     pending,
     conflicts: conflictsOn(deps, date),
     storeId: deps.identity.storeId,
