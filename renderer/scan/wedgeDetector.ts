@@ -7,7 +7,12 @@
 // 18: on a loaded 2-core machine bursts arrived cut short). Two clocks: whether keystrokes belong
 // together is judged by when they were pressed (the event's time), but "nothing followed in time" by
 // how long the page has waited since the last one reached it — a busy machine may hand the page a
-// keystroke long after it was pressed, and the next one is then just as late, not missing.
+// keystroke long after it was pressed, and the next one is then just as late, not missing. Nor
+// evenly late: a keystroke that reached the page L ms after it was pressed says the machine is
+// behind, and the next may come up to L later still (seen: the first key of a burst alone, 0.3–1.6 s
+// late, the rest 70 ms after it: given back as typing, it cut the code's head off). So the wait is
+// maxInterKeyMs plus how late the last keystroke was, capped at burstGapMs; on a machine that keeps
+// up (L ≈ 0) typing lags by maxInterKeyMs as before.
 // Pure and DOM-free: attachWedge puts it on a window.
 
 export interface WedgeOptions {
@@ -53,6 +58,8 @@ export class WedgeDetector {
   private lastAt = -Infinity;
   /** When the last keystroke of the burst reached the page: silence is counted from here. */
   private lastArrivedAt = -Infinity;
+  /** How long after it was pressed the last keystroke reached the page. */
+  private lastLateMs = 0;
   private overlong = false;
   /** BURST_STARTED fast keystrokes in a row were held: a scanner's, however late the rest comes. */
   private started = false;
@@ -71,15 +78,20 @@ export class WedgeDetector {
     return this.started ? this.burstGapMs : this.options.maxInterKeyMs;
   }
 
+  /** How long the page waits, from the last keystroke's arrival, for the next: the gap, plus how late that keystroke came (capped). */
+  private patience(): number {
+    return this.gap() + Math.min(this.lastLateMs, this.burstGapMs);
+  }
+
   /** Held text to give back when nothing followed in time (call it from a timer). */
   expire(now: number): string {
-    if (this.held === '' || now - this.silentSince() <= this.gap()) return '';
+    if (this.held === '' || now - this.silentSince() <= this.patience()) return '';
     return this.release();
   }
 
   /** How long until expire() has something to give back, or null when nothing is held. */
   pendingFor(now: number): number | null {
-    return this.held === '' ? null : Math.max(0, this.gap() + 1 - (now - this.silentSince()));
+    return this.held === '' ? null : Math.max(0, this.patience() + 1 - (now - this.silentSince()));
   }
 
   /** The page has heard nothing since the last keystroke arrived (or was pressed, if that is later). */
@@ -92,8 +104,7 @@ export class WedgeDetector {
     if (MODIFIERS.has(e.key)) {
       // Inside a started burst a late Shift is the scanner's too: the next key's gap counts from it.
       if (this.started && e.time - this.lastAt <= this.burstGapMs) {
-        this.lastAt = e.time;
-        this.lastArrivedAt = e.arrivedAt ?? e.time;
+        this.arrived(e);
       }
       return { action: this.held === '' ? 'pass' : 'hold', release: '' };
     }
@@ -114,9 +125,14 @@ export class WedgeDetector {
     if (this.held.length === 1) this.quick = true;
     else if (gap > this.options.maxInterKeyMs) this.quick = false;
     if (this.quick && this.held.length >= BURST_STARTED) this.started = true;
+    this.arrived(e);
+    return { action: 'hold', release };
+  }
+
+  private arrived(e: WedgeKey): void {
     this.lastAt = e.time;
     this.lastArrivedAt = e.arrivedAt ?? e.time;
-    return { action: 'hold', release };
+    this.lastLateMs = Math.max(0, this.lastArrivedAt - e.time);
   }
 
   private release(): string {
@@ -132,6 +148,7 @@ export class WedgeDetector {
     this.quick = true;
     this.lastAt = -Infinity;
     this.lastArrivedAt = -Infinity;
+    this.lastLateMs = 0;
   }
 }
 

@@ -125,11 +125,27 @@ describe('keyboard-wedge detector', () => {
     }
   });
 
-  it('gives late-delivered typing back as typed, within maxInterKeyMs of its arrival', () => {
+  it('keeps a burst whole when its first keystroke reaches a page that is behind alone, and the rest come well after it', () => {
+    // Seen in Chromium on a loaded machine: the burst reached the page 0.3–1.6 s late, its keystrokes
+    // up to 70 ms apart by arrival though 3–16 ms apart by their times. Given back as typing after
+    // maxInterKeyMs, the first keystroke was lost to the scan and the code read as not a member code.
+    for (const code of [ROTATING, '8860000000000010']) {
+      for (const late of [100, 300, 800, 1_600]) {
+        // Up to as late again as the first was (the detector's rule: patience grows with lateness).
+        for (const after of [50, 70, 120, 200].filter((a) => a <= late)) {
+          const deliver = (t: number, previous: number) => (previous === 0 ? t + late : Math.max(t + late + after, previous));
+          expect(play(scannerBurst(code), CONFIG, deliver), `${late} ms late, the rest ${after} ms after`).toMatchObject({ field: '', scans: [code] });
+        }
+      }
+    }
+  });
+
+  it('gives typing back as typed within maxInterKeyMs of its arrival, plus how late it arrived on a machine that is behind', () => {
+    expect(play(CLERK_TYPES_CARD_NO).maxDelayMs).toBeLessThanOrEqual(CONFIG.maxInterKeyMs + 1);
     for (const late of [60, 150]) {
       const r = play(CLERK_TYPES_CARD_NO, CONFIG, (t) => t + late);
       expect(r).toMatchObject({ field: '8860000000000010⏎', scans: [] });
-      expect(r.maxDelayMs).toBeLessThanOrEqual(CONFIG.maxInterKeyMs + 1);
+      expect(r.maxDelayMs).toBeLessThanOrEqual(CONFIG.maxInterKeyMs + late + 1);
       expect(play(FAST_TYPIST, CONFIG, (t) => t + late)).toMatchObject({ field: 'She wants gift wrap⌫ping⏎', scans: [] });
       expect(play(QUICK_PIN, CONFIG, (t) => t + late)).toMatchObject({ field: '1234⏎', scans: [] });
     }
