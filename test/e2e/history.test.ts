@@ -16,7 +16,6 @@ import { launchDesk } from '../../src/host/launch';
 import { privateJwkSchema } from '../../src/scan/hqKeys';
 import { mintCardCode } from '../../src/scan/mintCode';
 import { syncOnce } from '../../src/syncClient/syncRun';
-import { deskConfigSchema, scannerConfigSchema, writeConfig } from '../../src/terminal/operations/config';
 import { openTerminal } from '../../src/terminal/operations/openTerminal';
 import { tempDir } from '../helpers/demoDb';
 import { enrollNew, openAt, seedHq, startTestHq } from '../hq/harness';
@@ -148,9 +147,6 @@ describe('the member history with HQ in Chromium', () => {
         await syncOnce(shanghai.db);
         here = shanghai.service.earn({ memberId: m, staffId: 'clerk-01', lines: [{ category: 'general', amountFen: 3_300 }] }).opId;
         serial = (shanghai.db.prepare('SELECT card_serial FROM members WHERE id = ?').get(m) as { card_serial: number }).card_serial;
-        // The burst window a busy box needs for keystrokes driven over CDP (as deskFolder.ts writes it).
-        const { storeId, terminalId } = shanghai.service.deps.identity;
-        writeConfig(join(tmp.dir, 'sh'), { ...deskConfigSchema.parse({ storeId, terminalId }), scanner: scannerConfigSchema.parse({ wedge: { maxInterKeyMs: 120, minLength: 8 } }) });
       } finally {
         shanghai.close();
       }

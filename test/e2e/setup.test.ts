@@ -102,9 +102,9 @@ beforeAll(async () => {
   printer = await startFakePrinter({ port: 0, out: join(tmp.dir, 'printer') });
   const dataDir = join(tmp.dir, 'data');
   mkdirSync(dataDir, { recursive: true });
-  // What IT may write ahead (docs/setup.md): the fake printer's ephemeral port, and the burst window
-  // keystrokes driven over CDP on a busy box need.
-  writeFileSync(join(dataDir, CONFIG_FILE), JSON.stringify({ printerPorts: printer.allow.ports, scanner: { wedge: { enabled: true, maxInterKeyMs: 120, minLength: 8 } } }));
+  // What IT may write ahead (docs/setup.md): the fake printer's ephemeral port. The scanner keeps the
+  // key gap a store ships with.
+  writeFileSync(join(dataDir, CONFIG_FILE), JSON.stringify({ printerPorts: printer.allow.ports }));
   desk = await launchDesk({ dataDir, demo: false });
   browser = await chromium.launchPersistentContext(join(tmp.dir, 'profile'), {
     executablePath: '/usr/bin/chromium',
