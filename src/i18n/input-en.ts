@@ -97,6 +97,7 @@ export const inputEn = {
     unknownAction: 'There is no such action; the actions are listed in the usage printed above.',
     extra: 'Give one action only; {{extra}} is more than this command takes.',
     codeCount: 'Give exactly one member code to scan (you gave {{count}}).',
+    unknownMethod: 'The screen asked for something this program does not do. Restart the program; if it happens again, call IT.',
   },
 } as const;
 

@@ -94,5 +94,7 @@ export const inputZhCN: InputMessages = {
     unknownAction: '没有这个操作，可用的操作见上方打印的用法说明。',
     extra: '只能给出一个操作，{{extra}} 是多余的。',
     codeCount: '请只给出一个要扫描的会员码（给出了 {{count}} 个）。',
+    // The method's name stays in the error's params for IT: only a screen out of step with the program asks for one it does not have.
+    unknownMethod: '界面请求了本程序没有的功能。请重新启动程序；如仍出现，请联系 IT。',
   },
 };

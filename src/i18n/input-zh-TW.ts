@@ -94,5 +94,6 @@ export const inputZhTW: InputMessages = {
     unknownAction: '沒有這個操作，可用的操作見上方印出的用法說明。',
     extra: '只能提供一個操作，{{extra}} 是多餘的。',
     codeCount: '請只提供一個要掃描的會員碼（提供了 {{count}} 個）。',
+    unknownMethod: '介面要求了本程式沒有的功能。請重新啟動程式；如仍出現，請聯絡 IT。',
   },
 };

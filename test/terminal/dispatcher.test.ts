@@ -67,6 +67,13 @@ describe('the dispatcher under generated input', () => {
       for (const s of sessions) {
         expect(d.hasMethod(s, name)).toBe(false);
         await expectRefused(s, name, {}, ['INVALID_INPUT']);
+        // Said in words; the name (which may be anything) stays in the params, for IT.
+        const r = await d.dispatch(s, name, {});
+        if (!r.ok) {
+          expect(r.error.params).toMatchObject({ detailKey: 'command.unknownMethod', method: name.slice(0, 64) });
+          expect(r.error.message).not.toMatch(/method/i);
+          if (/[a-z]{3}/i.test(name)) expect(r.error.message).not.toContain(name.slice(0, 64));
+        }
       }
     }
     expect(snapshot(t.db)).toEqual(before);

@@ -135,7 +135,7 @@ export function createDispatcher(service: TerminalService, options: DispatcherOp
       const known = Object.hasOwn(session.kind === 'kiosk' ? kioskApiInputs : terminalApiInputs, method);
       let result: Result<unknown>;
       if (session.kind === 'kiosk') result = await session.kiosk.call(method, input);
-      else if (!known) result = refusal(tr(session.desk.lang()), 'INVALID_INPUT', { detail: `no method ${method.slice(0, 64)}` });
+      else if (!known) result = refusal(tr(session.desk.lang()), 'INVALID_INPUT', { detailKey: 'command.unknownMethod', method: method.slice(0, 64) });
       else result = await session.desk.call(method as TerminalMethod, input);
       // A method name the transport was sent but no session has is input, not ours to log.
       if (log) logCall(log, session.kind === 'kiosk' ? 'kiosk' : session.operator ? 'operator' : 'desk', known ? method : null, result, Date.now() - started);

@@ -149,7 +149,7 @@ export function createKioskSession(service: TerminalService, tr: (lang: Lang) =>
   const call: KioskDispatch = async (method, input) => {
     if (Object.hasOwn(kioskApiInputs, method)) return run(method as KioskMethod, input);
     if (TERMINAL_METHOD_NAMES.has(method)) return failure('KIOSK_STAFF_ONLY', { method });
-    return failure('INVALID_INPUT', { detail: `no method ${method.slice(0, 64)}` });
+    return failure('INVALID_INPUT', { detailKey: 'command.unknownMethod', method: method.slice(0, 64) });
   };
 
   return { call, end: drop };

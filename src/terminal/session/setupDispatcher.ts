@@ -107,7 +107,7 @@ export function createSetupDispatcher(port: SetupPort, options: { lang?: Lang; o
     dispatch: async (handle, method, input) => {
       const s = inner.get(handle);
       if (!s) throw new Error('not a session of this dispatcher');
-      if (!Object.hasOwn(terminalApiInputs, method)) return refusal(tr(s.lang), 'INVALID_INPUT', { detail: `no method ${method.slice(0, 64)}` });
+      if (!Object.hasOwn(terminalApiInputs, method)) return refusal(tr(s.lang), 'INVALID_INPUT', { detailKey: 'command.unknownMethod', method: method.slice(0, 64) });
       if (s.setup && Object.hasOwn(setupApiInputs, method)) return setupCall(s, method as SetupMethod, input);
       const desk = port.desk();
       if (!desk) return beforeDesk(s, method, input);
