@@ -4,6 +4,7 @@
 // The IT person edits the file by hand, so a setting is named in words and by its key as written.
 import type { ZodError } from 'zod';
 import type { RefusalParams } from '../loyalty/refusal';
+import { grouped, valueAt } from './inputIssues';
 
 type Issue = ZodError['issues'][number];
 
@@ -13,8 +14,6 @@ export type ConfigFileKind = 'desk' | 'kiosk';
 // A key as the IT person wrote it is quoted back only while it is short and printable: a file of
 // garbage does not turn into a message of garbage.
 const KEY_SHOWN = /^[A-Za-z0-9_.$-]{1,60}$/;
-
-const grouped = (n: number | bigint): string => Number(n).toLocaleString('en-US');
 
 const JSON_KINDS = new Set(['number', 'string', 'boolean', 'object', 'array']);
 
@@ -27,15 +26,6 @@ function settingOf(path: readonly PropertyKey[], kind: ConfigFileKind): { settin
   const named = path.filter((k): k is string => typeof k === 'string').join('.');
   const key = keyPath(path);
   return { setting: kind === 'kiosk' && named !== '' ? `kiosk.${named}` : named, key: KEY_SHOWN.test(key) ? key : '' };
-}
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let here: unknown = input;
-  for (const step of path) {
-    if (here === null || typeof here !== 'object') return undefined;
-    here = (here as Record<PropertyKey, unknown>)[step];
-  }
-  return here;
 }
 
 /** CONFIG_INVALID's parameters for the first issue of a settings file that is JSON but not settings. */
@@ -140,47 +130,37 @@ function firstBadOffset(text: string): number {
   };
   // A settings file nests a few levels; deeper than this is no settings file (and no deep recursion).
   let depth = 0;
+  // An object or an array: its entries, comma-separated, up to `close`.
+  const container = (close: string, entry: () => void): void => {
+    i++;
+    depth++;
+    space();
+    if (text[i] === close) return void (i++, depth--);
+    for (;;) {
+      entry();
+      space();
+      if (text[i] === ',') {
+        i++;
+        continue;
+      }
+      if (text[i] === close) return void (i++, depth--);
+      fail();
+    }
+  };
+  const member = (): void => {
+    space();
+    string();
+    space();
+    if (text[i] !== ':') fail();
+    i++;
+    value();
+  };
   const value = (): void => {
     space();
     if (depth > 64) fail();
     const ch = text[i];
-    if (ch === '{') {
-      i++;
-      depth++;
-      space();
-      if (text[i] === '}') return void (i++, depth--);
-      for (;;) {
-        space();
-        string();
-        space();
-        if (text[i] !== ':') fail();
-        i++;
-        value();
-        space();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === '}') return void (i++, depth--);
-        fail();
-      }
-    }
-    if (ch === '[') {
-      i++;
-      depth++;
-      space();
-      if (text[i] === ']') return void (i++, depth--);
-      for (;;) {
-        value();
-        space();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === ']') return void (i++, depth--);
-        fail();
-      }
-    }
+    if (ch === '{') return container('}', member);
+    if (ch === '[') return container(']', value);
     if (ch === '"') return string();
     if (ch === 't') return literal('true');
     if (ch === 'f') return literal('false');

@@ -21,14 +21,16 @@ const isField = (key: string): key is Field => (INPUT_FIELDS as readonly string[
 /** Fields whose wrong shape has its own hint (`input.format.*`), e.g. "a PIN is 4 to 8 digits". */
 const FORMAT_HINTS: readonly Field[] = ['memberId', 'cardNo', 'pin', 'managerPin', 'opId', 'category', 'benefitId', 'itemId', 'staffId'];
 
-const grouped = (n: number | bigint): string => Number(n).toLocaleString('en-US');
+/** A number grouped by thousands, as a limit is shown (settings files use it too: configIssues.ts). */
+export const grouped = (n: number | bigint): string => Number(n).toLocaleString('en-US');
 
 /** A limit as the person reads it: fen as yuan, anything else grouped by thousands. */
 function limitText(field: string, n: number | bigint): string {
   return field.endsWith('Fen') ? formatYuan(Number(n)) : grouped(n);
 }
 
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+/** The value at `path` in the parsed input, or undefined where the path leaves it. */
+export function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let here: unknown = input;
   for (const key of path) {
     if (here === null || typeof here !== 'object') return undefined;
