@@ -30,3 +30,8 @@ export function memberAfterJson(d: string): string {
 export function memberRecordColumns(): string {
   return ['id text', ...MEMBER_WRITE_COLUMNS.map(([c, t]) => `${c} ${t}`)].join(', ');
 }
+
+/** SQL condition: the row (of members) is none of the MemberWrite rows in the jsonb parameter `rows`. */
+export function notAmongWrites(rows: string): string {
+  return `NOT (id = ANY(ARRAY(SELECT jsonb_array_elements(${rows}::jsonb)->>'id')))`;
+}

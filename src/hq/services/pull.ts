@@ -13,7 +13,7 @@ import type { TerminalPrincipal } from './enroll';
 import { effectiveRules, globalRules } from './rules';
 import { topUpCardBlocks } from './cardBlocks';
 import { feedHigh, stampChanges } from './stamp';
-import { memberAfterJson, memberRecordColumns } from './memberWrite';
+import { memberAfterJson, memberRecordColumns, notAmongWrites } from './memberWrite';
 
 /** One change record: its stamp (to merge the sources in order) and its JSON text. */
 interface Row {
@@ -103,8 +103,8 @@ const V2_ONLY = new Set(['brand', 'privacy_terms', 'card_blocks', 'member_aliase
  */
 export function unstampedChangesSql(table: string, except: string | null = null): string | null {
   const f = FEED[table];
-  // `except`: a jsonb parameter of rows with an id, checked instead as they will be (memberChangesAfterSql).
-  const others = except === null ? '' : ` AND NOT (id = ANY(ARRAY(SELECT jsonb_array_elements(${except}::jsonb)->>'id')))`;
+  // `except`: a jsonb parameter of MemberWrite rows, checked instead as they will be (memberChangesAfterSql).
+  const others = except === null ? '' : ` AND ${notAmongWrites(except)}`;
   return f ? `SELECT ${record(f.entity, 'data')} FROM (${f.select} WHERE seq IS NULL${others}) AS s` : null;
 }
 

@@ -2,7 +2,7 @@
 // commit, they are stamped under an exclusive advisory lock. Stamps are therefore handed out in
 // commit order, and a reader that saw stamp N will never later find a committed stamp below N.
 import type { Queryable } from '../db';
-import { memberRecordColumns, memberSetClause, type MemberWrite } from './memberWrite';
+import { memberRecordColumns, memberSetClause, notAmongWrites, type MemberWrite } from './memberWrite';
 import { checkUnstampedRows } from './publishCheck';
 
 export const FEED_LOCK = 0x4c44_4645; // 'LDFE'
@@ -27,7 +27,7 @@ export async function stampChanges(q: Queryable, tables: readonly (typeof FEED_T
   const stamps = tables.map((t, i) =>
     t === 'members' && members.length > 0
       ? // A row can be changed once per statement: the batch's members are left to their own UPDATE.
-        `s${i} AS (UPDATE members SET seq = nextval('change_seq') WHERE seq IS NULL AND NOT (id = ANY(ARRAY(SELECT jsonb_array_elements($2::jsonb)->>'id')))
+        `s${i} AS (UPDATE members SET seq = nextval('change_seq') WHERE seq IS NULL AND ${notAmongWrites('$2')}
                    AND (SELECT locked FROM feed_lock) RETURNING 1),
          w${i} AS (UPDATE members m SET ${memberSetClause('d')}, seq = nextval('change_seq') FROM jsonb_to_recordset($2::jsonb) AS d(${memberRecordColumns()})
                    WHERE m.id = d.id AND (SELECT locked FROM feed_lock) RETURNING 1)`
