@@ -5,7 +5,6 @@
 // the scan screen with CARD_SUPERSEDED's sentence in the UI's language. Once the pull brings HQ's
 // signed code of the new card, the member card offers it (新卡会员码) to a verified member, and the QR
 // drawn on screen reads back as that code.
-import { BinaryBitmap, HybridBinarizer, QRCodeReader, RGBLuminanceSource } from '@zxing/library';
 import { PNG } from 'pngjs';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +19,7 @@ import { mintCardCode } from '../../src/scan/mintCode';
 import { applyChange } from '../../src/store/syncApply';
 import { signCardCode } from '../../src/sync/cardCode';
 import { tempDir } from '../helpers/demoDb';
+import { readPureQr } from '../helpers/readQr';
 import { snapshot } from '../helpers/snapshot';
 import { CHROMIUM_FLAGS, prepareDeskFolder } from './deskFolder';
 import { scanWedge } from './wedgeScanner';
@@ -145,17 +145,18 @@ describe('挂失补卡 in Chromium', () => {
 });
 
 /**
- * The text of the QR code on screen. A screenshot taken while a loaded machine is still painting the
+ * The text of the QR code on screen, read from a screenshot of it (test/helpers/readQr.ts: a pure
+ * image, read from its own corners). A screenshot taken while a loaded machine is still painting the
  * dialog can miss modules: up to three looks, 300 ms apart; the text read must still be the code.
  */
 async function readQrOnScreen(): Promise<string> {
   let last: unknown = null;
   for (let look = 0; look < 3; look++) {
     const png = PNG.sync.read(await page.locator('[data-testid="card-code-qr"]').screenshot());
-    const lum = new Uint8ClampedArray(png.width * png.height);
-    for (let i = 0; i < lum.length; i++) lum[i] = png.data[i * 4]!;
+    const gray = new Uint8ClampedArray(png.width * png.height);
+    for (let i = 0; i < gray.length; i++) gray[i] = png.data[i * 4]!;
     try {
-      return new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(new RGBLuminanceSource(lum, png.width, png.height)))).getText();
+      return readPureQr(gray, png.width, png.height);
     } catch (err) {
       last = err;
       await page.waitForTimeout(300);
