@@ -7,8 +7,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { managerApiInputs } from '../../src/contract/managerContract';
 import type { TerminalApi, TerminalInput, TerminalMethod } from '../../src/contract/terminalApi';
 import { createTranslator } from '../../src/i18n';
+import { DEFAULT_RULES } from '../../src/loyalty/rules';
 import { startFakePrinter, type FakePrinter } from '../../src/print/fakePrinter/server';
 import { verifyAuditChain } from '../../src/store/audit';
+import { setMeta } from '../../src/store/meta';
 import { recordConflict } from '../../src/store/syncState';
 import { readConfig } from '../../src/terminal/operations/config';
 import { NOW, openDemoTerminal, type DemoTerminal } from '../helpers/demoDb';
@@ -185,6 +187,39 @@ describe('manager API', () => {
     const after = (await ok('manager.zReportCsv', {})).csv.slice(1).trimEnd().split('\r\n').map((l: string) => l.split(','));
     const voided = after.find((r: string[]) => r[0] === '撤销' && r[2] === earned.opId);
     expect(voided?.slice(1)).toEqual(['累积积分 · 批准人 李娜', earned.opId, '1', '0', '0.00', String(-earned.points)]);
+  });
+
+  it('lists the day’s returns in the CSV as the printed report does: count, amount, points taken back, shortfall, owed', async () => {
+    await ok('staff.signIn', { pin: '9999' });
+    const rowsOf = async () => (await ok('manager.zReportCsv', {})).csv.slice(1).trimEnd().split('\r\n').map((l: string) => l.split(','));
+    // No return yet: the section says 0, as the paper does.
+    expect((await rowsOf()).filter((r: string[]) => r[0] === '退货')).toEqual([['退货', '笔数', '', '0', '', '', '']]);
+
+    // HQ's rules let a return leave a member owing up to 300 points (docs/returns.md "Owing points").
+    setMeta(t.db, 'rules_json', JSON.stringify({ ...DEFAULT_RULES, version: 2, returns: { windowDays: 30, allowNegative: true, negativeLimitPoints: 300 } }));
+    const m = (t.db.prepare("SELECT id FROM members WHERE status='active' AND tier='basic' ORDER BY id LIMIT 1").get() as { id: string }).id;
+    const lines = [{ category: 'general', amountFen: 200_000 }];
+    const first = t.service.earn({ memberId: m, staffId: 'clerk-01', lines });
+    const balance = t.service.memberCard({ memberId: m }).points.balance;
+    // Spend all but 100 points: the return then takes back what is left, owes some and records the rest as spent.
+    const spend = Math.floor((balance - 100) / 100) * 100;
+    if (spend > 0) t.service.cashDeduct({ memberId: m, staffId: 'clerk-01', points: spend, amountFen: spend * 10 });
+    // A return is of an earlier day's purchase (the same day it is a void): the report is the next day's.
+    t.clock.now = NOW + 86_400_000;
+    t.service.returnPurchase({ opId: first.opId, staffId: 'clerk-01' });
+    const report = await ok('manager.zReport', {});
+    expect(report.returns.count).toBe(1);
+    expect(report.returns.owed).toBeGreaterThan(0);
+    expect(report.returns.shortfall).toBeGreaterThan(0);
+    const section = (await rowsOf()).filter((r: string[]) => r[0] === '退货');
+    expect(section).toEqual([
+      ['退货', '笔数', '', '1', '', '', ''],
+      ['退货', '退货金额', '', '', String(report.returns.amountFen), (report.returns.amountFen / 100).toFixed(2), ''],
+      ['退货', '退回积分', '', '', '', '', String(-report.returns.points)],
+      ['退货', '已用掉未扣回', '', String(report.returns.shortfall), '', '', ''],
+      ['退货', '退货欠分', '', String(report.returns.owed), '', '', ''],
+    ]);
+    expect(report.returns.amountFen).toBe(200_000);
   });
 
   it('prints the Z-report on the fake printer, and a printer that is off gets a clear message with nothing changed', async () => {

@@ -44,6 +44,7 @@ export function zReportCsv(r: DayReport, tr: Translator): string {
     [points, t('zreport.burned'), null, r.points.burned, null, null, null],
     [points, t('zreport.donated'), null, r.points.donated, null, null, null],
     [points, t('zreport.expired'), null, r.points.expired, null, null, null],
+    ...returnRows(r.returns, tr),
     ...r.voids.map((v): Cell[] => [t('zreport.voids'), `${tr.t(`opKind.${v.kind}`)} · ${t('receipt.approvedBy')} ${v.approvedBy.name}`, v.targetOpId, 1, v.valueFen, yuan(v.valueFen), v.points]),
     ...r.byStaff.map((s): Cell[] => [t('zreport.byStaff'), s.name, s.staffId, s.count, s.valueFen, yuan(s.valueFen), null]),
     [t('zreport.pending'), t('zreport.pending'), null, r.pending, null, null, null],
@@ -51,6 +52,22 @@ export function zReportCsv(r: DayReport, tr: Translator): string {
   ];
   const h = (k: string): string => t(`manager.csv.${k}`);
   return toCsv([h('section'), h('item'), h('ref'), h('count'), h('valueFen'), h('valueYuan'), h('points')], rows);
+}
+
+/**
+ * The day's returns as the printed Z-report lists them: how many, the purchase amount given back, the
+ * points taken back (as moved: negative), and what was already spent (shortfall) or left owing.
+ */
+function returnRows(x: DayReport['returns'], tr: Translator): Cell[][] {
+  const section = tr.t('zreport.returns');
+  const rows: Cell[][] = [[section, tr.t('manager.z.count'), null, x.count, null, null, null]];
+  if (x.count > 0) {
+    rows.push([section, tr.t('receipt.returnedAmount'), null, null, x.amountFen, yuan(x.amountFen), null]);
+    rows.push([section, tr.t('receipt.pointsReturned'), null, null, null, null, -x.points]);
+  }
+  if (x.shortfall > 0) rows.push([section, tr.t('receipt.shortfall'), null, x.shortfall, null, null, null]);
+  if (x.owed > 0) rows.push([section, tr.t('zreport.owed'), null, x.owed, null, null, null]);
+  return rows;
 }
 
 export const KPI_CHARTS = ['redemptionsPerDay', 'byTier', 'usageRate', 'pointsPerWeek', 'winBack'] as const;
