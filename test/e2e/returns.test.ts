@@ -173,5 +173,18 @@ describe('returns at the desk in Chromium', () => {
     expect(paper).toMatch(/现有积分\s+-300/);
     expect(paper.replace(/\s+/g, '')).toContain(zh.t('receipt.owedNote'));
     await shot('returns-05-owing-receipt');
+
+    // The manager's Z-report view of the day lists the returns and the points they left owing.
+    await page.click('[data-testid="nav-manager"]');
+    await page.waitForSelector('[data-screen="manager-gate"] [data-testid="manager-pin"]');
+    await page.keyboard.type('9999');
+    await page.keyboard.press('Enter');
+    await page.click('[data-testid="tab-zReport"]');
+    const returns = (db().prepare("SELECT count(*) AS n FROM operations WHERE kind = 'return'").get() as { n: number }).n;
+    await expect.poll(() => page.textContent('[data-testid="zreport-tab"] [data-testid="z-returns-owed"]')).toContain('300');
+    expect(await page.textContent('[data-testid="zreport-tab"]')).toContain(zh.t('zreport.owed'));
+    expect(await page.textContent('[data-testid="zreport-tab"] [data-testid="z-returns"]')).toContain(String(returns));
+    await page.locator('[data-testid="z-returns-owed"]').scrollIntoViewIfNeeded();
+    await shot('returns-06-owing-z-report');
   });
 });
