@@ -54,10 +54,12 @@ export function ZReportView(props: { report: DayReport }) {
       {r.returns.shortfall > 0 && <Row label={t('receipt.shortfall')} value={formatPoints(r.returns.shortfall)} testId="z-returns-shortfall" />}
       {r.returns.owed > 0 && <Row label={t('zreport.owed')} value={formatPoints(r.returns.owed)} testId="z-returns-owed" />}
       <h3>{t('manager.z.byStaff')}</h3>
+      {r.byStaff.length === 0 && <div className="muted" data-testid="z-staff-none">{t('manager.z.none')}</div>}
       {r.byStaff.map((s) => (
         <Row key={s.staffId} label={`${s.name} ×${s.count}`} value={formatYuan(s.valueFen)} testId={`z-staff-${s.staffId}`} />
       ))}
-      {/* Worded as the status bar's pill: both count operations not yet acknowledged by HQ. */}
+      {/* Worded as the status bar's pill: both count operations not yet acknowledged by HQ; the label
+          says this is the day's, since the pill counts every day's. */}
       <Row label={t('manager.z.pending')} value={t('ui.status.pending', { n: formatPoints(r.pending) })} testId="z-pending" />
       <Row label={t('manager.z.conflicts')} value={r.conflicts.length} testId="z-conflicts" />
       {r.conflicts.map((c) => (

@@ -52,7 +52,7 @@ export const managerEn = {
     voids: 'Voids',
     voidLine: '{{kind}} {{value}} — approved by {{name}}',
     byStaff: 'Redemptions by staff',
-    pending: 'Operations waiting for HQ',
+    pending: 'This business day’s operations waiting for HQ',
     conflicts: 'Conflicts HQ reported',
     none: 'None',
     late: '{{count}} operations were recorded after closing and are not in this report.',

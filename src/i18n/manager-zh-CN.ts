@@ -55,7 +55,7 @@ export const managerZhCN: Shape<typeof managerEn> = {
     voids: '撤销',
     voidLine: '{{kind}} {{value}} — 审批人 {{name}}',
     byStaff: '按员工核销',
-    pending: '待同步到总部的操作',
+    pending: '本营业日待同步到总部的操作',
     conflicts: '总部报告的冲突',
     none: '无',
     late: '结账后又记录了 {{count}} 笔操作，未计入本报表。',

@@ -55,7 +55,7 @@ export const managerZhTW: Shape<typeof managerEn> = {
     voids: '作廢',
     voidLine: '{{kind}} {{value}} — 核准人 {{name}}',
     byStaff: '依員工核銷',
-    pending: '待同步到總部的操作',
+    pending: '本營業日待同步到總部的操作',
     conflicts: '總部回報的衝突',
     none: '無',
     late: '結帳後又記錄了 {{count}} 筆操作，未計入本報表。',

@@ -184,6 +184,8 @@ describe('returns at the desk in Chromium', () => {
     await expect.poll(() => page.textContent('[data-testid="zreport-tab"] [data-testid="z-returns-owed"]')).toContain('300');
     expect(await page.textContent('[data-testid="zreport-tab"]')).toContain(zh.t('zreport.owed'));
     expect(await page.textContent('[data-testid="zreport-tab"] [data-testid="z-returns"]')).toContain(String(returns));
+    // No redemption that day: the by-staff heading says so, as the other empty sections do.
+    expect(await page.textContent('[data-testid="zreport-tab"] [data-testid="z-staff-none"]')).toBe(zh.t('manager.z.none'));
     await page.locator('[data-testid="z-returns-owed"]').scrollIntoViewIfNeeded();
     await shot('returns-06-owing-z-report');
   });
