@@ -67,7 +67,8 @@ export function configIssueParams(err: ZodError, input: unknown, kind: ConfigFil
 /**
  * Where a text stops being JSON: the 1-based line and column of the first character a JSON reader
  * cannot take (the end of the text when it stops short). Counted by a small scanner of JSON's grammar
- * because the engine's message is English and, in some versions, has no position at all.
+ * because the engine's message is English and, in some versions, has no position at all (jsonc-parser
+ * was weighed and places errors at a token's start instead: docs/cli.md).
  */
 export function jsonErrorAt(text: string): { line: number; column: number } {
   const offset = firstBadOffset(text);
@@ -123,10 +124,26 @@ function firstBadOffset(text: string): number {
     if (i >= text.length) fail();
     i++;
   };
+  const digits = (): boolean => {
+    const start = i;
+    while (i < text.length && text[i]! >= '0' && text[i]! <= '9') i++;
+    return i > start;
+  };
+  // Step by step rather than one regex, so "30." or "-x" stops at the character after the dot or
+  // the sign (where the number breaks), as the engine counts it, not at the dot or the sign.
   const number = () => {
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
-    if (!m) return fail();
-    i += m[0].length;
+    if (text[i] === '-') i++;
+    if (text[i] === '0') i++;
+    else if (!digits()) fail();
+    if (text[i] === '.') {
+      i++;
+      if (!digits()) fail();
+    }
+    if (text[i] === 'e' || text[i] === 'E') {
+      i++;
+      if (text[i] === '+' || text[i] === '-') i++;
+      if (!digits()) fail();
+    }
   };
   // A settings file nests a few levels; deeper than this is no settings file (and no deep recursion).
   let depth = 0;

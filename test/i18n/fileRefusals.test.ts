@@ -136,7 +136,7 @@ function brokenFiles(valid: Json, seed: number): { name: string; text: string }[
       : good.slice(0, at) + good.slice(at + 1, at + 2) + good[at] + good.slice(at + 2);
     out.push({ name: `json ${['cut', 'dropped', 'inserted', 'swapped'][kind]} at ${at}`, text });
   }
-  for (const text of ['', '   \n', '// settings\n{}', "{'storeId': 'x'}", '{"a":1,}', '[1,2', '{"a":"\\q"}', 'NaN', '\uFEFF', '{"a": 01}']) out.push({ name: `json ${JSON.stringify(text)}`, text });
+  for (const text of ['', '   \n', '// settings\n{}', "{'storeId': 'x'}", '{"a":1,}', '[1,2', '{"a":"\\q"}', 'NaN', '\uFEFF', '{"a": 01}', '{"a": 30.}', '{"a": -x}', '{"a": 1e+}', '[1.e5]']) out.push({ name: `json ${JSON.stringify(text)}`, text });
   return out;
 }
 
