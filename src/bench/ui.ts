@@ -9,12 +9,13 @@ import { gzipSync } from 'node:zlib';
 import { chromium, type Page } from 'playwright-core';
 import { privateJwkSchema } from '../scan/hqKeys';
 import { mintCardCode } from '../scan/mintCode';
-import { deskConfigSchema, scannerConfigSchema, writeConfig } from '../terminal/operations/config';
+import { deskConfigSchema, writeConfig } from '../terminal/operations/config';
 import { HQ_KEY_FILE, seedNewDatabase } from '../runtime/dataFolder';
 import { DEMO_STORE, DEMO_TERMINAL } from '../terminal/demo/catalog';
 import { findChromium } from '../host/browser';
 import { launchDesk, RENDERER_DIR, REPO_ROOT } from '../host/launch';
 import { ensureRenderer } from '../cli/rendererBuild';
+import { scanWedge } from './wedgeScanner';
 
 const COLD_STARTS = 5;
 const PROCESS_STARTS = 3;
@@ -79,8 +80,7 @@ async function processColdStart(page: Page, dataDir: string): Promise<number> {
 /** From the scan (the Enter ending a wedge burst) to the member card painted: the UI's own User Timing marks. */
 async function scanToCard(page: Page, code: string): Promise<number> {
   await page.evaluate(() => performance.clearMarks());
-  await page.keyboard.type(code, { delay: 2 });
-  await page.keyboard.press('Enter');
+  await scanWedge(page, code);
   await page.waitForSelector('[data-screen="member"] [data-testid="points-balance"]');
   const t = await page.evaluate(
     () =>
@@ -109,11 +109,8 @@ export async function benchUi(): Promise<Record<string, unknown>> {
   try {
     const dataDir = join(dir, 'data');
     seedNewDatabase({ dbPath: join(dataDir, 'desk.db'), members: 2_000, seed: 'bench-ui', now: Date.now() });
-    // CDP-driven keystrokes are further apart than a real scanner's; widen the desk's own burst window.
-    writeConfig(dataDir, {
-      ...deskConfigSchema.parse({ storeId: DEMO_STORE.id, terminalId: DEMO_TERMINAL }),
-      scanner: scannerConfigSchema.parse({ wedge: { maxInterKeyMs: 120, minLength: 8 } }),
-    });
+    // The shipped scanner settings: scans arrive timed as a USB scanner types (wedgeScanner.ts).
+    writeConfig(dataDir, deskConfigSchema.parse({ storeId: DEMO_STORE.id, terminalId: DEMO_TERMINAL }));
     const context = await chromium.launchPersistentContext(join(dir, 'profile'), { executablePath: browserBin, headless: true, args: CHROMIUM_FLAGS });
     try {
       const page = context.pages()[0] ?? (await context.newPage());

@@ -20,7 +20,7 @@ import { tempDir } from '../helpers/demoDb';
 import { CHROMIUM_FLAGS, prepareDeskFolder } from './deskFolder';
 import { seriousViolations } from './axeCheck';
 import { presentMember, startWalk, type Walk } from './deskWalk';
-import { scanWedge } from './wedgeScanner';
+import { scanWedge } from '../../src/bench/wedgeScanner';
 
 let walk: Walk;
 const serious = seriousViolations;

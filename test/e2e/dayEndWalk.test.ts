@@ -22,7 +22,7 @@ import { appendOutbox } from '../../src/store/outbox';
 import { tempDir } from '../helpers/demoDb';
 import { CHROMIUM_FLAGS, prepareDeskFolder } from './deskFolder';
 import { layoutProblems } from './layoutCheck';
-import { scanWedge } from './wedgeScanner';
+import { scanWedge } from '../../src/bench/wedgeScanner';
 
 const SHOTS = join(REPO_ROOT, 'test-output', 'e2e');
 const SIZES = [

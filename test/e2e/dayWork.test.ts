@@ -23,7 +23,7 @@ import { tempDir } from '../helpers/demoDb';
 import { allowPrinter } from '../helpers/printerConfig';
 import { startFakePrinter, type FakePrinter } from '../../src/print/fakePrinter/server';
 import { layoutProblems } from './layoutCheck';
-import { scanWedge } from './wedgeScanner';
+import { scanWedge } from '../../src/bench/wedgeScanner';
 
 const SHOTS = join(REPO_ROOT, 'test-output', 'e2e');
 const VIEWPORTS = [

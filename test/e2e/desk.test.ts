@@ -18,7 +18,7 @@ import { HQ_KEY_FILE } from '../../src/runtime/dataFolder';
 import { otherPhone } from '../helpers/demoPhones';
 import { tempDir } from '../helpers/demoDb';
 import { allowPrinter } from '../helpers/printerConfig';
-import { scanWedge } from './wedgeScanner';
+import { scanWedge } from '../../src/bench/wedgeScanner';
 
 const SHOTS = join(REPO_ROOT, 'test-output', 'e2e');
 const CHROMIUM_FLAGS = [

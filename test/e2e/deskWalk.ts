@@ -14,7 +14,7 @@ import { tempDir } from '../helpers/demoDb';
 import { allowPrinter } from '../helpers/printerConfig';
 import { CHROMIUM_FLAGS, prepareDeskFolder } from './deskFolder';
 import { keepShot, SCREENS_DIR } from './shots';
-import { scanWedge } from './wedgeScanner';
+import { scanWedge } from '../../src/bench/wedgeScanner';
 
 export const SHOTS = SCREENS_DIR;
 

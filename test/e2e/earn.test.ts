@@ -19,7 +19,7 @@ import { HQ_KEY_FILE } from '../../src/runtime/dataFolder';
 import { tempDir } from '../helpers/demoDb';
 import { allowPrinter } from '../helpers/printerConfig';
 import { snapshot } from '../helpers/snapshot';
-import { scanWedge } from './wedgeScanner';
+import { scanWedge } from '../../src/bench/wedgeScanner';
 
 const SHOTS = join(REPO_ROOT, 'test-output', 'e2e');
 const zh = createTranslator('zh-CN');

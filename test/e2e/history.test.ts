@@ -22,7 +22,7 @@ import { enrollNew, openAt, seedHq, startTestHq } from '../hq/harness';
 import { CHROMIUM_FLAGS } from './deskFolder';
 import { layoutProblems } from './layoutCheck';
 import { presentMember, signIn, SHOTS, startWalk, type Walk } from './deskWalk';
-import { scanWedge } from './wedgeScanner';
+import { scanWedge } from '../../src/bench/wedgeScanner';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const zh = createTranslator('zh-CN');

@@ -18,7 +18,7 @@ import { DEMO_TERMS } from '../../src/terminal/demo/terms';
 import { tempDir } from '../helpers/demoDb';
 import { snapshot } from '../helpers/snapshot';
 import { CHROMIUM_FLAGS, prepareDeskFolder } from './deskFolder';
-import { scanWedge } from './wedgeScanner';
+import { scanWedge } from '../../src/bench/wedgeScanner';
 
 const SHOTS = join(REPO_ROOT, 'test-output', 'e2e');
 const zh = createTranslator('zh-CN');

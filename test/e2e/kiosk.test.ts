@@ -17,7 +17,7 @@ import { startFakePrinter, type FakePrinter } from '../../src/print/fakePrinter/
 import { tempDir } from '../helpers/demoDb';
 import { allowPrinter } from '../helpers/printerConfig';
 import { appCode, cardCode, hqKeyOf } from '../scan/fixtures';
-import { scanWedge } from './wedgeScanner';
+import { scanWedge } from '../../src/bench/wedgeScanner';
 
 const SHOTS = join(REPO_ROOT, 'test-output', 'kiosk');
 const IDLE_SECONDS = 4;

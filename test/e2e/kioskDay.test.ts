@@ -19,7 +19,7 @@ import { CHROMIUM_FLAGS, prepareDeskFolder } from './deskFolder';
 import { renderedFaces } from './fontCheck';
 import { keepShot } from './shots';
 import { smallTargets } from './touchTargets';
-import { scanWedge } from './wedgeScanner';
+import { scanWedge } from '../../src/bench/wedgeScanner';
 
 const VIEWPORTS = [
   { width: 1024, height: 768 },

@@ -22,7 +22,7 @@ import { CONFIG_FILE } from '../../src/terminal/operations/config';
 import { seedHq, startTestHq, type TestHq } from '../hq/harness';
 import { tempDir } from '../helpers/demoDb';
 import { CHROMIUM_FLAGS, prepareDeskFolder } from './deskFolder';
-import { scanWedge } from './wedgeScanner';
+import { scanWedge } from '../../src/bench/wedgeScanner';
 
 const SHOTS = join(REPO_ROOT, 'test-output', 'e2e');
 const tr = createTranslator('zh-CN');

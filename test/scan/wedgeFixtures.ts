@@ -1,10 +1,9 @@
 // Keystroke timings as a browser reports them (key, ms since the previous keydown), written down
 // from a USB wedge scanner (Honeywell-style, USB HID, ~4–15 ms a key, Shift pressed for capitals)
 // and from people at a desk keyboard.
-export type Keystroke = [key: string, gapMs: number];
+import { SCANNER_GAPS } from '../../src/bench/wedgeScanner';
 
-/** Gaps a wedge scanner leaves between keydowns, in the order they came. */
-export const SCANNER_GAPS = [4, 6, 3, 5, 8, 4, 12, 5, 3, 9, 6, 15, 4, 7, 5, 4, 11, 3, 6, 8, 5, 13, 4, 6, 3];
+export type Keystroke = [key: string, gapMs: number];
 
 /** The keydowns a wedge scanner sends for `text` then Enter: Shift before every capital. */
 export function scannerBurst(text: string, firstGap = 900): Keystroke[] {

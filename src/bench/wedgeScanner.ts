@@ -1,15 +1,17 @@
-// The keyboard-wedge scanner of the browser walks: the one place a test types a code as a scanner
-// does. playwright's keyboard.type sends one key, waits for the page to take it, then sends the next,
+// The keyboard-wedge scanner of the browser walks and of the UI benches: the one place a code is
+// typed into Chromium as a scanner types it. playwright's keyboard.type sends one key, waits for the page to take it, then sends the next,
 // and Chromium stamps each key with the time it got the command: on a loaded 2-core box the keys of a
 // "burst" came 100 ms and more apart, the page (renderer/scan/wedgeDetector.ts, which judges by
 // KeyboardEvent.timeStamp) rightly took them for a person, and the scan never happened. A scanner's
 // keys carry the times it pressed them, however late the machine delivers them: so each key goes out
 // over CDP's Input.dispatchKeyEvent with the `timestamp` a USB scanner would give it (its recorded
-// gaps, test/scan/wedgeFixtures.ts), Shift pressed for capitals, the burst ending as it is sent (a
+// gaps, SCANNER_GAPS below), Shift pressed for capitals, the burst ending as it is sent (a
 // scan that has just happened), all sent at once and then awaited. A busy machine can make the page
 // get them late, but not make them look typed.
 import type { CDPSession, Page } from 'playwright-core';
-import { SCANNER_GAPS } from '../scan/wedgeFixtures';
+
+/** Gaps (ms) a USB wedge scanner left between keydowns, in the order they came (test/scan/wedgeFixtures.ts replays them too). */
+export const SCANNER_GAPS = [4, 6, 3, 5, 8, 4, 12, 5, 3, 9, 6, 15, 4, 7, 5, 4, 11, 3, 6, 8, 5, 13, 4, 6, 3];
 
 interface KeyDescription {
   key: string;
