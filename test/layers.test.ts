@@ -53,7 +53,7 @@ const LAYERS: readonly Layer[] = [
   {
     layer: 'renderer',
     mayImport: ['src/contract', 'src/i18n'],
-    packages: ['react', 'react-dom', 'react-i18next', 'i18next', '@zxing/library', 'echarts'],
+    packages: ['react', 'react-dom', 'react-i18next', 'i18next', 'zxing-wasm', 'echarts'],
   },
 ];
 

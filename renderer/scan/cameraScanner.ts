@@ -1,7 +1,9 @@
 // The camera scanner: the chosen camera into a <video> viewfinder, frames drawn to a canvas and
 // handed to the decode worker one at a time, as fast as it decodes them (no 500 ms pause as in
-// zxing's browser reader), the same code reported once per 3 s, and a clear state for the UI.
-import { isFrameResult, type FrameRequest } from './decodeProtocol';
+// zxing's browser reader), the same code reported once per 3 s, and a clear state for the UI. A
+// decoder that cannot load (its WebAssembly missing or refused by the CSP) is the state `error`, not a
+// viewfinder that silently reads nothing.
+import { isDecoderFailure, isFrameResult, type FrameRequest } from './decodeProtocol';
 import { RepeatFilter } from './repeatFilter';
 
 export type CameraState =
@@ -153,6 +155,11 @@ export class CameraScanner {
     if (!this.worker) {
       this.worker = (this.options.createWorker ?? defaultWorker)();
       this.worker.onmessage = (e: MessageEvent<unknown>) => this.onResult(e.data);
+      // The worker's own script failed to load or threw outside a frame.
+      this.worker.onerror = (e: ErrorEvent) => {
+        e.preventDefault();
+        this.fail(e.message || 'the decode worker failed');
+      };
     }
     this.setStatus({ state: 'scanning', camera: track?.label ?? '', fallback: got.fallback });
     this.nextFrame();
@@ -204,7 +211,23 @@ export class CameraScanner {
     this.nextFrame();
   }
 
+  /** The decoder cannot read frames: the camera is closed and the UI says it cannot scan (toggling retries). */
+  private fail(detail: string): void {
+    if (!this.running) return;
+    this.running = false;
+    this.media?.removeEventListener?.('devicechange', this.onDeviceChange);
+    this.closeStream();
+    this.worker?.terminate();
+    this.worker = null;
+    this.inFlight = false;
+    this.setStatus({ state: 'error', detail });
+  }
+
   private onResult(message: unknown): void {
+    if (isDecoderFailure(message)) {
+      this.fail(`QR decoder: ${message.detail}`);
+      return;
+    }
     this.inFlight = false;
     if (!isFrameResult(message) || message.text === null || !this.running) return;
     if (this.repeat.accept(message.text, performance.now())) this.options.onCode(message.text);

@@ -18,6 +18,13 @@ export interface FrameResult {
   ms: number;
 }
 
+/** The decoder could not be loaded (or broke): the worker will read no frame, so the camera says so. */
+export interface DecoderFailure {
+  type: 'failed';
+  /** The browser's words, for the log and the English UI's detail. */
+  detail: string;
+}
+
 export function isFrameRequest(m: unknown): m is FrameRequest {
   if (typeof m !== 'object' || m === null) return false;
   const r = m as Partial<FrameRequest>;
@@ -28,4 +35,10 @@ export function isFrameResult(m: unknown): m is FrameResult {
   if (typeof m !== 'object' || m === null) return false;
   const r = m as Partial<FrameResult>;
   return r.type === 'result' && Number.isInteger(r.id) && (r.text === null || typeof r.text === 'string') && typeof r.ms === 'number';
+}
+
+export function isDecoderFailure(m: unknown): m is DecoderFailure {
+  if (typeof m !== 'object' || m === null) return false;
+  const r = m as Partial<DecoderFailure>;
+  return r.type === 'failed' && typeof r.detail === 'string';
 }

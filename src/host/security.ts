@@ -2,10 +2,14 @@
 // the Host must be this desk's own address (no DNS rebinding), a state-changing request must come
 // from this desk's own page (Origin / Sec-Fetch-Site), and the page may load nothing from elsewhere.
 
-/** Scripts, styles, workers and connections from this host only; camera frames stay in blob:/data:. */
+/**
+ * Scripts, styles, workers and connections from this host only; camera frames stay in blob:/data:.
+ * 'wasm-unsafe-eval' lets the decode worker compile the QR reader's WebAssembly (a file served from
+ * here, renderer/scan/decodeWorker.ts); it allows no JavaScript eval, which 'unsafe-eval' would.
+ */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
-  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
   "img-src 'self' data: blob:",
   "media-src 'self' blob:",

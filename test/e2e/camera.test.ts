@@ -1,9 +1,10 @@
 // The camera end to end with real frames: Chromium's fake capture device plays a Y4M file whose
 // picture is a real QR of a demo member's signed card code. At the desk: sign in, "scan with the
-// camera" → the viewfinder → the decode worker (@zxing/library) → scan.submit → the member card. At
-// the kiosk (camera on in kiosk.json): the always-on viewfinder → the member page. The camera chosen
-// in config.json (scanner.camera.deviceId) reaches the desk's viewfinder; a missing one is said in
-// words and the default camera is used.
+// camera" → the viewfinder → the decode worker (zxing-wasm, its WebAssembly fetched from the desk's
+// own host and compiled under the desk's CSP) → scan.submit → the member card. At the kiosk (camera
+// on in kiosk.json): the always-on viewfinder → the member page. The camera chosen in config.json
+// (scanner.camera.deviceId) reaches the desk's viewfinder; a missing one is said in words and the
+// default camera is used. A decoder that cannot load is the camera state `error`, in words.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -107,9 +108,15 @@ describe('the camera with real frames', () => {
     const m = picked[0]!;
     const card = desk.terminal.service.memberCard({ memberId: m.id });
 
+    // Every request the page and its worker make (the decoder's .wasm among them) stays on this host.
+    const requested: string[] = [];
+    page.context().on('request', (r) => void requested.push(r.url()));
     expect(await page.textContent('[data-testid="camera-toggle"]')).toBe('用摄像头扫码');
     await page.click('[data-testid="camera-toggle"]');
     await page.waitForSelector('[data-screen="member"] [data-testid="verified"]:text("已通过会员码验证")', DECODE_WAIT);
+    const origin = new URL(page.url()).origin;
+    expect(requested.filter((u) => u.endsWith('.wasm'))).toEqual([expect.stringMatching(new RegExp(`^${origin}/assets/zxing_reader-[\\w-]+\\.wasm$`))]);
+    expect(requested.filter((u) => !u.startsWith(`${origin}/`) && !/^(data|blob):/.test(u))).toEqual([]);
     expect(await page.textContent('[data-testid="tier-badge"]')).toBe(createTranslator('zh-CN').tier(card.tier.code));
     expect(await page.getAttribute('[data-testid="points-balance"]', 'data-points')).toBe(String(card.points.balance));
   });
@@ -136,6 +143,17 @@ describe('the camera with real frames', () => {
     setCamera(dataDir, real);
     await page.waitForSelector('[data-testid="camera-fallback"]', { state: 'detached' });
     await page.waitForSelector('[data-testid="camera-state"][data-state="scanning"]');
+  });
+
+  it('desk: a QR decoder that cannot load (its file missing) is the camera state error, in the UI language, not a silent viewfinder', async () => {
+    const dataDir = folder('desk-nowasm', 'camera-nowasm');
+    const { page } = await deskSignedIn(dataDir, () => '8869999999999999');
+    // The host answers 404 for the decoder's WebAssembly, as for a build that lost the file.
+    await page.context().route(/\.wasm$/, (route) => route.fulfill({ status: 404, body: 'not found' }));
+    await page.click('[data-testid="camera-toggle"]');
+    await page.waitForSelector('[data-testid="camera-state"][data-state="error"]', DECODE_WAIT);
+    expect(await page.textContent('[data-testid="camera-state"]')).toBe(createTranslator('zh-CN').t('ui.camera.state.error'));
+    expect(await page.getAttribute('[data-testid="camera-state"]', 'class')).toContain('error');
   });
 
   it('kiosk: the always-on viewfinder reads a member card code and opens the member page', async () => {

@@ -1,10 +1,13 @@
 // The web host over real loopback HTTP: the per-launch secret, loopback-only binding, the browser
 // checks (Host, Origin, Sec-Fetch-Site), INVALID_INPUT for bad inputs, one session per window, SSE.
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { createConnection } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTranslator } from '../../src/i18n';
+import { CONTENT_SECURITY_POLICY } from '../../src/host/security';
 import { snapshot } from '../helpers/snapshot';
 import { NOW } from '../helpers/demoDb';
 import { demoPhones, otherPhone } from '../helpers/demoPhones';
@@ -68,10 +71,20 @@ describe('web host', () => {
     const session = cookie.split(';')[0]!;
     const page = await send(t.host, '/', { headers: { cookie: session } });
     expect(page.status).toBe(200);
-    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    // Scripts from here only; WebAssembly may compile (the QR decoder, docs/scan.md), JavaScript eval may not.
+    expect(String(page.headers['content-security-policy']).match(/script-src [^;]*/)?.[0]).toBe("script-src 'self' 'wasm-unsafe-eval'");
     expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(page.headers['x-frame-options']).toBe('DENY');
     expect((await callApi(t.host, session, 'session.current', {})).json).toMatchObject({ ok: true, value: { staff: null, lang: 'zh-CN' } });
+  });
+
+  it("the desk's and the kiosk's own CSP meta tags allow scripts as the header does (the same script-src)", () => {
+    const header = CONTENT_SECURITY_POLICY.match(/script-src [^;]*/)?.[0];
+    expect(header).toBe("script-src 'self' 'wasm-unsafe-eval'");
+    for (const page of ['index.html', 'kiosk.html']) {
+      const meta = readFileSync(join(import.meta.dirname, '../../renderer', page), 'utf8').match(/http-equiv="Content-Security-Policy"\s+content="([^"]*)"/)?.[1];
+      expect(meta?.match(/script-src [^;]*/)?.[0], page).toBe(header);
+    }
   });
 
   it('a new launch link opened in a signed-in browser starts a new, signed-out session and ends the old one', async () => {

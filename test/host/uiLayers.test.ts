@@ -28,8 +28,8 @@ function imports(file: string): Import[] {
   }));
 }
 
-// @zxing/library: the camera's decode worker (renderer/scan/, DESIGN.md).
-const RENDERER_PACKAGES = new Set(['react', 'react-dom', 'react-dom/client', 'react/jsx-runtime', 'react-i18next', 'i18next', '@zxing/library', 'echarts/core', 'echarts/charts', 'echarts/components', 'echarts/renderers']);
+// zxing-wasm's reader and its wasm file (a URL into the build): the camera's decode worker (renderer/scan/, DESIGN.md).
+const RENDERER_PACKAGES = new Set(['react', 'react-dom', 'react-dom/client', 'react/jsx-runtime', 'react-i18next', 'i18next', 'zxing-wasm/reader', 'zxing-wasm/reader/zxing_reader.wasm?url', 'echarts/core', 'echarts/charts', 'echarts/components', 'echarts/renderers']);
 
 describe('UI layers', () => {
   it('renderer/ imports contract types only, the catalog, and its UI libraries', () => {

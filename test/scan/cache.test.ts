@@ -33,12 +33,14 @@ describe('scan cache', () => {
 });
 
 describe('renderer/scan', () => {
-  it('imports only @zxing/library and its own files', () => {
+  // The reader's JavaScript and its WebAssembly file (bundled as an asset of our own build), nothing
+  // else of zxing-wasm (its full build carries a writer too) and no other package.
+  it('imports only zxing-wasm\'s reader, its wasm file as a URL, and its own files', () => {
     const dir = join(import.meta.dirname, '../../renderer/scan');
     const bad = readdirSync(dir).flatMap((f) =>
       [...readFileSync(join(dir, f), 'utf8').matchAll(/^import\s(?!type\s)[^'"]*from\s+['"]([^'"]+)['"]/gm)]
         .map((m) => m[1]!)
-        .filter((i) => !(i.startsWith('./') || i === '@zxing/library'))
+        .filter((i) => !(i.startsWith('./') || i === 'zxing-wasm/reader' || i === 'zxing-wasm/reader/zxing_reader.wasm?url'))
         .map((i) => `${f} → ${i}`),
     );
     expect(bad).toEqual([]);

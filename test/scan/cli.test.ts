@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeFrame } from '../../renderer/scan/decodeFrame';
 import { main } from '../../src/cli/main';
+import { loadDecoderInNode } from '../../src/bench/nodeDecoder';
 import { frameWith, pngToGray } from '../../src/bench/syntheticFrames';
 import { NOW, seedDemoDb } from '../helpers/demoDb';
 import { cli } from '../helpers/cliChild';
@@ -18,7 +19,8 @@ async function inProcess(...args: string[]): Promise<{ code: number; json: Recor
 }
 
 let seeded: ReturnType<typeof seedDemoDb>;
-beforeAll(() => {
+beforeAll(async () => {
+  await loadDecoderInNode();
   seeded = seedDemoDb(200);
 });
 afterAll(() => seeded.cleanup());
@@ -29,7 +31,7 @@ describe('member-qr and scan', () => {
     const made = await cli('member-qr', '--db', seeded.dbPath, '--member', 'M00000001', '--rotating', '--png', png, '--now', NOW_S);
     expect(made.code).toBe(0);
     expect(made.json.code).toMatch(/^LD1D\./);
-    const text = decodeFrame(frameWith(pngToGray(readFileSync(png)), { width: 900, height: 900, angleDeg: 8, blur: 1, noise: 5, at: [0.5, 0.51] }));
+    const text = await decodeFrame(frameWith(pngToGray(readFileSync(png)), { width: 900, height: 900, angleDeg: 8, blur: 1, noise: 5, at: [0.5, 0.51] }));
     expect(text).toBe(made.json.code);
     const first = await cli('scan', '--db', seeded.dbPath, '--now', String(Number(NOW_S) + 29), text!);
     expect(first).toMatchObject({ code: 0, json: { ok: true, verified: 'rotating', member: { id: 'M00000001' } } });
