@@ -57,18 +57,27 @@ export function Empty(props: { children: ReactNode }) {
  * A dialog that always fits the window: the title and the actions (`actions`, a row at the bottom) stay
  * on screen, and only the body between them scrolls — with its cue — when the window is too short.
  * With `onClose`, Escape closes it (a key some pad inside took — a PIN pad clearing its digits — is
- * not). When it goes, focus goes back to what had it when it opened (the button that opened it), or
- * to `returnFocus` when the opener was left before the dialog came (a form's submit waiting on the core).
+ * not). When it comes, focus moves into it (to a field or button inside that asked for it with
+ * autoFocus, else to the dialog itself): left on the button behind, Enter pressed that button again
+ * and Tab walked the screen under the backdrop. When it goes, focus goes back to what had it when it
+ * opened (the button that opened it), or to `returnFocus` when the opener was left before the dialog
+ * came (a form's submit waiting on the core).
  */
 export function Dialog(props: { title: string; children?: ReactNode; actions?: ReactNode; testId: string; onClose?: () => void; returnFocus?: HTMLElement | null }) {
   const onClose = useRef(props.onClose);
   onClose.current = props.onClose;
-  const returnTo = useRef<HTMLElement | null>(null);
+  const box = useRef<HTMLDivElement>(null);
+  // Read while the first render runs, before an autoFocus inside has taken focus from the opener.
+  const returnTo = useRef<HTMLElement | null | undefined>(undefined);
+  if (returnTo.current === undefined) {
+    const had = document.activeElement;
+    returnTo.current = had instanceof HTMLElement && had !== document.body ? had : null;
+  }
   const fallback = useRef(props.returnFocus ?? null);
   fallback.current = props.returnFocus ?? null;
   useEffect(() => {
-    const had = document.activeElement;
-    returnTo.current = had instanceof HTMLElement && had !== document.body ? had : null;
+    const node = box.current;
+    if (node && !node.contains(document.activeElement)) node.focus({ preventScroll: true });
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.key !== 'Escape' || !onClose.current) return;
       e.preventDefault();
@@ -78,13 +87,14 @@ export function Dialog(props: { title: string; children?: ReactNode; actions?: R
     return () => {
       window.removeEventListener('keydown', onKey);
       const back = [returnTo.current, fallback.current].find((el) => el?.isConnected);
-      // After the dialog is gone from the page (a state update away), not while it still holds focus.
-      if (back) setTimeout(() => back.isConnected && back.focus(), 0);
+      // After the dialog is gone from the page (a state update away), not while it still holds focus;
+      // and not at all when it is still there (StrictMode runs this cleanup once on mount).
+      if (back) setTimeout(() => !node?.isConnected && back.isConnected && back.focus(), 0);
     };
   }, []);
   return (
     <div className="dialog-backdrop">
-      <div className="dialog" role="dialog" aria-modal="true" aria-label={props.title} data-testid={props.testId}>
+      <div className="dialog" role="dialog" aria-modal="true" aria-label={props.title} data-testid={props.testId} ref={box} tabIndex={-1}>
         <h2>{props.title}</h2>
         {props.children !== undefined && <ScrollPanel className="dialog-body">{props.children}</ScrollPanel>}
         {props.actions && <div className="dialog-actions">{props.actions}</div>}

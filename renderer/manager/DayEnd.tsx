@@ -184,6 +184,7 @@ export function DayEndTab(props: { /** Opens setup: where a terminal not yet enr
         <Dialog
           title={t('manager.dayEnd.confirmTitle', { date })}
           testId="dayend-confirm-dialog"
+          onClose={() => setConfirming(false)}
           actions={
             <>
               <button type="button" className="secondary big" onClick={() => setConfirming(false)} data-testid="dayend-cancel">

@@ -69,7 +69,8 @@ export function CatalogScreen(props: { memberId: string; onDone(r: PointsOpResul
               <button type="button" className="secondary big" onClick={() => (setChosen(null), setError(null))} disabled={busy}>
                 {t('ui.common.cancel')}
               </button>
-              <button type="button" className="primary big" onClick={() => void exchange(chosen)} disabled={busy} data-testid="confirm-exchange">
+              {/* Focused when it opens: Enter confirms, as it does for a redemption and an earn. */}
+              <button type="button" className="primary big" onClick={() => void exchange(chosen)} disabled={busy} data-testid="confirm-exchange" autoFocus>
                 {busy ? t('ui.common.working') : t('ui.common.confirm')}
               </button>
             </>

@@ -90,7 +90,8 @@ export function OperationsScreen(props: { onVoided(r: VoidResult, memberId: stri
               {op.maskedName}
               {op.subject && ` · ${pick(op.subject, lang)}`}
               {op.valueFen > 0 && ` · ${formatYuan(op.valueFen)}`}
-              {op.points !== 0 && ` · ${op.points > 0 ? '+' : ''}${formatPoints(op.points)}`}
+              {/* With its unit: an earn's "+30,000" beside a purchase of ¥30,000 read as money. */}
+              {op.points !== 0 && ` · ${t('ui.common.points', { points: `${op.points > 0 ? '+' : ''}${formatPoints(op.points)}` })}`}
             </span>
             <span className="op-print">{op.voided ? t('ui.ops.voided') : op.printStatus ? t(`ui.ops.print.${op.printStatus}`, { defaultValue: op.printStatus }) : ''}</span>
             {!isSlip(op) && (

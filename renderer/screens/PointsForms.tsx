@@ -149,7 +149,8 @@ export function DonateScreen(props: { member: MemberSummary; onDone(r: PointsOpR
               <button type="button" className="secondary big" onClick={() => setConfirming(null)} disabled={busy}>
                 {t('ui.common.cancel')}
               </button>
-              <button type="button" className="primary big" onClick={() => void donate(confirming)} disabled={busy} data-testid="confirm-donate">
+              {/* Focused when it opens: Enter confirms, as it does for a redemption and an earn. */}
+              <button type="button" className="primary big" onClick={() => void donate(confirming)} disabled={busy} data-testid="confirm-donate" autoFocus>
                 {busy ? t('ui.common.working') : t('ui.common.confirm')}
               </button>
             </>

@@ -222,6 +222,25 @@ describe('manager API', () => {
     expect(report.returns.amountFen).toBe(200_000);
   });
 
+  // A manager at the desk has no --printer flag and no config.json to edit: the refusal says where
+  // the desk sets a printer up (the Devices tab, in the tab's own words), and only the command line
+  // names its flag.
+  it('with no printer set up, the Z-report and test page are refused in words that name the Devices tab, not a flag', async () => {
+    await ok('staff.signIn', { pin: '9999' });
+    for (const lang of ['zh-CN', 'zh-TW', 'en'] as const) {
+      await ok('session.setLang', { lang });
+      const tr = createTranslator(lang);
+      for (const method of ['manager.printZReport', 'manager.settings.testPrint'] as const) {
+        const r = await api[method]({});
+        expect(!r.ok && r.error.code, `${method} ${lang}`).toBe('PRINTER_NOT_CONFIGURED');
+        const words = r.ok ? '' : r.error.message;
+        expect(words, `${method} ${lang}`).toContain(tr.t('manager.tabs.settings'));
+        expect(words, `${method} ${lang}`).not.toMatch(/--printer|config\.json/);
+      }
+      expect(tr.error('PRINTER_NOT_CONFIGURED', { context: 'cli' })).toContain('--printer');
+    }
+  });
+
   it('prints the Z-report on the fake printer, and a printer that is off gets a clear message with nothing changed', async () => {
     await ok('staff.signIn', { pin: '9999' });
     await ok('manager.dayEnd', {});

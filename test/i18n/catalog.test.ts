@@ -26,6 +26,16 @@ describe('message catalog', () => {
     for (const type of BENEFIT_TYPES) expect(tr.t(`benefitType.${type}`)).not.toBe(`benefitType.${type}`);
   });
 
+  // 点 is Taiwan's word for a point (300 點); the mainland desk counts 积分 everywhere else, so a
+  // zh-CN sentence saying "+300 点" (the void's confirmation did) reads as the other catalog leaking in.
+  it('counts points in 积分 in zh-CN, never in 点', () => {
+    const strings = (obj: object, prefix = ''): [string, string][] =>
+      Object.entries(obj).flatMap(([k, v]) => (typeof v === 'string' ? [[`${prefix}${k}`, v] as [string, string]] : strings(v as object, `${prefix}${k}.`)));
+    const counted = /(\d|\}\})\s*点/u;
+    expect(strings(resources['zh-CN'].translation).filter(([, text]) => counted.test(text)).map(([key, text]) => `${key}: ${text}`)).toEqual([]);
+    expect(createTranslator('zh-CN').t('ui.ops.voidSays.earn', { member: '王**', points: '300' })).toBe('撤销会员 王** 消费累积的 +300 积分：这些积分将从会员账户扣回。');
+  });
+
   it('writes money from fen without floats and names tiers in the language', () => {
     expect(formatYuan(0)).toBe('¥0.00');
     expect(formatYuan(1230)).toBe('¥12.30');

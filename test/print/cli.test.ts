@@ -127,6 +127,15 @@ describe('printing after commit', () => {
     expect(r.json.print).toMatchObject({ status: 'pending', error: { code: 'PRINTER_ADDRESS_REFUSED', params: { context: 'notIp' } } });
   });
 
+  it('without a printer, print-test and print-queue name the command line\'s own flag (the desk names its Devices tab)', async () => {
+    for (const args of [['print-test', '--db', db], ['print-queue', '--db', db]]) {
+      const r = await cli(...args);
+      expect(r.code, args[0]).toBe(2);
+      expect(r.json.error.code, args[0]).toBe('PRINTER_NOT_CONFIGURED');
+      expect(r.json.error.message, args[0]).toContain('--printer');
+    }
+  });
+
   it('print-test reports the status, and a typed error within 5 s for a closed port', async () => {
     const ok = await cli('print-test', '--db', db, '--printer', printer.uri);
     expect(ok.json).toMatchObject({ ok: true, printed: true, status: { before: 'ready', after: 'ready' } });

@@ -39,7 +39,8 @@ export function resolvePrinter(flags: Flags, dbPath: string | null): ResolvedPri
 
 /** print-test and printer-status: --printer URI, held to the rule with what --data/--db's config.json lists (if given). */
 function flagPrinter(flags: Flags): PrinterSpec {
-  if (typeof flags.printer !== 'string') throw new DeskError('PRINTER_NOT_CONFIGURED', {});
+  // The command line's own words (its flag, config.json's key); the desk's words name the Devices tab.
+  if (typeof flags.printer !== 'string') throw new DeskError('PRINTER_NOT_CONFIGURED', { context: 'cli' });
   const folder = typeof flags.data === 'string' || typeof flags.db === 'string' ? dirname(resolve(dbPathFrom(flags))) : null;
   return parsePrinterUri(flags.printer, printerAllowance(folder ? readConfig(folder) : null));
 }
@@ -121,7 +122,7 @@ async function printQueueCommand(flags: Flags, tr: Translator) {
       }));
     if (flags.list) return { unprinted: list() };
     const printer = resolvePrinter(flags, dbPath);
-    if (!printer) throw new DeskError('PRINTER_NOT_CONFIGURED', {});
+    if (!printer) throw new DeskError('PRINTER_NOT_CONFIGURED', { context: 'cli' });
     const clock = clockFrom(flags);
     const outcomes = await runPrintQueue(db, { spec: printer.spec, lang: printer.lang, ignoreBackoff: true, maxJobs: limit, ...(clock ? { clock } : {}) });
     return {
