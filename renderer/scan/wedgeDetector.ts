@@ -13,6 +13,11 @@
 // late, the rest 70 ms after it: given back as typing, it cut the code's head off). So the wait is
 // maxInterKeyMs plus how late the last keystroke was, capped at burstGapMs; on a machine that keeps
 // up (L ≈ 0) typing lags by maxInterKeyMs as before.
+// A burst can still be cut (the page stalled longer than that): its keys go back as typing, and the
+// rest, too short to be a code, would end in an Enter that presses whatever has focus — a dialog's
+// confirm button (points exchanged by a scan). An Enter while the scanner is still typing (its burst
+// was given back, and it and each key since were pressed within the gap of the one before) is
+// swallowed: no scan, no press.
 // Pure and DOM-free: attachWedge puts it on a window.
 
 export interface WedgeOptions {
@@ -49,7 +54,9 @@ export type WedgeDecision =
   /** Let the key through. */
   | { action: 'pass'; release: string }
   /** The burst and its Enter are a scan: take the Enter away too. */
-  | { action: 'scan'; release: ''; code: string };
+  | { action: 'scan'; release: ''; code: string }
+  /** The Enter of a burst that was cut and given back: take it away, and scan nothing. */
+  | { action: 'swallow'; release: string };
 
 const MODIFIERS = new Set(['Shift', 'Control', 'Alt', 'Meta', 'CapsLock', 'AltGraph', 'NumLock', 'Fn']);
 
@@ -65,6 +72,12 @@ export class WedgeDetector {
   private started = false;
   /** Every keystroke held so far came within maxInterKeyMs of the one before. */
   private quick = true;
+  /**
+   * A quick run was given back while keys pressed right after it had not reached the page: until this
+   * event time (moved on by scannerStep with each key that close) keys are still the scanner's.
+   */
+  private scannerUntil = -Infinity;
+  private scannerStep = 0;
   private readonly maxLength: number;
   private readonly burstGapMs: number;
 
@@ -108,6 +121,8 @@ export class WedgeDetector {
       }
       return { action: this.held === '' ? 'pass' : 'hold', release: '' };
     }
+    const scannerStill = e.time <= this.scannerUntil;
+    this.scannerUntil = scannerStill ? e.time + this.scannerStep : -Infinity;
     const gap = e.time - this.lastAt;
     const fast = gap <= this.gap();
     const printable = e.key.length === 1 && !e.ctrlKey && !e.altKey && !e.metaKey && !e.isComposing;
@@ -116,6 +131,10 @@ export class WedgeDetector {
       const code = this.held;
       this.reset();
       return { action: 'scan', release: '', code };
+    }
+    if (e.key === 'Enter' && scannerStill) {
+      this.scannerUntil = -Infinity;
+      return { action: 'swallow', release: this.release() };
     }
     if (!printable) return { action: 'pass', release: this.release() };
     // A slow keystroke: what was held is typing, given back before this key, which starts anew.
@@ -137,6 +156,12 @@ export class WedgeDetector {
 
   private release(): string {
     const text = this.held;
+    // A person's keys are pressed after the give-back (it waits at least the gap), a stalled
+    // scanner's before it: only those can fall inside this window.
+    if (this.quick && text.length >= 2) {
+      this.scannerStep = this.gap();
+      this.scannerUntil = this.lastAt + this.scannerStep;
+    }
     this.reset();
     return text;
   }

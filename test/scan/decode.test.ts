@@ -105,7 +105,7 @@ describe('QR codes in camera frames', () => {
     expect(await decodeFrame(frame, { inverted: true })).toBe(code);
   });
 
-  it('reads every one of 160 random codes in ONE frame, upright and tilted by a degree or two (a member is not left unread)', async () => {
+  it('reads every one of 100 random codes in ONE frame, upright and tilted by a degree or two (a member is not left unread)', async () => {
     // 200 random bytes as base64url (~270 characters, about a signed card code's length), 5 px a
     // module, as a phone held close shows it. @zxing/library's finder search misses a few percent of
     // such codes outright (docs/scan.md, "Camera"); a camera gets many frames, but a code the search
@@ -113,7 +113,7 @@ describe('QR codes in camera frames', () => {
     const random = mulberry32(20261207);
     const unread: string[] = [];
     let frames = 0;
-    for (let i = 0; i < 160; i++) {
+    for (let i = 0; i < 100; i++) {
       const text = `LD1C.${Buffer.from(Array.from({ length: 200 }, () => Math.floor(random() * 256))).toString('base64url')}`;
       const img = pngToGray(await qrPng(text, 5));
       for (const angleDeg of [0, 1.1 + (i % 3) * 0.6]) {
@@ -122,9 +122,10 @@ describe('QR codes in camera frames', () => {
         if ((await decodeFrame(frame)) !== text) unread.push(`code ${i} at ${angleDeg.toFixed(1)}°`);
       }
     }
-    expect(frames).toBe(320);
+    expect(frames).toBe(200);
     expect(unread).toEqual([]);
-  });
+    // Drawing 200 frames in JavaScript takes most of the time, more on a loaded machine.
+  }, 180_000);
 
   it('reports a code held in view once, and again after it was out of sight for 3 s', () => {
     const f = new RepeatFilter(3000);

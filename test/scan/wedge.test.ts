@@ -151,6 +151,35 @@ describe('keyboard-wedge detector', () => {
     }
   });
 
+  it('never lets the Enter of a burst cut by a stalled page through to what has focus (a dialog\'s confirm button)', () => {
+    // The page stops hearing keys for longer than the detector waits, somewhere in the burst; the
+    // head goes back as typing, and the tail — short or long — must not end in an Enter that passes.
+    const codes = [ROTATING, '8860000000000010', 'M00000003', 'LD1.x'.padEnd(40, 'q')];
+    let cases = 0;
+    for (const code of codes) {
+      const keys = scannerBurst(code);
+      for (let cut = 4; cut < keys.length; cut += Math.max(1, Math.floor(keys.length / 23))) {
+        for (const stall of [300, 600, 1_500]) {
+          let pressed = 0;
+          const deliver = (t: number, previous: number) => {
+            pressed++;
+            return pressed > cut ? Math.max(t + stall, previous) : t;
+          };
+          const r = play(keys, CONFIG, deliver);
+          expect(r.field, `${code.slice(0, 12)}… cut after ${cut} keys, ${stall} ms`).not.toContain('⏎');
+          cases++;
+        }
+      }
+    }
+    expect(cases).toBeGreaterThan(150);
+    // People are not the scanner: after a cut burst, a clerk's own Enter a moment later still passes,
+    // and a quick PIN or a typed card number with Enter is untouched.
+    const cutThenClerk: Keystroke[] = [...scannerBurst('8860000000000010').slice(0, 6), ['Enter', 900]];
+    expect(play(cutThenClerk, CONFIG, (t) => t).field).toContain('⏎');
+    expect(play(QUICK_PIN)).toMatchObject({ field: '1234⏎', scans: [] });
+    expect(play(CLERK_TYPES_CARD_NO)).toMatchObject({ field: '8860000000000010⏎', scans: [] });
+  });
+
   it('still gives back typing that a slow start never made a burst, and a burst with no Enter', () => {
     const stalls = scannerBurst('8860000000000010').map(([k, g], i): Keystroke => [k, i === 2 ? 120 : g]);
     // Two quick keys and a stall before the burst started: those two are typing; the rest is a burst of its own.
