@@ -52,6 +52,14 @@ export function App() {
   const [referrerScan, setReferrerScan] = useState<ReferrerScan | null>(null);
   const viewRef = useRef(view);
   viewRef.current = view;
+  // 扫描会员码 tapped on an unverified card: the card stays and listens (docs/ui.md). A code refused
+  // meanwhile is said on the card instead of leaving it for the scan screen.
+  const [codeScan, setCodeScan] = useState<{ open: boolean; error: Problem | null }>({ open: false, error: null });
+  const codeScanOpen = useRef(false);
+  codeScanOpen.current = codeScan.open && view.name === 'member';
+  useEffect(() => {
+    if (view.name !== 'member') setCodeScan({ open: false, error: null });
+  }, [view.name]);
 
   const submitCode = useCallback(
     async (code: string) => {
@@ -70,6 +78,11 @@ export function App() {
       }
       const r = await call('scan.submit', { code });
       setScanBusy(false);
+      if (!r.ok && codeScanOpen.current) {
+        setCodeScan({ open: true, error: r.error });
+        return;
+      }
+      setCodeScan({ open: false, error: null });
       if (!r.ok) {
         setPhoneCheck(null);
         setScanError(r.error);
@@ -113,6 +126,7 @@ export function App() {
     setMember(null);
     setPhoneCheck(null);
     setScanError(null);
+    setCodeScan({ open: false, error: null });
     setView({ name: 'scan' });
   };
   useEffect(() => {
@@ -169,7 +183,12 @@ export function App() {
         key={memberKey}
         scan={member}
         joinedCardNo={joinedCardNo}
-        onScanCode={() => setView({ name: 'scan' })}
+        scanning={{
+          ...codeScan,
+          onOpen: () => setCodeScan({ open: true, error: null }),
+          onClose: () => setCodeScan({ open: false, error: null }),
+          onCode: (code) => void submitCode(code),
+        }}
         {...(member.via === 'card' && !member.verified ? { onCheckPhone: () => setPhoneCheck(member) } : {})}
         onRedeemed={(r) => toReceipt(r.opId, r.drawn?.name ?? null)}
         onExchange={() => setView({ name: 'catalog' })}

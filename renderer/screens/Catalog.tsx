@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CatalogItem, PointsOpResult } from '../../src/contract/terminalApi';
 import { Dialog, Empty, ErrorNote, Loading, type Problem } from '../components/Notice';
+import { ReceiptWhen, useConfirmLabel } from '../components/ReceiptWhen';
 import { ScrollPanel } from '../components/ScrollPanel';
 import { useDesk, useLoad } from '../desk';
 import { formatPoints, formatYuan } from '../format';
@@ -17,6 +18,7 @@ export function CatalogScreen(props: { memberId: string; onDone(r: PointsOpResul
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Problem | null>(null);
   const balance = card.value?.points.balance ?? 0;
+  const confirmLabel = useConfirmLabel('exchange');
 
   const exchange = async (item: CatalogItem) => {
     setBusy(true);
@@ -71,11 +73,12 @@ export function CatalogScreen(props: { memberId: string; onDone(r: PointsOpResul
               </button>
               {/* Focused when it opens: Enter confirms, as it does for a redemption and an earn. */}
               <button type="button" className="primary big" onClick={() => void exchange(chosen)} disabled={busy} data-testid="confirm-exchange" autoFocus>
-                {busy ? t('ui.common.working') : t('ui.common.confirm')}
+                {busy ? t('ui.common.working') : confirmLabel}
               </button>
             </>
           }
         >
+          <ReceiptWhen />
           <ErrorNote message={error} />
         </Dialog>
       )}

@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import type { EarnPreview, EarnResult } from '../../src/contract/terminalApi';
 import { Dialog, ErrorNote, type Problem } from '../components/Notice';
 import { PinPad } from '../components/PinPad';
+import { ReceiptWhen, useConfirmLabel } from '../components/ReceiptWhen';
 import { useDesk } from '../desk';
 import { formatPoints, formatYuan } from '../format';
 
@@ -19,6 +20,7 @@ export function EarnConfirm(props: { request: EarnRequest; preview: EarnPreview;
   const { t } = useTranslation();
   const { call, staff } = useDesk();
   const p = props.preview;
+  const confirmLabel = useConfirmLabel('earn');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Problem | null>(null);
   // Two Enters inside one frame would both see busy=false; the ref flips at once.
@@ -75,7 +77,7 @@ export function EarnConfirm(props: { request: EarnRequest; preview: EarnPreview;
           </button>
           {!askPin && (
             <button type="button" className="primary big" onClick={() => void commit()} disabled={busy} data-testid="confirm-earn">
-              {busy ? t('ui.common.working') : t('ui.earn.confirm')}
+              {busy ? t('ui.common.working') : confirmLabel}
             </button>
           )}
         </>
@@ -91,6 +93,7 @@ export function EarnConfirm(props: { request: EarnRequest; preview: EarnPreview;
               </div>
             ))}
           </dl>
+          <ReceiptWhen />
           {p.needsManager && <p className="hint warn-text" data-testid="earn-approval-note">{askPin ? t('ui.earn.managerHelp', { threshold }) : t('ui.earn.selfApproves', { threshold })}</p>}
           <ErrorNote message={error} />
         </div>

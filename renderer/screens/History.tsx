@@ -8,6 +8,7 @@ import { ScrollPanel } from '../components/ScrollPanel';
 import { useDesk, useLoad } from '../desk';
 import { formatDate, formatPoints, formatYuan } from '../format';
 import { pick } from '../i18n';
+import { moneyFacts } from './money';
 
 export function HistoryScreen(props: { memberId: string; onReturn(opId: string): void; onBack(): void }) {
   const { t } = useTranslation();
@@ -47,7 +48,9 @@ function HistoryRow(props: { entry: HistoryEntry; onReturn(): void }) {
   const e = props.entry;
   const tz = status?.tz ?? 'Asia/Shanghai';
   const store = e.here ? t('ui.history.thisTerminal') : e.storeName ? t('ui.history.otherTerminal', { store: pick(e.storeName, lang) }) : t('ui.history.otherStore', { store: e.storeId });
-  const amount = e.amountFen ?? (e.valueFen > 0 ? e.valueFen : null);
+  // One sum in the column, named for what it is: the purchase (or the part returned) first, else what
+  // the gift or benefit is worth — an exchange's ¥39.00 under a bare 金额 read as money paid.
+  const money = moneyFacts(e)[0] ?? null;
   return (
     <li className={e.voided ? 'op history-voided' : 'op'} data-testid={`history-${e.opId}`} data-here={e.here}>
       <dl className="history-facts">
@@ -67,8 +70,10 @@ function HistoryRow(props: { entry: HistoryEntry; onReturn(): void }) {
           <dd>{e.points === 0 ? '—' : `${e.points > 0 ? '+' : ''}${formatPoints(e.points)}`}</dd>
         </div>
         <div>
-          <dt>{t('ui.history.amount')}</dt>
-          <dd>{amount === null ? '—' : formatYuan(amount)}</dd>
+          <dt>{money ? t(money.key) : t('ui.history.amount')}</dt>
+          <dd data-testid="history-money" data-is={money?.is ?? 'none'}>
+            {money === null ? '—' : formatYuan(money.fen)}
+          </dd>
         </div>
         <div>
           <dt>{t('ui.history.store')}</dt>

@@ -3,7 +3,8 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BenefitView, PublicMemberCard, RedeemResult, ScanOutcome } from '../../src/contract/terminalApi';
-import { ErrorNote, Loading, Empty } from '../components/Notice';
+import { CameraView } from '../components/CameraView';
+import { ErrorNote, Loading, Empty, type Problem } from '../components/Notice';
 import { ScrollPanel } from '../components/ScrollPanel';
 import { useDesk, useLoad } from '../desk';
 import { formatDate, formatPay, formatPoints, formatYuan } from '../format';
@@ -23,12 +24,24 @@ export interface MemberActions {
   onHistory(): void;
 }
 
+/** 扫描会员码 on an unverified card: the card stays, the scanners listen, App routes what they read. */
+export interface CodeScanning {
+  /** The clerk asked for the member's code: the panel with the camera is open. */
+  open: boolean;
+  /** A code refused while the panel was open (the card stays; the refusal is said here). */
+  error: Problem | null;
+  onOpen(): void;
+  onClose(): void;
+  /** What the camera read: the same path as any scan (this member's code verifies them in place). */
+  onCode(code: string): void;
+}
+
 /**
- * `joinedCardNo`: the card was just opened (开卡) — say so with its number. `onScanCode` / `onCheckPhone`:
+ * `joinedCardNo`: the card was just opened (开卡) — say so with its number. `scanning` / `onCheckPhone`:
  * the ways to verify a member found by card or phone number (the phone check only for a card number:
  * a member found by phone is verified by their code alone, docs/privacy.md).
  */
-export function MemberCardScreen(props: { scan: ScanOutcome; joinedCardNo: string | null; onScanCode(): void; onCheckPhone?: () => void } & MemberActions) {
+export function MemberCardScreen(props: { scan: ScanOutcome; joinedCardNo: string | null; scanning: CodeScanning; onCheckPhone?: () => void } & MemberActions) {
   const { t } = useTranslation();
   const { call } = useDesk();
   const memberId = props.scan.member.id;
@@ -57,14 +70,29 @@ export function MemberCardScreen(props: { scan: ScanOutcome; joinedCardNo: strin
       {needsCode && (
         <div className="needs-code" data-testid="needs-code">
           <span className="needs-mark">{t('ui.member.needsCode')}</span>
-          <p>{t(props.onCheckPhone ? 'ui.member.needsCodePhoneHelp' : 'ui.member.needsCodeHelp')}</p>
-          <button type="button" className="secondary" onClick={props.onScanCode} data-testid="needs-code-scan">
-            {t('ui.member.scanCode')}
-          </button>
+          {/* While it listens for the code, the help says what a scan will do (in the same place: the card keeps its height). */}
+          <p data-testid={props.scanning.open ? 'needs-code-waiting' : undefined}>
+            {t(props.scanning.open ? 'ui.member.scanCodeWaiting' : props.onCheckPhone ? 'ui.member.needsCodePhoneHelp' : 'ui.member.needsCodeHelp')}
+          </p>
+          {props.scanning.open ? (
+            <button type="button" className="secondary" onClick={props.scanning.onClose} data-testid="needs-code-scan-close">
+              {t('ui.member.scanCodeClose')}
+            </button>
+          ) : (
+            <button type="button" className="secondary" onClick={props.scanning.onOpen} data-testid="needs-code-scan">
+              {t('ui.member.scanCode')}
+            </button>
+          )}
           {props.onCheckPhone && (
             <button type="button" className="secondary" onClick={props.onCheckPhone} data-testid="needs-code-phone">
               {t('ui.member.checkPhone')}
             </button>
+          )}
+          {props.scanning.open && (
+            <div className="needs-code-scan" data-testid="needs-code-scanning" role="status">
+              <ErrorNote message={props.scanning.error} />
+              <CameraView onCode={props.scanning.onCode} />
+            </div>
           )}
         </div>
       )}

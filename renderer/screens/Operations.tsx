@@ -3,12 +3,14 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Lang, RecentOperation, SlipKind, VoidResult } from '../../src/contract/terminalApi';
-import { Dialog, Empty, ErrorNote, Loading, type Problem } from '../components/Notice';
+import { Dialog, Empty, ErrorNote, Loading, useProblemText, type Problem } from '../components/Notice';
+import { isWaiting } from '../components/ReceiptWhen';
 import { PinPad } from '../components/PinPad';
 import { ScrollPanel } from '../components/ScrollPanel';
 import { useDesk, useLoad } from '../desk';
 import { formatPoints, formatTime, formatYuan } from '../format';
 import { pick } from '../i18n';
+import { moneyFacts } from './money';
 
 /** A sign-up's or lost-card replacement's slip: reprinted here, never voided (not an operation). */
 // Spelled out here, not imported: the renderer takes only types from the contract (no zod in the bundle);
@@ -39,6 +41,7 @@ export function OperationsScreen(props: { onVoided(r: VoidResult, memberId: stri
   const [voiding, setVoiding] = useState<RecentOperation | null>(null);
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState<{ ok: true; text: string } | { ok: false; text: Problem } | null>(null);
+  const words = useProblemText();
   // The 撤销 button that opened the dialog: Escape or 取消 puts focus back on it.
   const [opener, setOpener] = useState<HTMLElement | null>(null);
   const tz = status?.tz ?? 'Asia/Shanghai';
@@ -70,7 +73,17 @@ export function OperationsScreen(props: { onVoided(r: VoidResult, memberId: stri
           {t('ui.common.back')}
         </button>
       </div>
-      {note && !voiding && (note.ok ? <div className="note ok">{note.text}</div> : <ErrorNote message={note.text} />)}
+      {note &&
+        !voiding &&
+        (note.ok ? (
+          <div className="note ok">{note.text}</div>
+        ) : isWaiting(note.text) ? (
+          <div className="note" role="status" data-testid="reprint-waiting">
+            {words(note.text)}
+          </div>
+        ) : (
+          <ErrorNote message={note.text} />
+        ))}
       {ops.loading && !ops.value && <Loading />}
       <ErrorNote message={ops.error} onRetry={ops.reload} />
       {ops.value && list.length === 0 && <Empty>{t('ui.ops.empty')}</Empty>}
@@ -89,7 +102,10 @@ export function OperationsScreen(props: { onVoided(r: VoidResult, memberId: stri
             <span className="op-what">
               {op.maskedName}
               {op.subject && ` · ${pick(op.subject, lang)}`}
-              {op.valueFen > 0 && ` · ${formatYuan(op.valueFen)}`}
+              {/* Each sum says what it is: an earn's purchase, and a gift's worth not read as money taken. */}
+              {moneyFacts(op).map((m) => (
+                <span key={m.key} data-testid="op-money" data-is={m.is}>{` · ${t(m.key)} ${formatYuan(m.fen)}`}</span>
+              ))}
               {/* With its unit: an earn's "+30,000" beside a purchase of ¥30,000 read as money. */}
               {op.points !== 0 && ` · ${t('ui.common.points', { points: `${op.points > 0 ? '+' : ''}${formatPoints(op.points)}` })}`}
             </span>

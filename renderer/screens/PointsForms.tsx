@@ -5,6 +5,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EarnPreview, EarnResult, MemberSummary, PointsOpResult } from '../../src/contract/terminalApi';
 import { Dialog, ErrorNote, type Problem } from '../components/Notice';
+import { ReceiptWhen, useConfirmLabel } from '../components/ReceiptWhen';
 import { useDesk, useLoad } from '../desk';
 import { AMOUNT_PROBLEM, formatPoints, readWhole, readYuan } from '../format';
 import { EarnConfirm, type EarnRequest } from './EarnConfirm';
@@ -87,19 +88,27 @@ export function DonateScreen(props: { member: MemberSummary; onDone(r: PointsOpR
   const memberId = props.member.id;
   const card = useLoad(() => call('member.card', { memberId }), [memberId]);
   const balance = card.value?.points.balance ?? null;
+  // The terminal's rule (rules.points.donationMinPoints through the card), never a number kept here.
+  const minimum = card.value?.points.donationMin ?? null;
+  const confirmLabel = useConfirmLabel('donate');
   const [text, setText] = useState('');
   const [confirming, setConfirming] = useState<number | null>(null);
   const submitButton = useRef<HTMLButtonElement>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Problem | null>(null);
 
-  // Said before the confirmation: a donation the balance cannot cover is refused here, in the same
-  // grouped numbers the card shows (the core refuses it anyway).
+  // Said before the confirmation: a donation below the rules' minimum or beyond the balance is refused
+  // here, worded as the core words it (POINTS_TOO_FEW) or in the grouped numbers the card shows (the
+  // core refuses both anyway). The minimum comes before the balance, in the core's order.
   const ask = (e: FormEvent) => {
     e.preventDefault();
     const typed = readWhole(text);
     if ('problem' in typed) {
       setError(t(typed.problem === 'format' ? 'ui.donate.pointsInvalid' : 'ui.donate.pointsPositive'));
+      return;
+    }
+    if (minimum !== null && typed.value < minimum) {
+      setError({ code: 'POINTS_TOO_FEW', params: { min: minimum }, message: '' });
       return;
     }
     if (balance !== null && typed.value > balance) {
@@ -126,6 +135,11 @@ export function DonateScreen(props: { member: MemberSummary; onDone(r: PointsOpR
         <p className="form-note" data-testid="donate-balance">
           {balance === null ? t('ui.common.loading') : t('ui.donate.balance', { points: formatPoints(balance) })}
         </p>
+        {minimum !== null && minimum > 1 && (
+          <p className="form-note" data-testid="donate-minimum">
+            {t('ui.donate.minimum', { points: formatPoints(minimum) })}
+          </p>
+        )}
         <label htmlFor="donate-points">{t('ui.donate.points')}</label>
         <input id="donate-points" data-testid="donate-points" inputMode="numeric" autoFocus value={text} onChange={(e) => setText(e.target.value)} />
         <ErrorNote message={error} />
@@ -151,11 +165,13 @@ export function DonateScreen(props: { member: MemberSummary; onDone(r: PointsOpR
               </button>
               {/* Focused when it opens: Enter confirms, as it does for a redemption and an earn. */}
               <button type="button" className="primary big" onClick={() => void donate(confirming)} disabled={busy} data-testid="confirm-donate" autoFocus>
-                {busy ? t('ui.common.working') : t('ui.common.confirm')}
+                {busy ? t('ui.common.working') : confirmLabel}
               </button>
             </>
           }
-        />
+        >
+          <ReceiptWhen />
+        </Dialog>
       )}
     </main>
   );

@@ -3,7 +3,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LocalizedText, PrinterState, ReceiptPreview } from '../../src/contract/terminalApi';
-import { ErrorNote, Loading, type Problem } from '../components/Notice';
+import { ErrorNote, Loading, useProblemText, type Problem } from '../components/Notice';
+import { isWaiting, receiptFate } from '../components/ReceiptWhen';
 import { useDesk, useLoad } from '../desk';
 import { formatDateTime, formatPoints, formatYuan } from '../format';
 import { pick } from '../i18n';
@@ -12,14 +13,8 @@ import { pick } from '../i18n';
 const QUICK_POLLS = 10;
 const SLOW_POLL_MS = 5_000;
 
-/** Printer states in which a waiting receipt is printing now, not stuck in the queue. */
-const PRINTING: readonly PrinterState[] = ['ready', 'paper-low', 'unknown'];
-
 /** What a waiting receipt is doing, from the printer's state: printing, no printer at all, or held up. */
-function waitingFor(printer: PrinterState | undefined): 'printing' | 'no-printer' | 'printer' {
-  if (printer === 'not-configured') return 'no-printer';
-  return printer === undefined || PRINTING.includes(printer) ? 'printing' : 'printer';
-}
+const waitingFor = receiptFate;
 
 export function ReceiptScreen(props: { opId: string; drawn: LocalizedText | null; justDone: boolean; onBack?: () => void; onNext(): void }) {
   const { t } = useTranslation();
@@ -27,6 +22,7 @@ export function ReceiptScreen(props: { opId: string; drawn: LocalizedText | null
   const [poll, setPoll] = useState(0);
   const preview = useLoad(() => call('receipt.preview', { opId: props.opId }), [props.opId, poll]);
   const [reprint, setReprint] = useState<{ busy: boolean; done: boolean; error: Problem | null }>({ busy: false, done: false, error: null });
+  const words = useProblemText();
 
   // The screen follows the event stream (issue 18: it said 等待打印机 long after the printer had
   // recovered and printed): this receipt's print event, a change of the printer's state or of the
@@ -83,7 +79,14 @@ export function ReceiptScreen(props: { opId: string; drawn: LocalizedText | null
           ) : (
             <ErrorNote message={preview.error} onRetry={preview.reload} />
           )}
-          <ErrorNote message={reprint.error} />
+          {/* A paper of it still waits: said as a fact, not an error (nothing went wrong, nothing was added). */}
+          {reprint.error && isWaiting(reprint.error) ? (
+            <div className="note" role="status" data-testid="reprint-waiting">
+              {words(reprint.error)}
+            </div>
+          ) : (
+            <ErrorNote message={reprint.error} />
+          )}
           {reprint.done && <div className="note ok">{waiting === 'no-printer' ? t('ui.receipt.reprintQueued') : t('ui.receipt.reprinted')}</div>}
           <div className="receipt-actions">
             <button type="button" className="secondary big" onClick={() => void doReprint()} disabled={reprint.busy} data-testid="reprint">

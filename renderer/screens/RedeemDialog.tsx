@@ -1,9 +1,10 @@
 // The confirmation before a benefit is redeemed: its value, the purchase amount when the coupon
-// needs one, and one "redeem and print" — Enter confirms, Escape cancels.
+// needs one, and one "redeem" button ("and print" only when a printer will) — Enter confirms, Escape cancels.
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BenefitView, RedeemResult } from '../../src/contract/terminalApi';
 import { Dialog, ErrorNote, type Problem } from '../components/Notice';
+import { ReceiptWhen, useConfirmLabel } from '../components/ReceiptWhen';
 import { useDesk } from '../desk';
 import { AMOUNT_PROBLEM, formatYuan, readYuan } from '../format';
 import { pick } from '../i18n';
@@ -12,6 +13,7 @@ export function RedeemDialog(props: { memberId: string; benefit: BenefitView; on
   const { t } = useTranslation();
   const { call, lang } = useDesk();
   const b = props.benefit;
+  const confirmLabel = useConfirmLabel('redeem');
   const [amount, setAmount] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Problem | null>(null);
@@ -63,7 +65,7 @@ export function RedeemDialog(props: { memberId: string; benefit: BenefitView; on
             {t('ui.common.cancel')}
           </button>
           <button type="button" className="primary big" onClick={() => void confirm()} disabled={busy} data-testid="confirm-redeem">
-            {busy ? t('ui.common.working') : t('ui.redeem.confirm')}
+            {busy ? t('ui.common.working') : confirmLabel}
           </button>
         </>
       }
@@ -80,6 +82,7 @@ export function RedeemDialog(props: { memberId: string; benefit: BenefitView; on
           <input id="amount" data-testid="amount" inputMode="decimal" autoFocus placeholder={t('ui.redeem.amountHint')} value={amount} onChange={(e) => setAmount(e.target.value)} />
         </form>
       )}
+      <ReceiptWhen />
       <ErrorNote message={error} />
     </Dialog>
   );

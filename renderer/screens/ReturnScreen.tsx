@@ -5,6 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ReturnQuote, ReturnResult, TerminalInput } from '../../src/contract/terminalApi';
 import { Dialog, Empty, ErrorNote, Loading, type Problem } from '../components/Notice';
+import { ReceiptWhen, useConfirmLabel } from '../components/ReceiptWhen';
 import { ScrollPanel } from '../components/ScrollPanel';
 import { useDesk, useLoad } from '../desk';
 import { AMOUNT_PROBLEM, formatDate, formatPoints, formatYuan, readYuan, type Typed } from '../format';
@@ -70,6 +71,7 @@ function ReturnForm(props: { opId: string; memberId?: string; onDone(r: ReturnRe
   const { call, tr } = useDesk();
   const base = { opId: props.opId, ...(props.memberId === undefined ? {} : { memberId: props.memberId }) };
   const quote = useLoad(() => call('points.returnQuote', base), [props.opId]);
+  const confirmLabel = useConfirmLabel('return');
   const [mode, setMode] = useState<Mode>('whole');
   const [amount, setAmount] = useState('');
   const [perLine, setPerLine] = useState<Record<string, string>>({});
@@ -178,7 +180,7 @@ function ReturnForm(props: { opId: string; memberId?: string; onDone(r: ReturnRe
                 {t('ui.common.cancel')}
               </button>
               <button type="button" className="primary big" onClick={() => void commit(confirming.ask)} disabled={busy} data-testid="confirm-return">
-                {busy ? t('ui.common.working') : t('ui.returns.confirm')}
+                {busy ? t('ui.common.working') : confirmLabel}
               </button>
             </>
           }
@@ -193,6 +195,7 @@ function ReturnForm(props: { opId: string; memberId?: string; onDone(r: ReturnRe
               <Row label={t('ui.earn.summaryTier')} value={`${t(`tier.${confirming.plan.tierChange.from}`)} → ${t(`tier.${confirming.plan.tierChange.to}`)}`} testId="return-tier" />
             )}
           </dl>
+          <ReceiptWhen />
         </Dialog>
       )}
     </main>

@@ -58,7 +58,12 @@ export interface MemberCard {
     visitsNeeded: number;
     spendNeededFen: number;
   };
-  points: { balance: number; expiring: { total: number; lots: { expiresAt: number; points: number }[] } };
+  points: {
+    balance: number;
+    expiring: { total: number; lots: { expiresAt: number; points: number }[] };
+    /** The fewest points one donation takes by this terminal's rules (POINTS_TOO_FEW below it). */
+    donationMin: number;
+  };
   notices: { birthdayMonth: boolean; memberDay: boolean };
   benefits: BenefitView[];
   offline: boolean;
@@ -86,7 +91,10 @@ export interface RecentOperation {
   memberId: string | null;
   maskedName: string;
   staffId: string;
+  /** What a gift, benefit, deduction or donation is worth (not money taken). */
   valueFen: number;
+  /** The purchase (an earn, a coupon's or deduction's bill) or the part returned; null when none. */
+  amountFen: number | null;
   points: number;
   /** What it was about (benefit or catalog item), when the receipt names it. */
   subject: LocalizedText | null;

@@ -9,6 +9,8 @@ export const DESK_ERRORS = [
   'UNKNOWN_STAFF',
   'UNKNOWN_OPERATION',
   'UNKNOWN_PRINT_JOB',
+  // A reprint while a paper of that receipt still waits to print (docs/print.md): nothing is added.
+  'RECEIPT_ALREADY_WAITING',
   'STAFF_INACTIVE',
   'WRONG_PIN',
   'LOCKED_OUT',

@@ -17,6 +17,8 @@ export const en = {
     UNKNOWN_STAFF: 'Staff member {{ref}} is not known at this store.',
     UNKNOWN_OPERATION: 'No operation {{ref}} was found on this terminal.',
     UNKNOWN_PRINT_JOB: 'No receipt {{ref}} was found to reprint.',
+    RECEIPT_ALREADY_WAITING: 'This receipt is still waiting to print, so no other copy was added: it prints by itself once a printer is set up or back.',
+    RECEIPT_ALREADY_WAITING_copy: 'A copy of this receipt is already waiting to print, so no other was added: it prints by itself once a printer is set up or back.',
     STAFF_INACTIVE: 'Staff member {{ref}} is no longer active. Ask the manager.',
     WRONG_PIN: 'That PIN is not right. {{left}} tries left before the pad locks.',
     LOCKED_OUT: 'Too many wrong PINs. The desk is locked until {{until}} (about {{minutesLeft}} min left). A manager can unlock it now with their PIN.',

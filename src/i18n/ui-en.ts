@@ -128,6 +128,8 @@ export const uiEn = {
     needsCodeHelp: 'Found by card or phone number, not verified: ask the member to show their member code (scanner or camera) before redeeming, exchanging or donating. Earning points is not affected.',
     needsCodePhoneHelp: 'Found by card number, not verified: scan the member code, or check the member’s whole phone number, before redeeming, exchanging or donating. Earning points is not affected.',
     scanCode: 'Scan member code',
+    scanCodeWaiting: "Ask the member to show their member code: scan it with the scanner, or turn on the camera. This member's code verifies them here on the card; another member's code opens that member.",
+    scanCodeClose: 'Stop scanning',
     checkPhone: 'Check phone number',
   },
   cardCode: {
@@ -159,7 +161,19 @@ export const uiEn = {
     amountInvalid: 'Type the amount in yuan, e.g. 258 or 258.50.',
     amountNegative: 'The amount cannot be negative: type what the customer paid.',
     amountZero: 'The amount must be more than 0.',
-    confirm: 'Redeem and print',
+  },
+  // A confirmation's button and its receipt line by the printer's state (renderer/components/ReceiptWhen.tsx):
+  // "and print" only when a printer will print now.
+  confirmAct: {
+    redeem: { print: 'Redeem and print', only: 'Redeem' },
+    earn: { print: 'Add points and print', only: 'Add points' },
+    exchange: { print: 'Exchange and print', only: 'Exchange' },
+    donate: { print: 'Donate and print', only: 'Donate' },
+    return: { print: 'Return and print', only: 'Return' },
+  },
+  receiptWhen: {
+    noPrinter: 'No receipt printer is set up: the receipt is kept in the queue and prints once a manager sets up a printer.',
+    held: 'Printer: {{state}}. The receipt waits in the queue and prints once the printer is back.',
   },
   receipt: {
     title: 'Done — the receipt is printing',
@@ -218,7 +232,6 @@ export const uiEn = {
     confirmTitle: 'Confirm the return?',
     takenBack: 'Points taken back',
     shortfall: 'Already spent, not taken back',
-    confirm: 'Return and print',
   },
   earn: {
     title: 'Add points for a purchase',
@@ -235,7 +248,6 @@ export const uiEn = {
     managerHelp: "A purchase above {{threshold}} needs the manager's PIN.",
     selfApproves: 'A purchase above {{threshold}}: you approve it as the manager.',
     managerPin: 'Manager PIN',
-    confirm: 'Add points',
     approve: 'Approve and add points',
     forMember: 'Member {{name}} · card {{cardNo}}',
   },
@@ -246,6 +258,7 @@ export const uiEn = {
     pointsPositive: 'Points to donate must be a positive whole number, e.g. 200.',
     balance: 'Points available: {{points}}',
     overBalance: 'Only {{balance}} points are available; {{points}} cannot be donated.',
+    minimum: 'A donation is at least {{points}} points.',
     submit: 'Donate',
     confirm: 'Donate {{points}} points?',
   },
@@ -302,6 +315,13 @@ export const uiEn = {
       reconnecting: '{{port}} unplugged — reconnecting…',
       error: '{{port}} cannot be opened: {{error}}',
     },
+  },
+  // What a sum on 今日业务 and History is (renderer/screens/money.ts): money the customer paid or got
+  // back, or what a gift, benefit or donation is worth — never a bare amount that reads as money taken.
+  money: {
+    amount: 'Purchase',
+    returned: 'Returned',
+    value: { exchange: 'Gift value', redeem: 'Benefit value', cash: 'Deducted', donate: 'Worth', other: 'Value' },
   },
   history: {
     open: 'History',

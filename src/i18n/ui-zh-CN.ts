@@ -128,6 +128,8 @@ export const uiZhCN: UiMessages = {
     needsCodeHelp: '会员按卡号或手机号找到，尚未验证：核销、兑换和捐赠前请会员出示会员码（扫码枪或摄像头扫码）。累积积分不受影响。',
     needsCodePhoneHelp: '会员按卡号找到，尚未验证：核销、兑换和捐赠前请扫描会员码，或核对会员的完整手机号。累积积分不受影响。',
     scanCode: '扫描会员码',
+    scanCodeWaiting: '请会员出示会员码：用扫码枪扫，或打开摄像头。是这位会员的码，就在此卡上完成验证；是其他会员的码，会打开那位会员。',
+    scanCodeClose: '不扫了',
     checkPhone: '核对手机号',
   },
   cardCode: {
@@ -159,7 +161,18 @@ export const uiZhCN: UiMessages = {
     amountInvalid: '请输入以元为单位的金额，如 258 或 258.50。',
     amountNegative: '金额不能为负数，请输入顾客实付的金额。',
     amountZero: '金额须大于 0。',
-    confirm: '核销并打印',
+  },
+  // 确认按钮与小票说明随打印机状态而定（renderer/components/ReceiptWhen.tsx）：只有打印机能打印时才说「并打印」。
+  confirmAct: {
+    redeem: { print: '核销并打印', only: '确认核销' },
+    earn: { print: '累积并打印', only: '确认累积' },
+    exchange: { print: '兑换并打印', only: '确认兑换' },
+    donate: { print: '捐赠并打印', only: '确认捐赠' },
+    return: { print: '退货并打印', only: '确认退货' },
+  },
+  receiptWhen: {
+    noPrinter: '未设置小票打印机：小票将保存在队列中，店长设置打印机后打印。',
+    held: '打印机：{{state}}。小票将在队列中等待，打印机恢复后自动打印。',
   },
   receipt: {
     title: '已完成 — 正在打印小票',
@@ -218,7 +231,6 @@ export const uiZhCN: UiMessages = {
     confirmTitle: '确认退货？',
     takenBack: '扣回积分',
     shortfall: '已用掉、无法扣回',
-    confirm: '确认退货并打印',
   },
   earn: {
     title: '消费累积积分',
@@ -235,7 +247,6 @@ export const uiZhCN: UiMessages = {
     managerHelp: '消费超过 {{threshold}}，需店长输入 PIN 批准。',
     selfApproves: '消费超过 {{threshold}}，由您（店长）批准。',
     managerPin: '店长 PIN',
-    confirm: '确认累积',
     approve: '批准并累积',
     forMember: '会员 {{name}} · 卡号 {{cardNo}}',
   },
@@ -246,6 +257,7 @@ export const uiZhCN: UiMessages = {
     pointsPositive: '捐赠积分须为正整数，如 200。',
     balance: '可用积分：{{points}}',
     overBalance: '可用积分只有 {{balance}}，不能捐赠 {{points}} 积分。',
+    minimum: '每次至少捐赠 {{points}} 积分。',
     submit: '捐赠',
     confirm: '捐赠 {{points}} 积分？',
   },
@@ -302,6 +314,12 @@ export const uiZhCN: UiMessages = {
       reconnecting: '{{port}} 已断开，正在重新连接…',
       error: '{{port}} 无法打开：{{error}}',
     },
+  },
+  // 今日业务和历史中的金额是什么（renderer/screens/money.ts）：顾客付的或退回的钱，或礼品、权益、捐赠的价值——不让价值被看成收的钱。
+  money: {
+    amount: '消费金额',
+    returned: '退货金额',
+    value: { exchange: '礼品价值', redeem: '权益价值', cash: '抵现金额', donate: '折合金额', other: '价值' },
   },
   history: {
     open: '历史',

@@ -128,6 +128,8 @@ export const uiZhTW: UiMessages = {
     needsCodeHelp: '會員依卡號或手機號碼找到，尚未驗證：核銷、兌換和捐贈前請會員出示會員條碼（掃碼槍或攝影機掃碼）。累積點數不受影響。',
     needsCodePhoneHelp: '會員依卡號找到，尚未驗證：核銷、兌換和捐贈前請掃描會員條碼，或核對會員的完整手機號碼。累積點數不受影響。',
     scanCode: '掃描會員條碼',
+    scanCodeWaiting: '請會員出示會員條碼：用掃描槍掃，或開啟攝影機。是這位會員的條碼，就在此卡上完成驗證；是其他會員的條碼，會開啟那位會員。',
+    scanCodeClose: '不掃了',
     checkPhone: '核對手機號碼',
   },
   cardCode: {
@@ -159,7 +161,18 @@ export const uiZhTW: UiMessages = {
     amountInvalid: '請輸入以元為單位的金額，如 258 或 258.50。',
     amountNegative: '金額不能為負數，請輸入顧客實付的金額。',
     amountZero: '金額須大於 0。',
-    confirm: '核銷並列印',
+  },
+  // 確認按鈕與收據說明隨印表機狀態而定（renderer/components/ReceiptWhen.tsx）：只有印表機能列印時才說「並列印」。
+  confirmAct: {
+    redeem: { print: '核銷並列印', only: '確認核銷' },
+    earn: { print: '累積並列印', only: '確認累積' },
+    exchange: { print: '兌換並列印', only: '確認兌換' },
+    donate: { print: '捐贈並列印', only: '確認捐贈' },
+    return: { print: '退貨並列印', only: '確認退貨' },
+  },
+  receiptWhen: {
+    noPrinter: '未設定收據印表機：收據將保存在佇列中，店長設定印表機後列印。',
+    held: '印表機：{{state}}。收據將在佇列中等待，印表機恢復後自動列印。',
   },
   receipt: {
     title: '已完成 — 正在列印收據',
@@ -218,7 +231,6 @@ export const uiZhTW: UiMessages = {
     confirmTitle: '確認退貨？',
     takenBack: '扣回點數',
     shortfall: '已用掉、無法扣回',
-    confirm: '確認退貨並列印',
   },
   earn: {
     title: '消費累積點數',
@@ -235,7 +247,6 @@ export const uiZhTW: UiMessages = {
     managerHelp: '消費超過 {{threshold}}，需店長輸入 PIN 核准。',
     selfApproves: '消費超過 {{threshold}}，由您（店長）核准。',
     managerPin: '店長 PIN',
-    confirm: '確認累積',
     approve: '核准並累積',
     forMember: '會員 {{name}} · 卡號 {{cardNo}}',
   },
@@ -246,6 +257,7 @@ export const uiZhTW: UiMessages = {
     pointsPositive: '捐贈點數須為正整數，如 200。',
     balance: '可用點數：{{points}}',
     overBalance: '可用點數只有 {{balance}}，無法捐贈 {{points}} 點。',
+    minimum: '每次至少捐贈 {{points}} 點。',
     submit: '捐贈',
     confirm: '捐贈 {{points}} 點？',
   },
@@ -302,6 +314,12 @@ export const uiZhTW: UiMessages = {
       reconnecting: '{{port}} 已中斷，正在重新連線…',
       error: '{{port}} 無法開啟：{{error}}',
     },
+  },
+  // 今日交易和歷史中的金額是什麼（renderer/screens/money.ts）：顧客付的或退回的錢，或禮品、權益、捐贈的價值——不讓價值被看成收的錢。
+  money: {
+    amount: '消費金額',
+    returned: '退貨金額',
+    value: { exchange: '禮品價值', redeem: '權益價值', cash: '折抵金額', donate: '折合金額', other: '價值' },
   },
   history: {
     open: '紀錄',

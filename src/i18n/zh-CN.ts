@@ -16,6 +16,8 @@ export const zhCN: Messages = {
     UNKNOWN_STAFF: '本店没有员工 {{ref}}。',
     UNKNOWN_OPERATION: '本终端没有业务单号 {{ref}}。',
     UNKNOWN_PRINT_JOB: '没有可重打的小票 {{ref}}。',
+    RECEIPT_ALREADY_WAITING: '这张小票还在等待打印，未再加印一份：打印机设置好或恢复后会自动打印。',
+    RECEIPT_ALREADY_WAITING_copy: '这张小票已有一份重印在等待打印，未再加印一份：打印机设置好或恢复后会自动打印。',
     STAFF_INACTIVE: '员工 {{ref}} 已停用，请联系店长。',
     WRONG_PIN: 'PIN 不正确。再错 {{left}} 次将锁定。',
     LOCKED_OUT: 'PIN 错误次数过多，服务台已锁定到 {{until}}（还剩约 {{minutesLeft}} 分钟）。店长可输入店长 PIN 立即解锁。',

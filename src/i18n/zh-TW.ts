@@ -16,6 +16,8 @@ export const zhTW: Messages = {
     UNKNOWN_STAFF: '本店沒有員工 {{ref}}。',
     UNKNOWN_OPERATION: '本終端沒有交易編號 {{ref}}。',
     UNKNOWN_PRINT_JOB: '沒有可重印的收據 {{ref}}。',
+    RECEIPT_ALREADY_WAITING: '這張收據還在等待列印，未再加印一份：印表機設定好或恢復後會自動列印。',
+    RECEIPT_ALREADY_WAITING_copy: '這張收據已有一份重印在等待列印，未再加印一份：印表機設定好或恢復後會自動列印。',
     STAFF_INACTIVE: '員工 {{ref}} 已停用，請聯絡店長。',
     WRONG_PIN: 'PIN 不正確。再錯 {{left}} 次將鎖定。',
     LOCKED_OUT: 'PIN 錯誤次數過多，服務台已鎖定至 {{until}}（約剩 {{minutesLeft}} 分鐘）。店長可輸入店長 PIN 立即解鎖。',

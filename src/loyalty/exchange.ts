@@ -53,6 +53,11 @@ export function checkCashDeduction(
   return { ok: true, valueFen, allocations: plan.allocations };
 }
 
+/** The fewest points one donation takes (HQ's rules; at least one): the desk says it before asking to confirm. */
+export function donationMinimum(rules: LoyaltyRules): number {
+  return Math.max(1, rules.points.donationMinPoints);
+}
+
 export function checkDonation(
   rules: LoyaltyRules,
   member: MemberFacts,
@@ -63,7 +68,7 @@ export function checkDonation(
   if (member.status === 'revoked') return refuse('MEMBER_REVOKED');
   // Points come in whole units; a fraction is refused as "not a multiple of 1" rather than thrown.
   if (!Number.isSafeInteger(points)) return refuse('POINTS_NOT_MULTIPLE', { step: 1 });
-  const min = Math.max(1, rules.points.donationMinPoints);
+  const min = donationMinimum(rules);
   if (points < min) return refuse('POINTS_TOO_FEW', { min });
   const plan = planBurn(lots, points, now);
   if (!plan.ok) return plan;

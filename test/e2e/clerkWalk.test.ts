@@ -55,6 +55,9 @@ async function earn(member: Member, yuan: string): Promise<string> {
   await page.click('[data-testid="go-earn"]');
   await page.fill('[data-testid="earn-amount"]', yuan);
   await page.click('[data-testid="earn-submit"]');
+  // This desk has the fake printer: the confirmation may promise the receipt (deskFlow.test.ts: none).
+  await expect.poll(() => page.textContent('[data-testid="confirm-earn"]')).toBe(zh.t('ui.confirmAct.earn.print'));
+  expect(await page.locator('[data-testid="earn-dialog"] [data-testid="receipt-when"]').count()).toBe(0);
   await page.click('[data-testid="confirm-earn"]');
   await page.waitForSelector('[data-screen="receipt"]');
   return (db().prepare("SELECT id FROM operations WHERE member_id = ? AND kind = 'earn' ORDER BY at DESC LIMIT 1").get(member.id) as { id: string }).id;
@@ -143,7 +146,7 @@ describe('a new clerk at the desk, in Chromium', () => {
     await page.click('[data-testid="go-donate"]');
     expect(await page.textContent('[data-testid="form-member"]')).toContain(a.card_no);
     await atBoth('donate-form');
-    await page.fill('[data-testid="donate-points"]', '5');
+    await page.fill('[data-testid="donate-points"]', '500');
     await page.click('[data-testid="donate-submit"]');
     await page.waitForSelector('[data-testid="donate-dialog"]');
     await page.keyboard.press('Escape');
@@ -181,8 +184,10 @@ describe('a new clerk at the desk, in Chromium', () => {
     // Found by phone: verified by the code alone, no phone check offered.
     expect(await page.locator('[data-testid="needs-code-phone"]').count()).toBe(0);
     await atBoth('needs-code');
+    // 扫描会员码 keeps the card and listens (deskFlow.test.ts walks it): the member's code verifies in place.
     await page.click('[data-testid="needs-code-scan"]');
-    await page.waitForSelector('[data-screen="scan"]');
+    await page.waitForSelector('[data-screen="member"] [data-testid="needs-code-scanning"]');
+    await atBoth('needs-code-scanning');
     await presentMember(walk, a);
     expect(await page.locator('[data-testid="needs-code"]').count()).toBe(0);
     expect(await page.locator('[data-testid="go-donate"]').isDisabled()).toBe(false);

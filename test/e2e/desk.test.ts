@@ -278,6 +278,8 @@ describe('the desk in Chromium', () => {
     const voided = desk.terminal.db.prepare('SELECT voided_by_op FROM operations WHERE id = ?').get(last.id) as { voided_by_op: string | null };
     expect(voided.voided_by_op).not.toBeNull();
     await shot('15-void-receipt');
+    // Once the void's receipt has printed: a reprint while it still waits adds nothing (docs/print.md).
+    await page.waitForSelector('[data-testid="print-state"][data-status="printed"]');
     await page.click('[data-testid="reprint"]');
     await page.waitForSelector('text=已发送重印小票。');
   });

@@ -97,9 +97,9 @@ describe('forms in Chromium', () => {
     expect(snapshot(walk.desk.terminal.db, MOVING)).toEqual(before);
 
     // A donation the balance covers asks first, with a full-width question mark.
-    await page.fill('[data-testid="donate-points"]', '1');
+    await page.fill('[data-testid="donate-points"]', '100');
     await page.click('[data-testid="donate-submit"]');
     await page.waitForSelector('[data-testid="donate-dialog"]');
-    expect(await page.textContent('[data-testid="donate-dialog"] h2')).toBe('捐赠 1 积分？');
+    expect(await page.textContent('[data-testid="donate-dialog"] h2')).toBe('捐赠 100 积分？');
   });
 });

@@ -104,11 +104,16 @@ describe('TerminalApi', () => {
     await present(api, t, 'M00000001');
     const r = await api['benefit.redeem']({ memberId: 'M00000001', benefitId: 'B-VOUCHER-20' });
     if (!r.ok) throw new Error(r.error.message);
+    // The receipt still waits (no printer here): a reprint says so and adds nothing (docs/print.md).
+    const early = await api['receipt.reprint']({ opId: r.value.opId });
+    expect(!early.ok && early.error.code).toBe('RECEIPT_ALREADY_WAITING');
+    t.db.prepare("UPDATE print_jobs SET status = 'printed' WHERE op_id = ?").run(r.value.opId);
     const again = await api['receipt.reprint']({ opId: r.value.opId });
     expect(again.ok).toBe(true);
     const jobs = (await api['print.unprinted']({})) as { ok: true; value: { opId: string | null; payload: { copy?: boolean } }[] };
     const forOp = jobs.value.filter((j) => j.opId === r.value.opId);
-    expect(forOp.map((j) => j.payload.copy ?? false)).toEqual([false, true]);
+    expect(forOp.map((j) => j.payload.copy ?? false)).toEqual([true]);
+    expect(t.db.prepare("SELECT count(*) AS n FROM audit WHERE action = 'receipt.reprint' AND ref = ?").get(r.value.opId)).toEqual({ n: 1 });
   });
 });
 

@@ -98,8 +98,14 @@ describe('member.join', () => {
     const row = listed.value.find((o) => o.kind === 'memberJoined')!;
     expect(row).toMatchObject({ memberId: joined.value.member.id, maskedName: '王**', staffId: 'clerk-01', voided: false, valueFen: 0, points: 0, printStatus: 'pending' });
 
+    // The slip still waits (no printer here): a reprint says so and adds nothing; once printed, it adds a copy.
+    const early = await api['receipt.reprint']({ opId: row.opId });
+    expect(!early.ok && early.error.code).toBe('RECEIPT_ALREADY_WAITING');
+    t.db.prepare("UPDATE print_jobs SET status = 'printed' WHERE id = ?").run(joined.value.printJobId);
     const again = await api['receipt.reprint']({ opId: row.opId });
     if (!again.ok) throw new Error(again.error.code);
+    const waiting = await api['receipt.reprint']({ opId: row.opId });
+    expect(!waiting.ok && waiting.error).toMatchObject({ code: 'RECEIPT_ALREADY_WAITING', params: { context: 'copy' } });
     const copy = t.db.prepare('SELECT op_id, kind, payload_json FROM print_jobs WHERE id = ?').get(again.value.printJobId) as typeof job;
     expect(copy).toMatchObject({ op_id: null, kind: 'memberJoined' });
     expect(docLines(layoutMemberJoinedJob(JSON.parse(copy.payload_json), 32, 'zh-CN')).join('\n')).toContain('重印');

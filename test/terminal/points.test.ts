@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DeskError } from '../../src/contract/errors';
 import { addMonthsUtc, DAY_MS } from '../../src/loyalty/time';
 import { memberLots } from '../../src/store/members';
+import { setMeta } from '../../src/store/meta';
 import { stockOf } from '../../src/store/benefits';
 import { codeOf } from '../helpers/codeOf';
 import { count, NOW, openDemoTerminal, type DemoTerminal } from '../helpers/demoDb';
@@ -100,6 +101,27 @@ describe('exchange, cash deduction and donation', () => {
     const r = t.service.donate({ memberId: m, staffId: 'clerk-01', points: 300 });
     expect(t.db.prepare("SELECT delta, value_fen FROM ledger WHERE op_id = ? AND account = 'charity'").get(r.opId)).toEqual({ delta: 300, value_fen: 300 });
     expect(code(() => t.service.donate({ memberId: m, staffId: 'clerk-01', points: 50 }))).toBe('POINTS_TOO_FEW');
+  });
+
+  // The desk refuses a donation below the minimum before its confirmation, from the card's number:
+  // it must be the number the core refuses by, following HQ's rules as they change.
+  it.each([100, 250, 0])('the member card carries the donation minimum the core refuses by (HQ rule %i)', (ruleMin) => {
+    const rules = JSON.parse(JSON.stringify(t.service.deps.rules)) as { points: { donationMinPoints: number } };
+    rules.points.donationMinPoints = ruleMin;
+    setMeta(t.db, 'rules_json', JSON.stringify(rules));
+    const m = member('id IN (SELECT member_id FROM point_lots GROUP BY member_id HAVING sum(remaining) >= 1000)');
+    const min = t.service.memberCard({ memberId: m }).points.donationMin;
+    expect(min).toBe(Math.max(1, ruleMin));
+    if (min > 1) {
+      let refusal: unknown;
+      try {
+        t.service.donate({ memberId: m, staffId: 'clerk-01', points: min - 1 });
+      } catch (err) {
+        refusal = err;
+      }
+      expect(refusal).toMatchObject({ code: 'POINTS_TOO_FEW', params: { min } });
+    }
+    expect(code(() => t.service.donate({ memberId: m, staffId: 'clerk-01', points: min }))).toBe('no error');
   });
 });
 

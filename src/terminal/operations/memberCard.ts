@@ -3,6 +3,7 @@
 import { refuseReplacedCard } from './supersededCard';
 import { DeskError } from '../../contract/errors';
 import { benefitSku, checkBenefit, checkStock } from '../../loyalty/benefits';
+import { donationMinimum } from '../../loyalty/exchange';
 import { availablePoints, expiringSoon, isBirthdayMonth, isMemberDay } from '../../loyalty/points';
 import { evaluateTier, tierProgress, tierRule } from '../../loyalty/tiers';
 import { monthsBack } from '../../loyalty/time';
@@ -120,6 +121,7 @@ export function memberCard(deps: ServiceDeps, ref: MemberRef): MemberCard {
     points: {
       balance: availablePoints(lots, now) - pointsOwed(deps.db, row.id),
       expiring: { total: expiring.total, lots: expiring.lots.map((l) => ({ expiresAt: l.expiresAt, points: l.points })) },
+      donationMin: donationMinimum(deps.rules),
     },
     notices: { birthdayMonth: isBirthdayMonth(facts.birthday, now, tz), memberDay: isMemberDay(deps.rules, now, tz) },
     benefits,

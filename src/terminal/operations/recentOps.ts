@@ -19,6 +19,7 @@ interface Row {
   name: string | null;
   staff_id: string;
   value_fen: number;
+  amount_fen: number | null;
   points: number;
   voided_by_op: string | null;
   target_op_id: string | null;
@@ -43,7 +44,7 @@ function operationsSince(deps: ServiceDeps, limit: number, days: number): Recent
   const since = businessDate(deps.clock() - days * DAY_MS, deps.identity.tz);
   const rows = stmt<[string, string, number], Row>(
     deps.db,
-    `SELECT o.id, o.kind, o.at, o.business_date, o.member_id, m.name, o.staff_id, o.value_fen, o.points,
+    `SELECT o.id, o.kind, o.at, o.business_date, o.member_id, m.name, o.staff_id, o.value_fen, o.amount_fen, o.points,
             o.voided_by_op, o.target_op_id, j.payload_json, j.status
        FROM operations o
        LEFT JOIN members m ON m.id = o.member_id
@@ -68,6 +69,7 @@ function operationsSince(deps: ServiceDeps, limit: number, days: number): Recent
       maskedName: maskName(r.name ?? ''),
       staffId: r.staff_id,
       valueFen: r.value_fen,
+      amountFen: r.amount_fen,
       points: r.points,
       subject,
       voided: r.voided_by_op !== null,

@@ -15,8 +15,16 @@ export function reprint(deps: ServiceDeps, input: { opId: string; staffId: strin
     const now = deps.clock();
     const staff = requireStaff(deps, input.staffId);
     // Not an operation: a sign-up's or replacement's slip 今日业务 lists, named by its own id.
-    const original = printJobsForOp(deps.db, input.opId)[0] ?? slipJobs(deps, input.opId, RECENT_DAYS)[0];
+    const opJobs = printJobsForOp(deps.db, input.opId);
+    const jobs = opJobs.length > 0 ? opJobs : slipJobs(deps, input.opId, RECENT_DAYS);
+    const original = jobs[0];
     if (!original) throw new DeskError('UNKNOWN_OPERATION', { ref: input.opId });
+    // A paper of this receipt still waiting (the original or a copy) prints by itself once a printer
+    // can: another copy would only pile up (ten taps with no printer were ten copies). Refused with
+    // nothing written, inside the same IMMEDIATE transaction as the insert, so two desks racing
+    // cannot both add one. A job that gave up ('failed') waits for no one: a reprint then adds one.
+    const waiting = jobs.find((j) => j.status === 'pending');
+    if (waiting) throw new DeskError('RECEIPT_ALREADY_WAITING', { ref: input.opId, ...(waiting.id === original.id ? {} : { context: 'copy' }) });
     const payload = { ...(original.payload as Record<string, unknown>), copy: true };
     const printJobId = enqueuePrint(deps.db, { opId: original.opId, kind: original.kind, payload, createdAt: now });
     appendAudit(deps.db, { at: now, actor: staff.id, action: 'receipt.reprint', ref: input.opId, data: { printJobId } });

@@ -63,6 +63,7 @@ export function recentSlips(deps: ServiceDeps, days: number): RecentOperation[] 
     maskedName: s.maskedName,
     staffId: s.staffId,
     valueFen: 0,
+    amountFen: null,
     points: 0,
     subject: null,
     voided: false,
