@@ -89,7 +89,13 @@ export function Dialog(props: { title: string; children?: ReactNode; actions?: R
       const back = [returnTo.current, fallback.current].find((el) => el?.isConnected);
       // After the dialog is gone from the page (a state update away), not while it still holds focus;
       // and not at all when it is still there (StrictMode runs this cleanup once on mount).
-      if (back) setTimeout(() => !node?.isConnected && back.isConnected && back.focus(), 0);
+      // Nor when something else took focus meanwhile (a dialog that replaced this one in the same commit).
+      if (back)
+        setTimeout(() => {
+          const now = document.activeElement;
+          const free = now === null || now === document.body || !now.isConnected;
+          if (!node?.isConnected && back.isConnected && free) back.focus();
+        }, 0);
     };
   }, []);
   return (

@@ -1,9 +1,10 @@
 // The camera scanner: the chosen camera into a <video> viewfinder, frames drawn to a canvas and
 // handed to the decode worker one at a time, as fast as it decodes them (no 500 ms pause as in
 // zxing's browser reader), the same code reported once per 3 s, and a clear state for the UI. A
-// decoder that cannot load (its WebAssembly missing or refused by the CSP) is the state `error`, not a
-// viewfinder that silently reads nothing.
-import { isDecoderFailure, isFrameResult, type FrameRequest } from './decodeProtocol';
+// decoder that cannot load (its WebAssembly missing, refused by the CSP, or not ready in
+// DECODER_LOAD_MS) is the state `decoder-error`, not a viewfinder that silently reads nothing: the
+// camera works, the program is broken, so staff are told to use the scanner and call IT.
+import { isDecoderFailure, isDecoderReady, isFrameResult, type FrameRequest } from './decodeProtocol';
 import { RepeatFilter } from './repeatFilter';
 
 export type CameraState =
@@ -20,6 +21,8 @@ export type CameraState =
   | 'camera-lost'
   /** This browser cannot use cameras (no getUserMedia, or not a secure context). */
   | 'unsupported'
+  /** The QR decoder could not be loaded: the program's files are damaged or blocked (a restart, then IT). */
+  | 'decoder-error'
   | 'error';
 
 export interface CameraStatus {
@@ -56,6 +59,9 @@ function stateOf(err: unknown): CameraState {
 
 const defaultWorker = () => new Worker(new URL('./decodeWorker.ts', import.meta.url), { type: 'module' });
 
+/** The decoder reports itself ready within this, or the camera says it cannot scan (a hung load). */
+export const DECODER_LOAD_MS = 15_000;
+
 export class CameraScanner {
   private stream: MediaStream | null = null;
   private worker: Worker | null = null;
@@ -66,6 +72,8 @@ export class CameraScanner {
   private readonly repeat: RepeatFilter;
   private readonly media: MediaDevices | undefined;
   private status: CameraStatus = { state: 'idle' };
+  private decoderReady = false;
+  private loadTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly options: CameraScannerOptions) {
     this.repeat = new RepeatFilter(options.repeatMs ?? 3000);
@@ -80,16 +88,40 @@ export class CameraScanner {
     if (this.running) return;
     this.running = true;
     this.media?.addEventListener?.('devicechange', this.onDeviceChange);
+    // The decoder compiles while the camera opens (a second or more on a store PC), not after.
+    this.startWorker();
     await this.open();
+  }
+
+  private startWorker(): void {
+    if (this.worker) return;
+    this.decoderReady = false;
+    this.worker = (this.options.createWorker ?? defaultWorker)();
+    this.worker.onmessage = (e: MessageEvent<unknown>) => this.onResult(e.data);
+    // The worker's own script failed to load or threw outside a frame.
+    this.worker.onerror = (e: ErrorEvent) => {
+      e.preventDefault();
+      this.fail(e.message || 'the decode worker failed');
+    };
+    this.loadTimer = setTimeout(() => {
+      this.loadTimer = null;
+      if (!this.decoderReady) this.fail(`the QR decoder was not ready after ${DECODER_LOAD_MS / 1000} s`);
+    }, DECODER_LOAD_MS);
+  }
+
+  private stopWorker(): void {
+    if (this.loadTimer !== null) clearTimeout(this.loadTimer);
+    this.loadTimer = null;
+    this.worker?.terminate();
+    this.worker = null;
+    this.inFlight = false;
   }
 
   stop(): void {
     this.running = false;
     this.media?.removeEventListener?.('devicechange', this.onDeviceChange);
     this.closeStream();
-    this.worker?.terminate();
-    this.worker = null;
-    this.inFlight = false;
+    this.stopWorker();
     this.repeat.reset();
     this.setStatus({ state: 'idle' });
   }
@@ -149,18 +181,12 @@ export class CameraScanner {
     try {
       await video.play();
     } catch (err) {
-      this.setStatus({ state: 'error', detail: err instanceof Error ? err.message : String(err) });
+      // Stopped, or the decoder failed, while it was starting: that state stands (play() was cut short).
+      if (this.running) this.setStatus({ state: 'error', detail: err instanceof Error ? err.message : String(err) });
       return;
     }
-    if (!this.worker) {
-      this.worker = (this.options.createWorker ?? defaultWorker)();
-      this.worker.onmessage = (e: MessageEvent<unknown>) => this.onResult(e.data);
-      // The worker's own script failed to load or threw outside a frame.
-      this.worker.onerror = (e: ErrorEvent) => {
-        e.preventDefault();
-        this.fail(e.message || 'the decode worker failed');
-      };
-    }
+    if (!this.running) return; // the decoder failed while the camera opened
+    this.startWorker();
     this.setStatus({ state: 'scanning', camera: track?.label ?? '', fallback: got.fallback });
     this.nextFrame();
   }
@@ -217,15 +243,19 @@ export class CameraScanner {
     this.running = false;
     this.media?.removeEventListener?.('devicechange', this.onDeviceChange);
     this.closeStream();
-    this.worker?.terminate();
-    this.worker = null;
-    this.inFlight = false;
-    this.setStatus({ state: 'error', detail });
+    this.stopWorker();
+    this.setStatus({ state: 'decoder-error', detail });
   }
 
   private onResult(message: unknown): void {
     if (isDecoderFailure(message)) {
       this.fail(`QR decoder: ${message.detail}`);
+      return;
+    }
+    if (isDecoderReady(message)) {
+      this.decoderReady = true;
+      if (this.loadTimer !== null) clearTimeout(this.loadTimer);
+      this.loadTimer = null;
       return;
     }
     this.inFlight = false;

@@ -25,6 +25,15 @@ export interface DecoderFailure {
   detail: string;
 }
 
+/** The decoder is loaded and reads frames (sent once, when it is). */
+export interface DecoderReady {
+  type: 'ready';
+}
+
+export function isDecoderReady(m: unknown): m is DecoderReady {
+  return typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'ready';
+}
+
 export function isFrameRequest(m: unknown): m is FrameRequest {
   if (typeof m !== 'object' || m === null) return false;
   const r = m as Partial<FrameRequest>;

@@ -5,11 +5,11 @@
 // is still opening. Compiling it needs 'wasm-unsafe-eval' in the CSP (src/host/security.ts).
 import wasmUrl from 'zxing-wasm/reader/zxing_reader.wasm?url';
 import { decodeFrame, loadDecoder } from './decodeFrame';
-import { isFrameRequest, type DecoderFailure, type FrameResult } from './decodeProtocol';
+import { isFrameRequest, type DecoderFailure, type DecoderReady, type FrameResult } from './decodeProtocol';
 
 interface WorkerScope {
   onmessage: ((e: MessageEvent<unknown>) => void) | null;
-  postMessage(message: FrameResult | DecoderFailure): void;
+  postMessage(message: FrameResult | DecoderFailure | DecoderReady): void;
 }
 
 const scope = globalThis as unknown as WorkerScope;
@@ -23,7 +23,7 @@ function fail(err: unknown): void {
 }
 
 const ready = loadDecoder({ wasmUrl: new URL(wasmUrl, import.meta.url).href });
-ready.catch(fail);
+ready.then(() => scope.postMessage({ type: 'ready' }), fail);
 
 scope.onmessage = (e) => {
   if (!isFrameRequest(e.data) || failed) return;

@@ -5,8 +5,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { withLock } from './build.mjs';
 
-/** What the bundle is made of: the UI, the catalog and contract it imports, and the build config. */
-const SOURCES = ['renderer', 'src/i18n', 'src/contract', 'vite.config.ts', 'package.json'];
+/** What the bundle is made of: the UI, the catalog and contract it imports, the build config and how it is built (a bundle from before a build change is stale). */
+const SOURCES = ['renderer', 'src/i18n', 'src/contract', 'vite.config.ts', 'package.json', 'package-lock.json', 'src/cli/rendererBuild.ts'];
 const BUILD_TIMEOUT_MS = 120_000;
 
 function newestMtime(path: string, depth = 0): number {

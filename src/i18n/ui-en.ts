@@ -80,6 +80,7 @@ export const uiEn = {
       'permission-denied': 'The camera is not allowed. Allow it for Loyalty Desk, or use the scanner or the card number.',
       'camera-busy': 'Another program is using the camera. Close it, then try again.',
       'camera-lost': 'The camera was unplugged. Plug it back in; scanning resumes by itself.',
+      'decoder-error': 'The code reader could not load, so the camera cannot scan. Use the scanner or the card number, and restart the program; if it happens again, call IT.',
       unsupported: 'This window cannot use a camera. Use the scanner or the card number.',
       error: 'The camera failed ({{detail}}). Try again, or use the scanner or the card number.',
     },

@@ -4,11 +4,13 @@
 // own host and compiled under the desk's CSP) → scan.submit → the member card. At the kiosk (camera
 // on in kiosk.json): the always-on viewfinder → the member page. The camera chosen in config.json
 // (scanner.camera.deviceId) reaches the desk's viewfinder; a missing one is said in words and the
-// default camera is used. A decoder that cannot load is the camera state `error`, in words.
+// default camera is used. A decoder that cannot load (or never finishes loading) is the camera
+// state `decoder-error`, in words.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DECODER_LOAD_MS } from '../../renderer/scan/cameraScanner';
 import { launchKiosk, type KioskLaunch } from '../../src/host/kioskLaunch';
 import { launchDesk, RENDERER_DIR, REPO_ROOT, type DeskLaunch } from '../../src/host/launch';
 import { ensureRenderer } from '../../src/cli/rendererBuild';
@@ -145,16 +147,29 @@ describe('the camera with real frames', () => {
     await page.waitForSelector('[data-testid="camera-state"][data-state="scanning"]');
   });
 
-  it('desk: a QR decoder that cannot load (its file missing) is the camera state error, in the UI language, not a silent viewfinder', async () => {
+  it('desk: a QR decoder that cannot load (its file missing) is the camera state decoder-error, in the UI language, not a silent viewfinder', async () => {
     const dataDir = folder('desk-nowasm', 'camera-nowasm');
     const { page } = await deskSignedIn(dataDir, () => '8869999999999999');
     // The host answers 404 for the decoder's WebAssembly, as for a build that lost the file.
     await page.context().route(/\.wasm$/, (route) => route.fulfill({ status: 404, body: 'not found' }));
     await page.click('[data-testid="camera-toggle"]');
-    await page.waitForSelector('[data-testid="camera-state"][data-state="error"]', DECODE_WAIT);
-    expect(await page.textContent('[data-testid="camera-state"]')).toBe(createTranslator('zh-CN').t('ui.camera.state.error'));
+    await page.waitForSelector('[data-testid="camera-state"][data-state="decoder-error"]', DECODE_WAIT);
+    expect(await page.textContent('[data-testid="camera-state"]')).toBe(createTranslator('zh-CN').t('ui.camera.state.decoder-error'));
     expect(await page.getAttribute('[data-testid="camera-state"]', 'class')).toContain('error');
   });
+
+  it('desk: a QR decoder whose file never arrives is decoder-error after DECODER_LOAD_MS, not a viewfinder that reads nothing forever', async () => {
+    const dataDir = folder('desk-hungwasm', 'camera-hungwasm');
+    const { page } = await deskSignedIn(dataDir, () => '8869999999999999');
+    // The request for the WebAssembly is held and never answered (a stuck proxy, a hung disk).
+    await page.context().route(/\.wasm$/, () => undefined);
+    const started = Date.now();
+    await page.click('[data-testid="camera-toggle"]');
+    await page.waitForSelector('[data-testid="camera-state"][data-state="decoder-error"]', { timeout: DECODER_LOAD_MS + 20_000 });
+    // Not before the decoder had its time: a slow store PC still gets DECODER_LOAD_MS to compile it.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(DECODER_LOAD_MS - 1_000);
+    expect(await page.textContent('[data-testid="camera-state"]')).toBe(createTranslator('zh-CN').t('ui.camera.state.decoder-error'));
+  }, DECODER_LOAD_MS + 60_000);
 
   it('kiosk: the always-on viewfinder reads a member card code and opens the member page', async () => {
     const dataDir = folder('kiosk', 'camera-kiosk');
