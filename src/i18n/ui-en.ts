@@ -58,7 +58,7 @@ export const uiEn = {
     phoneAgain: 'Mobile number again',
     name: 'Name',
     birthday: 'Birthday (optional)',
-    birthdayPlaceholder: 'MM-DD, e.g. 03-08',
+    birthdayPlaceholder: 'month-day, e.g. 03-08',
     referrer: 'Referred by (optional)',
     referrerPlaceholder: "Referrer's member code, phone or card number",
     next: 'Next: show the terms to the member',
