@@ -88,7 +88,7 @@ export function ManagerArea(props: { onBack(): void }) {
         <span className="spacer" />
         {approver && staff && (
           <span className="approved-by" data-testid="approved-by" title={t('manager.approvedBy', { manager: approver.name, clerk: staff.name })}>
-            {t('manager.approvedBy', { manager: approver.name, clerk: staff.name })}
+            <ApprovalNote text={t('manager.approvedBy', { manager: approver.name, clerk: staff.name })} />
           </span>
         )}
         <button type="button" onClick={back} data-testid="manager-back">
@@ -104,5 +104,21 @@ export function ManagerArea(props: { onBack(): void }) {
       {tab === 'doctor' && <DoctorTab />}
       {tab === 'setup' && <SetupTab onDone={() => setTab('dayEnd')} />}
     </main>
+  );
+}
+
+/**
+ * The approval sentence with its bracketed part (（操作记在 王芳 名下）, "(recorded under 王芳)") as one
+ * unit: when the note must wrap, the bracket goes to the next line whole rather than breaking 名/下.
+ * The sentence itself is the catalog's, unchanged; only where it may break is set here.
+ */
+function ApprovalNote(props: { text: string }) {
+  const at = props.text.search(/[（(]/);
+  if (at <= 0) return <>{props.text}</>;
+  return (
+    <>
+      {props.text.slice(0, at)}
+      <span className="approved-unit">{props.text.slice(at)}</span>
+    </>
   );
 }

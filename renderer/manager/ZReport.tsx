@@ -55,7 +55,7 @@ export function ZReportTab() {
         }}
       >
         <label>
-          {t('manager.z.date')} <input type="text" placeholder="YYYY-MM-DD" value={input} onChange={(e) => setInput(e.target.value)} data-testid="z-date-input" />
+          {t('manager.z.date')} <input type="text" placeholder={t('manager.z.datePlaceholder')} value={input} onChange={(e) => setInput(e.target.value)} data-testid="z-date-input" />
         </label>
         <button type="submit" data-testid="z-show">
           {t('manager.z.show')}

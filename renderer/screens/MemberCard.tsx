@@ -61,12 +61,7 @@ export function MemberCardScreen(props: { scan: ScanOutcome; joinedCardNo: strin
   const c = card.value;
   return (
     <main className="screen member" data-screen="member">
-      {props.joinedCardNo && (
-        <div className="note ok" role="status" data-testid="joined">
-          {t('ui.join.done', { cardNo: props.joinedCardNo })}
-        </div>
-      )}
-      <MemberHeader card={c} scan={props.scan} />
+      <MemberHeader card={c} scan={props.scan} joinedCardNo={props.joinedCardNo} />
       {needsCode && (
         <div className="needs-code" data-testid="needs-code">
           <span className="needs-mark">{t('ui.member.needsCode')}</span>
@@ -160,7 +155,8 @@ function usableFirst(benefits: BenefitView[]): BenefitView[] {
   return [...benefits.filter((b) => b.eligible), ...benefits.filter((b) => !b.eligible)];
 }
 
-function MemberHeader(props: { card: PublicMemberCard; scan: ScanOutcome }) {
+/** `joinedCardNo`: 开卡成功 is said in the member's own panel, which has room, not as a row above the card (a 768-pixel window has none). */
+function MemberHeader(props: { card: PublicMemberCard; scan: ScanOutcome; joinedCardNo: string | null }) {
   const { t } = useTranslation();
   const { lang, status } = useDesk();
   const tz = status?.tz ?? 'Asia/Shanghai';
@@ -192,6 +188,11 @@ function MemberHeader(props: { card: PublicMemberCard; scan: ScanOutcome }) {
               ? t('ui.member.unverifiedByPhone')
               : t('ui.member.unverified')}
         </div>
+        {props.joinedCardNo && (
+          <div className="joined" role="status" data-testid="joined">
+            {t('ui.join.done', { cardNo: props.joinedCardNo })}
+          </div>
+        )}
         {member.status === 'revoked' && <div className="note error">{t('ui.member.revoked')}</div>}
       </div>
       <div className="tier">

@@ -35,6 +35,7 @@ export const managerEn = {
   },
   z: {
     date: 'Business date',
+    datePlaceholder: 'e.g. 2026-12-07',
     show: 'Show',
     print: 'Print',
     printed: 'The Z-report went to the receipt printer: take it from there.',

@@ -38,6 +38,7 @@ export const managerZhCN: Shape<typeof managerEn> = {
   },
   z: {
     date: '营业日',
+    datePlaceholder: '例如 2026-12-07',
     show: '查看',
     print: '打印',
     printed: '日结报表已送到小票打印机，请到打印机取走。',

@@ -38,6 +38,7 @@ export const managerZhTW: Shape<typeof managerEn> = {
   },
   z: {
     date: '營業日',
+    datePlaceholder: '例如 2026-12-07',
     show: '檢視',
     print: '列印',
     printed: '日結報表已送到收據印表機，請到印表機取走。',
