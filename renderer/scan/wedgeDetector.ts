@@ -99,6 +99,14 @@ export class WedgeDetector {
   /** Held text to give back when nothing followed in time (call it from a timer). */
   expire(now: number): string {
     if (this.held === '' || now - this.silentSince() <= this.patience()) return '';
+    // Given back because the page heard nothing in time. A person's next key is pressed after that
+    // wait (it is at least the gap), a stalled scanner's was pressed before it: only a scanner's
+    // keys fall inside this window. (An Enter or a slow key that ends a run arms nothing: the run
+    // ended, nothing was cut.)
+    if (this.quick && this.held.length >= 2) {
+      this.scannerStep = this.gap();
+      this.scannerUntil = this.lastAt + this.scannerStep;
+    }
     return this.release();
   }
 
@@ -156,12 +164,6 @@ export class WedgeDetector {
 
   private release(): string {
     const text = this.held;
-    // A person's keys are pressed after the give-back (it waits at least the gap), a stalled
-    // scanner's before it: only those can fall inside this window.
-    if (this.quick && text.length >= 2) {
-      this.scannerStep = this.gap();
-      this.scannerUntil = this.lastAt + this.scannerStep;
-    }
     this.reset();
     return text;
   }

@@ -178,6 +178,10 @@ describe('keyboard-wedge detector', () => {
     expect(play(cutThenClerk, CONFIG, (t) => t).field).toContain('⏎');
     expect(play(QUICK_PIN)).toMatchObject({ field: '1234⏎', scans: [] });
     expect(play(CLERK_TYPES_CARD_NO)).toMatchObject({ field: '8860000000000010⏎', scans: [] });
+    // A PIN typed as fast as a script types it, refused, and the next one at once: a run that an
+    // Enter ended was not cut, so the second Enter is the person's too.
+    const twoPins: Keystroke[] = [['0', 500], ['0', 5], ['0', 5], ['0', 5], ['Enter', 5], ['9', 100], ['9', 5], ['9', 5], ['9', 5], ['Enter', 5]];
+    expect(play(twoPins)).toMatchObject({ field: '0000⏎9999⏎', scans: [] });
   });
 
   it('still gives back typing that a slow start never made a burst, and a burst with no Enter', () => {
