@@ -78,6 +78,9 @@ export class WedgeDetector {
    */
   private scannerUntil = -Infinity;
   private scannerStep = 0;
+  /** How long the run given back was, and how many of the scanner's keys came since. */
+  private cutLength = 0;
+  private keysSinceCut = 0;
   private readonly maxLength: number;
   private readonly burstGapMs: number;
 
@@ -106,6 +109,8 @@ export class WedgeDetector {
     if (this.quick && this.held.length >= 2) {
       this.scannerStep = this.gap();
       this.scannerUntil = this.lastAt + this.scannerStep;
+      this.cutLength = this.held.length;
+      this.keysSinceCut = 0;
     }
     return this.release();
   }
@@ -140,10 +145,14 @@ export class WedgeDetector {
       this.reset();
       return { action: 'scan', release: '', code };
     }
-    if (e.key === 'Enter' && scannerStill) {
+    // The Enter right after the give-back, nothing between: a whole code given back (cut only before
+    // its Enter) is the scanner's; a run shorter than a code (a PIN typed fast, its Enter late on a busy
+    // machine) is typing, and its Enter is the person's.
+    if (e.key === 'Enter' && scannerStill && (this.keysSinceCut > 0 || this.cutLength >= this.options.minLength)) {
       this.scannerUntil = -Infinity;
       return { action: 'swallow', release: this.release() };
     }
+    if (scannerStill) this.keysSinceCut++;
     if (!printable) return { action: 'pass', release: this.release() };
     // A slow keystroke: what was held is typing, given back before this key, which starts anew.
     const release = fast ? '' : this.release();

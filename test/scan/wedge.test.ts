@@ -182,6 +182,9 @@ describe('keyboard-wedge detector', () => {
     // Enter ended was not cut, so the second Enter is the person's too.
     const twoPins: Keystroke[] = [['0', 500], ['0', 5], ['0', 5], ['0', 5], ['Enter', 5], ['9', 100], ['9', 5], ['9', 5], ['9', 5], ['Enter', 5]];
     expect(play(twoPins)).toMatchObject({ field: '0000⏎9999⏎', scans: [] });
+    // …and when that PIN's Enter reaches a busy page after the digits were given back: still typing.
+    const late = (t: number, previous: number) => (t >= 520 ? Math.max(t + 400, previous) : t);
+    expect(play([['1', 500], ['2', 5], ['3', 5], ['4', 5], ['Enter', 5]], CONFIG, late)).toMatchObject({ field: '1234⏎', scans: [] });
   });
 
   it('still gives back typing that a slow start never made a burst, and a burst with no Enter', () => {
