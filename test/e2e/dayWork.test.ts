@@ -22,14 +22,10 @@ import { businessDate, DAY_MS } from '../../src/loyalty/time';
 import { tempDir } from '../helpers/demoDb';
 import { allowPrinter } from '../helpers/printerConfig';
 import { startFakePrinter, type FakePrinter } from '../../src/print/fakePrinter/server';
-import { layoutProblems } from './layoutCheck';
+import { layoutProblems, VIEWPORTS } from './layoutCheck';
 import { scanWedge } from '../../src/bench/wedgeScanner';
 
 const SHOTS = join(REPO_ROOT, 'test-output', 'e2e');
-const VIEWPORTS = [
-  { width: 1024, height: 768 },
-  { width: 1280, height: 800 },
-] as const;
 const zh = createTranslator('zh-CN');
 
 let tmp: ReturnType<typeof tempDir>;

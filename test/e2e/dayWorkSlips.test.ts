@@ -10,13 +10,9 @@ import type { DeskLaunch } from '../../src/host/launch';
 import { createTranslator } from '../../src/i18n';
 import type { FakePrinter } from '../../src/print/fakePrinter/server';
 import { signIn, startWalk, type Walk } from './deskWalk';
-import { layoutProblems } from './layoutCheck';
+import { layoutProblems, VIEWPORTS } from './layoutCheck';
 import { keepShot } from './shots';
 
-const VIEWPORTS = [
-  { width: 1024, height: 768 },
-  { width: 1280, height: 800 },
-] as const;
 const zh = createTranslator('zh-CN');
 const en = createTranslator('en');
 const NAME = '欧阳春花';

@@ -13,14 +13,9 @@ import { createTranslator } from '../../src/i18n';
 import type { Lang } from '../../src/loyalty/types';
 import { sentenceProblems } from '../helpers/sentence';
 import { presentMember, signIn, startWalk, type Walk } from './deskWalk';
-import { layoutProblems } from './layoutCheck';
+import { LANG_WALKS, LANGS, layoutProblems, VIEWPORTS } from './layoutCheck';
 
-const VIEWPORTS = [
-  { width: 1024, height: 768 },
-  { width: 1280, height: 800 },
-] as const;
-const LANGS: Lang[] = ['zh-CN', 'zh-TW', 'en'];
-const WALKS = VIEWPORTS.flatMap((vp) => LANGS.map((lang) => ({ ...vp, lang })));
+const WALKS = LANG_WALKS;
 
 let walk: Walk;
 

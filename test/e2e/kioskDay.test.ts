@@ -20,11 +20,8 @@ import { renderedFaces } from './fontCheck';
 import { keepShot } from './shots';
 import { smallTargets } from './touchTargets';
 import { scanWedge } from '../../src/bench/wedgeScanner';
+import { VIEWPORTS } from './layoutCheck';
 
-const VIEWPORTS = [
-  { width: 1024, height: 768 },
-  { width: 1280, height: 800 },
-] as const;
 /** kiosk.json's idleSeconds for this folder: the whole time a page stays without a touch. */
 const IDLE_MS = 30_000;
 /** The warning's share of it (renderer/kiosk/useIdle.ts timeoutWarningMs). */

@@ -14,22 +14,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRenderer } from '../../src/cli/rendererBuild';
 import { launchDesk, RENDERER_DIR, REPO_ROOT, type DeskLaunch } from '../../src/host/launch';
 import { createTranslator } from '../../src/i18n';
-import type { Lang } from '../../src/loyalty/types';
 import { privateJwkSchema } from '../../src/scan/hqKeys';
 import { mintCardCode } from '../../src/scan/mintCode';
 import { HQ_KEY_FILE } from '../../src/runtime/dataFolder';
 import { otherPhone } from '../helpers/demoPhones';
 import { tempDir } from '../helpers/demoDb';
-import { layoutProblems } from './layoutCheck';
+import { LANG_WALKS, layoutProblems, VIEWPORTS } from './layoutCheck';
 import { scanWedge } from '../../src/bench/wedgeScanner';
 
 const SHOTS = join(REPO_ROOT, 'test-output', 'e2e');
-const VIEWPORTS = [
-  { width: 1024, height: 768 },
-  { width: 1280, height: 800 },
-] as const;
-const LANGS: Lang[] = ['zh-CN', 'zh-TW', 'en'];
-const WALKS = VIEWPORTS.flatMap((vp) => LANGS.map((lang) => ({ ...vp, lang })));
+const WALKS = LANG_WALKS;
 
 let phones: Map<string, string>;
 let tmp: ReturnType<typeof tempDir>;

@@ -2,6 +2,19 @@
 // bars one line, every button inside the window, clear of the status bar and hit at its centre, a
 // dialog's title and actions on screen, nothing below the fold of a panel that shows no cue.
 import type { Page } from 'playwright-core';
+import type { Lang } from '../../src/loyalty/types';
+
+/** The two screens every walk is checked at: the smallest a store desk has, and the common laptop. */
+export const VIEWPORTS = [
+  { width: 1024, height: 768 },
+  { width: 1280, height: 800 },
+] as const;
+
+/** The desk's languages, the default first. */
+export const LANGS: Lang[] = ['zh-CN', 'zh-TW', 'en'];
+
+/** Each of those screens in each of the desk's languages. */
+export const LANG_WALKS = VIEWPORTS.flatMap((vp) => LANGS.map((lang) => ({ ...vp, lang })));
 
 /** What is wrong with the screen as it is drawn now; an empty list when nothing is. */
 export async function layoutProblems(page: Page): Promise<string[]> {

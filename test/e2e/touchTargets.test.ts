@@ -10,11 +10,8 @@ import { seriousViolations } from './axeCheck';
 import { presentMember, startWalk, type Walk } from './deskWalk';
 import { keepShot } from './shots';
 import { smallTargets } from './touchTargets';
+import { VIEWPORTS } from './layoutCheck';
 
-const VIEWPORTS = [
-  { width: 1024, height: 768 },
-  { width: 1280, height: 800 },
-] as const;
 
 let walk: Walk;
 const small: string[] = [];
