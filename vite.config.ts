@@ -1,7 +1,7 @@
 // Builds the desk UI (renderer/) into dist/renderer: served by the web host, loaded by Electron.
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type UserConfig } from 'vite';
 
 export const RENDERER_ROOT = fileURLToPath(new URL('./renderer', import.meta.url));
 export const RENDERER_OUT = fileURLToPath(new URL('./dist/renderer', import.meta.url));
@@ -20,7 +20,14 @@ const woff2Only = {
   },
 };
 
-export default defineConfig({
+export default defineConfig(({ command }) => {
+  // A build is the shipped bundle whatever NODE_ENV the shell or a test runner set: with "test" or
+  // "development" vite and React would make their development build (src/cli/rendererBuild.ts).
+  if (command === 'build') process.env.NODE_ENV = 'production';
+  return config;
+});
+
+const config: UserConfig = {
   root: RENDERER_ROOT,
   // Relative asset URLs: the same build works from http://127.0.0.1:PORT/ and from Electron's file://.
   base: './',
@@ -38,4 +45,4 @@ export default defineConfig({
     // Two pages: the desk (index.html) and the member kiosk (kiosk.html, docs/kiosk.md).
     rolldownOptions: { input: { index: `${RENDERER_ROOT}/index.html`, kiosk: `${RENDERER_ROOT}/kiosk.html` } },
   },
-});
+};
