@@ -6,7 +6,6 @@
 // (scanner.camera.deviceId) reaches the desk's viewfinder; a missing one is said in words and the
 // default camera is used. A decoder that cannot load (or never finishes loading) is the camera
 // state `decoder-error`, in words.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +21,7 @@ import { DEMO_STORE, DEMO_TERMINAL } from '../../src/terminal/demo/catalog';
 import { tempDir } from '../helpers/demoDb';
 import { cardCode, hqKeyOf } from '../scan/fixtures';
 import { FAKE_CAMERA_FLAGS, writeQrY4m } from './fakeCamera';
+import { shotIfFailed } from './shots';
 
 /** How long a frame may take to be read on a loaded 2-core box (a bound, not a speed check). */
 const DECODE_WAIT = { timeout: 45_000 };
@@ -32,17 +32,12 @@ interface Member {
   card_serial: number;
 }
 
-const SHOTS = join(REPO_ROOT, 'test-output', 'e2e');
 const open: { close(): Promise<unknown> }[] = [];
 /** The page under test, photographed (with its text) when a test fails. */
 let current: Page | null = null;
 const cleanups: (() => void)[] = [];
 afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail' && current) {
-    mkdirSync(SHOTS, { recursive: true });
-    await current.screenshot({ path: join(SHOTS, `camera-failed-${ctx.task.name.slice(0, 20).replace(/\W+/g, '-')}.png`) }).catch(() => undefined);
-    console.error('page text at failure:', await current.textContent('body').catch(() => null));
-  }
+  await shotIfFailed(current, ctx, 'camera');
   current = null;
   for (const o of open.splice(0).reverse()) await o.close();
 });

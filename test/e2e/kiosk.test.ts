@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { CHROMIUM_FLAGS, prepareDeskFolder } from './deskFolder';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchKiosk, type KioskLaunch } from '../../src/host/kioskLaunch';
 import { RENDERER_DIR, REPO_ROOT } from '../../src/host/launch';
 import { ensureRenderer } from '../../src/cli/rendererBuild';
@@ -18,6 +18,7 @@ import { tempDir } from '../helpers/demoDb';
 import { allowPrinter } from '../helpers/printerConfig';
 import { appCode, cardCode, hqKeyOf } from '../scan/fixtures';
 import { scanWedge } from '../../src/bench/wedgeScanner';
+import { shotIfFailed } from './shots';
 
 const SHOTS = join(REPO_ROOT, 'test-output', 'kiosk');
 const IDLE_SECONDS = 4;
@@ -82,6 +83,8 @@ beforeAll(async () => {
   page = browser.pages()[0] ?? (await browser.newPage());
   page.setDefaultTimeout(10_000);
 });
+
+afterEach((ctx) => shotIfFailed(page, ctx, 'kiosk'));
 
 afterAll(async () => {
   await browser?.close();

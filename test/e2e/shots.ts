@@ -21,3 +21,13 @@ export async function keepShot(page: Page, name: string, options: { fullPage?: b
   await page.screenshot({ path, fullPage: options.fullPage ?? false });
   return path;
 }
+
+/**
+ * After a failed test, the page as it was (a screenshot, and its text on stderr for CI's log): what a
+ * timed-out wait never says — which screen, which refusal. Nothing when the test passed.
+ */
+export async function shotIfFailed(page: Page | null | undefined, ctx: { task: { name: string; result?: { state?: string } } }, prefix: string): Promise<void> {
+  if (!page || ctx.task.result?.state !== 'fail') return;
+  await keepShot(page, `${prefix}-failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
+  console.error(`${prefix}: page text at failure:`, await page.textContent('body').catch(() => null));
+}
