@@ -3,7 +3,8 @@
 // heading, so none says "并打印" when no printer will print (the receipt is only queued then).
 import { useTranslation } from 'react-i18next';
 import type { PrinterState } from '../../src/contract/terminalApi';
-import { useDesk, type Problem } from '../desk';
+import { useDesk } from '../desk';
+import { ErrorNote, useProblemText, type Problem } from './Notice';
 
 /** Printer states in which a waiting receipt is printing now, not stuck in the queue. */
 const PRINTING: readonly PrinterState[] = ['ready', 'paper-low', 'unknown'];
@@ -14,8 +15,22 @@ export function receiptFate(printer: PrinterState | undefined): 'printing' | 'no
   return printer === undefined || PRINTING.includes(printer) ? 'printing' : 'printer';
 }
 
-/** The core's answer to a reprint while a paper of the receipt still waits (docs/print.md): a fact, not an error. */
-export const isWaiting = (p: Problem): boolean => typeof p !== 'string' && p.code === 'RECEIPT_ALREADY_WAITING';
+/**
+ * A reprint's refusal. The core's answer while a paper of the receipt still waits (docs/print.md) is a
+ * fact, not an error (nothing went wrong, nothing was added): a plain note. Any other: an error.
+ */
+export function ReprintNote(props: { problem: Problem | null }) {
+  const words = useProblemText();
+  const p = props.problem;
+  if (p !== null && typeof p !== 'string' && p.code === 'RECEIPT_ALREADY_WAITING') {
+    return (
+      <div className="note" role="status" data-testid="reprint-waiting">
+        {words(p)}
+      </div>
+    );
+  }
+  return <ErrorNote message={p} />;
+}
 
 export type ConfirmAct = 'redeem' | 'earn' | 'exchange' | 'donate' | 'return';
 

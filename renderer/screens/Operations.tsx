@@ -3,8 +3,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Lang, RecentOperation, SlipKind, VoidResult } from '../../src/contract/terminalApi';
-import { Dialog, Empty, ErrorNote, Loading, useProblemText, type Problem } from '../components/Notice';
-import { isWaiting } from '../components/ReceiptWhen';
+import { Dialog, Empty, ErrorNote, Loading, type Problem } from '../components/Notice';
+import { ReprintNote } from '../components/ReceiptWhen';
 import { PinPad } from '../components/PinPad';
 import { ScrollPanel } from '../components/ScrollPanel';
 import { useDesk, useLoad } from '../desk';
@@ -41,7 +41,6 @@ export function OperationsScreen(props: { onVoided(r: VoidResult, memberId: stri
   const [voiding, setVoiding] = useState<RecentOperation | null>(null);
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState<{ ok: true; text: string } | { ok: false; text: Problem } | null>(null);
-  const words = useProblemText();
   // The 撤销 button that opened the dialog: Escape or 取消 puts focus back on it.
   const [opener, setOpener] = useState<HTMLElement | null>(null);
   const tz = status?.tz ?? 'Asia/Shanghai';
@@ -73,17 +72,7 @@ export function OperationsScreen(props: { onVoided(r: VoidResult, memberId: stri
           {t('ui.common.back')}
         </button>
       </div>
-      {note &&
-        !voiding &&
-        (note.ok ? (
-          <div className="note ok">{note.text}</div>
-        ) : isWaiting(note.text) ? (
-          <div className="note" role="status" data-testid="reprint-waiting">
-            {words(note.text)}
-          </div>
-        ) : (
-          <ErrorNote message={note.text} />
-        ))}
+      {note && !voiding && (note.ok ? <div className="note ok">{note.text}</div> : <ReprintNote problem={note.text} />)}
       {ops.loading && !ops.value && <Loading />}
       <ErrorNote message={ops.error} onRetry={ops.reload} />
       {ops.value && list.length === 0 && <Empty>{t('ui.ops.empty')}</Empty>}

@@ -3,8 +3,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LocalizedText, PrinterState, ReceiptPreview } from '../../src/contract/terminalApi';
-import { ErrorNote, Loading, useProblemText, type Problem } from '../components/Notice';
-import { isWaiting, receiptFate } from '../components/ReceiptWhen';
+import { ErrorNote, Loading, type Problem } from '../components/Notice';
+import { receiptFate, ReprintNote } from '../components/ReceiptWhen';
 import { useDesk, useLoad } from '../desk';
 import { formatDateTime, formatPoints, formatYuan } from '../format';
 import { pick } from '../i18n';
@@ -13,16 +13,12 @@ import { pick } from '../i18n';
 const QUICK_POLLS = 10;
 const SLOW_POLL_MS = 5_000;
 
-/** What a waiting receipt is doing, from the printer's state: printing, no printer at all, or held up. */
-const waitingFor = receiptFate;
-
 export function ReceiptScreen(props: { opId: string; drawn: LocalizedText | null; justDone: boolean; onBack?: () => void; onNext(): void }) {
   const { t } = useTranslation();
   const { call, lang, status: desk, onEvent, linkUp } = useDesk();
   const [poll, setPoll] = useState(0);
   const preview = useLoad(() => call('receipt.preview', { opId: props.opId }), [props.opId, poll]);
   const [reprint, setReprint] = useState<{ busy: boolean; done: boolean; error: Problem | null }>({ busy: false, done: false, error: null });
-  const words = useProblemText();
 
   // The screen follows the event stream (issue 18: it said 等待打印机 long after the printer had
   // recovered and printed): this receipt's print event, a change of the printer's state or of the
@@ -52,7 +48,7 @@ export function ReceiptScreen(props: { opId: string; drawn: LocalizedText | null
   };
 
   // The heading agrees with the printer: it says "printing" only when a printer will print.
-  const waiting = waitingFor(desk?.printer.state);
+  const waiting = receiptFate(desk?.printer.state);
   const title = !props.justDone
     ? t('ui.receipt.previewTitle')
     : status === 'printed'
@@ -79,14 +75,7 @@ export function ReceiptScreen(props: { opId: string; drawn: LocalizedText | null
           ) : (
             <ErrorNote message={preview.error} onRetry={preview.reload} />
           )}
-          {/* A paper of it still waits: said as a fact, not an error (nothing went wrong, nothing was added). */}
-          {reprint.error && isWaiting(reprint.error) ? (
-            <div className="note" role="status" data-testid="reprint-waiting">
-              {words(reprint.error)}
-            </div>
-          ) : (
-            <ErrorNote message={reprint.error} />
-          )}
+          <ReprintNote problem={reprint.error} />
           {reprint.done && <div className="note ok">{waiting === 'no-printer' ? t('ui.receipt.reprintQueued') : t('ui.receipt.reprinted')}</div>}
           <div className="receipt-actions">
             <button type="button" className="secondary big" onClick={() => void doReprint()} disabled={reprint.busy} data-testid="reprint">
@@ -110,7 +99,7 @@ export function ReceiptScreen(props: { opId: string; drawn: LocalizedText | null
 function PrintState(props: { preview: ReceiptPreview; printer: PrinterState | undefined }) {
   const { t } = useTranslation();
   const { status } = props.preview;
-  const waiting = waitingFor(props.printer);
+  const waiting = receiptFate(props.printer);
   const text =
     status === 'printed'
       ? t('ui.receipt.printed')
