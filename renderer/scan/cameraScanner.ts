@@ -72,7 +72,7 @@ export class CameraScanner {
   private readonly repeat: RepeatFilter;
   private readonly media: MediaDevices | undefined;
   private status: CameraStatus = { state: 'idle' };
-  private decoderReady = false;
+  /** Running until the decoder says it is ready; when it fires, it never did. */
   private loadTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly options: CameraScannerOptions) {
@@ -95,7 +95,6 @@ export class CameraScanner {
 
   private startWorker(): void {
     if (this.worker) return;
-    this.decoderReady = false;
     this.worker = (this.options.createWorker ?? defaultWorker)();
     this.worker.onmessage = (e: MessageEvent<unknown>) => this.onResult(e.data);
     // The worker's own script failed to load or threw outside a frame.
@@ -105,25 +104,34 @@ export class CameraScanner {
     };
     this.loadTimer = setTimeout(() => {
       this.loadTimer = null;
-      if (!this.decoderReady) this.fail(`the QR decoder was not ready after ${DECODER_LOAD_MS / 1000} s`);
+      this.fail(`the QR decoder was not ready after ${DECODER_LOAD_MS / 1000} s`);
     }, DECODER_LOAD_MS);
   }
 
-  private stopWorker(): void {
+  private clearLoadTimer(): void {
     if (this.loadTimer !== null) clearTimeout(this.loadTimer);
     this.loadTimer = null;
+  }
+
+  private stopWorker(): void {
+    this.clearLoadTimer();
     this.worker?.terminate();
     this.worker = null;
     this.inFlight = false;
   }
 
   stop(): void {
+    this.repeat.reset();
+    this.halt({ state: 'idle' });
+  }
+
+  /** The camera and the decoder closed, and the state the UI shows now (stopped, or why it cannot scan). */
+  private halt(status: CameraStatus): void {
     this.running = false;
     this.media?.removeEventListener?.('devicechange', this.onDeviceChange);
     this.closeStream();
     this.stopWorker();
-    this.repeat.reset();
-    this.setStatus({ state: 'idle' });
+    this.setStatus(status);
   }
 
   private setStatus(status: CameraStatus): void {
@@ -185,8 +193,7 @@ export class CameraScanner {
       if (this.running) this.setStatus({ state: 'error', detail: err instanceof Error ? err.message : String(err) });
       return;
     }
-    if (!this.running) return; // the decoder failed while the camera opened
-    this.startWorker();
+    if (!this.running) return; // the decoder failed while the camera opened (start() started it)
     this.setStatus({ state: 'scanning', camera: track?.label ?? '', fallback: got.fallback });
     this.nextFrame();
   }
@@ -239,12 +246,7 @@ export class CameraScanner {
 
   /** The decoder cannot read frames: the camera is closed and the UI says it cannot scan (toggling retries). */
   private fail(detail: string): void {
-    if (!this.running) return;
-    this.running = false;
-    this.media?.removeEventListener?.('devicechange', this.onDeviceChange);
-    this.closeStream();
-    this.stopWorker();
-    this.setStatus({ state: 'decoder-error', detail });
+    if (this.running) this.halt({ state: 'decoder-error', detail });
   }
 
   private onResult(message: unknown): void {
@@ -253,9 +255,7 @@ export class CameraScanner {
       return;
     }
     if (isDecoderReady(message)) {
-      this.decoderReady = true;
-      if (this.loadTimer !== null) clearTimeout(this.loadTimer);
-      this.loadTimer = null;
+      this.clearLoadTimer();
       return;
     }
     this.inFlight = false;

@@ -73,14 +73,11 @@ export class WedgeDetector {
   /** Every keystroke held so far came within maxInterKeyMs of the one before. */
   private quick = true;
   /**
-   * A quick run was given back while keys pressed right after it had not reached the page: until this
-   * event time (moved on by scannerStep with each key that close) keys are still the scanner's.
+   * A quick run given back for want of the next key (a cut burst, maybe): keys pressed up to `until`
+   * (moved on by `step` with each key that close) are still the scanner's; `length` is the run given
+   * back, `keys` how many of the scanner's keys came since.
    */
-  private scannerUntil = -Infinity;
-  private scannerStep = 0;
-  /** How long the run given back was, and how many of the scanner's keys came since. */
-  private cutLength = 0;
-  private keysSinceCut = 0;
+  private cut: { until: number; step: number; length: number; keys: number } | null = null;
   private readonly maxLength: number;
   private readonly burstGapMs: number;
 
@@ -106,12 +103,7 @@ export class WedgeDetector {
     // wait (it is at least the gap), a stalled scanner's was pressed before it: only a scanner's
     // keys fall inside this window. (An Enter or a slow key that ends a run arms nothing: the run
     // ended, nothing was cut.)
-    if (this.quick && this.held.length >= 2) {
-      this.scannerStep = this.gap();
-      this.scannerUntil = this.lastAt + this.scannerStep;
-      this.cutLength = this.held.length;
-      this.keysSinceCut = 0;
-    }
+    if (this.quick && this.held.length >= 2) this.cut = { until: this.lastAt + this.gap(), step: this.gap(), length: this.held.length, keys: 0 };
     return this.release();
   }
 
@@ -134,8 +126,9 @@ export class WedgeDetector {
       }
       return { action: this.held === '' ? 'pass' : 'hold', release: '' };
     }
-    const scannerStill = e.time <= this.scannerUntil;
-    this.scannerUntil = scannerStill ? e.time + this.scannerStep : -Infinity;
+    const cut = this.cut !== null && e.time <= this.cut.until ? this.cut : null;
+    this.cut = cut;
+    if (cut) cut.until = e.time + cut.step;
     const gap = e.time - this.lastAt;
     const fast = gap <= this.gap();
     const printable = e.key.length === 1 && !e.ctrlKey && !e.altKey && !e.metaKey && !e.isComposing;
@@ -148,11 +141,11 @@ export class WedgeDetector {
     // The Enter right after the give-back, nothing between: a whole code given back (cut only before
     // its Enter) is the scanner's; a run shorter than a code (a PIN typed fast, its Enter late on a busy
     // machine) is typing, and its Enter is the person's.
-    if (e.key === 'Enter' && scannerStill && (this.keysSinceCut > 0 || this.cutLength >= this.options.minLength)) {
-      this.scannerUntil = -Infinity;
+    if (e.key === 'Enter' && cut && (cut.keys > 0 || cut.length >= this.options.minLength)) {
+      this.cut = null;
       return { action: 'swallow', release: this.release() };
     }
-    if (scannerStill) this.keysSinceCut++;
+    if (cut) cut.keys++;
     if (!printable) return { action: 'pass', release: this.release() };
     // A slow keystroke: what was held is typing, given back before this key, which starts anew.
     const release = fast ? '' : this.release();
