@@ -1,8 +1,10 @@
 // CLI arguments: parsed by node:util, then checked by zod like every other input.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DeskError } from '../contract/errors';
+import { ioReason } from '../contract/ioReason';
 import { MAX_AMOUNT_FEN } from '../contract/inputs';
 import { inputIssue } from '../i18n/inputIssues';
 import { DB_FILE } from '../terminal/operations/config';
@@ -103,4 +105,13 @@ export function clockFrom(flags: Flags): (() => number) | undefined {
   if (flags.now === undefined) return undefined;
   const seconds = check(intArg(10_000_000_000), flags.now, 'now');
   return () => seconds * 1000;
+}
+
+/** The text of the file a flag names; one that cannot be read is refused in words (why, from ioReason), the system's English kept in `detail`. */
+export function readFlagFile(file: string, flag: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new DeskError('INVALID_INPUT', { detailKey: 'flag.fileUnreadable', flag, file, why: ioReason(err), detail: err instanceof Error ? err.message : String(err) });
+  }
 }

@@ -28,16 +28,15 @@ export function rendererIsStale(root: string, outDir: string): boolean {
 
 /**
  * `outDir`: elsewhere than vite.config.ts's dist/renderer (a test of the build itself). The build is
- * always the production one: vite takes NODE_ENV from its environment, and under vitest that is
- * "test", which gave the e2e walks React's development bundle (StrictMode's double effects, dev
- * warnings) while `npm start` then served that same bundle as fresh.
+ * the production one whatever NODE_ENV this process has (vitest's "test" included): vite.config.ts
+ * sees to that for every build, this one and `npm run build:renderer` alike.
  */
 export async function buildRenderer(root: string, onBuilt: (ms: number) => void = () => undefined, outDir?: string): Promise<void> {
   const started = Date.now();
   const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
-  const args = [vite, 'build', '--logLevel', 'warn', '--mode', 'production', ...(outDir ? ['--outDir', outDir, '--emptyOutDir'] : [])];
+  const args = [vite, 'build', '--logLevel', 'warn', ...(outDir ? ['--outDir', outDir, '--emptyOutDir'] : [])];
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } });
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const keep = (b: Buffer) => {
       output = (output + b.toString()).slice(-4000);

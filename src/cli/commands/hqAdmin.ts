@@ -1,7 +1,6 @@
 // `loyalty-desk hq-admin --hq URL ACTION …` (the admin token from HQ_ADMIN_TOKEN or --token-file F):
 // HQ's admin endpoints from the command line. A private key is written only where --key-file / --out
 // says, never inside a git work tree (src/cli/secretFiles.ts).
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DeskError } from '../../contract/errors';
 import { ioReason } from '../../contract/ioReason';
@@ -13,7 +12,7 @@ import { DEMO_CATALOG, DEMO_OTHER_STAFF, DEMO_OTHER_STORE, DEMO_STAFF, DEMO_STOC
 import { demoNow, generateDemoMembers, type DemoMember } from '../../terminal/demo/members';
 import { DEMO_TERMS } from '../../terminal/demo/terms';
 import type { SeedSummary } from '../../terminal/demo/seed';
-import { check, intArg, type Flags } from '../args';
+import { check, intArg, readFlagFile, type Flags } from '../args';
 import { checkSecretPath, readSecret, writeSecretFile } from '../secretFiles';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -114,12 +113,7 @@ const ACTIONS = 'seed-demo --key-file F | enrollment-code | stores | members | b
 /** --file F's JSON. A refusal says which: the file cannot be read (and why) or is not JSON; the parser's English stays in `detail`. */
 function fileBody(flags: Flags): unknown {
   const file = check(z.string().min(1), flags.file, 'file');
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new DeskError('INVALID_INPUT', { detailKey: 'flag.fileUnreadable', flag: '--file', file, why: ioReason(err), detail: err instanceof Error ? err.message : String(err) });
-  }
+  const text = readFlagFile(file, '--file');
   try {
     return JSON.parse(text);
   } catch (err) {

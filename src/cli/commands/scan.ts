@@ -1,18 +1,17 @@
 // `loyalty-desk` commands of the scan domain: `scan` a code as the desk would, `member-qr` to make one.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import { DeskError } from '../../contract/errors';
 import { memberIdSchema } from '../../contract/inputs';
-import { ioReason } from '../../contract/ioReason';
 import { parsePrivateJwk, demoDeviceKey, type PrivateJwk } from '../../scan/hqKeys';
 import { mintAppCredential, mintCardCode, mintRotatingCode, stepAt } from '../../scan/mintCode';
 import { getMember } from '../../store/members';
 import { signedCodeOfCurrentCard } from '../../store/replacedCards';
 import { HQ_KEY_FILE } from '../../runtime/dataFolder';
 import { openTerminal, type OpenedTerminal } from '../../terminal/operations/openTerminal';
-import { check, clockFrom, dbPathFrom, type Flags } from '../args';
+import { check, clockFrom, dbPathFrom, readFlagFile, type Flags } from '../args';
 import type { Command } from '../command';
 import { callAs } from '../operator';
 
@@ -33,13 +32,7 @@ function withTerminal<T>(flags: Flags, now: number, fn: (t: OpenedTerminal, dbPa
 function readHqKey(flags: Flags, dbPath: string): PrivateJwk {
   const path = typeof flags['signing-key'] === 'string' ? flags['signing-key'] : join(dirname(dbPath), HQ_KEY_FILE);
   if (!existsSync(path)) throw new DeskError('INVALID_INPUT', { detailKey: 'flag.noSigningKey', flag: '--signing-key', file: path });
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new DeskError('INVALID_INPUT', { detailKey: 'flag.fileUnreadable', flag: '--signing-key', file: path, why: ioReason(err), detail: err instanceof Error ? err.message : String(err) });
-  }
-  const key = parsePrivateJwk(text);
+  const key = parsePrivateJwk(readFlagFile(path, '--signing-key'));
   if (!key) throw new DeskError('INVALID_INPUT', { detailKey: 'flag.notSigningKey', flag: '--signing-key', file: path });
   return key;
 }
