@@ -78,8 +78,10 @@ beforeAll(async () => {
   allowPrinter(dataDir, printer.allow);
   kiosk = await launchKiosk({ dataDir, printerUri: printer.uri, kiosk: { idleSeconds: IDLE_SECONDS } });
   browser = await chromium.launchPersistentContext(join(tmp.dir, 'profile'), { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS, viewport: PORTRAIT });
-  // The page's clock runs in real time (the idle time here is short: 4 s, the warning its last 2 s).
-  await browser.clock.install();
+  // No fake clock here (the idle time is short: 4 s, the warning its last 2 s): playwright's clock
+  // replaces Event.timeStamp with when the page read the key, so a page stalled mid-burst (CI, two
+  // test files at once) saw a scanner's keys as typing and the scan never happened. The wedge
+  // detector judges by when keys were pressed, as a real page reports it.
   page = browser.pages()[0] ?? (await browser.newPage());
   page.setDefaultTimeout(10_000);
 });
