@@ -2,6 +2,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useDesk, type Problem } from '../desk';
+import { inertOutside } from './inertOutside';
 import { ScrollPanel } from './ScrollPanel';
 
 export type { Problem } from '../desk';
@@ -59,7 +60,7 @@ export function Empty(props: { children: ReactNode }) {
  * With `onClose`, Escape closes it (a key some pad inside took — a PIN pad clearing its digits — is
  * not). When it comes, focus moves into it (to a field or button inside that asked for it with
  * autoFocus, else to the dialog itself): left on the button behind, Enter pressed that button again
- * and Tab walked the screen under the backdrop. When it goes, focus goes back to what had it when it
+ * and Tab walked the screen under the backdrop (now inert while it is open). When it goes, focus goes back to what had it when it
  * opened (the button that opened it), or to `returnFocus` when the opener was left before the dialog
  * came (a form's submit waiting on the core).
  */
@@ -67,6 +68,7 @@ export function Dialog(props: { title: string; children?: ReactNode; actions?: R
   const onClose = useRef(props.onClose);
   onClose.current = props.onClose;
   const box = useRef<HTMLDivElement>(null);
+  const backdrop = useRef<HTMLDivElement>(null);
   // Read while the first render runs, before an autoFocus inside has taken focus from the opener.
   const returnTo = useRef<HTMLElement | null | undefined>(undefined);
   if (returnTo.current === undefined) {
@@ -78,6 +80,7 @@ export function Dialog(props: { title: string; children?: ReactNode; actions?: R
   useEffect(() => {
     const node = box.current;
     if (node && !node.contains(document.activeElement)) node.focus({ preventScroll: true });
+    const release = backdrop.current ? inertOutside(backdrop.current) : () => undefined;
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.key !== 'Escape' || !onClose.current) return;
       e.preventDefault();
@@ -86,6 +89,7 @@ export function Dialog(props: { title: string; children?: ReactNode; actions?: R
     window.addEventListener('keydown', onKey);
     return () => {
       window.removeEventListener('keydown', onKey);
+      release();
       const back = [returnTo.current, fallback.current].find((el) => el?.isConnected);
       // After the dialog is gone from the page (a state update away), not while it still holds focus;
       // and not at all when it is still there (StrictMode runs this cleanup once on mount).
@@ -99,7 +103,7 @@ export function Dialog(props: { title: string; children?: ReactNode; actions?: R
     };
   }, []);
   return (
-    <div className="dialog-backdrop">
+    <div className="dialog-backdrop" ref={backdrop}>
       <div className="dialog" role="dialog" aria-modal="true" aria-label={props.title} data-testid={props.testId} ref={box} tabIndex={-1}>
         <h2>{props.title}</h2>
         {props.children !== undefined && <ScrollPanel className="dialog-body">{props.children}</ScrollPanel>}

@@ -121,22 +121,24 @@ describe('the manager’s approval note', () => {
     const member = desk.terminal.db.prepare("SELECT id FROM members WHERE status = 'active' AND tier = 'core' ORDER BY id LIMIT 1").get() as { id: string };
     const earned = desk.terminal.service.earn({ memberId: member.id, staffId: 'clerk-01', lines: [{ category: 'apparel', amountFen: 12_300 }] });
     await page.click('[data-testid="nav-ops"]');
-    await page.click(`[data-testid="op-${earned.opId}"] [data-testid="op-void"]`);
-    await page.waitForSelector('[data-testid="void-dialog"]');
-    // With a wrong PIN's complaint under it, the note is still whole (the dialog is at its tallest).
-    await pin('0000');
-    await page.waitForSelector('[data-testid="void-dialog"] [data-testid="error"]');
     for (const lang of ['zh-CN', 'zh-TW', 'en'] as const) {
+      // The language is chosen with no dialog open: the top bar is inert under one.
       await page.selectOption('[data-testid="lang"]', lang);
+      await page.click(`[data-testid="op-${earned.opId}"] [data-testid="op-void"]`);
+      await page.waitForSelector('[data-testid="void-dialog"]');
+      // With a wrong PIN's complaint under it, the note is still whole (the dialog is at its tallest).
+      await pin('0000');
+      await page.waitForSelector('[data-testid="void-dialog"] [data-testid="error"]');
       for (const size of SIZES) {
         await page.setViewportSize(size);
         expect(await cutOff('[data-testid="void-approver"]'), `void ${lang} ${size.width}`).toEqual([]);
         expect(await cutOff('[data-testid="void-dialog"] [data-testid="error"]'), `void error ${lang} ${size.width}`).toEqual([]);
         await shot(`${size.width}x${size.height}-${lang}-void-approval`);
       }
+      await page.keyboard.press('Escape');
+      await page.waitForSelector('[data-testid="void-dialog"]', { state: 'detached' });
     }
     await page.selectOption('[data-testid="lang"]', 'zh-CN');
-    await page.click('[data-testid="cancel-void"], [data-testid="void-cancel"]').catch(() => undefined);
 
     // The manager area opened by a clerk with the manager's PIN: "店长 李娜 已批准（操作记在 王芳 名下）".
     await signIn('1234');

@@ -73,7 +73,7 @@ describe('a clerk’s first day, in Chromium', () => {
     await walk.shot('firstday-ops');
   });
 
-  it('the day-end confirmation holds focus, so Tab stays off the screen behind it, and Escape cancels it', async () => {
+  it('the day-end confirmation holds focus, Tab never leaves it for the screen behind, and Escape cancels it', async () => {
     const { page } = walk;
     await page.click('[data-testid="nav-manager"]');
     await page.waitForSelector('[data-screen="manager-gate"]');
@@ -83,10 +83,23 @@ describe('a clerk’s first day, in Chromium', () => {
     await page.click('[data-testid="dayend-start"]');
     await page.waitForSelector('[data-testid="dayend-confirm-dialog"]');
     await expect.poll(() => focusIn('[data-testid="dayend-confirm-dialog"]')).toBe(true);
-    await page.keyboard.press('Tab');
-    expect(await focusIn('[data-testid="dayend-confirm-dialog"]')).toBe(true);
+    // Tab and Shift+Tab go round the dialog's own buttons (and out of the page, as a browser does at the
+    // end of its tab order), never to the screen behind: it is inert while the dialog is open.
+    const behind = () =>
+      page.evaluate(() => {
+        const at = document.activeElement;
+        const dialog = document.querySelector('[data-testid="dayend-confirm-dialog"]');
+        return at && at !== document.body && !dialog?.contains(at) ? (at.getAttribute('data-testid') ?? at.outerHTML.slice(0, 80)) : null;
+      });
+    for (let i = 0; i < 24; i++) {
+      await page.keyboard.press(i % 6 === 5 ? 'Shift+Tab' : 'Tab');
+      expect(await behind(), `after key ${i + 1}`).toBeNull();
+    }
+    expect(await page.locator('.topbar button').first().evaluate((b) => b.closest('[inert]') !== null)).toBe(true);
     await page.keyboard.press('Escape');
     await page.waitForSelector('[data-testid="dayend-confirm-dialog"]', { state: 'detached' });
+    // …and the screen behind is given back.
+    expect(await page.locator('[inert]').count()).toBe(0);
     expect(db().prepare('SELECT count(*) AS n FROM business_days').get()).toEqual({ n: 0 });
   });
 });
