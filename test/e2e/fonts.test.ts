@@ -73,6 +73,32 @@ describe('the bundled Chinese font in Chromium', () => {
     await page.selectOption('[data-testid="lang"]', 'zh-CN');
   });
 
+  it('draws English punctuation narrow (a Latin face first), Chinese quotes full width, and Chinese names in English in the bundled face', async () => {
+    const { page } = walk;
+    /** The width of `text` in the page's UI font, in ems. */
+    const ems = (text: string) =>
+      page.evaluate(async (t) => {
+        await document.fonts.ready;
+        const span = document.createElement('span');
+        span.textContent = t;
+        document.body.append(span);
+        await document.fonts.load(`${getComputedStyle(span).fontSize} ${getComputedStyle(span).fontFamily}`, t);
+        const width = span.getBoundingClientRect().width / parseFloat(getComputedStyle(span).fontSize);
+        span.remove();
+        return width;
+      }, text);
+    // Chinese typography sets its quotes full width.
+    expect(await ems('’')).toBeGreaterThan(0.8);
+    await page.selectOption('[data-testid="lang"]', 'en');
+    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('en');
+    for (const mark of ['’', '“', '”']) expect(await ems(mark), mark).toBeLessThan(0.45);
+    await page.evaluate(() => document.body.insertAdjacentHTML('beforeend', '<p data-probe="name-en">魏**</p>'));
+    const faces = await faceOf(page, '[data-probe="name-en"]');
+    expect(faces.find((f) => f.isCustomFont)?.familyName).toMatch(/^Noto Sans SC\b/);
+    await page.evaluate(() => document.querySelector('[data-probe="name-en"]')?.remove());
+    await page.selectOption('[data-testid="lang"]', 'zh-CN');
+  });
+
   it("draws the KPI charts' Chinese (SVG text) in the bundled face too", async () => {
     const { page } = walk;
     await page.click('[data-testid="nav-manager"]');
