@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DECODER_LOAD_MS } from '../../renderer/scan/cameraScanner';
+import { KIOSK_CAMERA_RETRY_MS } from '../../renderer/kiosk/KioskCamera';
 import { launchKiosk, type KioskLaunch } from '../../src/host/kioskLaunch';
 import { launchDesk, RENDERER_DIR, REPO_ROOT, type DeskLaunch } from '../../src/host/launch';
 import { ensureRenderer } from '../../src/cli/rendererBuild';
@@ -180,5 +181,28 @@ describe('the camera with real frames', () => {
     const zh = createTranslator('zh-CN');
     expect(await page.textContent('[data-testid="kiosk-tier"]')).toBe(zh.tier(card.tier.code));
     expect(await page.textContent('[data-testid="kiosk-points"]')).toBe(`${card.points.balance.toLocaleString('en-US')}积分`);
+  });
+
+  it('kiosk: a camera that could not scan is tried again on its own (nobody stands there to press retry)', async () => {
+    const dataDir = folder('kiosk-retry', 'camera-kiosk-retry');
+    const kiosk: KioskLaunch = await launchKiosk({ dataDir, printerUri: null, kiosk: { camera: true, idleSeconds: 120 } });
+    open.push(kiosk);
+    const m = memberOf(kiosk.terminal.db, "status = 'active'");
+    const { browser, page } = await browserShowing(dataDir, cardCode(hqKeyOf(dataDir), m.id, m.card_serial, Date.now()));
+    current = page;
+    // The decoder's file fails to load once (a damaged install, a host that hiccuped).
+    const wasm = /\.wasm$/;
+    await browser.route(wasm, (route) => route.fulfill({ status: 404, body: '' }));
+    await page.clock.install();
+    await page.goto(kiosk.host.launchUrl());
+    await page.waitForSelector('[data-testid="kiosk-camera"] [data-state="decoder-error"]');
+    await browser.unroute(wasm);
+    // Not before its time…
+    await page.clock.runFor(KIOSK_CAMERA_RETRY_MS - 2_000);
+    await page.waitForTimeout(500);
+    expect(await page.$('[data-testid="kiosk-camera"] [data-state="decoder-error"]')).not.toBeNull();
+    // …and then the camera scans with nobody having touched the kiosk.
+    await page.clock.runFor(2_000);
+    await page.waitForSelector('[data-screen="member"] [data-testid="kiosk-points"]', DECODE_WAIT);
   });
 });
