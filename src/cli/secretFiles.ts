@@ -3,11 +3,11 @@
 // A key is written only where the operator said, mode 0600, and never inside a git work tree (where
 // it would show up untracked and one `git add .` from a push); a secret is never a flag's value,
 // which every user of the PC can read in `ps`.
-import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DeskError } from '../contract/errors';
 import { ioReason } from '../contract/ioReason';
-import type { Flags } from './args';
+import { readFlagFile, type Flags } from './args';
 
 /** The work tree holding `path` (a folder with a `.git` folder or file, walking up), or null. */
 export function gitWorkTreeOf(path: string): string | null {
@@ -70,13 +70,8 @@ export function readSecret(flags: Flags, source: SecretSource, warn: (line: stri
   if (flags[source.flag] !== undefined) throw new DeskError('SECRET_ON_COMMAND_LINE', { flag: `--${source.flag}`, env: source.env, fileFlag: `--${source.fileFlag}` });
   const file = flags[source.fileFlag];
   if (typeof file === 'string') {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-      if (process.platform !== 'win32' && (statSync(file).mode & 0o077) !== 0) warn(`${file} can be read by other users of this PC: chmod 600 it.`);
-    } catch (err) {
-      throw new DeskError('INVALID_INPUT', { detailKey: 'flag.fileUnreadable', flag: `--${source.fileFlag}`, file, why: ioReason(err), detail: err instanceof Error ? err.message : String(err) });
-    }
+    const text = readFlagFile(file, `--${source.fileFlag}`);
+    if (process.platform !== 'win32' && ((statSync(file, { throwIfNoEntry: false })?.mode ?? 0) & 0o077) !== 0) warn(`${file} can be read by other users of this PC: chmod 600 it.`);
     const secret = text.split(/\r?\n/, 1)[0]!.trim();
     if (secret.length === 0) throw new DeskError('INVALID_INPUT', { detailKey: 'flag.fileEmpty', flag: `--${source.fileFlag}`, file });
     return secret;
