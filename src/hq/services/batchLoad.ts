@@ -253,7 +253,8 @@ export async function loadBatchState(q: Queryable, ops: HqOp[], ctx: BatchContex
   // A redemption's member day is judged by the rules it names, as an earn's points are.
   const named = unique([...earnsIn, ...returnedEarns, ...redeems].map((o) => o.rulesVersion).filter((v): v is number => v !== null && v !== rules.version));
   const rulesByVersion = await rulesVersions(q, named);
-  rulesByVersion.set(rules.version, { rules, supersededAt: null });
+  // The current rules: naming them gives what falling back to them gives, whenever they were published.
+  rulesByVersion.set(rules.version, { rules, publishedAt: null, supersededAt: null });
   const earnedToday = await loadEarnedToday(q, earnsIn, tz);
 
   return {
