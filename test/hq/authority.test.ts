@@ -92,6 +92,17 @@ describe.each(BACKENDS)('HQ is the authority, on %s', (backend) => {
     for (const month of after.months) expect(month.month).toMatch(/^20\d\d-\d\d$/);
   });
 
+  it('refuses an earn of nothing (no lines, or lines of 0 fen): it would count a visit toward the tier', async () => {
+    const m = 'M00000029';
+    const [{ tier: before }] = (await hq.db.query<{ tier: string }>('SELECT tier FROM members WHERE id = $1', [m])) as [{ tier: string }];
+    const empty = Array.from({ length: 12 }, (_, i) => op(sh, 'earn', m, { at: NOW + 100 + i, lines: i % 2 === 0 ? [] : [{ category: 'apparel', amountFen: 0 }], amountFen: 0 }));
+    const r = await push(hq, sh, empty);
+    expect(new Set(r.acks.map((a) => a.status))).toEqual(new Set(['refused']));
+    expect(r.conflicts.filter((c) => c.kind === 'earn_refused').map((c) => c.detail.reason)).toEqual(empty.map(() => 'no_purchase'));
+    const [after] = await hq.db.query<{ tier: string; months: { month: string; visits: number }[] }>('SELECT tier, months FROM members WHERE id = $1', [m]);
+    expect(after!.tier).toBe(before);
+  });
+
   it('lets a manager-approved ¥30,000 earn through and caps a member-day', async () => {
     const r = await push(hq, sh, [earn(sh, 'M00000022', 3_000_000, { approvedBy: 'mgr-01' })]);
     expect(r.acks.map((a) => a.status)).toEqual(['applied']);

@@ -346,7 +346,7 @@ describe('applyOperation on a batch state', () => {
 
   it('marks only members with an applied operation as changed, and flags unknown members', () => {
     const s = state([{ id: 'M1' }, { id: 'M2' }]);
-    const conflicts = applyOperation(s, hqOp(op(who, 'earn', 'M9', { points: 5 })));
+    const conflicts = applyOperation(s, hqOp(op(who, 'earn', 'M9', { points: 5, amountFen: 500 })));
     expect(conflicts.map((c) => c.kind)).toEqual(['unknown_member']);
     applyOperation(s, hqOp(op(who, 'earn', 'M1', { points: 5, amountFen: 500 })));
     expect([...s.members.values()].map((m) => [m.id, m.changed])).toEqual([['M1', true], ['M2', false]]);
