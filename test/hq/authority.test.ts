@@ -92,6 +92,17 @@ describe.each(BACKENDS)('HQ is the authority, on %s', (backend) => {
     for (const month of after.months) expect(month.month).toMatch(/^20\d\d-\d\d$/);
   });
 
+  it('refuses an earn of nothing (no lines, or lines of 0 fen): it would count a visit toward the tier', async () => {
+    const m = 'M00000029';
+    const [{ tier: before }] = (await hq.db.query<{ tier: string }>('SELECT tier FROM members WHERE id = $1', [m])) as [{ tier: string }];
+    const empty = Array.from({ length: 12 }, (_, i) => op(sh, 'earn', m, { at: NOW + 100 + i, lines: i % 2 === 0 ? [] : [{ category: 'apparel', amountFen: 0 }], amountFen: 0 }));
+    const r = await push(hq, sh, empty);
+    expect(new Set(r.acks.map((a) => a.status))).toEqual(new Set(['refused']));
+    expect(r.conflicts.filter((c) => c.kind === 'earn_refused').map((c) => c.detail.reason)).toEqual(empty.map(() => 'no_purchase'));
+    const [after] = await hq.db.query<{ tier: string; months: { month: string; visits: number }[] }>('SELECT tier, months FROM members WHERE id = $1', [m]);
+    expect(after!.tier).toBe(before);
+  });
+
   it('lets a manager-approved ¥30,000 earn through and caps a member-day', async () => {
     const r = await push(hq, sh, [earn(sh, 'M00000022', 3_000_000, { approvedBy: 'mgr-01' })]);
     expect(r.acks.map((a) => a.status)).toEqual(['applied']);
@@ -309,6 +320,33 @@ describe.each(BACKENDS)('HQ is the authority, on %s', (backend) => {
     const r = await push(hq, sh, [onTheDay, underNew]);
     expect(r.acks.map((a) => a.status), JSON.stringify(r.conflicts)).toEqual(['applied', 'refused']);
     expect(r.conflicts.find((c) => c.opId === underNew.opId)).toMatchObject({ kind: 'benefit_not_allowed', detail: { reason: 'not_member_day' } });
+  });
+
+  it('never takes a rules version the earn names from before that version was published (a promotion published later)', async () => {
+    const start = NOW + 4 * 3_600_000;
+    hq.setClock(start);
+    try {
+      // A terminal that has not pushed since it was enrolled: its next batch may lie anywhere since then.
+      const quiet = await enroll(hq, tmp.dir, 'quiet');
+      const [{ v: current }] = (await hq.db.query<{ v: number }>('SELECT max(version)::int AS v FROM rules_versions')) as [{ v: number }];
+      // One hour on, a promotion (apparel ×10) for one hour; then the rules as before.
+      hq.setClock(start + 3_600_000);
+      const promo = { ...DEFAULT_RULES, version: current + 1, points: { ...DEFAULT_RULES.points, categoryMultipliers: { ...DEFAULT_RULES.points.categoryMultipliers, apparel: 10 } } };
+      await hq.admin('PUT', '/v1/admin/rules', promo);
+      hq.setClock(start + 2 * 3_600_000);
+      await hq.admin('PUT', '/v1/admin/rules', { ...DEFAULT_RULES, version: current + 2 });
+      hq.setClock(start + 3 * 3_600_000);
+      // A ¥100 apparel purchase a minute after enrollment, before the promotion existed, naming it.
+      const before = earn(quiet, 'M00000028', 10_000, { at: start + 60_000, rulesVersion: current + 1, points: 1_000 });
+      // One during the promotion, naming it: the promotion's points.
+      const during = earn(quiet, 'M00000028', 10_000, { at: start + 90 * 60_000, rulesVersion: current + 1, points: 1_000 });
+      const r = await push(hq, quiet, [before, during]);
+      expect(r.acks.map((a) => a.status)).toEqual(['applied', 'applied']);
+      expect(r.conflicts.find((c) => c.opId === before.opId)).toMatchObject({ kind: 'points_recomputed', detail: { claimed: 1_000, applied: 100 } });
+      expect(r.conflicts.filter((c) => c.opId === during.opId)).toEqual([]);
+    } finally {
+      hq.setClock(NOW);
+    }
   });
 
   it("refuses an event backdated more than two hours before the terminal's latest, and a future-dated refusal never raises that mark", async () => {

@@ -112,6 +112,19 @@ describe.each(BACKENDS)('member history at HQ, on %s', (backend) => {
     expect((await ask(sh, 'J-unknown-1')).value.operations).toEqual([]);
   });
 
+  it('leaves out operations HQ refused as dated after it received them: 50 of them do not bury the real history', async () => {
+    const who = 'M00000041';
+    const real = earn(sh, who, 5_000, { at: DAY2 - 1_000 });
+    expect((await push(hq, sh, [real])).acks.map((a) => a.status)).toEqual(['applied']);
+    // A hostile terminal dates 50 purchases in 2099: each is refused (time_out_of_range) and kept, dated as sent.
+    const future = Array.from({ length: MAX_HISTORY_OPERATIONS }, () => earn(sh, who, 100, { at: 4_102_444_000_000 }));
+    const r = await push(hq, sh, future);
+    expect(new Set(r.acks.map((a) => a.status))).toEqual(new Set(['refused']));
+    const { value } = await ask(bj, who);
+    expect(value.operations.map((o) => o.opId)).toContain(real.opId);
+    expect(value.operations.filter((o) => o.at > DAY2 + 3_600_000)).toEqual([]);
+  });
+
   it('reads one member through operations_member_at (db/hq/140), not the whole table', async () => {
     const plan = await hq.db.tx(async (q) => {
       // A test database is small enough that a scan would win on cost; the question is whether the index serves the query.

@@ -28,7 +28,7 @@ function state(lots: { points: number; remaining: number }[]): BatchState {
   return {
     rules: RULES, tz: TZ, members: new Map([['M1', member]]), revocations: new Map(), benefits: new Map(), redeemCounts: new Map(),
     ops: new Map(), earns: new Map([['M1', []]]), welcome: [], newOps: [], voidedLoaded: new Map(), stock: new Map(), returned: new Map(),
-    rulesByVersion: new Map([[RULES.version, { rules: RULES, supersededAt: null }]]), earnedToday: new Map(),
+    rulesByVersion: new Map([[RULES.version, { rules: RULES, publishedAt: null, supersededAt: null }]]), earnedToday: new Map(),
     facts: {
       now: NOW + 20 * DAY_MS, enrolledAt: NOW - DAY_MS, lowWaterAt: null, tz: TZ, rules: RULES,
       staff: new Map([['clerk-01', { role: 'clerk', active: true }], ['mgr-01', { role: 'manager', active: true }]]), benefits: new Map(), items: new Map(),

@@ -313,7 +313,7 @@ describe('applyOperation on a batch state', () => {
       rules: DEFAULT_RULES, tz: 'Asia/Shanghai', members: new Map(full.map((m) => [m.id, m])), revocations: new Map(),
       benefits: new Map([['B-MUG', { perMemberLimit: 1, requiresGrant: false, stores: [], tiers: [], validFrom: 0, validTo: Number.MAX_SAFE_INTEGER, params: null }]]), redeemCounts: new Map([['M1\u0000B-MUG', 0]]),
       ops: new Map(), earns: new Map(), welcome: [], newOps: [], voidedLoaded: new Map(), stock: new Map(), returned: new Map(),
-      rulesByVersion: new Map([[DEFAULT_RULES.version, { rules: DEFAULT_RULES, supersededAt: null }]]), earnedToday: new Map(),
+      rulesByVersion: new Map([[DEFAULT_RULES.version, { rules: DEFAULT_RULES, publishedAt: null, supersededAt: null }]]), earnedToday: new Map(),
       facts: {
         now: NOW + 60_000, enrolledAt: NOW - 60_000, lowWaterAt: null, tz: 'Asia/Shanghai', rules: DEFAULT_RULES,
         staff: new Map([['clerk-01', { role: 'clerk', active: true }], ['mgr-01', { role: 'manager', active: true }]]), benefits: new Map([['B-MUG', { maxValueFen: 3_900 }]]), items: new Map(),
@@ -346,7 +346,7 @@ describe('applyOperation on a batch state', () => {
 
   it('marks only members with an applied operation as changed, and flags unknown members', () => {
     const s = state([{ id: 'M1' }, { id: 'M2' }]);
-    const conflicts = applyOperation(s, hqOp(op(who, 'earn', 'M9', { points: 5 })));
+    const conflicts = applyOperation(s, hqOp(op(who, 'earn', 'M9', { points: 5, amountFen: 500 })));
     expect(conflicts.map((c) => c.kind)).toEqual(['unknown_member']);
     applyOperation(s, hqOp(op(who, 'earn', 'M1', { points: 5, amountFen: 500 })));
     expect([...s.members.values()].map((m) => [m.id, m.changed])).toEqual([['M1', true], ['M2', false]]);

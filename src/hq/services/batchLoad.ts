@@ -145,8 +145,11 @@ async function loadEarnedToday(q: Queryable, earns: HqOp[], tz: string): Promise
   }
   if (days.size === 0) return new Map();
   const rows = await q.query<{ m: string; s: number; n: number }>(
-    `SELECT p.m, p.s, (SELECT coalesce(sum(o.points), 0) FROM operations o
-                        WHERE o.member_id = p.m AND o.kind = 'earn' AND o.status = 'applied' AND o.voided_by IS NULL AND o.at >= p.s AND o.at < p.e)::bigint AS n
+    // Referral points (referralReward.ts) count as earned on their day too.
+    `SELECT p.m, p.s, ((SELECT coalesce(sum(o.points), 0) FROM operations o
+                         WHERE o.member_id = p.m AND o.kind = 'earn' AND o.status = 'applied' AND o.voided_by IS NULL AND o.at >= p.s AND o.at < p.e)
+                     + (SELECT coalesce(sum(CASE WHEN r.referrer_id = p.m THEN r.referrer_points ELSE 0 END + CASE WHEN r.referee_id = p.m THEN r.referee_points ELSE 0 END), 0)
+                          FROM referral_rewards r WHERE (r.referrer_id = p.m OR r.referee_id = p.m) AND r.at >= p.s AND r.at < p.e))::bigint AS n
        FROM jsonb_to_recordset($1::jsonb) AS p(m text, s bigint, e bigint)`,
     [JSON.stringify([...days.values()])],
   );
@@ -253,7 +256,8 @@ export async function loadBatchState(q: Queryable, ops: HqOp[], ctx: BatchContex
   // A redemption's member day is judged by the rules it names, as an earn's points are.
   const named = unique([...earnsIn, ...returnedEarns, ...redeems].map((o) => o.rulesVersion).filter((v): v is number => v !== null && v !== rules.version));
   const rulesByVersion = await rulesVersions(q, named);
-  rulesByVersion.set(rules.version, { rules, supersededAt: null });
+  // The current rules: naming them gives what falling back to them gives, whenever they were published.
+  rulesByVersion.set(rules.version, { rules, publishedAt: null, supersededAt: null });
   const earnedToday = await loadEarnedToday(q, earnsIn, tz);
 
   return {

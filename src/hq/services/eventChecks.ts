@@ -56,6 +56,9 @@ function checkKind(facts: CheckFacts, op: HqOp, flags: Flag[]): Flag | null {
       op.amountFen = amount;
       op.valueFen = 0;
       const e = facts.rules.earn;
+      // No purchase, no earn: the desk takes only lines of at least 1 fen, and an earn of nothing
+      // would still count a visit toward the tier (twelve of them made a member premium).
+      if (amount === 0) return refuse('earn_refused', { reason: 'no_purchase', amountFen: 0 });
       if (amount > e.refuseAboveFen) return refuse('earn_refused', { reason: 'amount_cap', amountFen: amount, capFen: e.refuseAboveFen });
       if (amount > e.approvalAboveFen && !isManager(facts, op.approvedBy)) {
         return refuse('earn_refused', { reason: 'approval_missing', amountFen: amount, thresholdFen: e.approvalAboveFen, approvedBy: op.approvedBy });

@@ -11,6 +11,7 @@ import {
   type HistoryOperation,
   type HistoryResponse,
 } from '../../sync/historyProtocol';
+import { ALLOWED_SKEW_MS } from '../../sync/protocol';
 import type { HqDb, Queryable } from '../db';
 import { HqError } from '../errors';
 import type { TerminalPrincipal } from './enroll';
@@ -79,11 +80,13 @@ export async function memberHistory(db: HqDb, terminal: TerminalPrincipal, asked
                                                         WHERE r.target_op_id = o.id AND r.kind = 'return' AND r.status = 'applied'), 0)
                    ELSE 0 END AS returned_fen
          FROM operations o
-        WHERE o.member_id = $1 AND o.at >= $2
+        WHERE o.member_id = $1 AND o.at >= $2 AND o.at <= $4
           AND NOT EXISTS (SELECT 1 FROM members m WHERE m.id = o.member_id AND m.tombstone)
         ORDER BY o.at DESC, o.id DESC
         LIMIT $3`,
-      [memberId, since, MAX_HISTORY_OPERATIONS],
+      // Never after HQ's clock (with the allowed skew): HQ refused such an operation as dated after it
+      // received it, and kept as sent (2099) it would sort first for ever and push the real ones out.
+      [memberId, since, MAX_HISTORY_OPERATIONS, now + ALLOWED_SKEW_MS],
     );
     return {
       ok: true,

@@ -5,6 +5,7 @@
 // terminals pushing first purchases at once, a merge of two sign-ups or a voided first earn never
 // give it twice. Runs after the batch is written, in its transaction.
 import { lotExpiry } from '../../loyalty/points';
+import { DAY_MS, startOfLocalDay } from '../../loyalty/time';
 import type { LoyaltyRules } from '../../loyalty/types';
 import type { Queryable } from '../db';
 import type { BatchState } from './applyOperation';
@@ -71,6 +72,24 @@ async function credit(q: Queryable, memberId: string, lot: { key: string; at: nu
   );
 }
 
+/**
+ * What is left of `memberId`'s member-day earning cap (rules.earn.maxPointsPerMemberDay) on the store
+ * day of `at`: HQ-applied earns and referral credits of that day count alike. Without it one terminal
+ * could sign up made-up members naming one referrer and give each a 1-fen purchase: 200 points a pair,
+ * 50,000 a push, without end.
+ */
+async function leftToday(q: Queryable, memberId: string, at: number, tz: string, cap: number): Promise<number> {
+  const s = startOfLocalDay(at, tz);
+  const e = startOfLocalDay(s + DAY_MS + 6 * 3_600_000, tz);
+  const [row] = await q.query<{ n: number }>(
+    `SELECT (SELECT coalesce(sum(points), 0) FROM operations WHERE member_id = $1 AND kind = 'earn' AND status = 'applied' AND voided_by IS NULL AND at >= $2 AND at < $3)
+          + (SELECT coalesce(sum(CASE WHEN referrer_id = $1 THEN referrer_points ELSE 0 END + CASE WHEN referee_id = $1 THEN referee_points ELSE 0 END), 0)
+               FROM referral_rewards WHERE (referrer_id = $1 OR referee_id = $1) AND at >= $2 AND at < $3) AS n`,
+    [memberId, s, e],
+  );
+  return Math.max(0, cap - Number(row?.n ?? 0));
+}
+
 /** Gives the referral reward for the referees whose first purchase this batch applied; returns how many were rewarded. */
 export async function rewardReferrals(q: Queryable, state: BatchState, now: number): Promise<number> {
   const earns = firstEarns(state);
@@ -85,17 +104,21 @@ export async function rewardReferrals(q: Queryable, state: BatchState, now: numb
     const earn = earns.get(c.refereeId)!;
     const [live] = await q.query<{ id: string }>('SELECT id FROM members WHERE id = $1 AND NOT tombstone', [c.referrerId]);
     if (!live) continue;
+    // Referral points are earned points: each side's within what is left of its member-day cap.
+    const cap = state.rules.earn.maxPointsPerMemberDay;
+    const referrerPoints = Math.min(referral.referrerPoints, await leftToday(q, c.referrerId, earn.at, state.tz, cap));
+    const refereePoints = Math.min(referral.refereePoints, await leftToday(q, c.refereeId, earn.at, state.tz, cap));
     const [won] = await q.query<{ referee_id: string }>(
       `INSERT INTO referral_rewards(referee_id, referrer_id, join_id, earn_op_id, referrer_points, referee_points, at, rewarded_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (referee_id) DO NOTHING RETURNING referee_id`,
-      [c.refereeId, c.referrerId, c.joinId, earn.opId, referral.referrerPoints, referral.refereePoints, earn.at, now],
+      [c.refereeId, c.referrerId, c.joinId, earn.opId, referrerPoints, refereePoints, earn.at, now],
     );
     if (!won) continue;
     await q.query('UPDATE member_signups SET referral_rewarded_op = $2 WHERE join_id = $1', [c.joinId, earn.opId]);
     // The batch's own changes to these members go in first: the credit adds to the rows as they are.
     await flushMembers(q, state, [c.refereeId, c.referrerId]);
-    await credit(q, c.refereeId, { key: `referral:${c.joinId}:referee`, at: earn.at, points: referral.refereePoints }, referral.refereeBenefitId, state.rules);
-    await credit(q, c.referrerId, { key: `referral:${c.joinId}:referrer`, at: earn.at, points: referral.referrerPoints }, referral.referrerBenefitId, state.rules);
+    await credit(q, c.refereeId, { key: `referral:${c.joinId}:referee`, at: earn.at, points: refereePoints }, referral.refereeBenefitId, state.rules);
+    await credit(q, c.referrerId, { key: `referral:${c.joinId}:referrer`, at: earn.at, points: referrerPoints }, referral.referrerBenefitId, state.rules);
     rewarded++;
   }
   return rewarded;
