@@ -21,6 +21,7 @@ import { cli } from '../helpers/cliChild';
 import { NOW, tempDir } from '../helpers/demoDb';
 import { operatorSession } from '../helpers/sessions';
 import { BACKENDS, enrollNew, openAt, seedHq, startTestHq, type TestHq } from './harness';
+import { MAX_CARD_REPLACEMENTS_PER_TERMINAL } from '../../src/hq/services/terminalCaps';
 
 describe.each(BACKENDS)('lost card with HQ, on %s', (backend) => {
   let hq: TestHq;
@@ -269,6 +270,45 @@ describe.each(BACKENDS)('lost card with HQ, on %s', (backend) => {
     } finally {
       a.close();
       b.close();
+    }
+  });
+
+  it(`replaces at most ${MAX_CARD_REPLACEMENTS_PER_TERMINAL} cards per terminal in 24 hours of HQ's clock: the rest are refused as replace_cap and their members keep their cards`, async () => {
+    const clock = { now: NOW };
+    const t = openAt(await enrollNew(hq.url, hq.admin, tmp.dir, 'flood'), clock);
+    await syncOnce(t.db, { now: () => clock.now });
+    const credential = getSyncState(t.db, 'credential')!;
+    const { storeId, terminalId } = t.service.deps.identity;
+    t.close();
+    const [own] = await hq.db.query<{ start: number; used: number }>('SELECT start::int AS start, used FROM card_blocks WHERE terminal_id = $1 ORDER BY start LIMIT 1', [terminalId]);
+    const members = await hq.db.query<{ id: string; card_no: string }>(
+      "SELECT id, card_no FROM members WHERE id LIKE 'M%' AND card_serial = 1 AND status = 'active' AND id NOT IN (SELECT member_id FROM card_replacements) ORDER BY id LIMIT $1",
+      [MAX_CARD_REPLACEMENTS_PER_TERMINAL + 2],
+    );
+    expect(members).toHaveLength(MAX_CARD_REPLACEMENTS_PER_TERMINAL + 2);
+    let n = own!.start + own!.used;
+    let seq = Number((await hq.db.query<{ s: number }>('SELECT last_seq::int AS s FROM terminals WHERE id = $1', [terminalId]))[0]!.s);
+    const replacing = (m: { id: string; card_no: string }, at: number) => ({
+      seq: ++seq, id: randomUUID(), type: 'card.replaced' as const, createdAt: at,
+      payload: { v: 1, replaceId: randomUUID(), memberId: m.id, oldCardNo: m.card_no, oldSerial: 1, newCardNo: issuedCardNo(n++), newSerial: 2, staffId: 'clerk-01', approvedBy: 'mgr-01', storeId, terminalId, at } satisfies CardReplaced,
+    });
+    const client = createHqClient({ url: hq.url, credential });
+    const events = members.map((m) => replacing(m, NOW));
+    const answer = await client.push(events as AnyPushEvent[]);
+    expect(answer.value.acks.map((a) => a.status)).toEqual(members.map((_, i) => (i < MAX_CARD_REPLACEMENTS_PER_TERMINAL ? 'applied' : 'refused')));
+    expect(answer.value.conflicts.filter((c) => c.kind === 'card_replace_refused').map((c) => c.detail)).toEqual([
+      { reason: 'replace_cap', limit: MAX_CARD_REPLACEMENTS_PER_TERMINAL },
+      { reason: 'replace_cap', limit: MAX_CARD_REPLACEMENTS_PER_TERMINAL },
+    ]);
+    const refused = members.slice(MAX_CARD_REPLACEMENTS_PER_TERMINAL);
+    expect(await hq.db.query('SELECT card_no, card_serial FROM members WHERE id = ANY($1) ORDER BY id', [refused.map((m) => m.id)])).toEqual(refused.map((m) => ({ card_no: m.card_no, card_serial: 1 })));
+    // A day later on HQ's clock the terminal may replace cards again.
+    hq.setClock(NOW + 24 * 3_600_000 + 60_000);
+    try {
+      const later = await client.push([replacing(refused[0]!, NOW + 24 * 3_600_000)] as AnyPushEvent[]);
+      expect(later.value.acks.map((a) => a.status)).toEqual(['applied']);
+    } finally {
+      hq.setClock(NOW);
     }
   });
 });

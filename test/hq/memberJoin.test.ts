@@ -16,6 +16,7 @@ import { CARD_BLOCK_LOW_WATER, CARD_BLOCK_SIZE } from '../../src/hq/services/car
 import { NOW, tempDir } from '../helpers/demoDb';
 import { operatorSession } from '../helpers/sessions';
 import { BACKENDS, enrollNew, openAt, seedHq, startTestHq, type TestHq } from './harness';
+import { MAX_SIGNUPS_PER_TERMINAL } from '../../src/hq/services/terminalCaps';
 
 async function phoneKeyAt(q: Queryable): Promise<string> {
   const [row] = await q.query<{ k: Buffer | Uint8Array }>("SELECT phone_key AS k FROM brand WHERE id = 'brand'");
@@ -186,5 +187,39 @@ describe.each(BACKENDS)('sign-up with HQ, on %s', (backend) => {
       a.close();
       b.close();
     }
+  });
+
+  it(`signs up at most ${MAX_SIGNUPS_PER_TERMINAL} members per terminal in 24 hours of HQ's clock: the rest are refused as signup_cap`, async () => {
+    const clock = { now: NOW };
+    const t = openAt(await enrollNew(hq.url, hq.admin, tmp.dir, 'signup-flood'), clock);
+    await syncOnce(t.db, { now: () => clock.now });
+    const credential = getSyncState(t.db, 'credential')!;
+    const { storeId, terminalId } = t.service.deps.identity;
+    t.close();
+    // What this terminal signed up earlier today (and the day before, which no longer counts), as HQ recorded it.
+    const record = (count: number, receivedAt: number, tag: string) =>
+      hq.db.query(
+        `INSERT INTO member_signups(join_id, member_id, terminal_id, store_id, card_no, terms_version, consent_at, staff_id, received_at)
+         SELECT $4 || g, $4 || 'm' || g, $1, $2, 'earlier', 1, $3, 'clerk-01', $3 FROM generate_series(1, $5::int) g`,
+        [terminalId, storeId, receivedAt, tag, count],
+      );
+    await record(MAX_SIGNUPS_PER_TERMINAL, NOW - 25 * 3_600_000, 'yesterday-');
+    await record(MAX_SIGNUPS_PER_TERMINAL - 1, NOW - 3_600_000, 'today-');
+    const key = await phoneKeyAt(hq.db);
+    const [own] = await hq.db.query<{ start: number; used: number }>('SELECT start::int AS start, used FROM card_blocks WHERE terminal_id = $1 ORDER BY start LIMIT 1', [terminalId]);
+    let n = own!.start + own!.used;
+    const joins: MemberJoined[] = Array.from({ length: 3 }, () => {
+      const phone = `+86136${String(3000_0000 + n).slice(-8)}`;
+      return { v: 1, joinId: randomUUID(), memberId: randomUUID(), cardNo: issuedCardNo(n++), phone, phoneHash: phoneHash(key, phone), name: '钱七', birthday: null, referrerId: null, termsVersion: 1, staffId: 'clerk-01', storeId, terminalId, at: NOW };
+    });
+    const seq0 = Number((await hq.db.query<{ s: number }>('SELECT last_seq::int AS s FROM terminals WHERE id = $1', [terminalId]))[0]!.s);
+    const events = joins.map((payload, i) => ({ seq: seq0 + i + 1, id: randomUUID(), type: 'member.joined' as const, createdAt: NOW, payload })) as AnyPushEvent[];
+    const answer = await createHqClient({ url: hq.url, credential }).push(events);
+    expect(answer.value.acks.map((a) => a.status)).toEqual(['applied', 'refused', 'refused']);
+    expect(answer.value.conflicts.filter((c) => c.kind === 'signup_refused').map((c) => c.detail)).toEqual([
+      { reason: 'signup_cap', limit: MAX_SIGNUPS_PER_TERMINAL },
+      { reason: 'signup_cap', limit: MAX_SIGNUPS_PER_TERMINAL },
+    ]);
+    expect(await hq.db.query('SELECT id FROM members WHERE id = ANY($1)', [joins.map((j) => j.memberId)])).toEqual([{ id: joins[0]!.memberId }]);
   });
 });

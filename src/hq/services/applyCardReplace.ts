@@ -13,6 +13,7 @@ import { signCardCode } from '../../sync/cardCode';
 import { currentKey } from './auditAnchor';
 import { useCardNumber } from './cardBlocks';
 import type { JoinContext, JoinStatus } from './applyJoin';
+import { leftToday, MAX_CARD_REPLACEMENTS_PER_TERMINAL } from './terminalCaps';
 
 async function exists(q: Queryable, sql: string, params: unknown[]): Promise<boolean> {
   return (await q.query(sql, params)).length > 0;
@@ -75,7 +76,9 @@ export async function applyCardReplacements(q: Queryable, events: CardReplaced[]
       statuses.set(r.replaceId, 'duplicate');
       continue;
     }
-    const refusal = await refusalOf(q, r, ctx);
+    // A flood of replacements is refused whatever each one says (terminalCaps.ts).
+    const capped = (await leftToday(q, 'card_replacements', ctx.terminalId, ctx.now, MAX_CARD_REPLACEMENTS_PER_TERMINAL)) === 0;
+    const refusal = capped ? { reason: 'replace_cap', limit: MAX_CARD_REPLACEMENTS_PER_TERMINAL } : await refusalOf(q, r, ctx);
     if (refusal?.reason === 'card_not_current') Object.assign(refusal, await retireDuplicate(q, r, ctx));
     if (refusal) {
       decided.push({ opId: r.replaceId, memberId: r.memberId, kind: 'card_replace_refused', decision: 'refused', detail: refusal, at: r.at });

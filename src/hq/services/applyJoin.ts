@@ -13,6 +13,7 @@ import type { Queryable } from '../db';
 import type { NewConflict } from './applyOperation';
 import { useCardNumber } from './cardBlocks';
 import { mergeSignup } from './mergeMembers';
+import { leftToday, MAX_SIGNUPS_PER_TERMINAL } from './terminalCaps';
 
 export type JoinStatus = 'applied' | 'refused' | 'duplicate';
 
@@ -96,7 +97,9 @@ export async function applyJoins(q: Queryable, joins: MemberJoined[], ctx: JoinC
     const conflict = (kind: NewConflict['kind'], decision: NewConflict['decision'], detail: NewConflict['detail']) =>
       decided.push({ opId: j.joinId, memberId: j.memberId, kind, decision, detail, at: j.at });
     await q.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [PHONE_LOCK_SPACE, j.phoneHash]);
-    const refusal = await refusalOf(q, j, ctx, key);
+    // A flood of sign-ups is refused whatever each one says (terminalCaps.ts).
+    const capped = (await leftToday(q, 'member_signups', ctx.terminalId, ctx.now, MAX_SIGNUPS_PER_TERMINAL)) === 0;
+    const refusal = capped ? { reason: 'signup_cap', limit: MAX_SIGNUPS_PER_TERMINAL } : await refusalOf(q, j, ctx, key);
     if (refusal) {
       conflict('signup_refused', 'refused', refusal);
       statuses.set(j.joinId, 'refused');
