@@ -14,6 +14,7 @@ import { createHqClient } from '../../src/syncClient/hqClient';
 import type { PushEvent } from '../../src/sync/protocol';
 import { NOW, tempDir } from '../helpers/demoDb';
 import { BACKENDS, enrollNew, openAt, seedHq, startTestHq, type TestHq } from '../hq/harness';
+import { MAX_UNPROVEN_PUSHES } from '../../src/hq/services/auditAnchor';
 
 /** Recomputes every hash from `fromSeq` on, as someone covering an edit would. */
 function rechain(db: Db, fromSeq: number): void {
@@ -161,6 +162,53 @@ describe.each(BACKENDS)('anchored audit chain, on %s', (backend) => {
       expect(now.seq).toBeGreaterThan((JSON.parse(held) as { seq: number }).seq);
       expect(checkAuditAnchor(t.db).problem).toBeNull();
       expect(await conflictKinds(now.terminalId)).toEqual([]);
+    } finally {
+      t.close();
+    }
+  });
+
+  it(`records a chain rewritten behind a stored anchor deleted before every sync, after ${MAX_UNPROVEN_PUSHES} pushes that never prove the link`, async () => {
+    const t = await desk('never-proves');
+    try {
+      const terminalId = (JSON.parse(getSyncState(t.db, 'audit_anchor')!) as { terminalId: string }).terminalId;
+      const entry = t.db.prepare("SELECT seq, content_json FROM audit WHERE action = 'operation.earn' ORDER BY seq LIMIT 1").get() as { seq: number; content_json: string };
+      const content = JSON.parse(entry.content_json) as { data: { points: number } };
+      content.data.points = 88_888;
+      t.db.prepare('UPDATE audit SET content_json = ? WHERE seq = ?').run(JSON.stringify(content), entry.seq);
+      rechain(t.db, entry.seq);
+      for (let i = 1; i <= MAX_UNPROVEN_PUSHES; i++) {
+        // The anchor that would give the rewrite away is gone before each sync: the push says it holds none.
+        t.db.prepare("DELETE FROM sync_state WHERE key = 'audit_anchor'").run();
+        t.service.earn({ memberId: 'M00000035', staffId: 'clerk-01', lines: [{ category: 'apparel', amountFen: 300 + i }] });
+        await syncOnce(t.db);
+        expect(await conflictKinds(terminalId), `after push ${i}`).toEqual(i < MAX_UNPROVEN_PUSHES ? [] : ['audit_rewritten']);
+      }
+      const [c] = await hq.db.query<{ detail: { unprovenPushes?: number } }>("SELECT detail FROM conflicts WHERE terminal_id = $1 AND kind = 'audit_rewritten'", [terminalId]);
+      expect(c!.detail.unprovenPushes).toBe(MAX_UNPROVEN_PUSHES);
+    } finally {
+      t.close();
+    }
+  });
+
+  it('takes an older anchor a push names (an answer lost on the way) only with the hash HQ anchored there', async () => {
+    const t = await desk('older');
+    try {
+      const first = JSON.parse(getSyncState(t.db, 'audit_anchor')!) as { seq: number; hash: string; terminalId: string };
+      t.service.earn({ memberId: 'M00000036', staffId: 'clerk-01', lines: [{ category: 'apparel', amountFen: 900 }] });
+      await syncOnce(t.db);
+      const client = createHqClient({ url: hq.url, credential: getSyncState(t.db, 'credential')! });
+      const head = t.db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string };
+      t.service.earn({ memberId: 'M00000036', staffId: 'clerk-01', lines: [{ category: 'apparel', amountFen: 901 }] });
+      const events = () =>
+        (t.db.prepare('SELECT seq, id, created_at AS createdAt, payload_json FROM outbox ORDER BY seq').all() as { seq: number; id: string; createdAt: number; payload_json: string }[]).map(
+          (e) => ({ seq: e.seq, id: e.id, type: 'operation.recorded', createdAt: e.createdAt, payload: JSON.parse(e.payload_json) }) as PushEvent,
+        );
+      // The honest lost-answer case: its own entry at the older anchor, as HQ anchored it. No conflict.
+      const honest = await client.push(events(), { seq: head.seq + 1, hash: 'a'.repeat(64), atAnchor: { seq: first.seq, hash: first.hash } });
+      expect(honest.value.conflicts.filter((c) => c.kind.startsWith('audit'))).toEqual([]);
+      // Another hash there is a rewrite, at once.
+      const forged = await client.push(events(), { seq: head.seq + 1, hash: 'b'.repeat(64), atAnchor: { seq: first.seq, hash: 'c'.repeat(64) } });
+      expect(forged.value.conflicts.map((c) => c.kind)).toEqual(['audit_rewritten']);
     } finally {
       t.close();
     }

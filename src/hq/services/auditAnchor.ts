@@ -47,7 +47,7 @@ export async function reanchorAtRestore(
   );
   await q.query(
     `WITH a AS (INSERT INTO audit_anchors(terminal_id, seq, hash, at) VALUES ($1, $2, $3, $4)
-                ON CONFLICT (terminal_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, at = excluded.at)
+                ON CONFLICT (terminal_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, at = excluded.at, unproven = 0)
      INSERT INTO audit_anchor_log(terminal_id, seq, hash) VALUES ($1, $2, $3) ON CONFLICT (terminal_id, seq) DO UPDATE SET hash = excluded.hash`,
     [terminalId, head.seq, head.hash, now],
   );
@@ -60,6 +60,9 @@ export async function reanchorAtRestore(
   };
 }
 
+/** Pushes in a row that do not prove the link to HQ's anchor before it is recorded as a break (one lost answer is not). */
+export const MAX_UNPROVEN_PUSHES = 3;
+
 export async function anchorAudit(
   q: Queryable,
   terminalId: string,
@@ -67,9 +70,9 @@ export async function anchorAudit(
   now: number,
 ): Promise<{ anchor: SignedAnchor | null; conflicts: NewConflict[] }> {
   // The anchor HQ holds (locked) and HQ's current signing key, in one round trip.
-  const [row] = await q.query<{ seq: number | null; hash: string | null; at: number | null; kid: string | null; x: string | null; d: string | null }>(
-    `SELECT h.seq, h.hash, h.at, k.kid, k.x, k.d FROM (SELECT 1) AS one
-       LEFT JOIN (SELECT seq, hash, at FROM audit_anchors WHERE terminal_id = $1 FOR UPDATE) AS h ON true
+  const [row] = await q.query<{ seq: number | null; hash: string | null; at: number | null; unproven: number | null; kid: string | null; x: string | null; d: string | null }>(
+    `SELECT h.seq, h.hash, h.at, h.unproven, k.kid, k.x, k.d FROM (SELECT 1) AS one
+       LEFT JOIN (SELECT seq, hash, at, unproven FROM audit_anchors WHERE terminal_id = $1 FOR UPDATE) AS h ON true
        LEFT JOIN (SELECT kid, x, d FROM signing_keys WHERE NOT tombstone AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2)
                    ORDER BY valid_from DESC, kid LIMIT 1) AS k ON true`,
     [terminalId, now],
@@ -78,10 +81,10 @@ export async function anchorAudit(
   const key = row !== undefined && row.kid !== null && row.x !== null && row.d !== null ? { kid: row.kid, x: row.x, d: row.d } : null;
   const conflicts: NewConflict[] = [];
   // Named after the claimed head, so each break is recorded once and a later one is recorded too.
-  const flag = (kind: 'audit_truncated' | 'audit_rewritten') =>
+  const flag = (kind: 'audit_truncated' | 'audit_rewritten', more: Record<string, number> = {}) =>
     conflicts.push({
       opId: `audit:${terminalId}:${claim.seq}:${claim.hash.slice(0, 12)}`, memberId: '', kind, decision: 'recorded', at: now,
-      detail: { anchoredSeq: Number(held!.seq), anchoredHash: held!.hash.slice(0, 16), claimedSeq: claim.seq, claimedHashAtAnchor: claim.atAnchor?.hash?.slice(0, 16) ?? null },
+      detail: { anchoredSeq: Number(held!.seq), anchoredHash: held!.hash.slice(0, 16), claimedSeq: claim.seq, claimedHashAtAnchor: claim.atAnchor?.hash?.slice(0, 16) ?? null, ...more },
     });
   let moveTo: { seq: number; hash: string } | null = null;
   if (!held) moveTo = claim;
@@ -96,15 +99,29 @@ export async function anchorAudit(
   else if (claim.atAnchor?.seq === Number(held.seq)) {
     if (claim.atAnchor.hash !== held.hash) flag('audit_rewritten');
     moveTo = claim;
+  } else {
+    // The terminal does not hold HQ's latest anchor (an answer lost on the way, a copy lost): it gets
+    // it back below and proves the link at its next push. An older anchor it names is checked against
+    // what HQ anchored there; and a terminal that goes on not proving the link (its stored anchor
+    // deleted before every sync) is recorded after MAX_UNPROVEN_PUSHES, not left unchecked for ever.
+    const older = claim.atAnchor;
+    const [logged] = older ? await q.query<{ hash: string }>('SELECT hash FROM audit_anchor_log WHERE terminal_id = $1 AND seq = $2', [terminalId, older.seq]) : [];
+    const unproven = Number(row?.unproven ?? 0) + 1;
+    if (logged && logged.hash !== older!.hash) {
+      flag('audit_rewritten');
+      moveTo = claim;
+    } else if (unproven >= MAX_UNPROVEN_PUSHES) {
+      flag('audit_rewritten', { unprovenPushes: unproven });
+      moveTo = claim;
+    } else await q.query('UPDATE audit_anchors SET unproven = $2 WHERE terminal_id = $1', [terminalId, unproven]);
   }
-  // Otherwise the terminal does not hold HQ's latest anchor (an answer lost on the way): it gets it
-  // back below and proves the link at its next push. After a recorded break the anchor moves to the
-  // new head: the conflict stays for the manager and HQ's admin, and later edits are still caught.
+  // After a recorded break the anchor moves to the new head: the conflict stays for the manager and
+  // HQ's admin, and later edits are still caught.
   if (moveTo) {
     // The anchor and its log entry in one statement (the two tables do not read each other).
     await q.query(
       `WITH a AS (INSERT INTO audit_anchors(terminal_id, seq, hash, at) VALUES ($1, $2, $3, $4)
-                  ON CONFLICT (terminal_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, at = excluded.at)
+                  ON CONFLICT (terminal_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, at = excluded.at, unproven = 0)
        INSERT INTO audit_anchor_log(terminal_id, seq, hash) VALUES ($1, $2, $3) ON CONFLICT (terminal_id, seq) DO UPDATE SET hash = excluded.hash`,
       [terminalId, moveTo.seq, moveTo.hash, now],
     );
