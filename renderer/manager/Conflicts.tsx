@@ -1,10 +1,12 @@
 // What HQ decided about this store's offline operations: the member, the benefit, the two
-// redemptions, HQ's decision; the manager acknowledges each (audited by the core).
+// redemptions, HQ's decision and why (its reason in a sentence that says what to do, where there is
+// something to do); the manager acknowledges each (audited by the core).
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConflictOp } from '../../src/contract/terminalApi';
 import { Empty, ErrorNote, Loading, type Problem } from '../components/Notice';
 import { useDesk, useLoad } from '../desk';
+import { conflictReasonParams } from '../../src/i18n/format';
 import { formatDateTime, formatYuan } from '../format';
 import { pick } from '../i18n';
 
@@ -30,6 +32,11 @@ export function ConflictsTab() {
         {list.value.map((c) => (
           <li key={c.id} className="op conflict" data-testid={`conflict-${c.id}`}>
             <strong>{t(`manager.conflictKind.${c.kind}`, { defaultValue: c.kind })}</strong>
+            {c.reason && (
+              <span className="conflict-reason" data-testid="conflict-reason" data-reason={c.reason.code} title={c.reason.key === 'unknown' ? c.reason.code : undefined}>
+                {t(`manager.conflictReason.${c.reason.key}`, conflictReasonParams(c.reason.values))}
+              </span>
+            )}
             <span>
               {t('manager.conflicts.member')}: {c.member.name ?? c.member.id} {c.member.cardNo ? `(${c.member.cardNo})` : ''}
             </span>

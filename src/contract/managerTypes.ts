@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { BenefitType, Lang, LocalizedText, OfflineRiskLimits, TierCode } from '../loyalty/types';
 import { OP_KINDS, type DevicePrinterState, type StaffRole } from './deskTypes';
+import type { ConflictReason } from './conflictReason';
 import type { ErrorCode } from './errors';
 
 export interface ConflictOp {
@@ -21,6 +22,8 @@ export interface ConflictView {
   kind: string;
   decision: string;
   detail: unknown;
+  /** Why HQ decided so (`detail.reason` read through conflictReason), for its sentence; null: HQ gave no reason. */
+  reason: ConflictReason | null;
   at: number;
   decidedAt: number;
   terminalId: string;

@@ -31,3 +31,27 @@ export function formatInstant(at: number, tz: string, withTime = true): string {
 export function isLang(value: string): value is Lang {
   return value === 'zh-CN' || value === 'zh-TW' || value === 'en';
 }
+
+/**
+ * The parameters of a conflict's reason sentence (`manager.conflictReason.*`): money in yuan, counts
+ * with separators, card numbers as they are.
+ */
+export function conflictReasonParams(v: {
+  amountFen?: number;
+  capFen?: number;
+  thresholdFen?: number;
+  limit?: number;
+  cardNo?: string;
+  currentCardNo?: string;
+  retiredCardNo?: string;
+}): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (v.amountFen !== undefined) out.amount = formatYuan(v.amountFen);
+  if (v.capFen !== undefined) out.cap = formatYuan(v.capFen);
+  if (v.thresholdFen !== undefined) out.threshold = formatYuan(v.thresholdFen);
+  if (v.limit !== undefined) out.limit = v.limit.toLocaleString('en-US');
+  if (v.cardNo !== undefined) out.cardNo = v.cardNo;
+  if (v.currentCardNo !== undefined) out.currentCardNo = v.currentCardNo;
+  if (v.retiredCardNo !== undefined) out.retiredCardNo = v.retiredCardNo;
+  return out;
+}

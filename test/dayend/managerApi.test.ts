@@ -288,6 +288,25 @@ describe('manager API', () => {
     expect(!unknown.ok && unknown.error.code).toBe('UNKNOWN_CONFLICT');
   });
 
+  it("answers each conflict with HQ's reason and its values; a newer HQ's reason as the generic one; none without a reason", async () => {
+    await ok('staff.signIn', { pin: '9999' });
+    const member = t.db.prepare("SELECT id FROM members WHERE status = 'active' ORDER BY id LIMIT 1").get() as { id: string };
+    const earn = t.service.earn({ memberId: member.id, staffId: 'clerk-01', lines: [{ category: 'apparel', amountFen: 1_000 }] });
+    const conflict = (id: number, kind: 'earn_refused' | 'card_replace_refused' | 'signup_refused' | 'benefit_limit', detail: Record<string, string | number | null>) =>
+      recordConflict(t.db, { id, opId: earn.opId, terminalId: 'SH001-T1', memberId: member.id, kind, decision: kind === 'benefit_limit' ? 'honored' : 'refused', detail, at: NOW, decidedAt: NOW + 1 }, NOW + 2);
+    conflict(51, 'earn_refused', { reason: 'amount_cap', amountFen: 258_000_000, capFen: 100_000_000 });
+    conflict(52, 'card_replace_refused', { reason: 'replace_cap', limit: 20 });
+    conflict(53, 'signup_refused', { reason: 'fingerprint_mismatch', score: 3 });
+    conflict(54, 'benefit_limit', { benefitId: 'B-SVC-WRAP', limit: 1, usedBefore: 1 });
+    const list = await ok('manager.conflicts', {});
+    expect(list.map((c) => [c.id, c.reason])).toEqual([
+      [51, { code: 'amount_cap', key: 'earn_refused.amount_cap', values: { amountFen: 258_000_000, capFen: 100_000_000 } }],
+      [52, { code: 'replace_cap', key: 'card_replace_refused.replace_cap', values: { limit: 20 } }],
+      [53, { code: 'fingerprint_mismatch', key: 'unknown', values: {} }],
+      [54, null],
+    ]);
+  });
+
   it('adds a clerk who can sign in, disables them and resets PINs, all audited; HQ staff are read-only', async () => {
     await ok('staff.signIn', { pin: '9999' });
     const added = await ok('manager.staff.add', { name: '赵敏', pin: '4321' });

@@ -1,6 +1,7 @@
 // What HQ decided about this store's offline operations, for the manager: the member, the benefit,
 // our redemption and any other redemption of the same benefit this terminal knows, HQ's decision.
 // Acknowledging one records who saw it and when, audited.
+import { conflictReason } from '../../contract/conflictReason';
 import { DeskError } from '../../contract/errors';
 import { appendAudit } from '../../store/audit';
 import { actorOf, approvalData, requireActor, type ManagerAct } from './approval';
@@ -48,6 +49,7 @@ export function conflictViews(deps: ServiceDeps, onlyOpen = false): ConflictView
       kind: c.kind,
       decision: c.decision,
       detail: c.detail,
+      reason: conflictReason(c.kind, c.detail),
       at: c.at,
       decidedAt: c.decidedAt,
       terminalId: c.terminalId,
