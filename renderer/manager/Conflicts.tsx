@@ -21,7 +21,17 @@ export function ConflictsTab() {
     if (!r.ok) setError(r.error);
     list.reload();
   };
-  const op = (o: ConflictOp) => t('manager.conflicts.opLine', { at: formatDateTime(o.at, tz), terminal: o.terminalId, value: formatYuan(o.valueFen) });
+  // What the operation was: an earn's purchase amount and points, a redemption's value (an earn's value is ¥0.00).
+  const op = (o: ConflictOp) =>
+    t('manager.conflicts.opLine', {
+      at: formatDateTime(o.at, tz),
+      terminal: o.terminalId,
+      kind: t(`opKind.${o.kind}`, { defaultValue: o.kind }),
+      value: formatYuan(o.amountFen ?? o.valueFen),
+      points: t('ui.common.points', { points: `${o.points > 0 ? '+' : ''}${o.points.toLocaleString('en-US')}` }),
+    });
+  // A name and its value, with the language's colon (full width in Chinese).
+  const pair = (label: string, value: string) => t('ui.status.pair', { label, value });
   if (!list.value) return list.error ? <ErrorNote message={list.error} onRetry={list.reload} /> : <Loading />;
   return (
     <section className="manager-panel" data-testid="conflicts">
@@ -38,25 +48,21 @@ export function ConflictsTab() {
               </span>
             )}
             <span>
-              {t('manager.conflicts.member')}: {c.member.name ?? c.member.id} {c.member.cardNo ? `(${c.member.cardNo})` : ''}
+              {pair(t('manager.conflicts.member'), c.member.cardNo ? t('manager.conflicts.memberCard', { name: c.member.name ?? c.member.id, cardNo: c.member.cardNo }) : (c.member.name ?? c.member.id))}
             </span>
             {c.benefit && (
               <span>
-                {t('manager.conflicts.benefit')}: {pick(c.benefit.name, lang)}
+                {pair(t('manager.conflicts.benefit'), pick(c.benefit.name, lang))}
               </span>
             )}
             {c.op && (
-              <span>
-                {t('manager.conflicts.ours')}: {op(c.op)}
-              </span>
+              <span data-testid="conflict-op">{pair(t('manager.conflicts.ours'), op(c.op))}</span>
             )}
             {c.others.map((o) => (
-              <span key={o.opId}>
-                {t('manager.conflicts.others')}: {op(o)}
-              </span>
+              <span key={o.opId}>{pair(t('manager.conflicts.others'), op(o))}</span>
             ))}
             <span>
-              {t('manager.conflicts.decision')}: {t(`manager.decision.${c.decision}`, { defaultValue: c.decision })}
+              {pair(t('manager.conflicts.decision'), t(`manager.decision.${c.decision}`, { defaultValue: c.decision }))}
             </span>
             {c.acknowledged ? (
               <span className="muted" data-testid="conflict-acked">

@@ -13,6 +13,8 @@ export interface ConflictOp {
   terminalId: string;
   staffId: string;
   valueFen: number;
+  /** A purchase's amount (an earn, a return); null for other kinds. */
+  amountFen: number | null;
   points: number;
   voided: boolean;
 }

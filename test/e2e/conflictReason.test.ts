@@ -96,7 +96,12 @@ describe("HQ's reason on the 冲突 tab in Chromium", () => {
     const said = await reason.textContent();
     expect(said).toBe('消费金额 ¥8,000.00 超过总部单笔积分上限 ¥5,000.00，未积分。如消费属实，请联系总部补积分。');
     expect(said).toBe(zh.t('manager.conflictReason.earn_refused.amount_cap', { amount: '¥8,000.00', cap: '¥5,000.00' }));
-    expect(await row.textContent()).toContain(zh.t('manager.decision.refused'));
+    expect(await row.textContent()).toContain(`总部决定：${zh.t('manager.decision.refused')}`);
+    // The operation is said as what it was: an earn with its purchase amount and points (an earn's value is ¥0.00).
+    const line = await row.locator('[data-testid="conflict-op"]').textContent();
+    expect(line).toMatch(new RegExp(`^本次操作：.* · ${zh.t("opKind.earn")} ¥8,000\\.00 · \\+[\\d,]+ 积分$`, "u"));
+    // Chinese labels take the full-width colon.
+    expect(await page.locator('[data-testid="conflicts"]').innerText()).not.toMatch(/[\u4e00-\u9fff]: /u);
     // Nothing of HQ's English on the tab: no kind, reason or field name shown raw.
     expect(await page.locator('[data-testid="conflicts"]').innerText()).not.toMatch(/earn_refused|amount_cap|amountFen|capFen/u);
     await page.screenshot({ path: join(SHOTS, 'conflict-reason.png'), fullPage: true });

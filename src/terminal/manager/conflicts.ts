@@ -22,10 +22,13 @@ interface OpRow {
   terminal_id: string;
   staff_id: string;
   value_fen: number;
+  amount_fen: number | null;
   points: number;
   voided_by_op: string | null;
 }
-const toOp = (o: OpRow): ConflictOp => ({ opId: o.id, kind: o.kind, at: o.at, terminalId: o.terminal_id, staffId: o.staff_id, valueFen: o.value_fen, points: o.points, voided: o.voided_by_op !== null });
+const toOp = (o: OpRow): ConflictOp => ({
+  opId: o.id, kind: o.kind, at: o.at, terminalId: o.terminal_id, staffId: o.staff_id, valueFen: o.value_fen, amountFen: o.amount_fen, points: o.points, voided: o.voided_by_op !== null,
+});
 
 export function conflictViews(deps: ServiceDeps, onlyOpen = false): ConflictView[] {
   const { db } = deps;
@@ -38,7 +41,7 @@ export function conflictViews(deps: ServiceDeps, onlyOpen = false): ConflictView
     const others = benefitId
       ? stmt<[string, string, string], OpRow>(
           db,
-          "SELECT id, kind, at, terminal_id, staff_id, value_fen, points, voided_by_op FROM operations WHERE member_id = ? AND benefit_id = ? AND kind = 'redeem' AND id <> ? ORDER BY at",
+          "SELECT id, kind, at, terminal_id, staff_id, value_fen, amount_fen, points, voided_by_op FROM operations WHERE member_id = ? AND benefit_id = ? AND kind = 'redeem' AND id <> ? ORDER BY at",
         )
           .all(c.memberId, benefitId, c.opId)
           .map(toOp)
@@ -55,7 +58,7 @@ export function conflictViews(deps: ServiceDeps, onlyOpen = false): ConflictView
       terminalId: c.terminalId,
       member: { id: c.memberId, name: member?.name ?? null, cardNo: member?.card_no ?? null },
       benefit: benefit ? { id: benefit.id, name: benefit.name } : benefitId ? { id: benefitId, name: { 'zh-CN': benefitId, 'zh-TW': benefitId, en: benefitId } } : null,
-      op: op ? toOp({ id: op.id, kind: op.kind, at: op.at, terminal_id: op.terminalId, staff_id: op.staffId, value_fen: op.valueFen, points: op.points, voided_by_op: op.voidedByOp }) : null,
+      op: op ? toOp({ id: op.id, kind: op.kind, at: op.at, terminal_id: op.terminalId, staff_id: op.staffId, value_fen: op.valueFen, amount_fen: op.amountFen, points: op.points, voided_by_op: op.voidedByOp }) : null,
       others,
       acknowledged: seen?.seen_at != null && seen.seen_by != null ? { at: seen.seen_at, by: seen.seen_by } : null,
     };
