@@ -27,6 +27,12 @@ function rechain(db: Db, fromSeq: number): void {
   }
 }
 
+/** The outbox's operations as a push sends them (for a push made by hand, with a chosen audit claim). */
+function outboxEvents(db: Db): PushEvent[] {
+  const rows = db.prepare('SELECT seq, id, created_at AS createdAt, payload_json FROM outbox ORDER BY seq').all() as { seq: number; id: string; createdAt: number; payload_json: string }[];
+  return rows.map((e) => ({ seq: e.seq, id: e.id, type: 'operation.recorded', createdAt: e.createdAt, payload: JSON.parse(e.payload_json) }) as PushEvent);
+}
+
 describe.each(BACKENDS)('anchored audit chain, on %s', (backend) => {
   let hq: TestHq;
   const tmp = tempDir('ld-anchor-');
@@ -138,9 +144,7 @@ describe.each(BACKENDS)('anchored audit chain, on %s', (backend) => {
       // The earlier head again, as a push overtaken by the one above would carry it.
       const client = createHqClient({ url: hq.url, credential: getSyncState(t.db, 'credential')! });
       t.service.earn({ memberId: 'M00000034', staffId: 'clerk-01', lines: [{ category: 'apparel', amountFen: 800 }] });
-      const outbox = t.db.prepare('SELECT seq, id, type, created_at AS createdAt, payload_json FROM outbox ORDER BY seq').all() as { seq: number; id: string; type: string; createdAt: number; payload_json: string }[];
-      const events = outbox.map((e) => ({ seq: e.seq, id: e.id, type: 'operation.recorded', createdAt: e.createdAt, payload: JSON.parse(e.payload_json) }) as PushEvent);
-      const answer = await client.push(events, { seq: first.seq, hash: first.hash, atAnchor: null });
+      const answer = await client.push(outboxEvents(t.db), { seq: first.seq, hash: first.hash, atAnchor: null });
       expect(answer.value.conflicts.filter((c) => c.kind.startsWith('audit'))).toEqual([]);
       expect(await conflictKinds(first.terminalId)).toEqual([]);
     } finally {
@@ -199,15 +203,11 @@ describe.each(BACKENDS)('anchored audit chain, on %s', (backend) => {
       const client = createHqClient({ url: hq.url, credential: getSyncState(t.db, 'credential')! });
       const head = t.db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string };
       t.service.earn({ memberId: 'M00000036', staffId: 'clerk-01', lines: [{ category: 'apparel', amountFen: 901 }] });
-      const events = () =>
-        (t.db.prepare('SELECT seq, id, created_at AS createdAt, payload_json FROM outbox ORDER BY seq').all() as { seq: number; id: string; createdAt: number; payload_json: string }[]).map(
-          (e) => ({ seq: e.seq, id: e.id, type: 'operation.recorded', createdAt: e.createdAt, payload: JSON.parse(e.payload_json) }) as PushEvent,
-        );
       // The honest lost-answer case: its own entry at the older anchor, as HQ anchored it. No conflict.
-      const honest = await client.push(events(), { seq: head.seq + 1, hash: 'a'.repeat(64), atAnchor: { seq: first.seq, hash: first.hash } });
+      const honest = await client.push(outboxEvents(t.db), { seq: head.seq + 1, hash: 'a'.repeat(64), atAnchor: { seq: first.seq, hash: first.hash } });
       expect(honest.value.conflicts.filter((c) => c.kind.startsWith('audit'))).toEqual([]);
       // Another hash there is a rewrite, at once.
-      const forged = await client.push(events(), { seq: head.seq + 1, hash: 'b'.repeat(64), atAnchor: { seq: first.seq, hash: 'c'.repeat(64) } });
+      const forged = await client.push(outboxEvents(t.db), { seq: head.seq + 1, hash: 'b'.repeat(64), atAnchor: { seq: first.seq, hash: 'c'.repeat(64) } });
       expect(forged.value.conflicts.map((c) => c.kind)).toEqual(['audit_rewritten']);
     } finally {
       t.close();
