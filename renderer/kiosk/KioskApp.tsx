@@ -17,11 +17,18 @@ import { timeoutWarningMs, useIdle } from './useIdle';
 type View =
   | { name: 'attract' }
   | { name: 'scanning' }
-  | { name: 'refused'; message: string; hint: string }
+  | { name: 'refused'; message: string; hint: string; kiosk: boolean }
   | { name: 'page'; page: KioskPage };
 
-/** A refusal stays this long (or until a touch) before the attract screen is back. */
-const REFUSED_MS = 8_000;
+/**
+ * A refusal stays this long (or until a touch) before the attract screen is back: long enough for a
+ * slow reader to take in its title, sentence and hint (some 45 characters). It holds nothing private,
+ * and the next person's scan replaces it at once.
+ */
+export const REFUSED_MS = 15_000;
+
+/** Refusals that are the kiosk's own trouble (its link, its keys, its member list behind HQ's), not the code's. */
+const KIOSK_TROUBLE = new Set(['link', 'INTERNAL', 'UNKNOWN_KEY', 'UNKNOWN_MEMBER']);
 
 export function KioskApp(props: { client: KioskClient; status: KioskStatus }) {
   const { client, status } = props;
@@ -67,7 +74,7 @@ export function KioskApp(props: { client: KioskClient; status: KioskStatus }) {
       else {
         const code = 'link' in r.error.params ? 'link' : r.error.code;
         const words = code === 'link' ? { message: trRef.current.t('kiosk.refusal.link'), hint: trRef.current.t('kiosk.hint.link') } : kioskRefusal(trRef.current, code, r.error.params);
-        setView({ name: 'refused', ...words });
+        setView({ name: 'refused', ...words, kiosk: KIOSK_TROUBLE.has(code) });
       }
     },
     [client],
@@ -101,7 +108,7 @@ export function KioskApp(props: { client: KioskClient; status: KioskStatus }) {
         <div className="k-refused-icon" aria-hidden="true">
           !
         </div>
-        <h1>{tr.t('kiosk.refused.title')}</h1>
+        <h1 data-testid="refused-title">{tr.t(view.kiosk ? 'kiosk.refused.kiosk' : 'kiosk.refused.title')}</h1>
         <p className="k-refused-message" data-testid="refused-message">
           {view.message}
         </p>
