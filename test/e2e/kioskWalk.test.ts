@@ -5,6 +5,7 @@
 // - the printer known out of paper: the refusal is one sentence, not "(打印机缺纸。)。";
 // - a refusal that is the kiosk's own trouble (its link lost, a signed code for a member it has not
 //   synced yet) is not titled "this code did not open a page", and says the kiosk, not the code;
+// - a refusal can be switched to the member's language (it had no language buttons);
 // - a refusal stays long enough for a slow reader (12 s untouched it is still there) and goes by itself;
 // - the attract screen says when a page closes as it does: the idle time after the last touch.
 // Screens: test-output/e2e/kiosk-walk-*.png.
@@ -178,6 +179,20 @@ describe('the member kiosk walked', () => {
     await scan(card.card_no);
     await page.waitForSelector('[data-screen="refused"]');
     expect(await page.textContent('[data-testid="refused-title"]')).toBe(zh.t('kiosk.refused.title'));
+  });
+
+  it('lets a member who reads another language switch it on a refusal, which is said again in it', async () => {
+    // The card-number refusal from the last test, in zh-CN (the kiosk's language).
+    await page.click('[data-testid="lang-en"]');
+    const en = createTranslator('en');
+    await expect.poll(() => page.textContent('[data-testid="refused-message"]')).toBe(en.t('kiosk.refusal.KIOSK_CODE_REQUIRED'));
+    expect(await page.textContent('[data-testid="refused-hint"]')).toBe(en.t('kiosk.hint.KIOSK_CODE_REQUIRED'));
+    expect(await page.textContent('[data-testid="refused-title"]')).toBe(en.t('kiosk.refused.title'));
+    for (const vp of [PORTRAIT, LANDSCAPE, SMALL]) {
+      await page.setViewportSize(vp);
+      await keepShot(page, 'kiosk-walk-refused-en');
+    }
+    await page.setViewportSize(PORTRAIT);
   });
 
   it('keeps a refusal long enough for a slow reader, then goes back by itself', async () => {
