@@ -7,8 +7,10 @@ import type { KioskPage, KioskStatus } from '../../src/contract/kioskApi';
 import type { Lang } from '../../src/contract/terminalApi';
 import { createTranslator } from '../../src/i18n';
 import { kioskRefusal } from '../../src/i18n/kiosk-words';
+import type { ErrorBody } from '../../src/contract/errors';
 import { attachWedge, WedgeDetector } from '../scan/wedgeDetector';
 import { Attract } from './Attract';
+import { LangTaps } from './LangTaps';
 import type { KioskClient } from './client';
 import { MemberPage } from './MemberPage';
 import { subscribeSerialScans } from './serialScans';
@@ -17,11 +19,19 @@ import { timeoutWarningMs, useIdle } from './useIdle';
 type View =
   | { name: 'attract' }
   | { name: 'scanning' }
-  | { name: 'refused'; message: string; hint: string }
+  // The refusal's code, worded when drawn: a language tap on the refusal says it again in that language.
+  | { name: 'refused'; code: string; params: ErrorBody['params'] }
   | { name: 'page'; page: KioskPage };
 
-/** A refusal stays this long (or until a touch) before the attract screen is back. */
-const REFUSED_MS = 8_000;
+/**
+ * A refusal stays this long (or until a touch) before the attract screen is back: long enough for a
+ * slow reader to take in its title, sentence and hint (some 45 characters). It holds nothing private,
+ * and the next person's scan replaces it at once.
+ */
+export const REFUSED_MS = 15_000;
+
+/** Refusals that are the kiosk's own trouble (its link, its keys, its member list behind HQ's), not the code's. */
+const KIOSK_TROUBLE = new Set(['link', 'INTERNAL', 'UNKNOWN_KEY', 'UNKNOWN_MEMBER']);
 
 export function KioskApp(props: { client: KioskClient; status: KioskStatus }) {
   const { client, status } = props;
@@ -30,8 +40,6 @@ export function KioskApp(props: { client: KioskClient; status: KioskStatus }) {
   const [view, setView] = useState<View>({ name: 'attract' });
   const scanSeq = useRef(0);
   const tr = useMemo(() => createTranslator(lang, status.tz), [lang, status.tz]);
-  const trRef = useRef(tr);
-  trRef.current = tr;
 
   const setLang = useCallback(
     async (next: Lang) => {
@@ -66,8 +74,7 @@ export function KioskApp(props: { client: KioskClient; status: KioskStatus }) {
       if (r.ok) setView({ name: 'page', page: r.value });
       else {
         const code = 'link' in r.error.params ? 'link' : r.error.code;
-        const words = code === 'link' ? { message: trRef.current.t('kiosk.refusal.link'), hint: trRef.current.t('kiosk.hint.link') } : kioskRefusal(trRef.current, code, r.error.params);
-        setView({ name: 'refused', ...words });
+        setView({ name: 'refused', code, params: r.error.params });
       }
     },
     [client],
@@ -96,17 +103,21 @@ export function KioskApp(props: { client: KioskClient; status: KioskStatus }) {
   if (view.name === 'page') {
     screen = <MemberPage key={view.page.pageId} client={client} page={view.page} lang={lang} tr={tr} closesIn={idle.warnLeft} onStay={idle.stay} onLang={(l) => void setLang(l)} onDone={toAttract} />;
   } else if (view.name === 'refused') {
+    const words = view.code === 'link' ? { message: tr.t('kiosk.refusal.link'), hint: tr.t('kiosk.hint.link') } : kioskRefusal(tr, view.code, view.params);
     screen = (
       <main className="k-screen k-refused" data-screen="refused" role="alert">
+        <header className="k-refused-head">
+          <LangTaps lang={lang} onLang={(l) => void setLang(l)} />
+        </header>
         <div className="k-refused-icon" aria-hidden="true">
           !
         </div>
-        <h1>{tr.t('kiosk.refused.title')}</h1>
+        <h1 data-testid="refused-title">{tr.t(KIOSK_TROUBLE.has(view.code) ? 'kiosk.refused.kiosk' : 'kiosk.refused.title')}</h1>
         <p className="k-refused-message" data-testid="refused-message">
-          {view.message}
+          {words.message}
         </p>
         <p className="k-refused-hint" data-testid="refused-hint">
-          {view.hint}
+          {words.hint}
         </p>
         <button type="button" className="k-button primary" onClick={toAttract} data-testid="refused-ok">
           {tr.t('kiosk.refused.back')}

@@ -34,17 +34,16 @@ export function MemberPage(props: {
         </div>
         <LangTaps lang={lang} onLang={props.onLang} />
       </header>
+      {/* What a member in a hurry looks for first: tier, points, what expires, then the benefits; the
+          year and badges after them. One column in portrait, in this order; in landscape the
+          benefits take the right column (kiosk.css). */}
       <div className="k-columns">
-        <div className="k-col">
-          <TierPanel {...sections} />
-          <PointsPanel {...sections} />
-          <Notices {...sections} />
-          <YearPanel {...sections} />
-          <BadgesPanel {...sections} />
-        </div>
-        <div className="k-col">
-          <BenefitsPanel {...sections} />
-        </div>
+        <TierPanel {...sections} />
+        <PointsPanel {...sections} />
+        <Notices {...sections} />
+        <BenefitsPanel {...sections} />
+        <YearPanel {...sections} />
+        <BadgesPanel {...sections} />
       </div>
       <footer className="k-actions">
         {page.slip.available && <SlipButton client={props.client} page={page} tr={tr} />}

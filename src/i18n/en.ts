@@ -143,7 +143,7 @@ export const en = {
     KIOSK_STAFF_ONLY: 'This is the member self-service kiosk: {{method}} is a staff function and is not available here.',
     KIOSK_NO_PAGE: 'No member page is open at the kiosk (it closed after a while or a new code was scanned). Scan the member code again.',
     KIOSK_SLIP_LIMIT: 'Slips for this visit were already printed ({{limit}} at most). Scan the code again for another.',
-    KIOSK_PRINTER_UNAVAILABLE: 'The kiosk cannot print a slip right now ({{state}}). Staff at the service desk can help.',
+    KIOSK_PRINTER_UNAVAILABLE: 'The kiosk cannot print a slip right now: {{state}} Staff at the service desk can help.',
     DATE_INVALID: '“{{date}}” is not a business date: write year-month-day, e.g. 2026-12-07, a real day from 2000-01-01 on.',
     DAY_IN_FUTURE: '{{date}} has not happened yet (today is {{today}}): pick today or an earlier day.',
     FILE_WRITE_FAILED: 'Could not write {{path}}: {{why}}. Pick another folder; nothing else was changed.',

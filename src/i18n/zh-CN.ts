@@ -142,7 +142,7 @@ export const zhCN: Messages = {
     KIOSK_STAFF_ONLY: '这是会员自助查询机：{{method}} 是店员功能，此处不可使用。',
     KIOSK_NO_PAGE: '查询机上没有打开的会员页面（已超时关闭或已扫描新的码）。请重新扫描会员码。',
     KIOSK_SLIP_LIMIT: '本次查询已打印过权益小票（最多 {{limit}} 张）。如需再打印，请重新扫码。',
-    KIOSK_PRINTER_UNAVAILABLE: '查询机现在无法打印小票（{{state}}）。请到会员服务台咨询店员。',
+    KIOSK_PRINTER_UNAVAILABLE: '查询机现在无法打印小票：{{state}}请到会员服务台咨询店员。',
     DATE_INVALID: '“{{date}}”不是有效的营业日：请按年-月-日填写，例如 2026-12-07，且不早于 2000-01-01。',
     DAY_IN_FUTURE: '{{date}} 还没到（今天是 {{today}}）：请选择今天或更早的日期。',
     FILE_WRITE_FAILED: '无法写入 {{path}}：{{why}}。请换一个文件夹；其他数据未改动。',

@@ -142,7 +142,7 @@ export const zhTW: Messages = {
     KIOSK_STAFF_ONLY: '這是會員自助查詢機：{{method}} 是店員功能，此處不可使用。',
     KIOSK_NO_PAGE: '查詢機上沒有開啟的會員頁面（已逾時關閉或已掃描新的條碼）。請重新掃描會員條碼。',
     KIOSK_SLIP_LIMIT: '本次查詢已列印過權益小票（最多 {{limit}} 張）。如需再列印，請重新掃碼。',
-    KIOSK_PRINTER_UNAVAILABLE: '查詢機現在無法列印小票（{{state}}）。請到會員服務台洽詢店員。',
+    KIOSK_PRINTER_UNAVAILABLE: '查詢機現在無法列印小票：{{state}}請到會員服務台洽詢店員。',
     DATE_INVALID: '「{{date}}」不是有效的營業日：請依年-月-日填寫，例如 2026-12-07，且不早於 2000-01-01。',
     DAY_IN_FUTURE: '{{date}} 還沒到（今天是 {{today}}）：請選擇今天或更早的日期。',
     FILE_WRITE_FAILED: '無法寫入 {{path}}：{{why}}。請換一個資料夾；其他資料未變動。',

@@ -9,6 +9,7 @@ import type { Translator } from '../../i18n';
 import { openStore } from '../../store/open';
 import { doctorReport, type DeviceFacts } from '../../terminal/manager/doctor';
 import { readConfig } from '../../terminal/operations/config';
+import { readKioskConfig } from '../../runtime/kioskConfig';
 import { dbPathFrom, type Flags } from '../args';
 import { probePrinter, writeSupportBundle } from './supportBundle';
 
@@ -20,6 +21,9 @@ export async function doctorCommand(flags: Flags, tr: Translator, now: number) {
   const printer = bundle ? await probePrinter(dirname(path)) : null;
   // Whether a printer is set up at all is in config.json: none set is said as such, not as a fault.
   const config = readConfig(dirname(path));
+  // A kiosk's own settings too: a kiosk.json the kiosk refuses to start with is said here as there,
+  // not left behind a healthy report (absent: the kiosk's defaults, nothing to say).
+  readKioskConfig(dirname(path));
   const devices: DeviceFacts = printer ? { printer: printer.state } : config && config.printer === null ? { printer: null } : {};
   let report;
   try {
