@@ -207,6 +207,21 @@ describe('loyalty-desk', () => {
     expect(r.json.events[0]).toMatchObject({ type: 'operation.recorded', payload: { kind: 'redeem' } });
   });
 
+  it('doctor says a kiosk.json the kiosk would refuse to start with, instead of a healthy report', async () => {
+    // The store's IT person: the kiosk will not start (CONFIG_INVALID), and doctor must say why too.
+    const kioskJson = join(dir, 'kiosk.json');
+    writeFileSync(kioskJson, JSON.stringify({ idleSeconds: 20 }));
+    try {
+      const r = await inProcess('doctor', '--db', db, '--lang', 'en');
+      expect(r.code).not.toBe(0);
+      expect(r.json.error).toMatchObject({ code: 'CONFIG_INVALID', params: { setting: 'kiosk.idleSeconds' } });
+      expect(r.json.error.message).toContain('kiosk.json');
+    } finally {
+      rmSync(kioskJson);
+    }
+    expect((await inProcess('doctor', '--db', db)).json.healthy).toBe(true);
+  });
+
   it('doctor reports a healthy file, then names the first broken audit entry', async () => {
     const fine = await cli('doctor', '--db', db);
     expect(fine.code).toBe(0);
@@ -222,21 +237,6 @@ describe('loyalty-desk', () => {
     expect(broken.json.error.code).toBe('AUDIT_CHAIN_BROKEN');
     expect(broken.json.error.message).toContain('entry 2');
     expect(broken.json.report.audit).toMatchObject({ ok: false, firstBrokenSeq: 2 });
-  });
-
-  it('doctor says a kiosk.json the kiosk would refuse to start with, instead of a healthy report', async () => {
-    // The store's IT person: the kiosk will not start (CONFIG_INVALID), and doctor must say why too.
-    const kioskJson = join(dir, 'kiosk.json');
-    writeFileSync(kioskJson, JSON.stringify({ idleSeconds: 20 }));
-    try {
-      const r = await inProcess('doctor', '--db', db, '--lang', 'en');
-      expect(r.code).not.toBe(0);
-      expect(r.json.error).toMatchObject({ code: 'CONFIG_INVALID', params: { setting: 'kiosk.idleSeconds' } });
-      expect(r.json.error.message).toContain('kiosk.json');
-    } finally {
-      rmSync(kioskJson);
-    }
-    expect((await inProcess('doctor', '--db', db)).json.healthy).toBe(true);
   });
 
   it('start prepares a data folder with demo data once and reuses it after', async () => {
