@@ -13,9 +13,10 @@ export const kioskConfigSchema = z
     /**
      * Back to the attract screen after this many seconds without a touch. At least 30: the last 20 s
      * are the "still there?" warning (WCAG 2.2.1), which a shorter time would cut. Tests shorten it
-     * through the runtime's `kiosk` option, which this file's reader never sees.
+     * through the runtime's `kiosk` option, which this file's reader never sees. 45 by default: at 30
+     * the warning came 10 s after the last touch, while an elderly member was still reading the page.
      */
-    idleSeconds: z.number().min(30).max(600).default(30),
+    idleSeconds: z.number().min(30).max(600).default(45),
     /** The core drops a page this long after the scan, whatever the screen does. */
     pageTtlSeconds: z.number().int().min(10).max(3600).default(300),
     /** Show the camera viewfinder on the attract screen (config.json scanner.camera picks the device). */

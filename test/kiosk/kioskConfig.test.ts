@@ -9,8 +9,8 @@ const tmp = tempDir('ld-kiosk-config-');
 afterAll(() => tmp.cleanup());
 
 describe('kiosk.json idleSeconds', () => {
-  it('is 30 when absent, accepts 30 and refuses anything shorter', () => {
-    expect(readKioskConfig(tmp.dir).idleSeconds).toBe(30);
+  it('is 45 when absent (the warning 25 s after the last touch), accepts 30 and refuses anything shorter', () => {
+    expect(readKioskConfig(tmp.dir).idleSeconds).toBe(45);
     writeFileSync(`${tmp.dir}/${KIOSK_CONFIG_FILE}`, JSON.stringify({ idleSeconds: 30 }));
     expect(readKioskConfig(tmp.dir).idleSeconds).toBe(30);
     for (const idleSeconds of [29, 10, 4, 1]) {

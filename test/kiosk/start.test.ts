@@ -37,7 +37,7 @@ describe('loyalty-desk start --kiosk', () => {
       const page = await (await fetch(`${origin}/`, { headers: { cookie } })).text();
       expect(page).toMatch(/assets\/kiosk-[\w-]+\.js/);
       const status = await fetch(`${origin}/api/kiosk.status`, { method: 'POST', headers: { cookie, origin, 'content-type': 'application/json' }, body: '{}' });
-      expect(await status.json()).toMatchObject({ ok: true, value: { lang: 'zh-CN', idleMs: 30_000 } });
+      expect(await status.json()).toMatchObject({ ok: true, value: { lang: 'zh-CN', idleMs: 45_000 } });
       const signIn = await fetch(`${origin}/api/staff.signIn`, { method: 'POST', headers: { cookie, origin, 'content-type': 'application/json' }, body: '{"pin":"9999"}' });
       expect(signIn.status).toBe(403);
       expect(await signIn.json()).toMatchObject({ ok: false, error: { code: 'KIOSK_STAFF_ONLY' } });
