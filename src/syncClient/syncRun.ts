@@ -13,7 +13,7 @@ import { signedAnchorSchema, type AuditClaim, type SignedAnchor } from '../sync/
 import { auditHashAt, auditHead } from '../store/audit';
 import { DEFAULT_PULL_LIMIT, MAX_PUSH_EVENTS, MAX_SET_ASIDE_REPORTS, pushEventSchema, SKEW_WARN_MS, type PullPage, type AnyPushEvent, type PushResponse } from '../sync/protocol';
 import { changeSchema, type Change } from '../sync/protocolEntities';
-import { listSetAside, markSetAsideReported, setAside } from '../store/setAside';
+import { listSetAside, markSetAsideReported, setAside, type SetAsideRow } from '../store/setAside';
 import { keepRestoreHistory, tellRestore } from './restoreSync';
 
 export interface SyncProgress {
@@ -166,6 +166,32 @@ function checkChange(raw: unknown): { ok: true; change: Change } | { ok: false; 
   return { ok: false, entity: typeof o.entity === 'string' ? o.entity : null, entityId: typeof o.id === 'string' ? o.id : null, reason };
 }
 
+/**
+ * SQLite refused what a row asked (a constraint, a value of the wrong type): that row's fault, set
+ * aside. Anything else (a full disk, a busy or broken file) is the database's, and fails the page.
+ */
+function refusedByDatabase(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return err instanceof Error && err.name === 'SqliteError' && typeof code === 'string' && (code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_MISMATCH');
+}
+
+/** A page's rows one at a time, in applyPage's order, each in a savepoint: the ones SQLite refuses are returned, undone. */
+function applyRowByRow(db: Db, storeId: string, rows: Change[], now: number, terminalId?: string): SetAsideRow[] {
+  const rank = (c: Change): number => (c.entity === 'member' ? 1 : c.entity === 'alias' ? 2 : 0);
+  const ordered = rows.map((c, i) => ({ c, i })).sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i);
+  const refused: SetAsideRow[] = [];
+  for (const { c } of ordered) {
+    try {
+      // A transaction inside a transaction is a savepoint: a refused row leaves nothing behind.
+      db.transaction(() => applyPage(db, storeId, [c as AnyChange], now, terminalId))();
+    } catch (err) {
+      if (!refusedByDatabase(err)) throw err;
+      refused.push({ entity: c.entity, entityId: c.id, reason: `apply: ${(err as { code: string }).code} ${(err as Error).message}`.slice(0, 200), row: c });
+    }
+  }
+  return refused;
+}
+
 export async function pullChanges(db: Db, client: HqClient, options: SyncOptions = {}): Promise<{ pulled: number; pages: number; setAside: number; skewMs: number | null }> {
   const now = options.now ?? Date.now;
   const storeId = getMeta(db, 'store_id');
@@ -200,20 +226,31 @@ export async function pullChanges(db: Db, client: HqClient, options: SyncOptions
     }
     const synchronous = db.pragma('synchronous', { simple: true }) as number;
     db.pragma('synchronous = NORMAL');
-    try {
+    // Rows that parse but that this database refuses (a lot key another member holds, a month named
+    // twice): the page is written again row by row, each row in its own savepoint, and each refused
+    // one set aside with the rest. Before, one such row failed its page at every sync, for good.
+    let refused: typeof aside = [];
+    const write = (rowByRow: boolean) =>
       db.transaction(() => {
         // Rows of one page may name each other in any order (a grant before its benefit): checked at commit.
         db.pragma('defer_foreign_keys = ON');
-        applyPage(db, storeId, good as AnyChange[], now(), terminalId);
-        for (const a of aside) setAside(db, a, now());
+        refused = rowByRow ? applyRowByRow(db, storeId, good, now(), terminalId) : (applyPage(db, storeId, good as AnyChange[], now(), terminalId), []);
+        for (const a of [...aside, ...refused]) setAside(db, a, now());
         setSyncState(db, 'cursor', value.cursor);
         setSyncState(db, 'last_pull_at', String(now()));
       }).immediate();
+    try {
+      try {
+        write(false);
+      } catch (err) {
+        if (!refusedByDatabase(err)) throw err;
+        write(true);
+      }
     } finally {
       db.pragma(`synchronous = ${synchronous}`);
     }
-    pulled += good.length;
-    asideTotal += aside.length;
+    pulled += good.length - refused.length;
+    asideTotal += aside.length + refused.length;
     pages++;
     skewMs = clockSkew(value.serverTime, sentAt, receivedAt);
     options.onProgress?.({ phase: 'pull', pushed: 0, toPush: 0, pulled, pages });
