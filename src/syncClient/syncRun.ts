@@ -129,7 +129,10 @@ export async function pushOutbox(
     const next = outboxAsEvents(db, batch, events.at(-1)!.seq);
     const { value, sentAt, receivedAt } = await answer;
     const sent = new Map(events.map((e) => [e.seq, e.id]));
-    const acked = value.acks.filter((a) => sent.get(a.seq) === a.id);
+    // Each event acknowledged once: an answer naming one event twice and another not at all is no
+    // acknowledgement of both (before, it counted as one and the other was reported pushed).
+    const once = new Set<number>();
+    const acked = value.acks.filter((a) => sent.get(a.seq) === a.id && !once.has(a.seq) && once.add(a.seq));
     if (acked.length !== events.length || value.ackedThrough !== events.at(-1)!.seq) {
       throw new DeskError('HQ_BAD_RESPONSE', { detail: `HQ acknowledged ${acked.length} of ${events.length} events` });
     }
