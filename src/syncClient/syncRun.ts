@@ -1,6 +1,8 @@
 // One sync with HQ: push the outbox in order, then pull every page after the cursor. Each push
 // answer and each pull page is written in one SQLite transaction together with its mark (acks,
 // cursor), so a cut anywhere resumes where it stopped and nothing is ever half-applied.
+import { statfsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { DeskError } from '../contract/errors';
 import { getMeta, setMeta } from '../store/meta';
 import type { Db } from '../store/open';
@@ -53,6 +55,28 @@ export interface SyncOptions {
   /** Upper bound on pull pages in one run (a bounded loop even against a misbehaving HQ). */
   maxPages?: number;
   timeoutMs?: number;
+  /** Free bytes where the database lives (tests give a disk of their own size); default statfs of its folder. */
+  freeBytes?: () => number;
+  /** The room a pull leaves for operations and receipts (default DISK_RESERVE_BYTES). */
+  reserveBytes?: number;
+}
+
+/**
+ * What a pull never takes from the disk: room for a day of operations, receipts and the WAL. An HQ
+ * (or something at its address) can send page after page of rows, valid or not; without this it
+ * filled the disk until the desk could record no redemption at all.
+ */
+export const DISK_RESERVE_BYTES = 512 * 1024 * 1024;
+
+/** Free bytes on the volume of `file` for this user; Infinity where it cannot be told (an in-memory database). */
+export function freeBytesBeside(file: string): number {
+  if (!file || file === ':memory:') return Infinity;
+  try {
+    const s = statfsSync(dirname(file));
+    return Number(s.bavail) * Number(s.bsize);
+  } catch {
+    return Infinity;
+  }
 }
 
 export function clientFor(db: Db, options: Pick<SyncOptions, 'timeoutMs'> = {}): HqClient {
@@ -202,6 +226,8 @@ export async function pullChanges(db: Db, client: HqClient, options: SyncOptions
   const terminalId = getMeta(db, 'terminal_id') ?? undefined;
   const limit = options.pullLimit ?? DEFAULT_PULL_LIMIT;
   const maxPages = options.maxPages ?? 100_000;
+  const freeBytes = options.freeBytes ?? (() => freeBytesBeside(db.name));
+  const reserve = options.reserveBytes ?? DISK_RESERVE_BYTES;
   let pulled = 0;
   let pages = 0;
   let asideTotal = 0;
@@ -210,6 +236,11 @@ export async function pullChanges(db: Db, client: HqClient, options: SyncOptions
   for (let i = 0; i < maxPages && next; i++) {
     const page: Timed<PullPage> = await next;
     const { value, sentAt, receivedAt } = page;
+    // Before each page (at most the answer bound, 64 MB): the pages before it stay, with their cursor.
+    const free = freeBytes();
+    if (free < reserve) {
+      throw new DeskError('DISK_SPACE_LOW', { freeMb: Math.floor(free / 1048576), reserveMb: Math.floor(reserve / 1048576) });
+    }
     // Pipelined: HQ prepares page N+1 while page N is written. Safe because each page commits with
     // its own cursor: if anything fails, the terminal holds whole pages up to N and resumes after.
     next = value.more && i + 1 < maxPages ? client.pull(value.cursor, limit) : null;
