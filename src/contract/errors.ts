@@ -33,6 +33,8 @@ export const DESK_ERRORS = [
   'DB_FROM_FUTURE',
   'DB_CORRUPT',
   'DB_BUSY',
+  /** The data folder's disk is nearly full: the sync stops pulling so operations keep their room. */
+  'DISK_SPACE_LOW',
   'CONFIG_INVALID',
   'NOT_ENROLLED',
   'DB_EXISTS',

@@ -38,6 +38,7 @@ export const en = {
     DB_FROM_FUTURE: 'The database {{path}} is from a newer Loyalty Desk (schema {{found}}, this one knows {{supported}}). Update the app; nothing was changed.',
     DB_CORRUPT: 'The database {{path}} is damaged and cannot be read. Restore it from a backup or call IT.',
     DB_BUSY: 'The database {{path}} is in use by another program. Close it and try again.',
+    DISK_SPACE_LOW: 'Only {{freeMb}} MB is free on this PC\'s disk. The sync stopped so that redemptions and receipts keep their room ({{reserveMb}} MB); nothing was lost. Free some space or call IT.',
     CONFIG_INVALID: 'There is a mistake in the settings file {{path}}: {{problem}} Correct it and try again, or call IT.',
     NOT_ENROLLED: 'The database {{path}} belongs to no store yet. Seed demo data or enroll this terminal with HQ.',
     DB_EXISTS: 'There is already a database at {{path}}; demo data goes only into a new file. Pick another path or remove it first.',
@@ -332,6 +333,7 @@ export const en = {
     HQ_BAD_RESPONSE: 'HQ sent an answer this terminal cannot read',
     HQ_REFUSED: 'HQ refused the request: {{hqWhy}}',
     NO_HQ_CREDENTIAL: 'this terminal is not enrolled with HQ',
+    DISK_SPACE_LOW: 'the disk of this PC is nearly full',
     other: 'something unexpected went wrong on this PC',
   },
   printerState: {

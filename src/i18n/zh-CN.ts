@@ -37,6 +37,7 @@ export const zhCN: Messages = {
     DB_FROM_FUTURE: '数据库 {{path}} 来自更新版本的会员服务台（版本 {{found}}，本程序支持 {{supported}}）。请升级程序；未做任何修改。',
     DB_CORRUPT: '数据库 {{path}} 已损坏，无法读取。请从备份恢复或联系 IT。',
     DB_BUSY: '数据库 {{path}} 正被其他程序使用。请关闭后重试。',
+    DISK_SPACE_LOW: '本机磁盘仅剩 {{freeMb}} MB。同步已暂停，为核销和小票留出空间（{{reserveMb}} MB），没有丢失任何数据。请清理磁盘或联系 IT。',
     CONFIG_INVALID: '配置文件 {{path}} 有误：{{problem}}请改正后重试，或联系 IT。',
     NOT_ENROLLED: '数据库 {{path}} 尚未绑定门店。请生成演示数据或向总部注册本终端。',
     DB_EXISTS: '{{path}} 已有数据库；演示数据只能写入新文件。请换一个路径或先删除它。',
@@ -330,6 +331,7 @@ export const zhCN: Messages = {
     HQ_BAD_RESPONSE: '总部的应答本机无法识别',
     HQ_REFUSED: '总部拒绝了请求：{{hqWhy}}',
     NO_HQ_CREDENTIAL: '本终端尚未在总部注册',
+    DISK_SPACE_LOW: '本机磁盘空间即将用尽',
     other: '本机出现了意外错误',
   },
   printerState: {

@@ -37,6 +37,7 @@ export const zhTW: Messages = {
     DB_FROM_FUTURE: '資料庫 {{path}} 來自較新版本的會員服務台（版本 {{found}}，本程式支援 {{supported}}）。請更新程式；未做任何變更。',
     DB_CORRUPT: '資料庫 {{path}} 已損毀，無法讀取。請從備份還原或聯絡 IT。',
     DB_BUSY: '資料庫 {{path}} 正被其他程式使用。請關閉後重試。',
+    DISK_SPACE_LOW: '本機磁碟僅剩 {{freeMb}} MB。同步已暫停，為核銷和收據保留空間（{{reserveMb}} MB），沒有遺失任何資料。請清理磁碟或聯絡 IT。',
     CONFIG_INVALID: '設定檔 {{path}} 有誤：{{problem}}請修正後重試，或聯絡 IT。',
     NOT_ENROLLED: '資料庫 {{path}} 尚未綁定門市。請建立示範資料或向總部註冊本終端。',
     DB_EXISTS: '{{path}} 已有資料庫；示範資料只能寫入新檔案。請換一個路徑或先刪除它。',
@@ -330,6 +331,7 @@ export const zhTW: Messages = {
     HQ_BAD_RESPONSE: '總部的回應本機無法辨識',
     HQ_REFUSED: '總部拒絕了請求：{{hqWhy}}',
     NO_HQ_CREDENTIAL: '本終端尚未在總部註冊',
+    DISK_SPACE_LOW: '本機磁碟空間即將用盡',
     other: '本機發生了意外錯誤',
   },
   printerState: {

@@ -7,6 +7,22 @@ const text = z.string().min(1).max(200);
 
 export const localizedTextSchema = z.object({ 'zh-CN': text, 'zh-TW': text, en: text }) satisfies z.ZodType<LocalizedText>;
 export const tierCodeSchema = z.enum(TIER_CODES);
+/**
+ * A zone the runtime's Intl knows. Every "today", birthday month and receipt time is computed in the
+ * store's zone, so an unknown one would make each of them throw: refused where it crosses a boundary.
+ */
+export const timeZoneSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine((v) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: v });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'not an IANA time zone');
 export const tierListSchema = z.array(tierCodeSchema);
 const sku = z.string().min(1).max(64);
 

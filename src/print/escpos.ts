@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import iconv from 'iconv-lite';
 import type * as Ntp from 'node-thermal-printer';
 import { assertAscii, type PrintDoc } from './doc';
+import { printable } from './text';
 
 // Loaded on the first receipt, not with the module: a command that prints nothing starts without it.
 let ntp: typeof Ntp | null = null;
@@ -63,7 +64,9 @@ export function renderEscPos(doc: PrintDoc, opts: EscPosOptions): Buffer {
       case 'text':
         if (block.bold) p.bold(true);
         if (block.tall) p.setTextDoubleHeight();
-        for (const line of block.lines) p.add(Buffer.concat([encodeText(line, opts.encoding), lf]));
+        // Layouts pass names through printable() already; here again, so no line of any layout (an id
+        // included) can carry a control byte to the printer as a command.
+        for (const line of block.lines) p.add(Buffer.concat([encodeText(printable(line), opts.encoding), lf]));
         if (block.tall) p.setTextNormal();
         if (block.bold) p.bold(false);
         break;

@@ -6,6 +6,7 @@ import { auditClaimSchema, signedAnchorSchema } from './anchor';
 import { EVENT_VERSIONS, operationRecordedSchema, operationRecordedV2Schema, OUTBOX_EVENT_TYPES } from './events';
 import { MEMBER_JOINED_EVENT, memberJoinedSchema } from './joinEvent';
 import { CARD_REPLACED_EVENT, cardReplacedSchema } from './cardReplaceEvent';
+import { timeZoneSchema } from '../loyalty/schemas';
 import { changeSchema, conflictSchema, CONFLICT_DECISIONS_V1, CONFLICT_KINDS_V1 } from './protocolEntities';
 
 /** What /v1/time names; the protocols this HQ serves are in `protocols`. */
@@ -65,7 +66,7 @@ export const enrollResponseSchema = z.object({
   ok: z.literal(true),
   storeId: entityId,
   terminalId: entityId,
-  tz: z.string().min(1),
+  tz: timeZoneSchema,
   /** Bearer credential for every later request; HQ keeps only its hash. */
   credential: z.string().regex(/^ldt_[A-Za-z0-9_-]{43}$/),
   serverTime,

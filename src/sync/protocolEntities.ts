@@ -2,7 +2,7 @@
 // Every record names its entity, its id, its change sequence and either data or `deleted: true`.
 import { z } from 'zod';
 import { cardCodeSchema } from './cardCode';
-import { benefitDefSchema, localizedTextSchema, tierCodeSchema, tierListSchema } from '../loyalty/schemas';
+import { benefitDefSchema, localizedTextSchema, tierCodeSchema, tierListSchema, timeZoneSchema } from '../loyalty/schemas';
 import { loyaltyRulesSchema } from '../loyalty/rules';
 import { PHONE_HASH_PATTERN, PHONE_KEY_PATTERN } from '../loyalty/phone';
 
@@ -105,7 +105,7 @@ export const staffDataSchema = z.object({
   active: z.boolean(),
 });
 export const stockDataSchema = z.object({ name: localizedTextSchema, qty: z.int() });
-export const storeDataSchema = z.object({ name: localizedTextSchema, tz: z.string().min(1), pinSalt: z.string().regex(/^[A-Za-z0-9+/]{22}==$/) });
+export const storeDataSchema = z.object({ name: localizedTextSchema, tz: timeZoneSchema, pinSalt: z.string().regex(/^[A-Za-z0-9+/]{22}==$/) });
 
 /** Protocol v1's conflict kinds and decisions: a v1 terminal is sent only these. */
 export const CONFLICT_KINDS_V1 = ['benefit_limit', 'points_overdraw', 'revoked_card', 'unknown_member'] as const;

@@ -41,6 +41,28 @@ function trimUrl(url: string): string {
   return url.replace(/\/+$/, '');
 }
 
+/**
+ * The answer's text, read up to `maxBytes`: a longer one (sent chunked, or longer than it declared)
+ * is cancelled there, so a hostile or broken server cannot make the desk hold gigabytes in memory.
+ */
+async function readBounded(res: Response, maxBytes: number, url: string): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw new DeskError('HQ_BAD_RESPONSE', { url, detail: `answer longer than ${maxBytes} bytes` });
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
 export function createHqClient(options: HqClientOptions) {
   const base = trimUrl(options.url);
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -65,8 +87,11 @@ export function createHqClient(options: HqClientOptions) {
         signal: AbortSignal.timeout(timeoutMs),
       });
       const declared = Number(res.headers.get('content-length') ?? '0');
-      if (declared > maxBytes) throw new DeskError('HQ_BAD_RESPONSE', { detail: `answer of ${declared} bytes is too large` });
-      text = await res.text();
+      if (declared > maxBytes) {
+        void res.body?.cancel().catch(() => undefined);
+        throw new DeskError('HQ_BAD_RESPONSE', { url: base, detail: `answer of ${declared} bytes is too large` });
+      }
+      text = await readBounded(res, maxBytes, base);
     } catch (err) {
       if (err instanceof DeskError) throw err;
       const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
@@ -74,7 +99,6 @@ export function createHqClient(options: HqClientOptions) {
       throw new DeskError('HQ_UNREACHABLE', { url: base, detail: e.cause?.code ?? e.cause?.message ?? e.message ?? 'network error', why: ioReason(err) }, err);
     }
     const receivedAt = Date.now();
-    if (text.length > maxBytes) throw new DeskError('HQ_BAD_RESPONSE', { detail: 'answer too large' });
     let json: unknown;
     try {
       json = JSON.parse(text);

@@ -1,6 +1,8 @@
 // One sync with HQ: push the outbox in order, then pull every page after the cursor. Each push
 // answer and each pull page is written in one SQLite transaction together with its mark (acks,
 // cursor), so a cut anywhere resumes where it stopped and nothing is ever half-applied.
+import { statfsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { DeskError } from '../contract/errors';
 import { getMeta, setMeta } from '../store/meta';
 import type { Db } from '../store/open';
@@ -13,7 +15,7 @@ import { signedAnchorSchema, type AuditClaim, type SignedAnchor } from '../sync/
 import { auditHashAt, auditHead } from '../store/audit';
 import { DEFAULT_PULL_LIMIT, MAX_PUSH_EVENTS, MAX_SET_ASIDE_REPORTS, pushEventSchema, SKEW_WARN_MS, type PullPage, type AnyPushEvent, type PushResponse } from '../sync/protocol';
 import { changeSchema, type Change } from '../sync/protocolEntities';
-import { listSetAside, markSetAsideReported, setAside } from '../store/setAside';
+import { listSetAside, markSetAsideReported, setAside, type SetAsideRow } from '../store/setAside';
 import { keepRestoreHistory, tellRestore } from './restoreSync';
 
 export interface SyncProgress {
@@ -53,6 +55,28 @@ export interface SyncOptions {
   /** Upper bound on pull pages in one run (a bounded loop even against a misbehaving HQ). */
   maxPages?: number;
   timeoutMs?: number;
+  /** Free bytes where the database lives (tests give a disk of their own size); default statfs of its folder. */
+  freeBytes?: () => number;
+  /** The room a pull leaves for operations and receipts (default DISK_RESERVE_BYTES). */
+  reserveBytes?: number;
+}
+
+/**
+ * What a pull never takes from the disk: room for a day of operations, receipts and the WAL. An HQ
+ * (or something at its address) can send page after page of rows, valid or not; without this it
+ * filled the disk until the desk could record no redemption at all.
+ */
+export const DISK_RESERVE_BYTES = 512 * 1024 * 1024;
+
+/** Free bytes on the volume of `file` for this user; Infinity where it cannot be told (an in-memory database). */
+export function freeBytesBeside(file: string): number {
+  if (!file || file === ':memory:') return Infinity;
+  try {
+    const s = statfsSync(dirname(file));
+    return Number(s.bavail) * Number(s.bsize);
+  } catch {
+    return Infinity;
+  }
 }
 
 export function clientFor(db: Db, options: Pick<SyncOptions, 'timeoutMs'> = {}): HqClient {
@@ -129,7 +153,10 @@ export async function pushOutbox(
     const next = outboxAsEvents(db, batch, events.at(-1)!.seq);
     const { value, sentAt, receivedAt } = await answer;
     const sent = new Map(events.map((e) => [e.seq, e.id]));
-    const acked = value.acks.filter((a) => sent.get(a.seq) === a.id);
+    // Each event acknowledged once: an answer naming one event twice and another not at all is no
+    // acknowledgement of both (before, it counted as one and the other was reported pushed).
+    const once = new Set<number>();
+    const acked = value.acks.filter((a) => sent.get(a.seq) === a.id && !once.has(a.seq) && once.add(a.seq));
     if (acked.length !== events.length || value.ackedThrough !== events.at(-1)!.seq) {
       throw new DeskError('HQ_BAD_RESPONSE', { detail: `HQ acknowledged ${acked.length} of ${events.length} events` });
     }
@@ -166,6 +193,32 @@ function checkChange(raw: unknown): { ok: true; change: Change } | { ok: false; 
   return { ok: false, entity: typeof o.entity === 'string' ? o.entity : null, entityId: typeof o.id === 'string' ? o.id : null, reason };
 }
 
+/**
+ * SQLite refused what a row asked (a constraint, a value of the wrong type): that row's fault, set
+ * aside. Anything else (a full disk, a busy or broken file) is the database's, and fails the page.
+ */
+function refusedByDatabase(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return err instanceof Error && err.name === 'SqliteError' && typeof code === 'string' && (code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_MISMATCH');
+}
+
+/** A page's rows one at a time, in applyPage's order, each in a savepoint: the ones SQLite refuses are returned, undone. */
+function applyRowByRow(db: Db, storeId: string, rows: Change[], now: number, terminalId?: string): SetAsideRow[] {
+  const rank = (c: Change): number => (c.entity === 'member' ? 1 : c.entity === 'alias' ? 2 : 0);
+  const ordered = rows.map((c, i) => ({ c, i })).sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i);
+  const refused: SetAsideRow[] = [];
+  for (const { c } of ordered) {
+    try {
+      // A transaction inside a transaction is a savepoint: a refused row leaves nothing behind.
+      db.transaction(() => applyPage(db, storeId, [c as AnyChange], now, terminalId))();
+    } catch (err) {
+      if (!refusedByDatabase(err)) throw err;
+      refused.push({ entity: c.entity, entityId: c.id, reason: `apply: ${(err as { code: string }).code} ${(err as Error).message}`.slice(0, 200), row: c });
+    }
+  }
+  return refused;
+}
+
 export async function pullChanges(db: Db, client: HqClient, options: SyncOptions = {}): Promise<{ pulled: number; pages: number; setAside: number; skewMs: number | null }> {
   const now = options.now ?? Date.now;
   const storeId = getMeta(db, 'store_id');
@@ -173,6 +226,8 @@ export async function pullChanges(db: Db, client: HqClient, options: SyncOptions
   const terminalId = getMeta(db, 'terminal_id') ?? undefined;
   const limit = options.pullLimit ?? DEFAULT_PULL_LIMIT;
   const maxPages = options.maxPages ?? 100_000;
+  const freeBytes = options.freeBytes ?? (() => freeBytesBeside(db.name));
+  const reserve = options.reserveBytes ?? DISK_RESERVE_BYTES;
   let pulled = 0;
   let pages = 0;
   let asideTotal = 0;
@@ -181,6 +236,11 @@ export async function pullChanges(db: Db, client: HqClient, options: SyncOptions
   for (let i = 0; i < maxPages && next; i++) {
     const page: Timed<PullPage> = await next;
     const { value, sentAt, receivedAt } = page;
+    // Before each page (at most the answer bound, 64 MB): the pages before it stay, with their cursor.
+    const free = freeBytes();
+    if (free < reserve) {
+      throw new DeskError('DISK_SPACE_LOW', { freeMb: Math.floor(free / 1048576), reserveMb: Math.floor(reserve / 1048576) });
+    }
     // Pipelined: HQ prepares page N+1 while page N is written. Safe because each page commits with
     // its own cursor: if anything fails, the terminal holds whole pages up to N and resumes after.
     next = value.more && i + 1 < maxPages ? client.pull(value.cursor, limit) : null;
@@ -200,20 +260,31 @@ export async function pullChanges(db: Db, client: HqClient, options: SyncOptions
     }
     const synchronous = db.pragma('synchronous', { simple: true }) as number;
     db.pragma('synchronous = NORMAL');
-    try {
+    // Rows that parse but that this database refuses (a lot key another member holds, a month named
+    // twice): the page is written again row by row, each row in its own savepoint, and each refused
+    // one set aside with the rest. Before, one such row failed its page at every sync, for good.
+    let refused: typeof aside = [];
+    const write = (rowByRow: boolean) =>
       db.transaction(() => {
         // Rows of one page may name each other in any order (a grant before its benefit): checked at commit.
         db.pragma('defer_foreign_keys = ON');
-        applyPage(db, storeId, good as AnyChange[], now(), terminalId);
-        for (const a of aside) setAside(db, a, now());
+        refused = rowByRow ? applyRowByRow(db, storeId, good, now(), terminalId) : (applyPage(db, storeId, good as AnyChange[], now(), terminalId), []);
+        for (const a of [...aside, ...refused]) setAside(db, a, now());
         setSyncState(db, 'cursor', value.cursor);
         setSyncState(db, 'last_pull_at', String(now()));
       }).immediate();
+    try {
+      try {
+        write(false);
+      } catch (err) {
+        if (!refusedByDatabase(err)) throw err;
+        write(true);
+      }
     } finally {
       db.pragma(`synchronous = ${synchronous}`);
     }
-    pulled += good.length;
-    asideTotal += aside.length;
+    pulled += good.length - refused.length;
+    asideTotal += aside.length + refused.length;
     pages++;
     skewMs = clockSkew(value.serverTime, sentAt, receivedAt);
     options.onProgress?.({ phase: 'pull', pushed: 0, toPush: 0, pulled, pages });

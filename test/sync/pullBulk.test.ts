@@ -210,10 +210,11 @@ describe('a page that fails to apply while the next one is already asked for', (
     data: { cardNo, name: id, phoneHash: 'h'.repeat(43), phoneLast4: '0000', birthday: null, tier: 'basic', tierSince: NOW, cardSerial: 1, status: 'active', joinedAt: NOW, lastPurchaseAt: null,
       months: [{ month: '2026-11', visits: 1, spendFen: 100 }], lots: [{ key: lotKey, earnedAt: NOW, expiresAt: NOW + 1e10, points: 10, remaining: 10 }], grants: [] },
   });
-  // Page 2 names a lot key page 1 gave another member: the terminal's unique index refuses it.
+  // Page 2 fails to apply for a reason that is not one row's (a row SQLite refuses is set aside
+  // instead: applyRefused.test.ts): a trigger the test adds errors on X4 as a broken file would.
   const PAGES: Record<string, { changes: unknown[]; cursor: string; more: boolean }> = {
     '': { changes: [member('X1', '9000000001', 'K1'), member('X2', '9000000002', 'K2')], cursor: 'c1', more: true },
-    c1: { changes: [member('X3', '9000000003', 'K3'), member('X4', '9000000004', 'K1')], cursor: 'c2', more: true },
+    c1: { changes: [member('X3', '9000000003', 'K3'), member('X4', '9000000004', 'K4')], cursor: 'c2', more: true },
     c2: { changes: [member('X5', '9000000005', 'K5')], cursor: 'c3', more: false },
   };
 
@@ -232,7 +233,8 @@ describe('a page that fails to apply while the next one is already asked for', (
     try {
       setSyncState(t.db, 'hq_url', `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`);
       setSyncState(t.db, 'credential', `ldt_${'C'.repeat(43)}`);
-      await expect(syncOnce(t.db, { now: () => NOW })).rejects.toThrow(/UNIQUE/);
+      t.db.exec("CREATE TEMP TRIGGER x4_breaks BEFORE INSERT ON main.members WHEN NEW.id = 'X4' BEGIN SELECT json_extract('not json', '$'); END");
+      await expect(syncOnce(t.db, { now: () => NOW })).rejects.toThrow(/malformed JSON/);
       expect(asked.slice(0, 2)).toEqual(['', 'c1']);
       expect(getSyncState(t.db, 'cursor')).toBe('c1');
       const ids = (t.db.prepare("SELECT id FROM members WHERE id LIKE 'X%' ORDER BY id").all() as { id: string }[]).map((r) => r.id);
