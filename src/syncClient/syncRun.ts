@@ -62,11 +62,12 @@ export interface SyncOptions {
 }
 
 /**
- * What a pull never takes from the disk: room for a day of operations, receipts and the WAL. An HQ
- * (or something at its address) can send page after page of rows, valid or not; without this it
- * filled the disk until the desk could record no redemption at all.
+ * What a pull never takes from the disk: room for days of operations, receipts and the WAL (a day is
+ * a few MB). An HQ (or something at its address) can send page after page of rows, valid or not;
+ * without this it filled the disk until the desk could record no redemption at all. Not more: a
+ * store PC with little room left must still sync (and a near-full disk is doctor's to say).
  */
-export const DISK_RESERVE_BYTES = 512 * 1024 * 1024;
+export const DISK_RESERVE_BYTES = 128 * 1024 * 1024;
 
 /** Free bytes on the volume of `file` for this user; Infinity where it cannot be told (an in-memory database). */
 export function freeBytesBeside(file: string): number {
