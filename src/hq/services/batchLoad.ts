@@ -136,8 +136,12 @@ async function loadStaff(q: Queryable, storeId: string): Promise<CheckFacts['sta
   return new Map(rows.map((r) => [r.id, { role: r.role ?? '', active: r.active }]));
 }
 
-/** HQ-applied earn points of each (member, store-day) the batch's earns fall on. */
-async function loadEarnedToday(q: Queryable, earns: HqOp[], tz: string): Promise<Map<string, number>> {
+/**
+ * HQ-applied earn points of each (member, store-day) the given operations fall on, referral credits
+ * of that day included, keyed by earnDayKey: the batch's earns, and a referral's two sides
+ * (referralReward.ts) against the same member-day cap.
+ */
+export async function loadEarnedToday(q: Queryable, earns: Pick<HqOp, 'memberId' | 'at'>[], tz: string): Promise<Map<string, number>> {
   const days = new Map<string, { m: string; s: number; e: number }>();
   for (const o of earns) {
     const s = startOfLocalDay(o.at, tz);

@@ -5,10 +5,10 @@
 // terminals pushing first purchases at once, a merge of two sign-ups or a voided first earn never
 // give it twice. Runs after the batch is written, in its transaction.
 import { lotExpiry } from '../../loyalty/points';
-import { DAY_MS, startOfLocalDay } from '../../loyalty/time';
 import type { LoyaltyRules } from '../../loyalty/types';
 import type { Queryable } from '../db';
-import type { BatchState } from './applyOperation';
+import { earnDayKey, type BatchState } from './applyOperation';
+import { loadEarnedToday } from './batchLoad';
 import { flushMembers } from './batchWrite';
 
 interface Candidate {
@@ -79,15 +79,8 @@ async function credit(q: Queryable, memberId: string, lot: { key: string; at: nu
  * 50,000 a push, without end.
  */
 async function leftToday(q: Queryable, memberId: string, at: number, tz: string, cap: number): Promise<number> {
-  const s = startOfLocalDay(at, tz);
-  const e = startOfLocalDay(s + DAY_MS + 6 * 3_600_000, tz);
-  const [row] = await q.query<{ n: number }>(
-    `SELECT (SELECT coalesce(sum(points), 0) FROM operations WHERE member_id = $1 AND kind = 'earn' AND status = 'applied' AND voided_by IS NULL AND at >= $2 AND at < $3)
-          + (SELECT coalesce(sum(CASE WHEN referrer_id = $1 THEN referrer_points ELSE 0 END + CASE WHEN referee_id = $1 THEN referee_points ELSE 0 END), 0)
-               FROM referral_rewards WHERE (referrer_id = $1 OR referee_id = $1) AND at >= $2 AND at < $3) AS n`,
-    [memberId, s, e],
-  );
-  return Math.max(0, cap - Number(row?.n ?? 0));
+  const earned = await loadEarnedToday(q, [{ memberId, at }], tz);
+  return Math.max(0, cap - (earned.get(earnDayKey(memberId, at, tz)) ?? 0));
 }
 
 /** Gives the referral reward for the referees whose first purchase this batch applied; returns how many were rewarded. */
