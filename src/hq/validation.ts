@@ -3,23 +3,15 @@
 import { z } from 'zod';
 import { loyaltyRulesSchema } from '../loyalty/rules';
 import { checkStaffName, STAFF_NAME_MAX_HQ, type StaffNameRefusal } from '../loyalty/staffName';
-import { benefitDefSchema, localizedTextSchema } from '../loyalty/schemas';
+import { benefitDefSchema, localizedTextSchema, timeZoneSchema } from '../loyalty/schemas';
 import { catalogDataSchema, memberDataSchema, NAME_DISPLAYS, revocationDataSchema } from '../sync/protocolEntities';
 import { HqError } from './errors';
 import { MAX_PHONE_TEXT, normalizePhone } from '../loyalty/phone';
 
 export const idSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'ids are 1–64 letters, digits, . _ or -');
-const tz = z.string().refine((v) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: v });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'not an IANA time zone');
 
 export const storesBody = z.object({
-  stores: z.array(z.object({ id: idSchema, name: localizedTextSchema, tz })).min(1).max(1000),
+  stores: z.array(z.object({ id: idSchema, name: localizedTextSchema, tz: timeZoneSchema })).min(1).max(1000),
 });
 /** A mobile number HQ accepts (src/loyalty/phone.ts), stored in its E.164 form. */
 export const adminPhoneSchema = z.string().max(MAX_PHONE_TEXT).transform((text, ctx) => {
