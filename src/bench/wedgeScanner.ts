@@ -88,3 +88,18 @@ export async function scanWedge(page: Page, code: string): Promise<void> {
   // Chromium handles one target's commands in order: the page gets the keys in order.
   await Promise.all(scannerKeyEvents(code, start).map((e) => session.send('Input.dispatchKeyEvent', e)));
 }
+
+/**
+ * scanWedge on a page whose clock is playwright's (page.clock.install): the clock held still while
+ * the keys go in. Playwright's fake clock replaces Event.timeStamp with when the page read the key,
+ * not when it was pressed, so a page stalled mid-burst would see the scanner's keys as typing (the
+ * kiosk walk failed CI so); held still, every key has the same time, as close as a scanner's. On
+ * the real clock, scanWedge itself.
+ */
+export async function scanWedgeClockHeld(page: Page, code: string): Promise<void> {
+  const now = await page.evaluate(() => Date.now());
+  await page.clock.pauseAt(now + 1000);
+  // Each key is dispatched and handled before its command answers: the Enter has been read here.
+  await scanWedge(page, code);
+  await page.clock.resume();
+}

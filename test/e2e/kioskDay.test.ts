@@ -19,7 +19,7 @@ import { CHROMIUM_FLAGS, prepareDeskFolder } from './deskFolder';
 import { renderedFaces } from './fontCheck';
 import { keepShot } from './shots';
 import { smallTargets } from './touchTargets';
-import { scanWedge } from '../../src/bench/wedgeScanner';
+import { scanWedgeClockHeld } from '../../src/bench/wedgeScanner';
 import { VIEWPORTS } from './layoutCheck';
 
 /** kiosk.json's idleSeconds for this folder: the whole time a page stays without a touch. */
@@ -45,23 +45,9 @@ async function atBoth(label: string): Promise<void> {
   }
 }
 
-/**
- * A wedge scan with the page's clock held still. Playwright's fake clock replaces Event.timeStamp with
- * when the page read the key, not when it was pressed: a page stalled mid-burst (two test files at
- * once) would see the scanner's keys as typing. Held still, every key has the same time, as close as
- * a scanner's (kiosk.test.ts scans on the real clock).
- */
-async function scanHeld(code: string): Promise<void> {
-  const now = await page.evaluate(() => Date.now());
-  await page.clock.pauseAt(now + 1000);
-  // Each key is dispatched and handled before its command answers: the Enter has been read here.
-  await scanWedge(page, code);
-  await page.clock.resume();
-}
-
 async function showMember(): Promise<void> {
   const m = kiosk.terminal.db.prepare("SELECT id, card_serial FROM members WHERE status = 'active' ORDER BY id LIMIT 1").get() as { id: string; card_serial: number };
-  await scanHeld(cardCode(hqKeyOf(dataDir), m.id, m.card_serial, Date.now()));
+  await scanWedgeClockHeld(page, cardCode(hqKeyOf(dataDir), m.id, m.card_serial, Date.now()));
   await page.waitForSelector('[data-screen="member"] [data-testid="kiosk-points"]');
 }
 
@@ -174,7 +160,7 @@ describe('the member kiosk through a day', () => {
     await page.waitForSelector('[data-screen="attract"]');
     // A plain card number: the kiosk refuses it with a sentence (and would go back after 8 s).
     const card = kiosk.terminal.db.prepare("SELECT card_no FROM members WHERE status = 'active' ORDER BY id LIMIT 1").get() as { card_no: string };
-    await scanHeld(card.card_no);
+    await scanWedgeClockHeld(page, card.card_no);
     await page.waitForSelector('[data-screen="refused"]');
     await freezeClock();
     await atBoth('refused');

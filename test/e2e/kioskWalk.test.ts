@@ -18,7 +18,7 @@ import { launchKiosk, type KioskLaunch } from '../../src/host/kioskLaunch';
 import { RENDERER_DIR, REPO_ROOT } from '../../src/host/launch';
 import { createTranslator } from '../../src/i18n';
 import { startFakePrinter, type FakePrinter } from '../../src/print/fakePrinter/server';
-import { scanWedge } from '../../src/bench/wedgeScanner';
+import { scanWedgeClockHeld } from '../../src/bench/wedgeScanner';
 import { tempDir } from '../helpers/demoDb';
 import { allowPrinter } from '../helpers/printerConfig';
 import { cardCode, hqKeyOf } from '../scan/fixtures';
@@ -49,17 +49,9 @@ function richMember(): { id: string; card_serial: number } {
   return m;
 }
 
-/** A wedge scan with the page's clock held still (kioskDay.test.ts scanHeld: keys stamped as a scanner's). */
-async function scan(code: string): Promise<void> {
-  const now = await page.evaluate(() => Date.now());
-  await page.clock.pauseAt(now + 1000);
-  await scanWedge(page, code);
-  await page.clock.resume();
-}
-
 async function openRichPage(): Promise<void> {
   const m = richMember();
-  await scan(cardCode(hqKeyOf(dataDir), m.id, m.card_serial, Date.now()));
+  await scanWedgeClockHeld(page, cardCode(hqKeyOf(dataDir), m.id, m.card_serial, Date.now()));
   await page.waitForSelector('[data-screen="member"] [data-testid="kiosk-points"]');
 }
 
@@ -156,7 +148,7 @@ describe('the member kiosk walked', () => {
 
   it("titles the kiosk's own trouble as the kiosk's, not the member's code", async () => {
     // A code HQ signed, for a member this kiosk has not synced yet.
-    await scan(cardCode(hqKeyOf(dataDir), 'M09999999', 1, Date.now()));
+    await scanWedgeClockHeld(page, cardCode(hqKeyOf(dataDir), 'M09999999', 1, Date.now()));
     await page.waitForSelector('[data-screen="refused"]');
     expect(await page.textContent('[data-testid="refused-title"]')).toBe(zh.t('kiosk.refused.kiosk'));
     expect(await page.textContent('[data-testid="refused-message"]')).toBe('本机暂时还查不到您的会员信息。');
@@ -166,7 +158,7 @@ describe('the member kiosk walked', () => {
     await page.route('**/api/kiosk.scan', (route) => route.abort());
     try {
       const m = richMember();
-      await scan(cardCode(hqKeyOf(dataDir), m.id, m.card_serial, Date.now()));
+      await scanWedgeClockHeld(page, cardCode(hqKeyOf(dataDir), m.id, m.card_serial, Date.now()));
       await page.waitForSelector('[data-screen="refused"]');
       expect(await page.textContent('[data-testid="refused-title"]')).toBe(zh.t('kiosk.refused.kiosk'));
       expect(await page.textContent('[data-testid="refused-message"]')).toBe(zh.t('kiosk.refusal.link'));
@@ -176,7 +168,7 @@ describe('the member kiosk walked', () => {
     await page.click('[data-testid="refused-ok"]');
     // A plain card number is the member's code: titled as before.
     const card = kiosk.terminal.db.prepare("SELECT card_no FROM members WHERE status = 'active' ORDER BY id LIMIT 1").get() as { card_no: string };
-    await scan(card.card_no);
+    await scanWedgeClockHeld(page, card.card_no);
     await page.waitForSelector('[data-screen="refused"]');
     expect(await page.textContent('[data-testid="refused-title"]')).toBe(zh.t('kiosk.refused.title'));
   });
@@ -200,7 +192,7 @@ describe('the member kiosk walked', () => {
     await page.click('[data-testid="refused-ok"]');
     await page.waitForSelector('[data-screen="attract"]');
     const card = kiosk.terminal.db.prepare("SELECT card_no FROM members WHERE status = 'active' ORDER BY id LIMIT 1 OFFSET 1").get() as { card_no: string };
-    await scan(card.card_no);
+    await scanWedgeClockHeld(page, card.card_no);
     await page.waitForSelector('[data-screen="refused"]');
     const now = await page.evaluate(() => Date.now());
     await page.clock.pauseAt(now + 1000);
