@@ -2,69 +2,42 @@
 // rows of its pull pages the way one bad event once did (a member month "29720-04"), or worse (rows
 // that are not rows at all). The terminal applies every good row, sets each bad one aside with its
 // reason, moves its cursor on and reports the sync as done; a second terminal is unaffected.
-import { createServer, request, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getSyncState } from '../../src/store/syncState';
 import { syncOnce } from '../../src/syncClient/syncRun';
 import { deskApi } from '../helpers/sessions';
 import { NOW, tempDir } from '../helpers/demoDb';
 import { BACKENDS, enrollNew, openAt, seedHq, startTestHq, type TestHq } from '../hq/harness';
+import { startPullRewriteProxy } from './injectProxy';
 
 const MEMBERS = 80;
 
 const setAsideCount = (db: { prepare(sql: string): { get(): unknown } }): number => (db.prepare('SELECT count(*) AS n FROM sync_set_aside').get() as { n: number }).n;
 
-/** Forwards to HQ; on a pull page, spoils the rows `spoil` picks (by index among the page's member rows). */
-function startPoisoningProxy(hqPort: number): Promise<{ url: string; close(): Promise<void>; spoiled: number }> {
+/** Forwards to HQ; on a pull page, spoils a month of its first member row, the whole data of its second, and adds two rows that are not rows. */
+async function startPoisoningProxy(hqPort: number): Promise<{ url: string; close(): Promise<void>; spoiled: number }> {
   const state = { spoiled: 0 };
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const up = request({ host: '127.0.0.1', port: hqPort, path: req.url, method: req.method, headers: req.headers }, (upRes) => {
-        const body: Buffer[] = [];
-        upRes.on('data', (c: Buffer) => body.push(c));
-        upRes.on('end', () => {
-          let text = Buffer.concat(body).toString('utf8');
-          if (/^\/v\d\/sync\/pull/.test(req.url ?? '') && upRes.statusCode === 200) {
-            const page = JSON.parse(text) as { changes: Record<string, unknown>[] };
-            const members = page.changes.filter((c) => c.entity === 'member' && c.deleted === false);
-            const month = members[0]?.data as { months?: { month: string }[] } | undefined;
-            if (month?.months?.[0]) {
-              month.months[0].month = '29720-04';
-              state.spoiled++;
-            }
-            if (members[1]) {
-              (members[1] as Record<string, unknown>).data = 'not a member';
-              state.spoiled++;
-            }
-            page.changes.push({ entity: 'member', garbage: true } as Record<string, unknown>);
-            page.changes.push(42 as unknown as Record<string, unknown>);
-            state.spoiled += 2;
-            text = JSON.stringify(page);
-          }
-          const headers = { ...upRes.headers };
-          delete headers['content-length'];
-          res.writeHead(upRes.statusCode ?? 502, headers);
-          res.end(text);
-        });
-      });
-      up.on('error', () => res.destroy());
-      up.end(Buffer.concat(chunks));
-    });
+  const proxy = await startPullRewriteProxy(hqPort, (changes) => {
+    const members = changes.filter((c) => c.entity === 'member' && c.deleted === false);
+    const month = members[0]?.data as { months?: { month: string }[] } | undefined;
+    if (month?.months?.[0]) {
+      month.months[0].month = '29720-04';
+      state.spoiled++;
+    }
+    if (members[1]) {
+      members[1].data = 'not a member';
+      state.spoiled++;
+    }
+    changes.push({ entity: 'member', garbage: true });
+    changes.push(42 as unknown as Record<string, unknown>);
+    state.spoiled += 2;
   });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        get spoiled() {
-          return state.spoiled;
-        },
-        close: () => new Promise<void>((r) => server.close(() => r())),
-      });
-    });
-  });
+  return {
+    ...proxy,
+    get spoiled() {
+      return state.spoiled;
+    },
+  };
 }
 
 describe.each(BACKENDS)('rows a terminal cannot parse, on %s', (backend) => {
