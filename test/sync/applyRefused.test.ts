@@ -4,6 +4,7 @@
 // is applied. Before, the page's transaction failed: that sync threw (SqliteError) and, the row
 // being sent again, every later one too — no revocation, key or staff change arrived again.
 // Real HQ (PGlite) on loopback behind a proxy that adds generated rows to its pages.
+import { mulberry32 } from '../../src/bench/prng';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getSyncState } from '../../src/store/syncState';
 import { syncOnce } from '../../src/syncClient/syncRun';
@@ -35,8 +36,8 @@ describe('rows that parse but the database refuses', () => {
       const withLots = members.filter((m) => m.data.lots.length > 0);
       expect(withLots.length).toBeGreaterThan(3);
       const nameOf = (id: string) => (t.db.prepare('SELECT name FROM members WHERE id = ?').get(id) as { name: string }).name;
-      let seed = 5;
-      const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed % n);
+      const random = mulberry32(5);
+      const rnd = (k: number): number => Math.floor(random() * k);
       let seq = 8_000_000;
       for (let page = 0; page < 8; page++) {
         const rows: unknown[] = [];

@@ -4,6 +4,7 @@
 // "RangeError: Invalid time zone specified" — one pulled row stopped the desk working offline.
 // Real HQ (PGlite) on loopback behind a proxy that adds the rows; generated zones, the runtime's
 // Intl as the oracle. An enrollment answer naming such a zone is refused too.
+import { mulberry32 } from '../../src/bench/prng';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getMeta } from '../../src/store/meta';
 import { enrollResponseSchema } from '../../src/sync/protocol';
@@ -23,8 +24,8 @@ const known = (tz: string): boolean => {
 
 /** Zones Intl refuses: near misses of real ones, and generated strings. */
 function badZones(n: number): string[] {
-  let seed = 11;
-  const rnd = (k: number): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed % k);
+  const random = mulberry32(11);
+  const rnd = (k: number): number => Math.floor(random() * k);
   const alphabet = 'AaZz/_-+:0189 .\u0000\u202e中';
   const out = new Set(['Mars/Olympus', 'Asia/Shanghai ', 'Asia//Shanghai', 'UTC+8', 'GMT+25', '../etc/passwd', 'Asia/Shanghai\u0000', 'x'.repeat(64)]);
   while (out.size < n) out.add(Array.from({ length: 1 + rnd(20) }, () => alphabet[rnd(alphabet.length)]).join(''));
