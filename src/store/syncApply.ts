@@ -240,14 +240,25 @@ export function applyChange(db: Db, storeId: string, c: AnyChange, now: number, 
  * find their benefits; members go in bulk (syncApplyMembers.ts).
  */
 export function applyPage(db: Db, storeId: string, changes: readonly AnyChange[], now: number, terminalId?: string): void {
+  const { reference, members, aliases } = pageInOrder(changes);
+  for (const change of reference) applyChange(db, storeId, change, now, terminalId);
+  applyMemberPage(db, members, (c) => applyMember(db, c));
+  for (const a of aliases) applyChange(db, storeId, a, now, terminalId);
+}
+
+/**
+ * A page's rows in the order they are applied: reference data, then members, then aliases (an
+ * alias retires the merged-away member, which a page may also have sent). applyPage and the
+ * row-by-row retry of a page SQLite refused (syncRun.ts) both go by it.
+ */
+export function pageInOrder(changes: readonly AnyChange[]): { reference: AnyChange[]; members: ChangeOf<'member'>[]; aliases: ChangeOf<'alias'>[] } {
+  const reference: AnyChange[] = [];
   const members: ChangeOf<'member'>[] = [];
   const aliases: ChangeOf<'alias'>[] = [];
   for (const change of changes) {
     if (change.entity === 'member') members.push(change);
     else if (change.entity === 'alias') aliases.push(change);
-    else applyChange(db, storeId, change, now, terminalId);
+    else reference.push(change);
   }
-  applyMemberPage(db, members, (c) => applyMember(db, c));
-  // After the members: an alias retires the merged-away member, which a page may also have sent.
-  for (const a of aliases) applyChange(db, storeId, a, now, terminalId);
+  return { reference, members, aliases };
 }

@@ -7,7 +7,7 @@ import { DeskError } from '../contract/errors';
 import { getMeta, setMeta } from '../store/meta';
 import type { Db } from '../store/open';
 import { pendingOutbox, pendingOutboxCount } from '../store/outbox';
-import { applyPage, type AnyChange } from '../store/syncApply';
+import { applyPage, pageInOrder, type AnyChange } from '../store/syncApply';
 import { withSyncPageCache } from '../store/pageCache';
 import { applyAcks, getSyncState, recordConflict, setSyncState } from '../store/syncState';
 import { clockSkew, createHqClient, type HqClient, type Timed } from './hqClient';
@@ -205,13 +205,12 @@ function refusedByDatabase(err: unknown): boolean {
 
 /** A page's rows one at a time, in applyPage's order, each in a savepoint: the ones SQLite refuses are returned, undone. */
 function applyRowByRow(db: Db, storeId: string, rows: Change[], now: number, terminalId?: string): SetAsideRow[] {
-  const rank = (c: Change): number => (c.entity === 'member' ? 1 : c.entity === 'alias' ? 2 : 0);
-  const ordered = rows.map((c, i) => ({ c, i })).sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i);
+  const { reference, members, aliases } = pageInOrder(rows as AnyChange[]);
   const refused: SetAsideRow[] = [];
-  for (const { c } of ordered) {
+  for (const c of [...reference, ...members, ...aliases]) {
     try {
       // A transaction inside a transaction is a savepoint: a refused row leaves nothing behind.
-      db.transaction(() => applyPage(db, storeId, [c as AnyChange], now, terminalId))();
+      db.transaction(() => applyPage(db, storeId, [c], now, terminalId))();
     } catch (err) {
       if (!refusedByDatabase(err)) throw err;
       refused.push({ entity: c.entity, entityId: c.id, reason: `apply: ${(err as { code: string }).code} ${(err as Error).message}`.slice(0, 200), row: c });
